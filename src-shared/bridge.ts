@@ -1,0 +1,170 @@
+/**
+ * The one contract between the renderer and its host. Two implementations:
+ * - src-main/preload.ts (Electron: IPC to the main process, which validates every payload with
+ *   the schemas below), and
+ * - src-renderer/src/platform/browser-bridge.ts (a plain browser: downloads instead of save
+ *   dialogs, the Notification API, window.print for PDFs, …).
+ * The renderer reaches the host only through `window.tutordesk` typed as `TutorBridge`.
+ */
+import { z } from 'zod';
+
+export const FileFilterSchema = z.object({
+  name: z.string().min(1).max(100),
+  extensions: z.array(z.string().regex(/^[a-z0-9]{1,10}$/i)).min(1).max(10),
+});
+export type FileFilter = z.infer<typeof FileFilterSchema>;
+
+const fileName = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((n) => !/[\\/:*?"<>|\u0000-\u001f]/.test(n), 'A file name may not contain / \\ : * ? " < > | or control characters');
+
+export const SaveFileRequestSchema = z.object({
+  suggestedName: fileName,
+  filters: z.array(FileFilterSchema).max(10),
+  /** Text content (UTF-8) or base64 for binary content. */
+  content: z.string().max(200 * 1024 * 1024),
+  encoding: z.enum(['utf8', 'base64']),
+  mimeType: z.string().max(100),
+});
+export type SaveFileRequest = z.infer<typeof SaveFileRequestSchema>;
+
+export type SaveFileResult = { saved: true; location: string } | { saved: false };
+
+export const OpenFileRequestSchema = z.object({
+  filters: z.array(FileFilterSchema).max(10),
+  /** Refuse files larger than this many bytes. */
+  maxBytes: z.number().int().positive().max(100 * 1024 * 1024),
+});
+export type OpenFileRequest = z.infer<typeof OpenFileRequestSchema>;
+export type OpenFileResult = { opened: true; name: string; text: string } | { opened: false; error?: string };
+
+export const PdfRequestSchema = z.object({
+  html: z.string().min(1).max(50 * 1024 * 1024),
+  pageSize: z.enum(['A4', 'Letter']),
+  landscape: z.boolean(),
+});
+export type PdfRequest = z.infer<typeof PdfRequestSchema>;
+
+export const SavePdfRequestSchema = PdfRequestSchema.extend({ suggestedName: fileName });
+export type SavePdfRequest = z.infer<typeof SavePdfRequestSchema>;
+
+export const SavePdfBatchRequestSchema = z.object({
+  pageSize: z.enum(['A4', 'Letter']),
+  files: z.array(z.object({ name: fileName, html: z.string().min(1).max(50 * 1024 * 1024) })).min(1).max(5000),
+});
+export type SavePdfBatchRequest = z.infer<typeof SavePdfBatchRequestSchema>;
+export type SavePdfBatchResult = { saved: true; folder: string; count: number } | { saved: false };
+
+export const NotificationRequestSchema = z.object({
+  title: z.string().min(1).max(200),
+  body: z.string().max(1000),
+  /** An app route to open when the notification is clicked, e.g. '/schedule?date=2026-11-24'. */
+  route: z.string().max(500).regex(/^\//).optional(),
+});
+export type NotificationRequest = z.infer<typeof NotificationRequestSchema>;
+
+export const ExternalUrlSchema = z
+  .string()
+  .max(2000)
+  .refine((u) => {
+    try {
+      const p = new URL(u).protocol;
+      return p === 'https:' || p === 'http:' || p === 'mailto:' || p === 'tel:';
+    } catch {
+      return false;
+    }
+  }, 'Only http(s), mailto: and tel: links can be opened');
+
+/** Sync credentials: handled only by the host; never stored in the renderer's database. */
+export const SyncCredentialsSchema = z.object({
+  serverUrl: z
+    .string()
+    .max(2000)
+    .refine((u) => {
+      try {
+        const p = new URL(u).protocol;
+        return p === 'https:' || p === 'http:';
+      } catch {
+        return false;
+      }
+    }, 'The server address must start with http:// or https://'),
+  username: z.string().min(1).max(200),
+  password: z.string().min(1).max(1000),
+  practice: z.string().regex(/^[a-z][a-z0-9_-]{0,50}$/, 'A practice id uses lower-case letters, digits, - and _'),
+});
+export type SyncCredentials = z.infer<typeof SyncCredentialsSchema>;
+export type SyncAccount = Omit<SyncCredentials, 'password'> & { hasPassword: boolean };
+
+/** An HTTP request to the sync server, sent by the host with the stored credentials. */
+export const SyncFetchRequestSchema = z.object({
+  /** Path relative to the server root, e.g. '/tutordesk-demo-students/_bulk_docs'. */
+  path: z.string().regex(/^\/[^\s]*$/).max(8000),
+  method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'HEAD']),
+  headers: z.record(z.string(), z.string()),
+  body: z.string().max(200 * 1024 * 1024).optional(),
+});
+export type SyncFetchRequest = z.infer<typeof SyncFetchRequestSchema>;
+export interface SyncFetchResponse {
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type HostEvent =
+  | { type: 'online-changed'; online: boolean }
+  | { type: 'menu'; command: MenuCommand }
+  | { type: 'navigate'; route: string };
+
+export const MENU_COMMANDS = ['new-student', 'new-family', 'new-lesson', 'find', 'settings', 'sync-now', 'go-today'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  platform: 'electron' | 'browser';
+  os: string;
+  /** Whether credentials are protected by the OS keychain (Electron safeStorage). */
+  secureStorage: boolean;
+}
+
+export interface TutorBridge {
+  appInfo(): Promise<AppInfo>;
+  saveFile(req: SaveFileRequest): Promise<SaveFileResult>;
+  openFile(req: OpenFileRequest): Promise<OpenFileResult>;
+  /** Renders HTML to a PDF and returns it base64-encoded (for previews and tests). */
+  renderPdf(req: PdfRequest): Promise<string>;
+  savePdf(req: SavePdfRequest): Promise<SaveFileResult>;
+  savePdfBatch(req: SavePdfBatchRequest): Promise<SavePdfBatchResult>;
+  notify(req: NotificationRequest): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  isOnline(): Promise<boolean>;
+  sync: {
+    getAccount(): Promise<SyncAccount | null>;
+    saveCredentials(creds: SyncCredentials): Promise<SyncAccount>;
+    clearCredentials(): Promise<void>;
+    fetch(req: SyncFetchRequest): Promise<SyncFetchResponse>;
+  };
+  /** Subscribes to host events; returns an unsubscribe function. */
+  onEvent(listener: (event: HostEvent) => void): () => void;
+}
+
+/** IPC channel names: one per bridge method. */
+export const IPC = {
+  appInfo: 'td:app-info',
+  saveFile: 'td:save-file',
+  openFile: 'td:open-file',
+  renderPdf: 'td:render-pdf',
+  savePdf: 'td:save-pdf',
+  savePdfBatch: 'td:save-pdf-batch',
+  notify: 'td:notify',
+  openExternal: 'td:open-external',
+  isOnline: 'td:is-online',
+  syncGetAccount: 'td:sync-get-account',
+  syncSaveCredentials: 'td:sync-save-credentials',
+  syncClearCredentials: 'td:sync-clear-credentials',
+  syncFetch: 'td:sync-fetch',
+  event: 'td:event',
+} as const;

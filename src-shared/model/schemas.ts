@@ -1,0 +1,387 @@
+/**
+ * RxDB JSON schemas of every synced collection. One collection maps to one CouchDB database
+ * (see docs/data-model.md and docs/sync.md). Each schema has a version; when a schema changes
+ * after release its version is bumped and a migration strategy added in `migrations.ts`.
+ */
+import type { RxJsonSchema } from 'rxdb';
+import { metaProperties, metaRequired } from './meta';
+import {
+  ATTENDANCE_STATUSES,
+  CONTACT_METHODS,
+  FAMILY_KINDS,
+  INVOICE_KINDS,
+  INVOICE_LINE_KINDS,
+  INVOICE_STATUSES,
+  NOTE_KINDS,
+  PAYMENT_METHODS,
+  PAY_UNITS,
+  STAFF_ROLES,
+  STUDENT_STATUSES,
+  TAX_MODES,
+  type BillingClaim,
+  type Closure,
+  type Family,
+  type Invoice,
+  type Lesson,
+  type Note,
+  type Occurrence,
+  type Payment,
+  type PracticeSettings,
+  type Staff,
+  type Student,
+} from './types';
+
+const str = (maxLength = 500) => ({ type: 'string', maxLength }) as const;
+const text = { type: 'string', maxLength: 100_000 } as const;
+const instant = { type: 'string', maxLength: 40 } as const;
+const int = (minimum?: number) => (minimum === undefined ? { type: 'integer' } : { type: 'integer', minimum }) as const;
+const bool = { type: 'boolean' } as const;
+const strArray = (maxLength = 200) => ({ type: 'array', items: { type: 'string', maxLength } }) as const;
+const enumOf = (values: readonly string[]) => ({ type: 'string', enum: [...values], maxLength: 40 }) as const;
+
+const money = {
+  type: 'object',
+  properties: { amount: int(), currency: { type: 'string', minLength: 3, maxLength: 3 } },
+  required: ['amount', 'currency'],
+  additionalProperties: false,
+} as const;
+const moneyOrNull = { oneOf: [{ type: 'null' }, money] } as const;
+
+const address = {
+  type: 'object',
+  properties: {
+    line1: str(),
+    line2: str(),
+    city: str(200),
+    region: str(200),
+    postalCode: str(40),
+    country: str(100),
+  },
+  required: ['line1', 'line2', 'city', 'region', 'postalCode', 'country'],
+  additionalProperties: false,
+} as const;
+
+function schema<T>(
+  title: string,
+  version: number,
+  properties: Record<string, unknown>,
+  required: string[],
+  indexes: (string | string[])[] = [],
+): RxJsonSchema<T> {
+  return {
+    title,
+    version,
+    primaryKey: 'id',
+    type: 'object',
+    properties: { ...metaProperties, ...properties },
+    required: [...metaRequired, ...required],
+    indexes,
+    additionalProperties: false,
+  } as unknown as RxJsonSchema<T>;
+}
+
+export const studentSchema = schema<Student>(
+  'student',
+  1,
+  {
+    firstName: str(200),
+    lastName: str(200),
+    familyId: str(100),
+    status: enumOf(STUDENT_STATUSES),
+    subjects: strArray(),
+    defaultRate: moneyOrNull,
+    email: str(320),
+    phone: str(40),
+    gradeLevel: str(100),
+    notes: text,
+    archivedAt: instant,
+  },
+  ['firstName', 'lastName', 'familyId', 'status', 'subjects', 'defaultRate', 'email', 'phone', 'gradeLevel', 'notes', 'archivedAt'],
+  ['familyId', 'status'],
+);
+
+export const familySchema = schema<Family>(
+  'family',
+  0,
+  {
+    kind: enumOf(FAMILY_KINDS),
+    name: str(300),
+    contactName: str(300),
+    email: str(320),
+    phone: str(40),
+    address,
+    preferredContact: enumOf(CONTACT_METHODS),
+    notes: text,
+    defaultRate: moneyOrNull,
+    archived: bool,
+  },
+  ['kind', 'name', 'contactName', 'email', 'phone', 'address', 'preferredContact', 'notes', 'defaultRate', 'archived'],
+);
+
+export const staffSchema = schema<Staff>(
+  'staff',
+  0,
+  {
+    name: str(300),
+    email: str(320),
+    phone: str(40),
+    role: enumOf(STAFF_ROLES),
+    payRate: money,
+    payUnit: enumOf(PAY_UNITS),
+    colour: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$', maxLength: 7 },
+    username: str(200),
+    active: bool,
+  },
+  ['name', 'email', 'phone', 'role', 'payRate', 'payUnit', 'colour', 'username', 'active'],
+);
+
+const attendanceList = { type: 'array', items: enumOf(ATTENDANCE_STATUSES) } as const;
+
+export const settingsSchema = schema<PracticeSettings>(
+  'settings',
+  0,
+  {
+    name: str(300),
+    address,
+    email: str(320),
+    phone: str(40),
+    currency: { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3 },
+    locale: str(35),
+    timeZone: str(64),
+    taxId: str(100),
+    logo: { type: 'string', maxLength: 400_000 },
+    defaultRate: money,
+    weekStartsOn: { type: 'integer', minimum: 1, maximum: 7 },
+    billing: {
+      type: 'object',
+      properties: {
+        paymentTermsDays: int(0),
+        taxMode: enumOf(TAX_MODES),
+        taxRateBp: { type: 'integer', minimum: 0, maximum: 10_000 },
+        taxLabel: str(40),
+        invoicePrefix: str(20),
+        paymentInstructions: str(4000),
+      },
+      required: ['paymentTermsDays', 'taxMode', 'taxRateBp', 'taxLabel', 'invoicePrefix', 'paymentInstructions'],
+      additionalProperties: false,
+    },
+    attendance: {
+      type: 'object',
+      properties: {
+        billable: attendanceList,
+        payable: attendanceList,
+        cancellationNoticeHours: int(0),
+        makeupForInTimeCancellation: bool,
+      },
+      required: ['billable', 'payable', 'cancellationNoticeHours', 'makeupForInTimeCancellation'],
+      additionalProperties: false,
+    },
+    reminders: {
+      type: 'object',
+      properties: { enabled: bool, minutesBefore: int(0) },
+      required: ['enabled', 'minutesBefore'],
+      additionalProperties: false,
+    },
+  },
+  ['name', 'address', 'email', 'phone', 'currency', 'locale', 'timeZone', 'taxId', 'logo', 'defaultRate', 'weekStartsOn', 'billing', 'attendance', 'reminders'],
+);
+
+export const lessonSchema = schema<Lesson>(
+  'lesson',
+  0,
+  {
+    tutorId: str(100),
+    studentIds: strArray(100),
+    subject: str(200),
+    location: str(500),
+    onlineUrl: str(2000),
+    room: str(100),
+    rateOverride: moneyOrNull,
+    start: instant,
+    durationMinutes: { type: 'integer', minimum: 1, maximum: 24 * 60 },
+    timeZone: str(64),
+    rrule: str(1000),
+    exdates: strArray(40),
+    splitFrom: str(100),
+    makeupForOccurrenceId: str(250),
+    notes: text,
+    cancelled: bool,
+  },
+  ['tutorId', 'studentIds', 'subject', 'location', 'onlineUrl', 'room', 'rateOverride', 'start', 'durationMinutes', 'timeZone', 'rrule', 'exdates', 'splitFrom', 'makeupForOccurrenceId', 'notes', 'cancelled'],
+  ['tutorId', 'start'],
+);
+
+export const occurrenceSchema = schema<Occurrence>(
+  'occurrence',
+  0,
+  {
+    lessonId: str(100),
+    originalStart: instant,
+    start: instant,
+    durationMinutes: int(0),
+    tutorId: str(100),
+    room: str(100),
+    status: enumOf(ATTENDANCE_STATUSES),
+    statusChangedAt: instant,
+    studentStatus: { type: 'object', additionalProperties: enumOf(ATTENDANCE_STATUSES) },
+    makeupGranted: bool,
+  },
+  ['lessonId', 'originalStart', 'start', 'durationMinutes', 'tutorId', 'room', 'status', 'statusChangedAt', 'studentStatus', 'makeupGranted'],
+  ['lessonId'],
+);
+
+const noteVersion = {
+  type: 'object',
+  properties: {
+    body: text,
+    covered: text,
+    homework: text,
+    nextSteps: text,
+    updatedAt: instant,
+    updatedBy: str(100),
+    deviceId: str(100),
+  },
+  required: ['body', 'covered', 'homework', 'nextSteps', 'updatedAt', 'updatedBy', 'deviceId'],
+  additionalProperties: false,
+} as const;
+
+export const noteSchema = schema<Note>(
+  'note',
+  0,
+  {
+    kind: enumOf(NOTE_KINDS),
+    studentIds: strArray(100),
+    lessonId: str(100),
+    occurrenceId: str(250),
+    authorId: str(100),
+    title: str(300),
+    body: text,
+    covered: text,
+    homework: text,
+    nextSteps: text,
+    conflicts: { type: 'array', items: noteVersion },
+  },
+  ['kind', 'studentIds', 'lessonId', 'occurrenceId', 'authorId', 'title', 'body', 'covered', 'homework', 'nextSteps', 'conflicts'],
+  ['updatedAt'],
+);
+
+const invoiceLine = {
+  type: 'object',
+  properties: {
+    id: str(100),
+    kind: enumOf(INVOICE_LINE_KINDS),
+    description: str(1000),
+    quantityMilli: int(),
+    unitAmount: int(),
+    discountAmount: int(0),
+    amount: int(),
+    taxAmount: int(),
+    occurrenceIds: strArray(250),
+    studentId: str(100),
+  },
+  required: ['id', 'kind', 'description', 'quantityMilli', 'unitAmount', 'discountAmount', 'amount', 'taxAmount', 'occurrenceIds', 'studentId'],
+  additionalProperties: false,
+} as const;
+
+export const invoiceSchema = schema<Invoice>(
+  'invoice',
+  0,
+  {
+    kind: enumOf(INVOICE_KINDS),
+    familyId: str(100),
+    status: enumOf(INVOICE_STATUSES),
+    number: str(60),
+    currency: { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3 },
+    periodStart: str(10),
+    periodEnd: str(10),
+    issueDate: str(10),
+    dueDate: str(10),
+    lines: { type: 'array', items: invoiceLine },
+    invoiceDiscountAmount: int(0),
+    taxMode: enumOf(TAX_MODES),
+    taxRateBp: { type: 'integer', minimum: 0, maximum: 10_000 },
+    taxLabel: str(40),
+    subtotal: int(),
+    taxTotal: int(),
+    total: int(),
+    creditNoteFor: str(100),
+    voidedBy: str(100),
+    issuedAt: instant,
+    issuedBy: str(100),
+    notes: text,
+  },
+  ['kind', 'familyId', 'status', 'number', 'currency', 'periodStart', 'periodEnd', 'issueDate', 'dueDate', 'lines', 'invoiceDiscountAmount', 'taxMode', 'taxRateBp', 'taxLabel', 'subtotal', 'taxTotal', 'total', 'creditNoteFor', 'voidedBy', 'issuedAt', 'issuedBy', 'notes'],
+  ['familyId'],
+);
+
+export const paymentSchema = schema<Payment>(
+  'payment',
+  0,
+  {
+    familyId: str(100),
+    date: str(10),
+    amount: int(1),
+    currency: { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3 },
+    method: enumOf(PAYMENT_METHODS),
+    reference: str(200),
+    allocations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { invoiceId: str(100), amount: int(1) },
+        required: ['invoiceId', 'amount'],
+        additionalProperties: false,
+      },
+    },
+    notes: text,
+  },
+  ['familyId', 'date', 'amount', 'currency', 'method', 'reference', 'allocations', 'notes'],
+  ['familyId'],
+);
+
+export const billingClaimSchema = schema<BillingClaim>(
+  'billingclaim',
+  0,
+  { occurrenceId: str(250), studentId: str(100), invoiceId: str(100), familyId: str(100) },
+  ['occurrenceId', 'studentId', 'invoiceId', 'familyId'],
+  ['invoiceId'],
+);
+
+export const closureSchema = schema<Closure>(
+  'closure',
+  0,
+  { startDate: str(10), endDate: str(10), label: str(200) },
+  ['startDate', 'endDate', 'label'],
+);
+
+/** Collection name → schema. Collection names are also the CouchDB database suffixes. */
+export const collectionSchemas = {
+  students: studentSchema,
+  families: familySchema,
+  staff: staffSchema,
+  settings: settingsSchema,
+  lessons: lessonSchema,
+  occurrences: occurrenceSchema,
+  notes: noteSchema,
+  invoices: invoiceSchema,
+  payments: paymentSchema,
+  billingclaims: billingClaimSchema,
+  closures: closureSchema,
+} as const;
+
+export type CollectionName = keyof typeof collectionSchemas;
+export const COLLECTION_NAMES = Object.keys(collectionSchemas) as CollectionName[];
+
+export interface CollectionDocTypes {
+  students: Student;
+  families: Family;
+  staff: Staff;
+  settings: PracticeSettings;
+  lessons: Lesson;
+  occurrences: Occurrence;
+  notes: Note;
+  invoices: Invoice;
+  payments: Payment;
+  billingclaims: BillingClaim;
+  closures: Closure;
+}

@@ -1,0 +1,304 @@
+import type { SyncMeta } from './meta';
+
+/** Money is always an integer number of minor units (pence, cents) plus its ISO 4217 currency. */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface Address {
+  line1: string;
+  line2: string;
+  city: string;
+  region: string;
+  postalCode: string;
+  country: string;
+}
+
+export const STUDENT_STATUSES = ['active', 'paused', 'archived'] as const;
+export type StudentStatus = (typeof STUDENT_STATUSES)[number];
+
+export interface Student extends SyncMeta {
+  firstName: string;
+  lastName: string;
+  /** The payer account (a family, or an adult paying for themselves). */
+  familyId: string;
+  status: StudentStatus;
+  subjects: string[];
+  /** Default lesson rate; null = use the family's or the practice's. */
+  defaultRate: Money | null;
+  email: string;
+  phone: string;
+  gradeLevel: string;
+  notes: string;
+  /** Instant at which the student was archived, '' when not archived. */
+  archivedAt: string;
+}
+
+export const FAMILY_KINDS = ['family', 'self'] as const;
+export type FamilyKind = (typeof FAMILY_KINDS)[number];
+export const CONTACT_METHODS = ['email', 'phone', 'sms'] as const;
+export type ContactMethod = (typeof CONTACT_METHODS)[number];
+
+/** A payer / guardian account. Invoices are addressed to it. */
+export interface Family extends SyncMeta {
+  /** 'self' = an adult student who pays for themselves. */
+  kind: FamilyKind;
+  name: string;
+  contactName: string;
+  email: string;
+  phone: string;
+  address: Address;
+  preferredContact: ContactMethod;
+  notes: string;
+  /** Optional family-level lesson rate; null = the practice default. */
+  defaultRate: Money | null;
+  archived: boolean;
+}
+
+export const STAFF_ROLES = ['admin', 'tutor'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export const PAY_UNITS = ['lesson', 'hour'] as const;
+export type PayUnit = (typeof PAY_UNITS)[number];
+
+export interface Staff extends SyncMeta {
+  name: string;
+  email: string;
+  phone: string;
+  role: StaffRole;
+  payRate: Money;
+  payUnit: PayUnit;
+  /** '#rrggbb' used on the calendar. */
+  colour: string;
+  /** The CouchDB user name of this staff member, '' if they do not sync. */
+  username: string;
+  active: boolean;
+}
+
+export const ATTENDANCE_STATUSES = [
+  'scheduled',
+  'attended',
+  'cancelled_student_late',
+  'cancelled_student_in_time',
+  'cancelled_tutor',
+  'no_show',
+] as const;
+export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+
+export const TAX_MODES = ['none', 'exclusive', 'inclusive'] as const;
+export type TaxMode = (typeof TAX_MODES)[number];
+
+/** The practice-wide settings: one document with id `practice`. */
+export interface PracticeSettings extends SyncMeta {
+  name: string;
+  address: Address;
+  email: string;
+  phone: string;
+  /** ISO 4217, e.g. 'GBP'. */
+  currency: string;
+  /** BCP 47, e.g. 'en-GB'. */
+  locale: string;
+  /** IANA, e.g. 'Europe/London'. */
+  timeZone: string;
+  taxId: string;
+  /** data: URL of a small PNG/JPEG/SVG logo, '' for none. */
+  logo: string;
+  defaultRate: Money;
+  /** Calendar week start: 1 = Monday … 7 = Sunday. */
+  weekStartsOn: number;
+  billing: {
+    paymentTermsDays: number;
+    taxMode: TaxMode;
+    /** Tax rate in basis points (2000 = 20 %). */
+    taxRateBp: number;
+    taxLabel: string;
+    invoicePrefix: string;
+    paymentInstructions: string;
+  };
+  attendance: {
+    /** Statuses billed to the family. */
+    billable: AttendanceStatus[];
+    /** Statuses paid to the tutor. */
+    payable: AttendanceStatus[];
+    /** Cancellations with at least this notice (hours) are "in time". */
+    cancellationNoticeHours: number;
+    /** An in-time student cancellation grants a make-up credit. */
+    makeupForInTimeCancellation: boolean;
+  };
+  reminders: {
+    enabled: boolean;
+    minutesBefore: number;
+  };
+}
+
+export const PRACTICE_SETTINGS_ID = 'practice';
+
+/**
+ * A lesson plan: a one-off lesson (rrule '') or a recurring series (RFC 5545 RRULE).
+ * `start` is the UTC instant of the first occurrence; `timeZone` is the IANA zone in which the
+ * series' wall-clock time is kept (a 16:00 weekly lesson stays at 16:00 local across DST).
+ */
+export interface Lesson extends SyncMeta {
+  tutorId: string;
+  studentIds: string[];
+  subject: string;
+  location: string;
+  onlineUrl: string;
+  room: string;
+  rateOverride: Money | null;
+  start: string;
+  durationMinutes: number;
+  timeZone: string;
+  /** RRULE value without DTSTART, e.g. 'FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,WE'; '' = one-off. */
+  rrule: string;
+  /** Original start instants (UTC ISO) of skipped occurrences. */
+  exdates: string[];
+  /** When this series was split ("this and following"), the series it continues; '' otherwise. */
+  splitFrom: string;
+  /** A make-up lesson consumes the credit granted by this occurrence id; '' otherwise. */
+  makeupForOccurrenceId: string;
+  notes: string;
+  cancelled: boolean;
+}
+
+/**
+ * What happened to one occurrence of a lesson, and per-occurrence overrides ("move this one").
+ * The id is deterministic — `${lessonId}@${originalStart}` — so two laptops touching the same
+ * occurrence offline produce one document that merges, never two.
+ */
+export interface Occurrence extends SyncMeta {
+  lessonId: string;
+  originalStart: string;
+  /** Moved start instant, '' when not moved. */
+  start: string;
+  /** Overridden duration in minutes, 0 when not overridden. */
+  durationMinutes: number;
+  /** Overridden tutor, '' when not overridden. */
+  tutorId: string;
+  room: string;
+  status: AttendanceStatus;
+  statusChangedAt: string;
+  /** Per-student attendance for group lessons: studentId → status. */
+  studentStatus: Record<string, AttendanceStatus>;
+  makeupGranted: boolean;
+}
+
+export const NOTE_KINDS = ['lesson', 'progress'] as const;
+export type NoteKind = (typeof NOTE_KINDS)[number];
+
+export interface NoteConflictVersion {
+  body: string;
+  covered: string;
+  homework: string;
+  nextSteps: string;
+  updatedAt: string;
+  updatedBy: string;
+  deviceId: string;
+}
+
+export interface Note extends SyncMeta {
+  kind: NoteKind;
+  studentIds: string[];
+  lessonId: string;
+  occurrenceId: string;
+  authorId: string;
+  title: string;
+  body: string;
+  covered: string;
+  homework: string;
+  nextSteps: string;
+  /** Concurrent versions that could not be merged automatically: shown to the user to resolve. */
+  conflicts: NoteConflictVersion[];
+}
+
+export const INVOICE_KINDS = ['invoice', 'credit_note'] as const;
+export type InvoiceKind = (typeof INVOICE_KINDS)[number];
+export const INVOICE_STATUSES = ['draft', 'issued', 'void'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+export const INVOICE_LINE_KINDS = ['lesson', 'manual', 'package', 'monthly_fee', 'credit', 'discount'] as const;
+export type InvoiceLineKind = (typeof INVOICE_LINE_KINDS)[number];
+
+export interface InvoiceLine {
+  id: string;
+  kind: InvoiceLineKind;
+  description: string;
+  /** Quantity in thousandths (1000 = 1), so hours can be prorated without floats. */
+  quantityMilli: number;
+  unitAmount: number;
+  /** Discount on this line, minor units. */
+  discountAmount: number;
+  /** Net amount of the line in minor units (before tax for exclusive tax). */
+  amount: number;
+  taxAmount: number;
+  /** Occurrence ids billed by this line (lesson lines). */
+  occurrenceIds: string[];
+  studentId: string;
+}
+
+export interface Invoice extends SyncMeta {
+  kind: InvoiceKind;
+  familyId: string;
+  status: InvoiceStatus;
+  /** Human-friendly number, '' for a draft. */
+  number: string;
+  currency: string;
+  periodStart: string;
+  periodEnd: string;
+  issueDate: string;
+  dueDate: string;
+  lines: InvoiceLine[];
+  invoiceDiscountAmount: number;
+  taxMode: TaxMode;
+  taxRateBp: number;
+  taxLabel: string;
+  subtotal: number;
+  taxTotal: number;
+  total: number;
+  /** For a credit note: the invoice it voids; for a voided invoice: the credit note. */
+  creditNoteFor: string;
+  voidedBy: string;
+  issuedAt: string;
+  issuedBy: string;
+  notes: string;
+}
+
+export const PAYMENT_METHODS = ['cash', 'bank_transfer', 'card', 'cheque', 'other'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export interface PaymentAllocation {
+  invoiceId: string;
+  amount: number;
+}
+
+export interface Payment extends SyncMeta {
+  familyId: string;
+  /** Calendar date of the payment, YYYY-MM-DD in the practice time zone. */
+  date: string;
+  amount: number;
+  currency: string;
+  method: PaymentMethod;
+  reference: string;
+  allocations: PaymentAllocation[];
+  notes: string;
+}
+
+/**
+ * A claim that one occurrence (for one student) is billed by one invoice. The id is deterministic
+ * (`${occurrenceId}#${studentId}`): two laptops billing the same lesson offline write the same
+ * document id, so the second is detected as a conflict rather than silently double billing.
+ */
+export interface BillingClaim extends SyncMeta {
+  occurrenceId: string;
+  studentId: string;
+  invoiceId: string;
+  familyId: string;
+}
+
+/** A practice-wide closed day (holiday): recurring lessons skip it. */
+export interface Closure extends SyncMeta {
+  /** YYYY-MM-DD, first closed day in the practice time zone. */
+  startDate: string;
+  /** YYYY-MM-DD, last closed day (inclusive). */
+  endDate: string;
+  label: string;
+}
