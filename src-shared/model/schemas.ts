@@ -7,6 +7,7 @@ import type { RxJsonSchema } from 'rxdb';
 import { metaProperties, metaRequired } from './meta';
 import {
   ATTENDANCE_STATUSES,
+  BILLING_MODELS,
   CONTACT_METHODS,
   FAMILY_KINDS,
   INVOICE_KINDS,
@@ -46,6 +47,21 @@ const money = {
   additionalProperties: false,
 } as const;
 const moneyOrNull = { oneOf: [{ type: 'null' }, money] } as const;
+
+/** Optional billing fields of students and families (docs/billing.md); not required, so older docs stay valid. */
+const billingModelOrInherit = { type: 'string', enum: ['', ...BILLING_MODELS], maxLength: 40 } as const;
+const prepaidPackage = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 100 },
+    lessons: { type: 'integer', minimum: 1 },
+    price: { type: 'integer', minimum: 0 },
+    purchasedOn: { type: 'string', maxLength: 10 },
+    description: { type: 'string', maxLength: 500 },
+  },
+  required: ['id', 'lessons', 'price', 'purchasedOn', 'description'],
+  additionalProperties: false,
+} as const;
 
 const address = {
   type: 'object',
@@ -95,6 +111,9 @@ export const studentSchema = schema<Student>(
     gradeLevel: str(100),
     notes: text,
     archivedAt: instant,
+    billingModel: billingModelOrInherit,
+    monthlyFee: moneyOrNull,
+    packages: { type: 'array', items: prepaidPackage },
   },
   ['firstName', 'lastName', 'familyId', 'status', 'subjects', 'defaultRate', 'email', 'phone', 'gradeLevel', 'notes', 'archivedAt'],
   ['familyId', 'status'],
@@ -114,6 +133,8 @@ export const familySchema = schema<Family>(
     notes: text,
     defaultRate: moneyOrNull,
     archived: bool,
+    billingModel: billingModelOrInherit,
+    monthlyFee: moneyOrNull,
   },
   ['kind', 'name', 'contactName', 'email', 'phone', 'address', 'preferredContact', 'notes', 'defaultRate', 'archived'],
 );
@@ -273,13 +294,20 @@ const invoiceLine = {
     description: str(1000),
     quantityMilli: int(),
     unitAmount: int(),
-    discountAmount: int(0),
+    durationMinutes: int(0),
+    // No minimum: credit notes store every amount negated.
+    discountAmount: int(),
+    invoiceDiscountShare: int(),
     amount: int(),
     taxAmount: int(),
     occurrenceIds: strArray(250),
     studentId: str(100),
+    packageId: str(100),
+    serviceDate: str(10),
+    tutorId: str(100),
+    subject: str(200),
   },
-  required: ['id', 'kind', 'description', 'quantityMilli', 'unitAmount', 'discountAmount', 'amount', 'taxAmount', 'occurrenceIds', 'studentId'],
+  required: ['id', 'kind', 'description', 'quantityMilli', 'unitAmount', 'durationMinutes', 'discountAmount', 'invoiceDiscountShare', 'amount', 'taxAmount', 'occurrenceIds', 'studentId', 'packageId', 'serviceDate', 'tutorId', 'subject'],
   additionalProperties: false,
 } as const;
 
@@ -297,7 +325,7 @@ export const invoiceSchema = schema<Invoice>(
     issueDate: str(10),
     dueDate: str(10),
     lines: { type: 'array', items: invoiceLine },
-    invoiceDiscountAmount: int(0),
+    invoiceDiscountAmount: int(),
     taxMode: enumOf(TAX_MODES),
     taxRateBp: { type: 'integer', minimum: 0, maximum: 10_000 },
     taxLabel: str(40),
@@ -308,9 +336,12 @@ export const invoiceSchema = schema<Invoice>(
     voidedBy: str(100),
     issuedAt: instant,
     issuedBy: str(100),
+    issuedDeviceId: str(100),
+    sequenceKey: str(100),
+    sequence: int(0),
     notes: text,
   },
-  ['kind', 'familyId', 'status', 'number', 'currency', 'periodStart', 'periodEnd', 'issueDate', 'dueDate', 'lines', 'invoiceDiscountAmount', 'taxMode', 'taxRateBp', 'taxLabel', 'subtotal', 'taxTotal', 'total', 'creditNoteFor', 'voidedBy', 'issuedAt', 'issuedBy', 'notes'],
+  ['kind', 'familyId', 'status', 'number', 'currency', 'periodStart', 'periodEnd', 'issueDate', 'dueDate', 'lines', 'invoiceDiscountAmount', 'taxMode', 'taxRateBp', 'taxLabel', 'subtotal', 'taxTotal', 'total', 'creditNoteFor', 'voidedBy', 'issuedAt', 'issuedBy', 'issuedDeviceId', 'sequenceKey', 'sequence', 'notes'],
   ['familyId'],
 );
 

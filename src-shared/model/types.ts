@@ -15,6 +15,25 @@ export interface Address {
   country: string;
 }
 
+/**
+ * How a student's lessons are charged (docs/billing.md): a price per lesson, an hourly rate
+ * prorated by duration, prepaid packages of N lessons, or a flat monthly fee.
+ */
+export const BILLING_MODELS = ['per_lesson', 'hourly', 'package', 'monthly'] as const;
+export type BillingModel = (typeof BILLING_MODELS)[number];
+
+/** N lessons bought up front; billable lessons on/after `purchasedOn` consume it in date order. */
+export interface PrepaidPackage {
+  id: string;
+  /** Number of lessons bought. */
+  lessons: number;
+  /** Price of the whole package, minor units in the practice currency. */
+  price: number;
+  /** YYYY-MM-DD in the practice time zone. */
+  purchasedOn: string;
+  description: string;
+}
+
 export const STUDENT_STATUSES = ['active', 'paused', 'archived'] as const;
 export type StudentStatus = (typeof STUDENT_STATUSES)[number];
 
@@ -33,6 +52,12 @@ export interface Student extends SyncMeta {
   notes: string;
   /** Instant at which the student was archived, '' when not archived. */
   archivedAt: string;
+  /** Billing (docs/billing.md). Billing model; '' or absent = the family's model. */
+  billingModel?: BillingModel | '';
+  /** Monthly flat fee when the model is 'monthly'; null or absent = the family's fee. */
+  monthlyFee?: Money | null;
+  /** Prepaid lesson packages bought for this student (consumed by billable lessons in date order). */
+  packages?: PrepaidPackage[];
 }
 
 export const FAMILY_KINDS = ['family', 'self'] as const;
@@ -54,6 +79,10 @@ export interface Family extends SyncMeta {
   /** Optional family-level lesson rate; null = the practice default. */
   defaultRate: Money | null;
   archived: boolean;
+  /** Billing (docs/billing.md). Billing model; '' or absent = the practice default ('per_lesson'). */
+  billingModel?: BillingModel | '';
+  /** Monthly flat fee per student on the 'monthly' model; null or absent = none. */
+  monthlyFee?: Money | null;
 }
 
 export const STAFF_ROLES = ['admin', 'tutor'] as const;
@@ -218,6 +247,11 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 export const INVOICE_LINE_KINDS = ['lesson', 'manual', 'package', 'monthly_fee', 'credit', 'discount'] as const;
 export type InvoiceLineKind = (typeof INVOICE_LINE_KINDS)[number];
 
+/**
+ * One invoice line. All amounts are integer minor units; the arithmetic and rounding rules are in
+ * docs/billing.md and src-shared/billing/totals.ts (`computeInvoiceTotals` fills the computed
+ * fields). Credit notes store every amount negated.
+ */
 export interface InvoiceLine {
   id: string;
   kind: InvoiceLineKind;
@@ -225,14 +259,28 @@ export interface InvoiceLine {
   /** Quantity in thousandths (1000 = 1), so hours can be prorated without floats. */
   quantityMilli: number;
   unitAmount: number;
+  /** > 0: the line is time-based and its base is unitAmount (per hour) × minutes / 60, rounded. */
+  durationMinutes: number;
   /** Discount on this line, minor units. */
   discountAmount: number;
-  /** Net amount of the line in minor units (before tax for exclusive tax). */
+  /** Computed: this line's share of the invoice-level discount (largest-remainder allocation). */
+  invoiceDiscountShare: number;
+  /** Computed: amount after discounts. Net of tax for 'exclusive'/'none', tax-inclusive for 'inclusive'. */
   amount: number;
+  /** Computed: the tax on (exclusive) or within (inclusive) `amount`. */
   taxAmount: number;
-  /** Occurrence ids billed by this line (lesson lines). */
+  /**
+   * Billable items claimed by this line: occurrence ids for lesson lines, `monthly:YYYY-MM` for a
+   * monthly fee, `package:<packageId>` for a package purchase. Each becomes a BillingClaim.
+   */
   occurrenceIds: string[];
   studentId: string;
+  /** The prepaid package consumed (lesson lines) or sold (package lines); '' otherwise. */
+  packageId: string;
+  /** Snapshot for reports: YYYY-MM-DD the service was given (lesson date), '' for others. */
+  serviceDate: string;
+  tutorId: string;
+  subject: string;
 }
 
 export interface Invoice extends SyncMeta {
@@ -259,6 +307,11 @@ export interface Invoice extends SyncMeta {
   voidedBy: string;
   issuedAt: string;
   issuedBy: string;
+  /** Device that issued (numbered) it, '' for drafts; see docs/billing.md "Invoice numbers". */
+  issuedDeviceId: string;
+  /** Numbering series `${kind}|${year}|${deviceCode}` and the number within it; '' / 0 for drafts. */
+  sequenceKey: string;
+  sequence: number;
   notes: string;
 }
 
