@@ -151,20 +151,5 @@ export interface TutorBridge {
   onEvent(listener: (event: HostEvent) => void): () => void;
 }
 
-/** IPC channel names: one per bridge method. */
-export const IPC = {
-  appInfo: 'td:app-info',
-  saveFile: 'td:save-file',
-  openFile: 'td:open-file',
-  renderPdf: 'td:render-pdf',
-  savePdf: 'td:save-pdf',
-  savePdfBatch: 'td:save-pdf-batch',
-  notify: 'td:notify',
-  openExternal: 'td:open-external',
-  isOnline: 'td:is-online',
-  syncGetAccount: 'td:sync-get-account',
-  syncSaveCredentials: 'td:sync-save-credentials',
-  syncClearCredentials: 'td:sync-clear-credentials',
-  syncFetch: 'td:sync-fetch',
-  event: 'td:event',
-} as const;
+/** IPC channel names: one per bridge method (in their own zod-free module for the preload). */
+export { IPC } from './ipc-channels';

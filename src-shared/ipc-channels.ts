@@ -1,0 +1,20 @@
+/**
+ * IPC channel names: one per TutorBridge method (re-exported by bridge.ts). Kept in a module of
+ * its own, free of zod, so the sandboxed preload can import it without bundling the schemas.
+ */
+export const IPC = {
+  appInfo: 'td:app-info',
+  saveFile: 'td:save-file',
+  openFile: 'td:open-file',
+  renderPdf: 'td:render-pdf',
+  savePdf: 'td:save-pdf',
+  savePdfBatch: 'td:save-pdf-batch',
+  notify: 'td:notify',
+  openExternal: 'td:open-external',
+  isOnline: 'td:is-online',
+  syncGetAccount: 'td:sync-get-account',
+  syncSaveCredentials: 'td:sync-save-credentials',
+  syncClearCredentials: 'td:sync-clear-credentials',
+  syncFetch: 'td:sync-fetch',
+  event: 'td:event',
+} as const;
