@@ -35,7 +35,7 @@ import {
 const str = (maxLength = 500) => ({ type: 'string', maxLength }) as const;
 const text = { type: 'string', maxLength: 100_000 } as const;
 const instant = { type: 'string', maxLength: 40 } as const;
-const int = (minimum?: number) => (minimum === undefined ? { type: 'integer' } : { type: 'integer', minimum }) as const;
+const int = (minimum?: number) => (minimum === undefined ? { type: 'integer' } : { type: 'integer', minimum });
 const bool = { type: 'boolean' } as const;
 const strArray = (maxLength = 200) => ({ type: 'array', items: { type: 'string', maxLength } }) as const;
 const enumOf = (values: readonly string[]) => ({ type: 'string', enum: [...values], maxLength: 40 }) as const;

@@ -16,6 +16,7 @@ import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBUpdatePlugin } from 'rxdb/plugins/update';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
+import { wrappedValidateZSchemaStorage } from 'rxdb/plugins/validate-z-schema';
 import {
   COLLECTION_NAMES,
   collectionSchemas,
@@ -35,8 +36,12 @@ export interface CreateDatabaseOptions {
   /** Database name; one per practice on a laptop, e.g. 'tutordesk-demo'. */
   name: string;
   storage: RxStorage<unknown, unknown>;
-  /** Validate every write against the JSON schema (development, tests). */
-  validate?: boolean;
+  /**
+   * Validate every write against the JSON schema. 'ajv' compiles validators with `new Function`,
+   * which the app's strict Content-Security-Policy (no 'unsafe-eval') forbids, so the app uses
+   * 'z-schema' (an interpreter, CSP-safe); Node tests and tools use 'ajv'. Same JSON schemas.
+   */
+  validate?: 'ajv' | 'z-schema' | false;
   /** Per-collection conflict handlers used by replication (see src-shared/sync). */
   conflictHandlers?: Partial<{ [K in CollectionName]: RxConflictHandler<CollectionDocTypes[K]> }>;
   /** Allow re-creating a database with the same name in the same process (tests). */
@@ -46,7 +51,12 @@ export interface CreateDatabaseOptions {
 }
 
 export async function createTutorDatabase(options: CreateDatabaseOptions): Promise<TutorDatabase> {
-  const storage = options.validate ? wrappedValidateAjvStorage({ storage: options.storage }) : options.storage;
+  const storage =
+    options.validate === 'ajv'
+      ? wrappedValidateAjvStorage({ storage: options.storage })
+      : options.validate === 'z-schema'
+        ? wrappedValidateZSchemaStorage({ storage: options.storage })
+        : options.storage;
   const db = await createRxDatabase<TutorCollections>({
     name: options.name,
     storage,

@@ -1,0 +1,104 @@
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { MangoQuery } from 'rxdb';
+import type { ChangeContext } from '../../../src-shared/model/meta';
+import type { CollectionName } from '../../../src-shared/model/schemas';
+import { PRACTICE_SETTINGS_ID, type PracticeSettings, type Staff } from '../../../src-shared/model/types';
+import type { TutorDatabase } from '../db/database';
+import { saveDoc, type DocOf, type ValuesOf } from '../db/repo';
+
+/** Device-local facts, stored as an RxDB local document: never replicated. */
+export interface DeviceInfo {
+  deviceId: string;
+  meStaffId: string;
+}
+
+export interface AppServices {
+  db: TutorDatabase;
+  device: DeviceInfo;
+  settings: PracticeSettings | null;
+  me: Staff | null;
+  ctx(): ChangeContext;
+  save<C extends CollectionName>(collection: C, id: string | undefined, values: Partial<ValuesOf<C>>): Promise<DocOf<C>>;
+  setMe(staffId: string): Promise<void>;
+}
+
+const Ctx = createContext<AppServices | null>(null);
+
+export function useApp(): AppServices {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useApp outside AppProvider');
+  return v;
+}
+
+export async function loadDevice(db: TutorDatabase): Promise<DeviceInfo> {
+  const existing = await db.getLocal<DeviceInfo>('device');
+  if (existing) return existing.toJSON().data as DeviceInfo;
+  const device: DeviceInfo = { deviceId: crypto.randomUUID(), meStaffId: '' };
+  await db.upsertLocal('device', device);
+  return device;
+}
+
+export function AppProvider({ db, initialDevice, children }: { db: TutorDatabase; initialDevice: DeviceInfo; children: ReactNode }) {
+  const [device, setDevice] = useState(initialDevice);
+  const [settings, setSettings] = useState<PracticeSettings | null>(null);
+  const [settingsLoaded, setSettingsLoaded] = useState(false);
+  const [me, setMeDoc] = useState<Staff | null>(null);
+
+  useEffect(() => {
+    const sub = db.settings.findOne(PRACTICE_SETTINGS_ID).$.subscribe((doc) => {
+      setSettings(doc ? (doc.toJSON() as PracticeSettings) : null);
+      setSettingsLoaded(true);
+    });
+    return () => sub.unsubscribe();
+  }, [db]);
+
+  useEffect(() => {
+    const sub = db.getLocal$<DeviceInfo>('device').subscribe((d) => {
+      if (d) setDevice(d.toJSON().data as DeviceInfo);
+    });
+    return () => sub.unsubscribe();
+  }, [db]);
+
+  useEffect(() => {
+    if (!device.meStaffId) {
+      setMeDoc(null);
+      return;
+    }
+    const sub = db.staff.findOne(device.meStaffId).$.subscribe((doc) => setMeDoc(doc ? (doc.toJSON() as Staff) : null));
+    return () => sub.unsubscribe();
+  }, [db, device.meStaffId]);
+
+  const services = useMemo<AppServices>(() => {
+    const ctx = (): ChangeContext => ({ staffId: device.meStaffId || 'unknown', deviceId: device.deviceId, now: new Date() });
+    return {
+      db,
+      device,
+      settings,
+      me,
+      ctx,
+      save: (collection, id, values) => saveDoc(db, collection, id, values, ctx()),
+      setMe: async (staffId) => {
+        await db.upsertLocal('device', { ...device, meStaffId: staffId });
+      },
+    };
+  }, [db, device, settings, me]);
+
+  if (!settingsLoaded) return null;
+  return <Ctx.Provider value={services}>{children}</Ctx.Provider>;
+}
+
+/**
+ * Live query: re-renders when the result changes. Returns plain JSON documents and whether the
+ * first result has arrived.
+ */
+export function useLiveQuery<C extends CollectionName>(collection: C, query: MangoQuery<DocOf<C>> = {}, deps: unknown[] = []): { docs: DocOf<C>[]; loading: boolean } {
+  const { db } = useApp();
+  const [state, setState] = useState<{ docs: DocOf<C>[]; loading: boolean }>({ docs: [], loading: true });
+  useEffect(() => {
+    const coll = db.collections[collection] as unknown as { find(q: unknown): { $: { subscribe(cb: (docs: { toJSON(): unknown }[]) => void): { unsubscribe(): void } } } };
+    const sub = coll.find(query).$.subscribe((docs) => setState({ docs: docs.map((d) => d.toJSON() as DocOf<C>), loading: false }));
+    return () => sub.unsubscribe();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [db, collection, ...deps]);
+  return state;
+}

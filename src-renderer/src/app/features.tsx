@@ -1,0 +1,25 @@
+/**
+ * The feature registry: each feature folder contributes its screens here. The shell builds the
+ * navigation and routing from this list, so adding a feature touches one line.
+ */
+import type { ComponentType } from 'react';
+import type { IconName } from '../ui/Icon';
+import { StudentsScreen } from '../features/students/StudentsScreen';
+import { FamiliesScreen } from '../features/families/FamiliesScreen';
+import { StaffScreen } from '../features/staff/StaffScreen';
+import { SettingsScreen } from '../features/settings/SettingsScreen';
+
+export interface FeatureScreen {
+  path: string;
+  label: string;
+  icon: IconName;
+  section: 'practice' | 'money' | 'admin';
+  component: ComponentType;
+}
+
+export const FEATURES: FeatureScreen[] = [
+  { path: '/students', label: 'Students', icon: 'students', section: 'practice', component: StudentsScreen },
+  { path: '/families', label: 'Families', icon: 'family', section: 'practice', component: FamiliesScreen },
+  { path: '/staff', label: 'Staff', icon: 'staff', section: 'admin', component: StaffScreen },
+  { path: '/settings', label: 'Settings', icon: 'settings', section: 'admin', component: SettingsScreen },
+];

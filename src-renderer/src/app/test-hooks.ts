@@ -1,0 +1,26 @@
+/**
+ * Hooks for the end-to-end tests and the benchmark, installed only when the page is opened with
+ * `?testHooks` (never by the desktop app itself). They drive the same code paths as the UI.
+ */
+import type { TutorDatabase } from '../db/database';
+import { loadSamplePractice } from '../features/onboarding/load-sample';
+
+declare global {
+  interface Window {
+    __tutordeskTest?: {
+      loadSample(students: number): Promise<void>;
+      count(collection: string): Promise<number>;
+    };
+  }
+}
+
+export function installTestHooks(db: TutorDatabase): void {
+  window.__tutordeskTest = {
+    loadSample: (students) => loadSamplePractice(db, students),
+    count: async (collection) => {
+      const coll = (db.collections as Record<string, { count(): { exec(): Promise<number> } }>)[collection];
+      if (!coll) throw new Error(`No collection ${collection}`);
+      return coll.count().exec();
+    },
+  };
+}

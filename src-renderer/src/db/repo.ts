@@ -1,0 +1,70 @@
+/**
+ * The write path of the UI: every change goes through `saveDoc`, which stamps the sync
+ * bookkeeping (who, which device, when, per-field clock) with `stampChange` from src-shared, and
+ * through RxDB's incrementalModify so two quick edits on one laptop never overwrite each other.
+ */
+import type { RxDocument } from 'rxdb';
+import { stampChange, type ChangeContext, type SyncMeta } from '../../../src-shared/model/meta';
+import type { CollectionDocTypes, CollectionName } from '../../../src-shared/model/schemas';
+import type { TutorDatabase } from './database';
+
+export type DocOf<C extends CollectionName> = CollectionDocTypes[C];
+export type ValuesOf<C extends CollectionName> = Omit<DocOf<C>, keyof SyncMeta> & { id?: string };
+
+export const newId = (): string => crypto.randomUUID();
+
+export async function saveDoc<C extends CollectionName>(
+  db: TutorDatabase,
+  collection: C,
+  id: string | undefined,
+  values: Partial<ValuesOf<C>>,
+  ctx: ChangeContext,
+): Promise<DocOf<C>> {
+  const coll = db.collections[collection] as unknown as {
+    findOne(id: string): { exec(): Promise<RxDocument<DocOf<C>> | null> };
+    insert(doc: DocOf<C>): Promise<RxDocument<DocOf<C>>>;
+  };
+  if (id) {
+    const existing = await coll.findOne(id).exec();
+    if (existing) {
+      const updated = await existing.incrementalModify((prev) =>
+        stampChange<DocOf<C>>(prev as DocOf<C>, values as never, { ...ctx, now: new Date() }, newId),
+      );
+      return updated.toJSON() as DocOf<C>;
+    }
+  }
+  const doc = stampChange<DocOf<C>>(undefined, { ...(values as object), ...(id ? { id } : {}) } as never, ctx, newId);
+  const inserted = await coll.insert(doc);
+  return inserted.toJSON() as DocOf<C>;
+}
+
+/**
+ * Inserts many new documents as one unit: if any row fails, the rows already written are
+ * removed again, so an import never leaves half its data behind.
+ */
+export async function insertAllOrNothing(
+  db: TutorDatabase,
+  batches: { collection: CollectionName; docs: SyncMeta[] }[],
+): Promise<void> {
+  const written: { collection: CollectionName; ids: string[] }[] = [];
+  try {
+    for (const batch of batches) {
+      if (batch.docs.length === 0) continue;
+      const coll = db.collections[batch.collection] as unknown as {
+        bulkInsert(docs: SyncMeta[]): Promise<{ success: { id: string }[]; error: { documentId: string; status: number; validationErrors?: unknown }[] }>;
+      };
+      const result = await coll.bulkInsert(batch.docs);
+      written.push({ collection: batch.collection, ids: result.success.map((d) => (d as unknown as { id: string }).id) });
+      if (result.error.length > 0) {
+        const first = result.error[0]!;
+        throw new Error(`Could not save ${batch.collection} ${first.documentId} (status ${first.status})`);
+      }
+    }
+  } catch (e) {
+    for (const w of written.reverse()) {
+      const coll = db.collections[w.collection] as unknown as { bulkRemove(ids: string[]): Promise<unknown> };
+      await coll.bulkRemove(w.ids);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,133 @@
+import { useState } from 'react';
+import { useApp, useLiveQuery } from '../../app/AppContext';
+import { navigate } from '../../app/router';
+import { Dialog } from '../../ui/Dialog';
+import { SelectField, TextArea, TextField } from '../../ui/Field';
+import { useToast } from '../../ui/Toast';
+import { EMPTY_ADDRESS, validateFamily, type FieldErrors } from '../../../../src-shared/validation/forms';
+import { moneyToInput } from '../../../../src-shared/money';
+import type { Family } from '../../../../src-shared/model/types';
+
+export function FamilyForm({ family, onClose }: { family: Family | null; onClose: () => void }) {
+  const app = useApp();
+  const toast = useToast();
+  const currency = app.settings?.currency ?? 'GBP';
+  const { docs: students } = useLiveQuery('students', { selector: { familyId: family?.id ?? '__none__' } }, [family?.id]);
+  const [v, setV] = useState({
+    kind: family?.kind ?? 'family',
+    name: family?.name ?? '',
+    contactName: family?.contactName ?? '',
+    email: family?.email ?? '',
+    phone: family?.phone ?? '',
+    address: family?.address ?? EMPTY_ADDRESS,
+    preferredContact: family?.preferredContact ?? 'email',
+    notes: family?.notes ?? '',
+    rate: family?.defaultRate ? moneyToInput(family.defaultRate.amount, family.defaultRate.currency) : '',
+  });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [saving, setSaving] = useState(false);
+  const set = (k: keyof typeof v) => (value: string) => setV((p) => ({ ...p, [k]: value }));
+  const setAddr = (k: keyof typeof v.address) => (value: string) => setV((p) => ({ ...p, address: { ...p.address, [k]: value } }));
+
+  const save = async (archived?: boolean) => {
+    const result = validateFamily({ ...v, currency }, family ?? undefined);
+    if (!result.ok) {
+      setErrors(result.errors);
+      return;
+    }
+    setErrors({});
+    setSaving(true);
+    try {
+      await app.save('families', family?.id, { ...result.value, ...(archived === undefined ? {} : { archived }) });
+      toast(archived === true ? `${result.value.name} archived` : archived === false ? `${result.value.name} restored` : family ? `${result.value.name} saved` : `${result.value.name} added`);
+      onClose();
+    } catch (e) {
+      setErrors({ _form: `Could not save: ${(e as Error).message}` });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title={family ? family.name : 'New family'}
+      description="The payer for lessons: invoices and statements are addressed here."
+      onClose={onClose}
+      onSubmit={() => void save()}
+      footer={
+        <>
+          {family && (
+            <div className="left">
+              <button type="button" className="btn" disabled={saving} onClick={() => void save(!family.archived)}>
+                {family.archived ? 'Restore' : 'Archive'}
+              </button>
+            </div>
+          )}
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={saving}>
+            {family ? 'Save changes' : 'Add family'}
+          </button>
+        </>
+      }
+    >
+      {errors._form && (
+        <div className="alert alert-error" role="alert">
+          {errors._form}
+        </div>
+      )}
+      <div className="grid-2">
+        <TextField label="Family name" value={v.name} onChange={set('name')} required error={errors.name} autoFocus placeholder="e.g. Patel family" />
+        <TextField label="Parent / guardian" value={v.contactName} onChange={set('contactName')} error={errors.contactName} />
+        <TextField label="E-mail" type="email" value={v.email} onChange={set('email')} error={errors.email} inputMode="email" />
+        <TextField label="Phone" type="tel" value={v.phone} onChange={set('phone')} error={errors.phone} inputMode="tel" />
+        <SelectField
+          label="Preferred contact"
+          value={v.preferredContact}
+          onChange={set('preferredContact')}
+          error={errors.preferredContact}
+          options={[
+            { value: 'email', label: 'E-mail' },
+            { value: 'phone', label: 'Phone call' },
+            { value: 'sms', label: 'Text message' },
+          ]}
+        />
+        <TextField label="Family lesson rate" value={v.rate} onChange={set('rate')} error={errors.rate} prefix={currency} inputMode="decimal" hint="Optional: used when a student has no rate of their own." />
+      </div>
+      <fieldset className="group">
+        <legend>Billing address</legend>
+        <div className="grid-2">
+          <TextField label="Address line 1" value={v.address.line1} onChange={setAddr('line1')} error={errors['address.line1']} className="span-2" />
+          <TextField label="Address line 2" value={v.address.line2} onChange={setAddr('line2')} error={errors['address.line2']} className="span-2" />
+          <TextField label="City" value={v.address.city} onChange={setAddr('city')} error={errors['address.city']} />
+          <TextField label="Region" value={v.address.region} onChange={setAddr('region')} error={errors['address.region']} />
+          <TextField label="Postcode" value={v.address.postalCode} onChange={setAddr('postalCode')} error={errors['address.postalCode']} />
+          <TextField label="Country" value={v.address.country} onChange={setAddr('country')} error={errors['address.country']} />
+        </div>
+      </fieldset>
+      <TextArea label="Notes" value={v.notes} onChange={set('notes')} />
+      {family && (
+        <section aria-labelledby="fam-students">
+          <h3 id="fam-students">Students ({students.length})</h3>
+          {students.length === 0 ? (
+            <p className="muted">No students yet. Add one on the Students page and choose this family as the payer.</p>
+          ) : (
+            <ul className="list">
+              {students.map((s) => (
+                <li key={s.id}>
+                  <span>
+                    {s.firstName} {s.lastName} <span className={`badge badge-${s.status}`}>{s.status}</span>
+                  </span>
+                  <button type="button" className="btn btn-sm" onClick={() => navigate(`/students?id=${s.id}`)}>
+                    Open {s.firstName}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,130 @@
+import { useState } from 'react';
+import { useApp } from '../../app/AppContext';
+import { Icon } from '../../ui/Icon';
+import { TextField } from '../../ui/Field';
+import { EMPTY_ADDRESS, validatePracticeBasics, type FieldErrors } from '../../../../src-shared/validation/forms';
+import { PRACTICE_SETTINGS_ID } from '../../../../src-shared/model/types';
+import { loadSamplePractice } from './load-sample';
+import { defaultPracticeSettings } from '../settings/defaults';
+
+function guessCurrency(locale: string): string {
+  const region = new Intl.Locale(locale).maximize().region ?? 'GB';
+  const map: Record<string, string> = { GB: 'GBP', US: 'USD', CA: 'CAD', AU: 'AUD', NZ: 'NZD', IE: 'EUR', DE: 'EUR', FR: 'EUR', ES: 'EUR', IT: 'EUR', NL: 'EUR', IN: 'INR', JP: 'JPY', CH: 'CHF', ZA: 'ZAR', SG: 'SGD' };
+  return map[region] ?? 'GBP';
+}
+
+/** First run: explains what to do, offers the sample practice or a short set-up form. */
+export function Welcome() {
+  const app = useApp();
+  const locale = navigator.language || 'en-GB';
+  const [practiceName, setPracticeName] = useState('');
+  const [myName, setMyName] = useState('');
+  const [currency, setCurrency] = useState(guessCurrency(locale));
+  const [timeZone, setTimeZone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone || 'Europe/London');
+  const [rate, setRate] = useState('45.00');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState<'' | 'sample' | 'setup'>('');
+  const [failure, setFailure] = useState('');
+
+  const start = async () => {
+    const basics = validatePracticeBasics({ name: practiceName, address: EMPTY_ADDRESS, email: '', phone: '', currency, locale, timeZone, taxId: '', defaultRate: rate });
+    const nextErrors: FieldErrors = basics.ok ? {} : { ...basics.errors };
+    if (!myName.trim()) nextErrors.myName = 'Enter your name';
+    setErrors(nextErrors);
+    if (!basics.ok || nextErrors.myName) return;
+    setBusy('setup');
+    try {
+      const meDoc = await app.save('staff', undefined, {
+        name: myName.trim(),
+        email: '',
+        phone: '',
+        role: 'admin',
+        payRate: { amount: 0, currency: basics.value.currency },
+        payUnit: 'lesson',
+        colour: '#4f46e5',
+        username: '',
+        active: true,
+      });
+      await app.setMe(meDoc.id);
+      await app.save('settings', PRACTICE_SETTINGS_ID, { ...defaultPracticeSettings(basics.value.currency), ...basics.value });
+    } catch (e) {
+      setFailure((e as Error).message);
+      setBusy('');
+    }
+  };
+
+  return (
+    <main className="content">
+      <div className="welcome">
+        <section className="card welcome-hero">
+          <div className="brand-mark" aria-hidden="true" style={{ width: 48, height: 48, fontSize: 22 }}>
+            T
+          </div>
+          <h1>Welcome to TutorDesk</h1>
+          <p className="muted">
+            Keep your students, families, lessons, notes and invoices in one place. Everything is stored on this computer and works without internet; you can connect a sync server later to share with colleagues.
+          </p>
+        </section>
+        {failure && (
+          <div className="alert alert-error" role="alert">
+            {failure}
+          </div>
+        )}
+        <div className="welcome-options">
+          <section className="card option-card" aria-labelledby="setup-title">
+            <h2 id="setup-title">Set up your practice</h2>
+            <p className="muted">Start with an empty practice. You can change all of this later in Settings.</p>
+            <form
+              className="stack"
+              noValidate
+              onSubmit={(e) => {
+                e.preventDefault();
+                void start();
+              }}
+            >
+              <TextField label="Practice name" value={practiceName} onChange={setPracticeName} required error={errors.name} placeholder="e.g. Brightside Tutoring" />
+              <TextField label="Your name" value={myName} onChange={setMyName} required error={errors.myName} hint="You will be the administrator on this computer." />
+              <div className="grid-2">
+                <TextField label="Currency" value={currency} onChange={(v) => setCurrency(v.toUpperCase())} error={errors.currency} hint="ISO code, e.g. GBP" />
+                <TextField label="Default lesson rate" value={rate} onChange={setRate} error={errors.defaultRate} inputMode="decimal" />
+              </div>
+              <TextField label="Time zone" value={timeZone} onChange={setTimeZone} error={errors.timeZone} hint="Lessons keep their local time across daylight-saving changes." />
+              <button type="submit" className="btn btn-primary" disabled={busy !== ''}>
+                {busy === 'setup' ? 'Creating…' : 'Create my practice'}
+              </button>
+            </form>
+          </section>
+          <section className="card option-card" aria-labelledby="sample-title">
+            <div className="empty-art" aria-hidden="true" style={{ width: 48, height: 48 }}>
+              <Icon name="sparkles" size={24} />
+            </div>
+            <h2 id="sample-title">Try it with sample data</h2>
+            <p className="muted">Explore a realistic tutoring centre first: tutors, families and students ready to browse.</p>
+            <ol className="steps">
+              <li>Load the sample practice.</li>
+              <li>Look around: students, families, staff.</li>
+              <li>When you are ready, start your own practice.</li>
+            </ol>
+            <button
+              type="button"
+              className="btn"
+              disabled={busy !== ''}
+              onClick={async () => {
+                setBusy('sample');
+                try {
+                  await loadSamplePractice(app.db);
+                } catch (e) {
+                  setFailure((e as Error).message);
+                  setBusy('');
+                }
+              }}
+            >
+              <Icon name="sparkles" />
+              {busy === 'sample' ? 'Loading…' : 'Load a sample practice'}
+            </button>
+          </section>
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,26 @@
+import { generateSamplePractice } from '../../../../src-shared/sample/generate';
+import type { TutorDatabase } from '../../db/database';
+import { insertAllOrNothing } from '../../db/repo';
+import type { DeviceInfo } from '../../app/AppContext';
+
+/** Extra sample data contributed by other features (e.g. lessons, invoices). */
+export type SampleExtender = (db: TutorDatabase, practice: ReturnType<typeof generateSamplePractice>) => Promise<void>;
+const extenders: SampleExtender[] = [];
+export function registerSampleExtender(fn: SampleExtender): void {
+  extenders.push(fn);
+}
+
+/** Fills an empty database with a realistic demo practice and makes its admin "me". */
+export async function loadSamplePractice(db: TutorDatabase, students = 60, seed = 42): Promise<void> {
+  const device = (await db.getLocal<DeviceInfo>('device'))?.toJSON().data as DeviceInfo | undefined;
+  const practice = generateSamplePractice({ students, seed, deviceId: device?.deviceId ?? 'sample' });
+  await insertAllOrNothing(db, [
+    { collection: 'staff', docs: practice.staff },
+    { collection: 'families', docs: practice.families },
+    { collection: 'students', docs: practice.students },
+  ]);
+  for (const extend of extenders) await extend(db, practice);
+  if (device) await db.upsertLocal('device', { ...device, meStaffId: practice.meStaffId });
+  // Settings last: the app leaves the welcome screen when they exist.
+  await db.settings.insert(practice.settings);
+}

@@ -1,0 +1,164 @@
+import { useState } from 'react';
+import { useApp, useLiveQuery } from '../../app/AppContext';
+import { Dialog } from '../../ui/Dialog';
+import { SelectField, TextArea, TextField } from '../../ui/Field';
+import { useToast } from '../../ui/Toast';
+import { validateStudent, EMPTY_ADDRESS, type FieldErrors } from '../../../../src-shared/validation/forms';
+import { moneyToInput } from '../../../../src-shared/money';
+import type { Student } from '../../../../src-shared/model/types';
+import { studentHasHistory } from './queries';
+
+const SELF = '__self__';
+
+/** Create or edit a student; archive/restore; delete only when the student has no history. */
+export function StudentForm({ student, onClose }: { student: Student | null; onClose: () => void }) {
+  const app = useApp();
+  const toast = useToast();
+  const currency = app.settings?.currency ?? 'GBP';
+  const { docs: families } = useLiveQuery('families', { selector: { archived: false }, sort: [{ name: 'asc' }] } as never);
+  const existingFamily = student ? families.find((f) => f.id === student.familyId) : undefined;
+  const [v, setV] = useState({
+    firstName: student?.firstName ?? '',
+    lastName: student?.lastName ?? '',
+    familyId: student ? (existingFamily?.kind === 'self' ? SELF : student.familyId) : '',
+    status: student?.status ?? 'active',
+    subjects: student?.subjects.join(', ') ?? '',
+    rate: student?.defaultRate ? moneyToInput(student.defaultRate.amount, student.defaultRate.currency) : '',
+    email: student?.email ?? '',
+    phone: student?.phone ?? '',
+    gradeLevel: student?.gradeLevel ?? '',
+    notes: student?.notes ?? '',
+  });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [saving, setSaving] = useState(false);
+  const set = (k: keyof typeof v) => (value: string) => setV((prev) => ({ ...prev, [k]: value }));
+
+  const payerOptions = [
+    { value: '', label: 'Choose who pays…' },
+    { value: SELF, label: 'The student (an adult paying for themselves)' },
+    ...families.filter((f) => f.kind === 'family').map((f) => ({ value: f.id, label: f.name })),
+  ];
+
+  const save = async (statusOverride?: Student['status']) => {
+    const familyId = v.familyId === SELF ? (existingFamily?.kind === 'self' ? existingFamily.id : SELF) : v.familyId;
+    const result = validateStudent({ ...v, status: statusOverride ?? v.status, familyId, currency }, student ?? undefined);
+    if (!result.ok) {
+      setErrors(result.errors);
+      return;
+    }
+    setErrors({});
+    setSaving(true);
+    try {
+      let payerId = result.value.familyId;
+      const name = `${result.value.firstName} ${result.value.lastName}`.trim();
+      if (payerId === SELF) {
+        const payer = await app.save('families', undefined, {
+          kind: 'self',
+          name,
+          contactName: name,
+          email: result.value.email,
+          phone: result.value.phone,
+          address: EMPTY_ADDRESS,
+          preferredContact: result.value.email ? 'email' : 'phone',
+          notes: '',
+          defaultRate: null,
+          archived: false,
+        });
+        payerId = payer.id;
+      } else if (existingFamily?.kind === 'self' && payerId === existingFamily.id) {
+        await app.save('families', existingFamily.id, { name, contactName: name, email: result.value.email, phone: result.value.phone });
+      }
+      await app.save('students', student?.id, { ...result.value, familyId: payerId });
+      toast(
+        statusOverride === 'archived'
+          ? `${name} archived`
+          : statusOverride === 'active'
+            ? `${name} restored`
+            : student
+              ? `${name} saved`
+              : `${name} added`,
+      );
+      onClose();
+    } catch (e) {
+      setErrors({ _form: `Could not save: ${(e as Error).message}` });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const remove = async () => {
+    if (!student) return;
+    if (await studentHasHistory(app.db, student.id)) {
+      setErrors({ _form: 'This student has lessons, notes or invoices, so they can only be archived, never deleted.' });
+      return;
+    }
+    const doc = await app.db.students.findOne(student.id).exec();
+    await doc?.remove();
+    toast(`${student.firstName} ${student.lastName} deleted`);
+    onClose();
+  };
+
+  return (
+    <Dialog
+      title={student ? `${student.firstName} ${student.lastName}` : 'New student'}
+      description={student ? 'Edit the student’s details.' : 'Add a student and choose who pays for their lessons.'}
+      onClose={onClose}
+      onSubmit={() => void save()}
+      footer={
+        <>
+          {student && (
+            <div className="left">
+              {student.status === 'archived' ? (
+                <button type="button" className="btn" onClick={() => void save('active')} disabled={saving}>
+                  Restore
+                </button>
+              ) : (
+                <button type="button" className="btn" onClick={() => void save('archived')} disabled={saving}>
+                  Archive
+                </button>
+              )}
+              <button type="button" className="btn btn-ghost btn-danger" onClick={() => void remove()} disabled={saving}>
+                Delete
+              </button>
+            </div>
+          )}
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={saving}>
+            {student ? 'Save changes' : 'Add student'}
+          </button>
+        </>
+      }
+    >
+      {errors._form && (
+        <div className="alert alert-error" role="alert">
+          {errors._form}
+        </div>
+      )}
+      <div className="grid-2">
+        <TextField label="First name" value={v.firstName} onChange={set('firstName')} required error={errors.firstName} autoFocus />
+        <TextField label="Last name" value={v.lastName} onChange={set('lastName')} error={errors.lastName} />
+        <SelectField label="Who pays" value={v.familyId} onChange={set('familyId')} options={payerOptions} required error={errors.familyId} className="span-2" hint="Invoices are addressed to the family (or to an adult student)." />
+        <SelectField
+          label="Status"
+          value={v.status}
+          onChange={set('status')}
+          options={[
+            { value: 'active', label: 'Active' },
+            { value: 'paused', label: 'Paused' },
+            { value: 'archived', label: 'Archived' },
+          ]}
+          error={errors.status}
+        />
+        <TextField label="Year / level" value={v.gradeLevel} onChange={set('gradeLevel')} error={errors.gradeLevel} placeholder="e.g. Year 10" />
+        <TextField label="Subjects" value={v.subjects} onChange={set('subjects')} error={errors.subjects} hint="Separate with commas, e.g. Maths, Physics" className="span-2" />
+        <TextField label="Default lesson rate" value={v.rate} onChange={set('rate')} error={errors.rate} prefix={currency} inputMode="decimal" hint="Leave empty to use the family’s or the practice’s rate." />
+        <span />
+        <TextField label="E-mail" type="email" value={v.email} onChange={set('email')} error={errors.email} inputMode="email" />
+        <TextField label="Phone" type="tel" value={v.phone} onChange={set('phone')} error={errors.phone} inputMode="tel" />
+        <TextArea label="Notes" value={v.notes} onChange={set('notes')} className="span-2" />
+      </div>
+    </Dialog>
+  );
+}

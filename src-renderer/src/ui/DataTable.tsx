@@ -1,0 +1,209 @@
+/**
+ * The app's data table: @tanstack/react-table v9 (sorting, global search, per-column filters,
+ * column visibility) with row virtualisation by @tanstack/react-virtual, so 10,000 rows scroll
+ * and filter smoothly. Semantic table markup with ARIA sort state and row counts.
+ */
+import { useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  columnFilteringFeature,
+  columnVisibilityFeature,
+  createFilteredRowModel,
+  createSortedRowModel,
+  filterFn_arrIncludes,
+  filterFn_equalsString,
+  globalFilteringFeature,
+  rowSortingFeature,
+  sortFn_alphanumeric,
+  sortFn_basic,
+  sortFn_text,
+  tableFeatures,
+  useTable,
+  type ColumnDef,
+  type ColumnFiltersState,
+  type SortingState,
+  type ColumnVisibilityState as VisibilityState,
+} from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Icon } from './Icon';
+
+export const dataTableFeatures = tableFeatures({
+  columnFilteringFeature,
+  globalFilteringFeature,
+  rowSortingFeature,
+  columnVisibilityFeature,
+  filteredRowModel: createFilteredRowModel(),
+  sortedRowModel: createSortedRowModel(),
+  filterFns: { equalsString: filterFn_equalsString, arrIncludes: filterFn_arrIncludes },
+  sortFns: { alphanumeric: sortFn_alphanumeric, text: sortFn_text, basic: sortFn_basic },
+});
+
+export type Features = typeof dataTableFeatures;
+export type TableColumn<Row extends object> = ColumnDef<Features, Row, any>;
+
+export interface ColumnLayout {
+  /** Base width in px. */
+  width: number;
+  /** Flex grow factor. */
+  grow?: number;
+  align?: 'left' | 'right';
+}
+
+/** Rows carry a precomputed lower-case `searchText` so a keystroke filters 10,000 rows in a few ms. */
+export interface SearchableRow {
+  id: string;
+  searchText: string;
+}
+
+function globalSearch(row: { original: unknown }, _columnId: string, value: unknown): boolean {
+  const terms = String(value ?? '')
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean);
+  const text = (row.original as SearchableRow).searchText;
+  return terms.every((t) => text.includes(t));
+}
+
+export interface DataTableProps<Row extends SearchableRow> {
+  label: string;
+  rows: Row[];
+  columns: TableColumn<Row>[];
+  layout: Record<string, ColumnLayout>;
+  /** Column ids the user may hide/show, with their labels. */
+  hideable: { id: string; label: string }[];
+  initialSorting?: SortingState;
+  initialVisibility?: VisibilityState;
+  globalFilter: string;
+  columnFilters: ColumnFiltersState;
+  onRowOpen(row: Row): void;
+  toolbar: ReactNode;
+  emptyMessage: ReactNode;
+  noun: [string, string];
+}
+
+export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>) {
+  const [sorting, setSorting] = useState<SortingState>(props.initialSorting ?? []);
+  const [columnVisibility, setColumnVisibility] = useState<VisibilityState>(props.initialVisibility ?? {});
+  const [showColumns, setShowColumns] = useState(false);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const table = useTable({
+    features: dataTableFeatures,
+    columns: props.columns,
+    data: props.rows,
+    getRowId: (row: Row) => row.id,
+    state: { sorting, columnVisibility, globalFilter: props.globalFilter, columnFilters: props.columnFilters },
+    onSortingChange: setSorting,
+    onColumnVisibilityChange: setColumnVisibility,
+    globalFilterFn: globalSearch as never,
+    getColumnCanGlobalFilter: () => true,
+  });
+
+  const rows = table.getRowModel().rows;
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 44,
+    overscan: 12,
+    getItemKey: (i) => rows[i]?.id ?? i,
+  });
+  const colStyle = useMemo(
+    () => (id: string) => {
+      const l = props.layout[id] ?? { width: 120 };
+      return { flex: `${l.grow ?? 0} 0 ${l.width}px`, justifyContent: l.align === 'right' ? 'flex-end' : undefined };
+    },
+    [props.layout],
+  );
+  const total = props.rows.length;
+
+  return (
+    <div className="card table-card">
+      <div className="table-tools">
+        {props.toolbar}
+        <span style={{ flex: 1 }} />
+        <div className="rel">
+          <button type="button" className="btn btn-sm" aria-expanded={showColumns} aria-haspopup="true" onClick={() => setShowColumns((v) => !v)}>
+            <Icon name="columns" size={16} />
+            Columns
+          </button>
+          {showColumns && (
+            <div className="menu-pop" role="group" aria-label="Visible columns">
+              {props.hideable.map((h) => {
+                const col = table.getColumn(h.id);
+                if (!col) return null;
+                return (
+                  <label key={h.id} className="checkbox">
+                    <input type="checkbox" checked={col.getIsVisible()} onChange={() => col.toggleVisibility()} />
+                    {h.label}
+                  </label>
+                );
+              })}
+            </div>
+          )}
+        </div>
+      </div>
+      <div className="table-scroll" ref={scrollRef}>
+        <table className="data" aria-label={props.label} aria-rowcount={rows.length + 1}>
+          <thead>
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id} aria-rowindex={1}>
+                {group.headers.map((header) => {
+                  const sorted = header.column.getIsSorted();
+                  const canSort = header.column.getCanSort();
+                  return (
+                    <th
+                      key={header.id}
+                      style={colStyle(header.column.id)}
+                      aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : canSort ? 'none' : undefined}
+                      scope="col"
+                    >
+                      {canSort ? (
+                        <button type="button" onClick={header.column.getToggleSortingHandler()}>
+                          <table.FlexRender header={header} />
+                          <Icon name={sorted === 'asc' ? 'up' : sorted === 'desc' ? 'down' : 'sort'} size={13} />
+                        </button>
+                      ) : (
+                        <table.FlexRender header={header} />
+                      )}
+                    </th>
+                  );
+                })}
+              </tr>
+            ))}
+          </thead>
+          <tbody style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index]!;
+              return (
+                <tr
+                  key={row.id}
+                  aria-rowindex={item.index + 2}
+                  tabIndex={0}
+                  style={{ transform: `translateY(${item.start}px)` }}
+                  onClick={() => props.onRowOpen(row.original)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') props.onRowOpen(row.original);
+                  }}
+                >
+                  {row.getVisibleCells().map((cell) => (
+                    <td key={cell.id} style={colStyle(cell.column.id)}>
+                      <table.FlexRender cell={cell} />
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {rows.length === 0 && <div className="empty">{props.emptyMessage}</div>}
+      </div>
+      <div className="table-footer" aria-live="polite">
+        <span>
+          {rows.length === total
+            ? `${total.toLocaleString()} ${total === 1 ? props.noun[0] : props.noun[1]}`
+            : `Showing ${rows.length.toLocaleString()} of ${total.toLocaleString()} ${props.noun[1]}`}
+        </span>
+        <span className="muted">Click a row to open it</span>
+      </div>
+    </div>
+  );
+}

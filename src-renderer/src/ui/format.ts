@@ -1,0 +1,22 @@
+import { formatMoney } from '../../../src-shared/money';
+import type { Money } from '../../../src-shared/model/types';
+
+const AVATAR_COLOURS = ['#4f46e5', '#0891b2', '#db2777', '#ea580c', '#16a34a', '#7c3aed', '#0d9488', '#b45309'];
+
+export function avatarColour(seed: string): string {
+  let h = 0;
+  for (let i = 0; i < seed.length; i++) h = (h * 31 + seed.charCodeAt(i)) | 0;
+  return AVATAR_COLOURS[Math.abs(h) % AVATAR_COLOURS.length]!;
+}
+
+export function initials(first: string, last: string): string {
+  return `${first.charAt(0)}${last.charAt(0)}`.toUpperCase() || '?';
+}
+
+export function money(m: Money | null | undefined, locale: string): string {
+  return m ? formatMoney(m, locale) : '';
+}
+
+export function fileStamp(d = new Date()): string {
+  return d.toISOString().slice(0, 10);
+}
