@@ -37,6 +37,11 @@ export function toCsv<Row>(rows: readonly Row[], columns: readonly CsvColumn<Row
   return `${UTF8_BOM}${body}\r\n`;
 }
 
+/** Reverses `neutraliseFormula` on import (our own exports, or files saved by a spreadsheet). */
+export function unneutralise(value: string): string {
+  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+}
+
 export interface ParsedCsv {
   headers: string[];
   /** Data rows as records keyed by header, with the 1-based line number in the file. */
@@ -58,11 +63,12 @@ export function parseCsv(text: string): ParsedCsv {
   for (const cells of dataRows) {
     const values: Record<string, string> = {};
     headers.forEach((h, i) => {
-      values[h] = (cells[i] ?? '').trim();
+      values[h] = unneutralise((cells[i] ?? '').trim());
     });
     rows.push({ line, values });
     line += 1 + cells.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0);
   }
-  const errors = result.errors.map((e) => ({ line: (e.row ?? 0) + 2, message: e.message }));
+  // A one-column file has no delimiter to detect: that is not an error.
+  const errors = result.errors.filter((e) => e.code !== 'UndetectableDelimiter').map((e) => ({ line: (e.row ?? 0) + 2, message: e.message }));
   return { headers, rows, errors };
 }

@@ -50,8 +50,11 @@ export type ParseResult = { ok: true; amount: number } | { ok: false; error: str
 export function parseMoneyInput(input: string, currency: string, opts: { allowNegative?: boolean } = {}): ParseResult {
   const digits = minorUnitDigits(currency);
   let s = input.trim().replace(/[\s\u00a0\u202f']/g, '');
-  s = s.replace(/^[^\d\-.,]+/, '').replace(/[^\d.,]+$/, '');
   if (s === '') return { ok: false, error: 'Enter an amount, e.g. 45.00' };
+  // A currency code or symbol before or after the number is fine ("GBP 45", "£45", "45 €").
+  s = s.replace(/^-?[A-Za-z]{3}(?=[-\d.,])/, (m) => (m.startsWith('-') ? '-' : '')).replace(/[A-Za-z]{3}$/, '');
+  s = s.replace(/^(-?)[^\d\-.,A-Za-z]+/, '$1').replace(/[^\d.,A-Za-z]+$/, '');
+  if (/[A-Za-z]/.test(s) || s === '') return { ok: false, error: 'Use digits only, e.g. 45.00' };
   let negative = false;
   if (s.startsWith('-')) {
     negative = true;

@@ -1,0 +1,30 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Opens the app on a fresh profile (each Playwright context has its own IndexedDB). */
+export async function openApp(page: Page, query = '?testHooks=1'): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`/${query}`);
+  (page as Page & { __errors?: string[] }).__errors = errors;
+}
+
+export function pageErrors(page: Page): string[] {
+  return (page as Page & { __errors?: string[] }).__errors ?? [];
+}
+
+/** Creates a practice through the welcome form, as a new user would. */
+export async function createPractice(page: Page, practice = 'Maple Tutoring', me = 'Jo Brown'): Promise<void> {
+  await page.getByLabel('Practice name').fill(practice);
+  await page.getByLabel('Your name').fill(me);
+  await page.getByLabel('Currency').fill('GBP');
+  await page.getByLabel('Time zone').fill('Europe/London');
+  await page.getByRole('button', { name: 'Create my practice' }).click();
+  await expect(page.getByRole('heading', { name: 'Students', level: 1 })).toBeVisible();
+}
+
+export async function loadSample(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Load a sample practice' }).click();
+  await expect(page.getByRole('heading', { name: 'Students', level: 1 })).toBeVisible();
+}
+
+export const studentsTable = (page: Page) => page.getByRole('table', { name: 'Students' });
