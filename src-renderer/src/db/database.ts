@@ -24,6 +24,7 @@ import {
   type CollectionName,
 } from '../../../src-shared/model/schemas';
 import { migrationStrategies } from '../../../src-shared/model/migrations';
+import { conflictHandlersRecordingTo } from './sync-conflicts';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 addRxPlugin(RxDBLocalDocumentsPlugin);
@@ -42,7 +43,12 @@ export interface CreateDatabaseOptions {
    * 'z-schema' (an interpreter, CSP-safe); Node tests and tools use 'ajv'. Same JSON schemas.
    */
   validate?: 'ajv' | 'z-schema' | false;
-  /** Per-collection conflict handlers used by replication (see src-shared/sync). */
+  /**
+   * Per-collection conflict handlers used by replication. Default: TutorDesk's sync policy
+   * (src-shared/sync/policy.ts), recording conflicts that need a person in this database's
+   * local `sync-conflicts` list (src-renderer/src/db/sync-conflicts.ts). Never RxDB's default,
+   * which silently drops one laptop's offline edit.
+   */
   conflictHandlers?: Partial<{ [K in CollectionName]: RxConflictHandler<CollectionDocTypes[K]> }>;
   /** Allow re-creating a database with the same name in the same process (tests). */
   ignoreDuplicate?: boolean;
@@ -67,12 +73,13 @@ export async function createTutorDatabase(options: CreateDatabaseOptions): Promi
   });
   const names = options.collections ?? COLLECTION_NAMES;
   const config: Record<string, unknown> = {};
+  const syncPolicy = conflictHandlersRecordingTo(() => (db.closed ? null : db));
   for (const name of names) {
     config[name] = {
       schema: collectionSchemas[name],
       migrationStrategies: migrationStrategies[name] ?? {},
       localDocuments: false,
-      ...(options.conflictHandlers?.[name] ? { conflictHandler: options.conflictHandlers[name] } : {}),
+      conflictHandler: options.conflictHandlers?.[name] ?? syncPolicy[name],
     };
   }
   await db.addCollections(config as never);

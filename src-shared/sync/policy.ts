@@ -1,0 +1,256 @@
+/**
+ * The conflict policy of every collection (docs/sync.md, "Conflict policy"). A conflict is met
+ * when a laptop pushes a version based on a server state that has changed meanwhile; RxDB then
+ * asks the collection's conflict handler for the resolved version, which is written locally and
+ * pushed. `resolveConflict` is that decision, pure and deterministic.
+ *
+ * - structured records (students, families, staff, settings, lessons, occurrences, payments,
+ *   closures): field-level merge by per-field clock stamps (merge.ts), with set semantics for
+ *   `lessons.exdates` and per-student merge of `occurrences.studentStatus`;
+ * - notes: field-level merge, but text is never lost: when both sides changed the same text
+ *   field, the newer text is kept and the other side's texts go into `note.conflicts`;
+ * - invoices: drafts merge field by field; an issued (or void) version wins over a draft edit or a
+ *   deletion; two different issuances of one invoice keep the one already on the server (the
+ *   server refuses changes to an issued invoice) and record the other for a person;
+ * - billingclaims: the same claim id pointing at two different invoices is double billing: the
+ *   claim created first wins and the conflict is recorded for a person;
+ * - delete versus edit, everywhere: see merge.ts (an edit made after the delete resurrects).
+ *
+ * Pure: no Electron, React or DOM.
+ */
+import type { CollectionName } from '../model/schemas';
+import { humanConflictKey, type HumanConflict } from './conflicts';
+import {
+  canonicalJson,
+  docsEqual,
+  isUserField,
+  mapMerger,
+  mergeDocs,
+  setMerger,
+  stampOf,
+  type AnyDoc,
+  type FieldMerger,
+} from './merge';
+
+export interface ConflictInput<T = AnyDoc> {
+  /** The version on the server now. */
+  realMasterState: T;
+  /** The local version that could not be pushed. */
+  newDocumentState: T;
+  /** The server version the local edit was based on, when known. */
+  assumedMasterState?: T;
+}
+
+export interface Resolution {
+  document: AnyDoc;
+  /** Conflicts a person must look at (empty for automatic merges). */
+  human: HumanConflict[];
+}
+
+/** Three-way/set mergers per collection and field. */
+export const FIELD_MERGERS: Partial<Record<CollectionName, Record<string, FieldMerger>>> = {
+  lessons: { exdates: setMerger },
+  occurrences: { studentStatus: mapMerger },
+};
+
+export const NOTE_TEXT_FIELDS = ['body', 'covered', 'homework', 'nextSteps'] as const;
+
+function structured(collection: CollectionName, input: ConflictInput): Resolution {
+  const base = input.assumedMasterState;
+  return {
+    document: mergeDocs(input.realMasterState, input.newDocumentState, {
+      ...(base ? { base } : {}),
+      fieldMergers: FIELD_MERGERS[collection] ?? {},
+    }),
+    human: [],
+  };
+}
+
+interface NoteVersion {
+  body: string;
+  covered: string;
+  homework: string;
+  nextSteps: string;
+  updatedAt: string;
+  updatedBy: string;
+  deviceId: string;
+}
+
+function noteVersionOf(doc: AnyDoc): NoteVersion {
+  const s = (k: string) => (typeof doc[k] === 'string' ? (doc[k] as string) : '');
+  return {
+    body: s('body'),
+    covered: s('covered'),
+    homework: s('homework'),
+    nextSteps: s('nextSteps'),
+    updatedAt: s('updatedAt'),
+    updatedBy: s('updatedBy'),
+    deviceId: s('deviceId'),
+  };
+}
+
+const conflictList = (doc: AnyDoc | undefined): NoteVersion[] =>
+  Array.isArray(doc?.conflicts) ? (doc.conflicts as NoteVersion[]) : [];
+
+/** Whether `doc` changed `field` relative to `base` (always true without a base). */
+function changedSince(doc: AnyDoc, base: AnyDoc | undefined, field: string): boolean {
+  if (!base) return true;
+  return stampOf(doc, field) !== stampOf(base, field) || canonicalJson(doc[field]) !== canonicalJson(base[field]);
+}
+
+/**
+ * Notes: never lose text. Implemented here (src-shared/sync); the notes feature may offer its
+ * own UI to resolve `note.conflicts` (pick a version, or merge by hand, then remove the entry).
+ */
+export function resolveNote(input: ConflictInput): Resolution {
+  const master = input.realMasterState;
+  const fork = input.newDocumentState;
+  const base = input.assumedMasterState;
+  const merged = mergeDocs(master, fork);
+  const losers = new Set<AnyDoc>();
+  for (const f of NOTE_TEXT_FIELDS) {
+    const vm = typeof master[f] === 'string' ? (master[f] as string) : '';
+    const vf = typeof fork[f] === 'string' ? (fork[f] as string) : '';
+    if (vm === vf) continue;
+    if (!changedSince(master, base, f) || !changedSince(fork, base, f)) continue;
+    const keptText = merged[f];
+    const loser = keptText === vm ? fork : master;
+    const loserText = loser === fork ? vf : vm;
+    if (loserText.trim() !== '') losers.add(loser);
+  }
+  // conflicts: union of both sides, minus entries one side removed since the base (resolved by a person).
+  const key = (v: NoteVersion) => canonicalJson(v);
+  const baseKeys = new Set(conflictList(base).map(key));
+  const masterKeys = new Set(conflictList(master).map(key));
+  const forkKeys = new Set(conflictList(fork).map(key));
+  const result = new Map<string, NoteVersion>();
+  for (const v of [...conflictList(master), ...conflictList(fork), ...[...losers].map(noteVersionOf)]) {
+    const k = key(v);
+    const removed = base !== undefined && baseKeys.has(k) && (!masterKeys.has(k) || !forkKeys.has(k));
+    if (!removed) result.set(k, v);
+  }
+  const current = noteVersionOf(merged);
+  const sameText = (v: NoteVersion) =>
+    v.body === current.body && v.covered === current.covered && v.homework === current.homework && v.nextSteps === current.nextSteps;
+  const conflicts = [...result.entries()]
+    .filter(([, v]) => !sameText(v))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, v]) => v);
+  merged.conflicts = conflicts;
+  return { document: merged, human: [] };
+}
+
+const INVOICE_RANK: Record<string, number> = { draft: 0, issued: 1, void: 2 };
+const rank = (doc: AnyDoc) => INVOICE_RANK[String(doc.status)] ?? 0;
+const issuance = (doc: AnyDoc) => `${String(doc.issuedAt ?? '')}|${String(doc.number ?? '')}`;
+
+/** Whether `a` holds edits `b` has not seen: a newer stamp on a field with a different value. */
+function hasUnseenEdits(a: AnyDoc, b: AnyDoc): boolean {
+  for (const k of Object.keys(a)) {
+    if (!isUserField(k)) continue;
+    if (stampOf(a, k) > stampOf(b, k) && canonicalJson(a[k]) !== canonicalJson(b[k])) return true;
+  }
+  return false;
+}
+
+/** The kept version as it is: an issued invoice or a claim is never blended with the other. */
+const whole = (kept: AnyDoc): AnyDoc => ({ ...kept, _deleted: Boolean(kept._deleted) });
+
+export function resolveInvoice(input: ConflictInput): Resolution {
+  const master = input.realMasterState;
+  const fork = input.newDocumentState;
+  const liveIssued = (d: AnyDoc) => !d._deleted && rank(d) > 0;
+  const id = String(master.id ?? fork.id ?? '');
+
+  if (!liveIssued(master) && !liveIssued(fork)) return structured('invoices', input);
+
+  if (liveIssued(master) && liveIssued(fork)) {
+    if (issuance(master) === issuance(fork)) {
+      // Same issuance (e.g. one laptop voided it): merge, the later lifecycle state wins.
+      const merged = mergeDocs(master, fork);
+      const later = rank(master) >= rank(fork) ? master : fork;
+      merged.status = later.status;
+      merged.voidedBy = later.voidedBy ?? merged.voidedBy;
+      return { document: merged, human: [] };
+    }
+    // Two different issuances of one draft: the server's is immutable and stays.
+    const kept = master;
+    const setAside = fork;
+    return {
+      document: whole(kept),
+      human: [
+        {
+          key: humanConflictKey('invoice-issued-twice', 'invoices', id, kept, setAside),
+          collection: 'invoices',
+          docId: id,
+          kind: 'invoice-issued-twice',
+          message: `Invoice ${String(kept.number)} was issued on two laptops (the other copy as ${String(setAside.number)}). ` +
+            `The copy already on the server was kept; if the other copy was sent to the family, issue a credit note or tell them which one to pay.`,
+          kept: { ...kept },
+          setAside: { ...setAside },
+        },
+      ],
+    };
+  }
+
+  // Exactly one side is issued: it wins over a draft edit or a deletion.
+  const issued = liveIssued(master) ? master : fork;
+  const other = issued === master ? fork : master;
+  const human: HumanConflict[] = [];
+  if (other._deleted || hasUnseenEdits(other, issued)) {
+    human.push({
+      key: humanConflictKey('invoice-changed-after-issue', 'invoices', id, issued, other),
+      collection: 'invoices',
+      docId: id,
+      kind: 'invoice-changed-after-issue',
+      message: other._deleted
+        ? `Draft invoice was deleted on one laptop while it was issued as ${String(issued.number)} on another; the issued invoice was kept. Void it with a credit note if it is wrong.`
+        : `Changes to the draft of invoice ${String(issued.number)} were made after it was issued on another laptop; the issued invoice was kept and the changes set aside. Issue a credit note and a new invoice if they matter.`,
+      kept: { ...issued },
+      setAside: { ...other },
+    });
+  }
+  return { document: whole(issued), human };
+}
+
+export function resolveBillingClaim(input: ConflictInput): Resolution {
+  const master = input.realMasterState;
+  const fork = input.newDocumentState;
+  if (master._deleted || fork._deleted || master.invoiceId === fork.invoiceId) return structured('billingclaims', input);
+  const order = (d: AnyDoc) => `${String(d.createdAt ?? '')}|${String(d.invoiceId ?? '')}`;
+  const kept = order(master) <= order(fork) ? master : fork;
+  const setAside = kept === master ? fork : master;
+  const id = String(master.id ?? fork.id ?? '');
+  return {
+    document: whole(kept),
+    human: [
+      {
+        key: humanConflictKey('double-billing', 'billingclaims', id, kept, setAside),
+        collection: 'billingclaims',
+        docId: id,
+        kind: 'double-billing',
+        message: `The same lesson was billed twice for one student: on invoice ${String(kept.invoiceId)} (kept) and on invoice ${String(setAside.invoiceId)}. ` +
+          `Remove the lesson from the second invoice, or credit it if that invoice was already issued.`,
+        kept: { ...kept },
+        setAside: { ...setAside },
+      },
+    ],
+  };
+}
+
+/** The resolved version for a conflict in `collection`. */
+export function resolveConflict(collection: CollectionName, input: ConflictInput): Resolution {
+  if (docsEqual(input.realMasterState, input.newDocumentState)) {
+    return { document: { ...input.realMasterState }, human: [] };
+  }
+  switch (collection) {
+    case 'notes':
+      return resolveNote(input);
+    case 'invoices':
+      return resolveInvoice(input);
+    case 'billingclaims':
+      return resolveBillingClaim(input);
+    default:
+      return structured(collection, input);
+  }
+}
