@@ -254,6 +254,7 @@ export const occurrenceSchema = schema<Occurrence>(
 const noteVersion = {
   type: 'object',
   properties: {
+    title: str(300),
     body: text,
     covered: text,
     homework: text,

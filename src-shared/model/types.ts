@@ -215,7 +215,10 @@ export interface Occurrence extends SyncMeta {
 export const NOTE_KINDS = ['lesson', 'progress'] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
 
+/** One concurrent version of a note's text kept for the user to resolve (see src-shared/notes/merge.ts). */
 export interface NoteConflictVersion {
+  /** Optional: versions recorded by the sync policy carry only the four text fields. */
+  title?: string;
   body: string;
   covered: string;
   homework: string;
