@@ -31,7 +31,6 @@ describe('electron.builder.yml (offline validation)', () => {
     });
     afterEach(() => rmSync(copy, { recursive: true, force: true }));
 
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form YAML edits
     const withConfig = async (edit: (c: Record<string, any>) => void) => {
       const config = parse(readFileSync(join(root, 'electron.builder.yml'), 'utf8')) as Parameters<typeof edit>[0];
       edit(config);
