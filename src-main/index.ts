@@ -210,6 +210,11 @@ function start(): void {
           isDev,
           appName: app.getName(),
           send: (command) => {
+            if (!mainWindow || mainWindow.isDestroyed()) {
+              // macOS: the app can run without a window; open it (the command itself is dropped).
+              void createMainWindow();
+              return;
+            }
             focusMainWindow();
             emit({ type: 'menu', command });
           },
