@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
-import type { UserConfig } from 'vite';
+import type { Plugin, UserConfig } from 'vite';
 
 const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { version: string };
 
@@ -9,10 +9,36 @@ const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8'))
  * The renderer build, shared by electron-vite (electron.vite.config.ts) and the browser build
  * that the end-to-end tests serve over http (`npm run build:web`): the very same UI.
  */
+/**
+ * The page's Content-Security-Policy. Injected into the built index.html only: in `electron-vite
+ * dev` the React Fast Refresh preamble is an inline script, which this policy forbids, and main
+ * sends its own (dev-aware) header. No 'unsafe-eval': record validation uses z-schema, not ajv.
+ */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self' http: https:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'self' blob:",
+].join('; ');
+
+function cspMeta(): Plugin {
+  return {
+    name: 'tutordesk-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' }],
+  };
+}
+
 export const rendererConfig: UserConfig = {
   root: resolve(__dirname, 'src-renderer'),
   base: './',
-  plugins: [react()],
+  plugins: [react(), cspMeta()],
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   build: {
     outDir: resolve(__dirname, 'out/renderer'),

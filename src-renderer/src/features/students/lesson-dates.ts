@@ -1,5 +1,3 @@
-import { useMemo } from 'react';
-
 /**
  * Last and next lesson per student for the students table. The schedule feature provides the
  * data through `registerLessonDatesProvider`; until lessons exist the columns show "—".
@@ -7,13 +5,14 @@ import { useMemo } from 'react';
 export type LessonDates = Map<string, { last?: string; next?: string }>;
 type Provider = () => LessonDates;
 
-let provider: Provider = () => new Map();
+const EMPTY: LessonDates = new Map();
+let provider: Provider = () => EMPTY;
 
 export function registerLessonDatesProvider(p: Provider): void {
   provider = p;
 }
 
+/** Must return the same Map until the dates change (it feeds a memoised table). */
 export function useLessonDates(): LessonDates {
-  const result = provider();
-  return useMemo(() => result, [result]);
+  return provider();
 }

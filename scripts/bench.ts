@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: speed and memory figures, printed (never asserted). Each section lives in
+ * scripts/bench/<area>.ts. Sections that need a browser share one Chromium and one server.
+ */
+import { openRenderer, type BenchRow } from './bench/browser';
+import { benchStudents } from './bench/students';
+
+const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [];
+const rows: BenchRow[] = [];
+
+async function main() {
+  const session = await openRenderer();
+  try {
+    sections.unshift({ name: 'Students table (Chromium)', run: () => benchStudents(session) });
+    for (const s of sections) {
+      console.log(`\n▶ ${s.name}`);
+      try {
+        const result = await s.run();
+        for (const r of result) {
+          rows.push(r);
+          console.log(`  ${r.name}: ${r.value.toFixed(r.value < 100 ? 1 : 0)} ${r.unit}${r.goal ? `  (goal ${r.goal})` : ''}${r.detail ? `  [${r.detail}]` : ''}`);
+        }
+      } catch (e) {
+        console.log(`  failed: ${(e as Error).message}`);
+      }
+    }
+  } finally {
+    await session.close();
+  }
+  console.log('\nSummary');
+  for (const r of rows) console.log(`  ${r.name.padEnd(70)} ${r.value.toFixed(1).padStart(10)} ${r.unit}${r.goal ? `   goal ${r.goal}` : ''}`);
+}
+
+void main();

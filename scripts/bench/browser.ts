@@ -1,0 +1,78 @@
+/** Shared set-up for benchmarks that run the built renderer in Debian's Chromium. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { chromium, type Browser } from '@playwright/test';
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+export interface RendererSession {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Builds the renderer if needed, serves it with `vite preview` and launches Chromium. */
+export async function openRenderer(): Promise<RendererSession> {
+  if (!existsSync('out/renderer/index.html')) {
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts'], { stdio: 'inherit' });
+      p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`renderer build failed (${code})`))));
+    });
+  }
+  const port = await freePort();
+  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--config', 'vite.renderer.config.ts', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  await waitForHttp(url, 30_000);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      try {
+        process.kill(-server.pid!, 'SIGTERM');
+      } catch {}
+    },
+  };
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export interface BenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  goal?: string;
+  detail?: string;
+}
