@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useApp } from './AppContext';
-import { FEATURES } from './features';
+import { FEATURES, TOPBAR } from './features';
 import { navigate, useRoute } from './router';
 import { Icon } from '../ui/Icon';
 import { Welcome } from '../features/onboarding/Welcome';
@@ -74,6 +74,23 @@ export function App() {
         </div>
       </nav>
       <div className="main">
+        {TOPBAR.length > 0 && (
+          <header className="topbar">
+            {[...TOPBAR]
+              .filter((i) => i.order < 50)
+              .sort((a, b) => a.order - b.order)
+              .map((item) => (
+                <item.component key={item.id} />
+              ))}
+            <span className="spacer" />
+            {[...TOPBAR]
+              .filter((i) => i.order >= 50)
+              .sort((a, b) => a.order - b.order)
+              .map((item) => (
+                <item.component key={item.id} />
+              ))}
+          </header>
+        )}
         <main className="content" id="main">
           <Screen />
         </main>

@@ -17,6 +17,17 @@ export interface FeatureScreen {
   component: ComponentType;
 }
 
+/**
+ * Items of the top bar (global search, sync status, …), contributed by features in order.
+ * Each is a small component; the bar is always visible. order < 50: left side, ≥ 50: right side.
+ */
+export interface TopbarItem {
+  id: string;
+  order: number;
+  component: ComponentType;
+}
+export const TOPBAR: TopbarItem[] = [];
+
 export const FEATURES: FeatureScreen[] = [
   { path: '/students', label: 'Students', icon: 'students', section: 'practice', component: StudentsScreen },
   { path: '/families', label: 'Families', icon: 'family', section: 'practice', component: FamiliesScreen },
