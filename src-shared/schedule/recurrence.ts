@@ -160,6 +160,46 @@ export interface CompiledRule {
   zone: string;
   startMs: number;
   untilMs: number | null;
+  /** For a periodic rule (DAILY/WEEKLY, no COUNT, plain BYDAY): its period in floating ms. */
+  periodMs: number | null;
+  options: Partial<RRuleOptions>;
+  /** Copies of the rule with DTSTART moved forward by whole periods (see `ruleFrom`). */
+  shifted: Map<number, RRule>;
+}
+
+const SHIFT_STEP = 16;
+
+/**
+ * The rule to iterate from `floatingFrom`: rrule always iterates from DTSTART, so for a long
+ * running periodic series a copy whose DTSTART is moved forward by a whole number of periods (which
+ * generates exactly the same instances from there on) saves iterating over years of lessons.
+ */
+function ruleFrom(c: CompiledRule, floatingFrom: number): RRule {
+  const dtstart = (c.options.dtstart as Date).getTime();
+  if (c.periodMs === null || floatingFrom - dtstart < SHIFT_STEP * 2 * c.periodMs) return c.rule;
+  const periods = Math.floor((floatingFrom - dtstart) / c.periodMs / SHIFT_STEP) * SHIFT_STEP - SHIFT_STEP;
+  let r = c.shifted.get(periods);
+  if (!r) {
+    if (c.shifted.size > 64) c.shifted.clear();
+    r = new RRule({ ...c.options, dtstart: new Date(dtstart + periods * c.periodMs) });
+    c.shifted.set(periods, r);
+  }
+  return r;
+}
+
+function periodOf(rrule: string): number | null {
+  const parts = rruleParts(rrule);
+  const allowed = new Set(['FREQ', 'INTERVAL', 'BYDAY', 'WKST', 'UNTIL']);
+  if (!parts.every(([k]) => allowed.has(k))) return null;
+  const get = (k: string) => parts.find(([key]) => key === k)?.[1];
+  const byday = get('BYDAY');
+  if (byday !== undefined && !/^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*$/.test(byday)) return null;
+  const interval = Number(get('INTERVAL') ?? '1');
+  if (!Number.isInteger(interval) || interval < 1) return null;
+  const freq = get('FREQ');
+  if (freq === 'WEEKLY') return interval * 7 * DAY_MS;
+  if (freq === 'DAILY' && byday === undefined) return interval * DAY_MS;
+  return null;
 }
 
 const ruleCache = new Map<string, CompiledRule>();
@@ -178,7 +218,7 @@ export function compileRule(rrule: string, start: string, timeZone: string): Com
   options.dtstart = toFloating(startMs, timeZone);
   options.tzid = null;
   if (untilMs !== null) options.until = toFloating(untilMs, timeZone);
-  const compiled: CompiledRule = { rule: new RRule(options), zone: timeZone, startMs, untilMs };
+  const compiled: CompiledRule = { rule: new RRule(options), zone: timeZone, startMs, untilMs, periodMs: periodOf(rrule), options, shifted: new Map() };
   if (ruleCache.size >= RULE_CACHE_LIMIT) ruleCache.clear();
   ruleCache.set(key, compiled);
   return compiled;
@@ -204,7 +244,7 @@ export function ruleInstances(lesson: Pick<Lesson, 'rrule' | 'start' | 'timeZone
   const floatingFrom = new Date(toFloating(lo, compiled.zone).getTime() - DAY_MS);
   const floatingTo = new Date(toFloating(toMs_, compiled.zone).getTime() + DAY_MS);
   const out: number[] = [];
-  for (const f of compiled.rule.between(floatingFrom, floatingTo, true)) {
+  for (const f of ruleFrom(compiled, floatingFrom.getTime()).between(floatingFrom, floatingTo, true)) {
     const ms = fromFloating(f, compiled.zone);
     if (ms >= fromMs && ms < toMs_ && ms >= compiled.startMs) out.push(ms);
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import {
   buildRRule,
+  compileLessonRule,
   describeRecurrence,
   firstInstance,
   lastInstance,
@@ -10,7 +11,7 @@ import {
 } from '../../../src-shared/schedule/recurrence';
 import { expandLessons, occurrenceId } from '../../../src-shared/schedule/expand';
 import { overrideOccurrence, skipOccurrence, restoreOccurrence } from '../../../src-shared/schedule/edit';
-import { localDaysRange } from '../../../src-shared/schedule/time';
+import { fromFloating, localDaysRange } from '../../../src-shared/schedule/time';
 import { at, closure, ctx, lesson, wall } from './fixtures';
 
 const LON = 'Europe/London';
@@ -101,6 +102,24 @@ describe('rule shapes', () => {
     expect(firstInstance('FREQ=WEEKLY;BYDAY=TH', tuesday, LON)).toBe(at('2025-01-09T16:00', LON));
     const l = lesson({ start: tuesday, rrule: 'FREQ=WEEKLY;BYDAY=TH' });
     expect(l.start).toBe(at('2025-01-09T16:00', LON));
+  });
+
+  it('a long-running series gives the same lessons far in the future as iterating from its start', () => {
+    for (const rrule of ['FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH', 'FREQ=WEEKLY;INTERVAL=3;BYDAY=SU', 'FREQ=DAILY;INTERVAL=5', 'FREQ=WEEKLY;BYDAY=FR;UNTIL=20310103T000000Z']) {
+      const l = lesson({ start: at('2020-01-06T16:00', NY), timeZone: NY, rrule });
+      const compiled = compileLessonRule(l)!;
+      for (const year of [2021, 2026, 2030]) {
+        const from = DateTime.fromISO(`${year}-03-01`, { zone: NY }).toMillis();
+        const to = DateTime.fromISO(`${year}-04-15`, { zone: NY }).toMillis();
+        const reference = compiled.rule
+          .between(new Date(from - 2 * 86_400_000), new Date(to + 2 * 86_400_000), true)
+          .map((f) => fromFloating(f, NY))
+          .filter((ms) => ms >= from && ms < to);
+        expect(ruleInstances(l, from, to)).toEqual(reference);
+        if (!rrule.includes('UNTIL') || year < 2031) expect(reference.length).toBeGreaterThan(0);
+        expect(reference.every((ms) => wall(new Date(ms).toISOString(), NY).endsWith('T16:00'))).toBe(true);
+      }
+    }
   });
 
   it('expands only the requested window of a long series', () => {

@@ -1,0 +1,13 @@
+/** Public API of the schedule domain (see docs/schedule.md). */
+export * from './time';
+export * from './recurrence';
+export * from './expand';
+export * from './edit';
+export * from './conflicts';
+export * from './attendance';
+export * from './reminders';
+export * from './ics';
+export * from './vtimezone';
+export * from './export-csv';
+export * from './timetable';
+export * from './sample';
