@@ -1,0 +1,231 @@
+/**
+ * The one full-text index of the app (src-shared/search): built once from the database when the
+ * app starts, then kept up to date from RxDB's change streams (incremental upsert/remove), so a
+ * note typed on this laptop or replicated from another one is findable within the same tick.
+ *
+ * One service per database. No React and no DOM here beyond timers, so it is unit-tested in Node
+ * against a real RxDB database.
+ */
+import type { Subscription } from 'rxjs';
+import type { Family, Note, Student } from '../../../../src-shared/model/types';
+import {
+  createSearchIndex,
+  familySearchDoc,
+  noteSearchDoc,
+  studentSearchDoc,
+  type SearchHit,
+  type SearchIndex,
+  type SearchOptions,
+} from '../../../../src-shared/search/index';
+import type { TutorDatabase } from '../../db/database';
+
+export type SearchStatus = 'building' | 'ready' | 'error';
+
+export interface SearchService {
+  readonly status: SearchStatus;
+  readonly error: string;
+  /** Milliseconds the initial build took (reading the database and indexing), 0 until ready. */
+  readonly buildMs: number;
+  /** Documents in the index. */
+  readonly size: number;
+  /** Resolves when the initial build is done (rejects if it failed). */
+  readonly ready: Promise<void>;
+  search(query: string, options?: SearchOptions): SearchHit[];
+  /** Ids of the notes about a student (any kind), from the index's bookkeeping. */
+  noteIdsOfStudent(studentId: string): string[];
+  /** A student's display name ('' if unknown). */
+  studentName(studentId: string): string;
+  /** Changes whenever the index changes (for useSyncExternalStore). */
+  version(): number;
+  subscribe(listener: () => void): () => void;
+  dispose(): void;
+}
+
+type RawDoc = Record<string, unknown> & { id: string; _deleted?: boolean };
+interface RawEvent {
+  operation: 'INSERT' | 'UPDATE' | 'DELETE';
+  documentId: string;
+  documentData: RawDoc;
+  previousDocumentData?: RawDoc;
+}
+interface RawBulk {
+  events: RawEvent[];
+}
+type Kind = 'notes' | 'students' | 'families';
+
+/** Strips RxDB's internal fields (_rev, _meta, _deleted, _attachments) from an event payload. */
+function clean<T>(raw: RawDoc): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) if (!k.startsWith('_')) out[k] = v;
+  return out as T;
+}
+
+const yieldToUi = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+export function createSearchService(db: TutorDatabase, opts: { chunkSize?: number } = {}): SearchService {
+  const index: SearchIndex = createSearchIndex();
+  const students = new Map<string, Student>();
+  /** studentId → ids of notes about them (kept in step with the index). */
+  const notesByStudent = new Map<string, Set<string>>();
+  /** noteId → its studentIds (to update notesByStudent on change/removal). */
+  const noteStudents = new Map<string, string[]>();
+  const listeners = new Set<() => void>();
+  let status: SearchStatus = 'building';
+  let error = '';
+  let buildMs = 0;
+  let ver = 0;
+  let disposed = false;
+  const buffered: { kind: Kind; event: RawEvent }[] = [];
+  let live = false;
+
+  const notify = () => {
+    ver += 1;
+    for (const l of listeners) l();
+  };
+  const nameOf = (id: string): string => {
+    const s = students.get(id);
+    return s ? `${s.firstName} ${s.lastName}`.trim() : '';
+  };
+
+  const linkNote = (note: Pick<Note, 'id' | 'studentIds'>) => {
+    unlinkNote(note.id);
+    noteStudents.set(note.id, note.studentIds);
+    for (const s of note.studentIds) {
+      let set = notesByStudent.get(s);
+      if (!set) notesByStudent.set(s, (set = new Set()));
+      set.add(note.id);
+    }
+  };
+  function unlinkNote(noteId: string) {
+    const prev = noteStudents.get(noteId);
+    if (!prev) return;
+    for (const s of prev) notesByStudent.get(s)?.delete(noteId);
+    noteStudents.delete(noteId);
+  }
+
+  /** A student's name is part of their notes' keywords: re-index those notes after a rename. */
+  async function reindexNotesOf(studentId: string) {
+    const ids = [...(notesByStudent.get(studentId) ?? [])];
+    if (ids.length === 0) return;
+    const docs = await db.notes.findByIds(ids).exec();
+    for (const d of docs.values()) index.upsert(noteSearchDoc(d.toJSON() as Note, nameOf));
+    notify();
+  }
+
+  function apply(kind: Kind, e: RawEvent) {
+    const deleted = e.operation === 'DELETE' || e.documentData._deleted === true;
+    if (kind === 'notes') {
+      if (deleted) {
+        index.remove(e.documentId, 'note');
+        unlinkNote(e.documentId);
+      } else {
+        const note = clean<Note>(e.documentData);
+        index.upsert(noteSearchDoc(note, nameOf));
+        linkNote(note);
+      }
+    } else if (kind === 'students') {
+      if (deleted) {
+        index.remove(e.documentId, 'student');
+        students.delete(e.documentId);
+      } else {
+        const s = clean<Student>(e.documentData);
+        const before = nameOf(s.id);
+        students.set(s.id, s);
+        index.upsert(studentSearchDoc(s));
+        if (before && before !== nameOf(s.id)) void reindexNotesOf(s.id);
+      }
+    } else if (deleted) {
+      index.remove(e.documentId, 'family');
+    } else {
+      index.upsert(familySearchDoc(clean<Family>(e.documentData)));
+    }
+  }
+
+  // Subscribe before reading, so nothing written during the build is missed; events that arrive
+  // during the build are applied after it, in order.
+  const subs: Subscription[] = (['notes', 'students', 'families'] as const).map((kind) =>
+    (db.collections[kind].eventBulks$ as unknown as { subscribe(cb: (b: RawBulk) => void): Subscription }).subscribe((bulk) => {
+      if (disposed) return;
+      if (!live) {
+        for (const event of bulk.events) buffered.push({ kind, event });
+        return;
+      }
+      for (const event of bulk.events) apply(kind, event);
+      notify();
+    }),
+  );
+
+  const ready = (async () => {
+    const t0 = performance.now();
+    try {
+      const [studentDocs, familyDocs] = await Promise.all([db.students.find().exec(), db.families.find().exec()]);
+      for (const d of studentDocs) {
+        const s = d.toJSON() as Student;
+        students.set(s.id, s);
+        index.upsert(studentSearchDoc(s));
+      }
+      for (const d of familyDocs) index.upsert(familySearchDoc(d.toJSON() as Family));
+      const noteDocs = await db.notes.find().exec();
+      if (disposed) return;
+      function* noteSearchDocs() {
+        for (const d of noteDocs) {
+          const note = d.toJSON() as Note;
+          linkNote(note);
+          yield noteSearchDoc(note, nameOf);
+        }
+      }
+      await index.upsertManyAsync(noteSearchDocs(), { yieldFn: yieldToUi, chunkSize: opts.chunkSize ?? 1000 });
+      live = true;
+      for (const { kind, event } of buffered.splice(0)) apply(kind, event);
+      buildMs = performance.now() - t0;
+      status = 'ready';
+    } catch (e) {
+      status = 'error';
+      error = (e as Error).message;
+      live = true;
+      throw e;
+    } finally {
+      notify();
+    }
+  })();
+  ready.catch(() => {});
+
+  return {
+    get status() {
+      return status;
+    },
+    get error() {
+      return error;
+    },
+    get buildMs() {
+      return buildMs;
+    },
+    get size() {
+      return index.size;
+    },
+    ready,
+    search: (query, options) => index.search(query, options),
+    noteIdsOfStudent: (studentId) => [...(notesByStudent.get(studentId) ?? [])],
+    studentName: nameOf,
+    version: () => ver,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispose() {
+      disposed = true;
+      for (const s of subs) s.unsubscribe();
+      listeners.clear();
+      index.clear();
+    },
+  };
+}
+
+const services = new WeakMap<TutorDatabase, SearchService>();
+
+/** The app's search service for `db`, created (and its build started) on first use. */
+export function getSearchService(db: TutorDatabase): SearchService {
+  let s = services.get(db);
+  if (!s) services.set(db, (s = createSearchService(db)));
+  return s;
+}
