@@ -57,7 +57,7 @@ describe('students schema migration v0 → v1', () => {
     await old.addCollections({ students: { schema: v0Schema as never } });
     const sample = generateSamplePractice({ students: 1, now: new Date('2026-01-01T00:00:00Z') }).students[0]!;
     const { firstName: _f, lastName: _l, status: _s, archivedAt: _a, ...rest } = sample;
-    await old.students.insert({ ...rest, name: 'Mary Somerville', archived: true });
+    await old.students!.insert({ ...rest, name: 'Mary Somerville', archived: true });
     await old.close();
     const db = await createTutorDatabase({ name, storage, validate: 'ajv', collections: ['students'] });
     const doc = (await db.students.findOne(sample.id).exec())!;
