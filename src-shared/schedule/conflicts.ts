@@ -92,7 +92,8 @@ export function findLessonConflicts(
 ): Conflict[] {
   const mine = expandLessons([draft], occurrences, closures, range, practiceTz).filter(isActive);
   if (mine.length === 0) return [];
-  const widened: TimeRange = { start: mine[0]!.start, end: new Date(Math.max(...mine.map((o) => o.endMs))).toISOString() };
+  const lastEnd = mine.reduce((max, o) => Math.max(max, o.endMs), 0);
+  const widened: TimeRange = { start: mine[0]!.start, end: new Date(lastEnd).toISOString() };
   const others = expandLessons(lessons.filter((l) => l.id !== draft.id), occurrences, closures, widened, practiceTz);
   const out: Conflict[] = [];
   // Both lists are sorted by start: sweep instead of comparing every pair.

@@ -13,7 +13,7 @@ import { DateTime } from 'luxon';
 import { stampChange, type ChangeContext, type SyncMeta } from '../model/meta';
 import type { Lesson, Occurrence } from '../model/types';
 import { occurrenceId } from './expand';
-import { firstInstance, isRuleInstance, ruleInstances, rruleCount, withRRuleEnd } from './recurrence';
+import { WEEKDAY_CODES, firstInstance, isRuleInstance, joinRRuleParts, ruleInstances, rruleCount, rruleParts, withRRuleEnd, type WeekdayCode } from './recurrence';
 import { canonicalInstant, isValidZone, localDate, startOfLocalDay, toMs } from './time';
 
 export type LessonValues = Omit<Lesson, keyof SyncMeta>;
@@ -197,6 +197,26 @@ export function overrideOccurrence(
   return writeOccurrence(lesson, ms, existing, values, ctx);
 }
 
+/**
+ * When a weekly series is moved to another weekday without a new rule, its BYDAY follows the
+ * move (MO,WE moved by one day becomes TU,TH). Other rules are returned unchanged.
+ */
+export function shiftRuleWeekdays(rrule: string, fromMs: number, fromZone: string, toMs_: number, toZone: string): string {
+  const parts = rruleParts(rrule);
+  const freq = parts.find(([k]) => k === 'FREQ')?.[1];
+  const byday = parts.find(([k]) => k === 'BYDAY')?.[1];
+  if (freq !== 'WEEKLY' || !byday || !/^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*$/.test(byday)) return rrule;
+  const from = DateTime.fromMillis(fromMs, { zone: fromZone });
+  const to = DateTime.fromMillis(toMs_, { zone: toZone });
+  const delta = (((to.weekday - from.weekday) % 7) + 7) % 7;
+  if (delta === 0) return rrule;
+  const shifted = byday
+    .split(',')
+    .map((d) => WEEKDAY_CODES[(WEEKDAY_CODES.indexOf(d as WeekdayCode) + delta) % 7]!)
+    .sort((a, b) => WEEKDAY_CODES.indexOf(a) - WEEKDAY_CODES.indexOf(b));
+  return joinRRuleParts(parts.map(([k, v]) => [k, k === 'BYDAY' ? shifted.join(',') : v]));
+}
+
 /** The instant of `lesson`'s instance on the same local date as `fromMs` was in `fromZone`. */
 function instanceOnSameDate(lesson: Pick<Lesson, 'rrule' | 'start' | 'timeZone'>, fromMs: number, fromZone: string): number | null {
   const date = localDate(fromMs, fromZone);
@@ -287,7 +307,8 @@ export function splitSeries(
     return { ...plan, updatedOriginal: plan.lessons[0]!, newSeries: null };
   }
   const plan = emptyPlan();
-  const sourceRule = changes.rrule ?? lesson.rrule;
+  const sourceRule =
+    changes.rrule ?? (changes.start !== undefined ? shiftRuleWeekdays(lesson.rrule, atMs, lesson.timeZone, toMs(changes.start), changes.timeZone ?? lesson.timeZone) : lesson.rrule);
   const total = rruleCount(sourceRule);
   let rrule = sourceRule;
   if (total !== null) {
@@ -327,6 +348,8 @@ function editSeriesInPlace(lesson: Lesson, changes: LessonChanges, ctx: ChangeCo
   const plan = emptyPlan();
   const values: LessonValues = { ...lessonValues(lesson), ...changes };
   if (changes.start !== undefined) values.start = canonicalInstant(changes.start);
+  if (changes.rrule === undefined && changes.start !== undefined && values.rrule)
+    values.rrule = shiftRuleWeekdays(lesson.rrule, toMs(lesson.start), lesson.timeZone, toMs(values.start), values.timeZone);
   assertValid(values);
   if (values.rrule) {
     const first = firstInstance(values.rrule, values.start, values.timeZone);

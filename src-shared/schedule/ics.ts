@@ -89,7 +89,8 @@ function description(lesson: Lesson, f: EventFields, opts: IcsExportOptions): st
     `Students: ${lesson.studentIds.map(opts.names.studentName).join(', ')}`,
   ];
   if (lesson.onlineUrl) lines.push(`Online: ${lesson.onlineUrl}`);
-  if (lesson.notes) lines.push('', lesson.notes);
+  // The lesson's internal notes go to the tutors' and the practice's calendars, not to a student's.
+  if (lesson.notes && !opts.filter?.studentId) lines.push('', lesson.notes);
   return lines.join('\n');
 }
 

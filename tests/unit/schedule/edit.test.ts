@@ -70,6 +70,13 @@ describe('this and following (split)', () => {
     expect(plan.deleteOccurrenceIds).toEqual([]);
   });
 
+  it('moving the following lessons of a two-day series by one day shifts both weekdays', () => {
+    const l = lesson({ start: at('2025-03-03T16:00', LON), rrule: 'FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,WE' }, 'two-day');
+    const plan = splitSeries(l, at('2025-03-12T16:00', LON), { start: at('2025-03-13T16:00', LON) }, ctx, () => 'two-day-b');
+    expect(plan.newSeries!.rrule).toBe('FREQ=WEEKLY;INTERVAL=1;BYDAY=TU,TH');
+    expect(walls([plan.updatedOriginal, plan.newSeries!]).slice(0, 6)).toEqual(['2025-03-03T16:00', '2025-03-05T16:00', '2025-03-10T16:00', '2025-03-13T16:00', '2025-03-18T16:00', '2025-03-20T16:00']);
+  });
+
   it('carries skipped dates and time changes across DST into the new series', () => {
     const l = lesson({ start: at('2025-03-03T16:00', LON), rrule: 'FREQ=WEEKLY;BYDAY=MO' }, 'dst');
     const skipped = skipOccurrence(l, at('2025-04-07T16:00', LON), ctx);
@@ -121,13 +128,15 @@ describe('edit scopes', () => {
 
   it("'all' shifts the whole series when it has not started yet", () => {
     const l = base();
+    // Dragging one lesson from Monday 16:00 to Tuesday 17:30 moves the whole series: the weekday
+    // in the rule follows.
     const plan = editLesson('all', l, at('2025-03-17T16:00', LON), { start: at('2025-03-18T17:30', LON) }, ctxAt('2025-02-01T00:00:00Z'), ids());
     expect(plan.lessons).toHaveLength(1);
-    expect(plan.lessons[0]!.rrule).toBe('FREQ=WEEKLY;BYDAY=MO'); // the rule itself was not changed
-    // Moved by +1 day 1.5 h: the first lesson is now Tuesday 4 March 17:30 but the rule says MO,
-    // so the UI must send the new rule too; with it the series follows.
-    const plan2 = editLesson('all', l, at('2025-03-17T16:00', LON), { start: at('2025-03-18T17:30', LON), rrule: 'FREQ=WEEKLY;BYDAY=TU' }, ctxAt('2025-02-01T00:00:00Z'), ids());
-    expect(walls(plan2.lessons).slice(0, 3)).toEqual(['2025-03-04T17:30', '2025-03-11T17:30', '2025-03-18T17:30']);
+    expect(plan.lessons[0]!.rrule).toBe('FREQ=WEEKLY;BYDAY=TU');
+    expect(walls(plan.lessons).slice(0, 3)).toEqual(['2025-03-04T17:30', '2025-03-11T17:30', '2025-03-18T17:30']);
+    // An explicit new rule is used as given.
+    const plan2 = editLesson('all', l, at('2025-03-17T16:00', LON), { start: at('2025-03-18T17:30', LON), rrule: 'FREQ=WEEKLY;BYDAY=TU,FR' }, ctxAt('2025-02-01T00:00:00Z'), ids());
+    expect(walls(plan2.lessons).slice(0, 3)).toEqual(['2025-03-04T17:30', '2025-03-07T17:30', '2025-03-11T17:30']);
   });
 
   it("'all' never rewrites lessons that already happened: it splits at the next lesson", () => {

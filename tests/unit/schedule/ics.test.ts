@@ -172,6 +172,10 @@ describe('iCalendar export, checked with ical.js', () => {
     const theirs = expandWithIcalJs(ics);
     expect(theirs.map(({ summary: _s, ...o }) => o)).toEqual(ours(mine));
     expect(new Set(theirs.map((o) => o.summary))).toEqual(new Set(['Piano with James Okoro', 'Trial lesson with Emily Chen']));
+    // The tutor's internal lesson notes are not in a student's calendar.
+    const olivia = buildIcs(options(f, { studentId: 'student-1' })).replace(/\r\n /g, '');
+    expect(olivia).not.toContain('green book');
+    expect(buildIcs(options(f)).replace(/\r\n /g, '')).toContain('Bring the green book.');
   });
 
   it('re-exporting after an edit keeps the UID and raises the SEQUENCE', () => {
