@@ -177,6 +177,7 @@ export function buildIcs(opts: IcsExportOptions): string {
     if (!lesson.rrule) {
       const ms = instances[0]!;
       const o = overrides.get(ms);
+      if (!mine(ms)) continue; // handed over to another tutor
       addEvent(cal, lesson, effective(lesson, ms, o), opts, {
         uid,
         sequence: sequenceOf(lesson.updatedAt, o?.updatedAt ?? ''),

@@ -79,12 +79,14 @@ function fixture() {
   const cancelled = writeOccurrence(weekly, at('2025-04-07T16:00', LON), null, { status: 'cancelled_tutor' }, ctx);
   const attended = writeOccurrence(weekly, at('2025-03-03T16:00', LON), null, { status: 'attended' }, ctx);
   const substitute = overrideOccurrence(weekly, at('2025-04-28T16:00', LON), null, { tutorId: 'tutor-2' }, ctx);
+  const handedOver = lesson({ start: at('2025-03-13T12:00', LON), subject: 'Cover lesson', studentIds: ['student-1'] }, 'handed-over');
+  const handedOverOcc = overrideOccurrence(handedOver, handedOver.start, null, { tutorId: 'tutor-2' }, ctx);
   // Every 2 weeks Tue/Thu in New York (its own zone), COUNT-based, started long before the range.
   const ny = lesson({ start: at('2024-11-05T16:00', NY), timeZone: NY, rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=40', tutorId: 'tutor-2', studentIds: ['student-3'], subject: 'Piano' }, 'ny');
   const oneOff = lesson({ start: at('2025-03-12T09:00', LON), subject: 'Trial lesson', studentIds: ['student-3'] }, 'oneoff');
   const easter = closure('2025-04-14', '2025-04-21', 'Easter, holidays');
-  const lessons: Lesson[] = [weekly, ny, oneOff];
-  const occurrences: Occurrence[] = [moved, roomChange, cancelled, attended, substitute];
+  const lessons: Lesson[] = [weekly, ny, oneOff, handedOver];
+  const occurrences: Occurrence[] = [moved, roomChange, cancelled, attended, substitute, handedOverOcc];
   const range = localDaysRange('2025-02-24', '2025-05-04', LON);
   return { lessons, occurrences, closures: [easter], range, weekly };
 }
@@ -163,6 +165,9 @@ describe('iCalendar export, checked with ical.js', () => {
     // tutor-2 covers 28 April of the weekly series: a single event with its own stable UID.
     const t2 = expandWithIcalJs(buildIcs(options(f, { tutorId: 'tutor-2' })));
     expect(t2.filter((o) => o.uid.startsWith('weekly-'))).toHaveLength(1);
+    // A one-off lesson handed over to tutor-2 is in tutor-2's calendar only.
+    expect(t2.filter((o) => o.uid.startsWith('handed-over')).map((o) => o.start)).toEqual([at('2025-03-13T12:00', LON)]);
+    expect(expandWithIcalJs(buildIcs(options(f, { tutorId: 'tutor-1' }))).some((o) => o.uid.startsWith('handed-over'))).toBe(false);
   });
 
   it("a student's export has that student's lessons, titled with the tutor", () => {
