@@ -95,12 +95,23 @@ export function findLessonConflicts(
   const lastEnd = mine.reduce((max, o) => Math.max(max, o.endMs), 0);
   const widened: TimeRange = { start: mine[0]!.start, end: new Date(lastEnd).toISOString() };
   const others = expandLessons(lessons.filter((l) => l.id !== draft.id), occurrences, closures, widened, practiceTz);
+  return conflictsBetween(mine, others);
+}
+
+/**
+ * Conflicts of each occurrence of `mine` with `others` (both expanded, e.g. a series after an
+ * edit and the rest of the practice over the same range). Both lists are sorted by start here and
+ * swept instead of compared pairwise; occurrences longer than a day are not supported as `others`.
+ */
+export function conflictsBetween(mine: readonly ExpandedOccurrence[], others: readonly ExpandedOccurrence[]): Conflict[] {
+  const byStart = (x: ExpandedOccurrence, y: ExpandedOccurrence) => x.startMs - y.startMs;
+  const a = mine.filter(isActive).sort(byStart);
+  const b = others.slice().sort(byStart);
   const out: Conflict[] = [];
-  // Both lists are sorted by start: sweep instead of comparing every pair.
   let from = 0;
-  for (const m of mine) {
-    while (from < others.length && others[from]!.startMs + 24 * 60 * MINUTE_MS <= m.startMs) from += 1;
-    for (let i = from; i < others.length && others[i]!.startMs < m.endMs; i += 1) out.push(...slotConflicts(slotOf(m), others[i]!));
+  for (const m of a) {
+    while (from < b.length && b[from]!.startMs + 24 * 60 * MINUTE_MS <= m.startMs) from += 1;
+    for (let i = from; i < b.length && b[i]!.startMs < m.endMs; i += 1) out.push(...slotConflicts(slotOf(m), b[i]!));
   }
   return out;
 }

@@ -1,0 +1,170 @@
+/**
+ * Calendar view arithmetic for the schedule UI, pure and zone-explicit: which local days a day /
+ * week / month / agenda view shows, how the previous/next buttons and the arrow keys move the
+ * anchor date, where a lesson sits in a day column (wall-clock minutes, DST-safe) and how
+ * overlapping lessons share a column. Dates are local `YYYY-MM-DD` strings in the practice zone.
+ */
+import { DateTime } from 'luxon';
+import { localDaysRange, MINUTE_MS, type TimeRange } from './time';
+
+export const CALENDAR_VIEWS = ['day', 'week', 'month', 'agenda'] as const;
+export type CalendarView = (typeof CALENDAR_VIEWS)[number];
+
+/** Days listed by the agenda view. */
+export const AGENDA_DAYS = 14;
+
+function day(date: string): DateTime {
+  const d = DateTime.fromISO(date, { zone: 'UTC' });
+  if (!d.isValid) throw new Error(`Invalid date: ${date}`);
+  return d;
+}
+
+const iso = (d: DateTime): string => d.toISODate()!;
+
+export function isLocalDate(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+}
+
+/** Calendar arithmetic on a local date (no zone needed: dates are not instants). */
+export function addDays(date: string, days: number): string {
+  return iso(day(date).plus({ days }));
+}
+
+export function addMonths(date: string, months: number): string {
+  return iso(day(date).plus({ months }));
+}
+
+/** 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  return day(date).weekday;
+}
+
+/** The first day of the week containing `date`. */
+export function startOfWeek(date: string, weekStartsOn = 1): string {
+  const d = day(date);
+  return iso(d.minus({ days: (d.weekday - weekStartsOn + 7) % 7 }));
+}
+
+/** The local dates a view shows, in order (month: whole weeks covering the month). */
+export function viewDays(view: CalendarView, anchor: string, weekStartsOn = 1): string[] {
+  if (view === 'day') return [iso(day(anchor))];
+  if (view === 'agenda') return Array.from({ length: AGENDA_DAYS }, (_, i) => addDays(anchor, i));
+  if (view === 'week') {
+    const first = startOfWeek(anchor, weekStartsOn);
+    return Array.from({ length: 7 }, (_, i) => addDays(first, i));
+  }
+  const monthStart = day(anchor).startOf('month');
+  const monthEnd = monthStart.endOf('month');
+  const first = startOfWeek(iso(monthStart), weekStartsOn);
+  const last = addDays(startOfWeek(iso(monthEnd), weekStartsOn), 6);
+  const out: string[] = [];
+  for (let d = first; d <= last; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/** The instants covered by a view (from the first day's local midnight to the day after the last). */
+export function viewRange(view: CalendarView, anchor: string, zone: string, weekStartsOn = 1): TimeRange {
+  const days = viewDays(view, anchor, weekStartsOn);
+  return localDaysRange(days[0]!, days.at(-1)!, zone);
+}
+
+/** Previous/next: a day, a week, a month (same day of month, clamped) or an agenda page. */
+export function stepAnchor(view: CalendarView, anchor: string, direction: 1 | -1): string {
+  if (view === 'day') return addDays(anchor, direction);
+  if (view === 'week') return addDays(anchor, 7 * direction);
+  if (view === 'agenda') return addDays(anchor, AGENDA_DAYS * direction);
+  return addMonths(anchor, direction);
+}
+
+/** Arrow keys: left/right one day, up/down one week (one day in the day view). */
+export function arrowStep(view: CalendarView, key: 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown'): number {
+  const horizontal = key === 'ArrowLeft' || key === 'ArrowRight';
+  const sign = key === 'ArrowLeft' || key === 'ArrowUp' ? -1 : 1;
+  if (horizontal || view === 'day' || view === 'agenda') return sign;
+  return 7 * sign;
+}
+
+/** Today's local date in `zone`. */
+export function todayIn(zone: string, now: Date = new Date()): string {
+  return DateTime.fromJSDate(now, { zone }).toISODate()!;
+}
+
+/**
+ * Wall-clock minutes since the local midnight of `date` for an instant (clamped to 0..1440), so a
+ * 16:00 lesson sits at the 16:00 line on a DST change day too.
+ */
+export function wallMinutes(ms: number, date: string, zone: string): number {
+  const t = DateTime.fromMillis(ms, { zone });
+  const d = t.toISODate()!;
+  if (d < date) return 0;
+  if (d > date) return 24 * 60;
+  return t.hour * 60 + t.minute + t.second / 60;
+}
+
+/**
+ * The instant of wall-clock `minutes` after midnight on local `date` in `zone` (a wall time in a
+ * spring-forward gap moves forward, as RFC 5545 reads it).
+ */
+export function instantAt(date: string, minutes: number, zone: string): number {
+  const d = day(date);
+  const m = Math.max(0, Math.min(24 * 60, Math.round(minutes)));
+  if (m === 24 * 60) return DateTime.fromObject({ year: d.year, month: d.month, day: d.day }, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+  return DateTime.fromObject({ year: d.year, month: d.month, day: d.day, hour: Math.floor(m / 60), minute: m % 60 }, { zone }).toMillis();
+}
+
+/** Rounds minutes to the nearest multiple of `step`. */
+export function snapMinutes(minutes: number, step = 15): number {
+  return Math.round(minutes / step) * step;
+}
+
+export interface DayLayoutItem<T> {
+  item: T;
+  /** Wall-clock minutes since local midnight (clamped to the day). */
+  startMin: number;
+  endMin: number;
+  /** 0-based column within its cluster of overlapping items, and the cluster's column count. */
+  column: number;
+  columns: number;
+}
+
+/**
+ * Lays out one day column: items that overlap share the width side by side (each cluster of
+ * mutually overlapping items gets as many columns as it needs at most). Items are given with
+ * instants; positions are wall-clock minutes of `date` in `zone`. A very short item is at least
+ * `minMinutes` tall so it can be read and clicked.
+ */
+export function layoutDay<T extends { startMs: number; endMs: number; id: string }>(items: readonly T[], date: string, zone: string, minMinutes = 15): DayLayoutItem<T>[] {
+  const placed = items
+    .map((item) => {
+      const startMin = wallMinutes(item.startMs, date, zone);
+      const lengthMin = Math.max(0, (item.endMs - item.startMs) / MINUTE_MS);
+      let endMin = wallMinutes(item.endMs, date, zone);
+      // A lesson across a DST change is shown with its real length from its wall-clock start.
+      const startsToday = DateTime.fromMillis(item.startMs, { zone }).toISODate() === date;
+      if (startsToday && endMin < 24 * 60 && endMin - startMin !== lengthMin) endMin = startMin + lengthMin;
+      endMin = Math.min(24 * 60, Math.max(endMin, startMin + minMinutes));
+      return { item, startMin, endMin, column: 0, columns: 1 };
+    })
+    .sort((a, b) => a.startMin - b.startMin || b.endMin - a.endMin || (a.item.id < b.item.id ? -1 : 1));
+  let cluster: typeof placed = [];
+  let clusterEnd = -1;
+  let columnEnds: number[] = [];
+  const close = () => {
+    for (const p of cluster) p.columns = columnEnds.length;
+    cluster = [];
+    columnEnds = [];
+  };
+  for (const p of placed) {
+    if (p.startMin >= clusterEnd && cluster.length) close();
+    let col = columnEnds.findIndex((end) => end <= p.startMin);
+    if (col === -1) {
+      col = columnEnds.length;
+      columnEnds.push(p.endMin);
+    } else columnEnds[col] = p.endMin;
+    p.column = col;
+    cluster.push(p);
+    clusterEnd = Math.max(clusterEnd, p.endMin);
+  }
+  close();
+  return placed;
+}

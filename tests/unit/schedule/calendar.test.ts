@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addDays,
+  arrowStep,
+  instantAt,
+  layoutDay,
+  snapMinutes,
+  startOfWeek,
+  stepAnchor,
+  todayIn,
+  viewDays,
+  viewRange,
+  wallMinutes,
+} from '../../../src-shared/schedule/calendar';
+import { conflictsBetween, findLessonConflicts } from '../../../src-shared/schedule/conflicts';
+import { expandLessons } from '../../../src-shared/schedule/expand';
+import { localDaysRange } from '../../../src-shared/schedule/time';
+import { at, lesson } from './fixtures';
+
+const LON = 'Europe/London';
+
+describe('calendar views', () => {
+  it('lists the days of each view', () => {
+    expect(viewDays('day', '2025-03-12')).toEqual(['2025-03-12']);
+    const week = viewDays('week', '2025-03-12');
+    expect(week[0]).toBe('2025-03-10');
+    expect(week.at(-1)).toBe('2025-03-16');
+    expect(viewDays('week', '2025-03-12', 7)[0]).toBe('2025-03-09');
+    const month = viewDays('month', '2025-03-12');
+    // March 2025 starts on a Saturday and ends on a Monday: 24 Feb .. 6 Apr, whole weeks.
+    expect(month[0]).toBe('2025-02-24');
+    expect(month.at(-1)).toBe('2025-04-06');
+    expect(month.length % 7).toBe(0);
+    expect(viewDays('agenda', '2025-03-30')).toHaveLength(14);
+  });
+
+  it('steps the anchor by view and by arrow key', () => {
+    expect(stepAnchor('day', '2025-03-31', 1)).toBe('2025-04-01');
+    expect(stepAnchor('week', '2025-03-31', -1)).toBe('2025-03-24');
+    expect(stepAnchor('month', '2025-01-31', 1)).toBe('2025-02-28');
+    expect(stepAnchor('agenda', '2025-03-01', 1)).toBe('2025-03-15');
+    expect(arrowStep('week', 'ArrowUp')).toBe(-7);
+    expect(arrowStep('month', 'ArrowDown')).toBe(7);
+    expect(arrowStep('day', 'ArrowDown')).toBe(1);
+    expect(arrowStep('week', 'ArrowLeft')).toBe(-1);
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(startOfWeek('2025-03-16', 1)).toBe('2025-03-10');
+  });
+
+  it('covers whole local days across a DST change (23-hour day in the range)', () => {
+    const r = viewRange('week', '2025-03-30', LON);
+    expect(r.start).toBe('2025-03-24T00:00:00.000Z');
+    expect(r.end).toBe('2025-03-30T23:00:00.000Z');
+    expect(todayIn('Pacific/Auckland', new Date('2025-03-30T12:00:00Z'))).toBe('2025-03-31');
+  });
+
+  it('positions by wall-clock time on DST change days and converts back', () => {
+    const spring = Date.parse(at('2025-03-30T16:00', LON));
+    expect(wallMinutes(spring, '2025-03-30', LON)).toBe(16 * 60);
+    expect(instantAt('2025-03-30', 16 * 60, LON)).toBe(spring);
+    const autumn = Date.parse(at('2025-10-26T16:00', LON));
+    expect(wallMinutes(autumn, '2025-10-26', LON)).toBe(16 * 60);
+    expect(instantAt('2025-10-26', 16 * 60, LON)).toBe(autumn);
+    // 01:30 does not exist on 30 March in London: read as 02:30 BST (RFC 5545).
+    expect(new Date(instantAt('2025-03-30', 90, LON)).toISOString()).toBe('2025-03-30T01:30:00.000Z');
+    expect(wallMinutes(spring, '2025-03-29', LON)).toBe(24 * 60);
+    expect(wallMinutes(spring, '2025-03-31', LON)).toBe(0);
+    expect(snapMinutes(16 * 60 + 8)).toBe(16 * 60 + 15);
+    expect(snapMinutes(16 * 60 + 7)).toBe(16 * 60);
+  });
+});
+
+describe('layoutDay', () => {
+  const item = (id: string, from: string, to: string) => ({ id, startMs: Date.parse(at(`2025-03-12T${from}`, LON)), endMs: Date.parse(at(`2025-03-12T${to}`, LON)) });
+
+  it('puts overlapping lessons side by side and lets separate clusters use the full width', () => {
+    const out = layoutDay([item('a', '16:00', '17:00'), item('b', '16:30', '17:30'), item('c', '17:00', '18:00'), item('d', '19:00', '20:00')], '2025-03-12', LON);
+    const by = Object.fromEntries(out.map((p) => [p.item.id, p]));
+    expect(by.a).toMatchObject({ startMin: 960, endMin: 1020, column: 0, columns: 2 });
+    expect(by.b).toMatchObject({ column: 1, columns: 2 });
+    // c starts when a ends: it reuses column 0 of the same cluster (b still runs).
+    expect(by.c).toMatchObject({ column: 0, columns: 2 });
+    expect(by.d).toMatchObject({ column: 0, columns: 1 });
+  });
+
+  it('gives very short items a minimum height and clamps items running past midnight', () => {
+    const out = layoutDay([item('short', '10:00', '10:05'), { id: 'late', startMs: Date.parse(at('2025-03-12T23:30', LON)), endMs: Date.parse(at('2025-03-13T00:30', LON)) }], '2025-03-12', LON);
+    const by = Object.fromEntries(out.map((p) => [p.item.id, p]));
+    expect(by.short!.endMin - by.short!.startMin).toBe(15);
+    expect(by.late!.endMin).toBe(24 * 60);
+  });
+
+  it('shows a lesson across the spring-forward gap with its real length', () => {
+    const s = Date.parse(at('2025-03-30T00:30', LON));
+    const [p] = layoutDay([{ id: 'x', startMs: s, endMs: s + 120 * 60_000 }], '2025-03-30', LON);
+    expect(p!.startMin).toBe(30);
+    expect(p!.endMin).toBe(150);
+  });
+});
+
+describe('conflictsBetween', () => {
+  it('finds the same conflicts as findLessonConflicts, in any input order', () => {
+    const a = lesson({ start: at('2025-03-10T16:00', LON), rrule: 'FREQ=WEEKLY;COUNT=6' }, 'a');
+    const b = lesson({ start: at('2025-03-24T16:30', LON), tutorId: 'tutor-2', studentIds: ['student-1'] }, 'b');
+    const c = lesson({ start: at('2025-03-11T16:00', LON), studentIds: ['student-9'] }, 'c');
+    const range = localDaysRange('2025-03-01', '2025-05-01', LON);
+    const mine = expandLessons([a], [], [], range, LON).reverse();
+    const others = expandLessons([b, c], [], [], range, LON).reverse();
+    const got = conflictsBetween(mine, others);
+    const expected = findLessonConflicts(a, [b, c], [], [], range, LON);
+    expect(got.map((x) => `${x.kind}:${x.other.id}`)).toEqual(expected.map((x) => `${x.kind}:${x.other.id}`));
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ kind: 'student', shared: ['student-1'] });
+    expect(got[0]!.other.lessonId).toBe('b');
+  });
+});
