@@ -14,7 +14,7 @@ export default defineConfig({
       // Bundle zod and src-shared into main: the packaged app ships no node_modules
       // (electron.builder.yml excludes them; scripts/check-builder-config.ts checks the bundle).
       externalizeDeps: false,
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/index.ts') } },
+      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-main/index.ts') } },
     },
   },
   preload: {
@@ -23,7 +23,7 @@ export default defineConfig({
       // Sandboxed preloads cannot `require` node_modules: bundle everything, emit CommonJS.
       externalizeDeps: false,
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-main/preload.ts') },
+        input: { index: resolve(import.meta.dirname, 'src-main/preload.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import type { Plugin, UserConfig } from 'vite';
 
-const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')) as { version: string };
 
 /**
  * The renderer build, shared by electron-vite (electron.vite.config.ts) and the browser build
@@ -36,14 +36,14 @@ function cspMeta(): Plugin {
 }
 
 export const rendererConfig: UserConfig = {
-  root: resolve(__dirname, 'src-renderer'),
+  root: resolve(import.meta.dirname, 'src-renderer'),
   base: './',
   plugins: [react(), cspMeta()],
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   build: {
-    outDir: resolve(__dirname, 'out/renderer'),
+    outDir: resolve(import.meta.dirname, 'out/renderer'),
     emptyOutDir: true,
-    rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
+    rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },
     chunkSizeWarningLimit: 4000,
   },
 };

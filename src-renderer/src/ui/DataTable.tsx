@@ -109,7 +109,7 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
   const colStyle = useMemo(
     () => (id: string) => {
       const l = props.layout[id] ?? { width: 120 };
-      return { flex: `${l.grow ?? 0} 0 ${l.width}px`, justifyContent: l.align === 'right' ? 'flex-end' : undefined };
+      return { flex: `${l.grow ?? 0} 1 ${l.width}px`, minWidth: Math.min(l.width, 72), justifyContent: l.align === 'right' ? 'flex-end' : undefined };
     },
     [props.layout],
   );

@@ -80,7 +80,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           </button>
           {file && (
             <button type="button" className="btn btn-primary" disabled={!canImport || busy} onClick={() => void doImport()}>
-              {busy ? 'Importing…' : plan && plan.students.length > 0 ? `Import ${plan.students.length} students` : 'Import'}
+              {busy ? 'Importing…' : canImport ? `Import ${plan.students.length} ${plan.students.length === 1 ? 'student' : 'students'}` : 'Import'}
             </button>
           )}
         </>
