@@ -202,21 +202,22 @@ export async function provisionPractice(opts: ProvisionOptions): Promise<Provisi
   // CouchDB 3 in single-node setups may lack the system databases until created.
   await ensureDb(client, '_users');
 
-  const databases: ProvisionReport['databases'] = [];
-  for (const c of COLLECTION_NAMES as CollectionName[]) {
-    const name = practiceDbName(opts.practice, c);
-    const created = await ensureDb(client, name);
-    await client.request('PUT', `/${name}/_security`, {
-      members: { names: [], roles: [memberRole(opts.practice)] },
-      admins: { names: [], roles: [adminRole(opts.practice)] },
-    });
-    const ddoc = designDocFor(opts.practice, c);
-    const designDoc = await putWithRev(client, `/${name}/${DESIGN_DOC_ID}`, ddoc, (existing) =>
-      existing.validate_doc_update === ddoc.validate_doc_update && JSON.stringify(existing.tutordesk) === JSON.stringify(ddoc.tutordesk),
-    );
-    databases.push({ name, created, designDoc });
-    log(`  ${name}: ${created ? 'created' : 'exists'}, rules ${designDoc}`);
-  }
+  const databases: ProvisionReport['databases'] = await Promise.all(
+    (COLLECTION_NAMES as CollectionName[]).map(async (c) => {
+      const name = practiceDbName(opts.practice, c);
+      const created = await ensureDb(client, name);
+      await client.request('PUT', `/${name}/_security`, {
+        members: { names: [], roles: [memberRole(opts.practice)] },
+        admins: { names: [], roles: [adminRole(opts.practice)] },
+      });
+      const ddoc = designDocFor(opts.practice, c);
+      const designDoc = await putWithRev(client, `/${name}/${DESIGN_DOC_ID}`, ddoc, (existing) =>
+        existing.validate_doc_update === ddoc.validate_doc_update && JSON.stringify(existing.tutordesk) === JSON.stringify(ddoc.tutordesk),
+      );
+      return { name, created, designDoc };
+    }),
+  );
+  for (const d of databases) log(`  ${d.name}: ${d.created ? 'created' : 'exists'}, rules ${d.designDoc}`);
 
   const users: ProvisionReport['users'] = [];
   for (const u of opts.users ?? []) {

@@ -14,7 +14,7 @@
  * The fetch is injected (docs/sync.md): in Electron `createBridgeFetch(bridge.sync.fetch, url)`
  * (credentials stay in the main process), in the browser build `createBasicAuthFetch(user, pw)`.
  */
-import type { RxCollection } from 'rxdb';
+import type { RxCollection, WithDeleted } from 'rxdb';
 import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
 import type { Subscription } from 'rxjs';
 import { COLLECTION_NAMES, type CollectionName } from '../../../src-shared/model/schemas';
@@ -380,12 +380,12 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
         replicationIdentifier: `tutordesk|${serverRoot}|${dbName}`,
         collection: coll(c),
         url: `${serverRoot}${encodeURIComponent(dbName)}/`,
-        fetch: transport.fetch,
+        fetch: transport.fetch as typeof fetch,
         live: true,
         retryTime: 5000,
         waitForLeadership: false,
         autoStart: true,
-        pull: { batchSize: options.batchSize?.pull ?? 500, modifier: cleanPulled },
+        pull: { batchSize: options.batchSize?.pull ?? 500, modifier: (d: AnyDoc) => cleanPulled(d) as WithDeleted<AnyDoc> },
         push: { batchSize: options.batchSize?.push ?? 200 },
       });
       s.replications.push(rep);

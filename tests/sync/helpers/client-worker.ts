@@ -1,0 +1,198 @@
+/**
+ * One simulated laptop for the sync integration tests: a child process running the app's own
+ * data layer (createTutorDatabase with RxDB's memory storage, startSync with the browser build's
+ * basic-auth fetch) and answering commands over IPC. The free RxDB allows 13 open collections
+ * per process, so each laptop lives in its own process.
+ *
+ * "Restart" = close the database and open it again on the same storage object, which keeps the
+ * data and the replication checkpoints like a real app restart keeps IndexedDB.
+ */
+import { getChangedDocumentsSince } from 'rxdb';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/db/database';
+import { saveDoc } from '../../../src-renderer/src/db/repo';
+import { deleteDoc } from '../../../src-renderer/src/db/sync-delete';
+import { createBasicAuthFetch, startSync, testConnection, type OnlineSource, type SyncHandle, type SyncStatus } from '../../../src-renderer/src/db/replication';
+import { listQuarantine, listSyncConflicts } from '../../../src-renderer/src/db/sync-conflicts';
+import type { CollectionName } from '../../../src-shared/model/schemas';
+import type { FetchLike } from '../../../src-renderer/src/db/sync-fetch';
+
+const storage = getRxStorageMemory();
+let db: TutorDatabase | null = null;
+let dbName = '';
+let openCollections: CollectionName[] | undefined;
+let sync: SyncHandle | null = null;
+let actor = { staffId: 'staff-test', deviceId: `dev-${process.pid}` };
+const statuses: SyncStatus[] = [];
+const unhandled: string[] = [];
+let requestLog: string[] = [];
+
+process.on('unhandledRejection', (reason) => {
+  const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+  unhandled.push(text);
+  process.send?.({ type: 'unhandled', reason: text });
+});
+
+let online = true;
+const onlineListeners = new Set<(o: boolean) => void>();
+const onlineSource: OnlineSource = {
+  isOnline: () => online,
+  subscribe(l) {
+    onlineListeners.add(l);
+    return () => onlineListeners.delete(l);
+  },
+};
+
+function needDb(): TutorDatabase {
+  if (!db) throw new Error('database not open');
+  return db;
+}
+
+function strip(doc: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) if (!k.startsWith('_')) out[k] = v;
+  out._deleted = Boolean(doc._deleted);
+  return out;
+}
+
+type Args = Record<string, unknown>;
+
+const commands: Record<string, (a: Args) => Promise<unknown>> = {
+  async open(a) {
+    dbName = String(a.name ?? dbName ?? 'laptop');
+    openCollections = (a.collections as CollectionName[] | undefined) ?? openCollections;
+    db = await createTutorDatabase({ name: dbName, storage, validate: 'ajv', ...(openCollections ? { collections: openCollections } : {}) });
+    return true;
+  },
+  async close() {
+    if (sync) await sync.stop();
+    sync = null;
+    if (db) await db.close();
+    db = null;
+    return true;
+  },
+  async setActor(a) {
+    actor = { staffId: String(a.staffId), deviceId: String(a.deviceId) };
+    return true;
+  },
+  async startSync(a) {
+    const base = createBasicAuthFetch(String(a.username), String(a.password));
+    const logged: FetchLike = async (input, init) => {
+      requestLog.push(`${init?.method ?? 'GET'} ${String(input)}`);
+      return base(input, init);
+    };
+    sync = await startSync({
+      db: needDb(),
+      serverUrl: String(a.serverUrl),
+      practice: String(a.practice),
+      fetch: logged,
+      online: onlineSource,
+      onStatus: (s) => statuses.push(s),
+      poll: { minMs: Number(a.pollMs ?? 300), maxMs: Number(a.pollMaxMs ?? 1500) },
+      retry: { initialMs: Number(a.retryMs ?? 200), maxMs: Number(a.retryMaxMs ?? 1000) },
+      ...(a.batchSize ? { batchSize: a.batchSize as { push?: number; pull?: number } } : {}),
+      ...(a.collections ? { collections: a.collections as CollectionName[] } : {}),
+    });
+    return true;
+  },
+  async stopSync() {
+    if (sync) await sync.stop();
+    sync = null;
+    return true;
+  },
+  async setOnline(a) {
+    online = Boolean(a.online);
+    for (const l of onlineListeners) l(online);
+    return true;
+  },
+  async syncNow() {
+    return sync ? await sync.syncNow({ timeoutMs: Number(30_000) }) : null;
+  },
+  async awaitInSync(a) {
+    await sync!.awaitInSync(Number(a.timeoutMs ?? 30_000));
+    return true;
+  },
+  async waitForState(a) {
+    const want = a.state as string;
+    const deadline = Date.now() + Number(a.timeoutMs ?? 20_000);
+    while (Date.now() < deadline) {
+      const s = sync?.status();
+      if (s && s.state === want) return s;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`state ${want} not reached; now ${JSON.stringify(sync?.status())}`);
+  },
+  async status() {
+    return sync?.status() ?? null;
+  },
+  async statuses() {
+    return statuses.map((s) => s.state);
+  },
+  async write(a) {
+    const doc = await saveDoc(needDb(), a.collection as CollectionName, String(a.id), a.values as never, { ...actor, now: new Date() });
+    return doc;
+  },
+  async remove(a) {
+    return deleteDoc(needDb(), a.collection as CollectionName, String(a.id), { ...actor, now: new Date() });
+  },
+  async bulkWrite(a) {
+    const coll = needDb().collections[a.collection as CollectionName] as unknown as { bulkInsert(d: unknown[]): Promise<{ error: unknown[] }> };
+    const res = await coll.bulkInsert(a.docs as unknown[]);
+    if (res.error.length) throw new Error(`bulkInsert: ${JSON.stringify(res.error[0]).slice(0, 300)}`);
+    return true;
+  },
+  async get(a) {
+    const coll = needDb().collections[a.collection as CollectionName] as unknown as {
+      storageInstance: { findDocumentsById(ids: string[], withDeleted: boolean): Promise<Record<string, unknown>[]> };
+    };
+    const [doc] = await coll.storageInstance.findDocumentsById([String(a.id)], true);
+    return doc ? strip(doc) : null;
+  },
+  async dump(a) {
+    // Every document including deleted ones (tombstones), as replicated: no RxDB-local fields.
+    const out: Record<string, Record<string, unknown>[]> = {};
+    for (const c of a.collections as CollectionName[]) {
+      const coll = needDb().collections[c] as unknown as { storageInstance: Parameters<typeof getChangedDocumentsSince>[0] };
+      const { documents } = await getChangedDocumentsSince(coll.storageInstance, 1_000_000);
+      out[c] = (documents as Record<string, unknown>[]).map(strip).sort((x, y) => String(x.id).localeCompare(String(y.id)));
+    }
+    return out;
+  },
+  async count(a) {
+    return (needDb().collections[a.collection as CollectionName] as unknown as { count(): { exec(): Promise<number> } }).count().exec();
+  },
+  async conflicts() {
+    return listSyncConflicts(needDb());
+  },
+  async quarantine() {
+    return listQuarantine(needDb());
+  },
+  async retryQuarantined(a) {
+    await sync!.retryQuarantined(a.collection as CollectionName, String(a.id));
+    return true;
+  },
+  async testConnection(a) {
+    return testConnection({ serverUrl: String(a.serverUrl), practice: String(a.practice), fetch: createBasicAuthFetch(String(a.username), String(a.password)) });
+  },
+  async requests(a) {
+    const out = requestLog;
+    if (a.reset) requestLog = [];
+    return out;
+  },
+  async unhandled() {
+    return unhandled;
+  },
+};
+
+process.on('message', (m: { id: number; cmd: string; args: Args }) => {
+  const fn = commands[m.cmd];
+  if (!fn) {
+    process.send?.({ id: m.id, ok: false, error: `unknown command ${m.cmd}` });
+    return;
+  }
+  fn(m.args ?? {}).then(
+    (result) => process.send?.({ id: m.id, ok: true, result }),
+    (e: unknown) => process.send?.({ id: m.id, ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
+  );
+});
+process.send?.({ type: 'ready' });
