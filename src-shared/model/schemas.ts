@@ -182,6 +182,7 @@ export const settingsSchema = schema<PracticeSettings>(
         taxLabel: str(40),
         invoicePrefix: str(20),
         paymentInstructions: str(4000),
+        paperSize: { type: 'string', enum: ['A4', 'Letter'], maxLength: 10 },
       },
       required: ['paymentTermsDays', 'taxMode', 'taxRateBp', 'taxLabel', 'invoicePrefix', 'paymentInstructions'],
       additionalProperties: false,

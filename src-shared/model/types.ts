@@ -143,6 +143,8 @@ export interface PracticeSettings extends SyncMeta {
     taxLabel: string;
     invoicePrefix: string;
     paymentInstructions: string;
+    /** Paper size of invoice and statement PDFs; absent = A4. */
+    paperSize?: 'A4' | 'Letter';
   };
   attendance: {
     /** Statuses billed to the family. */
