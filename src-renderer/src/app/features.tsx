@@ -8,6 +8,7 @@ import { StudentsScreen } from '../features/students/StudentsScreen';
 import { FamiliesScreen } from '../features/families/FamiliesScreen';
 import { StaffScreen } from '../features/staff/StaffScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { ScheduleScreen, ScheduleTopbarItem } from '../features/schedule';
 
 export interface FeatureScreen {
   path: string;
@@ -27,10 +28,12 @@ export interface TopbarItem {
   component: ComponentType;
 }
 export const TOPBAR: TopbarItem[] = [];
+TOPBAR.push({ id: 'schedule-next-lesson', order: 60, component: ScheduleTopbarItem });
 
 export const FEATURES: FeatureScreen[] = [
   { path: '/students', label: 'Students', icon: 'students', section: 'practice', component: StudentsScreen },
   { path: '/families', label: 'Families', icon: 'family', section: 'practice', component: FamiliesScreen },
+  { path: '/schedule', label: 'Schedule', icon: 'calendar', section: 'practice', component: ScheduleScreen },
   { path: '/staff', label: 'Staff', icon: 'staff', section: 'admin', component: StaffScreen },
   { path: '/settings', label: 'Settings', icon: 'settings', section: 'admin', component: SettingsScreen },
 ];

@@ -4,12 +4,14 @@
  */
 import type { TutorDatabase } from '../db/database';
 import { loadSamplePractice } from '../features/onboarding/load-sample';
+import { seedSchedule } from '../features/schedule/sample';
 
 declare global {
   interface Window {
     __tutordeskTest?: {
       loadSample(students: number): Promise<void>;
       count(collection: string): Promise<number>;
+      seedSchedule(series: number, weeksBack?: number): Promise<{ lessons: number; occurrences: number }>;
     };
   }
 }
@@ -17,6 +19,7 @@ declare global {
 export function installTestHooks(db: TutorDatabase): void {
   window.__tutordeskTest = {
     loadSample: (students) => loadSamplePractice(db, students),
+    seedSchedule: (series, weeksBack) => seedSchedule(db, series, weeksBack),
     count: async (collection) => {
       const coll = (db.collections as Record<string, { count(): { exec(): Promise<number> } }>)[collection];
       if (!coll) throw new Error(`No collection ${collection}`);

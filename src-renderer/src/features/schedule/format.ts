@@ -1,0 +1,53 @@
+/** Display strings of the schedule UI (always in the practice's zone and locale). */
+import { DateTime } from 'luxon';
+import { ATTENDANCE_LABELS, type ExpandedOccurrence } from '../../../../src-shared/schedule';
+import type { Directory } from './queries';
+
+export interface Fmt {
+  tz: string;
+  locale: string;
+}
+
+export function dt(ms: number, f: Fmt): DateTime {
+  return DateTime.fromMillis(ms, { zone: f.tz }).setLocale(f.locale);
+}
+
+export function timeOf(ms: number, f: Fmt): string {
+  return dt(ms, f).toFormat('HH:mm');
+}
+
+export function timeRange(o: Pick<ExpandedOccurrence, 'startMs' | 'endMs'>, f: Fmt): string {
+  return `${timeOf(o.startMs, f)}–${timeOf(o.endMs, f)}`;
+}
+
+/** "Monday 10 March" */
+export function dayLabel(date: string, f: Fmt, withYear = false): string {
+  const d = DateTime.fromISO(date, { zone: f.tz }).setLocale(f.locale);
+  return d.toLocaleString(withYear ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } : { weekday: 'long', day: 'numeric', month: 'long' });
+}
+
+export function fullDateTime(o: Pick<ExpandedOccurrence, 'startMs' | 'endMs'>, f: Fmt): string {
+  return `${dt(o.startMs, f).toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })}, ${timeRange(o, f)}`;
+}
+
+export function studentsText(ids: readonly string[], dir: Directory): string {
+  const names = ids.map((id) => dir.studentName(id));
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/** The lesson's title: "Maths with Ada Lovelace". */
+export function lessonTitle(o: Pick<ExpandedOccurrence, 'subject' | 'studentIds'>, dir: Directory): string {
+  const who = studentsText(o.studentIds, dir);
+  return `${o.subject || 'Lesson'}${who ? ` with ${who}` : ''}`;
+}
+
+/** Accessible name of a lesson on the calendar: "Maths with Ada Lovelace, 16:00–17:00" plus its state. */
+export function lessonLabel(o: ExpandedOccurrence, dir: Directory, f: Fmt, conflicted: boolean): string {
+  const extra: string[] = [];
+  if (o.closed) extra.push(`skipped: ${o.closureLabel || 'closed'}`);
+  else if (o.status !== 'scheduled') extra.push(ATTENDANCE_LABELS[o.status].toLowerCase());
+  if (o.moved) extra.push('moved');
+  if (conflicted) extra.push('double-booked');
+  return `${lessonTitle(o, dir)}, ${timeRange(o, f)}${extra.length ? `, ${extra.join(', ')}` : ''}`;
+}

@@ -1,0 +1,196 @@
+/**
+ * Read side of the schedule UI: expansion of the visible range from the in-memory store
+ * (memoised per store version and range), the conflict sweep of that range, conflicts that an
+ * edit would create, and the directory of names/colours. All scheduling rules come from
+ * src-shared/schedule; this file only decides what to expand and caches it.
+ */
+import { useMemo } from 'react';
+import type { Lesson, Occurrence, Staff, Student } from '../../../../src-shared/model/types';
+import {
+  expandLessons,
+  type ExpandedOccurrence,
+  findAllConflicts,
+  type Conflict,
+  type SchedulePlan,
+  parseOccurrenceId,
+  materialise,
+  isRuleInstance,
+  DAY_MS,
+  type TimeRange,
+} from '../../../../src-shared/schedule';
+import { conflictsBetween } from '../../../../src-shared/schedule/conflicts';
+import { useLiveQuery } from '../../app/AppContext';
+import type { ScheduleStore } from './store';
+
+export interface ScheduleFilters {
+  tutorId: string;
+  studentId: string;
+  location: string;
+}
+
+export const NO_FILTERS: ScheduleFilters = { tutorId: '', studentId: '', location: '' };
+
+interface CacheEntry {
+  key: string;
+  occurrences: ExpandedOccurrence[];
+  conflicts: ReturnType<typeof findAllConflicts> | null;
+}
+const cache = new WeakMap<ScheduleStore, { version: number; entries: CacheEntry[] }>();
+
+function entryFor(store: ScheduleStore, range: TimeRange, tz: string): CacheEntry {
+  let c = cache.get(store);
+  if (!c || c.version !== store.version) cache.set(store, (c = { version: store.version, entries: [] }));
+  const key = `${range.start}|${range.end}|${tz}`;
+  let e = c.entries.find((x) => x.key === key);
+  if (!e) {
+    e = { key, occurrences: expandLessons(store.allLessons(), store.occurrenceIndex, store.allClosures(), range, tz), conflicts: null };
+    c.entries.unshift(e);
+    if (c.entries.length > 12) c.entries.pop();
+  }
+  return e;
+}
+
+/** Every occurrence of the practice in `range` (unfiltered), memoised per store version. */
+export function expandRange(store: ScheduleStore, range: TimeRange, tz: string): ExpandedOccurrence[] {
+  return entryFor(store, range, tz).occurrences;
+}
+
+/** Double bookings among all occurrences of the range (never only the filtered ones). */
+export function rangeConflicts(store: ScheduleStore, range: TimeRange, tz: string): Map<string, Conflict[]> {
+  const e = entryFor(store, range, tz);
+  if (!e.conflicts) e.conflicts = findAllConflicts(e.occurrences);
+  return e.conflicts.byOccurrence;
+}
+
+export function matchesFilters(o: ExpandedOccurrence, f: ScheduleFilters): boolean {
+  if (f.tutorId && o.tutorId !== f.tutorId) return false;
+  if (f.studentId && !o.studentIds.includes(f.studentId)) return false;
+  if (f.location) {
+    if (f.location === '__online') return o.onlineUrl !== '';
+    if (o.location !== f.location) return false;
+  }
+  return true;
+}
+
+/** The visible occurrences and the conflict flags of a range, re-computed only when data or range change. */
+export function useRangeOccurrences(store: ScheduleStore, version: number, range: TimeRange, tz: string, filters: ScheduleFilters) {
+  return useMemo(() => {
+    if (version < 0) return { occurrences: [] as ExpandedOccurrence[], conflicts: new Map<string, Conflict[]>() };
+    const all = expandRange(store, range, tz);
+    const conflicts = rangeConflicts(store, range, tz);
+    const occurrences = filters.tutorId || filters.studentId || filters.location ? all.filter((o) => matchesFilters(o, filters)) : all;
+    return { occurrences, conflicts };
+  }, [store, version, range.start, range.end, tz, filters.tutorId, filters.studentId, filters.location]);
+}
+
+/** Re-builds one expanded occurrence from the store by its id (null if it no longer exists). */
+export function occurrenceById(store: ScheduleStore, id: string, tz: string): ExpandedOccurrence | null {
+  const parsed = parseOccurrenceId(id);
+  if (!parsed) return null;
+  const lesson = store.lessons.get(parsed.lessonId);
+  if (!lesson || lesson.cancelled) return null;
+  const ms = Date.parse(parsed.originalStart);
+  if (lesson.exdates.some((d) => Date.parse(d) === ms)) return null;
+  try {
+    if (!isRuleInstance(lesson, ms)) return null;
+  } catch {
+    return null;
+  }
+  return materialise(lesson, ms, store.occurrenceIndex.get(lesson.id)?.get(ms), store.allClosures(), tz);
+}
+
+/** The state after a plan is written, for checking it before writing. */
+function simulate(store: ScheduleStore, plan: SchedulePlan): { lessons: Map<string, Lesson>; index: Map<string, Map<number, Occurrence>> } {
+  const lessons = new Map(store.lessons);
+  for (const l of plan.lessons) lessons.set(l.id, l);
+  const index = new Map(store.occurrenceIndex);
+  const touch = (lessonId: string) => {
+    const copy = new Map(index.get(lessonId) ?? []);
+    index.set(lessonId, copy);
+    return copy;
+  };
+  const touched = new Map<string, Map<number, Occurrence>>();
+  const get = (lessonId: string) => touched.get(lessonId) ?? (touched.set(lessonId, touch(lessonId)), touched.get(lessonId)!);
+  for (const id of plan.deleteOccurrenceIds) {
+    const p = parseOccurrenceId(id);
+    if (p) get(p.lessonId).delete(Date.parse(p.originalStart));
+  }
+  for (const o of plan.occurrences) get(o.lessonId).set(Date.parse(o.originalStart), o);
+  return { lessons, index };
+}
+
+/**
+ * Double bookings an edit would create: the changed occurrences (a moved one, or every lesson of
+ * a created/edited series from `fromMs` for a year) against the rest of the practice. Only
+ * lessons that share a tutor, a student or a room with them are expanded.
+ */
+export function planConflicts(store: ScheduleStore, plan: SchedulePlan, tz: string, fromMs: number, horizonDays = 366): Conflict[] {
+  const { lessons, index } = simulate(store, plan);
+  const changedLessonIds = new Set(plan.lessons.map((l) => l.id));
+  const changedOccurrenceIds = new Set(plan.occurrences.map((o) => o.id));
+  const affectedIds = new Set([...changedLessonIds, ...plan.occurrences.map((o) => o.lessonId)]);
+  const affected = [...affectedIds].map((id) => lessons.get(id)).filter((l): l is Lesson => Boolean(l && !l.cancelled));
+  if (affected.length === 0) return [];
+  const closures = store.allClosures();
+  const range: TimeRange = { start: new Date(fromMs - DAY_MS).toISOString(), end: new Date(fromMs + horizonDays * DAY_MS).toISOString() };
+  const mine = expandLessons(affected, index, closures, range, tz).filter(
+    (o) => o.endMs > fromMs && (changedLessonIds.has(o.lessonId) || changedOccurrenceIds.has(o.id)),
+  );
+  if (mine.length === 0) return [];
+  const tutors = new Set(mine.map((o) => o.tutorId));
+  const students = new Set(mine.flatMap((o) => o.studentIds));
+  const rooms = new Set(mine.map((o) => o.room.trim().toLowerCase()).filter(Boolean));
+  const overrideHits = new Set<string>();
+  for (const [lessonId, m] of index) {
+    for (const o of m.values()) if ((o.tutorId && tutors.has(o.tutorId)) || (o.room && rooms.has(o.room.trim().toLowerCase()))) overrideHits.add(lessonId);
+  }
+  const relevant = [...lessons.values()].filter(
+    (l) =>
+      !affectedIds.has(l.id) &&
+      !l.cancelled &&
+      (tutors.has(l.tutorId) || l.studentIds.some((s) => students.has(s)) || rooms.has(l.room.trim().toLowerCase()) || overrideHits.has(l.id)),
+  );
+  const first = Math.min(...mine.map((o) => o.startMs));
+  const last = Math.max(...mine.map((o) => o.endMs));
+  const others = expandLessons(relevant, index, closures, { start: new Date(first - DAY_MS).toISOString(), end: new Date(last).toISOString() }, tz);
+  return conflictsBetween(mine, others);
+}
+
+export interface Directory {
+  staff: Staff[];
+  tutors: Staff[];
+  students: Student[];
+  staffById: Map<string, Staff>;
+  studentById: Map<string, Student>;
+  tutorName(id: string): string;
+  studentName(id: string): string;
+  colour(tutorId: string): string;
+}
+
+export function studentFullName(s: Student): string {
+  return `${s.firstName} ${s.lastName}`.trim();
+}
+
+/** Staff and students, by id, with display names and tutor colours. */
+export function useDirectory(): Directory {
+  const { docs: staff } = useLiveQuery('staff');
+  const { docs: students } = useLiveQuery('students');
+  return useMemo(() => {
+    const staffById = new Map(staff.map((s) => [s.id, s]));
+    const studentById = new Map(students.map((s) => [s.id, s]));
+    const sortedStaff = [...staff].sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      staff: sortedStaff,
+      tutors: sortedStaff.filter((s) => s.active),
+      students: [...students].sort((a, b) => studentFullName(a).localeCompare(studentFullName(b))),
+      staffById,
+      studentById,
+      tutorName: (id: string) => staffById.get(id)?.name ?? 'Unknown tutor',
+      studentName: (id: string) => {
+        const s = studentById.get(id);
+        return s ? studentFullName(s) : 'Unknown student';
+      },
+      colour: (id: string) => staffById.get(id)?.colour || '#64748b',
+    };
+  }, [staff, students]);
+}

@@ -1,0 +1,170 @@
+/**
+ * The schedule's in-memory view of the database: every Lesson, Closure and Occurrence document,
+ * loaded once per database and then kept current from RxDB's change stream (local edits and
+ * replicated ones alike), so moving between weeks never queries IndexedDB: the calendar only
+ * expands the visible range from memory (see queries.ts). Occurrence documents are indexed by
+ * lesson and original start, the form `expandLessons` takes directly.
+ *
+ * Change notifications are coalesced (one per animation frame at most), so a bulk write of
+ * thousands of documents re-renders once.
+ */
+import { useSyncExternalStore } from 'react';
+import type { Subscription } from 'rxjs';
+import type { Closure, Lesson, Occurrence } from '../../../../src-shared/model/types';
+import { toMs } from '../../../../src-shared/schedule/time';
+import type { TutorDatabase } from '../../db/database';
+import { useApp } from '../../app/AppContext';
+
+type Meta = { _meta?: unknown; _rev?: unknown; _attachments?: unknown; _deleted?: unknown };
+
+function plain<T>(data: T & Meta): T {
+  const { _meta: _m, _rev: _r, _attachments: _a, _deleted: _d, ...doc } = data;
+  return doc as T;
+}
+
+export class ScheduleStore {
+  readonly lessons = new Map<string, Lesson>();
+  readonly closuresById = new Map<string, Closure>();
+  readonly occurrencesById = new Map<string, Occurrence>();
+  /** lessonId → original start (ms) → Occurrence document. */
+  readonly occurrenceIndex = new Map<string, Map<number, Occurrence>>();
+  /** Bumped on every change; memoised expansions key on it. */
+  version = 0;
+  ready = false;
+  loadMs = 0;
+  private lessonList: Lesson[] | null = null;
+  private closureList: Closure[] | null = null;
+  private listeners = new Set<() => void>();
+  private subs: Subscription[] = [];
+  private pending = false;
+  private readyPromise: Promise<void>;
+
+  constructor(readonly db: TutorDatabase) {
+    this.readyPromise = this.load();
+  }
+
+  whenReady(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  private async load(): Promise<void> {
+    const t0 = performance.now();
+    const buffered: (() => void)[] = [];
+    let live = false;
+    const route = (apply: () => void) => (live ? (apply(), this.changed()) : buffered.push(apply));
+    this.subs.push(
+      this.db.lessons.$.subscribe((e) => route(() => this.applyLesson(e.operation, plain(e.documentData as Lesson & Meta)))),
+      this.db.occurrences.$.subscribe((e) =>
+        route(() => this.applyOccurrence(e.operation, plain(e.documentData as Occurrence & Meta), e.previousDocumentData ? plain(e.previousDocumentData as Occurrence & Meta) : undefined)),
+      ),
+      this.db.closures.$.subscribe((e) => route(() => this.applyClosure(e.operation, plain(e.documentData as Closure & Meta)))),
+    );
+    const [lessons, occurrences, closures] = await Promise.all([
+      this.db.lessons.find().exec(),
+      this.db.occurrences.find().exec(),
+      this.db.closures.find().exec(),
+    ]);
+    for (const d of lessons) this.applyLesson('INSERT', d.toJSON() as Lesson);
+    for (const d of occurrences) this.applyOccurrence('INSERT', d.toJSON() as Occurrence);
+    for (const d of closures) this.applyClosure('INSERT', d.toJSON() as Closure);
+    for (const apply of buffered) apply();
+    live = true;
+    this.ready = true;
+    this.loadMs = performance.now() - t0;
+    this.changed();
+  }
+
+  private applyLesson(op: string, doc: Lesson): void {
+    if (op === 'DELETE') this.lessons.delete(doc.id);
+    else this.lessons.set(doc.id, doc);
+    this.lessonList = null;
+  }
+
+  private applyClosure(op: string, doc: Closure): void {
+    if (op === 'DELETE') this.closuresById.delete(doc.id);
+    else this.closuresById.set(doc.id, doc);
+    this.closureList = null;
+  }
+
+  private applyOccurrence(op: string, doc: Occurrence, previous?: Occurrence): void {
+    const old = this.occurrencesById.get(doc.id) ?? previous;
+    if (old) {
+      const m = this.occurrenceIndex.get(old.lessonId);
+      if (m) {
+        m.delete(toMs(old.originalStart));
+        if (m.size === 0) this.occurrenceIndex.delete(old.lessonId);
+      }
+    }
+    if (op === 'DELETE') {
+      this.occurrencesById.delete(doc.id);
+      return;
+    }
+    this.occurrencesById.set(doc.id, doc);
+    let m = this.occurrenceIndex.get(doc.lessonId);
+    if (!m) this.occurrenceIndex.set(doc.lessonId, (m = new Map()));
+    m.set(toMs(doc.originalStart), doc);
+  }
+
+  private changed(): void {
+    this.version += 1;
+    if (this.pending) return;
+    this.pending = true;
+    const flush = () => {
+      this.pending = false;
+      for (const l of this.listeners) l();
+    };
+    if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible') requestAnimationFrame(flush);
+    else setTimeout(flush, 0);
+  }
+
+  /** All lessons (array, stable until a lesson changes). */
+  allLessons(): Lesson[] {
+    if (!this.lessonList) this.lessonList = [...this.lessons.values()];
+    return this.lessonList;
+  }
+
+  allClosures(): Closure[] {
+    if (!this.closureList) this.closureList = [...this.closuresById.values()].sort((a, b) => a.startDate.localeCompare(b.startDate));
+    return this.closureList;
+  }
+
+  /** Occurrence documents of one lesson. */
+  occurrencesOf(lessonId: string): Occurrence[] {
+    return [...(this.occurrenceIndex.get(lessonId)?.values() ?? [])];
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getVersion = (): number => (this.ready ? this.version : -1);
+
+  close(): void {
+    for (const s of this.subs) s.unsubscribe();
+    this.subs = [];
+    this.listeners.clear();
+  }
+}
+
+const stores = new WeakMap<TutorDatabase, ScheduleStore>();
+
+/** The store of a database (created on first use, lives as long as the database). */
+export function scheduleStoreFor(db: TutorDatabase): ScheduleStore {
+  let s = stores.get(db);
+  if (!s) {
+    s = new ScheduleStore(db);
+    stores.set(db, s);
+    const created = s;
+    db.onClose.push(() => created.close());
+  }
+  return s;
+}
+
+/** The store and its version (re-renders on every coalesced change; -1 while loading). */
+export function useScheduleStore(): { store: ScheduleStore; version: number } {
+  const { db } = useApp();
+  const store = scheduleStoreFor(db);
+  const version = useSyncExternalStore(store.subscribe, store.getVersion, store.getVersion);
+  return { store, version };
+}
