@@ -14,7 +14,7 @@
  * The fetch is injected (docs/sync.md): in Electron `createBridgeFetch(bridge.sync.fetch, url)`
  * (credentials stay in the main process), in the browser build `createBasicAuthFetch(user, pw)`.
  */
-import type { RxCollection, WithDeleted } from 'rxdb';
+import { getChangedDocumentsSince, type RxCollection, type WithDeleted } from 'rxdb';
 import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
 import type { Subscription } from 'rxjs';
 import { COLLECTION_NAMES, type CollectionName } from '../../../src-shared/model/schemas';
@@ -143,8 +143,18 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
   const retryMax = options.retry?.maxMs ?? 60_000;
 
   // ---- status ---------------------------------------------------------------------------
-  const saved = (await db.getLocal(SYNC_STATE_LOCAL_ID))?.toJSON().data as { pending?: string[]; lastSyncedAt?: string | null } | undefined;
+  // Pending local changes survive restarts; with a server/practice never synced before, every
+  // local document is pending until the server has it.
+  const stateKey = `${serverRoot}|${practice}`;
+  const savedRaw = (await db.getLocal(SYNC_STATE_LOCAL_ID))?.toJSON().data as { key?: string; pending?: string[]; lastSyncedAt?: string | null } | undefined;
+  const saved = savedRaw?.key === stateKey ? savedRaw : undefined;
   const pending = new Set<string>(saved?.pending ?? []);
+  if (!saved) {
+    for (const c of names) {
+      const { documents } = await getChangedDocumentsSince(coll(c).storageInstance, Number.MAX_SAFE_INTEGER);
+      for (const d of documents) pending.add(`${c}/${String((d as AnyDoc).id)}`);
+    }
+  }
   let status: SyncStatus = {
     state: 'connecting',
     pending: pending.size,
@@ -176,7 +186,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     persistTimer = setTimeout(() => {
       persistTimer = null;
       if (db.closed) return;
-      db.upsertLocal(SYNC_STATE_LOCAL_ID, { pending: [...pending], lastSyncedAt: status.lastSyncedAt }).catch(() => undefined);
+      db.upsertLocal(SYNC_STATE_LOCAL_ID, { key: stateKey, pending: [...pending], lastSyncedAt: status.lastSyncedAt }).catch(() => undefined);
     }, 500);
   };
 
@@ -491,7 +501,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
         clearTimeout(persistTimer);
         persistTimer = null;
       }
-      if (!db.closed) await db.upsertLocal(SYNC_STATE_LOCAL_ID, { pending: [...pending], lastSyncedAt: status.lastSyncedAt }).catch(() => undefined);
+      if (!db.closed) await db.upsertLocal(SYNC_STATE_LOCAL_ID, { key: stateKey, pending: [...pending], lastSyncedAt: status.lastSyncedAt }).catch(() => undefined);
       emit({ state: 'stopped', nextRetryAt: null, progress: null });
     },
   };

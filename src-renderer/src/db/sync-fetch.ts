@@ -218,7 +218,7 @@ export class SyncTransport {
     try {
       if (endpoint === '_changes' && params.get('feed') === 'longpoll') return await this.emulateLongPoll(url, db);
       const res = await this.request(url, init, db);
-      if (endpoint === '_changes') return await this.changes(res);
+      if (endpoint === '_changes') return await this.changes(url, res, db);
       if (endpoint === '_bulk_docs' && (init?.method ?? 'GET').toUpperCase() === 'POST') return await this.bulkDocs(res, db, init);
       if (endpoint === '_all_docs' && (init?.method ?? 'GET').toUpperCase() === 'POST') return await this.allDocs(res, db);
       return res;
@@ -280,10 +280,27 @@ export class SyncTransport {
     }
   }
 
-  private async changes(res: Response): Promise<Response> {
-    const json = (await this.readJson(res)) as { results?: { id: string }[]; last_seq?: unknown };
+  /**
+   * Drops `_design/` rows. RxDB takes a page shorter than `limit` as the end of the feed, so a
+   * page that lost rows is topped up from the following changes.
+   */
+  private async changes(url: string, res: Response, db: string): Promise<Response> {
+    type Changes = { results?: { id: string }[]; last_seq?: unknown };
+    const json = (await this.readJson(res)) as Changes;
     if (!Array.isArray(json.results)) throw new SyncError('server-error', 'The server answered _changes without results.');
+    const u = new URL(url);
+    const limit = Number(u.searchParams.get('limit') ?? 0);
+    let raw = json.results.length;
     json.results = json.results.filter((r) => !r.id.startsWith('_design/'));
+    for (let i = 0; i < 10 && limit > 0 && raw === limit && json.results.length < limit && json.last_seq !== undefined; i++) {
+      u.searchParams.set('since', String(json.last_seq));
+      u.searchParams.set('limit', String(limit - json.results.length));
+      const more = (await this.readJson(await this.request(u.toString(), undefined, db))) as Changes;
+      if (!Array.isArray(more.results)) break;
+      raw = more.results.length === Number(u.searchParams.get('limit')) ? limit : 0;
+      json.results.push(...more.results.filter((r) => !r.id.startsWith('_design/')));
+      json.last_seq = more.last_seq;
+    }
     return jsonResponse(res.status, json);
   }
 

@@ -138,7 +138,7 @@ export async function spawnLaptop(name: string): Promise<Laptop> {
     dump: (collections) => call('dump', { collections }),
     conflicts: () => call('conflicts'),
     quarantine: () => call('quarantine'),
-    unhandled: async () => [...unhandled, ...(await call<string[]>('unhandled')).filter((u) => !unhandled.includes(u))],
+    unhandled: async () => (exited ? [...unhandled] : [...unhandled, ...(await call<string[]>('unhandled')).filter((u) => !unhandled.includes(u))]),
     assertNoUnhandled() {
       if (unhandled.length) throw new Error(`unhandled rejection in laptop ${name}: ${unhandled.join(' | ')}`);
     },
