@@ -5,6 +5,7 @@
 import type { TutorDatabase } from '../db/database';
 import { loadSamplePractice } from '../features/onboarding/load-sample';
 import { seedSchedule } from '../features/schedule/sample';
+import { installNotesTestHooks } from '../features/notes/test-hooks';
 
 declare global {
   interface Window {
@@ -26,4 +27,5 @@ export function installTestHooks(db: TutorDatabase): void {
       return coll.count().exec();
     },
   };
+  installNotesTestHooks(db);
 }

@@ -7,6 +7,7 @@ import { validateStudent, EMPTY_ADDRESS, type FieldErrors } from '../../../../sr
 import { moneyToInput } from '../../../../src-shared/money';
 import type { Student } from '../../../../src-shared/model/types';
 import { studentHasHistory } from './queries';
+import { StudentTimelineLink } from './StudentTimeline';
 
 const SELF = '__self__';
 
@@ -136,6 +137,7 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
           {errors._form}
         </div>
       )}
+      {student && <StudentTimelineLink studentId={student.id} />}
       <div className="grid-2">
         <TextField label="First name" value={v.firstName} onChange={set('firstName')} required error={errors.firstName} autoFocus />
         <TextField label="Last name" value={v.lastName} onChange={set('lastName')} error={errors.lastName} />

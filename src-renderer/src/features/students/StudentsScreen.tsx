@@ -13,6 +13,7 @@ import { studentsToCsv } from '../../../../src-shared/students/csv-export';
 import { StudentForm } from './StudentForm';
 import { ImportDialog } from './ImportDialog';
 import { useLessonDates } from './lesson-dates';
+import { StudentTimeline } from './StudentTimeline';
 
 interface StudentRow extends SearchableRow {
   student: Student;
@@ -178,6 +179,7 @@ export function StudentsScreen() {
     if (result.saved) toast(`Exported ${students.length} students to ${result.location}`);
   };
 
+  if (route.path === '/students/timeline') return <StudentTimeline />;
   return (
     <div className="page">
       <div className="page-header">

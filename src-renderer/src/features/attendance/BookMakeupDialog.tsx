@@ -1,0 +1,153 @@
+/**
+ * Books a make-up lesson that consumes a make-up credit: a one-off Lesson for that student with
+ * `makeupForOccurrenceId` = the occurrence that granted the credit (src-shared/schedule/attendance.ts
+ * derives credits from that link, so nothing is counted twice across laptops). Double bookings are
+ * checked with the schedule's conflict detection; the user may still book.
+ */
+import { useState } from 'react';
+import { DateTime } from 'luxon';
+import { useApp, useLiveQuery } from '../../app/AppContext';
+import { Dialog } from '../../ui/Dialog';
+import { SelectField, TextField } from '../../ui/Field';
+import { useToast } from '../../ui/Toast';
+import { newId } from '../../db/repo';
+import type { Closure, Lesson, Occurrence, Student } from '../../../../src-shared/model/types';
+import { canBookMakeup, type MakeupCredit } from '../../../../src-shared/schedule/attendance';
+import { describeConflict, findLessonConflicts } from '../../../../src-shared/schedule/conflicts';
+import { createLesson, lessonValues, validateLessonValues } from '../../../../src-shared/schedule/edit';
+import type { ExpandedOccurrence } from '../../../../src-shared/schedule/expand';
+import { fromLocalInput, toLocalInput } from './time-input';
+import { attendanceSettings } from './queries';
+
+function defaultStart(original: string, zone: string): string {
+  let dt = DateTime.fromISO(original, { zone }).plus({ weeks: 1 });
+  const now = DateTime.now().setZone(zone);
+  while (dt < now) dt = dt.plus({ weeks: 1 });
+  return dt.toUTC().toISO()!;
+}
+
+export function BookMakeupDialog(props: { credit: MakeupCredit; lesson: Lesson; occurrence: ExpandedOccurrence; studentName: string; onClose: () => void; onBooked?: (lesson: Lesson) => void }) {
+  const app = useApp();
+  const toast = useToast();
+  const tz = app.settings?.timeZone ?? 'UTC';
+  const { docs: staff } = useLiveQuery('staff', { selector: { active: true }, sort: [{ name: 'asc' }] } as never);
+  const [v, setV] = useState({
+    start: toLocalInput(defaultStart(props.occurrence.start, tz), tz),
+    duration: String(props.occurrence.durationMinutes || props.lesson.durationMinutes),
+    tutorId: props.occurrence.tutorId || props.lesson.tutorId,
+    subject: props.lesson.subject,
+    room: props.lesson.room,
+  });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [warnings, setWarnings] = useState<string[] | null>(null);
+  const [saving, setSaving] = useState(false);
+  const set = (k: keyof typeof v) => (value: string) => {
+    setV((p) => ({ ...p, [k]: value }));
+    setWarnings(null);
+  };
+  const fmt = new Intl.DateTimeFormat(app.settings?.locale ?? 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: tz });
+
+  const book = async () => {
+    const start = fromLocalInput(v.start, tz);
+    const values = {
+      tutorId: v.tutorId,
+      studentIds: [props.credit.studentId],
+      subject: v.subject.trim(),
+      location: props.lesson.location,
+      onlineUrl: props.lesson.onlineUrl,
+      room: v.room.trim(),
+      rateOverride: props.lesson.rateOverride,
+      start: start ?? '',
+      durationMinutes: Number(v.duration),
+      timeZone: tz,
+      rrule: '',
+      makeupForOccurrenceId: props.credit.occurrenceId,
+      notes: `Make-up for the lesson of ${fmt.format(new Date(props.credit.originalStart))}`,
+    };
+    const errs = validateLessonValues(values);
+    if (Object.keys(errs).length) {
+      setErrors({ ...errs, ...(errs.start ? { start: 'Enter the date and time of the make-up lesson' } : {}) });
+      return;
+    }
+    setErrors({});
+    setSaving(true);
+    try {
+      const ctx = app.ctx();
+      const draft = createLesson(values, ctx, newId);
+      // The credit may have been used meanwhile (another laptop, another window).
+      const [allLessons, closures] = await Promise.all([app.db.lessons.find({ selector: { cancelled: false } }).exec(), app.db.closures.find().exec()]);
+      const lessons = allLessons.map((d) => d.toJSON() as Lesson);
+      const ownOccurrences = (await app.db.occurrences.find({ selector: { lessonId: props.lesson.id } }).exec()).map((d) => d.toJSON() as Occurrence);
+      if (!canBookMakeup(props.credit.studentId, props.credit.occurrenceId, lessons, ownOccurrences, attendanceSettings(app.settings))) {
+        setErrors({ _form: 'This make-up credit has already been used.' });
+        return;
+      }
+      if (warnings === null) {
+        const relevant = lessons.filter((l) => l.tutorId === draft.tutorId || l.studentIds.some((s) => draft.studentIds.includes(s)) || (draft.room !== '' && l.room === draft.room));
+        const occs = (await app.db.occurrences.find({ selector: { lessonId: { $in: relevant.map((l) => l.id) } } }).exec()).map((d) => d.toJSON() as Occurrence);
+        const end = new Date(Date.parse(draft.start) + draft.durationMinutes * 60_000).toISOString();
+        const conflicts = findLessonConflicts(draft, relevant, occs, closures.map((c) => c.toJSON() as Closure), { start: draft.start, end }, tz);
+        if (conflicts.length > 0) {
+          const studentDocs = await app.db.students.findByIds([...new Set(conflicts.flatMap((c) => c.other.studentIds))]).exec();
+          const studentName = (id: string) => {
+            const s = studentDocs.get(id)?.toJSON() as Student | undefined;
+            return s ? `${s.firstName} ${s.lastName}` : 'a student';
+          };
+          const tutorName = (id: string) => staff.find((s) => s.id === id)?.name ?? 'The tutor';
+          setWarnings(conflicts.map((c) => describeConflict(c, { tutorName, studentName, timeZone: tz, locale: app.settings?.locale ?? 'en-GB' })));
+          return;
+        }
+      }
+      const saved = await app.save('lessons', undefined, lessonValues(draft));
+      toast(`Make-up lesson booked for ${props.studentName} on ${fmt.format(new Date(saved.start))}`);
+      props.onBooked?.(saved);
+      props.onClose();
+    } catch (e) {
+      setErrors({ _form: `Could not book the lesson: ${(e as Error).message}` });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title="Book make-up lesson"
+      description={`${props.studentName} · uses the credit from ${props.credit.subject || 'the lesson'} on ${fmt.format(new Date(props.credit.originalStart))}`}
+      onClose={props.onClose}
+      onSubmit={() => void book()}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={saving}>
+            {warnings && warnings.length ? 'Book anyway' : 'Book make-up lesson'}
+          </button>
+        </>
+      }
+    >
+      {errors._form && (
+        <div className="alert alert-error" role="alert">
+          {errors._form}
+        </div>
+      )}
+      {warnings && warnings.length > 0 && (
+        <div className="alert alert-warning" role="alert">
+          <strong>Double booking</strong>
+          <ul>
+            {warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div className="grid-2">
+        <TextField label="Date and time" type="datetime-local" value={v.start} onChange={set('start')} error={errors.start} required />
+        <TextField label="Duration (minutes)" type="number" inputMode="decimal" value={v.duration} onChange={set('duration')} error={errors.durationMinutes} required />
+        <SelectField label="Tutor" value={v.tutorId} onChange={set('tutorId')} error={errors.tutorId} options={[{ value: '', label: 'Choose…' }, ...staff.map((s) => ({ value: s.id, label: s.name }))]} />
+        <TextField label="Subject" value={v.subject} onChange={set('subject')} />
+        <TextField label="Room" value={v.room} onChange={set('room')} />
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,42 @@
+import type { AttendanceStatus } from '../../../../src-shared/model/types';
+
+export const STATUS_LABELS: Record<AttendanceStatus, string> = {
+  scheduled: 'Scheduled',
+  attended: 'Attended',
+  cancelled_student_in_time: 'Cancelled by student (in time)',
+  cancelled_student_late: 'Cancelled by student (late)',
+  cancelled_tutor: 'Cancelled by tutor',
+  no_show: 'No-show',
+};
+
+/** Short labels for badges. */
+export const STATUS_SHORT: Record<AttendanceStatus, string> = {
+  scheduled: 'Scheduled',
+  attended: 'Attended',
+  cancelled_student_in_time: 'Cancelled in time',
+  cancelled_student_late: 'Late cancellation',
+  cancelled_tutor: 'Tutor cancelled',
+  no_show: 'No-show',
+};
+
+/** What the user picks: a student cancellation is classified late / in time by the notice window. */
+export type AttendanceChoice = 'scheduled' | 'attended' | 'cancelled_student' | 'cancelled_tutor' | 'no_show';
+export const CHOICES: { value: AttendanceChoice; label: string }[] = [
+  { value: 'scheduled', label: 'Scheduled' },
+  { value: 'attended', label: 'Attended' },
+  { value: 'cancelled_student', label: 'Cancelled by student' },
+  { value: 'cancelled_tutor', label: 'Cancelled by tutor' },
+  { value: 'no_show', label: 'No-show' },
+];
+
+export function choiceOf(status: AttendanceStatus): AttendanceChoice {
+  return status === 'cancelled_student_in_time' || status === 'cancelled_student_late' ? 'cancelled_student' : status;
+}
+
+/** Badge colour class per status. */
+export function statusTone(status: AttendanceStatus): 'ok' | 'warn' | 'bad' | 'neutral' {
+  if (status === 'attended') return 'ok';
+  if (status === 'scheduled') return 'neutral';
+  if (status === 'cancelled_student_in_time' || status === 'cancelled_tutor') return 'warn';
+  return 'bad';
+}

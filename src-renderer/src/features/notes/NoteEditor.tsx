@@ -1,0 +1,82 @@
+import { useId } from 'react';
+import type { NoteTextField } from '../../../../src-shared/notes/merge';
+import type { NoteValues } from '../../../../src-shared/notes/timeline';
+import type { AutosaveStatus } from './autosave';
+import { NoteConflicts } from './NoteConflicts';
+import { useNoteEditor } from './useNoteEditor';
+import './notes.css';
+
+export interface NoteFieldSpec {
+  field: NoteTextField;
+  label: string;
+  placeholder?: string;
+  rows?: number;
+  /** A single-line input instead of a text area. */
+  line?: boolean;
+}
+
+export const LESSON_NOTE_FIELDS: NoteFieldSpec[] = [
+  { field: 'covered', label: 'What was covered', placeholder: 'Topics, pages, pieces…', rows: 2 },
+  { field: 'homework', label: 'Homework', placeholder: 'What to practise before next time', rows: 2 },
+  { field: 'nextSteps', label: 'Next steps', placeholder: 'Plan for the next lesson', rows: 2 },
+  { field: 'body', label: 'Notes', placeholder: 'Anything else: how it went, things to tell the family…', rows: 3 },
+];
+
+export const PROGRESS_NOTE_FIELDS: NoteFieldSpec[] = [
+  { field: 'title', label: 'Title', placeholder: 'e.g. End of term review', line: true },
+  { field: 'body', label: 'Progress note', placeholder: 'Strengths, difficulties, goals…', rows: 4 },
+];
+
+export function SaveStatus({ status, error, exists }: { status: AutosaveStatus; error: string; exists: boolean }) {
+  const text =
+    status === 'saving'
+      ? 'Saving…'
+      : status === 'dirty'
+        ? 'Unsaved changes'
+        : status === 'error'
+          ? `Not saved yet (${error || 'error'}), retrying…`
+          : status === 'saved' || exists
+            ? 'Saved'
+            : 'Saves automatically as you type';
+  return (
+    <span className={`save-status save-${status === 'idle' && exists ? 'saved' : status}`} role="status" aria-live="polite">
+      {text}
+    </span>
+  );
+}
+
+/** An autosaving note form (lesson note or progress note). */
+export function NoteEditor(props: { noteId: string; createValues: NoteValues; fields: NoteFieldSpec[]; label: string; autoFocus?: boolean }) {
+  const ed = useNoteEditor(props.noteId, props.createValues);
+  const baseId = useId();
+  if (ed.note === undefined) return <p className="muted">Loading note…</p>;
+  return (
+    <div className="note-editor" role="group" aria-label={props.label}>
+      <div className="note-editor-status">
+        <SaveStatus status={ed.status} error={ed.error} exists={ed.note !== null} />
+      </div>
+      {ed.note && ed.note.conflicts.length > 0 && <NoteConflicts note={ed.note} beforeResolve={ed.flush} />}
+      {props.fields.map((f, i) => {
+        const id = `${baseId}-${f.field}`;
+        const common = {
+          id,
+          className: 'input',
+          value: ed.text[f.field],
+          placeholder: f.placeholder,
+          autoFocus: props.autoFocus && i === 0,
+          onBlur: () => void ed.flush(),
+        };
+        return (
+          <div className="field" key={f.field}>
+            <label htmlFor={id}>{f.label}</label>
+            {f.line ? (
+              <input {...common} onChange={(e) => ed.setField(f.field, e.target.value)} />
+            ) : (
+              <textarea {...common} rows={f.rows ?? 3} onChange={(e) => ed.setField(f.field, e.target.value)} />
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * Test/benchmark hooks of the notes, attendance and search features (installed with the app's
+ * other test hooks, only with `?testHooks`): seed notes in bulk, add a lesson, read the search
+ * service's state.
+ */
+import type { TutorDatabase } from '../../db/database';
+import type { DeviceInfo } from '../../app/AppContext';
+import { PRACTICE_SETTINGS_ID, type Lesson, type PracticeSettings } from '../../../../src-shared/model/types';
+import { generateSampleNotes } from '../../../../src-shared/schedule/sample';
+import { createLesson, type LessonValues } from '../../../../src-shared/schedule/edit';
+import { getSearchService } from '../search/search-service';
+
+export interface NotesTestHooks {
+  /** Inserts `count` generated notes about the existing students; resolves with the time taken. */
+  seedNotes(count: number): Promise<number>;
+  /** Adds a lesson (one-off unless `rrule`); students by full name. Returns the lesson id. */
+  addLesson(values: Partial<LessonValues> & { students: string[]; tutor?: string }): Promise<string>;
+  /** The search index: status, size and build time. */
+  search(): Promise<{ status: string; size: number; buildMs: number }>;
+}
+
+declare global {
+  interface Window {
+    __tutordeskNotesTest?: NotesTestHooks;
+  }
+}
+
+export function installNotesTestHooks(db: TutorDatabase): void {
+  const ctx = async () => {
+    const device = (await db.getLocal<DeviceInfo>('device'))?.toJSON().data as DeviceInfo | undefined;
+    return { staffId: device?.meStaffId || 'test', deviceId: device?.deviceId || 'test', now: new Date() };
+  };
+  window.__tutordeskNotesTest = {
+    async seedNotes(count) {
+      const t0 = performance.now();
+      const [students, staff] = await Promise.all([db.students.find().exec(), db.staff.find().exec()]);
+      if (students.length === 0) throw new Error('Load a practice with students first');
+      const notes = generateSampleNotes(count, {
+        studentIds: students.map((s) => s.id),
+        authorIds: staff.length ? staff.map((s) => s.id) : ['test'],
+        now: new Date(),
+        seed: Math.floor(Math.random() * 1e6),
+        deviceId: (await ctx()).deviceId,
+      });
+      for (let i = 0; i < notes.length; i += 5000) {
+        const r = await db.notes.bulkInsert(notes.slice(i, i + 5000));
+        if (r.error.length) throw new Error(`Could not insert notes: ${r.error[0]!.status}`);
+      }
+      return performance.now() - t0;
+    },
+    async addLesson({ students, tutor, ...values }) {
+      const c = await ctx();
+      const settings = (await db.settings.findOne(PRACTICE_SETTINGS_ID).exec())?.toJSON() as PracticeSettings | undefined;
+      const all = await db.students.find().exec();
+      const studentIds = students.map((name) => {
+        const s = all.find((d) => `${d.firstName} ${d.lastName}` === name);
+        if (!s) throw new Error(`No student ${name}`);
+        return s.id;
+      });
+      const staff = await db.staff.find().exec();
+      const tutorId = tutor ? staff.find((s) => s.name === tutor)?.id : c.staffId !== 'test' ? c.staffId : staff[0]?.id;
+      if (!tutorId) throw new Error('No tutor');
+      const lesson: Lesson = createLesson({ subject: 'Maths', durationMinutes: 60, timeZone: settings?.timeZone ?? 'UTC', ...values, studentIds, tutorId }, c, () => crypto.randomUUID());
+      await db.lessons.insert(lesson);
+      return lesson.id;
+    },
+    async search() {
+      const s = getSearchService(db);
+      await s.ready;
+      return { status: s.status, size: s.size, buildMs: s.buildMs };
+    },
+  };
+}
