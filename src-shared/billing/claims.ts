@@ -11,7 +11,7 @@
  *   one version survives, and `detectDoubleBilling` finds the lesson on two live invoices and
  *   explains which one to keep and what to do with the other.
  */
-import { stampChange, type ChangeContext } from '../model/meta';
+import { nextStamp, type ChangeContext } from '../model/meta';
 import type { BillingClaim, Invoice, InvoiceLine } from '../model/types';
 
 export function claimId(itemId: string, studentId: string): string {
@@ -36,15 +36,32 @@ export function invoiceClaimIds(inv: Pick<Invoice, 'lines'>): string[] {
   return inv.lines.flatMap(lineClaimIds);
 }
 
-/** The claim documents to insert with a new draft (one per billed item). */
+/**
+ * The claim documents to insert with a new draft (one per billed item). Built directly (the same
+ * result as `stampChange(undefined, …)` for a new document, which a test checks) because batch
+ * generation writes ~100,000 of them.
+ */
 export function buildClaimDocs(inv: Pick<Invoice, 'id' | 'familyId' | 'lines'>, ctx: ChangeContext): BillingClaim[] {
+  const nowIso = ctx.now.toISOString();
+  const stamp = nextStamp(undefined, ctx.now, ctx.deviceId);
+  // One frozen clock object shared by the claims of this call (identical values; never mutated:
+  // stampChange copies fieldClock before changing it).
+  const fieldClock = Object.freeze({ occurrenceId: stamp, studentId: stamp, invoiceId: stamp, familyId: stamp }) as Record<string, string>;
   const out: BillingClaim[] = [];
   for (const line of inv.lines) {
     for (const occ of line.occurrenceIds) {
-      const id = claimId(occ, line.studentId);
-      out.push(
-        stampChange<BillingClaim>(undefined, { id, occurrenceId: occ, studentId: line.studentId, invoiceId: inv.id, familyId: inv.familyId }, ctx, () => id),
-      );
+      out.push({
+        id: claimId(occ, line.studentId),
+        occurrenceId: occ,
+        studentId: line.studentId,
+        invoiceId: inv.id,
+        familyId: inv.familyId,
+        createdAt: nowIso,
+        updatedAt: nowIso,
+        updatedBy: ctx.staffId,
+        deviceId: ctx.deviceId,
+        fieldClock,
+      });
     }
   }
   return out;

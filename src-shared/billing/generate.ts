@@ -12,9 +12,10 @@ import type { BillingClaim, BillingModel, Family, Invoice, InvoiceLine, Practice
 import { activeClaimIds, buildClaimDocs, claimId, monthlyFeeItemId, packageItemId } from './claims';
 import { formatLessonStart, localDateBoundsUtc, localDateOf, monthRange, monthsStartingIn } from './dates';
 import { makeLine, manualLine, newDraftValues, type ManualLineInput } from './drafts';
+import { computeInvoiceTotalsInPlace } from './totals';
 import { BillingError } from './money';
 import { consumePackage, packageUsageFromInvoices, sortPackages } from './packages';
-import { isBillableStatus, priceLesson, resolveBillingModel, resolveMonthlyFee, resolveRate, type BillableLesson } from './rates';
+import { priceLesson, resolveBillingModel, resolveMonthlyFee, resolveRate, type BillableLesson } from './rates';
 
 export interface GenerateContext {
   settings: PracticeSettings;
@@ -97,48 +98,124 @@ interface Bounds {
   endMs: number;
 }
 
+/** A family's lessons in the period and their parsed start instants (parallel arrays: no per-lesson wrapper objects). */
+interface Prepared {
+  lessons: BillableLesson[];
+  ms: number[];
+}
+
+/** Per-run caches of local dates and display strings (the hot path formats ~100,000 starts). */
+interface RunFormat {
+  localDate(ms: number): string;
+  startLabel(ms: number): string;
+}
+
+function runFormat(settings: PracticeSettings): RunFormat {
+  const dates = new Map<number, string>();
+  const labels = new Map<number, string>();
+  return {
+    localDate(ms) {
+      let v = dates.get(ms);
+      if (v === undefined) dates.set(ms, (v = localDateOf(ms, settings.timeZone)));
+      return v;
+    },
+    startLabel(ms) {
+      let v = labels.get(ms);
+      if (v === undefined) labels.set(ms, (v = formatLessonStart(ms, settings.locale, settings.timeZone)));
+      return v;
+    },
+  };
+}
+
+/** Lessons of `familyId` (or all when null) that start within the bounds, with invalid starts reported. */
+function prepareLessons(
+  lessons: readonly BillableLesson[],
+  bounds: Bounds,
+  familyId: string | null,
+  onInvalid: (l: BillableLesson) => void,
+): Map<string, Prepared> {
+  const out = new Map<string, Prepared>();
+  for (const lesson of lessons) {
+    if (familyId !== null && lesson.familyId !== familyId) continue;
+    const ms = Date.parse(lesson.start);
+    if (Number.isNaN(ms)) {
+      onInvalid(lesson);
+      continue;
+    }
+    if (ms < bounds.startMs || ms >= bounds.endMs) continue;
+    let p = out.get(lesson.familyId);
+    if (!p) out.set(lesson.familyId, (p = { lessons: [], ms: [] }));
+    p.lessons.push(lesson);
+    p.ms.push(ms);
+  }
+  return out;
+}
+
+function newLine(id: string, kind: InvoiceLine['kind'], description: string, unitAmount: number, occurrenceId: string, studentId: string): InvoiceLine {
+  return {
+    id,
+    kind,
+    description,
+    quantityMilli: 1000,
+    unitAmount,
+    durationMinutes: 0,
+    discountAmount: 0,
+    invoiceDiscountShare: 0,
+    amount: 0,
+    taxAmount: 0,
+    occurrenceIds: [occurrenceId],
+    studentId,
+    packageId: '',
+    serviceDate: '',
+    tutorId: '',
+    subject: '',
+  };
+}
+
 /** Core of generation for one family; `usage` is mutated as packages are consumed. */
 function buildFamilyLines(
-  input: FamilyBillingInput,
+  family: Family,
+  students: readonly Student[],
+  prepared: Prepared | undefined,
   opts: DraftOptions,
-  bounds: Bounds,
   activeClaims: ReadonlySet<string>,
   usage: Map<string, number>,
   g: GenerateContext,
+  fmt: RunFormat,
+  initialWarnings: BillingWarning[] = [],
 ): { lines: InvoiceLine[]; warnings: BillingWarning[]; lessonsBilled: number; lessonsAlreadyBilled: number } {
-  const { family } = input;
   const { settings, newId } = g;
   const currency = settings.currency;
   const locale = settings.locale;
-  const timeZone = settings.timeZone;
-  const warnings: BillingWarning[] = [];
+  const warnings: BillingWarning[] = initialWarnings;
   const warn = (code: BillingWarningCode, message: string, studentId = '', occurrenceId = '') =>
     warnings.push({ code, familyId: family.id, studentId, occurrenceId, message });
 
   const studentsById = new Map<string, Student>();
-  for (const s of input.students) if (s.familyId === family.id) studentsById.set(s.id, s);
+  for (const s of students) if (s.familyId === family.id) studentsById.set(s.id, s);
 
   // 1. Billable lessons in the period, unclaimed, in date order.
-  const inPeriod: { lesson: BillableLesson; ms: number }[] = [];
+  const billable = new Set(settings.attendance.billable);
+  const pl = prepared?.lessons ?? [];
+  const pms = prepared?.ms ?? [];
+  const inPeriod: number[] = []; // indexes into pl / pms
   let lessonsAlreadyBilled = 0;
-  for (const lesson of input.lessons) {
-    if (lesson.familyId !== family.id) continue;
-    const ms = Date.parse(lesson.start);
-    if (Number.isNaN(ms)) {
-      warn('invalid_lesson', `Lesson ${lesson.occurrenceId} has an invalid start "${lesson.start}"`, lesson.studentId, lesson.occurrenceId);
-      continue;
-    }
-    if (ms < bounds.startMs || ms >= bounds.endMs) continue;
-    if (!isBillableStatus(lesson.status, settings)) continue;
-    if (activeClaims.has(claimId(lesson.occurrenceId, lesson.studentId))) {
+  for (let i = 0; i < pl.length; i++) {
+    const lesson = pl[i]!;
+    if (!billable.has(lesson.status)) continue;
+    if (activeClaims.size > 0 && activeClaims.has(claimId(lesson.occurrenceId, lesson.studentId))) {
       lessonsAlreadyBilled += 1;
       continue;
     }
-    inPeriod.push({ lesson, ms });
+    inPeriod.push(i);
   }
-  inPeriod.sort((a, b) => a.ms - b.ms || (a.lesson.studentId < b.lesson.studentId ? -1 : a.lesson.studentId > b.lesson.studentId ? 1 : 0) || (a.lesson.occurrenceId < b.lesson.occurrenceId ? -1 : 1));
+  inPeriod.sort((ia, ib) => {
+    const a = pl[ia]!;
+    const b = pl[ib]!;
+    return pms[ia]! - pms[ib]! || (a.studentId < b.studentId ? -1 : a.studentId > b.studentId ? 1 : 0) || (a.occurrenceId < b.occurrenceId ? -1 : a.occurrenceId > b.occurrenceId ? 1 : 0);
+  });
 
-  const billedStudentIds = new Set(inPeriod.map((x) => x.lesson.studentId));
+  const billedStudentIds = new Set(inPeriod.map((i) => pl[i]!.studentId));
   for (const s of studentsById.values()) {
     if (s.packages?.length || resolveBillingModel(s, family, g.practiceBillingModel).model === 'monthly') billedStudentIds.add(s.id);
   }
@@ -205,73 +282,63 @@ function buildFamilyLines(
 
   // 4. Lessons.
   const packagesByStudent = new Map<string, ReturnType<typeof sortPackages>>();
+  const modelByStudent = new Map<string, BillingModel>();
+  const suffixByStudent = new Map<string, string>();
   let lessonsBilled = 0;
-  for (const { lesson, ms } of inPeriod) {
+  for (const i of inPeriod) {
+    const lesson = pl[i]!;
+    const ms = pms[i]!;
     const student = studentsById.get(lesson.studentId);
-    if (!student) {
-      warn('unknown_student', `Lesson ${lesson.occurrenceId} is for a student who is not in this family (${lesson.studentId}); it was billed at the family rate`, lesson.studentId, lesson.occurrenceId);
+    let model = modelByStudent.get(lesson.studentId);
+    if (model === undefined) {
+      if (!student) {
+        warn('unknown_student', `Lessons of student ${lesson.studentId}, who is not in this family, were billed at the family rate`, lesson.studentId, lesson.occurrenceId);
+      }
+      model = resolveBillingModel(student, family, g.practiceBillingModel).model;
+      modelByStudent.set(lesson.studentId, model);
+      suffixByStudent.set(lesson.studentId, nameSuffix(student));
     }
-    const { model } = resolveBillingModel(student, family, g.practiceBillingModel);
-    const date = localDateOf(ms, timeZone);
-    const base = `${lesson.subject || 'Lesson'} · ${formatLessonStart(ms, locale, timeZone)} · ${lesson.durationMinutes} min${nameSuffix(student)}`;
-    const common = {
-      kind: 'lesson' as const,
-      occurrenceIds: [lesson.occurrenceId],
-      studentId: lesson.studentId,
-      serviceDate: date,
-      tutorId: lesson.tutorId,
-      subject: lesson.subject,
-    };
+    const date = fmt.localDate(ms);
+    const base = `${lesson.subject || 'Lesson'} · ${fmt.startLabel(ms)} · ${lesson.durationMinutes} min${suffixByStudent.get(lesson.studentId) ?? ''}`;
+    let line: InvoiceLine | null = null;
     if (model === 'monthly') {
-      lessonLines.push(makeLine({ ...common, id: newId(), description: `${base} (included in the monthly fee)`, unitAmount: 0 }));
-      lessonsBilled += 1;
-      continue;
-    }
-    if (model === 'package') {
+      line = newLine(newId(), 'lesson', `${base} (included in the monthly fee)`, 0, lesson.occurrenceId, lesson.studentId);
+    } else if (model === 'package') {
       let pkgs = packagesByStudent.get(lesson.studentId);
       if (!pkgs) packagesByStudent.set(lesson.studentId, (pkgs = sortPackages(student?.packages ?? [])));
       const used = consumePackage(pkgs, date, usage);
       if (used) {
-        lessonLines.push(
-          makeLine({
-            ...common,
-            id: newId(),
-            description: `${base} (package, lesson ${used.position} of ${used.pkg.lessons})`,
-            unitAmount: 0,
-            packageId: used.pkg.id,
-          }),
-        );
-        lessonsBilled += 1;
+        line = newLine(newId(), 'lesson', `${base} (package, lesson ${used.position} of ${used.pkg.lessons})`, 0, lesson.occurrenceId, lesson.studentId);
+        line.packageId = used.pkg.id;
+      } else {
+        warn('package_exhausted', `${studentName(student)} has no prepaid lessons left on ${date}; the lesson is billed at the per-lesson rate`, lesson.studentId, lesson.occurrenceId);
+      }
+    }
+    if (!line) {
+      let rate;
+      try {
+        rate = resolveRate(lesson, student, family, settings);
+      } catch (e) {
+        warn('invalid_lesson', e instanceof Error ? e.message : String(e), lesson.studentId, lesson.occurrenceId);
         continue;
       }
-      warn('package_exhausted', `${studentName(student)} has no prepaid lessons left on ${date}; the lesson is billed at the per-lesson rate`, lesson.studentId, lesson.occurrenceId);
+      if (rate.currency !== currency) {
+        warn('currency_mismatch', `The ${rate.source} rate for ${studentName(student)} is in ${rate.currency}, the practice bills in ${currency}; lesson skipped`, lesson.studentId, lesson.occurrenceId);
+        continue;
+      }
+      if (!Number.isInteger(lesson.durationMinutes) || lesson.durationMinutes <= 0) {
+        warn('invalid_lesson', `Lesson ${lesson.occurrenceId} has an invalid duration`, lesson.studentId, lesson.occurrenceId);
+        continue;
+      }
+      const price = priceLesson(model === 'hourly' ? 'hourly' : 'per_lesson', rate.amount, lesson.durationMinutes);
+      line = newLine(newId(), 'lesson', base, price.unitAmount, lesson.occurrenceId, lesson.studentId);
+      line.quantityMilli = price.quantityMilli;
+      line.durationMinutes = price.durationMinutes;
     }
-    let rate;
-    try {
-      rate = resolveRate(lesson, student, family, settings);
-    } catch (e) {
-      warn('invalid_lesson', e instanceof Error ? e.message : String(e), lesson.studentId, lesson.occurrenceId);
-      continue;
-    }
-    if (rate.currency !== currency) {
-      warn('currency_mismatch', `The ${rate.source} rate for ${studentName(student)} is in ${rate.currency}, the practice bills in ${currency}; lesson skipped`, lesson.studentId, lesson.occurrenceId);
-      continue;
-    }
-    if (!Number.isInteger(lesson.durationMinutes) || lesson.durationMinutes <= 0) {
-      warn('invalid_lesson', `Lesson ${lesson.occurrenceId} has an invalid duration`, lesson.studentId, lesson.occurrenceId);
-      continue;
-    }
-    const price = priceLesson(model === 'hourly' ? 'hourly' : 'per_lesson', rate.amount, lesson.durationMinutes);
-    lessonLines.push(
-      makeLine({
-        ...common,
-        id: newId(),
-        description: base,
-        unitAmount: price.unitAmount,
-        quantityMilli: price.quantityMilli,
-        durationMinutes: price.durationMinutes,
-      }),
-    );
+    line.serviceDate = date;
+    line.tutorId = lesson.tutorId;
+    line.subject = lesson.subject;
+    lessonLines.push(line);
     lessonsBilled += 1;
   }
 
@@ -293,10 +360,12 @@ function finishDraft(
     settings: g.settings,
     periodStart: opts.periodStart,
     periodEnd: opts.periodEnd,
-    lines,
-    invoiceDiscountAmount: opts.invoiceDiscountAmount ?? 0,
     notes: opts.notes ?? '',
   });
+  // The lines are fresh objects owned by this draft: compute in place instead of copying them.
+  values.lines = lines;
+  values.invoiceDiscountAmount = opts.invoiceDiscountAmount ?? 0;
+  computeInvoiceTotalsInPlace(values);
   const invoice = stampChange<Invoice>(undefined, values, g.ctx, g.newId);
   return { invoice, claims: buildClaimDocs(invoice, g.ctx) };
 }
@@ -308,7 +377,11 @@ function finishDraft(
 export function generateDraftInvoice(input: FamilyBillingInput, opts: DraftOptions, state: BillingState, g: GenerateContext): DraftResult {
   const bounds = localDateBoundsUtc(opts.periodStart, opts.periodEnd, g.settings.timeZone);
   const usage = new Map(state.packageUsage);
-  const built = buildFamilyLines(input, opts, bounds, state.activeClaims, usage, g);
+  const warnings: BillingWarning[] = [];
+  const prepared = prepareLessons(input.lessons, bounds, input.family.id, (l) =>
+    warnings.push({ code: 'invalid_lesson', familyId: input.family.id, studentId: l.studentId, occurrenceId: l.occurrenceId, message: `Lesson ${l.occurrenceId} has an invalid start "${l.start}"` }),
+  ).get(input.family.id);
+  const built = buildFamilyLines(input.family, input.students, prepared, opts, state.activeClaims, usage, g, runFormat(g.settings), warnings);
   if (built.lines.length === 0) {
     return { invoice: null, claims: [], warnings: built.warnings, lessonsBilled: 0, lessonsAlreadyBilled: built.lessonsAlreadyBilled };
   }
@@ -361,14 +434,11 @@ export function generateMonthDrafts(input: MonthBatchInput, g: GenerateContext, 
   const state = buildBillingState(input.claims, input.invoices);
   const usage = new Map(state.packageUsage);
 
-  const lessonsByFamily = new Map<string, BillableLesson[]>();
-  for (const l of input.lessons) {
-    const ms = Date.parse(l.start);
-    if (!(ms >= bounds.startMs && ms < bounds.endMs)) continue; // cheap pre-filter; NaN falls out
-    let list = lessonsByFamily.get(l.familyId);
-    if (!list) lessonsByFamily.set(l.familyId, (list = []));
-    list.push(l);
-  }
+  const invalid: BillingWarning[] = [];
+  const lessonsByFamily = prepareLessons(input.lessons, bounds, null, (l) =>
+    invalid.push({ code: 'invalid_lesson', familyId: l.familyId, studentId: l.studentId, occurrenceId: l.occurrenceId, message: `Lesson ${l.occurrenceId} has an invalid start "${l.start}"` }),
+  );
+  const fmt = runFormat(g.settings);
   const studentsByFamily = new Map<string, Student[]>();
   for (const s of input.students) {
     let list = studentsByFamily.get(s.familyId);
@@ -388,11 +458,11 @@ export function generateMonthDrafts(input: MonthBatchInput, g: GenerateContext, 
     lessonsAlreadyBilled: 0,
     total: 0,
     failures: [],
-    warnings: [],
+    warnings: invalid,
   };
   if (!input.includeArchivedFamilies) {
     for (const f of input.families) {
-      if (f.archived && (lessonsByFamily.get(f.id)?.length ?? 0) > 0) {
+      if (f.archived && (lessonsByFamily.get(f.id)?.lessons.length ?? 0) > 0) {
         summary.warnings.push({ code: 'invalid_lesson', familyId: f.id, studentId: '', occurrenceId: '', message: `${f.name} is archived but has lessons this month; they were not billed` });
       }
     }
@@ -405,14 +475,7 @@ export function generateMonthDrafts(input: MonthBatchInput, g: GenerateContext, 
       // Package usage is committed only when the family's draft is built successfully.
       const localUsage = new Map<string, number>();
       for (const s of familyStudents) for (const p of s.packages ?? []) localUsage.set(p.id, usage.get(p.id) ?? 0);
-      const built = buildFamilyLines(
-        { family, students: familyStudents, lessons: lessonsByFamily.get(family.id) ?? [] },
-        opts,
-        bounds,
-        state.activeClaims,
-        localUsage,
-        g,
-      );
+      const built = buildFamilyLines(family, familyStudents, lessonsByFamily.get(family.id), opts, state.activeClaims, localUsage, g, fmt);
       summary.warnings.push(...built.warnings);
       summary.lessonsAlreadyBilled += built.lessonsAlreadyBilled;
       if (built.lines.length === 0) {
@@ -421,7 +484,7 @@ export function generateMonthDrafts(input: MonthBatchInput, g: GenerateContext, 
         const done = finishDraft(family.id, built.lines, opts, g);
         for (const [k, v] of localUsage) usage.set(k, v);
         invoices.push(done.invoice);
-        for (const c of done.claims) claims.push(c);
+        for (let k = 0; k < done.claims.length; k++) claims.push(done.claims[k]!);
         summary.invoicesCreated += 1;
         summary.lessonsBilled += built.lessonsBilled;
         summary.total += done.invoice.total;
