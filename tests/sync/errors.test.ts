@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stampChange } from '../../src-shared/model/meta';
+import type { Student } from '../../src-shared/model/types';
 import type { CollectionName } from '../../src-shared/model/schemas';
 import type { ConnectionTestResult, SyncStatus } from '../../src-renderer/src/db/replication';
 import { spawnLaptop, type Laptop } from './helpers/client';
@@ -157,7 +158,7 @@ describe('app restart in the middle of a sync', () => {
     const writer = await laptop('restart-writer', cols);
     const now = new Date('2026-03-01T10:00:00Z');
     const docs = Array.from({ length: 1200 }, (_, i) =>
-      stampChange(undefined, { ...valuesFor('students'), firstName: `Bulk ${i}`, id: `bulk-${String(i).padStart(5, '0')}` }, { staffId: 's', deviceId: 'writer', now }, () => 'x'),
+      stampChange<Student>(undefined, { ...valuesFor('students'), firstName: `Bulk ${i}`, id: `bulk-${String(i).padStart(5, '0')}` }, { staffId: 's', deviceId: 'writer', now }, () => 'x'),
     );
     await writer.call('bulkWrite', { collection: 'students', docs });
     await writer.startSync({ serverUrl: server.url, practice: PRACTICE, username: 'admin', password: 'admin-pw', collections: cols });

@@ -1,0 +1,266 @@
+/**
+ * The server side over plain HTTP, against the embedded PouchDB Server provisioned by
+ * server:setup's code: membership, validate_doc_update rules, the crash guard, CORS, and
+ * idempotent provisioning.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLLECTION_NAMES, type CollectionName } from '../../src-shared/model/schemas';
+import { practiceDbName } from '../../src-shared/sync/names';
+import { provisionPractice } from '../../scripts/lib/couch-provision';
+import { main as serverSetup } from '../../scripts/server-setup';
+import { makeDoc, type Values } from './helpers/fixtures';
+import { PRACTICE, USERS, startTestServer, type TestServer } from './helpers/server';
+
+let server: TestServer;
+const carol = { username: 'carol', password: 'carol-pw' };
+const adminAuth = { username: 'couchadmin', password: 'couch-pw' };
+const ctx = { staffId: 'staff-admin', deviceId: 'http-test', now: new Date('2026-03-01T10:00:00Z') };
+
+beforeAll(async () => {
+  server = await startTestServer();
+  expect((await server.admin('PUT', '/_users/org.couchdb.user:carol', { name: 'carol', password: 'carol-pw', roles: [], type: 'user' })).status).toBe(201);
+}, 60_000);
+
+afterAll(async () => {
+  await server?.cleanup();
+});
+
+const path = (c: CollectionName, id = '') => `/${practiceDbName(PRACTICE, c)}${id ? `/${encodeURIComponent(id)}` : ''}`;
+
+/** A valid document in CouchDB form (`_id`). */
+function couchDoc<C extends CollectionName>(c: C, id: string, values: Partial<Values<C>> = {}): Record<string, unknown> {
+  const { id: _id, ...rest } = makeDoc(c, id, values, ctx) as unknown as Record<string, unknown>;
+  return { ...rest, _id };
+}
+
+async function put(user: { username: string; password: string } | null, c: CollectionName, doc: Record<string, unknown>) {
+  return server.as(user, 'PUT', path(c, String(doc._id)), doc);
+}
+
+async function current(c: CollectionName, id: string): Promise<Record<string, unknown>> {
+  const { status, json } = await server.admin('GET', path(c, id));
+  expect(status).toBe(200);
+  return json as Record<string, unknown>;
+}
+
+const reason = (r: { json: unknown }) => String((r.json as { reason?: string }).reason ?? '');
+
+describe('membership', () => {
+  it('a non-member gets 401/403 on every practice database; anonymous requests are refused', async () => {
+    for (const c of COLLECTION_NAMES) {
+      for (const p of [path(c), `${path(c)}/_all_docs`, `${path(c)}/_changes`, path(c, 'x')]) {
+        expect([401, 403], `${p}`).toContain((await server.as(carol, 'GET', p)).status);
+        expect([401, 403], `anonymous ${p}`).toContain((await server.as(null, 'GET', p)).status);
+      }
+      const write = await server.as(carol, 'POST', `${path(c)}/_bulk_docs`, { docs: [{ _id: 'x', a: 1 }] });
+      if (write.status < 400) {
+        expect((write.json as { error?: string }[]).every((r) => r.error === 'unauthorized' || r.error === 'forbidden')).toBe(true);
+      } else {
+        expect([401, 403]).toContain(write.status);
+      }
+      expect([401, 403]).toContain((await put(carol, c, couchDoc(c, 'carol-doc'))).status);
+    }
+    const members = await server.as(USERS.alice, 'GET', path('students'));
+    expect(members.status).toBe(200);
+  });
+});
+
+describe('validate_doc_update', () => {
+  it('refuses malformed documents with a reason naming the problem', async () => {
+    const missing = couchDoc('students', 'bad-1');
+    delete missing.lastName;
+    const r1 = await put(USERS.admin, 'students', missing);
+    expect(r1.status).toBe(403);
+    expect(reason(r1)).toMatch(/lastName is required/);
+
+    const r2 = await put(USERS.admin, 'students', { ...couchDoc('students', 'bad-2'), defaultRate: { amount: 12.5, currency: 'GBP' } });
+    expect(r2.status).toBe(403);
+    expect(reason(r2)).toMatch(/defaultRate/);
+
+    const r3 = await put(USERS.admin, 'students', { ...couchDoc('students', 'bad-3'), status: 'sleeping' });
+    expect(r3.status).toBe(403);
+    expect(reason(r3)).toMatch(/status must be one of/);
+
+    const r4 = await put(USERS.admin, 'students', { ...couchDoc('students', 'bad-4'), hacked: true });
+    expect(r4.status).toBe(403);
+    expect(reason(r4)).toMatch(/hacked is not allowed/);
+
+    const r5 = await put(USERS.admin, 'lessons', { ...couchDoc('lessons', 'bad-5', { tutorId: 'staff-admin' }), durationMinutes: '60' });
+    expect(r5.status).toBe(403);
+    expect(reason(r5)).toMatch(/durationMinutes must be integer/);
+
+    expect((await put(USERS.admin, 'students', couchDoc('students', 'good-1'))).status).toBe(201);
+  });
+
+  it('a tutor may only change their own lessons and notes', async () => {
+    const lesson = couchDoc('lessons', 'bobs-lesson', { tutorId: USERS.bob.staffId, durationMinutes: 60 });
+    expect((await put(USERS.admin, 'lessons', lesson)).status).toBe(201);
+    const saved = await current('lessons', 'bobs-lesson');
+
+    const byAlice = await put(USERS.alice, 'lessons', { ...saved, room: 'B2' });
+    expect(byAlice.status).toBe(403);
+    expect(reason(byAlice)).toMatch(/only change their own lessons/);
+    const takeOver = await put(USERS.alice, 'lessons', { ...saved, tutorId: USERS.alice.staffId });
+    expect(takeOver.status).toBe(403);
+    const del = await server.as(USERS.alice, 'DELETE', `${path('lessons', 'bobs-lesson')}?rev=${String(saved._rev)}`);
+    expect(del.status).toBe(403);
+    expect((await put(USERS.alice, 'lessons', couchDoc('lessons', 'for-bob', { tutorId: USERS.bob.staffId, durationMinutes: 60 }))).status).toBe(403);
+
+    expect((await put(USERS.bob, 'lessons', { ...saved, room: 'B2' })).status).toBe(201);
+    expect((await put(USERS.alice, 'lessons', couchDoc('lessons', 'alices-lesson', { tutorId: USERS.alice.staffId, durationMinutes: 60 }))).status).toBe(201);
+    const mine = await current('lessons', 'alices-lesson');
+    expect((await server.as(USERS.alice, 'DELETE', `${path('lessons', 'alices-lesson')}?rev=${String(mine._rev)}`)).status).toBe(200);
+
+    expect((await put(USERS.admin, 'notes', couchDoc('notes', 'bobs-note', { authorId: USERS.bob.staffId, body: 'Bob wrote this' }))).status).toBe(201);
+    const note = await current('notes', 'bobs-note');
+    const noteByAlice = await put(USERS.alice, 'notes', { ...note, body: 'Alice rewrote it' });
+    expect(noteByAlice.status).toBe(403);
+    expect(reason(noteByAlice)).toMatch(/only change their own notes/);
+
+    const occ = couchDoc('occurrences', 'bobs-lesson@2026-03-02T16:00:00.000Z', { lessonId: 'bobs-lesson', tutorId: USERS.bob.staffId });
+    expect((await put(USERS.alice, 'occurrences', occ)).status).toBe(403);
+  });
+
+  it('staff and settings are for practice admins; deleting students is for admins', async () => {
+    const staff = couchDoc('staff', 'staff-new', { name: 'New', role: 'tutor', username: 'new' });
+    const r = await put(USERS.alice, 'staff', staff);
+    expect(r.status).toBe(403);
+    expect(reason(r)).toMatch(/Only a practice admin may change staff/);
+    expect((await put(USERS.admin, 'staff', staff)).status).toBe(201);
+    expect((await put(USERS.alice, 'settings', couchDoc('settings', 'practice'))).status).toBe(403);
+    expect((await put(USERS.alice, 'students', couchDoc('students', 'by-alice'))).status).toBe(201);
+    const s = await current('students', 'by-alice');
+    expect((await server.as(USERS.alice, 'DELETE', `${path('students', 'by-alice')}?rev=${String(s._rev)}`)).status).toBe(403);
+    expect((await server.as(USERS.admin, 'DELETE', `${path('students', 'by-alice')}?rev=${String(s._rev)}`)).status).toBe(200);
+  });
+
+  it('issued invoices are immutable; only admins void them or issue credit notes', async () => {
+    const draft = couchDoc('invoices', 'inv-1', { familyId: 'fam-1', status: 'draft', currency: 'GBP', total: 4500, subtotal: 4500 });
+    expect((await put(USERS.alice, 'invoices', draft)).status).toBe(201);
+    let inv = await current('invoices', 'inv-1');
+    expect((await put(USERS.alice, 'invoices', { ...inv, total: 5000, subtotal: 5000 })).status).toBe(201);
+    inv = await current('invoices', 'inv-1');
+    const issued = { ...inv, status: 'issued', number: 'INV-0001', issuedAt: '2026-03-02T10:00:00.000Z', issuedBy: USERS.alice.staffId, issueDate: '2026-03-02' };
+    expect((await put(USERS.alice, 'invoices', issued)).status).toBe(201);
+    inv = await current('invoices', 'inv-1');
+
+    for (const [who, change] of [
+      [USERS.alice, { total: 1 }],
+      [USERS.admin, { total: 1 }],
+      [USERS.admin, { lines: [] as unknown[], notes: 'changed' }],
+      [USERS.admin, { status: 'draft' }],
+    ] as const) {
+      const r = await put(who, 'invoices', { ...inv, ...change });
+      expect(r.status, JSON.stringify(change)).toBe(403);
+    }
+    expect(reason(await put(USERS.admin, 'invoices', { ...inv, total: 1 }))).toMatch(/issued and cannot be changed/);
+    // bookkeeping fields may change (the sync's clocks), nothing else
+    expect((await put(USERS.alice, 'invoices', { ...inv, updatedAt: '2026-03-03T00:00:00.000Z' })).status).toBe(201);
+    inv = await current('invoices', 'inv-1');
+    const delIssued = await server.as(USERS.admin, 'DELETE', `${path('invoices', 'inv-1')}?rev=${String(inv._rev)}`);
+    expect(delIssued.status).toBe(403);
+    expect(reason(delIssued)).toMatch(/cannot be deleted/);
+
+    const credit = couchDoc('invoices', 'cn-1', { kind: 'credit_note', familyId: 'fam-1', status: 'issued', currency: 'GBP', creditNoteFor: 'inv-1', number: 'CN-0001' });
+    expect((await put(USERS.alice, 'invoices', credit)).status).toBe(403);
+    expect((await put(USERS.admin, 'invoices', credit)).status).toBe(201);
+
+    const voidByTutor = await put(USERS.alice, 'invoices', { ...inv, status: 'void', voidedBy: 'cn-1' });
+    expect(voidByTutor.status).toBe(403);
+    expect(reason(voidByTutor)).toMatch(/Only a practice admin may void/);
+    expect((await put(USERS.admin, 'invoices', { ...inv, status: 'void', voidedBy: 'cn-1' })).status).toBe(201);
+    inv = await current('invoices', 'inv-1');
+    expect((await put(USERS.admin, 'invoices', { ...inv, status: 'issued' })).status).toBe(403);
+
+    // drafts can be deleted by any member
+    expect((await put(USERS.alice, 'invoices', couchDoc('invoices', 'inv-2', { familyId: 'fam-1', status: 'draft', currency: 'GBP' }))).status).toBe(201);
+    const d2 = await current('invoices', 'inv-2');
+    expect((await server.as(USERS.alice, 'DELETE', `${path('invoices', 'inv-2')}?rev=${String(d2._rev)}`)).status).toBe(200);
+  });
+});
+
+describe('the guard keeps PouchDB Server up', () => {
+  it('refuses the requests that would crash it with a JSON 4xx, and the server stays up', async () => {
+    const cases: [user: { username: string; password: string } | null, method: string, p: string, status: number][] = [
+      [USERS.alice, 'PUT', '/brand-new-db', 401],
+      [null, 'PUT', '/brand-new-db', 401],
+      [USERS.alice, 'DELETE', path('students'), 401],
+      [USERS.alice, 'GET', `${path('students')}/_changes?filter=_selector`, 400],
+      [USERS.alice, 'GET', `${path('students')}/_changes?filter=_view&view=a/b`, 400],
+      [USERS.alice, 'GET', `${path('students')}/_changes?filter=missing/filter`, 400],
+      [USERS.alice, 'POST', `${path('students')}/_changes?feed=longpoll&filter=_selector`, 400],
+      [USERS.alice, 'POST', '/_replicate', 401],
+    ];
+    for (const [user, method, p, status] of cases) {
+      const r = await server.as(user, method, p, method === 'GET' ? undefined : {});
+      expect(r.status, `${method} ${p}`).toBe(status);
+      expect(typeof (r.json as { error?: unknown }).error, `${method} ${p}`).toBe('string');
+    }
+    expect((await server.as(USERS.alice, 'GET', `${path('students')}/_changes?filter=_doc_ids&doc_ids=["good-1"]`)).status).toBe(200);
+    expect((await server.as(null, 'GET', '/')).status).toBe(200);
+    expect(server.restarts()).toBe(0);
+    // a server admin may still create databases
+    expect((await server.admin('PUT', '/admin-made-db')).status).toBe(201);
+    expect((await server.admin('DELETE', '/admin-made-db')).status).toBe(200);
+  });
+
+  it('CORS only for the configured origins', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${server.url}${path('students')}/_all_docs`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+      });
+    const ok = await preflight('http://localhost:5173');
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(ok.headers.get('access-control-allow-credentials')).toBe('true');
+    const evil = await preflight('https://evil.example');
+    expect(evil.status).toBe(403);
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    const get = await fetch(`${server.url}/`, { headers: { Origin: 'https://evil.example' } });
+    expect(get.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('provisioning', () => {
+  it('is idempotent and upgrades changed design documents', async () => {
+    const db = practiceDbName(PRACTICE, 'notes');
+    const ddoc = (await server.admin('GET', `/${db}/_design/tutordesk`)).json as Record<string, unknown>;
+    expect((await server.admin('PUT', `/${db}/_design/tutordesk`, { ...ddoc, validate_doc_update: 'function(){}' })).status).toBe(201);
+    const report = await provisionPractice({ url: server.url, admin: adminAuth, practice: PRACTICE, users: [{ ...USERS.alice }] });
+    expect(report.databases.filter((d) => d.designDoc === 'upgraded').map((d) => d.name)).toEqual([db]);
+    expect(report.databases.every((d) => !d.created)).toBe(true);
+    const again = await provisionPractice({ url: server.url, admin: adminAuth, practice: PRACTICE, users: [{ ...USERS.alice }] });
+    expect(again.databases.every((d) => d.designDoc === 'unchanged')).toBe(true);
+    expect(again.users).toEqual([{ username: 'alice', role: 'tutor', staffId: USERS.alice.staffId, created: false, staffCreated: false }]);
+    // the rule is back: alice still cannot touch bob's note
+    const note = (await server.admin('GET', `/${db}/bobs-note`)).json as Record<string, unknown>;
+    expect((await server.as(USERS.alice, 'PUT', `/${db}/bobs-note`, { ...note, body: 'x' })).status).toBe(403);
+  });
+
+  it('server:setup exits with clear codes: wrong admin password, unreachable, bad arguments', async () => {
+    const quiet = { log: console.log, error: console.error };
+    const lines: string[] = [];
+    console.log = (...a: unknown[]) => void lines.push(a.join(' '));
+    console.error = (...a: unknown[]) => void lines.push(a.join(' '));
+    try {
+      expect(await serverSetup(['--url', server.url, '--admin', 'couchadmin:wrong', '--practice', PRACTICE])).toBe(4);
+      expect(lines.join('\n')).toMatch(/Wrong admin name or password/);
+      expect(await serverSetup(['--url', 'http://127.0.0.1:9', '--admin', 'couchadmin:x', '--practice', PRACTICE])).toBe(3);
+      expect(lines.join('\n')).toMatch(/Cannot reach/);
+      expect(await serverSetup(['--url', server.url, '--admin', 'couchadmin:couch-pw', '--practice', 'Bad Name'])).toBe(2);
+      expect(await serverSetup(['--url', server.url, '--admin', 'couchadmin:couch-pw', '--practice', 'second', '--tutor', 'dora:dora-pw'])).toBe(0);
+      expect(lines.join('\n')).toMatch(/Practice "second" is ready/);
+    } finally {
+      console.log = quiet.log;
+      console.error = quiet.error;
+    }
+    const dora = { username: 'dora', password: 'dora-pw' };
+    expect((await server.as(dora, 'GET', `/${practiceDbName('second', 'students')}`)).status).toBe(200);
+    expect([401, 403]).toContain((await server.as(dora, 'GET', path('students'))).status);
+    // a staff record was created for dora in the new practice and her roles name it
+    const session = (await server.as(dora, 'GET', '/_session')).json as { userCtx: { roles: string[] } };
+    expect(session.userCtx.roles).toEqual(['tutordesk-second', 'tutordesk-second-tutor', 'tutordesk-second-staff:staff-dora']);
+    expect((await server.admin('GET', `/${practiceDbName('second', 'staff')}/staff-dora`)).status).toBe(200);
+  });
+});
