@@ -1,0 +1,20 @@
+/**
+ * Billing domain (issue 4): pure functions, no DB, DOM or React. See docs/billing.md.
+ * Import from 'src-shared/billing' (this barrel) or from the individual modules.
+ */
+export * from './money';
+export * from './dates';
+export * from './rates';
+export * from './totals';
+export * from './drafts';
+export * from './claims';
+export * from './packages';
+export * from './generate';
+export * from './numbering';
+export * from './lifecycle';
+export * from './payments';
+export * from './reports';
+export * from './payroll';
+export * from './exports';
+export * from './html';
+export * from './bench';
