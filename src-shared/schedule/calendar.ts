@@ -125,11 +125,14 @@ export interface DayLayoutItem<T> {
   /** 0-based column within its cluster of overlapping items, and the cluster's column count. */
   column: number;
   columns: number;
+  /** Columns the item may use, from `column` rightwards, without covering an overlapping item (≥ 1). */
+  span: number;
 }
 
 /**
  * Lays out one day column: items that overlap share the width side by side (each cluster of
- * mutually overlapping items gets as many columns as it needs at most). Items are given with
+ * mutually overlapping items gets as many columns as it needs at most), and an item widens into
+ * the columns to its right that are free for its whole duration. Items are given with
  * instants; positions are wall-clock minutes of `date` in `zone`. A very short item is at least
  * `minMinutes` tall so it can be read and clicked.
  */
@@ -143,14 +146,22 @@ export function layoutDay<T extends { startMs: number; endMs: number; id: string
       const startsToday = DateTime.fromMillis(item.startMs, { zone }).toISODate() === date;
       if (startsToday && endMin < 24 * 60 && endMin - startMin !== lengthMin) endMin = startMin + lengthMin;
       endMin = Math.min(24 * 60, Math.max(endMin, startMin + minMinutes));
-      return { item, startMin, endMin, column: 0, columns: 1 };
+      return { item, startMin, endMin, column: 0, columns: 1, span: 1 };
     })
     .sort((a, b) => a.startMin - b.startMin || b.endMin - a.endMin || (a.item.id < b.item.id ? -1 : 1));
   let cluster: typeof placed = [];
   let clusterEnd = -1;
   let columnEnds: number[] = [];
   const close = () => {
-    for (const p of cluster) p.columns = columnEnds.length;
+    for (const p of cluster) {
+      p.columns = columnEnds.length;
+      let span = 1;
+      for (let c = p.column + 1; c < p.columns; c += 1) {
+        if (cluster.some((q) => q.column === c && q.startMin < p.endMin && p.startMin < q.endMin)) break;
+        span += 1;
+      }
+      p.span = span;
+    }
     cluster = [];
     columnEnds = [];
   };

@@ -80,7 +80,21 @@ describe('layoutDay', () => {
     expect(by.b).toMatchObject({ column: 1, columns: 2 });
     // c starts when a ends: it reuses column 0 of the same cluster (b still runs).
     expect(by.c).toMatchObject({ column: 0, columns: 2 });
-    expect(by.d).toMatchObject({ column: 0, columns: 1 });
+    expect(by.d).toMatchObject({ column: 0, columns: 1, span: 1 });
+    // a and c overlap b in column 1: they cannot widen.
+    expect(by.a!.span).toBe(1);
+  });
+
+  it('widens an item into columns that are free for its whole duration', () => {
+    // a 16:00-18:00 and b 16:00-17:00 need two columns; c 17:00-18:00 takes b's column afterwards;
+    // d 16:00-16:30 forces three columns, so b (16:00-17:00) overlaps d and keeps one column,
+    // while c (17:00-18:00) has column 2 free and spans two.
+    const out = layoutDay([item('a', '16:00', '18:00'), item('b', '16:00', '17:00'), item('d', '16:00', '16:30'), item('c', '17:00', '18:00')], '2025-03-12', LON);
+    const by = Object.fromEntries(out.map((p) => [p.item.id, p]));
+    expect(by.a).toMatchObject({ column: 0, columns: 3, span: 1 });
+    expect(by.b).toMatchObject({ column: 1, span: 1 });
+    expect(by.d).toMatchObject({ column: 2, span: 1 });
+    expect(by.c).toMatchObject({ column: 1, span: 2 });
   });
 
   it('gives very short items a minimum height and clamps items running past midnight', () => {

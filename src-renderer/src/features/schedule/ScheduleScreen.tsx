@@ -13,7 +13,6 @@ import { arrowStep, addDays, CALENDAR_VIEWS, isLocalDate, stepAnchor, todayIn, v
 import { useApp } from '../../app/AppContext';
 import { useRoute } from '../../app/router';
 import { getBridge } from '../../platform/bridge';
-import { SelectField } from '../../ui/Field';
 import { Icon } from '../../ui/Icon';
 import { useToast } from '../../ui/Toast';
 import { applyPlan, newId } from './actions';
@@ -250,8 +249,8 @@ export function ScheduleScreen() {
         </div>
       </div>
 
-      <div className="card cal-toolbar" role="toolbar" aria-label="Calendar navigation">
-        <div className="row">
+      <div className="card cal-toolbar">
+        <div className="row" role="group" aria-label="Calendar navigation">
           <button type="button" className="btn btn-sm" onClick={() => goTo(today)}>
             Today
           </button>
@@ -267,64 +266,76 @@ export function ScheduleScreen() {
             {title}
           </h2>
         </div>
-        <div className="row wrap">
-          <div className="segmented" role="group" aria-label="View">
-            {CALENDAR_VIEWS.map((v) => (
-              <button key={v} type="button" className={`segment${view === v ? ' is-on' : ''}`} aria-pressed={view === v} onClick={() => goTo(anchor, v)}>
-                {VIEW_LABELS[v]}
-              </button>
-            ))}
-          </div>
+        <div className="segmented" role="group" aria-label="View">
+          {CALENDAR_VIEWS.map((v) => (
+            <button key={v} type="button" className={`segment${view === v ? ' is-on' : ''}`} aria-pressed={view === v} onClick={() => goTo(anchor, v)}>
+              {VIEW_LABELS[v]}
+            </button>
+          ))}
         </div>
       </div>
 
-      <div className="cal-filters row wrap">
-        <SelectField label="Tutor" value={filters.tutorId} onChange={setFilter('tutorId')} options={[{ value: '', label: 'All tutors' }, ...dir.staff.map((t) => ({ value: t.id, label: t.name }))]} className="filter" />
-        <SelectField
-          label="Student"
-          value={filters.studentId}
-          onChange={setFilter('studentId')}
-          options={[{ value: '', label: 'All students' }, ...dir.students.filter((s) => s.status !== 'archived').map((s) => ({ value: s.id, label: `${s.firstName} ${s.lastName}` }))]}
-          className="filter"
-        />
-        <SelectField
-          label="Location"
-          value={filters.location}
-          onChange={setFilter('location')}
-          options={[{ value: '', label: 'All locations' }, ...locations.list.map((l) => ({ value: l, label: l })), ...(locations.online ? [{ value: '__online', label: 'Online lessons' }] : [])]}
-          className="filter"
-        />
-        {filtered && (
-          <button type="button" className="btn btn-sm btn-ghost clear-filters" onClick={() => setFilters(NO_FILTERS)}>
-            Clear filters
-          </button>
-        )}
-        <div className="legend" aria-label="Tutor colours">
+      <div className="cal-status">
+        <div className="row wrap cal-filters" role="group" aria-label="Filters">
+          <Icon name="filter" size={15} />
+          <select className="input input-sm" aria-label="Filter by tutor" value={filters.tutorId} onChange={(e) => setFilter('tutorId')(e.target.value)}>
+            <option value="">All tutors</option>
+            {dir.staff.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+          <select className="input input-sm" aria-label="Filter by student" value={filters.studentId} onChange={(e) => setFilter('studentId')(e.target.value)}>
+            <option value="">All students</option>
+            {dir.students
+              .filter((st) => st.status !== 'archived')
+              .map((st) => (
+                <option key={st.id} value={st.id}>
+                  {st.firstName} {st.lastName}
+                </option>
+              ))}
+          </select>
+          <select className="input input-sm" aria-label="Filter by location" value={filters.location} onChange={(e) => setFilter('location')(e.target.value)}>
+            <option value="">All locations</option>
+            {locations.list.map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
+            {locations.online && <option value="__online">Online lessons</option>}
+          </select>
+          {filtered && (
+            <button type="button" className="btn btn-sm btn-ghost" onClick={() => setFilters(NO_FILTERS)}>
+              Clear filters
+            </button>
+          )}
+        </div>
+        <span role="status" className="cal-status-text">
+          {version < 0 ? (
+            <span className="muted">Loading lessons…</span>
+          ) : (
+            <>
+              <span className="muted">
+                {occurrences.length === 1 ? '1 lesson' : `${occurrences.length} lessons`} {view === 'day' ? 'on this day' : view === 'month' ? 'shown' : view === 'agenda' ? 'in these two weeks' : 'this week'}
+                {filtered ? ' (filtered)' : ''}
+              </span>
+              {conflictCount > 0 && (
+                <span className="conflict-banner">
+                  <Icon name="alert" size={14} /> {conflictCount === 1 ? '1 lesson is double-booked' : `${conflictCount} lessons are double-booked`} (red outline)
+                </span>
+              )}
+            </>
+          )}
+        </span>
+        <div className="legend" role="list" aria-label="Tutor colours">
           {dir.tutors.map((t) => (
-            <span key={t.id} className="legend-item">
+            <span key={t.id} className="legend-item" role="listitem">
               <span className="swatch" style={{ background: t.colour }} aria-hidden="true" />
               {t.name}
             </span>
           ))}
         </div>
-      </div>
-
-      <div className="cal-status" role="status">
-        {version < 0 ? (
-          <span className="muted">Loading lessons…</span>
-        ) : (
-          <>
-            <span className="muted">
-              {occurrences.length === 1 ? '1 lesson' : `${occurrences.length} lessons`} {view === 'day' ? 'on this day' : view === 'month' ? 'shown' : view === 'agenda' ? 'in the next two weeks' : 'this week'}
-              {filtered ? ' (filtered)' : ''}
-            </span>
-            {conflictCount > 0 && (
-              <span className="conflict-banner">
-                <Icon name="alert" size={14} /> {conflictCount === 1 ? '1 lesson is double-booked' : `${conflictCount} lessons are double-booked`} — marked with a red outline
-              </span>
-            )}
-          </>
-        )}
       </div>
 
       <div className="schedule-body">

@@ -3,7 +3,7 @@
  * create), a month grid and an agenda list. They only draw what they are given: the expanded
  * occurrences of the visible range and the conflict flags, both computed by the screen.
  */
-import { useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Closure } from '../../../../src-shared/model/types';
 import { closureOn, localDate, type Conflict, type ExpandedOccurrence } from '../../../../src-shared/schedule';
 import { instantAt, layoutDay, snapMinutes, wallMinutes } from '../../../../src-shared/schedule/calendar';
@@ -103,6 +103,18 @@ export function TimeGrid(props: ViewProps & { onCreateAt(date: string, minutes: 
     return [Math.max(0, lo), Math.min(24, hi)];
   }, [grouped, fmt.tz]);
   const columns = useRef(new Map<string, HTMLDivElement>());
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const firstStart = useMemo(() => {
+    let first = 24 * 60;
+    for (const [d, list] of grouped) for (const o of list) first = Math.min(first, wallMinutes(o.startMs, d, fmt.tz));
+    return first === 24 * 60 ? 8 * 60 : first;
+  }, [grouped, fmt.tz]);
+  // Scroll to the first lesson of the range when the range changes (not on every data change).
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (el) el.scrollTop = Math.max(0, ((firstStart - startHour * 60) / 60) * HOUR_PX - 12);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [days[0], days.length]);
   const [drag, setDrag] = useState<DragState | null>(null);
   const suppressClick = useRef(false);
   const hours = Array.from({ length: endHour - startHour }, (_, i) => startHour + i);
@@ -151,29 +163,29 @@ export function TimeGrid(props: ViewProps & { onCreateAt(date: string, minutes: 
 
   return (
     <div className="cal-grid" style={{ ['--days' as string]: days.length }}>
-      <div className="cal-head" role="presentation">
-        <div className="cal-corner" aria-hidden="true">
-          {dt(Date.now(), fmt).toFormat('ZZZZ')}
+      <div className="cal-scroll" ref={scrollRef}>
+        <div className="cal-head" role="presentation">
+          <div className="cal-corner" aria-hidden="true">
+            {dt(Date.now(), fmt).toFormat('ZZZZ')}
+          </div>
+          {days.map((d) => {
+            const closure = closureOn(d, props.closures);
+            const day = dt(Date.parse(`${d}T12:00:00Z`), { ...fmt, tz: 'UTC' });
+            return (
+              <div key={d} className={`cal-head-cell${closure ? ' is-closed-day' : ''}`}>
+                <DateCell date={d} anchor={props.anchor} today={props.today} fmt={fmt} onPick={() => props.onPickDate(d, 'day')}>
+                  <span className="cal-weekday">{day.toFormat('ccc')}</span>
+                  <span className="cal-daynum">{day.toFormat('d')}</span>
+                </DateCell>
+                {closure && (
+                  <span className="cal-closed-label" title={closure.label}>
+                    Closed: {closure.label}
+                  </span>
+                )}
+              </div>
+            );
+          })}
         </div>
-        {days.map((d) => {
-          const closure = closureOn(d, props.closures);
-          const day = dt(Date.parse(`${d}T12:00:00Z`), { ...fmt, tz: 'UTC' });
-          return (
-            <div key={d} className={`cal-head-cell${closure ? ' is-closed-day' : ''}`}>
-              <DateCell date={d} anchor={props.anchor} today={props.today} fmt={fmt} onPick={() => props.onPickDate(d, 'day')}>
-                <span className="cal-weekday">{day.toFormat('ccc')}</span>
-                <span className="cal-daynum">{day.toFormat('d')}</span>
-              </DateCell>
-              {closure && (
-                <span className="cal-closed-label" title={closure.label}>
-                  Closed: {closure.label}
-                </span>
-              )}
-            </div>
-          );
-        })}
-      </div>
-      <div className="cal-scroll">
         <div className="cal-body" style={{ height: gridHeight }}>
           <div className="cal-hours" aria-hidden="true">
             {hours.map((h) => (
@@ -205,7 +217,7 @@ export function TimeGrid(props: ViewProps & { onCreateAt(date: string, minutes: 
                 {hours.map((h) => (
                   <div key={h} className="cal-hour-line" style={{ top: (h - startHour) * HOUR_PX }} aria-hidden="true" />
                 ))}
-                {laid.map(({ item: o, startMin, endMin, column, columns: cols }) => {
+                {laid.map(({ item: o, startMin, endMin, column, columns: cols, span }) => {
                   const conflicted = conflicts.has(o.id);
                   const dragging = drag?.o.id === o.id && drag.moved;
                   const height = Math.max(18, toPx(endMin) - toPx(startMin) - 2);
@@ -219,7 +231,7 @@ export function TimeGrid(props: ViewProps & { onCreateAt(date: string, minutes: 
                         top: toPx(startMin),
                         height,
                         left: `calc(${(column / cols) * 100}% + 2px)`,
-                        width: `calc(${100 / cols}% - 4px)`,
+                        width: `calc(${(100 * span) / cols}% - 4px)`,
                         ['--tutor' as string]: dir.colour(o.tutorId),
                       }}
                       aria-label={lessonLabel(o, dir, fmt, conflicted)}
