@@ -404,11 +404,14 @@ const emptyBuckets = (): Record<AgingBucket, number> => ({ current: 0, days1to30
 
 /**
  * Outstanding balances by family and age on `asOf`. Only issued invoices (not drafts, void
- * invoices or credit notes) with a positive balance count; families with neither a balance nor
- * credit are left out. Rows are sorted by outstanding, largest first.
+ * invoices or credit notes) issued on or before `asOf` with a positive balance count, and only
+ * payments dated on or before `asOf`; families with neither a balance nor credit are left out.
+ * Rows are sorted by outstanding, largest first.
  */
-export function agingReport(invoices: readonly Invoice[], payments: readonly Payment[], asOf: string): AgingReport {
+export function agingReport(invoices: readonly Invoice[], allPayments: readonly Payment[], asOf: string): AgingReport {
   assertIsoDate(asOf, 'report date');
+  // As it stood on the report date: later payments are not counted.
+  const payments = allPayments.filter((p) => p.date <= asOf);
   const paid = paidByInvoice(payments);
   const rows = new Map<string, AgingRow>();
   const row = (familyId: string) => {

@@ -195,5 +195,9 @@ describe('aging', () => {
     ]);
     expect(report.rows[0]!.invoices.map((i) => i.daysOverdue)).toEqual([105, 61, 60, 14, 0]);
     expect(report.totals).toMatchObject({ current: 1000, days1to30: 1500, days31to60: 3600, days61to90: 4000, over90: 5000, outstanding: 15100, credit: 700, net: 14400 });
+    // The report is as of its date: a payment made later does not count yet.
+    const earlier = agingReport(invs, [partial, credit], '2026-06-24');
+    expect(earlier.rows.find((r) => r.familyId === 'f1')!.buckets.days1to30).toBe(2000);
+    expect(earlier.rows.find((r) => r.familyId === 'f2')!.credit).toBe(0);
   });
 });
