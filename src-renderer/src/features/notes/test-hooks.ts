@@ -5,7 +5,9 @@
  */
 import type { TutorDatabase } from '../../db/database';
 import type { DeviceInfo } from '../../app/AppContext';
-import { PRACTICE_SETTINGS_ID, type Lesson, type PracticeSettings } from '../../../../src-shared/model/types';
+import { PRACTICE_SETTINGS_ID, type Lesson, type Note, type PracticeSettings } from '../../../../src-shared/model/types';
+import { mergeNotes, type NoteTextField } from '../../../../src-shared/notes/merge';
+import { saveNote } from '../../../../src-shared/notes/timeline';
 import { generateSampleNotes } from '../../../../src-shared/schedule/sample';
 import { createLesson, type LessonValues } from '../../../../src-shared/schedule/edit';
 import { getSearchService } from '../search/search-service';
@@ -15,6 +17,12 @@ export interface NotesTestHooks {
   seedNotes(count: number): Promise<number>;
   /** Adds a lesson (one-off unless `rrule`); students by full name. Returns the lesson id. */
   addLesson(values: Partial<LessonValues> & { students: string[]; tutor?: string }): Promise<string>;
+  /**
+   * Simulates what sync does when another laptop edited the same note offline: the remote
+   * version (a minute newer, from device 'office-laptop') is merged with mergeNotes, without a
+   * common base, so text edited on both sides is kept as a conflict version.
+   */
+  simulateConcurrentEdit(title: string, changes: Partial<Pick<Note, NoteTextField>>): Promise<void>;
   /** The search index: status, size and build time. */
   search(): Promise<{ status: string; size: number; buildMs: number }>;
 }
@@ -63,6 +71,15 @@ export function installNotesTestHooks(db: TutorDatabase): void {
       const lesson: Lesson = createLesson({ subject: 'Maths', durationMinutes: 60, timeZone: settings?.timeZone ?? 'UTC', ...values, studentIds, tutorId }, c, () => crypto.randomUUID());
       await db.lessons.insert(lesson);
       return lesson.id;
+    },
+    async simulateConcurrentEdit(title, changes) {
+      const doc = await db.notes.findOne({ selector: { title } }).exec();
+      if (!doc) throw new Error(`No note titled ${title}`);
+      await doc.incrementalModify((current) => {
+        const local = current as Note;
+        const remote = saveNote(local, changes, { staffId: local.authorId, deviceId: 'office-laptop', now: new Date(Date.parse(local.updatedAt) + 60_000) }, () => local.id);
+        return mergeNotes(local, remote);
+      });
     },
     async search() {
       const s = getSearchService(db);
