@@ -4,6 +4,7 @@
  */
 import { openRenderer, type BenchRow } from './bench/browser';
 import { benchStudents } from './bench/students';
+import { benchSchedule } from './bench/schedule';
 
 const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [];
 const rows: BenchRow[] = [];
@@ -12,6 +13,7 @@ async function main() {
   const session = await openRenderer();
   try {
     sections.unshift({ name: 'Students table (Chromium)', run: () => benchStudents(session) });
+    sections.push({ name: 'Schedule: week view and recurrence expansion at 100,000 occurrences (Chromium)', run: () => benchSchedule(session) });
     for (const s of sections) {
       console.log(`\n▶ ${s.name}`);
       try {

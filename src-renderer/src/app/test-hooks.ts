@@ -5,6 +5,7 @@
 import type { TutorDatabase } from '../db/database';
 import { loadSamplePractice } from '../features/onboarding/load-sample';
 import { seedSchedule } from '../features/schedule/sample';
+import { benchScheduleExpansion, type ExpansionFigures } from '../features/schedule/bench-hooks';
 import { installNotesTestHooks } from '../features/notes/test-hooks';
 
 declare global {
@@ -13,6 +14,7 @@ declare global {
       loadSample(students: number): Promise<void>;
       count(collection: string): Promise<number>;
       seedSchedule(series: number, weeksBack?: number): Promise<{ lessons: number; occurrences: number }>;
+      scheduleExpansion(weeks?: number): Promise<ExpansionFigures>;
     };
   }
 }
@@ -21,6 +23,7 @@ export function installTestHooks(db: TutorDatabase): void {
   window.__tutordeskTest = {
     loadSample: (students) => loadSamplePractice(db, students),
     seedSchedule: (series, weeksBack) => seedSchedule(db, series, weeksBack),
+    scheduleExpansion: (weeks) => benchScheduleExpansion(db, weeks),
     count: async (collection) => {
       const coll = (db.collections as Record<string, { count(): { exec(): Promise<number> } }>)[collection];
       if (!coll) throw new Error(`No collection ${collection}`);

@@ -53,9 +53,9 @@ function eventClass(o: ExpandedOccurrence, conflicted: boolean, selected: boolea
     .join(' ');
 }
 
-function ConflictMark() {
+function ConflictMark({ corner = false }: { corner?: boolean }) {
   return (
-    <span className="cal-conflict-mark" aria-hidden="true" title="Double-booked">
+    <span className={`cal-conflict-mark${corner ? ' corner' : ''}`} aria-hidden="true" title="Double-booked">
       <Icon name="alert" size={12} />
     </span>
   );
@@ -109,12 +109,14 @@ export function TimeGrid(props: ViewProps & { onCreateAt(date: string, minutes: 
     for (const [d, list] of grouped) for (const o of list) first = Math.min(first, wallMinutes(o.startMs, d, fmt.tz));
     return first === 24 * 60 ? 8 * 60 : first;
   }, [grouped, fmt.tz]);
-  // Scroll to the first lesson of the range when the range changes (not on every data change).
+  // Scroll to the first lesson of the range when the range changes or its lessons first arrive
+  // (not on every data change, which would jump while the user works).
+  const hasLessons = grouped.size > 0;
   useEffect(() => {
     const el = scrollRef.current;
     if (el) el.scrollTop = Math.max(0, ((firstStart - startHour * 60) / 60) * HOUR_PX - 12);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [days[0], days.length]);
+  }, [days[0], days.length, hasLessons]);
   const [drag, setDrag] = useState<DragState | null>(null);
   const suppressClick = useRef(false);
   const hours = Array.from({ length: endHour - startHour }, (_, i) => startHour + i);
@@ -245,11 +247,18 @@ export function TimeGrid(props: ViewProps & { onCreateAt(date: string, minutes: 
                         props.onOpen(o);
                       }}
                     >
-                      <span className="cal-event-time">
-                        {timeRange(o, fmt)}
-                        {conflicted && <ConflictMark />}
-                      </span>
-                      <span className="cal-event-title">{o.subject || 'Lesson'}</span>
+                      {conflicted && <ConflictMark corner />}
+                      {height < 36 ? (
+                        <span className="cal-event-line">
+                          <span className="cal-event-time">{timeOf(o.startMs, fmt)}</span>
+                          <span className="cal-event-title">{o.subject || 'Lesson'}</span>
+                        </span>
+                      ) : (
+                        <>
+                          <span className="cal-event-time">{timeRange(o, fmt)}</span>
+                          <span className="cal-event-title">{o.subject || 'Lesson'}</span>
+                        </>
+                      )}
                       {height > 44 && <span className="cal-event-sub">{studentsText(o.studentIds, dir)}</span>}
                       {height > 62 && (o.room || o.location) && <span className="cal-event-sub muted-line">{o.room ? `Room ${o.room}` : o.location}</span>}
                     </button>

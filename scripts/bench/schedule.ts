@@ -1,0 +1,99 @@
+/**
+ * Schedule in Chromium with a practice of about 100,000 lesson occurrences a year (2,000 weekly
+ * series seeded through the `seedSchedule` test hook; past lessons carry attendance documents):
+ * - opening the schedule (page load → week view painted, which includes loading every lesson
+ *   and occurrence document from IndexedDB into the schedule store);
+ * - week navigation and view switches (click → new range painted), each to a range not shown
+ *   before, so the expansion is never served from the view cache;
+ * - the pure recurrence expansion of the visible range and the conflict sweep over it, timed in
+ *   the page by the `scheduleExpansion` hook.
+ */
+import { median, type BenchRow, type RendererSession } from './browser';
+
+type Figures = Awaited<ReturnType<NonNullable<Window['__tutordeskTest']>['scheduleExpansion']>>;
+
+/** In the page: click a button (by its accessible name) and resolve when the calendar title changed and a frame was painted. */
+async function clickAndPaint(page: import('@playwright/test').Page, buttonName: string): Promise<number> {
+  return page.evaluate(async (name) => {
+    const button = [...document.querySelectorAll<HTMLButtonElement>('button')].find((b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name);
+    if (!button) throw new Error(`No button ${name}`);
+    const title = document.querySelector('.cal-title')!;
+    const before = title.textContent;
+    return new Promise<number>((resolve) => {
+      const t0 = performance.now();
+      const obs = new MutationObserver(() => {
+        if (title.textContent !== before) {
+          obs.disconnect();
+          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+        }
+      });
+      obs.observe(title, { childList: true, characterData: true, subtree: true });
+      button.click();
+    });
+  }, buttonName);
+}
+
+export async function benchSchedule(session: RendererSession, series = 2000): Promise<BenchRow[]> {
+  const context = await session.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript('globalThis.__name = (f) => f;');
+  const page = await context.newPage();
+  await page.goto(`${session.url}?testHooks=1`);
+  await page.getByRole('button', { name: 'Load a sample practice' }).waitFor();
+  const seedStart = Date.now();
+  await page.evaluate(() => window.__tutordeskTest!.loadSample(60));
+  const seeded = await page.evaluate((n) => window.__tutordeskTest!.seedSchedule(n, 26), series);
+  const seedMs = Date.now() - seedStart;
+
+  // Page load → first week painted (lessons visible in the time grid).
+  await page.addInitScript(() => {
+    const w = window as unknown as { __weekPainted?: Promise<number> };
+    w.__weekPainted = new Promise((resolve) => {
+      const check = () => {
+        if (document.querySelector('.cal-col [data-occ]')) {
+          requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0));
+          return true;
+        }
+        return false;
+      };
+      const obs = new MutationObserver(() => {
+        if (check()) obs.disconnect();
+      });
+      document.addEventListener('DOMContentLoaded', () => {
+        if (!check()) obs.observe(document.body, { childList: true, subtree: true });
+      });
+    });
+  });
+  const opens: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await page.goto(`${session.url}?testHooks=1&run=${i}#/schedule?view=week`);
+    opens.push(await page.evaluate(() => (window as unknown as { __weekPainted: Promise<number> }).__weekPainted));
+  }
+  const lessonsShown = await page.locator('.cal-col [data-occ]').count();
+
+  // Next week × 12 (new ranges each time), then month ↔ week switches on new anchors.
+  const weeks: number[] = [];
+  for (let i = 0; i < 12; i++) weeks.push(await clickAndPaint(page, 'Next week'));
+  const switches: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    switches.push(await clickAndPaint(page, 'Month'));
+    await clickAndPaint(page, 'Next month');
+    switches.push(await clickAndPaint(page, 'Week'));
+  }
+
+  const figures: Figures = await page.evaluate(() => window.__tutordeskTest!.scheduleExpansion(10));
+  await context.close();
+  const byView = (v: string) => figures.runs.filter((r) => r.view === v);
+  const week = byView('week');
+  const month = byView('month');
+  return [
+    { name: `schedule: seed ${seeded.lessons.toLocaleString()} series + ${seeded.occurrences.toLocaleString()} attendance docs (setup)`, value: seedMs, unit: 'ms' },
+    { name: `schedule: occurrences in the first 52 weeks (size of the practice)`, value: figures.occurrencesInYear, unit: 'occurrences', detail: `expanding the whole year took ${figures.yearExpandMs.toFixed(0)} ms` },
+    { name: 'schedule: load store from IndexedDB (all lessons + occurrence docs)', value: figures.storeLoadMs, unit: 'ms', detail: `${figures.lessons} lessons, ${figures.occurrenceDocs} occurrence docs` },
+    { name: 'schedule: page load → week view painted (median of 3)', value: median(opens), unit: 'ms', goal: '≤ 2000 ms', detail: `${opens.map((v) => v.toFixed(0)).join(', ')}; ${lessonsShown} lessons drawn` },
+    { name: 'schedule: next week click → painted (median of 12)', value: median(weeks), unit: 'ms', goal: '≤ 200 ms', detail: weeks.map((v) => v.toFixed(0)).join(', ') },
+    { name: 'schedule: month ↔ week switch → painted (median of 8)', value: median(switches), unit: 'ms', goal: '≤ 300 ms', detail: switches.map((v) => v.toFixed(0)).join(', ') },
+    { name: `schedule: expand visible week (median of ${week.length}, ~${Math.round(median(week.map((r) => r.occurrences)))} occurrences)`, value: median(week.map((r) => r.expandMs)), unit: 'ms', goal: '≤ 50 ms' },
+    { name: `schedule: expand visible month (median of ${month.length}, ~${Math.round(median(month.map((r) => r.occurrences)))} occurrences)`, value: median(month.map((r) => r.expandMs)), unit: 'ms', goal: '≤ 150 ms' },
+    { name: 'schedule: conflict sweep of the visible week (median)', value: median(week.map((r) => r.conflictsMs)), unit: 'ms' },
+  ];
+}
