@@ -162,7 +162,7 @@ function StudentAttendanceRow(props: {
   return (
     <div className="att-row" role="group" aria-label={props.showName ? props.name : 'Attendance'}>
       {props.showName && <div className="att-name">{props.name}</div>}
-      <div className="segmented" role="radiogroup" aria-label={`Attendance of ${props.name}`}>
+      <div className="att-choices" role="radiogroup" aria-label={`Attendance of ${props.name}`}>
         {CHOICES.map((c) => (
           <label key={c.value} className={choice === c.value ? 'on' : ''}>
             <input type="radio" name={radioName} value={c.value} checked={choice === c.value} disabled={props.disabled} onChange={() => {
