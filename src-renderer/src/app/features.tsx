@@ -12,6 +12,7 @@ import { ScheduleScreen, ScheduleTopbarItem } from '../features/schedule';
 import { TodayScreen } from '../features/attendance';
 import { NoteDraftRecovery } from '../features/notes';
 import { SearchBox } from '../features/search/SearchBox';
+import { SyncIndicator, SyncScreen } from '../features/sync';
 
 export interface FeatureScreen {
   path: string;
@@ -35,6 +36,7 @@ export const TOPBAR: TopbarItem[] = [
   { id: 'notes-recovery', order: 49, component: NoteDraftRecovery },
 ];
 TOPBAR.push({ id: 'schedule-next-lesson', order: 60, component: ScheduleTopbarItem });
+TOPBAR.push({ id: 'sync-status', order: 90, component: SyncIndicator });
 
 export const FEATURES: FeatureScreen[] = [
   { path: '/students', label: 'Students', icon: 'students', section: 'practice', component: StudentsScreen },
@@ -43,4 +45,5 @@ export const FEATURES: FeatureScreen[] = [
   { path: '/today', label: 'Today', icon: 'today', section: 'practice', component: TodayScreen },
   { path: '/staff', label: 'Staff', icon: 'staff', section: 'admin', component: StaffScreen },
   { path: '/settings', label: 'Settings', icon: 'settings', section: 'admin', component: SettingsScreen },
+  { path: '/sync', label: 'Sync', icon: 'cloud', section: 'admin', component: SyncScreen },
 ];

@@ -7,6 +7,7 @@ import { loadSamplePractice } from '../features/onboarding/load-sample';
 import { seedSchedule } from '../features/schedule/sample';
 import { benchScheduleExpansion, type ExpansionFigures } from '../features/schedule/bench-hooks';
 import { installNotesTestHooks } from '../features/notes/test-hooks';
+import { installSyncTestHooks } from '../features/sync/test-hooks';
 
 declare global {
   interface Window {
@@ -31,4 +32,5 @@ export function installTestHooks(db: TutorDatabase): void {
     },
   };
   installNotesTestHooks(db);
+  installSyncTestHooks(db);
 }

@@ -1,0 +1,273 @@
+/**
+ * The sync feature's one long-lived object per database: it reads the saved account at start-up
+ * and starts replication when there is one, connects and disconnects from the settings screen,
+ * runs "Test connection" and "Sync now" (also from the menu), and publishes a snapshot for the
+ * top-bar indicator and the sync screen (`useSyncExternalStore`).
+ *
+ * Credentials go only through the host bridge (`getBridge().sync`): in the desktop app the main
+ * process keeps them encrypted with the OS keychain and adds the password to every request; the
+ * browser build's bridge keeps them in memory until the tab closes. They are never written to
+ * RxDB, localStorage or anything else in the renderer. Replication HTTP always goes through
+ * `bridge.sync.fetch` (createBridgeFetch), in both builds.
+ */
+import type { SyncAccount, SyncCredentials, TutorBridge } from '../../../../src-shared/bridge';
+import type { CollectionName } from '../../../../src-shared/model/schemas';
+import type { TutorDatabase } from '../../db/database';
+import {
+  bridgeOnlineSource,
+  createBridgeFetch,
+  startSync,
+  testConnection,
+  type ConnectionTestResult,
+  type SyncHandle,
+  type SyncStatus,
+} from '../../db/replication';
+import { getBridge } from '../../platform/bridge';
+import { REFUSE_TO_CONNECT, cleanConnectionForm, sameAccount, type ConnectionForm, type SyncPhase } from './describe';
+
+export interface SyncSnapshot {
+  phase: SyncPhase;
+  account: SyncAccount | null;
+  /** The replication status while `phase === 'on'`, else null. */
+  status: SyncStatus | null;
+  platform: 'electron' | 'browser' | null;
+  /** The desktop app's credentials are protected by the OS keychain. */
+  secureStorage: boolean;
+  /** A connect / disconnect / test is running. */
+  busy: '' | 'test' | 'connect' | 'disconnect';
+}
+
+export type ConnectOutcome = ConnectionTestResult & { started: boolean };
+
+type Listener = () => void;
+
+export class SyncController {
+  private snapshot: SyncSnapshot = { phase: 'loading', account: null, status: null, platform: null, secureStorage: false, busy: '' };
+  private readonly listeners = new Set<Listener>();
+  private handle: SyncHandle | null = null;
+  private starting: Promise<void> | null = null;
+  private initialised: Promise<void> | null = null;
+  private unsubscribeMenu: (() => void) | null = null;
+  private generation = 0;
+
+  constructor(
+    private readonly db: TutorDatabase,
+    private readonly bridge: TutorBridge = getBridge(),
+    private readonly options: { collections?: readonly CollectionName[] } = {},
+  ) {}
+
+  // ---- store -------------------------------------------------------------------------------
+  subscribe = (l: Listener): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+  getSnapshot = (): SyncSnapshot => this.snapshot;
+  private set(patch: Partial<SyncSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  // ---- start-up ------------------------------------------------------------------------------
+  /** Reads the saved account and starts syncing when there is one. Safe to call many times. */
+  init(): Promise<void> {
+    if (!this.initialised) {
+      this.initialised = (async () => {
+        this.unsubscribeMenu = this.bridge.onEvent((e) => {
+          if (e.type === 'menu' && e.command === 'sync-now') void this.syncNow();
+        });
+        const [info, account] = await Promise.all([this.bridge.appInfo().catch(() => null), this.bridge.sync.getAccount().catch(() => null)]);
+        this.set({ platform: info?.platform ?? null, secureStorage: info?.secureStorage ?? false, account });
+        if (account && account.hasPassword) await this.start(account);
+        else this.set({ phase: account ? 'needs-password' : 'off' });
+      })().catch((e: unknown) => {
+        console.error('Sync could not start', e);
+        this.set({ phase: 'off' });
+      });
+    }
+    return this.initialised;
+  }
+
+  private fetchFor(serverUrl: string) {
+    return createBridgeFetch((req) => this.bridge.sync.fetch(req), serverUrl);
+  }
+
+  private async start(account: SyncAccount): Promise<void> {
+    await this.stopHandle();
+    const gen = ++this.generation;
+    this.set({ phase: 'on', account, status: null });
+    const run = (async () => {
+      const handle = await startSync({
+        db: this.db,
+        serverUrl: account.serverUrl,
+        practice: account.practice,
+        fetch: this.fetchFor(account.serverUrl),
+        online: bridgeOnlineSource(this.bridge),
+        ...(this.options.collections ? { collections: this.options.collections } : {}),
+        onStatus: (status) => {
+          if (gen === this.generation) this.set({ status });
+        },
+      });
+      if (gen !== this.generation) {
+        await handle.stop();
+        return;
+      }
+      this.handle = handle;
+      this.set({ status: handle.status() });
+    })();
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.starting === tracked) this.starting = null;
+    });
+    this.starting = tracked;
+    await run;
+  }
+
+  private async stopHandle(): Promise<void> {
+    this.generation++;
+    if (this.starting) await this.starting.catch(() => undefined);
+    const h = this.handle;
+    this.handle = null;
+    if (h) await h.stop().catch(() => undefined);
+  }
+
+  // ---- actions --------------------------------------------------------------------------------
+
+  /** Polls and pushes now; starts the sync again after an error that stopped it. */
+  async syncNow(): Promise<SyncStatus | null> {
+    await this.init();
+    if (this.starting) await this.starting.catch(() => undefined);
+    if (this.handle) return this.handle.syncNow({ timeoutMs: 30_000 });
+    const account = this.snapshot.account;
+    if (account?.hasPassword) {
+      await this.start(account);
+      return this.snapshot.status;
+    }
+    return null;
+  }
+
+  async retryQuarantined(collection: CollectionName, docId: string): Promise<boolean> {
+    if (!this.handle) return false;
+    await this.handle.retryQuarantined(collection, docId);
+    return true;
+  }
+
+  /**
+   * "Test connection". With an empty password and the saved account's details, the saved
+   * credentials are tested. Otherwise the details have to be handed to the host first (only
+   * it makes requests): a running sync is stopped, the credentials are saved, tested, and
+   * removed again unless this computer was already connected (then they replace the old ones
+   * and the sync restarts with them; a failure shows in the status).
+   */
+  async test(input: ConnectionForm): Promise<ConnectionTestResult> {
+    await this.init();
+    const form = cleanConnectionForm(input);
+    this.set({ busy: 'test' });
+    try {
+      const saved = this.snapshot.account;
+      if (!form.password && saved?.hasPassword && sameAccount(form, saved)) {
+        return await testConnection({ serverUrl: saved.serverUrl, practice: saved.practice, fetch: this.fetchFor(saved.serverUrl), ...this.collectionsOption() });
+      }
+      const wasConnected = saved !== null;
+      await this.stopHandle();
+      let account: SyncAccount;
+      try {
+        account = await this.bridge.sync.saveCredentials(form as SyncCredentials);
+      } catch (e) {
+        if (wasConnected && saved?.hasPassword) await this.start(saved);
+        return { ok: false, kind: 'not-configured', message: hostError(e), action: 'Correct the details and try again.' };
+      }
+      const result = await testConnection({ serverUrl: account.serverUrl, practice: account.practice, fetch: this.fetchFor(account.serverUrl), ...this.collectionsOption() });
+      if (!wasConnected) {
+        await this.bridge.sync.clearCredentials();
+        this.set({ phase: 'off', account: null, status: null });
+      } else {
+        // The new details replaced the old ones: sync with them (a failure shows in the status).
+        await this.start(account);
+      }
+      return result;
+    } finally {
+      this.set({ busy: '' });
+    }
+  }
+
+  /**
+   * "Connect": saves the credentials through the host, tests them, and starts syncing. Details
+   * the server rejects (wrong password, not a member, practice missing, TLS) are not kept. When
+   * the server merely cannot be reached now, the account is kept and sync starts: it connects by
+   * itself when the server is back.
+   */
+  async connect(input: ConnectionForm): Promise<ConnectOutcome> {
+    await this.init();
+    const form = cleanConnectionForm(input);
+    this.set({ busy: 'connect' });
+    try {
+      const saved = this.snapshot.account;
+      await this.stopHandle();
+      let account: SyncAccount;
+      if (!form.password && saved?.hasPassword && sameAccount(form, saved)) {
+        account = saved;
+      } else {
+        try {
+          account = await this.bridge.sync.saveCredentials(form as SyncCredentials);
+        } catch (e) {
+          if (saved?.hasPassword) await this.start(saved);
+          return { ok: false, kind: 'not-configured', message: hostError(e), action: 'Correct the details and try again.', started: false };
+        }
+      }
+      const result = await testConnection({ serverUrl: account.serverUrl, practice: account.practice, fetch: this.fetchFor(account.serverUrl), ...this.collectionsOption() });
+      if (!result.ok && REFUSE_TO_CONNECT.has(result.kind)) {
+        await this.bridge.sync.clearCredentials();
+        this.set({ phase: 'off', account: null, status: null });
+        return { ...result, started: false };
+      }
+      await this.start(account);
+      return { ...result, started: true };
+    } finally {
+      this.set({ busy: '' });
+    }
+  }
+
+  /** "Disconnect": stops syncing and forgets the credentials. Local data stays. */
+  async disconnect(): Promise<void> {
+    this.set({ busy: 'disconnect' });
+    try {
+      await this.stopHandle();
+      await this.bridge.sync.clearCredentials();
+      this.set({ phase: 'off', account: null, status: null });
+    } finally {
+      this.set({ busy: '' });
+    }
+  }
+
+  /** Stops syncing (the app is closing, or tests). */
+  async dispose(): Promise<void> {
+    this.unsubscribeMenu?.();
+    await this.stopHandle();
+  }
+
+  /** The running replication (tests and benchmarks). */
+  get running(): SyncHandle | null {
+    return this.handle;
+  }
+
+  private collectionsOption(): { collections?: readonly CollectionName[] } {
+    return this.options.collections ? { collections: this.options.collections } : {};
+  }
+}
+
+function hostError(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  // Electron wraps errors of ipcMain handlers: "Error invoking remote method '…': Error: <message>".
+  return m.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '');
+}
+
+const controllers = new WeakMap<TutorDatabase, SyncController>();
+
+/** The controller of a database (one per app). */
+export function syncControllerFor(db: TutorDatabase): SyncController {
+  let c = controllers.get(db);
+  if (!c) {
+    c = new SyncController(db);
+    controllers.set(db, c);
+  }
+  return c;
+}

@@ -1,0 +1,13 @@
+/**
+ * Sync feature: the always-visible status indicator (top bar), the Sync screen (connection
+ * settings, conflicts, refused changes) and its entry in Settings. Imported once from
+ * app/features.tsx. The replication itself is src-renderer/src/db/replication.ts.
+ */
+import { registerSettingsSection } from '../settings/SettingsScreen';
+import { SyncSettingsSection } from './SyncSettingsSection';
+
+registerSettingsSection('sync', 'Sync', SyncSettingsSection);
+
+export { SyncIndicator } from './SyncIndicator';
+export { SyncScreen } from './SyncScreen';
+export { syncControllerFor, type SyncController, type SyncSnapshot } from './controller';
