@@ -11,7 +11,7 @@
 import type { Address, Family, Invoice, Payment, PracticeSettings, Student } from '../model/types';
 import { formatDate } from './dates';
 import { formatMoney } from './money';
-import { paymentMethodLabel, type Statement } from './payments';
+import { paymentMethodLabel } from './payments';
 import { lineBase } from './totals';
 
 export type PageSize = 'A4' | 'Letter';
@@ -293,77 +293,4 @@ export function invoicePdfFileName(invoice: Pick<Invoice, 'number' | 'id' | 'kin
     .replace(/^\.+/, '')
     .slice(0, 120);
   return `${clean || 'invoice'}.pdf`;
-}
-
-export interface StatementDocumentInput {
-  statement: Statement;
-  family: Family;
-  settings: PracticeSettings;
-  pageSize: PageSize;
-  /** Title, default "Statement of account". */
-  title?: string;
-}
-
-/** A family's statement of account for a period (same look as the invoice). */
-export function renderStatementHtml(input: StatementDocumentInput): string {
-  const { statement: st, family, settings } = input;
-  const e = escapeHtml;
-  const currency = settings.currency;
-  const money = (amount: number) => e(formatMoney({ amount, currency }, settings.locale));
-  const date = (d: string) => e(formatDate(d, settings.locale));
-  const title = input.title ?? 'Statement of account';
-  const logo = safeLogo(settings.logo);
-  const rows = st.entries
-    .map(
-      (x) =>
-        `<tr><td>${date(x.date)}</td><td>${e(x.description)}</td><td class="num">${x.debit ? money(x.debit) : ''}</td><td class="num">${x.credit ? money(x.credit) : ''}</td><td class="num">${money(x.balance)}</td></tr>`,
-    )
-    .join('\n');
-  const open = st.openInvoices
-    .map((o) => `<tr><td>${e(o.number)}</td><td>${date(o.issueDate)}</td><td>${date(o.dueDate)}</td><td class="num">${money(o.total)}</td><td class="num">${money(o.balance)}</td></tr>`)
-    .join('');
-  return `<!DOCTYPE html>
-<html lang="${e(settings.locale || 'en')}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-<title>${e(`${title} — ${family.name}`)}</title>
-<style>${CSS(input.pageSize)}</style>
-</head>
-<body>
-<div class="doc">
-<div class="top">
-  <div class="practice">
-    ${logo ? `<img src="${e(logo)}" alt="${e(settings.name)}">` : ''}
-    <div class="name">${e(settings.name)}</div>
-    <div class="muted">${addressLines(settings.address).map(e).join('<br>')}</div>
-  </div>
-  <div class="title">
-    <h1>${e(title)}</h1>
-    <table class="meta"><tr><th>Period</th><td>${date(st.from)} – ${date(st.to)}</td></tr></table>
-  </div>
-</div>
-<div class="billto">
-  <div class="who">${e(family.name)}</div>
-  <div>${addressLines(family.address).map(e).join('<br>')}</div>
-</div>
-<table class="lines">
-  <thead><tr><th>Date</th><th>Description</th><th class="num">Charges</th><th class="num">Payments &amp; credits</th><th class="num">Balance</th></tr></thead>
-  <tbody>
-<tr><td>${date(st.from)}</td><td>Opening balance</td><td></td><td></td><td class="num">${money(st.openingBalance)}</td></tr>
-${rows}
-  </tbody>
-</table>
-<table class="totals">
-<tr><th>Charges</th><td class="num">${money(st.totalInvoiced)}</td></tr>
-<tr><th>Credit notes</th><td class="num">${money(-st.totalCredited)}</td></tr>
-<tr><th>Payments</th><td class="num">${money(-st.totalPaid)}</td></tr>
-<tr class="due"><th>${st.closingBalance < 0 ? 'In credit' : 'Balance due'}</th><td class="num">${money(Math.abs(st.closingBalance))}</td></tr>
-</table>
-${open ? `<div class="section"><h2>Unpaid invoices</h2><table class="lines"><thead><tr><th>Number</th><th>Issued</th><th>Due</th><th class="num">Total</th><th class="num">Balance</th></tr></thead><tbody>${open}</tbody></table></div>` : ''}
-${settings.billing.paymentInstructions.trim() && st.closingBalance > 0 ? `<div class="section"><h2>How to pay</h2><div class="pre">${e(settings.billing.paymentInstructions)}</div></div>` : ''}
-</div>
-</body>
-</html>
-`;
 }

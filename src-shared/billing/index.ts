@@ -1,6 +1,8 @@
 /**
  * Billing domain (issue 4): pure functions, no DB, DOM or React. See docs/billing.md.
  * Import from 'src-shared/billing' (this barrel) or from the individual modules.
+ * `from-schedule.ts` (schedule expansion → BillableLesson) is deliberately not re-exported here,
+ * so the billing core does not depend on the schedule module; import it directly.
  */
 export * from './money';
 export * from './dates';
@@ -17,4 +19,5 @@ export * from './reports';
 export * from './payroll';
 export * from './exports';
 export * from './html';
+export * from './statement-html';
 export * from './bench';

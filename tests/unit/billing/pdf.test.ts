@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { buildBillingState, generateDraftInvoice } from '../../../src-shared/billing/generate';
-import { escapeHtml, invoicePdfFileName, renderInvoiceHtml, renderStatementHtml, safeLogo, type PageSize } from '../../../src-shared/billing/html';
+import { escapeHtml, invoicePdfFileName, renderInvoiceHtml, safeLogo, type PageSize } from '../../../src-shared/billing/html';
 import { issueInvoice, voidInvoice } from '../../../src-shared/billing/lifecycle';
 import { formatMoney } from '../../../src-shared/billing/money';
-import { allocatePayment, createPayment, familyStatement } from '../../../src-shared/billing/payments';
+import { allocatePayment, createPayment } from '../../../src-shared/billing/payments';
 import { ctxAt, idGen, lesson, makeFamily, makeSettings, makeStudent } from './fixtures';
 
 // A 2×2 red PNG.
@@ -168,18 +168,5 @@ describe('invoice PDF via headless Chromium', () => {
     expect(voided.text).toMatch(/\bVOID\b/);
     expect(text).not.toMatch(/\bVOID\b/); // the credit note itself is not void
     expect(voided.text).toMatch(/Voided by credit note\s+CN-2026-K7Q-0001/);
-  });
-
-  it('renders a statement of account', async () => {
-    const { family, invoice, payment } = documents();
-    const st = familyStatement('f1', '2026-04-01', '2026-04-30', [invoice], [payment]);
-    const html = renderStatementHtml({ statement: st, family, settings, pageSize: 'Letter' });
-    expect(html).not.toMatch(/<script/i);
-    const { text, info } = await toPdf(html, 'statement');
-    expect(info).toMatch(/\(letter\)/);
-    expect(text).toContain(EVIL);
-    expect(text).toMatch(/Opening balance\s+£0\.00/);
-    expect(text).toContain('INV-2026-K7Q-0001');
-    expect(text).toMatch(/Balance due\s+£58\.00/);
   });
 });
