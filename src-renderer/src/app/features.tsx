@@ -13,6 +13,7 @@ import { TodayScreen } from '../features/attendance';
 import { NoteDraftRecovery } from '../features/notes';
 import { SearchBox } from '../features/search/SearchBox';
 import { SyncIndicator, SyncScreen } from '../features/sync';
+import { InvoicesScreen, PaymentsScreen, ReportsScreen, PayrollScreen } from '../features/invoices';
 
 export interface FeatureScreen {
   path: string;
@@ -43,6 +44,10 @@ export const FEATURES: FeatureScreen[] = [
   { path: '/families', label: 'Families', icon: 'family', section: 'practice', component: FamiliesScreen },
   { path: '/schedule', label: 'Schedule', icon: 'calendar', section: 'practice', component: ScheduleScreen },
   { path: '/today', label: 'Today', icon: 'today', section: 'practice', component: TodayScreen },
+  { path: '/invoices', label: 'Invoices', icon: 'invoice', section: 'money', component: InvoicesScreen },
+  { path: '/payments', label: 'Payments', icon: 'payment', section: 'money', component: PaymentsScreen },
+  { path: '/reports', label: 'Reports', icon: 'reports', section: 'money', component: ReportsScreen },
+  { path: '/payroll', label: 'Payroll', icon: 'payroll', section: 'money', component: PayrollScreen },
   { path: '/staff', label: 'Staff', icon: 'staff', section: 'admin', component: StaffScreen },
   { path: '/settings', label: 'Settings', icon: 'settings', section: 'admin', component: SettingsScreen },
   { path: '/sync', label: 'Sync', icon: 'cloud', section: 'admin', component: SyncScreen },

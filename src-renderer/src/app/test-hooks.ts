@@ -8,6 +8,7 @@ import { seedSchedule } from '../features/schedule/sample';
 import { benchScheduleExpansion, type ExpansionFigures } from '../features/schedule/bench-hooks';
 import { installNotesTestHooks } from '../features/notes/test-hooks';
 import { installSyncTestHooks } from '../features/sync/test-hooks';
+import { billingTestHooks, type BillingTestHooks } from '../features/invoices/test-hooks';
 
 declare global {
   interface Window {
@@ -16,6 +17,7 @@ declare global {
       count(collection: string): Promise<number>;
       seedSchedule(series: number, weeksBack?: number): Promise<{ lessons: number; occurrences: number }>;
       scheduleExpansion(weeks?: number): Promise<ExpansionFigures>;
+      billing: BillingTestHooks;
     };
   }
 }
@@ -25,6 +27,7 @@ export function installTestHooks(db: TutorDatabase): void {
     loadSample: (students) => loadSamplePractice(db, students),
     seedSchedule: (series, weeksBack) => seedSchedule(db, series, weeksBack),
     scheduleExpansion: (weeks) => benchScheduleExpansion(db, weeks),
+    billing: billingTestHooks(db),
     count: async (collection) => {
       const coll = (db.collections as Record<string, { count(): { exec(): Promise<number> } }>)[collection];
       if (!coll) throw new Error(`No collection ${collection}`);

@@ -7,6 +7,7 @@ import { useToast } from '../../ui/Toast';
 import { EMPTY_ADDRESS, validateFamily, type FieldErrors } from '../../../../src-shared/validation/forms';
 import { moneyToInput } from '../../../../src-shared/money';
 import type { Family } from '../../../../src-shared/model/types';
+import { FamilyLedgerButton } from '../invoices/BillingFields';
 
 export function FamilyForm({ family, onClose }: { family: Family | null; onClose: () => void }) {
   const app = useApp();
@@ -61,6 +62,7 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
               <button type="button" className="btn" disabled={saving} onClick={() => void save(!family.archived)}>
                 {family.archived ? 'Restore' : 'Archive'}
               </button>
+              <FamilyLedgerButton familyId={family.id} />
             </div>
           )}
           <button type="button" className="btn" onClick={onClose}>

@@ -7,6 +7,7 @@ import { validateStudent, EMPTY_ADDRESS, type FieldErrors } from '../../../../sr
 import { moneyToInput } from '../../../../src-shared/money';
 import type { Student } from '../../../../src-shared/model/types';
 import { studentHasHistory } from './queries';
+import { BillingFields } from '../invoices/BillingFields';
 import { StudentTimelineLink } from './StudentTimeline';
 
 const SELF = '__self__';
@@ -161,6 +162,7 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
         <TextField label="Phone" type="tel" value={v.phone} onChange={set('phone')} error={errors.phone} inputMode="tel" />
         <TextArea label="Notes" value={v.notes} onChange={set('notes')} className="span-2" />
       </div>
+      <BillingFields student={student} />
     </Dialog>
   );
 }

@@ -1,0 +1,70 @@
+/**
+ * The double-billing findings of `detectDoubleBilling` (a lesson on two live invoices after two
+ * laptops billed it offline), each with the domain's proposed fix: drop it from the draft that
+ * should not bill it, or void the issued invoice that billed it second with a credit note.
+ */
+import { useState } from 'react';
+import { useApp } from '../../app/AppContext';
+import { navigate } from '../../app/router';
+import { Dialog } from '../../ui/Dialog';
+import { useToast } from '../../ui/Toast';
+import type { DoubleBillingFinding } from '../../../../src-shared/billing/claims';
+import { resolveDoubleBilling } from './actions';
+import { useMoney, type BillingData } from './data';
+
+export function DoubleBillingDialog({ data, findings, onClose }: { data: BillingData; findings: DoubleBillingFinding[]; onClose: () => void }) {
+  const app = useApp();
+  const toast = useToast();
+  const money = useMoney();
+  const [busy, setBusy] = useState('');
+  const [error, setError] = useState('');
+
+  const fix = async (f: DoubleBillingFinding) => {
+    setBusy(f.claimId);
+    setError('');
+    try {
+      const { toVoid } = await resolveDoubleBilling(app, f);
+      if (toVoid.length) {
+        onClose();
+        navigate(`/invoices?id=${toVoid[0]}`);
+        toast('Void this invoice with a credit note, then re-issue it without the lesson');
+      } else toast('Fixed: the item stays on one invoice only');
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy('');
+    }
+  };
+
+  return (
+    <Dialog title="Double billing" description="Items that more than one invoice charges for, found after syncing." onClose={onClose} wide>
+      {error && (
+        <div className="alert alert-error" role="alert">
+          {error}
+        </div>
+      )}
+      {findings.length === 0 ? (
+        <p>Nothing is billed twice.</p>
+      ) : (
+        <ul className="list" aria-label="Double billing findings">
+          {findings.map((f) => (
+            <li key={f.claimId} className="inv-finding">
+              <div className="stack">
+                <span>{f.message}</span>
+                <span className="muted">
+                  {f.invoices
+                    .map((r) => `${r.number || 'draft'} (${money(r.lineAmount)}): ${r.action === 'keep' ? 'keep' : r.action === 'remove_line_from_draft' ? 'remove from draft' : 'void with credit note'}`)
+                    .join(' · ')}
+                </span>
+              </div>
+              <button type="button" className="btn btn-sm" disabled={busy === f.claimId} onClick={() => void fix(f)}>
+                {f.invoices.some((r) => r.action === 'void_with_credit_note') ? 'Open the invoice to void' : 'Fix'}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="muted">Invoices involved: {[...new Set(findings.flatMap((f) => f.invoices.map((r) => data.familyName(data.invoiceById.get(r.invoiceId)?.familyId ?? ''))))].join(', ')}</p>
+    </Dialog>
+  );
+}

@@ -1,0 +1,204 @@
+/**
+ * "Generate drafts for a month": every current family's draft for the month, built by the
+ * domain (generateMonthDrafts) in chunks of families so the progress bar moves, each chunk saved
+ * with its billing claims all or nothing. Ends with a summary: drafts, lessons, total, and the
+ * families that were skipped and why.
+ */
+import { useState } from 'react';
+import { useApp } from '../../app/AppContext';
+import { Dialog } from '../../ui/Dialog';
+import { TextField } from '../../ui/Field';
+import { generateMonthDrafts, type BatchSummary, type BillingWarning } from '../../../../src-shared/billing/generate';
+import { monthRange } from '../../../../src-shared/billing/dates';
+import { newId } from '../../db/repo';
+import { scheduleStoreFor } from '../schedule/store';
+import { insertDrafts } from './actions';
+import { billableLessonsIn, useMoney, type BillingData } from './data';
+import { monthLabel } from './labels';
+
+const CHUNK = 100;
+
+interface Outcome {
+  month: string;
+  created: number;
+  lessons: number;
+  total: number;
+  alreadyBilled: number;
+  nothingToBill: string[];
+  failures: { family: string; message: string }[];
+  warnings: (BillingWarning & { family: string })[];
+}
+
+export function GenerateDialog({ data, defaultMonth, onClose, onShowDrafts }: { data: BillingData; defaultMonth: string; onClose: () => void; onShowDrafts: (month: string) => void }) {
+  const app = useApp();
+  const money = useMoney();
+  const locale = app.settings?.locale ?? 'en-GB';
+  const [month, setMonth] = useState(defaultMonth);
+  const [error, setError] = useState('');
+  const [progress, setProgress] = useState<{ done: number; total: number; phase: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+
+  const run = async () => {
+    const settings = app.settings;
+    if (!settings) return;
+    let range: { start: string; end: string };
+    try {
+      range = monthRange(month);
+    } catch {
+      setError('Choose a month');
+      return;
+    }
+    setError('');
+    setOutcome(null);
+    const families = data.families.filter((f) => !f.archived).sort((a, b) => a.name.localeCompare(b.name));
+    setProgress({ done: 0, total: families.length, phase: 'Reading the schedule…' });
+    try {
+      const store = scheduleStoreFor(app.db);
+      await store.whenReady();
+      const lessons = billableLessonsIn(store, data.students, range.start, range.end, settings.timeZone);
+      // Archived families with unbilled lessons are reported, not billed.
+      const archivedWarnings = generateMonthDrafts(
+        { month, families: data.families.filter((f) => f.archived), students: [], lessons, claims: data.claims, invoices: data.invoices },
+        { settings, ctx: app.ctx(), newId },
+      ).summary.warnings;
+      const out: Outcome = { month, created: 0, lessons: 0, total: 0, alreadyBilled: 0, nothingToBill: [], failures: [], warnings: [] };
+      const name = (id: string) => data.familyName(id);
+      for (let i = 0; i < families.length; i += CHUNK) {
+        const chunk = families.slice(i, i + CHUNK);
+        setProgress({ done: i, total: families.length, phase: 'Building drafts…' });
+        await new Promise((r) => setTimeout(r, 0));
+        const batch = generateMonthDrafts({ month, families: chunk, students: data.students, lessons, claims: data.claims, invoices: data.invoices }, { settings, ctx: app.ctx(), newId });
+        const s: BatchSummary = batch.summary;
+        try {
+          if (batch.invoices.length) await insertDrafts(app, batch.invoices, batch.claims);
+          out.created += s.invoicesCreated;
+          out.lessons += s.lessonsBilled;
+          out.total += s.total;
+        } catch (e) {
+          for (const inv of batch.invoices) out.failures.push({ family: name(inv.familyId), message: (e as Error).message });
+        }
+        out.alreadyBilled += s.lessonsAlreadyBilled;
+        const billed = new Set(batch.invoices.map((inv) => inv.familyId));
+        const failed = new Set(s.failures.map((f) => f.familyId));
+        for (const f of chunk) if (!billed.has(f.id) && !failed.has(f.id)) out.nothingToBill.push(f.name);
+        for (const f of s.failures) out.failures.push({ family: name(f.familyId), message: f.message });
+        for (const w of s.warnings) out.warnings.push({ ...w, family: name(w.familyId) });
+      }
+      for (const w of archivedWarnings) out.warnings.push({ ...w, family: name(w.familyId) });
+      setProgress({ done: families.length, total: families.length, phase: 'Done' });
+      setOutcome(out);
+    } catch (e) {
+      setError((e as Error).message);
+      setProgress(null);
+    }
+  };
+
+  const running = progress !== null && progress.phase !== 'Done';
+  const pct = progress && progress.total > 0 ? Math.round((progress.done / progress.total) * 100) : 0;
+
+  return (
+    <Dialog
+      title="Generate drafts for a month"
+      description="One draft invoice per family from the month’s attended and billable lessons that are not invoiced yet, plus monthly fees and package sales."
+      onClose={onClose}
+      onSubmit={() => void run()}
+      wide
+      footer={
+        outcome ? (
+          <>
+            <button type="button" className="btn" onClick={onClose}>
+              Close
+            </button>
+            <button type="button" className="btn btn-primary" onClick={() => onShowDrafts(outcome.month)} disabled={outcome.created === 0}>
+              Show the drafts
+            </button>
+          </>
+        ) : (
+          <>
+            <button type="button" className="btn" onClick={onClose} disabled={running}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={running}>
+              Generate drafts
+            </button>
+          </>
+        )
+      }
+    >
+      <div className="grid-2">
+        <TextField label="Month" type="month" value={month} onChange={setMonth} error={error} required hint={`Families: ${data.families.filter((f) => !f.archived).length} current`} />
+      </div>
+      {progress && (
+        <div className="stack" aria-live="polite">
+          <div className="inv-progress" role="progressbar" aria-label="Generating drafts" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+            <div style={{ width: `${pct}%` }} />
+          </div>
+          <span className="muted">
+            {progress.phase} {progress.done} of {progress.total} families
+          </span>
+        </div>
+      )}
+      {outcome && (
+        <section className="stack" aria-labelledby="gen-summary">
+          <h3 id="gen-summary">Summary for {monthLabel(outcome.month, locale)}</h3>
+          <div className="inv-stats compact">
+            <div className="inv-stat">
+              <span className="label">Drafts created</span>
+              <strong>{outcome.created}</strong>
+            </div>
+            <div className="inv-stat">
+              <span className="label">Lessons billed</span>
+              <strong>{outcome.lessons}</strong>
+            </div>
+            <div className="inv-stat">
+              <span className="label">Total of the drafts</span>
+              <strong>{money(outcome.total)}</strong>
+            </div>
+            <div className="inv-stat">
+              <span className="label">Families skipped</span>
+              <strong>{outcome.nothingToBill.length + outcome.failures.length}</strong>
+            </div>
+          </div>
+          {outcome.alreadyBilled > 0 && <p className="muted">{outcome.alreadyBilled} billable lessons of the month were already invoiced and were left out.</p>}
+          {outcome.failures.length > 0 && (
+            <div className="alert alert-error" role="alert">
+              <div>
+                <strong>Could not create a draft for {outcome.failures.length} {outcome.failures.length === 1 ? 'family' : 'families'}:</strong>
+                <ul className="inv-plain-list">
+                  {outcome.failures.map((f, i) => (
+                    <li key={i}>
+                      {f.family}: {f.message}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            </div>
+          )}
+          {outcome.nothingToBill.length > 0 && (
+            <details>
+              <summary>
+                {outcome.nothingToBill.length} {outcome.nothingToBill.length === 1 ? 'family has' : 'families have'} nothing to bill (no billable lessons this month that are not invoiced yet)
+              </summary>
+              <p className="muted inv-names">{outcome.nothingToBill.join(', ')}</p>
+            </details>
+          )}
+          {outcome.warnings.length > 0 && (
+            <div className="alert alert-warning">
+              <div>
+                <strong>{outcome.warnings.length} {outcome.warnings.length === 1 ? 'thing needs' : 'things need'} a look:</strong>
+                <ul className="inv-plain-list">
+                  {outcome.warnings.slice(0, 30).map((w, i) => (
+                    <li key={i}>
+                      {w.family}: {w.message}
+                    </li>
+                  ))}
+                  {outcome.warnings.length > 30 && <li>… and {outcome.warnings.length - 30} more</li>}
+                </ul>
+              </div>
+            </div>
+          )}
+        </section>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,450 @@
+/**
+ * Invoices: the list (status and month filters, search), the month's batch generation, a new
+ * draft for one family, exports, issuing several drafts at once, and the double-billing flag.
+ * `/invoices?id=…` shows one invoice (InvoiceDetail).
+ */
+import { useMemo, useState } from 'react';
+import { createColumnHelper } from '@tanstack/react-table';
+import { useApp } from '../../app/AppContext';
+import { navigate, useRoute } from '../../app/router';
+import { DataTable, type ColumnLayout, type Features, type SearchableRow } from '../../ui/DataTable';
+import { Dialog } from '../../ui/Dialog';
+import { EmptyState } from '../../ui/EmptyState';
+import { TextField } from '../../ui/Field';
+import { Icon } from '../../ui/Icon';
+import { useToast } from '../../ui/Toast';
+import { detectDoubleBilling } from '../../../../src-shared/billing/claims';
+import { invoiceLinesCsv, invoicesCsv, paymentsCsv } from '../../../../src-shared/billing/exports';
+import { invoiceStanding, type InvoiceDisplayStatus } from '../../../../src-shared/billing/lifecycle';
+import type { Invoice } from '../../../../src-shared/model/types';
+import { issueDrafts } from './actions';
+import { useBillingData, useMoney, useToday, previousMonth, type BillingData } from './data';
+import { saveCsv, saveInvoicePdfBatch } from './documents';
+import { DoubleBillingDialog } from './DoubleBillingDialog';
+import { GenerateDialog } from './GenerateDialog';
+import { InvoiceDetail } from './InvoiceDetail';
+import { dateLabel, monthLabel, periodLabel, StatusBadge, STATUS_LABELS } from './labels';
+import { NewInvoiceDialog } from './NewInvoiceDialog';
+import './billing.css';
+
+interface InvoiceRow extends SearchableRow {
+  invoice: Invoice;
+  /** Drafts first, then the latest issued. */
+  sortKey: string;
+  number: string;
+  family: string;
+  period: string;
+  periodStart: string;
+  issueDate: string;
+  dueDate: string;
+  status: InvoiceDisplayStatus;
+  total: number;
+  balance: number;
+}
+
+const helper = createColumnHelper<Features, InvoiceRow>();
+const LAYOUT: Record<string, ColumnLayout> = {
+  number: { width: 190 },
+  family: { width: 200, grow: 2 },
+  periodStart: { width: 150 },
+  issueDate: { width: 120 },
+  dueDate: { width: 120 },
+  status: { width: 140 },
+  total: { width: 120, align: 'right' },
+  balance: { width: 120, align: 'right' },
+};
+
+const STATUS_FILTERS: { value: string; label: string }[] = [
+  { value: 'all', label: 'All statuses' },
+  { value: 'draft', label: 'Drafts' },
+  { value: 'open', label: 'Unpaid (all open)' },
+  { value: 'overdue', label: 'Overdue' },
+  { value: 'partially_paid', label: 'Partially paid' },
+  { value: 'paid', label: 'Paid' },
+  { value: 'void', label: 'Void' },
+  { value: 'credit_note', label: 'Credit notes' },
+];
+
+function matchesStatus(s: InvoiceDisplayStatus, filter: string): boolean {
+  if (filter === 'all') return true;
+  if (filter === 'open') return s === 'issued' || s === 'partially_paid' || s === 'overdue';
+  return s === filter;
+}
+
+export function InvoicesScreen() {
+  const route = useRoute();
+  const data = useBillingData();
+  const id = route.query.get('id');
+  if (id) return <InvoiceDetail key={id} id={id} data={data} />;
+  return <InvoiceList data={data} />;
+}
+
+function InvoiceList({ data }: { data: BillingData }) {
+  const app = useApp();
+  const route = useRoute();
+  const toast = useToast();
+  const money = useMoney();
+  const today = useToday();
+  const locale = app.settings?.locale ?? 'en-GB';
+  const [search, setSearch] = useState('');
+  const [status, setStatus] = useState(route.query.get('status') ?? 'all');
+  const [month, setMonth] = useState(route.query.get('month') ?? '');
+  const [dialog, setDialog] = useState<'' | 'generate' | 'new' | 'export' | 'issue' | 'double'>('');
+
+  const rows = useMemo<InvoiceRow[]>(
+    () =>
+      data.invoices.map((inv) => {
+        const st = invoiceStanding(inv, data.paid.get(inv.id) ?? 0, today);
+        const family = data.familyName(inv.familyId);
+        const number = inv.number || 'Draft';
+        const period = periodLabel(inv.periodStart, inv.periodEnd, locale);
+        return {
+          id: inv.id,
+          invoice: inv,
+          sortKey: inv.status === 'draft' ? `~${inv.createdAt}` : `${inv.issueDate}|${inv.sequenceKey}|${String(inv.sequence).padStart(8, '0')}`,
+          number,
+          family,
+          period,
+          periodStart: inv.periodStart,
+          issueDate: inv.issueDate,
+          dueDate: inv.kind === 'credit_note' ? '' : inv.dueDate,
+          status: st.status,
+          total: inv.total,
+          balance: st.balance,
+          searchText: `${number} ${family} ${period} ${STATUS_LABELS[st.status]} ${money(inv.total)}`.toLowerCase(),
+        };
+      }),
+    [data, today, locale, money],
+  );
+
+  const findings = useMemo(() => detectDoubleBilling(data.claims, data.invoices), [data.claims, data.invoices]);
+  const stats = useMemo(() => {
+    let outstanding = 0;
+    let overdue = 0;
+    let overdueCount = 0;
+    let drafts = 0;
+    let draftTotal = 0;
+    for (const r of rows) {
+      if (r.status === 'draft') {
+        drafts += 1;
+        draftTotal += r.total;
+      }
+      if (r.status === 'issued' || r.status === 'partially_paid' || r.status === 'overdue') outstanding += r.balance;
+      if (r.status === 'overdue') {
+        overdue += r.balance;
+        overdueCount += 1;
+      }
+    }
+    const thisMonth = today.slice(0, 7);
+    const received = data.payments.filter((p) => p.date.startsWith(thisMonth)).reduce((s, p) => s + p.amount, 0);
+    return { outstanding, overdue, overdueCount, drafts, draftTotal, received };
+  }, [rows, data.payments, today]);
+
+  const columns = useMemo(
+    () => [
+      helper.accessor((r) => r.sortKey, {
+        id: 'number',
+        header: 'Number',
+        sortFn: 'text',
+        cell: (i) => <span className={i.row.original.invoice.number ? 'inv-number' : 'muted'}>{i.row.original.number}</span>,
+      }),
+      helper.accessor('family', { header: 'Family', sortFn: 'text', cell: (i) => <span className="cell-text">{i.getValue()}</span> }),
+      helper.accessor('periodStart', {
+        header: 'Period',
+        sortFn: 'text',
+        filterFn: ((row: { original: InvoiceRow }, _id: string, value: string) =>
+          !value || (row.original.invoice.periodStart.slice(0, 7) <= value && row.original.invoice.periodEnd.slice(0, 7) >= value)) as never,
+        cell: (i) => <span className="cell-text">{i.row.original.period}</span>,
+      }),
+      helper.accessor('issueDate', { header: 'Issued', sortFn: 'text', cell: (i) => dateLabel(i.getValue(), locale) }),
+      helper.accessor('dueDate', { header: 'Due', sortFn: 'text', cell: (i) => (i.getValue() ? dateLabel(i.getValue(), locale) : '') }),
+      helper.accessor('status', {
+        header: 'Status',
+        sortFn: 'text',
+        filterFn: ((row: { original: InvoiceRow }, _id: string, value: string) => matchesStatus(row.original.status, value)) as never,
+        cell: (i) => <StatusBadge status={i.getValue()} />,
+      }),
+      helper.accessor('total', { header: 'Total', sortFn: 'basic', cell: (i) => <span className="num">{money(i.getValue(), i.row.original.invoice.currency)}</span> }),
+      helper.accessor('balance', {
+        header: 'Balance',
+        sortFn: 'basic',
+        cell: (i) => <span className={`num${i.getValue() > 0 ? ' inv-owed' : ' muted'}`}>{money(i.getValue(), i.row.original.invoice.currency)}</span>,
+      }),
+    ],
+    [locale, money],
+  );
+
+  const columnFilters = useMemo(
+    () => [
+      { id: 'status', value: status },
+      { id: 'periodStart', value: month },
+    ],
+    [status, month],
+  );
+  const visibleDrafts = useMemo(
+    () => rows.filter((r) => r.status === 'draft' && (!month || (r.invoice.periodStart.slice(0, 7) <= month && r.invoice.periodEnd.slice(0, 7) >= month))),
+    [rows, month],
+  );
+
+  const showDrafts = (m: string) => {
+    setStatus('draft');
+    setMonth(m);
+    setDialog('');
+  };
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>Invoices</h1>
+          <p>Drafts are built from attended lessons; issued invoices are numbered and can no longer change.</p>
+        </div>
+        <div className="toolbar">
+          <button type="button" className="btn" onClick={() => setDialog('export')} disabled={data.invoices.length === 0}>
+            <Icon name="download" size={16} />
+            Export
+          </button>
+          <button type="button" className="btn" onClick={() => setDialog('new')}>
+            <Icon name="plus" size={16} />
+            New invoice
+          </button>
+          <button type="button" className="btn btn-primary" onClick={() => setDialog('generate')}>
+            <Icon name="sparkles" size={16} />
+            Generate drafts for a month
+          </button>
+        </div>
+      </div>
+
+      {findings.length > 0 && (
+        <div className="alert alert-warning" role="alert">
+          <Icon name="alert" />
+          <div className="inv-grow">
+            <strong>
+              {findings.length} {findings.length === 1 ? 'item is' : 'items are'} billed twice.
+            </strong>{' '}
+            This happens when two laptops generate invoices for the same family while offline.
+          </div>
+          <button type="button" className="btn btn-sm" onClick={() => setDialog('double')}>
+            Review double billing
+          </button>
+        </div>
+      )}
+
+      <div className="inv-stats" role="group" aria-label="Invoice totals">
+        <button type="button" className="inv-stat" onClick={() => setStatus('open')}>
+          <span className="label">Outstanding</span>
+          <strong>{money(stats.outstanding)}</strong>
+        </button>
+        <button type="button" className="inv-stat" onClick={() => setStatus('overdue')}>
+          <span className="label">Overdue</span>
+          <strong className={stats.overdue > 0 ? 'inv-danger' : ''}>{money(stats.overdue)}</strong>
+          <span className="muted">{stats.overdueCount} invoices</span>
+        </button>
+        <button type="button" className="inv-stat" onClick={() => setStatus('draft')}>
+          <span className="label">Drafts</span>
+          <strong>{stats.drafts}</strong>
+          <span className="muted">{money(stats.draftTotal)}</span>
+        </button>
+        <button type="button" className="inv-stat" onClick={() => navigate('/payments')}>
+          <span className="label">Received in {monthLabel(today.slice(0, 7), locale)}</span>
+          <strong>{money(stats.received)}</strong>
+        </button>
+      </div>
+
+      {!data.loading && data.invoices.length === 0 ? (
+        <div className="card">
+          <EmptyState
+            icon="invoice"
+            title="No invoices yet"
+            actions={
+              <button type="button" className="btn btn-primary" onClick={() => setDialog('generate')}>
+                Generate drafts for a month
+              </button>
+            }
+          >
+            Mark lessons as attended in the schedule, then generate a month’s drafts for every family in one go. Check them, then issue.
+          </EmptyState>
+        </div>
+      ) : (
+        <DataTable
+          label="Invoices"
+          rows={rows}
+          columns={columns}
+          layout={LAYOUT}
+          hideable={[
+            { id: 'periodStart', label: 'Period' },
+            { id: 'issueDate', label: 'Issued' },
+            { id: 'dueDate', label: 'Due' },
+            { id: 'total', label: 'Total' },
+            { id: 'balance', label: 'Balance' },
+          ]}
+          initialSorting={[{ id: 'number', desc: true }]}
+          globalFilter={search}
+          columnFilters={columnFilters}
+          onRowOpen={(r) => navigate(`/invoices?id=${r.id}`)}
+          noun={['invoice', 'invoices']}
+          emptyMessage="No invoices match these filters."
+          toolbar={
+            <>
+              <div className="search">
+                <Icon name="search" size={16} />
+                <input className="input" type="search" aria-label="Search invoices" placeholder="Search number, family, amount…" value={search} onChange={(e) => setSearch(e.target.value)} />
+              </div>
+              <select className="input" style={{ width: 180 }} aria-label="Filter invoices by status" value={status} onChange={(e) => setStatus(e.target.value)}>
+                {STATUS_FILTERS.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+              <input className="input" style={{ width: 170 }} type="month" aria-label="Filter invoices by month" value={month} onChange={(e) => setMonth(e.target.value)} />
+              {month && (
+                <button type="button" className="btn btn-sm btn-ghost" onClick={() => setMonth('')}>
+                  All months
+                </button>
+              )}
+              {status === 'draft' && visibleDrafts.length > 0 && (
+                <button type="button" className="btn btn-sm btn-primary" onClick={() => setDialog('issue')}>
+                  Issue {visibleDrafts.length} {visibleDrafts.length === 1 ? 'draft' : 'drafts'}…
+                </button>
+              )}
+            </>
+          }
+        />
+      )}
+
+      {dialog === 'generate' && <GenerateDialog data={data} defaultMonth={previousMonth(today)} onClose={() => setDialog('')} onShowDrafts={showDrafts} />}
+      {dialog === 'new' && (
+        <NewInvoiceDialog
+          data={data}
+          onClose={() => setDialog('')}
+          onCreated={(invId) => {
+            setDialog('');
+            navigate(`/invoices?id=${invId}`);
+          }}
+        />
+      )}
+      {dialog === 'export' && <ExportDialog data={data} defaultMonth={month || previousMonth(today)} onClose={() => setDialog('')} />}
+      {dialog === 'double' && <DoubleBillingDialog data={data} findings={findings} onClose={() => setDialog('')} />}
+      {dialog === 'issue' && (
+        <IssueManyDialog
+          drafts={visibleDrafts.map((r) => r.invoice)}
+          total={visibleDrafts.reduce((s, r) => s + r.total, 0)}
+          onClose={() => setDialog('')}
+          onIssue={async () => {
+            try {
+              const issued = await issueDrafts(app, visibleDrafts.map((r) => r.id), data.invoices, today);
+              toast(`${issued.length} invoices issued: ${issued[0]?.number} … ${issued.at(-1)?.number}`);
+              setStatus('open');
+              setDialog('');
+            } catch (e) {
+              toast(`Could not issue: ${(e as Error).message}`);
+            }
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function IssueManyDialog({ drafts, total, onClose, onIssue }: { drafts: Invoice[]; total: number; onClose: () => void; onIssue: () => Promise<void> }) {
+  const money = useMoney();
+  const [busy, setBusy] = useState(false);
+  const empty = drafts.filter((d) => d.lines.length === 0).length;
+  return (
+    <Dialog
+      title={`Issue ${drafts.length} ${drafts.length === 1 ? 'draft' : 'drafts'}?`}
+      description="Each gets the next invoice number and today’s date; issued invoices can no longer be edited."
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={busy || empty > 0}
+            onClick={async () => {
+              setBusy(true);
+              await onIssue();
+              setBusy(false);
+            }}
+          >
+            Issue {drafts.length} {drafts.length === 1 ? 'invoice' : 'invoices'}
+          </button>
+        </>
+      }
+    >
+      <p>
+        Total invoiced: <strong>{money(total)}</strong>
+      </p>
+      {empty > 0 && (
+        <div className="alert alert-error" role="alert">
+          {empty} of these drafts have no lines. Delete them or add items first.
+        </div>
+      )}
+    </Dialog>
+  );
+}
+
+function ExportDialog({ data, defaultMonth, onClose }: { data: BillingData; defaultMonth: string; onClose: () => void }) {
+  const app = useApp();
+  const toast = useToast();
+  const [month, setMonth] = useState(defaultMonth);
+  const [busy, setBusy] = useState(false);
+  const settings = app.settings!;
+  const inMonth = (d: string) => d.slice(0, 7) === month;
+  const invoices = data.invoices.filter((i) => i.status !== 'draft' && inMonth(i.issueDate));
+  const payments = data.payments.filter((p) => inMonth(p.date));
+  const label = monthLabel(month, settings.locale);
+
+  const run = async (what: 'invoices' | 'lines' | 'payments' | 'pdf') => {
+    setBusy(true);
+    try {
+      if (what === 'invoices') {
+        const r = await saveCsv(`invoices-${month}.csv`, invoicesCsv(invoices, { settings, families: data.families, payments: data.payments }));
+        if (r.saved) toast(`${invoices.length} invoices exported to ${r.location}`);
+      } else if (what === 'lines') {
+        const r = await saveCsv(`invoice-lines-${month}.csv`, invoiceLinesCsv(invoices, { families: data.families, students: data.students, staff: data.staff }));
+        if (r.saved) toast(`Invoice lines exported to ${r.location}`);
+      } else if (what === 'payments') {
+        const r = await saveCsv(`payments-${month}.csv`, paymentsCsv(payments, { invoices: data.invoices, families: data.families }));
+        if (r.saved) toast(`${payments.length} payments exported to ${r.location}`);
+      } else {
+        const r = await saveInvoicePdfBatch(invoices, data, settings);
+        if (r.saved) toast(`${r.count} PDF files saved to ${r.folder}`);
+      }
+    } catch (e) {
+      toast(`Export failed: ${(e as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title="Export" description="Accountant-friendly CSV files (UTF-8, one header row) and PDF copies of the month’s invoices." onClose={onClose}>
+      <div className="grid-2">
+        <TextField label="Month issued" type="month" value={month} onChange={setMonth} hint={`${invoices.length} invoices and credit notes, ${payments.length} payments in ${label}`} />
+      </div>
+      <div className="inv-export-grid">
+        <button type="button" className="btn" disabled={busy || invoices.length === 0} onClick={() => void run('invoices')}>
+          <Icon name="download" size={16} />
+          Invoices (CSV)
+        </button>
+        <button type="button" className="btn" disabled={busy || invoices.length === 0} onClick={() => void run('lines')}>
+          <Icon name="download" size={16} />
+          Invoice lines (CSV)
+        </button>
+        <button type="button" className="btn" disabled={busy || payments.length === 0} onClick={() => void run('payments')}>
+          <Icon name="download" size={16} />
+          Payments (CSV)
+        </button>
+        <button type="button" className="btn" disabled={busy || invoices.length === 0} onClick={() => void run('pdf')}>
+          <Icon name="invoice" size={16} />
+          PDF of every invoice…
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * Read side of the billing screens: live invoices, payments, claims and the people they name,
+ * plus the billable lessons of a date range built from the schedule (expanded from the schedule
+ * store's in-memory copy, then turned into BillableLessons by src-shared/billing/from-schedule).
+ * No billing rule lives here: everything is computed by src-shared/billing.
+ */
+import { useMemo } from 'react';
+import { useApp, useLiveQuery } from '../../app/AppContext';
+import { billableLessonsFromOccurrences } from '../../../../src-shared/billing/from-schedule';
+import { todayIn } from '../../../../src-shared/billing/dates';
+import { paidByInvoice } from '../../../../src-shared/billing/lifecycle';
+import { formatMoney } from '../../../../src-shared/billing/money';
+import type { BillableLesson } from '../../../../src-shared/billing/rates';
+import type { BillingClaim, Family, Invoice, Payment, PracticeSettings, Staff, Student } from '../../../../src-shared/model/types';
+import { expandLessons } from '../../../../src-shared/schedule/expand';
+import { localDaysRange } from '../../../../src-shared/schedule/time';
+import { useScheduleStore, type ScheduleStore } from '../schedule/store';
+
+export interface BillingData {
+  loading: boolean;
+  invoices: Invoice[];
+  payments: Payment[];
+  claims: BillingClaim[];
+  families: Family[];
+  students: Student[];
+  staff: Staff[];
+  invoiceById: Map<string, Invoice>;
+  familyById: Map<string, Family>;
+  studentById: Map<string, Student>;
+  /** Allocated payments per invoice id. */
+  paid: Map<string, number>;
+  familyName(id: string): string;
+}
+
+/** Every billing document, live. */
+export function useBillingData(): BillingData {
+  const inv = useLiveQuery('invoices');
+  const pay = useLiveQuery('payments');
+  const cl = useLiveQuery('billingclaims');
+  const fam = useLiveQuery('families');
+  const stu = useLiveQuery('students');
+  const st = useLiveQuery('staff');
+  return useMemo(() => {
+    const familyById = new Map(fam.docs.map((f) => [f.id, f]));
+    return {
+      loading: inv.loading || pay.loading || cl.loading || fam.loading || stu.loading,
+      invoices: inv.docs,
+      payments: pay.docs,
+      claims: cl.docs,
+      families: fam.docs,
+      students: stu.docs,
+      staff: st.docs,
+      invoiceById: new Map(inv.docs.map((i) => [i.id, i])),
+      familyById,
+      studentById: new Map(stu.docs.map((s) => [s.id, s])),
+      paid: paidByInvoice(pay.docs),
+      familyName: (id: string) => familyById.get(id)?.name ?? 'Unknown family',
+    };
+  }, [inv.docs, pay.docs, cl.docs, fam.docs, stu.docs, st.docs, inv.loading, pay.loading, cl.loading, fam.loading, stu.loading]);
+}
+
+/** The billable lessons (one per student per occurrence) of local dates [from, to]. */
+export function billableLessonsIn(store: ScheduleStore, students: readonly Student[], from: string, to: string, timeZone: string): BillableLesson[] {
+  const range = localDaysRange(from, to, timeZone);
+  const occurrences = expandLessons(store.allLessons(), store.occurrenceIndex, store.allClosures(), range, timeZone);
+  return billableLessonsFromOccurrences(occurrences, students);
+}
+
+/** Live billable lessons of a range; null while the schedule loads or the range is invalid. */
+export function useBillableLessons(from: string, to: string, students: readonly Student[]): BillableLesson[] | null {
+  const { settings } = useApp();
+  const { store, version } = useScheduleStore();
+  const tz = settings?.timeZone ?? 'UTC';
+  return useMemo(() => {
+    if (version < 0 || !from || !to || to < from) return null;
+    try {
+      return billableLessonsIn(store, students, from, to, tz);
+    } catch {
+      return null;
+    }
+  }, [store, version, from, to, tz, students]);
+}
+
+export function useToday(): string {
+  const { settings } = useApp();
+  return todayIn(settings?.timeZone ?? 'UTC', new Date());
+}
+
+export function pageSizeOf(settings: PracticeSettings | null): 'A4' | 'Letter' {
+  return settings?.billing.paperSize === 'Letter' ? 'Letter' : 'A4';
+}
+
+/** Money formatter for the practice's currency and locale. */
+export function useMoney(): (amount: number, currency?: string) => string {
+  const { settings } = useApp();
+  const locale = settings?.locale ?? 'en-GB';
+  const cur = settings?.currency ?? 'GBP';
+  return useMemo(() => (amount: number, currency?: string) => formatMoney({ amount, currency: currency ?? cur }, locale), [locale, cur]);
+}
+
+/** 'YYYY-MM' of the month before `today` (the month usually billed). */
+export function previousMonth(today: string): string {
+  const y = Number(today.slice(0, 4));
+  const m = Number(today.slice(5, 7));
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}

@@ -1,0 +1,96 @@
+/**
+ * Sample billing for "Load a sample practice": when the schedule's sample lessons are there, the
+ * two previous months are billed with the real domain functions (drafts from attended lessons,
+ * issued and numbered, payments allocated), leaving some drafts, unpaid and overdue invoices, a
+ * partial payment and a family in credit, so every billing screen has something to show.
+ */
+import type { TutorDatabase } from '../../db/database';
+import { insertAllOrNothing, newId } from '../../db/repo';
+import type { DeviceInfo } from '../../app/AppContext';
+import { billableLessonsFromOccurrences } from '../../../../src-shared/billing/from-schedule';
+import { addDays, monthRange, todayIn } from '../../../../src-shared/billing/dates';
+import { generateMonthDrafts } from '../../../../src-shared/billing/generate';
+import { issueInvoices } from '../../../../src-shared/billing/lifecycle';
+import { chooseDeviceCode } from '../../../../src-shared/billing/numbering';
+import { allocatePayment, createPayment } from '../../../../src-shared/billing/payments';
+import type { ChangeContext } from '../../../../src-shared/model/meta';
+import type { BillingClaim, Closure, Invoice, Lesson, Occurrence, Payment, PaymentMethod } from '../../../../src-shared/model/types';
+import { prng, type SamplePractice } from '../../../../src-shared/sample/generate';
+import { expandLessons } from '../../../../src-shared/schedule/expand';
+import { localDaysRange } from '../../../../src-shared/schedule/time';
+import { previousMonth } from './data';
+
+const METHODS: PaymentMethod[] = ['bank_transfer', 'bank_transfer', 'bank_transfer', 'card', 'cash', 'cheque'];
+
+export async function addSampleBilling(db: TutorDatabase, practice: SamplePractice): Promise<void> {
+  const lessons = (await db.lessons.find().exec()).map((d) => d.toJSON() as Lesson);
+  if (lessons.length === 0) return; // no sample schedule: nothing to bill
+  const occurrences = (await db.occurrences.find().exec()).map((d) => d.toJSON() as Occurrence);
+  const closures = (await db.closures.find().exec()).map((d) => d.toJSON() as Closure);
+  const device = (await db.getLocal<DeviceInfo>('device'))?.toJSON().data as DeviceInfo | undefined;
+  const deviceId = device?.deviceId ?? 'sample';
+  const settings = practice.settings;
+  const tz = settings.timeZone;
+  const now = new Date();
+  const today = todayIn(tz, now);
+  const ctxOn = (date: string): ChangeContext => ({ staffId: practice.meStaffId, deviceId, now: new Date(Math.min(Date.parse(`${date}T09:00:00Z`), now.getTime())) });
+  const rand = prng(17);
+  const code = chooseDeviceCode(deviceId, []);
+  const monthB = previousMonth(today);
+  const monthA = previousMonth(`${monthB}-01`);
+  const invoices: Invoice[] = [];
+  const claims: BillingClaim[] = [];
+  const payments: Payment[] = [];
+
+  const thisMonthStart = `${today.slice(0, 7)}-01`;
+  const recent = [addDays(today, -4), thisMonthStart].sort().at(-1)!;
+  for (const month of [monthA, monthB]) {
+    const { start, end } = monthRange(month);
+    const expanded = expandLessons(lessons, occurrences, closures, localDaysRange(start, end, tz), tz);
+    const billable = billableLessonsFromOccurrences(expanded, practice.students);
+    const latest = month === monthB;
+    const batch = generateMonthDrafts(
+      { month, families: practice.families, students: practice.students, lessons: billable, claims, invoices },
+      { settings, ctx: ctxOn(latest ? thisMonthStart : `${monthB}-01`), newId },
+    );
+    claims.push(...batch.claims);
+    // The latest month: a few drafts still to check, most issued on the 1st (unpaid ones are
+    // overdue by now), some issued a few days ago (not due yet). The month before: all issued.
+    const drafts: Invoice[] = [];
+    const plan: { draft: Invoice; issueDate: string }[] = [];
+    batch.invoices.forEach((inv, k) => {
+      if (latest && (k % 7 === 3 || k % 7 === 6)) drafts.push(inv);
+      else plan.push({ draft: inv, issueDate: !latest ? `${monthB}-01` : k % 3 === 1 ? recent : thisMonthStart });
+    });
+    for (const issueDate of [...new Set(plan.map((p) => p.issueDate))].sort()) {
+      const issued = issueInvoices(
+        plan.filter((p) => p.issueDate === issueDate).map((p) => p.draft),
+        { issueDate, deviceCode: code, invoices, settings, ctx: ctxOn(issueDate) },
+      );
+      invoices.push(...issued);
+      issued.forEach((inv, k) => {
+        const r = rand();
+        const paidShare = !latest ? (r < 0.8 ? 1 : r < 0.9 ? 0.5 : 0) : r < 0.45 ? 1 : r < 0.65 ? 0.5 : 0;
+        if (paidShare === 0 || inv.total <= 0) return;
+        const date = [addDays(issueDate, 1 + Math.floor(rand() * 10)), today].sort()[0]!;
+        // One family pays a little more than asked: the rest becomes credit.
+        const extra = k === 0 && issueDate === thisMonthStart ? 2500 : 0;
+        const amount = paidShare === 1 ? inv.total + extra : Math.round(inv.total / 200) * 100;
+        const p = createPayment(
+          { familyId: inv.familyId, date, amount, method: METHODS[Math.floor(rand() * METHODS.length)]!, reference: rand() < 0.8 ? inv.number : '' },
+          settings.currency,
+          ctxOn(date),
+          newId,
+        );
+        payments.push(allocatePayment(p, { invoices, payments, targets: [{ invoiceId: inv.id }] }));
+      });
+    }
+    invoices.push(...drafts);
+  }
+  await insertAllOrNothing(db, [
+    { collection: 'billingclaims', docs: claims },
+    { collection: 'invoices', docs: invoices },
+    { collection: 'payments', docs: payments },
+  ]);
+  await db.upsertLocal('billing-device-code', { code });
+}

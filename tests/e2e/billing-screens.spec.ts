@@ -1,0 +1,78 @@
+import { expect, test } from '@playwright/test';
+import { loadSample, openApp, pageErrors } from './helpers';
+
+/**
+ * The billing screens with the sample practice (whose sample lessons are billed for the two
+ * previous months), in light and dark mode: screenshots under screenshots/ for review, plus
+ * checks that each screen shows real data.
+ */
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`billing screens (${colorScheme})`, async ({ browser }) => {
+    const context = await browser.newContext({ colorScheme, viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const shot = (name: string) => page.screenshot({ path: `screenshots/billing-${name}-${colorScheme}.png` });
+    await openApp(page);
+    await loadSample(page);
+
+    await page.getByRole('link', { name: 'Invoices' }).click();
+    const table = page.getByRole('table', { name: 'Invoices' });
+    await expect(table.getByRole('row').nth(5)).toBeVisible();
+    await expect(page.getByRole('group', { name: 'Invoice totals' })).toContainText('Outstanding');
+    await shot('invoices');
+
+    // An issued invoice with a payment.
+    await page.getByLabel('Filter invoices by status').selectOption('open');
+    await table.getByRole('row').nth(1).click();
+    await expect(page.getByRole('table', { name: 'Invoice lines' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(/Invoice INV-/);
+    await shot('invoice-detail');
+    await page.getByRole('button', { name: 'Record payment' }).click();
+    await expect(page.getByRole('dialog', { name: 'Record a payment' })).toBeVisible();
+    await shot('payment-dialog');
+    await page.getByRole('dialog', { name: 'Record a payment' }).getByRole('button', { name: 'Cancel' }).click();
+
+    // A draft.
+    await page.getByRole('button', { name: '← All invoices' }).click();
+    await page.getByLabel('Filter invoices by status').selectOption('draft');
+    await table.getByRole('row').nth(1).click();
+    await expect(page.getByRole('button', { name: 'Issue invoice' })).toBeVisible();
+    await shot('invoice-draft');
+
+    await page.getByRole('button', { name: '← All invoices' }).click();
+    await page.getByRole('button', { name: 'Generate drafts for a month' }).click();
+    await shot('generate-dialog');
+    await page.getByRole('dialog', { name: 'Generate drafts for a month' }).getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('link', { name: 'Payments' }).click();
+    await expect(page.getByRole('table', { name: 'Payments' }).getByRole('row').nth(2)).toBeVisible();
+    await shot('payments');
+    await page.getByRole('tab', { name: 'Outstanding' }).click();
+    await expect(page.getByRole('table', { name: 'Outstanding by age' })).toBeVisible();
+    await shot('outstanding');
+    await page.getByRole('table', { name: 'Outstanding by age' }).getByRole('row').nth(1).click();
+    await expect(page.getByRole('table', { name: 'Ledger' })).toBeVisible();
+    await shot('ledger');
+
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('button', { name: 'Last 12 months' }).click();
+    await expect(page.getByRole('img', { name: /Bar chart of income by month/ })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Hours and income by tutor' }).getByRole('row').nth(2)).toBeVisible();
+    await shot('reports');
+
+    await page.getByRole('link', { name: 'Payroll' }).click();
+    await expect(page.getByRole('table', { name: 'Pay by tutor' }).getByRole('row').nth(2)).toBeVisible();
+    await shot('payroll');
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Billing' }).scrollIntoViewIfNeeded();
+    await shot('settings');
+
+    await page.getByRole('link', { name: 'Students' }).click();
+    await page.getByRole('table', { name: 'Students' }).getByRole('row').nth(1).click();
+    await page.getByRole('group', { name: 'Billing' }).scrollIntoViewIfNeeded();
+    await shot('student-billing');
+
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+}
