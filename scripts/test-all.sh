@@ -39,6 +39,8 @@ stage "typecheck" bash -c "npx tsc --noEmit -p tsconfig.json && npx tsc --noEmit
 stage "electron-builder config (offline)" npm run --silent check:builder
 stage "unit + sync tests (vitest)" npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json
 stage "build (electron-vite: main, preload, renderer)" npx electron-vite build
+# A free port for the e2e web server (4173 may be taken by a developer's preview server).
+export E2E_PORT="${E2E_PORT:-$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}"
 stage "end-to-end tests (Playwright, Chromium)" env PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright.json npx playwright test --reporter=list,json
 
 node scripts/test-summary.mjs .tmp/vitest.json .tmp/playwright.json "${failed_stages[@]+"${failed_stages[@]}"}"

@@ -3,13 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 
 const [vitestFile, playwrightFile, ...failedStages] = process.argv.slice(2);
 let passed = 0;
+let vitestFailed = 0;
+let playwrightFailed = 0;
 let failed = 0;
 let skipped = 0;
 
 if (vitestFile && existsSync(vitestFile)) {
   const v = JSON.parse(readFileSync(vitestFile, 'utf8'));
   passed += v.numPassedTests ?? 0;
-  failed += (v.numFailedTests ?? 0) + (v.numFailedTestSuites && !v.numFailedTests ? v.numFailedTestSuites : 0);
+  vitestFailed = (v.numFailedTests ?? 0) + (v.numFailedTestSuites && !v.numFailedTests ? v.numFailedTestSuites : 0);
+  failed += vitestFailed;
   skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
 } else {
   failed += 1;
@@ -18,13 +21,17 @@ if (vitestFile && existsSync(vitestFile)) {
 if (playwrightFile && existsSync(playwrightFile)) {
   const p = JSON.parse(readFileSync(playwrightFile, 'utf8'));
   passed += p.stats?.expected ?? 0;
-  failed += (p.stats?.unexpected ?? 0) + (p.stats?.flaky ?? 0);
+  playwrightFailed = (p.stats?.unexpected ?? 0) + (p.stats?.flaky ?? 0);
+  failed += playwrightFailed;
   skipped += p.stats?.skipped ?? 0;
 } else {
   failed += 1;
   console.log('No Playwright report was written.');
 }
-const stageFailures = failedStages.filter((s) => !/vitest|Playwright/.test(s));
+// A test stage that failed without a failing test (e.g. its server could not start) counts too.
+const stageFailures = failedStages.filter(
+  (s) => !(/vitest/.test(s) && vitestFailed > 0) && !(/Playwright/.test(s) && playwrightFailed > 0),
+);
 for (const s of stageFailures) console.log(`Failed stage: ${s}`);
 failed += stageFailures.length;
 console.log('');
