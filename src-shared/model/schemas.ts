@@ -249,7 +249,8 @@ export const occurrenceSchema = schema<Occurrence>(
     makeupGranted: bool,
   },
   ['lessonId', 'originalStart', 'start', 'durationMinutes', 'tutorId', 'room', 'status', 'statusChangedAt', 'studentStatus', 'makeupGranted'],
-  ['lessonId'],
+  // originalStart / start: the calendar loads attendance documents by date range (old ones lazily).
+  ['lessonId', 'originalStart', 'start'],
 );
 
 const noteVersion = {

@@ -5,7 +5,7 @@
  * overlapping lessons share a column. Dates are local `YYYY-MM-DD` strings in the practice zone.
  */
 import { DateTime } from 'luxon';
-import { localDaysRange, MINUTE_MS, type TimeRange } from './time';
+import { localDaysRange, MINUTE_MS, toFloating, type TimeRange } from './time';
 
 export const CALENDAR_VIEWS = ['day', 'week', 'month', 'agenda'] as const;
 export type CalendarView = (typeof CALENDAR_VIEWS)[number];
@@ -94,11 +94,19 @@ export function todayIn(zone: string, now: Date = new Date()): string {
  * 16:00 lesson sits at the 16:00 line on a DST change day too.
  */
 export function wallMinutes(ms: number, date: string, zone: string): number {
-  const t = DateTime.fromMillis(ms, { zone });
-  const d = t.toISODate()!;
+  // Floating time (memoised zone offsets) instead of a luxon DateTime: this runs for every
+  // lesson drawn on the calendar.
+  const f = toFloating(ms, zone);
+  const d = f.toISOString().slice(0, 10);
   if (d < date) return 0;
   if (d > date) return 24 * 60;
-  return t.hour * 60 + t.minute + t.second / 60;
+  return f.getUTCHours() * 60 + f.getUTCMinutes() + f.getUTCSeconds() / 60;
+}
+
+/** Wall-clock `HH:mm` (24-hour) of an instant in `zone`. */
+export function wallTime(ms: number, zone: string): string {
+  const f = toFloating(ms, zone);
+  return `${String(f.getUTCHours()).padStart(2, '0')}:${String(f.getUTCMinutes()).padStart(2, '0')}`;
 }
 
 /**
@@ -143,7 +151,7 @@ export function layoutDay<T extends { startMs: number; endMs: number; id: string
       const lengthMin = Math.max(0, (item.endMs - item.startMs) / MINUTE_MS);
       let endMin = wallMinutes(item.endMs, date, zone);
       // A lesson across a DST change is shown with its real length from its wall-clock start.
-      const startsToday = DateTime.fromMillis(item.startMs, { zone }).toISODate() === date;
+      const startsToday = toFloating(item.startMs, zone).toISOString().slice(0, 10) === date;
       if (startsToday && endMin < 24 * 60 && endMin - startMin !== lengthMin) endMin = startMin + lengthMin;
       endMin = Math.min(24 * 60, Math.max(endMin, startMin + minMinutes));
       return { item, startMin, endMin, column: 0, columns: 1, span: 1 };

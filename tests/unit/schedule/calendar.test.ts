@@ -11,6 +11,7 @@ import {
   viewDays,
   viewRange,
   wallMinutes,
+  wallTime,
 } from '../../../src-shared/schedule/calendar';
 import { conflictsBetween, findLessonConflicts } from '../../../src-shared/schedule/conflicts';
 import { expandLessons } from '../../../src-shared/schedule/expand';
@@ -65,6 +66,9 @@ describe('calendar views', () => {
     expect(new Date(instantAt('2025-03-30', 90, LON)).toISOString()).toBe('2025-03-30T01:30:00.000Z');
     expect(wallMinutes(spring, '2025-03-29', LON)).toBe(24 * 60);
     expect(wallMinutes(spring, '2025-03-31', LON)).toBe(0);
+    expect(wallTime(spring, LON)).toBe('16:00');
+    expect(wallTime(Date.parse('2025-03-30T00:59:00Z'), LON)).toBe('00:59');
+    expect(wallTime(Date.parse('2025-03-30T01:00:00Z'), LON)).toBe('02:00');
     expect(snapMinutes(16 * 60 + 8)).toBe(16 * 60 + 15);
     expect(snapMinutes(16 * 60 + 7)).toBe(16 * 60);
   });

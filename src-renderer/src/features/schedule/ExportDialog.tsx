@@ -66,6 +66,8 @@ export function ExportDialog(props: { store: ScheduleStore; dir: Directory; from
     setBusy(true);
     try {
       await props.store.whenReady();
+      const fromMs = format === 'timetable' ? Date.parse(localWeekRange(week, tz, settings.weekStartsOn || 1).range.start) : Date.parse(localDaysRange(from, to, tz).start);
+      await props.store.ensureLoaded(fromMs);
       if (format === 'ics') {
         const range = localDaysRange(from, to, tz);
         const content = buildIcs({

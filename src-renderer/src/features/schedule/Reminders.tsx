@@ -38,13 +38,27 @@ function saveNotified(m: Map<string, number>): void {
 }
 
 function myUpcoming(store: ScheduleStore, meId: string, tz: string, now: number): ExpandedOccurrence[] {
-  const range = { start: new Date(now - 3_600_000).toISOString(), end: new Date(now + LOOKAHEAD_MS).toISOString() };
+  // Whole minutes, so the expansion cache is shared between the reminder timer and the chip.
+  const minute = Math.floor(now / 60_000) * 60_000;
+  const range = { start: new Date(minute - 3_600_000).toISOString(), end: new Date(minute + LOOKAHEAD_MS).toISOString() };
   return expandRange(store, range, tz).filter((o) => o.tutorId === meId);
+}
+
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), settled === value ? 0 : ms);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value, ms]);
+  return settled;
 }
 
 export function ScheduleTopbarItem() {
   const app = useApp();
-  const { store, version } = useScheduleStore();
+  const { store, version: liveVersion } = useScheduleStore();
+  // Bulk writes (imports, sync) change the store many times a second: follow it once it settles.
+  const version = useSettled(liveVersion, 1500);
   const dir = useDirectory();
   const [tick, setTick] = useState(0);
   const settings = app.settings;

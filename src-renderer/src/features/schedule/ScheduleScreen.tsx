@@ -97,7 +97,7 @@ export function ScheduleScreen() {
 
   const days = useMemo(() => viewDays(view, anchor, weekStartsOn), [view, anchor, weekStartsOn]);
   const range = useMemo(() => viewRange(view, anchor, tz, weekStartsOn), [view, anchor, tz, weekStartsOn]);
-  const { occurrences, conflicts } = useRangeOccurrences(store, version, range, tz, filters);
+  const { occurrences, conflicts, loading } = useRangeOccurrences(store, version, range, tz, filters);
   const closures = useMemo(() => store.allClosures(), [store, version]);
   const conflictCount = useMemo(() => {
     const visible = new Set(occurrences.map((o) => o.id));
@@ -312,7 +312,7 @@ export function ScheduleScreen() {
           )}
         </div>
         <span role="status" className="cal-status-text">
-          {version < 0 ? (
+          {loading ? (
             <span className="muted">Loading lessons…</span>
           ) : (
             <>

@@ -1,6 +1,7 @@
 /** Display strings of the schedule UI (always in the practice's zone and locale). */
 import { DateTime } from 'luxon';
 import { ATTENDANCE_LABELS, type ExpandedOccurrence } from '../../../../src-shared/schedule';
+import { wallTime } from '../../../../src-shared/schedule/calendar';
 import type { Directory } from './queries';
 
 export interface Fmt {
@@ -13,7 +14,7 @@ export function dt(ms: number, f: Fmt): DateTime {
 }
 
 export function timeOf(ms: number, f: Fmt): string {
-  return dt(ms, f).toFormat('HH:mm');
+  return wallTime(ms, f.tz);
 }
 
 export function timeRange(o: Pick<ExpandedOccurrence, 'startMs' | 'endMs'>, f: Fmt): string {

@@ -5,12 +5,12 @@
  * for the students still without a date (and only their lessons). Returns the same Map until the
  * schedule changes or the day changes.
  */
-import { useMemo } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { expandLessons, isActive, type ExpandedOccurrence } from '../../../../src-shared/schedule';
+import type { Occurrence } from '../../../../src-shared/model/types';
 import type { LessonDates } from '../students/lesson-dates';
 import { useApp } from '../../app/AppContext';
 import { scheduleStoreFor, type ScheduleStore } from './store';
-import { useSyncExternalStore } from 'react';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -29,7 +29,7 @@ function collect(occurrences: readonly ExpandedOccurrence[], now: number, out: M
   }
 }
 
-export function computeLessonDates(store: ScheduleStore, tz: string, now: number): LessonDates {
+export async function computeLessonDates(store: ScheduleStore, tz: string, now: number): Promise<LessonDates> {
   const out: LessonDates = new Map();
   const lessons = store.allLessons();
   const index = store.occurrenceIndex;
@@ -41,7 +41,20 @@ export function computeLessonDates(store: ScheduleStore, tz: string, now: number
   const missingNext = new Set([...students].filter((s) => !out.get(s)?.next));
   if (missingLast.size) {
     const mine = lessons.filter((l) => l.studentIds.some((s) => missingLast.has(s)) && Date.parse(l.start) < now - 8 * WEEK_MS);
-    collect(expandLessons(mine, index, closures, { start: new Date(now - 60 * WEEK_MS).toISOString(), end: near.start }, tz), now, out, missingLast);
+    const older = { start: new Date(now - 60 * WEEK_MS).toISOString(), end: near.start };
+    let occIndex = index;
+    if (mine.length && !store.covers(older)) {
+      // Only these lessons' older attendance documents, not the whole history.
+      occIndex = new Map(index);
+      const docs = await store.db.occurrences.find({ selector: { lessonId: { $in: mine.map((l) => l.id) } } }).exec();
+      for (const d of docs) {
+        const o = d.toJSON() as Occurrence;
+        const m = new Map(occIndex.get(o.lessonId) ?? []);
+        m.set(Date.parse(o.originalStart), o);
+        occIndex.set(o.lessonId, m);
+      }
+    }
+    collect(expandLessons(mine, occIndex, closures, older, tz), now, out, missingLast);
   }
   if (missingNext.size) {
     const mine = lessons.filter((l) => l.studentIds.some((s) => missingNext.has(s)));
@@ -50,13 +63,39 @@ export function computeLessonDates(store: ScheduleStore, tz: string, now: number
   return out;
 }
 
-/** The provider registered with the students feature. */
+const EMPTY: LessonDates = new Map();
+const computed = new WeakMap<ScheduleStore, { version: number; tz: string; hour: number; dates: LessonDates }>();
+
+/**
+ * The provider registered with the students feature. The dates are recomputed at most every
+ * couple of seconds while the schedule changes (a bulk import or a sync writes thousands of
+ * documents), and at least every hour (so "next" moves on during the day); until then the
+ * previous Map is returned unchanged.
+ */
 export function useScheduleLessonDates(): LessonDates {
   const app = useApp();
   const store = scheduleStoreFor(app.db);
   const version = useSyncExternalStore(store.subscribe, store.getVersion, store.getVersion);
   const tz = app.settings?.timeZone ?? 'UTC';
-  // Re-computed at most once an hour while nothing changes (so "next" moves on during the day).
+  const [, setTick] = useState(0);
   const hour = Math.floor(Date.now() / 3_600_000);
-  return useMemo(() => (version < 0 ? new Map() : computeLessonDates(store, tz, Date.now())), [store, version, tz, hour]);
+  const current = computed.get(store);
+  const stale = version >= 0 && (!current || current.version !== version || current.tz !== tz || current.hour !== hour);
+  useEffect(() => {
+    if (!stale) return;
+    const first = !computed.get(store);
+    let cancelled = false;
+    const t = setTimeout(() => {
+      const at = { version: store.version, hour: Math.floor(Date.now() / 3_600_000) };
+      void computeLessonDates(store, tz, Date.now()).then((dates) => {
+        computed.set(store, { ...at, tz, dates });
+        if (!cancelled) setTick((n) => n + 1);
+      });
+    }, first ? 0 : 2000);
+    return () => {
+      cancelled = true;
+      clearTimeout(t);
+    };
+  }, [stale, store, tz, version]);
+  return current?.dates ?? EMPTY;
 }

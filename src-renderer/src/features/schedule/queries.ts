@@ -4,7 +4,7 @@
  * edit would create, and the directory of names/colours. All scheduling rules come from
  * src-shared/schedule; this file only decides what to expand and caches it.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { Lesson, Occurrence, Staff, Student } from '../../../../src-shared/model/types';
 import {
   expandLessons,
@@ -72,15 +72,25 @@ export function matchesFilters(o: ExpandedOccurrence, f: ScheduleFilters): boole
   return true;
 }
 
-/** The visible occurrences and the conflict flags of a range, re-computed only when data or range change. */
+/**
+ * The visible occurrences and the conflict flags of a range, re-computed only when data or range
+ * change. For a range older than what the store holds, older documents are loaded first
+ * (`loading` is true meanwhile and nothing is shown, rather than lessons without their
+ * attendance or moves).
+ */
 export function useRangeOccurrences(store: ScheduleStore, version: number, range: TimeRange, tz: string, filters: ScheduleFilters) {
+  const covered = version >= 0 && store.covers(range);
+  useEffect(() => {
+    if (version >= 0 && !covered) void store.ensureLoaded(Date.parse(range.start));
+  }, [store, version, covered, range.start]);
   return useMemo(() => {
-    if (version < 0) return { occurrences: [] as ExpandedOccurrence[], conflicts: new Map<string, Conflict[]>() };
+    if (!covered) return { occurrences: [] as ExpandedOccurrence[], conflicts: new Map<string, Conflict[]>(), loading: true };
     const all = expandRange(store, range, tz);
     const conflicts = rangeConflicts(store, range, tz);
     const occurrences = filters.tutorId || filters.studentId || filters.location ? all.filter((o) => matchesFilters(o, filters)) : all;
-    return { occurrences, conflicts };
-  }, [store, version, range.start, range.end, tz, filters.tutorId, filters.studentId, filters.location]);
+    return { occurrences, conflicts, loading: false };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store, version, covered, range.start, range.end, tz, filters.tutorId, filters.studentId, filters.location]);
 }
 
 /** Re-builds one expanded occurrence from the store by its id (null if it no longer exists). */
@@ -178,6 +188,7 @@ export function useDirectory(): Directory {
   return useMemo(() => {
     const staffById = new Map(staff.map((s) => [s.id, s]));
     const studentById = new Map(students.map((s) => [s.id, s]));
+    const names = new Map(students.map((s) => [s.id, studentFullName(s)]));
     const sortedStaff = [...staff].sort((a, b) => a.name.localeCompare(b.name));
     return {
       staff: sortedStaff,
@@ -186,10 +197,7 @@ export function useDirectory(): Directory {
       staffById,
       studentById,
       tutorName: (id: string) => staffById.get(id)?.name ?? 'Unknown tutor',
-      studentName: (id: string) => {
-        const s = studentById.get(id);
-        return s ? studentFullName(s) : 'Unknown student';
-      },
+      studentName: (id: string) => names.get(id) ?? 'Unknown student',
       colour: (id: string) => staffById.get(id)?.colour || '#64748b',
     };
   }, [staff, students]);

@@ -1,9 +1,16 @@
 /**
- * The schedule's in-memory view of the database: every Lesson, Closure and Occurrence document,
- * loaded once per database and then kept current from RxDB's change stream (local edits and
- * replicated ones alike), so moving between weeks never queries IndexedDB: the calendar only
- * expands the visible range from memory (see queries.ts). Occurrence documents are indexed by
- * lesson and original start, the form `expandLessons` takes directly.
+ * The schedule's in-memory view of the database, kept current from RxDB's change stream (local
+ * edits and replicated ones alike), so moving between weeks does not query IndexedDB: the
+ * calendar only expands the visible range from memory (see queries.ts).
+ *
+ * - Every Lesson and Closure document is loaded (a series is one document, so a practice with
+ *   100,000 occurrences a year has a few thousand).
+ * - Occurrence documents (attendance and per-occurrence changes: one per past lesson in a busy
+ *   practice) are loaded by date through the `originalStart` / `start` indexes: from twelve weeks
+ *   ago onwards at first, and further back only when the calendar, an export or a report asks for
+ *   an older range (`ensureLoaded`). Both an original start and a moved start at/after
+ *   `loadedFromMs` are in memory, so any range starting a day after it expands exactly.
+ *   They are indexed by lesson and original start, the form `expandLessons` takes directly.
  *
  * Change notifications are coalesced (one per animation frame at most), so a bulk write of
  * thousands of documents re-renders once.
@@ -14,6 +21,10 @@ import type { Closure, Lesson, Occurrence } from '../../../../src-shared/model/t
 import { toMs } from '../../../../src-shared/schedule/time';
 import type { TutorDatabase } from '../../db/database';
 import { useApp } from '../../app/AppContext';
+
+const WEEK_MS = 7 * 86_400_000;
+/** Occurrence documents loaded up front: from this many weeks ago onwards. */
+const INITIAL_WEEKS = 12;
 
 type Meta = { _meta?: unknown; _rev?: unknown; _attachments?: unknown; _deleted?: unknown };
 
@@ -32,6 +43,9 @@ export class ScheduleStore {
   version = 0;
   ready = false;
   loadMs = 0;
+  /** Occurrence documents with an original or moved start at/after this instant are loaded. */
+  loadedFromMs = Number.POSITIVE_INFINITY;
+  private loading: Promise<void> = Promise.resolve();
   private lessonList: Lesson[] | null = null;
   private closureList: Closure[] | null = null;
   private listeners = new Set<() => void>();
@@ -59,19 +73,56 @@ export class ScheduleStore {
       ),
       this.db.closures.$.subscribe((e) => route(() => this.applyClosure(e.operation, plain(e.documentData as Closure & Meta)))),
     );
+    const cutoff = Date.now() - INITIAL_WEEKS * WEEK_MS;
     const [lessons, occurrences, closures] = await Promise.all([
       this.db.lessons.find().exec(),
-      this.db.occurrences.find().exec(),
+      this.fetchOccurrences(cutoff, null),
       this.db.closures.find().exec(),
     ]);
     for (const d of lessons) this.applyLesson('INSERT', d.toJSON() as Lesson);
-    for (const d of occurrences) this.applyOccurrence('INSERT', d.toJSON() as Occurrence);
+    for (const o of occurrences) this.applyOccurrence('INSERT', o);
     for (const d of closures) this.applyClosure('INSERT', d.toJSON() as Closure);
+    this.loadedFromMs = cutoff;
     for (const apply of buffered) apply();
     live = true;
     this.ready = true;
     this.loadMs = performance.now() - t0;
     this.changed();
+  }
+
+  /** Occurrence documents whose original or moved start is in [fromMs, toMs) (toMs null = no end). */
+  private async fetchOccurrences(fromMs: number, toMs_: number | null): Promise<Occurrence[]> {
+    const from = new Date(fromMs).toISOString();
+    const to = toMs_ === null ? null : new Date(toMs_).toISOString();
+    const range = to === null ? { $gte: from } : { $gte: from, $lt: to };
+    const [byOriginal, byMoved] = await Promise.all([
+      this.db.occurrences.find({ selector: { originalStart: range } }).exec(),
+      this.db.occurrences.find({ selector: { start: range } }).exec(),
+    ]);
+    return [...byOriginal, ...byMoved].map((d) => d.toJSON() as Occurrence);
+  }
+
+  /** True when every occurrence document needed to expand `range` is in memory. */
+  covers(range: { start: string }): boolean {
+    return this.ready && this.loadedFromMs <= Date.parse(range.start) - 86_400_000;
+  }
+
+  /**
+   * Loads older occurrence documents so that ranges from `fromMs` on expand exactly (in steps of
+   * at least twelve weeks, so paging back week by week rarely waits).
+   */
+  ensureLoaded(fromMs: number): Promise<void> {
+    this.loading = this.loading.then(async () => {
+      await this.readyPromise;
+      const needed = fromMs - 86_400_000;
+      if (needed >= this.loadedFromMs) return;
+      const target = Math.min(needed, this.loadedFromMs - INITIAL_WEEKS * WEEK_MS);
+      const docs = await this.fetchOccurrences(target, this.loadedFromMs);
+      for (const o of docs) if (!this.occurrencesById.has(o.id)) this.applyOccurrence('INSERT', o);
+      this.loadedFromMs = target;
+      this.changed();
+    });
+    return this.loading;
   }
 
   private applyLesson(op: string, doc: Lesson): void {

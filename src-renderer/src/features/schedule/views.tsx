@@ -228,7 +228,7 @@ export function TimeGrid(props: ViewProps & { onCreateAt(date: string, minutes: 
                       key={o.id}
                       data-occ={o.id}
                       type="button"
-                      className={`${eventClass(o, conflicted, props.selectedId === o.id)}${dragging ? ' is-drag-source' : ''}`}
+                      className={`${eventClass(o, conflicted, props.selectedId === o.id)}${dragging ? ' is-drag-source' : ''}${days.length > 1 && span / cols < 0.34 ? ' is-narrow' : ''}`}
                       style={{
                         top: toPx(startMin),
                         height,

@@ -1,0 +1,88 @@
+/**
+ * The calendar's in-memory schedule store over a real RxDB database (memory storage): recent
+ * occurrence documents at start, older ones only on demand (by the originalStart / start
+ * indexes), live updates from the change stream, and expansion results equal to expanding the
+ * complete data.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/db/database';
+import { ScheduleStore } from '../../../src-renderer/src/features/schedule/store';
+import { expandRange } from '../../../src-renderer/src/features/schedule/queries';
+import { expandLessons, localDaysRange, overrideOccurrence, writeOccurrence } from '../../../src-shared/schedule';
+import { at, ctx, lesson } from './fixtures';
+
+const LON = 'Europe/London';
+const WEEK = 7 * 86_400_000;
+let db: TutorDatabase | null = null;
+
+afterEach(async () => {
+  await db?.close();
+  db = null;
+});
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(check()).toBe(true);
+}
+
+describe('ScheduleStore', () => {
+  it('loads recent occurrence documents first, older ones on demand, and follows changes', async () => {
+    db = await createTutorDatabase({ name: `store${Date.now()}`, storage: getRxStorageMemory(), validate: 'ajv' });
+    const now = Date.now();
+    const startLocal = new Date(now - 40 * WEEK).toISOString().slice(0, 10);
+    const weekly = lesson({ start: at(`${startLocal}T16:00`, LON), rrule: 'FREQ=WEEKLY' }, 'weekly');
+    const instances = expandLessons([weekly], [], [], { start: weekly.start, end: new Date(now).toISOString() }, LON);
+    // Attendance for every past lesson, and one old lesson moved to last week.
+    const docs = instances.map((o) => writeOccurrence(weekly, o.originalStart, null, { status: 'attended', statusChangedAt: o.start }, ctx));
+    const old = instances[2]!;
+    const movedTo = new Date(now - WEEK + 3_600_000).toISOString();
+    const moved = overrideOccurrence(weekly, old.originalStart, docs[2], { start: movedTo }, ctx);
+    docs[2] = moved;
+    await db.lessons.insert(weekly);
+    await db.occurrences.bulkInsert(docs);
+
+    const store = new ScheduleStore(db);
+    await store.whenReady();
+    // Only the last twelve weeks (plus the old lesson moved into them) are in memory.
+    expect(store.occurrencesById.size).toBeGreaterThanOrEqual(12);
+    expect(store.occurrencesById.size).toBeLessThanOrEqual(14);
+    expect(store.occurrencesById.has(moved.id)).toBe(true);
+    const recent = localDaysRange(new Date(now - 3 * WEEK).toISOString().slice(0, 10), new Date(now).toISOString().slice(0, 10), LON);
+    expect(store.covers(recent)).toBe(true);
+    const full = (range: { start: string; end: string }) => expandLessons([weekly], docs, [], range, LON).map((o) => `${o.id} ${o.start} ${o.status}`);
+    expect(expandRange(store, recent, LON).map((o) => `${o.id} ${o.start} ${o.status}`)).toEqual(full(recent));
+
+    // An older range is not covered until loaded; then it expands exactly like the full data.
+    const older = localDaysRange(new Date(now - 38 * WEEK).toISOString().slice(0, 10), new Date(now - 30 * WEEK).toISOString().slice(0, 10), LON);
+    expect(store.covers(older)).toBe(false);
+    await store.ensureLoaded(Date.parse(older.start));
+    expect(store.covers(older)).toBe(true);
+    const from = store.loadedFromMs;
+    const expected = docs.filter((d) => Date.parse(d.originalStart) >= from || (d.start !== '' && Date.parse(d.start) >= from));
+    expect(store.occurrencesById.size).toBe(expected.length);
+    expect(expected.length).toBeLessThan(docs.length);
+    const got = expandRange(store, older, LON);
+    expect(got.map((o) => `${o.id} ${o.start} ${o.status}`)).toEqual(full(older));
+    expect(got.every((o) => o.status === 'attended')).toBe(true);
+    expect(got.some((o) => o.id === moved.id)).toBe(false);
+
+    // Live: a new cancellation and a skipped date arrive through the change stream.
+    const version = store.version;
+    const next = expandLessons([weekly], [], [], { start: new Date(now).toISOString(), end: new Date(now + 2 * WEEK).toISOString() }, LON)[0]!;
+    await db.occurrences.insert(writeOccurrence(weekly, next.originalStart, null, { status: 'cancelled_tutor', statusChangedAt: new Date(now).toISOString() }, ctx));
+    await waitFor(() => store.version > version);
+    expect(store.occurrenceIndex.get('weekly')?.get(Date.parse(next.originalStart))?.status).toBe('cancelled_tutor');
+    const doc = await db.lessons.findOne('weekly').exec();
+    await doc!.incrementalPatch({ exdates: [next.originalStart] });
+    await waitFor(() => store.lessons.get('weekly')!.exdates.length === 1);
+    const ahead = { start: new Date(now).toISOString(), end: new Date(now + 2 * WEEK).toISOString() };
+    expect(expandRange(store, ahead, LON).some((o) => o.id === next.id)).toBe(false);
+    // A removed occurrence document leaves the index.
+    const occ = await db.occurrences.findOne(next.id).exec();
+    await occ!.remove();
+    await waitFor(() => !store.occurrencesById.has(next.id));
+    expect(store.occurrenceIndex.get('weekly')?.has(Date.parse(next.originalStart))).toBe(false);
+    store.close();
+  });
+});
