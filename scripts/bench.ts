@@ -5,6 +5,7 @@
 import { openRenderer, type BenchRow } from './bench/browser';
 import { benchStudents } from './bench/students';
 import { benchSchedule } from './bench/schedule';
+import { benchSearch } from './bench/search';
 
 const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [];
 const rows: BenchRow[] = [];
@@ -14,6 +15,7 @@ async function main() {
   try {
     sections.unshift({ name: 'Students table (Chromium)', run: () => benchStudents(session) });
     sections.push({ name: 'Schedule: week view and recurrence expansion at 100,000 occurrences (Chromium)', run: () => benchSchedule(session) });
+    sections.push({ name: 'Search over 50,000 notes: index build and keystroke to results (Chromium)', run: () => benchSearch(session) });
     for (const s of sections) {
       console.log(`\n▶ ${s.name}`);
       try {

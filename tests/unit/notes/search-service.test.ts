@@ -5,6 +5,8 @@ import { saveDoc } from '../../../src-renderer/src/db/repo';
 import { createSearchService, type SearchService } from '../../../src-renderer/src/features/search/search-service';
 import type { ChangeContext } from '../../../src-shared/model/meta';
 import { newProgressNote } from '../../../src-shared/notes/timeline';
+import { stampChange } from '../../../src-shared/model/meta';
+import type { Note } from '../../../src-shared/model/types';
 
 const ctx: ChangeContext = { staffId: 'emily', deviceId: 'laptop-a', now: new Date('2026-03-01T10:00:00Z') };
 
@@ -46,7 +48,7 @@ describe('search service', () => {
     await saveDoc(db, 'families', 'fam-1', { kind: 'family', name: 'García family', contactName: 'Maria García', email: '', phone: '', address: { line1: '', line2: '', city: 'Leeds', region: '', postalCode: '', country: '' }, preferredContact: 'email', notes: '', defaultRate: null, archived: false }, ctx);
     await saveDoc(db, 'notes', 'note-1', { ...newProgressNote(s1.id, 'emily', 'Term report'), body: 'Equivalent fractions are solid now.' }, ctx);
 
-    service = createSearchService(db, { chunkSize: 1 });
+    service = createSearchService(db, { chunkSize: 1, pageSize: 1, startDelayMs: 0 });
     // Written while the initial build runs: must not be lost.
     const during = saveDoc(db, 'notes', 'note-2', { ...newProgressNote(s1.id, 'emily', 'Piano'), body: 'Clementi sonatina, first movement.' }, ctx);
     await service.ready;
@@ -73,5 +75,28 @@ describe('search service', () => {
     await until(() => service!.search('clementi').length === 0);
     expect(service.noteIdsOfStudent(s1.id)).toEqual(['note-1']);
     expect(service.size).toBe(3);
+  });
+
+  it('reads notes page by page (also when many share one updatedAt) and applies large bulks in chunks', async () => {
+    db = await createTutorDatabase({ name: `search${Date.now()}${Math.random()}`.replace('.', ''), storage: getRxStorageMemory(), validate: 'ajv' });
+    const s1 = await saveDoc(db, 'students', 'stu-1', student('Ava', 'Jones'), ctx);
+    const note = (i: number, at: Date) => stampChange<Note>(undefined, { ...newProgressNote(s1.id, 'emily', `Note ${i}`), body: `topic${i} quadratic` }, { ...ctx, now: at }, () => `n-${i}`);
+    // 25 notes written in the same millisecond (an import), 10 at distinct times.
+    await db.notes.bulkInsert([
+      ...Array.from({ length: 25 }, (_, i) => note(i, new Date('2026-03-01T10:00:00Z'))),
+      ...Array.from({ length: 10 }, (_, i) => note(100 + i, new Date(Date.UTC(2026, 2, 2, 10, i)))),
+    ]);
+    service = createSearchService(db, { chunkSize: 3, pageSize: 4, startDelayMs: 0 });
+    await service.ready;
+    expect(service.search('quadratic', { limit: 1000 })).toHaveLength(35);
+    expect(service.search('topic7')[0]?.id).toBe('n-7');
+    expect(service.search('topic109')[0]?.id).toBe('n-109');
+
+    // A large bulk (e.g. the first sync) arrives: applied in chunks, in order, all of it.
+    await db.notes.bulkInsert(Array.from({ length: 20 }, (_, i) => note(200 + i, new Date('2026-03-03T10:00:00Z'))));
+    await until(() => service!.search('quadratic', { limit: 1000 }).length === 55);
+    expect(service.noteIdsOfStudent(s1.id)).toHaveLength(55);
+    await db.notes.bulkRemove(Array.from({ length: 20 }, (_, i) => `n-${200 + i}`));
+    await until(() => service!.search('quadratic', { limit: 1000 }).length === 35);
   });
 });

@@ -24,7 +24,7 @@ export interface NotesTestHooks {
    */
   simulateConcurrentEdit(title: string, changes: Partial<Pick<Note, NoteTextField>>): Promise<void>;
   /** The search index: status, size and build time. */
-  search(): Promise<{ status: string; size: number; buildMs: number }>;
+  search(): Promise<{ status: string; size: number; buildMs: number; readMs: number; indexMs: number }>;
 }
 
 declare global {
@@ -84,7 +84,7 @@ export function installNotesTestHooks(db: TutorDatabase): void {
     async search() {
       const s = getSearchService(db);
       await s.ready;
-      return { status: s.status, size: s.size, buildMs: s.buildMs };
+      return { status: s.status, size: s.size, buildMs: s.buildMs, ...s.buildPhases };
     },
   };
 }

@@ -26,6 +26,8 @@ export interface SearchService {
   readonly error: string;
   /** Milliseconds the initial build took (reading the database and indexing), 0 until ready. */
   readonly buildMs: number;
+  /** The build's phases: reading the documents, indexing them (ms). */
+  readonly buildPhases: { readMs: number; indexMs: number };
   /** Documents in the index. */
   readonly size: number;
   /** Resolves when the initial build is done (rejects if it failed). */
@@ -62,7 +64,27 @@ function clean<T>(raw: RawDoc): T {
 
 const yieldToUi = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-export function createSearchService(db: TutorDatabase, opts: { chunkSize?: number } = {}): SearchService {
+export interface SearchServiceOptions {
+  /** Changes applied per chunk (default 500). */
+  chunkSize?: number;
+  /** Notes read per page at start-up (default 2000). */
+  pageSize?: number;
+  /** Wait for an idle moment, at most this long, before building (default 300 ms). */
+  startDelayMs?: number;
+}
+
+function startWhenIdle(maxDelayMs: number): Promise<void> {
+  if (maxDelayMs <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number }).requestIdleCallback;
+    if (ric) ric(() => resolve(), { timeout: maxDelayMs });
+    else setTimeout(resolve, maxDelayMs);
+  });
+}
+
+export function createSearchService(db: TutorDatabase, opts: SearchServiceOptions = {}): SearchService {
+  const chunkSize = opts.chunkSize ?? 500;
+  const pageSize = opts.pageSize ?? 2000;
   const index: SearchIndex = createSearchIndex();
   const students = new Map<string, Student>();
   /** studentId → ids of notes about them (kept in step with the index). */
@@ -73,6 +95,7 @@ export function createSearchService(db: TutorDatabase, opts: { chunkSize?: numbe
   let status: SearchStatus = 'building';
   let error = '';
   let buildMs = 0;
+  const buildPhases = { readMs: 0, indexMs: 0 };
   let ver = 0;
   let disposed = false;
   const buffered: { kind: Kind; event: RawEvent }[] = [];
@@ -142,7 +165,23 @@ export function createSearchService(db: TutorDatabase, opts: { chunkSize?: numbe
   }
 
   // Subscribe before reading, so nothing written during the build is missed; events that arrive
-  // during the build are applied after it, in order.
+  // during the build are applied after it, in order. A small write (one note saved) is applied
+  // at once; a large bulk (an import, the first sync) in chunks, yielding to the UI in between.
+  const queue: { kind: Kind; event: RawEvent }[] = [];
+  let draining = false;
+  async function drain() {
+    if (draining) return;
+    draining = true;
+    try {
+      while (queue.length > 0 && !disposed) {
+        for (const { kind, event } of queue.splice(0, chunkSize)) apply(kind, event);
+        notify();
+        if (queue.length > 0) await yieldToUi();
+      }
+    } finally {
+      draining = false;
+    }
+  }
   const subs: Subscription[] = (['notes', 'students', 'families'] as const).map((kind) =>
     (db.collections[kind].eventBulks$ as unknown as { subscribe(cb: (b: RawBulk) => void): Subscription }).subscribe((bulk) => {
       if (disposed) return;
@@ -150,12 +189,67 @@ export function createSearchService(db: TutorDatabase, opts: { chunkSize?: numbe
         for (const event of bulk.events) buffered.push({ kind, event });
         return;
       }
-      for (const event of bulk.events) apply(kind, event);
-      notify();
+      if (!draining && queue.length === 0 && bulk.events.length <= chunkSize) {
+        for (const event of bulk.events) apply(kind, event);
+        notify();
+        return;
+      }
+      for (const event of bulk.events) queue.push({ kind, event });
+      void drain();
     }),
   );
 
+  const indexNote = (note: Note) => {
+    linkNote(note);
+    index.upsert(noteSearchDoc(note, nameOf));
+  };
+
+  /**
+   * Reads the notes page by page along the updatedAt index (the cursor stops at each page's
+   * limit), indexing each page before reading the next, so results appear progressively and the
+   * UI is never blocked for long.
+   */
+  async function readAndIndexNotes(): Promise<number> {
+    let readMs = 0;
+    let cursor = '';
+    let seenAtCursor = new Set<string>();
+    for (;;) {
+      const r0 = performance.now();
+      const page = (await db.notes.find({ selector: cursor ? { updatedAt: { $gte: cursor } } : {}, sort: [{ updatedAt: 'asc' }], limit: pageSize } as never).exec()).map((d) => d.toJSON() as Note);
+      readMs += performance.now() - r0;
+      if (disposed) return readMs;
+      let added = 0;
+      for (const n of page) {
+        if (n.updatedAt === cursor && seenAtCursor.has(n.id)) continue;
+        indexNote(n);
+        added += 1;
+      }
+      const last = page.at(-1);
+      if (last) {
+        if (last.updatedAt !== cursor) seenAtCursor = new Set();
+        cursor = last.updatedAt;
+        for (const n of page) if (n.updatedAt === cursor) seenAtCursor.add(n.id);
+      }
+      notify();
+      if (page.length < pageSize) return readMs;
+      if (added === 0) {
+        // More notes than a page share one updatedAt (e.g. an import): read the rest at once.
+        const r1 = performance.now();
+        const rest = await db.notes.find({ selector: { updatedAt: { $gte: cursor } } } as never).exec();
+        readMs += performance.now() - r1;
+        for (const d of rest) {
+          const n = d.toJSON() as Note;
+          if (!(n.updatedAt === cursor && seenAtCursor.has(n.id))) indexNote(n);
+        }
+        return readMs;
+      }
+      await yieldToUi();
+    }
+  }
+
   const ready = (async () => {
+    // Off the critical path: the screen the user opened loads first.
+    await startWhenIdle(opts.startDelayMs ?? 300);
     const t0 = performance.now();
     try {
       const [studentDocs, familyDocs] = await Promise.all([db.students.find().exec(), db.families.find().exec()]);
@@ -165,19 +259,14 @@ export function createSearchService(db: TutorDatabase, opts: { chunkSize?: numbe
         index.upsert(studentSearchDoc(s));
       }
       for (const d of familyDocs) index.upsert(familySearchDoc(d.toJSON() as Family));
-      const noteDocs = await db.notes.find().exec();
+      const readNotesMs = await readAndIndexNotes();
       if (disposed) return;
-      function* noteSearchDocs() {
-        for (const d of noteDocs) {
-          const note = d.toJSON() as Note;
-          linkNote(note);
-          yield noteSearchDoc(note, nameOf);
-        }
-      }
-      await index.upsertManyAsync(noteSearchDocs(), { yieldFn: yieldToUi, chunkSize: opts.chunkSize ?? 1000 });
       live = true;
-      for (const { kind, event } of buffered.splice(0)) apply(kind, event);
+      for (const e of buffered.splice(0)) queue.push(e);
+      await drain();
       buildMs = performance.now() - t0;
+      buildPhases.readMs = readNotesMs;
+      buildPhases.indexMs = buildMs - readNotesMs;
       status = 'ready';
     } catch (e) {
       status = 'error';
@@ -200,6 +289,7 @@ export function createSearchService(db: TutorDatabase, opts: { chunkSize?: numbe
     get buildMs() {
       return buildMs;
     },
+    buildPhases,
     get size() {
       return index.size;
     },
