@@ -7,8 +7,8 @@
  * - structured records (students, families, staff, settings, lessons, occurrences, payments,
  *   closures): field-level merge by per-field clock stamps (merge.ts), with set semantics for
  *   `lessons.exdates` and per-student merge of `occurrences.studentStatus`;
- * - notes: field-level merge, but text is never lost: when both sides changed the same text
- *   field, the newer text is kept and the other side's texts go into `note.conflicts`;
+ * - notes: text is never lost: `mergeNotes` (src-shared/notes/merge.ts) keeps one text current
+ *   and the other version in `note.conflicts` when both sides changed the same text field;
  * - invoices: drafts merge field by field; an issued (or void) version wins over a draft edit or a
  *   deletion; two different issuances of one invoice keep the one already on the server (the
  *   server refuses changes to an issued invoice) and record the other for a person;
@@ -19,6 +19,8 @@
  * Pure: no Electron, React or DOM.
  */
 import type { CollectionName } from '../model/schemas';
+import type { Note } from '../model/types';
+import { mergeNotes } from '../notes/merge';
 import { humanConflictKey, type HumanConflict } from './conflicts';
 import {
   canonicalJson,
@@ -53,8 +55,6 @@ export const FIELD_MERGERS: Partial<Record<CollectionName, Record<string, FieldM
   occurrences: { studentStatus: mapMerger },
 };
 
-export const NOTE_TEXT_FIELDS = ['body', 'covered', 'homework', 'nextSteps'] as const;
-
 function structured(collection: CollectionName, input: ConflictInput): Resolution {
   const base = input.assumedMasterState;
   return {
@@ -66,78 +66,21 @@ function structured(collection: CollectionName, input: ConflictInput): Resolutio
   };
 }
 
-interface NoteVersion {
-  body: string;
-  covered: string;
-  homework: string;
-  nextSteps: string;
-  updatedAt: string;
-  updatedBy: string;
-  deviceId: string;
-}
-
-function noteVersionOf(doc: AnyDoc): NoteVersion {
-  const s = (k: string) => (typeof doc[k] === 'string' ? (doc[k] as string) : '');
-  return {
-    body: s('body'),
-    covered: s('covered'),
-    homework: s('homework'),
-    nextSteps: s('nextSteps'),
-    updatedAt: s('updatedAt'),
-    updatedBy: s('updatedBy'),
-    deviceId: s('deviceId'),
-  };
-}
-
-const conflictList = (doc: AnyDoc | undefined): NoteVersion[] =>
-  Array.isArray(doc?.conflicts) ? (doc.conflicts as NoteVersion[]) : [];
-
-/** Whether `doc` changed `field` relative to `base` (always true without a base). */
-function changedSince(doc: AnyDoc, base: AnyDoc | undefined, field: string): boolean {
-  if (!base) return true;
-  return stampOf(doc, field) !== stampOf(base, field) || canonicalJson(doc[field]) !== canonicalJson(base[field]);
-}
-
 /**
- * Notes: never lose text. Implemented here (src-shared/sync); the notes feature may offer its
- * own UI to resolve `note.conflicts` (pick a version, or merge by hand, then remove the entry).
+ * Notes: never lose text. Two live versions are merged by the notes feature's `mergeNotes`
+ * (src-shared/notes/merge.ts: three-way per text field with the common version when RxDB knows
+ * it; when both sides changed a text, the later version's text is current and the other version
+ * goes into `note.conflicts`). A deletion against an edit follows the general rule (merge.ts),
+ * whose tombstone keeps the newest texts.
  */
 export function resolveNote(input: ConflictInput): Resolution {
   const master = input.realMasterState;
   const fork = input.newDocumentState;
-  const base = input.assumedMasterState;
-  const merged = mergeDocs(master, fork);
-  const losers = new Set<AnyDoc>();
-  for (const f of NOTE_TEXT_FIELDS) {
-    const vm = typeof master[f] === 'string' ? (master[f] as string) : '';
-    const vf = typeof fork[f] === 'string' ? (fork[f] as string) : '';
-    if (vm === vf) continue;
-    if (!changedSince(master, base, f) || !changedSince(fork, base, f)) continue;
-    const keptText = merged[f];
-    const loser = keptText === vm ? fork : master;
-    const loserText = loser === fork ? vf : vm;
-    if (loserText.trim() !== '') losers.add(loser);
-  }
-  // conflicts: union of both sides, minus entries one side removed since the base (resolved by a person).
-  const key = (v: NoteVersion) => canonicalJson(v);
-  const baseKeys = new Set(conflictList(base).map(key));
-  const masterKeys = new Set(conflictList(master).map(key));
-  const forkKeys = new Set(conflictList(fork).map(key));
-  const result = new Map<string, NoteVersion>();
-  for (const v of [...conflictList(master), ...conflictList(fork), ...[...losers].map(noteVersionOf)]) {
-    const k = key(v);
-    const removed = base !== undefined && baseKeys.has(k) && (!masterKeys.has(k) || !forkKeys.has(k));
-    if (!removed) result.set(k, v);
-  }
-  const current = noteVersionOf(merged);
-  const sameText = (v: NoteVersion) =>
-    v.body === current.body && v.covered === current.covered && v.homework === current.homework && v.nextSteps === current.nextSteps;
-  const conflicts = [...result.entries()]
-    .filter(([, v]) => !sameText(v))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, v]) => v);
-  merged.conflicts = conflicts;
-  return { document: merged, human: [] };
+  if (master._deleted || fork._deleted) return { document: mergeDocs(master, fork), human: [] };
+  const base = input.assumedMasterState && !input.assumedMasterState._deleted ? (input.assumedMasterState as unknown as Note) : undefined;
+  const merged = mergeNotes(fork as unknown as Note, master as unknown as Note, base) as unknown as AnyDoc;
+  const { _meta: _m, _rev: _r, _attachments: _a, ...rest } = merged as AnyDoc & { _meta?: unknown; _rev?: unknown; _attachments?: unknown };
+  return { document: { ...rest, _deleted: false }, human: [] };
 }
 
 const INVOICE_RANK: Record<string, number> = { draft: 0, issued: 1, void: 2 };

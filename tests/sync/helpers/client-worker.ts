@@ -13,8 +13,9 @@ import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/s
 import { saveDoc } from '../../../src-renderer/src/db/repo';
 import { deleteDoc } from '../../../src-renderer/src/db/sync-delete';
 import { createBasicAuthFetch, startSync, testConnection, type OnlineSource, type SyncHandle, type SyncStatus } from '../../../src-renderer/src/db/replication';
-import { listQuarantine, listSyncConflicts } from '../../../src-renderer/src/db/sync-conflicts';
+import { conflictHandlersRecordingTo, listQuarantine, listSyncConflicts } from '../../../src-renderer/src/db/sync-conflicts';
 import type { CollectionName } from '../../../src-shared/model/schemas';
+import { stampChange, type SyncMeta } from '../../../src-shared/model/meta';
 import type { FetchLike } from '../../../src-renderer/src/db/sync-fetch';
 
 const storage = getRxStorageMemory();
@@ -61,7 +62,26 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
   async open(a) {
     dbName = String(a.name ?? dbName ?? 'laptop');
     openCollections = (a.collections as CollectionName[] | undefined) ?? openCollections;
-    db = await createTutorDatabase({ name: dbName, storage, validate: 'ajv', ...(openCollections ? { collections: openCollections } : {}) });
+    let conflictHandlers: ReturnType<typeof conflictHandlersRecordingTo> | undefined;
+    if (process.env.SYNC_TRACE_CONFLICTS) {
+      // Test diagnostics: log every conflict the policy resolves.
+      const real = conflictHandlersRecordingTo(() => db);
+      conflictHandlers = Object.fromEntries(
+        Object.entries(real).map(([c, h]) => [
+          c,
+          {
+            isEqual: h.isEqual,
+            async resolve(input: Parameters<typeof h.resolve>[0], ctx: string) {
+              const out = await (h.resolve as unknown as (i: unknown, c: string) => Promise<Record<string, unknown>>)(input, ctx);
+              const brief = (d: unknown) => (d ? JSON.stringify({ body: (d as Record<string, unknown>).body, conflicts: ((d as Record<string, unknown>).conflicts as { body: string }[] | undefined)?.map((x) => x.body), clock: ((d as Record<string, unknown>).fieldClock as Record<string, string>)?.body }) : 'none');
+              console.log(`[${dbName}] resolve ${c} ${String(input.realMasterState.id)} master=${brief(input.realMasterState)} fork=${brief(input.newDocumentState)} base=${brief(input.assumedMasterState)} -> ${brief(out)}`);
+              return out;
+            },
+          },
+        ]),
+      ) as unknown as typeof real;
+    }
+    db = await createTutorDatabase({ name: dbName, storage, validate: 'ajv', ...(openCollections ? { collections: openCollections } : {}), ...(conflictHandlers ? { conflictHandlers } : {}) });
     return true;
   },
   async close() {
@@ -131,6 +151,23 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
   async write(a) {
     const doc = await saveDoc(needDb(), a.collection as CollectionName, String(a.id), a.values as never, { ...actor, now: new Date() });
     return doc;
+  },
+  /**
+   * Like saveDoc's update (incrementalModify + stampChange), but also returns the version the
+   * change was applied to: what the user "saw" when a remote change arrives mid-edit.
+   */
+  async update(a) {
+    const coll = needDb().collections[a.collection as CollectionName] as unknown as {
+      findOne(id: string): { exec(): Promise<{ incrementalModify(fn: (d: SyncMeta) => SyncMeta): Promise<{ toJSON(): Record<string, unknown> }> } | null> };
+    };
+    const doc = await coll.findOne(String(a.id)).exec();
+    if (!doc) return null;
+    let previous: Record<string, unknown> | null = null;
+    const updated = await doc.incrementalModify((prev) => {
+      previous = { ...prev };
+      return stampChange(prev, a.values as never, { ...actor, now: new Date() }, () => String(a.id));
+    });
+    return { doc: updated.toJSON(), previous };
   },
   async remove(a) {
     return deleteDoc(needDb(), a.collection as CollectionName, String(a.id), { ...actor, now: new Date() });
