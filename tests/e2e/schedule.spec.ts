@@ -230,6 +230,67 @@ test('keyboard: arrows move the date, t goes to today, d/w/m/a switch views, wit
   await expect(page.getByRole('dialog', { name: 'New lesson' })).toBeVisible();
 });
 
+test('closed days from settings, a desktop reminder before my lesson, and lesson dates in the students table', async ({ page }) => {
+  // Record the notifications the browser bridge shows.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __notifications: { title: string; body: string }[] };
+    w.__notifications = [];
+    class FakeNotification {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      onclick: (() => void) | null = null;
+      constructor(title: string, options?: { body?: string }) {
+        w.__notifications.push({ title, body: options?.body ?? '' });
+      }
+    }
+    (window as unknown as { Notification: unknown }).Notification = FakeNotification;
+  });
+  await practiceWithStudents(page, [['Ada', 'Lovelace']]);
+  const start = DateTime.now().setZone(TZ).plus({ minutes: 10 }).startOf('minute');
+  const closedDay = start.plus({ weeks: 1 });
+
+  // Settings › Schedule: a closed day a week after the lesson.
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const closures = page.getByRole('form', { name: 'Add closed days' });
+  await closures.getByRole('button', { name: 'Add closed days' }).click();
+  await expect(closures.getByText('Enter the first closed day')).toBeVisible();
+  await closures.getByLabel('Name').fill('Staff training');
+  await closures.getByLabel('First closed day').fill(closedDay.toISODate()!);
+  await closures.getByRole('button', { name: 'Add closed days' }).click();
+  await expect(page.getByRole('list', { name: 'Closed days' }).getByText('Staff training')).toBeVisible();
+
+  // A weekly lesson for me starting in ten minutes (reminders: 15 minutes before, the default).
+  await page.getByRole('link', { name: 'Schedule' }).click();
+  const dialog = await bookLesson(page, { student: 'Ada Lovelace', subject: 'Maths', date: start.toISODate()!, time: start.toFormat('HH:mm') });
+  await dialog.getByRole('button', { name: 'Book lesson' }).click();
+  await expect(dialog).toBeHidden();
+  await page.waitForFunction(() => (window as unknown as { __notifications: unknown[] }).__notifications.length > 0, null, { timeout: 15_000 });
+  const notes = await page.evaluate(() => (window as unknown as { __notifications: { title: string; body: string }[] }).__notifications);
+  expect(notes).toHaveLength(1);
+  expect(notes[0]!.title).toBe(`Maths at ${start.toFormat('HH:mm')}`);
+  expect(notes[0]!.body).toMatch(/^Ada Lovelace · in (9|10) min$/);
+  if (start.hasSame(DateTime.now().setZone(TZ), 'day')) {
+    await expect(page.getByRole('link', { name: `Your next lesson today: Maths at ${start.toFormat('HH:mm')}` })).toBeVisible();
+  }
+
+  // The closed day: shown in the header, the lesson of that day is skipped (greyed, named so).
+  await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Week', exact: true }).click();
+  await page.getByRole('button', { name: 'Today', exact: true }).click();
+  await page.getByRole('button', { name: 'Next week' }).click();
+  const closedColumn = page.getByRole('group', { name: new RegExp(`^${dayPattern(closedDay.toFormat('cccc'), closedDay.toFormat('d LLLL'))}, closed: Staff training`) });
+  await expect(closedColumn.getByRole('button', { name: `Maths with Ada Lovelace, ${start.toFormat('HH:mm')}–${start.plus({ hours: 1 }).toFormat('HH:mm')}, skipped: Staff training` })).toBeVisible();
+  await expect(page.getByText('Closed: Staff training')).toBeVisible();
+
+  // Students table: the Next lesson column shows the lesson's date.
+  await page.getByRole('link', { name: 'Students' }).click();
+  await page.getByRole('button', { name: 'Columns' }).click();
+  await page.getByRole('checkbox', { name: 'Next lesson' }).check();
+  await page.getByRole('checkbox', { name: 'Last lesson' }).check();
+  await page.keyboard.press('Escape');
+  const row = page.getByRole('table', { name: 'Students' }).getByRole('row', { name: /Ada Lovelace/ });
+  await expect(row).toContainText(start.setLocale('en-GB').toFormat('d LLL yyyy'));
+});
+
 for (const scheme of ['light', 'dark'] as const) {
   test(`screenshots of the schedule views and the lesson editor (${scheme})`, async ({ browser }) => {
     const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1400, height: 880 } });
