@@ -107,7 +107,7 @@ export function GenerateDialog({ data, defaultMonth, onClose, onShowDrafts }: { 
         outcome ? (
           <>
             <button type="button" className="btn" onClick={onClose}>
-              Close
+              Done
             </button>
             <button type="button" className="btn btn-primary" onClick={() => onShowDrafts(outcome.month)} disabled={outcome.created === 0}>
               Show the drafts

@@ -73,6 +73,7 @@ export function InvoiceDetail({ id, data }: { id: string; data: BillingData }) {
   const applied = data.payments.flatMap((p) => p.allocations.filter((a) => a.invoiceId === inv.id).map((a) => ({ p, amount: a.amount })));
   const beforeInvoiceDiscount = inv.lines.reduce((s, l) => s + lineBase(l) - l.discountAmount, 0);
   const hasTax = inv.taxMode !== 'none' && inv.taxRateBp > 0;
+  const showDiscount = isDraft || inv.lines.some((l) => l.discountAmount !== 0);
   const taxRate = `${(inv.taxRateBp / 100).toLocaleString(locale, { maximumFractionDigits: 2 })} %`;
   const taxDiffers =
     isDraft && (inv.taxMode !== settings.billing.taxMode || inv.taxRateBp !== settings.billing.taxRateBp || inv.taxLabel !== settings.billing.taxLabel);
@@ -226,9 +227,11 @@ export function InvoiceDetail({ id, data }: { id: string; data: BillingData }) {
                   <th scope="col" className="num">
                     Unit price
                   </th>
-                  <th scope="col" className="num">
-                    Discount
-                  </th>
+                  {showDiscount && (
+                    <th scope="col" className="num">
+                      Discount
+                    </th>
+                  )}
                   <th scope="col" className="num">
                     Amount
                   </th>
@@ -251,7 +254,7 @@ export function InvoiceDetail({ id, data }: { id: string; data: BillingData }) {
                       {money(l.unitAmount, inv.currency)}
                       {l.durationMinutes > 0 ? ' / h' : ''}
                     </td>
-                    <td className="num">{l.discountAmount ? money(-l.discountAmount, inv.currency) : ''}</td>
+                    {showDiscount && <td className="num">{l.discountAmount ? money(-l.discountAmount, inv.currency) : ''}</td>}
                     <td className="num">{money(lineBase(l) - l.discountAmount, inv.currency)}</td>
                     {isDraft && (
                       <td className="inv-line-actions">
@@ -397,7 +400,7 @@ export function InvoiceDetail({ id, data }: { id: string; data: BillingData }) {
             </section>
           )}
           <section className="card card-pad stack" aria-labelledby="notes-title">
-            <h2 id="notes-title">{isCredit ? 'Reason' : 'Notes on the invoice'}</h2>
+            <h2 id="notes-title">{isCredit ? 'Reason' : 'Notes'}</h2>
             {isDraft ? <DraftNotes invoice={inv} onError={setError} /> : <p className="inv-notes">{inv.notes || <span className="muted">None</span>}</p>}
           </section>
         </aside>

@@ -157,7 +157,7 @@ function InvoiceList({ data }: { data: BillingData }) {
         cell: (i) => <span className="cell-text">{i.row.original.period}</span>,
       }),
       helper.accessor('issueDate', { header: 'Issued', sortFn: 'text', cell: (i) => dateLabel(i.getValue(), locale) }),
-      helper.accessor('dueDate', { header: 'Due', sortFn: 'text', cell: (i) => (i.getValue() ? dateLabel(i.getValue(), locale) : '') }),
+      helper.accessor('dueDate', { header: 'Due', sortFn: 'text', cell: (i) => dateLabel(i.getValue(), locale) }),
       helper.accessor('status', {
         header: 'Status',
         sortFn: 'text',
@@ -168,7 +168,12 @@ function InvoiceList({ data }: { data: BillingData }) {
       helper.accessor('balance', {
         header: 'Balance',
         sortFn: 'basic',
-        cell: (i) => <span className={`num${i.getValue() > 0 ? ' inv-owed' : ' muted'}`}>{money(i.getValue(), i.row.original.invoice.currency)}</span>,
+        cell: (i) =>
+          i.row.original.status === 'draft' || i.row.original.status === 'void' || i.row.original.status === 'credit_note' ? (
+            <span className="num muted">—</span>
+          ) : (
+            <span className={`num${i.getValue() > 0 ? ' inv-owed' : ' muted'}`}>{money(i.getValue(), i.row.original.invoice.currency)}</span>
+          ),
       }),
     ],
     [locale, money],

@@ -70,14 +70,16 @@ function PaymentsHome({ data }: { data: BillingData }) {
         </div>
       </div>
       <div className="inv-tabs" role="tablist" aria-label="Payments views">
-        <button type="button" role="tab" aria-selected={tab === 'payments'} onClick={() => setTab('payments')}>
+        <button type="button" role="tab" id="tab-payments" aria-controls="panel-payments" aria-selected={tab === 'payments'} onClick={() => setTab('payments')}>
           Payments received
         </button>
-        <button type="button" role="tab" aria-selected={tab === 'outstanding'} onClick={() => setTab('outstanding')}>
+        <button type="button" role="tab" id="tab-outstanding" aria-controls="panel-outstanding" aria-selected={tab === 'outstanding'} onClick={() => setTab('outstanding')}>
           Outstanding
         </button>
       </div>
-      {tab === 'payments' ? <PaymentsList data={data} onRecord={() => setRecording(true)} /> : <Outstanding data={data} />}
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="inv-tabpanel">
+        {tab === 'payments' ? <PaymentsList data={data} onRecord={() => setRecording(true)} /> : <Outstanding data={data} />}
+      </div>
       {recording && <PaymentDialog data={data} onClose={() => setRecording(false)} />}
     </div>
   );

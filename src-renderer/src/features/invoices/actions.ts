@@ -185,7 +185,7 @@ export async function applyCredit(app: AppServices, familyId: string, invoiceIds
     const before = payments.find((d) => d.id === p.id)!.toJSON() as Payment;
     applied += p.allocations.reduce((s, a) => s + a.amount, 0) - before.allocations.reduce((s, a) => s + a.amount, 0);
     const doc = await findDoc<Payment>(app, 'payments', p.id);
-    await doc.incrementalModify((prev) => (prev.updatedAt === before.updatedAt ? p : prev));
+    await doc.incrementalModify((prev) => (prev.updatedAt === before.updatedAt ? { ...prev, ...p } : prev));
   }
   return applied;
 }

@@ -13,8 +13,8 @@ import { generateMonthDrafts } from '../../../../src-shared/billing/generate';
 import { issueInvoices } from '../../../../src-shared/billing/lifecycle';
 import { chooseDeviceCode } from '../../../../src-shared/billing/numbering';
 import { allocatePayment, createPayment } from '../../../../src-shared/billing/payments';
-import type { ChangeContext } from '../../../../src-shared/model/meta';
-import type { BillingClaim, Closure, Invoice, Lesson, Occurrence, Payment, PaymentMethod } from '../../../../src-shared/model/types';
+import { stampChange, type ChangeContext } from '../../../../src-shared/model/meta';
+import type { BillingClaim, Closure, Invoice, Lesson, Occurrence, Payment, PaymentMethod, Student } from '../../../../src-shared/model/types';
 import { prng, type SamplePractice } from '../../../../src-shared/sample/generate';
 import { expandLessons } from '../../../../src-shared/schedule/expand';
 import { localDaysRange } from '../../../../src-shared/schedule/time';
@@ -38,6 +38,30 @@ export async function addSampleBilling(db: TutorDatabase, practice: SamplePracti
   const code = chooseDeviceCode(deviceId, []);
   const monthB = previousMonth(today);
   const monthA = previousMonth(`${monthB}-01`);
+  // Two students on other billing models: a prepaid 10-lesson package and a monthly fee.
+  const taught = new Set(lessons.flatMap((l) => l.studentIds));
+  const candidates = practice.students.filter((x) => x.status === 'active' && taught.has(x.id));
+  const changed = new Map<string, Student>();
+  const pkgStudent = candidates[1];
+  if (pkgStudent) {
+    changed.set(
+      pkgStudent.id,
+      stampChange<Student>(
+        pkgStudent,
+        { ...pkgStudent, billingModel: 'package', packages: [{ id: newId(), lessons: 10, price: 40000, purchasedOn: `${monthA}-01`, description: '10-lesson package' }] },
+        ctxOn(`${monthA}-01`),
+        () => pkgStudent.id,
+      ),
+    );
+  }
+  const monthlyStudent = candidates[4];
+  if (monthlyStudent) {
+    changed.set(
+      monthlyStudent.id,
+      stampChange<Student>(monthlyStudent, { ...monthlyStudent, billingModel: 'monthly', monthlyFee: { amount: 18000, currency: settings.currency } }, ctxOn(`${monthA}-01`), () => monthlyStudent.id),
+    );
+  }
+  const students = practice.students.map((x) => changed.get(x.id) ?? x);
   const invoices: Invoice[] = [];
   const claims: BillingClaim[] = [];
   const payments: Payment[] = [];
@@ -47,10 +71,10 @@ export async function addSampleBilling(db: TutorDatabase, practice: SamplePracti
   for (const month of [monthA, monthB]) {
     const { start, end } = monthRange(month);
     const expanded = expandLessons(lessons, occurrences, closures, localDaysRange(start, end, tz), tz);
-    const billable = billableLessonsFromOccurrences(expanded, practice.students);
+    const billable = billableLessonsFromOccurrences(expanded, students);
     const latest = month === monthB;
     const batch = generateMonthDrafts(
-      { month, families: practice.families, students: practice.students, lessons: billable, claims, invoices },
+      { month, families: practice.families, students, lessons: billable, claims, invoices },
       { settings, ctx: ctxOn(latest ? thisMonthStart : `${monthB}-01`), newId },
     );
     claims.push(...batch.claims);
@@ -59,7 +83,7 @@ export async function addSampleBilling(db: TutorDatabase, practice: SamplePracti
     const drafts: Invoice[] = [];
     const plan: { draft: Invoice; issueDate: string }[] = [];
     batch.invoices.forEach((inv, k) => {
-      if (latest && (k % 7 === 3 || k % 7 === 6)) drafts.push(inv);
+      if (latest && k % 7 === 3) drafts.push(inv);
       else plan.push({ draft: inv, issueDate: !latest ? `${monthB}-01` : k % 3 === 1 ? recent : thisMonthStart });
     });
     for (const issueDate of [...new Set(plan.map((p) => p.issueDate))].sort()) {
@@ -86,6 +110,10 @@ export async function addSampleBilling(db: TutorDatabase, practice: SamplePracti
       });
     }
     invoices.push(...drafts);
+  }
+  for (const student of changed.values()) {
+    const doc = await db.students.findOne(student.id).exec();
+    await doc?.incrementalModify((prev) => ({ ...prev, ...student }));
   }
   await insertAllOrNothing(db, [
     { collection: 'billingclaims', docs: claims },
