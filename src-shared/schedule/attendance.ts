@@ -164,7 +164,8 @@ export function canBookMakeup(studentId: string, occurrenceIdToConsume: string, 
  * "Mark the rest of today's lessons attended": Occurrence docs for the occurrences of local day
  * `day` (YYYY-MM-DD in `timeZone`) that are still 'scheduled' (not closed, not cancelled) and have
  * started by ctx.now (all of the day's with `includeUpcoming`), optionally for one tutor. Students
- * of a group lesson who already have their own status keep it.
+ * of a group lesson who already have their own status keep it; a group lesson whose students all
+ * have their own status is left out (nothing to mark).
  */
 export function markRestOfDayAttended(
   occurrences: readonly ExpandedOccurrence[],
@@ -178,6 +179,8 @@ export function markRestOfDayAttended(
     .filter(
       (o) =>
         o.status === 'scheduled' &&
+        // A group lesson whose students all have their own status already has nothing to mark.
+        (o.studentIds.length === 0 || o.studentIds.some((s) => !(s in o.studentStatus))) &&
         isActive(o) &&
         localDate(o.startMs, timeZone) === day &&
         (opts.includeUpcoming || o.startMs <= now) &&

@@ -75,12 +75,12 @@ test('screenshots of attendance, notes, timeline, search and settings', async ({
   // A note edited on two laptops offline: both versions, to keep one or both.
   await page.getByRole('button', { name: 'New progress note' }).click();
   const draft = page.getByRole('region', { name: 'New progress note' });
-  await draft.getByLabel('Title').fill('Half-term review');
+  await draft.getByLabel('Title').fill('Mock exam review');
   await draft.getByRole('textbox', { name: 'Progress note', exact: true }).fill('Much more confident with organic chemistry. Keep practising mechanisms.');
   await expect(draft.getByRole('status')).toHaveText('Saved');
   await draft.getByRole('button', { name: 'Done' }).click();
-  await page.evaluate(() => window.__tutordeskNotesTest!.simulateConcurrentEdit('Half-term review', { body: 'Confident with organic chemistry; mechanisms still need work (from the office laptop).' }));
-  const conflicted = page.getByRole('article', { name: 'Half-term review' });
+  await page.evaluate(() => window.__tutordeskNotesTest!.simulateConcurrentEdit('Mock exam review', { body: 'Confident with organic chemistry; mechanisms still need work (from the office laptop).' }));
+  const conflicted = page.getByRole('article', { name: 'Mock exam review' });
   await expect(conflicted.getByRole('region', { name: 'Version conflict' })).toBeVisible();
   await shoot(page, 'note-conflict', conflicted);
 

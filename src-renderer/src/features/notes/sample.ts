@@ -1,0 +1,24 @@
+import type { TutorDatabase } from '../../db/database';
+import { insertAllOrNothing } from '../../db/repo';
+import type { SampleExtender } from '../onboarding/load-sample';
+import type { Lesson, Occurrence } from '../../../../src-shared/model/types';
+import { generateSampleLessonNotes } from '../../../../src-shared/notes/sample';
+import { lessonNoteId } from './LessonNoteSection';
+
+/**
+ * "Load a sample practice": lesson notes on the sample's attended lessons and progress notes
+ * (runs after the schedule's sample lessons, which are registered first).
+ */
+export const addSampleNotes: SampleExtender = async (db: TutorDatabase, practice) => {
+  const [lessons, occurrences] = await Promise.all([db.lessons.find().exec(), db.occurrences.find({ selector: { status: 'attended' } }).exec()]);
+  if (lessons.length === 0) return;
+  const first = new Map(practice.students.map((s) => [s.id, s.firstName]));
+  const notes = generateSampleLessonNotes({
+    lessons: lessons.map((d) => d.toJSON() as Lesson),
+    occurrences: occurrences.map((d) => d.toJSON() as Occurrence),
+    studentFirstName: (id) => first.get(id) ?? '',
+    noteId: lessonNoteId,
+    deviceId: practice.settings.deviceId,
+  });
+  await insertAllOrNothing(db, [{ collection: 'notes', docs: notes }]);
+};
