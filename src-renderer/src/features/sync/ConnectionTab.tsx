@@ -230,7 +230,7 @@ export function ConnectionTab() {
         )}
         <div className="grid-2">
           <TextField label="Server address" value={form.serverUrl} onChange={set('serverUrl')} required error={errors.serverUrl} placeholder="https://sync.example.org" hint="The address of your practice's CouchDB server" />
-          <TextField label="Practice" value={form.practice} onChange={set('practice')} required error={errors.practice} placeholder="e.g. riverside" hint="The practice id given by whoever set up the server" />
+          <TextField label="Practice id" value={form.practice} onChange={set('practice')} required error={errors.practice} placeholder="e.g. riverside" hint="The practice id given by whoever set up the server" />
           <TextField label="Username" value={form.username} onChange={set('username')} required error={errors.username} />
           <TextField
             label="Password"
@@ -251,7 +251,7 @@ export function ConnectionTab() {
             {snapshot.busy === 'connect' ? 'Connecting…' : connected ? 'Save and reconnect' : 'Connect'}
           </button>
         </div>
-        <div role="status" aria-live="polite" className="sync-result">
+        <div role="status" aria-live="polite" aria-label="Connection test result" className="sync-result">
           {result && <TestResult result={result.result} />}
           {result?.action === 'connect' && result.started && !result.result.ok && (
             <p className="muted">The details were saved: TutorDesk keeps trying and syncs as soon as the server answers.</p>

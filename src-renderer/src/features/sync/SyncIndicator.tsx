@@ -95,7 +95,7 @@ export function SyncIndicator() {
           <span className="sync-chip-label">{text.label}</span>
           {text.detail && <span className="sync-chip-detail">{text.detail}</span>}
         </span>
-        {status && status.pending > 0 && status.state !== 'syncing' && (
+        {status && status.pending > 0 && (status.state === 'error' || status.state === 'connecting' || status.state === 'up-to-date') && (
           <span className="sync-count" aria-hidden="true" title="Changes not yet on the server">
             {status.pending > 999 ? '999+' : status.pending}
           </span>

@@ -30,6 +30,8 @@ export interface SyncBenchResult {
 
 export interface SyncTestHooks {
   save(collection: CollectionName, id: string | undefined, values: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** The replication's saved bookkeeping (pending changes, last sync) for debugging tests. */
+  savedState(): Promise<unknown>;
   benchPull(options: SyncBenchOptions): Promise<SyncBenchResult>;
   /** Inserts `docs` (complete, stamped documents) locally, then times pushing them. */
   benchPush(options: SyncBenchOptions & { docs: SyncMeta[] }): Promise<SyncBenchResult & { insertMs: number }>;
@@ -74,6 +76,9 @@ export function installSyncTestHooks(db: TutorDatabase): void {
       const device = (await db.getLocal<{ deviceId: string; meStaffId: string }>('device'))?.toJSON().data;
       const ctx = { staffId: device?.meStaffId || 'unknown', deviceId: device?.deviceId ?? 'test', now: new Date() };
       return (await saveDoc(db, collection, id, values as never, ctx)) as unknown as Record<string, unknown>;
+    },
+    async savedState() {
+      return (await db.getLocal('sync-state'))?.toJSON().data ?? null;
     },
     async benchPull(o) {
       const { ms, status } = await timedSync(db, o, () => true);
