@@ -409,8 +409,16 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
           const progress = status.progress ? { done: status.progress.done + 1, total: Math.max(status.progress.total, status.progress.done + 1) } : null;
           emit({ pulled: status.pulled + 1, progress });
         }),
-        // Errors arrive typed through the transport's onError; RxDB's own copies are ignored here.
-        rep.error$.subscribe(() => undefined),
+        // HTTP errors arrive typed through the transport's onError (and end the session first);
+        // anything else (e.g. a document from the server that cannot be stored locally) is shown
+        // while RxDB retries.
+        rep.error$.subscribe((e) => {
+          if (session !== s || s.failed || transport.isClosed) return;
+          emit({
+            state: 'error',
+            error: { kind: 'server-error', message: `Could not sync ${c}: ${String((e as Error).message ?? e).slice(0, 300)}`, action: actionFor('server-error') },
+          });
+        }),
       );
     }
     Promise.all(s.replications.map((r) => r.awaitInitialReplication()))

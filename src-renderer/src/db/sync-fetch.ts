@@ -215,6 +215,21 @@ export class SyncTransport {
     if (this.closed) throw new SyncStoppedError();
     if (!url.startsWith(this.root)) return this.options.fetch(url, init);
     const { db, endpoint, params } = this.dbOf(url);
+    // RxDB re-reads conflicting documents with GET _all_docs?keys=[…]: long ids lists would make
+    // URLs too long for proxies (and the desktop bridge's path limit), so ask by POST instead.
+    if (endpoint === '_all_docs' && (init?.method ?? 'GET').toUpperCase() === 'GET' && params.has('keys')) {
+      let keys: unknown;
+      try {
+        keys = JSON.parse(params.get('keys')!);
+      } catch {
+        keys = null;
+      }
+      if (Array.isArray(keys)) {
+        const u = new URL(url);
+        u.searchParams.delete('keys');
+        return this.handle(u.toString(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keys }) });
+      }
+    }
     try {
       if (endpoint === '_changes' && params.get('feed') === 'longpoll') return await this.emulateLongPoll(url, db);
       const res = await this.request(url, init, db);
