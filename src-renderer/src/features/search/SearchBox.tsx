@@ -3,7 +3,7 @@
  * snippets. Keyboard: Ctrl/Cmd+K or the menu's Find… focuses it, ↑/↓ choose, Enter opens,
  * Escape closes. A combobox with a listbox popup (WAI-ARIA combobox pattern).
  */
-import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useDeferredValue, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useApp } from '../../app/AppContext';
 import { navigate } from '../../app/router';
 import { getBridge } from '../../platform/bridge';
@@ -37,6 +37,9 @@ export function SearchBox() {
   const service = useMemo(() => getSearchService(app.db), [app.db]);
   const version = useSyncExternalStore(service.subscribe, service.version);
   const [query, setQuery] = useState('');
+  // The field echoes every keystroke at once; the results follow as soon as they are computed
+  // (a fast typist does not wait for the results of letters already replaced).
+  const shownQuery = useDeferredValue(query);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -66,7 +69,7 @@ export function SearchBox() {
   }, []);
 
   const { groups, flat, total } = useMemo(() => {
-    const hits = query.trim() ? service.search(query, { limit: SEARCH_LIMIT }) : [];
+    const hits = shownQuery.trim() ? service.search(shownQuery, { limit: SEARCH_LIMIT }) : [];
     const groups = GROUPS.map((g) => {
       const all = hits.filter((h) => h.kind === g.kind);
       return { ...g, hits: all.slice(0, g.max), count: all.length };
@@ -74,9 +77,9 @@ export function SearchBox() {
     return { groups, flat: groups.flatMap((g) => g.hits), total: hits.length };
     // `version` re-runs the search when the index changes (a note saved elsewhere).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [query, service, version]);
+  }, [shownQuery, service, version]);
 
-  useEffect(() => setActive(0), [query]);
+  useEffect(() => setActive(0), [shownQuery]);
 
   const go = (hit: SearchHit | undefined) => {
     if (!hit) return;
@@ -144,7 +147,7 @@ export function SearchBox() {
       )}
       {showPopup && (
         <div className="topsearch-pop" onMouseDown={(e) => e.preventDefault()}>
-          <div id={listId} role="listbox" aria-label="Search results">
+          <div id={listId} role="listbox" aria-label="Search results" data-query={shownQuery} aria-busy={shownQuery !== query}>
             {groups.map((g) => (
               <div key={g.kind} role="group" aria-labelledby={`${listId}-${g.kind}`} className="topsearch-group">
                 <div className="topsearch-group-title" id={`${listId}-${g.kind}`} role="presentation">
@@ -188,7 +191,11 @@ export function SearchBox() {
           </div>
           {flat.length === 0 && (
             <p className="topsearch-empty" role="status">
-              {service.status === 'building' ? `Building the search index… (${service.size.toLocaleString()} so far)` : service.status === 'error' ? `Search is unavailable: ${service.error}` : `Nothing matches “${query.trim()}”.`}
+              {service.status === 'building' && flat.length === 0
+                ? `Building the search index… (${service.size.toLocaleString()} so far)`
+                : service.status === 'error'
+                  ? `Search is unavailable: ${service.error}`
+                  : `Nothing matches “${shownQuery.trim()}”.`}
             </p>
           )}
           {flat.length > 0 && (
