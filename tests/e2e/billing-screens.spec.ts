@@ -10,7 +10,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
   test(`billing screens (${colorScheme})`, async ({ browser }) => {
     const context = await browser.newContext({ colorScheme, viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    const shot = (name: string) => page.screenshot({ path: `screenshots/billing-${name}-${colorScheme}.png` });
+    const shot = (name: string, fullPage = false) => page.screenshot({ path: `screenshots/billing-${name}-${colorScheme}.png`, fullPage });
     await openApp(page);
     await loadSample(page);
 
@@ -57,11 +57,11 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: 'Last 12 months' }).click();
     await expect(page.getByRole('img', { name: /Bar chart of income by month/ })).toBeVisible();
     await expect(page.getByRole('table', { name: 'Hours and income by tutor' }).getByRole('row').nth(2)).toBeVisible();
-    await shot('reports');
+    await shot('reports', true);
 
     await page.getByRole('link', { name: 'Payroll' }).click();
     await expect(page.getByRole('table', { name: 'Pay by tutor' }).getByRole('row').nth(2)).toBeVisible();
-    await shot('payroll');
+    await shot('payroll', true);
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Billing' }).scrollIntoViewIfNeeded();

@@ -223,3 +223,50 @@ test('a month of billing: drafts, issue, partial and full payment, ledger, void 
   // Net invoiced = what Ren owes; the void and its credit note cancel out.
   expect(rows.reduce((s, r) => s + Number(r.Total), 0)).toBe(174);
 });
+
+test('a lesson billed on two laptops offline is flagged after sync and fixed from the invoices screen', async ({ page }) => {
+  await openApp(page);
+  await createPractice(page);
+  await addAdultStudent(page, 'Mei', 'Tanaka');
+  await page.evaluate((month) => window.__tutordeskTest!.billing.seedLessons({ month, families: 1, weeks: 3 }), MONTH);
+
+  // This laptop: draft for March, issued.
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByRole('button', { name: 'New invoice' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New invoice' });
+  await dialog.getByLabel('Family').selectOption({ label: 'Mei Tanaka' });
+  await dialog.getByLabel('From').fill(`${MONTH}-01`);
+  await dialog.getByLabel('To').fill(`${MONTH}-31`);
+  await dialog.getByRole('button', { name: 'Create draft' }).click();
+  await expect(page.getByRole('table', { name: 'Invoice lines' }).getByRole('row')).toHaveCount(4);
+  await page.getByRole('button', { name: 'Issue invoice' }).click();
+  await page.getByRole('dialog', { name: 'Issue this invoice?' }).getByRole('button', { name: 'Issue invoice' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Invoice INV-/);
+  const invoiceId = new URL(page.url()).hash.split('id=')[1]!;
+
+  // The normal path refuses to bill the lessons again.
+  await page.getByRole('button', { name: '← All invoices' }).click();
+  await page.getByRole('button', { name: 'New invoice' }).click();
+  await dialog.getByLabel('Family').selectOption({ label: 'Mei Tanaka' });
+  await dialog.getByLabel('From').fill(`${MONTH}-01`);
+  await dialog.getByLabel('To').fill(`${MONTH}-31`);
+  await dialog.getByRole('button', { name: 'Create draft' }).click();
+  await expect(dialog.getByText('Nothing new to bill: the 3 billable lessons of this period are already invoiced.')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  // Another laptop billed the same lessons while offline; its draft arrives by sync.
+  const otherId = await page.evaluate((id) => window.__tutordeskTest!.billing.duplicateFromOtherLaptop(id), invoiceId);
+  await expect(page.getByRole('alert').filter({ hasText: '3 items are billed twice.' })).toBeVisible();
+  await page.getByRole('button', { name: 'Review double billing' }).click();
+  const review = page.getByRole('dialog', { name: 'Double billing' });
+  await expect(review.getByRole('list', { name: 'Double billing findings' }).getByRole('listitem')).toHaveCount(3);
+  await review.getByRole('button', { name: 'Fix all 3 in drafts' }).click();
+  await expect(page.getByText('3 items fixed')).toBeVisible();
+  await review.getByRole('button', { name: 'Close', exact: true }).last().click();
+  await expect(page.getByRole('button', { name: 'Review double billing' })).toHaveCount(0);
+
+  // The issued invoice keeps the lessons; the other laptop's draft lost them.
+  await page.goto(`/?testHooks=1#/invoices?id=${otherId}`);
+  await expect(page.getByRole('heading', { name: 'Draft invoice', level: 1 })).toBeVisible();
+  await expect(page.getByText('No lines yet. Add an item or a credit.')).toBeVisible();
+});

@@ -36,8 +36,39 @@ export function DoubleBillingDialog({ data, findings, onClose }: { data: Billing
     }
   };
 
+  const fixable = findings.filter((f) => !f.invoices.some((r) => r.action === 'void_with_credit_note'));
+  const fixAll = async () => {
+    setBusy('*');
+    setError('');
+    try {
+      for (const f of fixable) await resolveDoubleBilling(app, f);
+      toast(`${fixable.length} ${fixable.length === 1 ? 'item' : 'items'} fixed`);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy('');
+    }
+  };
+
   return (
-    <Dialog title="Double billing" description="Items that more than one invoice charges for, found after syncing." onClose={onClose} wide>
+    <Dialog
+      title="Double billing"
+      description="Items that more than one invoice charges for, and billing records to repair, found after syncing."
+      onClose={onClose}
+      wide
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Close
+          </button>
+          {fixable.length > 1 && (
+            <button type="button" className="btn btn-primary" disabled={busy !== ''} onClick={() => void fixAll()}>
+              Fix all {fixable.length} in drafts
+            </button>
+          )}
+        </>
+      }
+    >
       {error && (
         <div className="alert alert-error" role="alert">
           {error}
@@ -58,7 +89,7 @@ export function DoubleBillingDialog({ data, findings, onClose }: { data: Billing
                 </span>
               </div>
               <button type="button" className="btn btn-sm" disabled={busy === f.claimId} onClick={() => void fix(f)}>
-                {f.invoices.some((r) => r.action === 'void_with_credit_note') ? 'Open the invoice to void' : 'Fix'}
+                {f.invoices.some((r) => r.action === 'void_with_credit_note') ? 'Open the invoice to void' : f.kind === 'claim_mismatch' ? 'Repair' : 'Fix'}
               </button>
             </li>
           ))}

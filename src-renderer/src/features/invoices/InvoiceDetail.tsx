@@ -41,7 +41,10 @@ export function InvoiceDetail({ id, data }: { id: string; data: BillingData }) {
   const [dialog, setDialog] = useState<DialogState>(null);
   const [error, setError] = useState('');
   const inv = data.invoiceById.get(id);
-  const findings = useMemo(() => (inv ? detectDoubleBilling(data.claims, data.invoices).filter((f) => f.invoices.some((r) => r.invoiceId === inv.id)) : []), [data.claims, data.invoices, inv]);
+  const findings = useMemo(
+    () => (inv && !data.loading ? detectDoubleBilling(data.claims, data.invoices).filter((f) => f.kind === 'billed_twice' && f.invoices.some((r) => r.invoiceId === inv.id)) : []),
+    [data.loading, data.claims, data.invoices, inv],
+  );
 
   if (!inv) {
     return (

@@ -117,7 +117,9 @@ function InvoiceList({ data }: { data: BillingData }) {
     [data, today, locale, money],
   );
 
-  const findings = useMemo(() => detectDoubleBilling(data.claims, data.invoices), [data.claims, data.invoices]);
+  // Only once every collection has loaded: invoices without their claims would look unclaimed.
+  const findings = useMemo(() => (data.loading ? [] : detectDoubleBilling(data.claims, data.invoices)), [data.loading, data.claims, data.invoices]);
+  const billedTwice = findings.filter((f) => f.kind === 'billed_twice').length;
   const stats = useMemo(() => {
     let outstanding = 0;
     let overdue = 0;
@@ -224,10 +226,21 @@ function InvoiceList({ data }: { data: BillingData }) {
         <div className="alert alert-warning" role="alert">
           <Icon name="alert" />
           <div className="inv-grow">
-            <strong>
-              {findings.length} {findings.length === 1 ? 'item is' : 'items are'} billed twice.
-            </strong>{' '}
-            This happens when two laptops generate invoices for the same family while offline.
+            {billedTwice > 0 ? (
+              <>
+                <strong>
+                  {billedTwice} {billedTwice === 1 ? 'item is' : 'items are'} billed twice.
+                </strong>{' '}
+                This happens when two laptops generate invoices for the same family while offline.
+              </>
+            ) : (
+              <>
+                <strong>
+                  {findings.length} billing {findings.length === 1 ? 'record needs' : 'records need'} repair
+                </strong>{' '}
+                after syncing (a lesson’s billing claim names another invoice).
+              </>
+            )}
           </div>
           <button type="button" className="btn btn-sm" onClick={() => setDialog('double')}>
             Review double billing

@@ -5,7 +5,8 @@
  */
 import type { TutorDatabase } from '../../db/database';
 import { newId } from '../../db/repo';
-import type { ChangeContext } from '../../../../src-shared/model/meta';
+import { stampChange, type ChangeContext } from '../../../../src-shared/model/meta';
+import { newDraftValues } from '../../../../src-shared/billing/drafts';
 import type { AttendanceStatus, Family, Invoice, Payment, PracticeSettings, Student } from '../../../../src-shared/model/types';
 import { createLesson, writeOccurrence } from '../../../../src-shared/schedule/edit';
 import { ruleInstances } from '../../../../src-shared/schedule/recurrence';
@@ -22,6 +23,11 @@ export interface BillingTestHooks {
    * occurrence marked with `statuses[i]` (default all 'attended'). Returns the family names.
    */
   seedLessons(args: { month: string; families: number; weeks?: number; statuses?: AttendanceStatus[] }): Promise<{ families: string[]; lessons: number; occurrences: number }>;
+  /**
+   * What another laptop's offline work looks like after sync: a draft for the same family and
+   * period billing the same items as `invoiceId` (its billing claims lost the sync conflict).
+   */
+  duplicateFromOtherLaptop(invoiceId: string): Promise<string>;
   /** The HTML the app prints for an invoice or credit note. */
   invoiceHtml(invoiceId: string): Promise<string>;
   /** The HTML of a family statement for [from, to]. */
@@ -74,6 +80,16 @@ export function billingTestHooks(db: TutorDatabase): BillingTestHooks {
         occurrences += docs.length;
       }
       return { families: chosen.map((c) => c.family.name), lessons: chosen.length, occurrences };
+    },
+    async duplicateFromOtherLaptop(invoiceId) {
+      const settings = await settingsOf(db);
+      const inv = (await db.invoices.findOne(invoiceId).exec())?.toJSON() as Invoice | undefined;
+      if (!inv) throw new Error(`No invoice ${invoiceId}`);
+      const ctx: ChangeContext = { staffId: 'other-laptop', deviceId: 'laptop-b', now: new Date() };
+      const values = newDraftValues({ familyId: inv.familyId, settings, periodStart: inv.periodStart, periodEnd: inv.periodEnd, lines: inv.lines.map((l) => ({ ...l, id: newId() })) });
+      const copy = stampChange<Invoice>(undefined, values, ctx, newId);
+      await db.invoices.insert(copy);
+      return copy.id;
     },
     async invoiceHtml(invoiceId) {
       const settings = await settingsOf(db);
