@@ -4,7 +4,7 @@
  * test through `assertNoUnhandled()`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,9 @@ let bundle: Promise<string> | null = null;
  */
 function workerBundle(): Promise<string> {
   bundle ??= (async () => {
-    const outfile = join(mkdtempSync(join(tmpdir(), 'tutordesk-laptop-')), 'client-worker.mjs');
+    const dir = mkdtempSync(join(tmpdir(), 'tutordesk-laptop-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const outfile = join(dir, 'client-worker.mjs');
     await build({
       entryPoints: [join(here, 'client-worker.ts')],
       bundle: true,
