@@ -1,5 +1,15 @@
-import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import Papa from 'papaparse';
 import { loadSample, openApp, pageErrors } from './helpers';
+
+async function downloadCsv(page: Page, button: ReturnType<Page['getByRole']>): Promise<Record<string, string>[]> {
+  const download = page.waitForEvent('download');
+  await button.click();
+  const text = readFileSync((await (await download).path())!, 'utf8');
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  return Papa.parse<Record<string, string>>(text.slice(1), { header: true, skipEmptyLines: true }).data;
+}
 
 /**
  * The billing screens with the sample practice (whose sample lessons are billed for the two
@@ -58,13 +68,22 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await expect(page.getByRole('img', { name: /Bar chart of income by month/ })).toBeVisible();
     await expect(page.getByRole('table', { name: 'Hours and income by tutor' }).getByRole('row').nth(2)).toBeVisible();
     await shot('reports', true);
+    const income = await downloadCsv(page, page.getByRole('button', { name: 'Export income by month as CSV' }));
+    expect(income).toHaveLength(12);
+    expect(Object.keys(income[0]!)).toEqual(['Month', 'Invoiced (net)', 'Tax', 'Invoiced (total)', 'Received', 'Invoices', 'Credit notes', 'Currency']);
+    const tutorsCsv = await downloadCsv(page, page.getByRole('button', { name: 'Export tutors report as CSV' }));
+    expect(tutorsCsv.length).toBeGreaterThan(1);
 
     await page.getByRole('link', { name: 'Payroll' }).click();
     await expect(page.getByRole('table', { name: 'Pay by tutor' }).getByRole('row').nth(2)).toBeVisible();
     await shot('payroll', true);
+    // The CSV's amounts add up to the total on screen.
+    const payroll = await downloadCsv(page, page.getByRole('button', { name: 'Summary CSV' }));
+    const total = (await page.getByRole('table', { name: 'Pay by tutor' }).getByRole('row', { name: /Total/ }).getByRole('cell').last().innerText()).replace(/[£,]/g, '');
+    expect(payroll.reduce((sum, r) => sum + Math.round(Number(r.Amount) * 100), 0)).toBe(Math.round(Number(total) * 100));
 
     await page.getByRole('link', { name: 'Settings' }).click();
-    await page.getByRole('heading', { name: 'Billing' }).scrollIntoViewIfNeeded();
+    await page.getByRole('button', { name: 'Save billing settings' }).scrollIntoViewIfNeeded();
     await shot('settings');
 
     await page.getByRole('link', { name: 'Students' }).click();

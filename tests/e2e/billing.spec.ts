@@ -13,6 +13,8 @@ import Papa from 'papaparse';
 import { createPractice, openApp, pageErrors } from './helpers';
 
 const MONTH = '2026-03';
+// A 2×2 red PNG.
+const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==';
 
 test.afterEach(async ({ page }) => {
   expect(pageErrors(page), 'no uncaught errors in the page').toEqual([]);
@@ -56,6 +58,11 @@ test('a month of billing: drafts, issue, partial and full payment, ledger, void 
   await billing.getByLabel('Tax rate (%)').fill('20');
   await billing.getByLabel('Tax name').fill('VAT');
   await billing.getByLabel('Payment instructions').fill('Bank transfer, sort code 12-34-56 <quote the invoice number>');
+  // A logo: too large is refused with a message; a small PNG is shown and saved.
+  await billing.getByLabel('Upload logo image').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(300 * 1024, 1) });
+  await expect(billing.getByText(/The logo is 300 KB; use an image of at most 200 KB/)).toBeVisible();
+  await billing.getByLabel('Upload logo image').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(PNG_BASE64, 'base64') });
+  await expect(billing.getByRole('img', { name: 'Current logo' })).toBeVisible();
   await billing.getByRole('button', { name: 'Save billing settings' }).click();
   await expect(page.getByText('Billing settings saved')).toBeVisible();
 
@@ -139,6 +146,7 @@ test('a month of billing: drafts, issue, partial and full payment, ledger, void 
   await page.getByRole('button', { name: 'Download PDF' }).click();
   await (await frame).waitForLoadState();
   const html = await page.evaluate((id) => window.__tutordeskTest!.billing.invoiceHtml(id), invoiceId);
+  expect(html).toContain(`<img src="data:image/png;base64,${PNG_BASE64}"`);
   const printPage = await browser.newPage();
   await printPage.setContent(html, { waitUntil: 'load' });
   const text = pdfText(await printPage.pdf({ preferCSSPageSize: true, printBackground: true }));
@@ -204,9 +212,16 @@ test('a month of billing: drafts, issue, partial and full payment, ledger, void 
   // CSV of the invoices issued this month.
   await page.getByRole('button', { name: 'Export' }).click();
   await page.getByRole('dialog', { name: 'Export' }).getByLabel('Month issued').fill(new Date().toISOString().slice(0, 7));
+  // One PDF per invoice of the month into a folder (the browser build downloads the HTML files).
+  const files: string[] = [];
+  page.on('download', (d) => files.push(d.suggestedFilename()));
+  await page.getByRole('dialog', { name: 'Export' }).getByRole('button', { name: 'PDF of every invoice…' }).click();
+  await expect.poll(() => files.length).toBe(3);
+  expect(files).toContain(`${number} Ren Nakamura.html`);
   const download = page.waitForEvent('download');
   await page.getByRole('dialog', { name: 'Export' }).getByRole('button', { name: 'Invoices (CSV)' }).click();
   const csv = readFileSync((await (await download).path())!, 'utf8');
+  expect(files.at(-1)).toBe(`invoices-${new Date().toISOString().slice(0, 7)}.csv`);
   expect(csv.charCodeAt(0)).toBe(0xfeff);
   const parsed = Papa.parse<Record<string, string>>(csv.slice(1), { header: true, skipEmptyLines: true });
   expect(parsed.meta.fields).toEqual(expect.arrayContaining(['Number', 'Type', 'Status', 'Family', 'Issue date', 'Net', 'Tax', 'Total', 'Paid', 'Balance', 'Credits invoice', 'Voided by']));
@@ -269,4 +284,47 @@ test('a lesson billed on two laptops offline is flagged after sync and fixed fro
   await page.goto(`/?testHooks=1#/invoices?id=${otherId}`);
   await expect(page.getByRole('heading', { name: 'Draft invoice', level: 1 })).toBeVisible();
   await expect(page.getByText('No lines yet. Add an item or a credit.')).toBeVisible();
+});
+
+test('a prepaid package: set up on the student, sold once, consumed by lessons, balance shown', async ({ page }) => {
+  await openApp(page);
+  await createPractice(page);
+  await addAdultStudent(page, 'Lia', 'Moreau');
+  await page.getByRole('table', { name: 'Students' }).getByRole('row', { name: /Lia Moreau/ }).click();
+  let student = page.getByRole('dialog', { name: 'Lia Moreau' });
+  const billingGroup = student.getByRole('group', { name: 'Billing' });
+  await billingGroup.getByLabel('Billing model').selectOption('package');
+  await expect(page.getByText('Billing model saved')).toBeVisible();
+  await billingGroup.getByRole('button', { name: 'Add package' }).click();
+  const form = billingGroup.getByRole('group', { name: 'New package' });
+  await form.getByLabel('Lessons in the package').fill('5');
+  await form.getByLabel('Package price').fill('200');
+  await form.getByLabel('Bought on').fill(`${MONTH}-01`);
+  await form.getByLabel('Package description').fill('5 maths lessons');
+  await form.getByRole('button', { name: 'Save package' }).click();
+  const packages = billingGroup.getByRole('list', { name: 'Prepaid packages' });
+  await expect(packages.getByRole('listitem')).toHaveCount(1);
+  await expect(packages).toContainText('5 of 5 lessons left');
+  await expect(packages).toContainText('not invoiced yet');
+  await student.getByRole('button', { name: 'Cancel' }).click();
+
+  await page.evaluate((month) => window.__tutordeskTest!.billing.seedLessons({ month, families: 1, weeks: 3 }), MONTH);
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByRole('button', { name: 'Generate drafts for a month' }).first().click();
+  const gen = page.getByRole('dialog', { name: 'Generate drafts for a month' });
+  await gen.getByLabel('Month').fill(MONTH);
+  await gen.getByRole('button', { name: 'Generate drafts' }).click();
+  await expect(gen.getByText('Total of the drafts').locator('..')).toContainText('£200.00');
+  await gen.getByRole('button', { name: 'Show the drafts' }).click();
+  await page.getByRole('table', { name: 'Invoices' }).getByRole('row', { name: /Lia Moreau/ }).click();
+  const lines = page.getByRole('table', { name: 'Invoice lines' });
+  await expect(lines.getByRole('row')).toHaveCount(5);
+  await expect(lines.getByRole('row', { name: /5 maths lessons/ })).toContainText('£200.00');
+  await expect(lines.getByRole('row', { name: /package, lesson 3 of 5/ })).toContainText('£0.00');
+
+  await page.getByRole('link', { name: 'Students' }).click();
+  await page.getByRole('table', { name: 'Students' }).getByRole('row', { name: /Lia Moreau/ }).click();
+  student = page.getByRole('dialog', { name: 'Lia Moreau' });
+  await expect(student.getByRole('list', { name: 'Prepaid packages' })).toContainText('2 of 5 lessons left');
+  await expect(student.getByRole('list', { name: 'Prepaid packages' })).not.toContainText('not invoiced yet');
 });
