@@ -4,8 +4,7 @@
  * test through `assertNoUnhandled()`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,19 +21,23 @@ let bundle: Promise<string> | null = null;
  */
 function workerBundle(): Promise<string> {
   bundle ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tutordesk-laptop-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    // One fixed place (rebuilt on every run; written then renamed, so test files building at
+    // the same time never start a half-written bundle).
+    const dir = join(here, '..', '..', '..', 'node_modules', '.cache', 'tutordesk-sync-tests');
+    mkdirSync(dir, { recursive: true });
     const outfile = join(dir, 'client-worker.mjs');
+    const tmpfile = join(dir, `client-worker.${process.pid}.mjs`);
     await build({
       entryPoints: [join(here, 'client-worker.ts')],
       bundle: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      outfile,
+      outfile: tmpfile,
       logLevel: 'warning',
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     });
+    renameSync(tmpfile, outfile);
     return outfile;
   })();
   return bundle;
