@@ -170,6 +170,20 @@ test('a month of billing: drafts, issue, partial and full payment, ledger, void 
   await expect(ledger.getByRole('row').nth(1)).toContainText('£174.00');
   await expect(ledger.getByRole('row').nth(3)).toContainText('£0.00');
   await expect(page.getByRole('group', { name: 'Account summary' })).toContainText('all settled');
+  // Statement for the year as CSV: opening balance, the three entries, closing balance.
+  const statementDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Statement CSV' }).click();
+  const statement = readFileSync((await (await statementDownload).path())!, 'utf8');
+  expect(statement.charCodeAt(0)).toBe(0xfeff);
+  const entries = Papa.parse<Record<string, string>>(statement.slice(1), { header: true, skipEmptyLines: true }).data;
+  expect(entries.map((e) => [e.Type, e.Debit, e.Credit, e.Balance])).toEqual([
+    ['Opening balance', '0', '0', '0'],
+    ['Invoice', '174', '0', '174'],
+    ['Payment', '0', '100', '74'],
+    ['Payment', '0', '74', '0'],
+    ['Closing balance', '0', '0', '0'],
+  ]);
+  expect(entries.find((e) => e.Type === 'Payment' && e.Credit === '100')!.Reference).toBe(`'=HYPERLINK("x")`); // formula neutralised
 
   // Ada: issue, pay part, then void with a credit note: the payment becomes credit and the
   // lessons can be billed again.
