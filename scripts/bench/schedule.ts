@@ -1,6 +1,7 @@
 /**
- * Schedule in Chromium with a practice of about 100,000 lesson occurrences a year (2,000 weekly
- * series seeded through the `seedSchedule` test hook; past lessons carry attendance documents):
+ * Schedule in Chromium with a practice of about 100,000 lesson occurrences a year: 2,000 weekly
+ * series for 2,000 students and 100 tutors, seeded through the `seedSchedule` test hook, started
+ * 26 weeks ago (so ~48,000 past lessons carry attendance documents):
  * - opening the schedule (page load → week view painted, which includes loading every lesson
  *   and occurrence document from IndexedDB into the schedule store);
  * - week navigation and view switches (click → new range painted), each to a range not shown
@@ -41,9 +42,9 @@ export async function benchSchedule(session: RendererSession, series = 2000): Pr
   await page.getByRole('button', { name: 'Load a sample practice' }).waitFor();
   const seedStart = Date.now();
   const log = (m: string) => process.env.BENCH_DEBUG && console.log(`  [schedule] ${m} +${Date.now() - seedStart} ms`);
-  await page.evaluate(() => window.__tutordeskTest!.loadSample(60));
+  await page.evaluate(() => window.__tutordeskTest!.loadSample(2000));
   log('sample practice loaded');
-  const seeded = await page.evaluate((n) => window.__tutordeskTest!.seedSchedule(n, 26), series);
+  const seeded = await page.evaluate((n) => window.__tutordeskTest!.seedSchedule(n, 26, Math.round(n / 20)), series);
   const seedMs = Date.now() - seedStart;
   log(`seeded ${JSON.stringify(seeded)}`);
 

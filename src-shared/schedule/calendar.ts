@@ -135,6 +135,8 @@ export interface DayLayoutItem<T> {
   columns: number;
   /** Columns the item may use, from `column` rightwards, without covering an overlapping item (≥ 1). */
   span: number;
+  /** Index of its cluster of overlapping items in the day (0, 1, … in time order). */
+  cluster: number;
 }
 
 /**
@@ -154,12 +156,13 @@ export function layoutDay<T extends { startMs: number; endMs: number; id: string
       const startsToday = toFloating(item.startMs, zone).toISOString().slice(0, 10) === date;
       if (startsToday && endMin < 24 * 60 && endMin - startMin !== lengthMin) endMin = startMin + lengthMin;
       endMin = Math.min(24 * 60, Math.max(endMin, startMin + minMinutes));
-      return { item, startMin, endMin, column: 0, columns: 1, span: 1 };
+      return { item, startMin, endMin, column: 0, columns: 1, span: 1, cluster: 0 };
     })
     .sort((a, b) => a.startMin - b.startMin || b.endMin - a.endMin || (a.item.id < b.item.id ? -1 : 1));
   let cluster: typeof placed = [];
   let clusterEnd = -1;
   let columnEnds: number[] = [];
+  let clusterIndex = 0;
   const close = () => {
     for (const p of cluster) {
       p.columns = columnEnds.length;
@@ -172,6 +175,7 @@ export function layoutDay<T extends { startMs: number; endMs: number; id: string
     }
     cluster = [];
     columnEnds = [];
+    clusterIndex += 1;
   };
   for (const p of placed) {
     if (p.startMin >= clusterEnd && cluster.length) close();
@@ -181,6 +185,7 @@ export function layoutDay<T extends { startMs: number; endMs: number; id: string
       columnEnds.push(p.endMin);
     } else columnEnds[col] = p.endMin;
     p.column = col;
+    p.cluster = clusterIndex;
     cluster.push(p);
     clusterEnd = Math.max(clusterEnd, p.endMin);
   }

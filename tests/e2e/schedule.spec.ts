@@ -13,7 +13,8 @@ import { createPractice, loadSample, openApp, pageErrors } from './helpers';
 
 const TZ = 'Europe/London';
 // The practice's locale comes from the browser at set-up: British English, like the sample practice.
-test.use({ locale: 'en-GB', timezoneId: 'Europe/London' });
+// The laptop is in New York while the practice is in London: everything must show London time.
+test.use({ locale: 'en-GB', timezoneId: 'America/New_York' });
 
 /** "Monday 15 March" as a pattern: ICU versions differ on the comma after the weekday. */
 const dayPattern = (weekday: string, rest: string) => `${weekday},? ${rest}`;

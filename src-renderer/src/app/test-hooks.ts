@@ -15,7 +15,7 @@ declare global {
     __tutordeskTest?: {
       loadSample(students: number): Promise<void>;
       count(collection: string): Promise<number>;
-      seedSchedule(series: number, weeksBack?: number): Promise<{ lessons: number; occurrences: number }>;
+      seedSchedule(series: number, weeksBack?: number, extraTutors?: number): Promise<{ lessons: number; occurrences: number }>;
       scheduleExpansion(weeks?: number): Promise<ExpansionFigures>;
       billing: BillingTestHooks;
     };
@@ -25,7 +25,7 @@ declare global {
 export function installTestHooks(db: TutorDatabase): void {
   window.__tutordeskTest = {
     loadSample: (students) => loadSamplePractice(db, students),
-    seedSchedule: (series, weeksBack) => seedSchedule(db, series, weeksBack),
+    seedSchedule: (series, weeksBack, extraTutors) => seedSchedule(db, series, weeksBack, extraTutors),
     scheduleExpansion: (weeks) => benchScheduleExpansion(db, weeks),
     billing: billingTestHooks(db),
     count: async (collection) => {

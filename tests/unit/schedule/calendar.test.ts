@@ -84,7 +84,8 @@ describe('layoutDay', () => {
     expect(by.b).toMatchObject({ column: 1, columns: 2 });
     // c starts when a ends: it reuses column 0 of the same cluster (b still runs).
     expect(by.c).toMatchObject({ column: 0, columns: 2 });
-    expect(by.d).toMatchObject({ column: 0, columns: 1, span: 1 });
+    expect(by.d).toMatchObject({ column: 0, columns: 1, span: 1, cluster: 1 });
+    expect([by.a!.cluster, by.b!.cluster, by.c!.cluster]).toEqual([0, 0, 0]);
     // a and c overlap b in column 1: they cannot widen.
     expect(by.a!.span).toBe(1);
   });

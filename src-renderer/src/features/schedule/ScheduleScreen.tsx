@@ -98,6 +98,8 @@ export function ScheduleScreen() {
   const days = useMemo(() => viewDays(view, anchor, weekStartsOn), [view, anchor, weekStartsOn]);
   const range = useMemo(() => viewRange(view, anchor, tz, weekStartsOn), [view, anchor, tz, weekStartsOn]);
   const { occurrences, conflicts, loading } = useRangeOccurrences(store, version, range, tz, filters);
+  // The store is mutable: `version` is what changes when its contents do.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const closures = useMemo(() => store.allClosures(), [store, version]);
   const conflictCount = useMemo(() => {
     const visible = new Set(occurrences.map((o) => o.id));
@@ -112,6 +114,7 @@ export function ScheduleScreen() {
       if (l.onlineUrl) online = true;
     }
     return { list: [...set].sort(), online };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, version]);
 
   const selected = useMemo(() => (selectedId && version >= 0 ? occurrenceById(store, selectedId, tz) : null), [selectedId, store, version, tz]);

@@ -31,6 +31,8 @@ function collect(occurrences: readonly ExpandedOccurrence[], now: number, out: M
 
 export async function computeLessonDates(store: ScheduleStore, tz: string, now: number): Promise<LessonDates> {
   const out: LessonDates = new Map();
+  // The last eight weeks' attendance (cancelled lessons are not a "last lesson").
+  await store.ensureLoaded(now - 8 * WEEK_MS);
   const lessons = store.allLessons();
   const index = store.occurrenceIndex;
   const closures = store.allClosures();

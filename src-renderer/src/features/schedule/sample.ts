@@ -4,7 +4,8 @@
  * test seeding of a large schedule. Both use generateSampleSchedule from src-shared/schedule.
  */
 import { DateTime } from 'luxon';
-import type { Lesson, Occurrence } from '../../../../src-shared/model/types';
+import { stampChange } from '../../../../src-shared/model/meta';
+import type { Lesson, Occurrence, Staff } from '../../../../src-shared/model/types';
 import type { SamplePractice } from '../../../../src-shared/sample/generate';
 import { conflictsBetween, expandLessons, generateSampleSchedule, localDaysRange } from '../../../../src-shared/schedule';
 import type { TutorDatabase } from '../../db/database';
@@ -25,7 +26,7 @@ function withoutClashes(lessons: Lesson[], occurrences: Occurrence[], tz: string
   return { lessons: kept, occurrences: occurrences.filter((o) => ids.has(o.lessonId)) };
 }
 
-/** Extender for the sample practice: about one weekly lesson per active student. */
+/** Extender for the sample practice: about one weekly lesson per active student (five tutors: at most 120 a week). */
 export async function addSampleLessons(db: TutorDatabase, practice: SamplePractice): Promise<void> {
   const tz = practice.settings.timeZone;
   const tutorIds = practice.staff.filter((s) => s.active).map((s) => s.id);
@@ -37,7 +38,7 @@ export async function addSampleLessons(db: TutorDatabase, practice: SamplePracti
     tutorIds,
     studentIds,
     timeZone: tz,
-    series: Math.round(studentIds.length * 1.1),
+    series: Math.min(120, Math.round(studentIds.length * 1.1)),
     from,
     now,
     seed: 21,
@@ -51,13 +52,38 @@ export async function addSampleLessons(db: TutorDatabase, practice: SamplePracti
   ]);
 }
 
+const BENCH_COLOURS = ['#4f46e5', '#0891b2', '#db2777', '#ea580c', '#16a34a', '#7c3aed', '#0d9488', '#b45309', '#be123c', '#2563eb'];
+
 /**
  * Test/benchmark hook: `series` weekly series starting `weeksBack` weeks ago with the practice's
- * staff and students (past lessons get attendance documents). Inserted in chunks.
+ * students and staff, plus `extraTutors` new tutors (a centre of that size has many tutors, so
+ * the lessons do not all double-book five people). Past lessons get attendance documents.
+ * Inserted in chunks.
  */
-export async function seedSchedule(db: TutorDatabase, series: number, weeksBack = 26): Promise<{ lessons: number; occurrences: number }> {
+export async function seedSchedule(db: TutorDatabase, series: number, weeksBack = 26, extraTutors = 0): Promise<{ lessons: number; occurrences: number }> {
   const settings = (await db.settings.findOne('practice').exec())?.toJSON();
   const tz = settings?.timeZone ?? 'Europe/London';
+  const currency = settings?.currency ?? 'GBP';
+  const ctx = { staffId: 'bench', deviceId: 'bench', now: new Date() };
+  const tutors = Array.from({ length: extraTutors }, (_, i) =>
+    stampChange<Staff>(
+      undefined,
+      {
+        name: `Tutor ${String(i + 1).padStart(3, '0')}`,
+        email: `tutor${i + 1}@bench.example`,
+        phone: '',
+        role: 'tutor',
+        payRate: { amount: 3000, currency },
+        payUnit: 'hour',
+        colour: BENCH_COLOURS[i % BENCH_COLOURS.length]!,
+        username: '',
+        active: true,
+      },
+      ctx,
+      () => `bench-tutor-${i + 1}`,
+    ),
+  );
+  if (tutors.length) await db.staff.bulkInsert(tutors);
   const staff = (await db.staff.find().exec()).map((d) => d.id);
   const students = (await db.students.find().exec()).map((d) => d.id);
   if (!staff.length || !students.length) throw new Error('Load a practice with staff and students first');

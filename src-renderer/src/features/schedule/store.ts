@@ -6,7 +6,7 @@
  * - Every Lesson and Closure document is loaded (a series is one document, so a practice with
  *   100,000 occurrences a year has a few thousand).
  * - Occurrence documents (attendance and per-occurrence changes: one per past lesson in a busy
- *   practice) are loaded by date through the `originalStart` / `start` indexes: from twelve weeks
+ *   practice) are loaded by date through the `originalStart` / `start` indexes: from two weeks
  *   ago onwards at first, and further back only when the calendar, an export or a report asks for
  *   an older range (`ensureLoaded`). Both an original start and a moved start at/after
  *   `loadedFromMs` are in memory, so any range starting a day after it expands exactly.
@@ -23,8 +23,10 @@ import type { TutorDatabase } from '../../db/database';
 import { useApp } from '../../app/AppContext';
 
 const WEEK_MS = 7 * 86_400_000;
-/** Occurrence documents loaded up front: from this many weeks ago onwards. */
-const INITIAL_WEEKS = 12;
+/** Occurrence documents loaded up front: from the start of last week onwards. */
+const INITIAL_WEEKS = 2;
+/** Paging back loads at least this many more weeks at once. */
+const STEP_WEEKS = 8;
 
 type Meta = { _meta?: unknown; _rev?: unknown; _attachments?: unknown; _deleted?: unknown };
 
@@ -109,14 +111,14 @@ export class ScheduleStore {
 
   /**
    * Loads older occurrence documents so that ranges from `fromMs` on expand exactly (in steps of
-   * at least twelve weeks, so paging back week by week rarely waits).
+   * at least eight weeks, so paging back week by week rarely waits).
    */
   ensureLoaded(fromMs: number): Promise<void> {
     this.loading = this.loading.then(async () => {
       await this.readyPromise;
       const needed = fromMs - 86_400_000;
       if (needed >= this.loadedFromMs) return;
-      const target = Math.min(needed, this.loadedFromMs - INITIAL_WEEKS * WEEK_MS);
+      const target = Math.min(needed, this.loadedFromMs - STEP_WEEKS * WEEK_MS);
       const docs = await this.fetchOccurrences(target, this.loadedFromMs);
       for (const o of docs) if (!this.occurrencesById.has(o.id)) this.applyOccurrence('INSERT', o);
       this.loadedFromMs = target;

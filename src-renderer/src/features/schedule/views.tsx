@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Closure } from '../../../../src-shared/model/types';
 import { closureOn, localDate, type Conflict, type ExpandedOccurrence } from '../../../../src-shared/schedule';
-import { instantAt, layoutDay, snapMinutes, wallMinutes } from '../../../../src-shared/schedule/calendar';
+import { instantAt, layoutDay, snapMinutes, wallMinutes, type DayLayoutItem } from '../../../../src-shared/schedule/calendar';
 import { Icon } from '../../ui/Icon';
 import { dayLabel, dt, lessonLabel, lessonTitle, studentsText, timeOf, timeRange, type Fmt } from './format';
 import type { Directory } from './queries';
@@ -25,7 +25,7 @@ export interface ViewProps {
   dir: Directory;
   selectedId: string | null;
   onOpen(o: ExpandedOccurrence): void;
-  onPickDate(date: string, view?: 'day'): void;
+  onPickDate(date: string, view?: 'day' | 'agenda'): void;
 }
 
 function byDay(occurrences: ExpandedOccurrence[], tz: string): Map<string, ExpandedOccurrence[]> {
@@ -160,6 +160,8 @@ export function TimeGrid(props: ViewProps & { onCreateAt(date: string, minutes: 
     if (newStart !== d.o.startMs) props.onMove(d.o, newStart);
   };
 
+  // Beyond this many side-by-side lessons a cluster shows "+N" (the day view, or the list, has them all).
+  const maxCols = days.length > 1 ? 4 : 10;
   const nowDate = localDate(props.nowMs, fmt.tz);
   const nowMin = wallMinutes(props.nowMs, nowDate, fmt.tz);
 
@@ -198,7 +200,7 @@ export function TimeGrid(props: ViewProps & { onCreateAt(date: string, minutes: 
           </div>
           {days.map((d) => {
             const list = grouped.get(d) ?? [];
-            const laid = layoutDay(list, d, fmt.tz);
+            const { shown, more } = collapse(layoutDay(list, d, fmt.tz), maxCols);
             const closure = closureOn(d, props.closures);
             return (
               <div
@@ -219,7 +221,19 @@ export function TimeGrid(props: ViewProps & { onCreateAt(date: string, minutes: 
                 {hours.map((h) => (
                   <div key={h} className="cal-hour-line" style={{ top: (h - startHour) * HOUR_PX }} aria-hidden="true" />
                 ))}
-                {laid.map(({ item: o, startMin, endMin, column, columns: cols, span }) => {
+                {more.map((m) => (
+                  <button
+                    key={`more-${m.cluster}`}
+                    type="button"
+                    className="cal-more-block"
+                    style={{ top: toPx(m.startMin), left: `calc(${((maxCols - 1) / maxCols) * 100}% + 2px)`, width: `calc(${100 / maxCols}% - 4px)` }}
+                    aria-label={`${m.count} more lessons from ${String(Math.floor(m.startMin / 60)).padStart(2, '0')}:${String(Math.round(m.startMin % 60)).padStart(2, '0')}, ${days.length > 1 ? 'show the day' : 'show the list'}`}
+                    onClick={() => (days.length > 1 ? props.onPickDate(d, 'day') : props.onPickDate(d, 'agenda'))}
+                  >
+                    +{m.count}
+                  </button>
+                ))}
+                {shown.map(({ item: o, startMin, endMin, column, columns: cols, span }) => {
                   const conflicted = conflicts.has(o.id);
                   const dragging = drag?.o.id === o.id && drag.moved;
                   const height = Math.max(18, toPx(endMin) - toPx(startMin) - 2);
@@ -237,7 +251,6 @@ export function TimeGrid(props: ViewProps & { onCreateAt(date: string, minutes: 
                         ['--tutor' as string]: dir.colour(o.tutorId),
                       }}
                       aria-label={lessonLabel(o, dir, fmt, conflicted)}
-                      aria-haspopup="dialog"
                       onPointerDown={(e) => onPointerDown(e, o, d)}
                       onPointerMove={onPointerMove}
                       onPointerUp={onPointerUp}
@@ -283,6 +296,31 @@ export function TimeGrid(props: ViewProps & { onCreateAt(date: string, minutes: 
   );
 }
 
+/**
+ * Keeps at most `maxCols` columns of a day: in a cluster that needs more, the lessons of the last
+ * visible column onwards are replaced by one "+N" block (at the start of the first hidden one).
+ */
+function collapse<T extends DayLayoutItem<ExpandedOccurrence>>(laid: T[], maxCols: number): { shown: T[]; more: { cluster: number; startMin: number; count: number }[] } {
+  const shown: T[] = [];
+  const more = new Map<number, { cluster: number; startMin: number; count: number }>();
+  for (const p of laid) {
+    if (p.columns <= maxCols) {
+      shown.push(p);
+      continue;
+    }
+    if (p.column < maxCols - 1) {
+      shown.push({ ...p, columns: maxCols, span: Math.min(p.span, maxCols - 1 - p.column) });
+      continue;
+    }
+    const m = more.get(p.cluster);
+    if (m) {
+      m.count += 1;
+      m.startMin = Math.min(m.startMin, p.startMin);
+    } else more.set(p.cluster, { cluster: p.cluster, startMin: p.startMin, count: 1 });
+  }
+  return { shown, more: [...more.values()] };
+}
+
 const MONTH_VISIBLE = 3;
 
 export function MonthGrid(props: ViewProps) {
@@ -325,7 +363,6 @@ export function MonthGrid(props: ViewProps) {
                         className={`${eventClass(o, conflicted, props.selectedId === o.id)} cal-chip`}
                         style={{ ['--tutor' as string]: dir.colour(o.tutorId) }}
                         aria-label={lessonLabel(o, dir, fmt, conflicted)}
-                        aria-haspopup="dialog"
                         onClick={() => props.onOpen(o)}
                       >
                         <span className="cal-chip-time">{timeOf(o.startMs, fmt)}</span>
@@ -380,7 +417,6 @@ export function AgendaList(props: ViewProps) {
                         className={`${eventClass(o, conflicted, props.selectedId === o.id)} cal-agenda-item`}
                         style={{ ['--tutor' as string]: dir.colour(o.tutorId) }}
                         aria-label={lessonLabel(o, dir, fmt, conflicted)}
-                        aria-haspopup="dialog"
                         onClick={() => props.onOpen(o)}
                       >
                         <span className="cal-agenda-time">{timeRange(o, fmt)}</span>
