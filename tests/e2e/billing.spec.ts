@@ -342,3 +342,34 @@ test('a prepaid package: set up on the student, sold once, consumed by lessons, 
   await expect(student.getByRole('list', { name: 'Prepaid packages' })).toContainText('2 of 5 lessons left');
   await expect(student.getByRole('list', { name: 'Prepaid packages' })).not.toContainText('not invoiced yet');
 });
+
+test('a family on a monthly fee: set on the family form, one fee line, lessons included', async ({ page }) => {
+  await openApp(page);
+  await createPractice(page);
+  await addAdultStudent(page, 'Omar', 'Haddad');
+  await page.getByRole('link', { name: 'Families' }).click();
+  await page.getByRole('table', { name: 'Families' }).getByRole('row', { name: /Omar Haddad/ }).click();
+  const family = page.getByRole('dialog', { name: 'Omar Haddad' });
+  const group = family.getByRole('group', { name: 'Billing' });
+  await group.getByLabel('Family billing model').selectOption('monthly');
+  await expect(page.getByText('Billing model saved')).toBeVisible();
+  await group.getByLabel('Monthly fee per student').fill('150');
+  await group.getByRole('button', { name: 'Save monthly fee' }).click();
+  await expect(page.getByText('Monthly fee saved')).toBeVisible();
+  await expect(family.getByRole('button', { name: 'Ledger' })).toBeVisible();
+  await family.getByRole('button', { name: 'Cancel' }).click();
+
+  await page.evaluate((month) => window.__tutordeskTest!.billing.seedLessons({ month, families: 1, weeks: 4 }), MONTH);
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByRole('button', { name: 'Generate drafts for a month' }).first().click();
+  const gen = page.getByRole('dialog', { name: 'Generate drafts for a month' });
+  await gen.getByLabel('Month').fill(MONTH);
+  await gen.getByRole('button', { name: 'Generate drafts' }).click();
+  await expect(gen.getByText('Total of the drafts').locator('..')).toContainText('£150.00');
+  await gen.getByRole('button', { name: 'Show the drafts' }).click();
+  await page.getByRole('table', { name: 'Invoices' }).getByRole('row', { name: /Omar Haddad/ }).click();
+  const lines = page.getByRole('table', { name: 'Invoice lines' });
+  await expect(lines.getByRole('row')).toHaveCount(6);
+  await expect(lines.getByRole('row', { name: /Monthly fee, March 2026/ })).toContainText('£150.00');
+  await expect(lines.getByRole('row', { name: /included in the monthly fee/ })).toHaveCount(4);
+});

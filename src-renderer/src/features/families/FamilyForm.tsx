@@ -7,7 +7,7 @@ import { useToast } from '../../ui/Toast';
 import { EMPTY_ADDRESS, validateFamily, type FieldErrors } from '../../../../src-shared/validation/forms';
 import { moneyToInput } from '../../../../src-shared/money';
 import type { Family } from '../../../../src-shared/model/types';
-import { FamilyLedgerButton } from '../invoices/BillingFields';
+import { FamilyBillingFields, FamilyLedgerButton } from '../invoices/BillingFields';
 
 export function FamilyForm({ family, onClose }: { family: Family | null; onClose: () => void }) {
   const app = useApp();
@@ -109,6 +109,7 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
         </div>
       </fieldset>
       <TextArea label="Notes" value={v.notes} onChange={set('notes')} />
+      {family && <FamilyBillingFields family={family} />}
       {family && (
         <section aria-labelledby="fam-students">
           <h3 id="fam-students">Students ({students.length})</h3>

@@ -13,7 +13,7 @@ import { newId } from '../../db/repo';
 import { moneyToInput, parseMoneyInput, formatMoney } from '../../../../src-shared/billing/money';
 import { packageBalances } from '../../../../src-shared/billing/packages';
 import { resolveBillingModel } from '../../../../src-shared/billing/rates';
-import type { BillingModel, PrepaidPackage, Student } from '../../../../src-shared/model/types';
+import type { BillingModel, Family, PrepaidPackage, Student } from '../../../../src-shared/model/types';
 import { dateLabel } from './labels';
 import './billing.css';
 
@@ -174,6 +174,61 @@ function StudentBilling({ student: initial }: { student: Student }) {
         </div>
       )}
     </div>
+  );
+}
+
+/**
+ * The family's billing defaults (its students inherit them): billing model and the monthly fee
+ * per student on the monthly model. Saved straight away, like the student's fieldset.
+ */
+export function FamilyBillingFields({ family }: { family: Family | null }) {
+  const app = useApp();
+  const toast = useToast();
+  const legendId = useId();
+  const currency = app.settings?.currency ?? 'GBP';
+  const { docs } = useLiveQuery('families', { selector: { id: family?.id ?? '__none__' } }, [family?.id]);
+  const current = docs[0] ?? family;
+  const [fee, setFee] = useState(family?.monthlyFee ? moneyToInput(family.monthlyFee.amount, family.monthlyFee.currency) : '');
+  const [error, setError] = useState('');
+  if (!current) return null;
+  const model = current.billingModel || 'per_lesson';
+  const save = async (values: Partial<Pick<Family, 'billingModel' | 'monthlyFee'>>, message: string) => {
+    await app.save('families', current.id, values);
+    toast(message);
+  };
+  const saveFee = async () => {
+    if (!fee.trim()) return save({ monthlyFee: null }, 'Monthly fee cleared');
+    const p = parseMoneyInput(fee, currency);
+    if (!p.ok) return setError(p.error);
+    setError('');
+    await save({ monthlyFee: { amount: p.amount, currency } }, 'Monthly fee saved');
+  };
+  return (
+    <fieldset className="group" aria-labelledby={legendId}>
+      <legend id={legendId}>Billing</legend>
+      <div className="grid-2">
+        <SelectField
+          label="Family billing model"
+          value={current.billingModel ?? ''}
+          onChange={(m) => void save({ billingModel: m as BillingModel | '' }, 'Billing model saved')}
+          options={[
+            { value: '', label: 'Practice default (per lesson)' },
+            ...(Object.keys(MODEL_LABELS) as BillingModel[]).map((m) => ({ value: m, label: MODEL_LABELS[m] })),
+          ]}
+          hint="Saved straight away. A student’s own model, if set, wins."
+        />
+        {model === 'monthly' && (
+          <div className="stack" style={{ gap: 6 }}>
+            <TextField label="Monthly fee per student" value={fee} onChange={setFee} prefix={currency} inputMode="decimal" error={error || undefined} />
+            <div>
+              <button type="button" className="btn btn-sm" onClick={() => void saveFee()}>
+                Save monthly fee
+              </button>
+            </div>
+          </div>
+        )}
+      </div>
+    </fieldset>
   );
 }
 

@@ -13,4 +13,4 @@ export { InvoicesScreen } from './InvoicesScreen';
 export { PaymentsScreen } from './PaymentsScreen';
 export { ReportsScreen } from './ReportsScreen';
 export { PayrollScreen } from './PayrollScreen';
-export { BillingFields, FamilyLedgerButton } from './BillingFields';
+export { BillingFields, FamilyBillingFields, FamilyLedgerButton } from './BillingFields';
