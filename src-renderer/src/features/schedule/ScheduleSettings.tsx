@@ -9,6 +9,7 @@ import { Icon } from '../../ui/Icon';
 import { useToast } from '../../ui/Toast';
 import { getBridge } from '../../platform/bridge';
 import './schedule.css';
+import { deleteDoc } from '../../db/sync-delete';
 
 function ReminderForm() {
   const app = useApp();
@@ -91,8 +92,7 @@ function Closures() {
     toast(`Closed days added: ${label.trim()}`);
   };
   const remove = async (id: string, name: string) => {
-    const doc = await app.db.closures.findOne(id).exec();
-    await doc?.remove();
+    await deleteDoc(app.db, 'closures', id, app.ctx());
     toast(`Removed ${name}`);
   };
   return (

@@ -7,6 +7,7 @@ import type { Lesson, Occurrence } from '../../../../src-shared/model/types';
 import type { SchedulePlan } from '../../../../src-shared/schedule';
 import type { AppServices } from '../../app/AppContext';
 import { newId } from '../../db/repo';
+import { deleteDoc } from '../../db/sync-delete';
 
 export { newId };
 
@@ -18,8 +19,8 @@ export async function applyPlan(app: AppServices, plan: SchedulePlan): Promise<n
   for (const o of plan.occurrences) await app.save('occurrences', o.id, o as Partial<Occurrence>);
   const ids = plan.deleteOccurrenceIds.filter((id) => !plan.occurrences.some((o) => o.id === id));
   if (ids.length) {
-    const docs = await app.db.occurrences.findByIds(ids).exec();
-    for (const d of docs.values()) await d.remove();
+    // Stamped deletes, so sync resolves delete-versus-edit by time (docs/sync.md).
+    for (const id of ids) await deleteDoc(app.db, 'occurrences', id, app.ctx());
   }
   return plan.orphaned.length;
 }

@@ -7,6 +7,7 @@ import { validateStudent, EMPTY_ADDRESS, type FieldErrors } from '../../../../sr
 import { moneyToInput } from '../../../../src-shared/money';
 import type { Student } from '../../../../src-shared/model/types';
 import { studentHasHistory } from './queries';
+import { deleteDoc } from '../../db/sync-delete';
 import { BillingFields } from '../invoices/BillingFields';
 import { StudentTimelineLink } from './StudentTimeline';
 
@@ -94,8 +95,7 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
       setErrors({ _form: 'This student has lessons, notes or invoices, so they can only be archived, never deleted.' });
       return;
     }
-    const doc = await app.db.students.findOne(student.id).exec();
-    await doc?.remove();
+    await deleteDoc(app.db, 'students', student.id, app.ctx());
     toast(`${student.firstName} ${student.lastName} deleted`);
     onClose();
   };
