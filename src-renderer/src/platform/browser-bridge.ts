@@ -148,7 +148,9 @@ export function createBrowserBridge(): TutorBridge {
       async fetch(raw: SyncFetchRequest): Promise<SyncFetchResponse> {
         const req = SyncFetchRequestSchema.parse(raw);
         if (!credentials) return { status: 0, statusText: 'No sync account is set up', headers: {}, body: '' };
-        const url = new URL(req.path, credentials.serverUrl.endsWith('/') ? credentials.serverUrl : `${credentials.serverUrl}/`);
+        // Keep a path prefix of the server address (e.g. https://host/couch/ behind a proxy).
+        const base = credentials.serverUrl.endsWith('/') ? credentials.serverUrl : `${credentials.serverUrl}/`;
+        const url = new URL(req.path.replace(/^\/+/, ''), base);
         const headers = new Headers(req.headers);
         headers.set('Authorization', `Basic ${btoa(unescape(encodeURIComponent(`${credentials.username}:${credentials.password}`)))}`);
         try {
