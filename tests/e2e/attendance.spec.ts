@@ -49,6 +49,13 @@ test('mark attendance: attended, a late cancellation, an in-time one granting a 
   await expect(noah.getByText('Make-up credit available')).toBeVisible();
   await expect(physics.getByRole('radiogroup', { name: 'Attendance of Olivia García' }).getByRole('radio', { name: 'Attended' })).toBeChecked();
   await expect(page.getByRole('button', { name: /Physics with/ })).toContainText('Mixed');
+  // Changing Olivia's mark later does not move the moment Noah cancelled.
+  const olivia = physics.getByRole('radiogroup', { name: 'Attendance of Olivia García' });
+  await olivia.getByRole('radio', { name: 'No-show' }).check();
+  await expect(olivia.getByRole('radio', { name: 'No-show' })).toBeChecked();
+  await olivia.getByRole('radio', { name: 'Attended' }).check();
+  await expect(olivia.getByRole('radio', { name: 'Attended' })).toBeChecked();
+  await expect(noah.getByText('Cancelled 50 hours before: in time, make-up credit granted')).toBeVisible();
 
   // The credit is visible on the student: the dialog and the timeline.
   await page.getByRole('link', { name: 'Students' }).click();

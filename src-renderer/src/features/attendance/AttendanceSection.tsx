@@ -21,6 +21,8 @@ import { BookMakeupDialog } from './BookMakeupDialog';
 import { fromLocalInput, toLocalInput } from './time-input';
 import './attendance.css';
 
+const isStudentCancellation = (s: AttendanceStatus) => s === 'cancelled_student_in_time' || s === 'cancelled_student_late';
+
 export function AttendanceSection({ occurrence, lesson }: OccurrencePanelSectionProps) {
   const app = useApp();
   const toast = useToast();
@@ -67,7 +69,11 @@ export function AttendanceSection({ occurrence, lesson }: OccurrencePanelSection
         await saveOccurrence(app, r.occurrence);
         return;
       }
-      await saveOccurrence(app, recordAttendance(o, choice, ctx, opts));
+      // In a group lesson the occurrence's statusChangedAt is when another student cancelled:
+      // marking this student must not move that moment (it decides late / in time).
+      const otherCancelled = studentId && group && o.studentIds.some((s) => s !== studentId && isStudentCancellation(studentAttendance(o, s)));
+      const keep = otherCancelled && o.occurrence?.statusChangedAt ? { statusChangedAt: o.occurrence.statusChangedAt } : {};
+      await saveOccurrence(app, recordAttendance(o, choice, ctx, opts), keep);
     });
 
   const setCancelledAt = (studentId: string | undefined, iso: string) =>

@@ -207,7 +207,8 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
   /**
    * Reads the notes page by page along the updatedAt index (the cursor stops at each page's
    * limit), indexing each page before reading the next, so results appear progressively and the
-   * UI is never blocked for long.
+   * UI is never blocked for long. Ascending on purpose: RxDB cannot serve a descending sort from
+   * an index, so every page would read and sort all remaining notes.
    */
   async function readAndIndexNotes(): Promise<number> {
     let readMs = 0;
