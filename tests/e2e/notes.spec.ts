@@ -128,3 +128,27 @@ test('progress notes on the timeline, newest first, and a sync conflict resolved
   await search.fill('office laptop');
   await expect(page.getByRole('listbox', { name: 'Search results' }).getByRole('option')).toHaveCount(1);
 });
+
+test('text typed before a crash is recovered from the journal at the next start', async ({ page }) => {
+  await practiceWithStudents(page, [['Mia', 'Brown']]);
+  await page.getByRole('table', { name: 'Students' }).getByRole('row', { name: /Mia Brown/ }).click();
+  await page.getByRole('dialog', { name: 'Mia Brown' }).getByRole('link', { name: 'Notes & timeline' }).click();
+  await expect(page.getByRole('heading', { name: 'Mia Brown', level: 1 })).toBeVisible();
+  const studentId = decodeURIComponent(/[?&]id=([^&]+)/.exec(new URL(page.url()).hash)![1]!);
+
+  // What the editor journals synchronously on each keystroke, as if the app died before saving.
+  await page.evaluate((id) => {
+    const draft = {
+      noteId: 'note-crash-1',
+      values: { kind: 'progress', studentIds: [id], lessonId: '', occurrenceId: '', authorId: '', title: '', body: '', covered: '', homework: '', nextSteps: '', conflicts: [] },
+      changes: { title: 'Typed just before the crash', body: 'Every keystroke is journalled before it is saved.' },
+      typedAt: new Date().toISOString(),
+    };
+    localStorage.setItem('tutordesk:tutordesk:note-drafts', JSON.stringify({ [draft.noteId]: draft }));
+  }, studentId);
+  await page.reload();
+  await expect(page.getByText('Unsaved text of a note was recovered')).toBeVisible();
+  const recovered = page.getByRole('list', { name: 'Timeline of Mia Brown' }).getByRole('article', { name: 'Typed just before the crash' });
+  await expect(recovered).toContainText('Every keystroke is journalled before it is saved.');
+  await expect(page.evaluate(() => localStorage.getItem('tutordesk:tutordesk:note-drafts'))).resolves.toBeNull();
+});
