@@ -61,6 +61,12 @@ test('a lesson note autosaves, survives reloads (even mid-typing) and is found t
   await results.getByRole('group', { name: /Students/ }).getByRole('option').click();
   await expect(page.getByRole('dialog', { name: 'Olivia García' })).toBeVisible();
   await page.getByRole('dialog', { name: 'Olivia García' }).getByRole('button', { name: 'Cancel' }).click();
+  // A family result opens the family (Olivia pays for herself: her payer account).
+  await search.fill('garcia');
+  await results.getByRole('group', { name: /Families/ }).getByRole('option').click();
+  await expect(page).toHaveURL(/#\/families\?id=/);
+  await expect(page.getByRole('dialog', { name: 'Olivia García' })).toBeVisible();
+  await page.getByRole('dialog', { name: 'Olivia García' }).getByRole('button', { name: 'Close' }).click();
 
   // Nothing matches: said so.
   await search.fill('zebrafish');
