@@ -7,6 +7,7 @@ import { benchStudents } from './bench/students';
 import { benchSchedule } from './bench/schedule';
 import { benchSearch } from './bench/search';
 import { benchBilling } from './bench/billing';
+import { benchSync } from './bench/sync';
 
 const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [];
 const rows: BenchRow[] = [];
@@ -18,6 +19,7 @@ async function main() {
     sections.push({ name: 'Schedule: week view and recurrence expansion at 100,000 occurrences (Chromium)', run: () => benchSchedule(session) });
     sections.push({ name: 'Search over 50,000 notes: index build and keystroke to results (Chromium)', run: () => benchSearch(session) });
     sections.push({ name: 'Billing: month drafts for 1,000 families from 100,000 lessons (Node) and PDF per invoice (Chromium)', run: () => benchBilling(session) });
+    sections.push({ name: 'Sync throughput: TutorDesk replication vs PouchDB.replicate vs the raw server (PouchDB Server, Chromium IndexedDB)', run: () => benchSync(session) });
     for (const s of sections) {
       console.log(`\n▶ ${s.name}`);
       try {

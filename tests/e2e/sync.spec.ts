@@ -121,7 +121,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 let A: { context: BrowserContext; page: Page };
 let B: { context: BrowserContext; page: Page };
 
-test.afterEach(async ({}, info) => {
+test.afterEach(async (_fixtures, info) => {
   for (const l of [A, B]) if (l) expect(pageErrors(l.page), `no uncaught errors (${info.title})`).toEqual([]);
 });
 

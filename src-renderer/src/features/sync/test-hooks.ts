@@ -12,6 +12,15 @@ import type { SyncMeta } from '../../../../src-shared/model/meta';
 import type { TutorDatabase } from '../../db/database';
 import { saveDoc } from '../../db/repo';
 import { createBasicAuthFetch, startSync, type SyncStatus } from '../../db/replication';
+import { createTutorDatabase } from '../../db/database';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+
+/** The database a benchmark runs on, and how to clean it up. */
+async function benchDb(appDb: TutorDatabase, o: SyncBenchOptions): Promise<{ db: TutorDatabase; done: () => Promise<void> }> {
+  if (o.database !== 'unvalidated') return { db: appDb, done: async () => undefined };
+  const db = await createTutorDatabase({ name: `bench-${Date.now()}`, storage: getRxStorageDexie(), validate: false, collections: o.collections });
+  return { db, done: async () => void (await db.remove()) };
+}
 
 export interface SyncBenchOptions {
   serverUrl: string;
@@ -20,12 +29,24 @@ export interface SyncBenchOptions {
   password: string;
   collections: CollectionName[];
   batchSize?: { push?: number; pull?: number };
+  /**
+   * 'app' (default): the app's own database, as shipped (Dexie, z-schema validation). 'unvalidated':
+   * a temporary Dexie database with the same collections but no local schema validation, to show
+   * what validation costs.
+   */
+  database?: 'app' | 'unvalidated';
+  /** Stop after this long and report what was done (`complete: false`). */
+  deadlineMs?: number;
 }
 
 export interface SyncBenchResult {
   ms: number;
   docs: number;
+  /** False when the deadline stopped it first. */
+  complete: boolean;
   status: SyncStatus;
+  /** [ms since start, state, pulled, pushed] at each state change and every 1,000 documents. */
+  trace: [number, string, number, number][];
 }
 
 export interface SyncTestHooks {
@@ -43,9 +64,11 @@ declare global {
   }
 }
 
-async function timedSync(db: TutorDatabase, o: SyncBenchOptions, until: (s: SyncStatus) => boolean): Promise<{ ms: number; status: SyncStatus }> {
+async function timedSync(db: TutorDatabase, o: SyncBenchOptions, until: (s: SyncStatus) => boolean): Promise<{ ms: number; complete: boolean; status: SyncStatus; trace: SyncBenchResult['trace'] }> {
   const t0 = performance.now();
   let failed: SyncStatus | null = null;
+  const trace: SyncBenchResult['trace'] = [];
+  let last = '';
   const handle = await startSync({
     db,
     serverUrl: o.serverUrl,
@@ -55,16 +78,38 @@ async function timedSync(db: TutorDatabase, o: SyncBenchOptions, until: (s: Sync
     ...(o.batchSize ? { batchSize: o.batchSize } : {}),
     onStatus: (s) => {
       if (s.state === 'error') failed = s;
+      const mark = `${s.state}|${Math.floor(s.pulled / 1000)}|${Math.floor(s.pushed / 1000)}`;
+      if (mark !== last) trace.push([Math.round(performance.now() - t0), s.state, s.pulled, s.pushed]);
+      last = mark;
     },
   });
+  const deadline = t0 + (o.deadlineMs ?? 15 * 60_000);
   try {
+    let complete = true;
     for (;;) {
-      await handle.awaitInSync(15 * 60_000);
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        complete = false;
+        break;
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const outcome = await Promise.race([
+        handle.awaitInSync(left + 1000).then(
+          () => 'synced' as const,
+          () => 'late' as const,
+        ),
+        new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), left))),
+      ]).catch(() => 'late' as const);
+      clearTimeout(timer);
       if (failed) throw new Error(`sync failed: ${(failed as SyncStatus).error?.message}`);
+      if (outcome === 'late') {
+        complete = false;
+        break;
+      }
       if (until(handle.status())) break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    return { ms: performance.now() - t0, status: handle.status() };
+    return { ms: performance.now() - t0, complete, status: handle.status(), trace };
   } finally {
     await handle.stop();
   }
@@ -81,21 +126,35 @@ export function installSyncTestHooks(db: TutorDatabase): void {
       return (await db.getLocal('sync-state'))?.toJSON().data ?? null;
     },
     async benchPull(o) {
-      const { ms, status } = await timedSync(db, o, () => true);
-      let docs = 0;
-      for (const c of o.collections) docs += await (db.collections[c] as unknown as { count(): { exec(): Promise<number> } }).count().exec();
-      return { ms, docs, status };
+      const target = await benchDb(db, o);
+      try {
+        const { ms, complete, status, trace } = await timedSync(target.db, o, () => true);
+        let docs = 0;
+        for (const c of o.collections) docs += await (target.db.collections[c] as unknown as { count(): { exec(): Promise<number> } }).count().exec();
+        return { ms, docs, complete, status, trace };
+      } finally {
+        await target.done();
+      }
     },
     async benchPush(o) {
-      const coll = db.collections[o.collections[0]!] as unknown as { bulkInsert(d: SyncMeta[]): Promise<{ error: unknown[] }> };
-      const t0 = performance.now();
-      for (let i = 0; i < o.docs.length; i += 2000) {
-        const r = await coll.bulkInsert(o.docs.slice(i, i + 2000));
-        if (r.error.length) throw new Error(`local insert failed: ${JSON.stringify(r.error[0]).slice(0, 300)}`);
+      const target = await benchDb(db, o);
+      try {
+        return await push(target.db, o);
+      } finally {
+        await target.done();
       }
-      const insertMs = performance.now() - t0;
-      const { ms, status } = await timedSync(db, o, (s) => s.pending === 0);
-      return { ms, docs: status.pushed, status, insertMs };
     },
   };
+
+  async function push(target: TutorDatabase, o: SyncBenchOptions & { docs: SyncMeta[] }): Promise<SyncBenchResult & { insertMs: number }> {
+    const coll = target.collections[o.collections[0]!] as unknown as { bulkInsert(d: SyncMeta[]): Promise<{ error: unknown[] }> };
+    const t0 = performance.now();
+    for (let i = 0; i < o.docs.length; i += 2000) {
+      const r = await coll.bulkInsert(o.docs.slice(i, i + 2000));
+      if (r.error.length) throw new Error(`local insert failed: ${JSON.stringify(r.error[0]).slice(0, 300)}`);
+    }
+    const insertMs = performance.now() - t0;
+    const { ms, complete, status, trace } = await timedSync(target, o, (s) => s.pending === 0);
+    return { ms, docs: status.pushed, complete, status, insertMs, trace };
+  }
 }

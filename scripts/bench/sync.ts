@@ -1,0 +1,255 @@
+/**
+ * Sync throughput (section of `npm run bench`), against a PouchDB Server started here (the
+ * embedded server of `npm run sync-server`: PouchDB Server over LevelDB behind its guard, with the
+ * practice's validate_doc_update rules), in Chromium with real IndexedDB:
+ *
+ * - the server's raw speed: `_bulk_docs` (writing the pull set, batches of 1,000, from Node) and
+ *   `_changes?include_docs=true` (reading it back in pages of 1,000, from Node);
+ * - TutorDesk's replication (startSync with RxDB + Dexie, the browser build's basic-auth fetch,
+ *   through the `__tutordeskSyncTest` hook): initial pull of PULL_DOCS students, push of PUSH_DOCS;
+ * - PouchDB's own `PouchDB.replicate` (pouchdb-browser 9, IndexedDB adapter, bundled here with
+ *   esbuild) with the same documents, server and batch size.
+ *
+ * Each client run gets a fresh browser context (empty IndexedDB). Sizes: BENCH_SYNC_PULL (default
+ * 50,000) and BENCH_SYNC_PUSH (default 10,000); every phase stops after BENCH_SYNC_BUDGET_S (default
+ * 45 s) and the figures say how much was done in that time, so the section stays within a few
+ * minutes on a slow or busy machine. Printed, never asserted.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import type { Page } from '@playwright/test';
+import { startSyncServer } from '../sync-server';
+import { provisionPractice } from '../lib/couch-provision';
+import { stampChange, type ChangeContext, type SyncMeta } from '../../src-shared/model/meta';
+import type { Student } from '../../src-shared/model/types';
+import { practiceDbName } from '../../src-shared/sync/names';
+import type { BenchRow, RendererSession } from './browser';
+
+const BATCH = 1000;
+const FIRST = ['Ada', 'Grace', 'Alan', 'Mary', 'Ren', 'Aiko', 'Noor', 'Liam', 'Zoe', 'Omar', 'Ines', 'Tariq', 'Elena', 'Kofi', 'Mei'];
+const LAST = ['Lovelace', 'Hopper', 'Turing', 'Somerville', 'Nakamura', 'Haddad', 'Okafor', 'Novak', 'Silva', 'Kowalski', 'Byrne', 'Quinn'];
+const SUBJECTS = ['Maths', 'Physics', 'Chemistry', 'English', 'Piano', 'French', 'Biology'];
+
+/** Valid, stamped student documents (deterministic). */
+export function benchStudentDocs(n: number, prefix: string): Student[] {
+  const ctx: ChangeContext = { staffId: 'bench', deviceId: 'bench-device', now: new Date('2026-09-01T09:00:00Z') };
+  const out: Student[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(
+      stampChange<Student>(
+        undefined,
+        {
+          id: `${prefix}-${String(i).padStart(6, '0')}`,
+          firstName: FIRST[i % FIRST.length]!,
+          lastName: `${LAST[(i * 7) % LAST.length]!} ${i}`,
+          familyId: `family-${Math.floor(i / 2)}`,
+          status: i % 10 === 0 ? 'paused' : 'active',
+          subjects: [SUBJECTS[i % SUBJECTS.length]!, SUBJECTS[(i * 3) % SUBJECTS.length]!],
+          defaultRate: i % 4 === 0 ? { amount: 4500 + (i % 5) * 250, currency: 'GBP' } : null,
+          email: `student${i}@example.org`,
+          phone: `+44 7700 9${String(i % 100000).padStart(5, '0')}`,
+          gradeLevel: `Year ${7 + (i % 7)}`,
+          notes: i % 3 === 0 ? 'Prefers evening lessons; exam in May.' : '',
+          archivedAt: '',
+        } as never,
+        ctx,
+        () => `${prefix}-${i}`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** CouchDB form of a document (`_id`, no `id`), as the replication sends it. */
+const toCouch = (d: SyncMeta): Record<string, unknown> => {
+  const { id, ...rest } = d as unknown as Record<string, unknown>;
+  return { _id: id, ...rest };
+};
+
+async function bundlePouchDB(): Promise<string> {
+  const r = await build({
+    stdin: { contents: "import PouchDB from 'pouchdb-browser'; window.PouchDB = PouchDB;", resolveDir: process.cwd() },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    minify: true,
+    define: { global: 'globalThis' },
+    logLevel: 'silent',
+  });
+  return r.outputFiles[0]!.text;
+}
+
+const rate = (docs: number, ms: number) => (docs / ms) * 1000;
+
+export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
+  const pullTarget = Number(process.env.BENCH_SYNC_PULL ?? 50_000);
+  const pushDocs = Number(process.env.BENCH_SYNC_PUSH ?? 10_000);
+  /** Each phase (seeding, each pull, each push) stops after this long and reports what it did. */
+  const budgetMs = Number(process.env.BENCH_SYNC_BUDGET_S ?? 45) * 1000;
+  const origin = new URL(session.url).origin;
+  const dataDir = mkdtempSync(join(tmpdir(), 'tutordesk-bench-sync-'));
+  const admin = { username: 'couchadmin', password: 'bench-admin-pw' };
+  const user = { username: 'benchadmin', password: 'bench-user-pw' };
+  const server = await startSyncServer({
+    port: 0,
+    dataDir,
+    admin,
+    practice: 'bench',
+    users: [{ ...user, role: 'admin' }],
+    corsOrigins: [origin],
+    restartOnCrash: false,
+  });
+  const rows: BenchRow[] = [];
+  const log = (s: string) => process.env.BENCH_DEBUG && console.log(`    ${s}`);
+  try {
+    // Two more practices: fresh push targets with the same rules for TutorDesk and PouchDB.
+    for (const practice of ['benchtd', 'benchpouch']) {
+      await provisionPractice({ url: server.url, admin, practice, users: [{ ...user, role: 'admin' }] });
+    }
+    const auth = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
+    const dbUrl = (practice: string) => `${server.url}/${practiceDbName(practice, 'students')}`;
+
+    // ---- raw server: _bulk_docs (within the seeding budget), then _changes?include_docs=true -----
+    const pullSet = benchStudentDocs(pullTarget, 'pull');
+    let t0 = performance.now();
+    let seeded = 0;
+    while (seeded < pullSet.length && performance.now() - t0 < budgetMs) {
+      const batch = pullSet.slice(seeded, seeded + BATCH);
+      const res = await fetch(`${dbUrl('bench')}/_bulk_docs`, {
+        method: 'POST',
+        headers: { Authorization: auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ docs: batch.map(toCouch) }),
+      });
+      const out = (await res.json()) as { ok?: boolean; error?: string; reason?: string }[];
+      const bad = Array.isArray(out) ? out.find((r) => !r.ok) : out;
+      if (!res.ok || bad) throw new Error(`_bulk_docs refused: ${JSON.stringify(bad ?? out).slice(0, 300)}`);
+      seeded += batch.length;
+    }
+    const rawPushMs = performance.now() - t0;
+    const pullDocs = seeded;
+    log(`raw _bulk_docs ${pullDocs} in ${rawPushMs.toFixed(0)} ms`);
+
+    t0 = performance.now();
+    let since: unknown = 0;
+    let read = 0;
+    for (;;) {
+      const res = await fetch(`${dbUrl('bench')}/_changes?include_docs=true&limit=${BATCH}&since=${encodeURIComponent(String(since))}`, { headers: { Authorization: auth } });
+      const json = (await res.json()) as { results: { id: string; doc?: unknown }[]; last_seq: unknown };
+      read += json.results.filter((r) => !r.id.startsWith('_design/')).length;
+      since = json.last_seq;
+      if (json.results.length < BATCH) break;
+    }
+    const rawPullMs = performance.now() - t0;
+    if (read !== pullDocs) throw new Error(`_changes returned ${read} documents, expected ${pullDocs}`);
+    log(`raw _changes ${read} in ${rawPullMs.toFixed(0)} ms`);
+
+    const pouchSource = await bundlePouchDB();
+    // PouchDB is injected as an inline script: its pages bypass the app's CSP (script-src 'self').
+    const openPage = async (bypassCSP = false): Promise<{ page: Page; close: () => Promise<void> }> => {
+      const context = await session.browser.newContext({ bypassCSP });
+      await context.addInitScript('globalThis.__name = (f) => f;');
+      const page = await context.newPage();
+      await page.goto(`${session.url}?testHooks=1`);
+      await page.waitForFunction(() => Boolean(window.__tutordeskSyncTest));
+      return { page, close: () => context.close() };
+    };
+    const common = { serverUrl: server.url, username: user.username, password: user.password, collections: ['students'] as never, batchSize: { pull: BATCH, push: BATCH }, deadlineMs: budgetMs };
+
+    /** PouchDB.replicate in a fresh page, stopped at the budget; optionally fills the local db first. */
+    const pouch = async (direction: 'pull' | 'push', url: string, docs: Record<string, unknown>[] = []) => {
+      const p = await openPage(true);
+      try {
+        await p.page.addScriptTag({ content: pouchSource });
+        return await p.page.evaluate(
+          async ({ direction, url, username, password, batch, docs, budget }) => {
+            type Db = { bulkDocs(d: unknown[]): Promise<unknown[]>; info(): Promise<{ doc_count: number }> };
+            const PouchDB = (window as unknown as { PouchDB: unknown }).PouchDB as {
+              new (n: string, o?: unknown): Db;
+              replicate(a: Db, b: Db, o: unknown): Promise<{ docs_written: number; status: string }> & { cancel(): void };
+            };
+            const local = new PouchDB(`bench-${direction}`);
+            const t1 = performance.now();
+            for (let i = 0; i < docs.length; i += 2000) await local.bulkDocs(docs.slice(i, i + 2000));
+            const insertMs = performance.now() - t1;
+            const remote = new PouchDB(url, { auth: { username, password }, skip_setup: true });
+            const t = performance.now();
+            const rep = direction === 'pull' ? PouchDB.replicate(remote, local, { batch_size: batch, batches_limit: 5 }) : PouchDB.replicate(local, remote, { batch_size: batch, batches_limit: 5 });
+            const timer = setTimeout(() => rep.cancel(), budget);
+            const r = await rep;
+            clearTimeout(timer);
+            const ms = performance.now() - t;
+            const stored = direction === 'pull' ? (await local.info()).doc_count : r.docs_written;
+            return { ms, docs: stored, complete: r.status === 'complete', insertMs };
+          },
+          { direction, url, username: user.username, password: user.password, batch: BATCH, docs, budget: budgetMs },
+        );
+      } finally {
+        await p.close();
+      }
+    };
+    const tutordesk = async (kind: 'benchPull' | 'benchPush', options: Record<string, unknown>) => {
+      const p = await openPage();
+      try {
+        return await p.page.evaluate(({ kind, options }) => (kind === 'benchPull' ? window.__tutordeskSyncTest!.benchPull(options as never) : window.__tutordeskSyncTest!.benchPush(options as never)), { kind, options });
+      } finally {
+        await p.close();
+      }
+    };
+
+    // ---- initial pulls -------------------------------------------------------------------------
+    const tdPull = await tutordesk('benchPull', { ...common, practice: 'bench' });
+    log(`TutorDesk pull ${tdPull.docs} in ${tdPull.ms.toFixed(0)} ms: ${JSON.stringify(tdPull.trace)}`);
+    const tdPullRaw = await tutordesk('benchPull', { ...common, practice: 'bench', database: 'unvalidated' });
+    log(`TutorDesk pull (no local validation) ${tdPullRaw.docs} in ${tdPullRaw.ms.toFixed(0)} ms`);
+    const pdPull = await pouch('pull', dbUrl('bench'));
+    log(`PouchDB pull ${pdPull.docs} in ${pdPull.ms.toFixed(0)} ms`);
+
+    // ---- pushes ----------------------------------------------------------------------------------
+    const pushSet = benchStudentDocs(pushDocs, 'push');
+    const tdPush = await tutordesk('benchPush', { ...common, practice: 'benchtd', docs: pushSet });
+    log(`TutorDesk push ${tdPush.docs} in ${tdPush.ms.toFixed(0)} ms (local insert ${(tdPush as unknown as { insertMs: number }).insertMs.toFixed(0)} ms): ${JSON.stringify(tdPush.trace)}`);
+    const pdPush = await pouch('push', dbUrl('benchpouch'), pushSet.map(toCouch));
+    log(`PouchDB push ${pdPush.docs} in ${pdPush.ms.toFixed(0)} ms`);
+
+    const n = (x: number) => x.toLocaleString('en-GB');
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+    const done = (r: { docs: number; complete: boolean }, of: number) => (r.complete ? `${n(r.docs)} docs` : `only ${n(r.docs)} of ${n(of)} docs within the ${budgetMs / 1000} s budget`);
+    const tdPullRate = rate(tdPull.docs, tdPull.ms);
+    const tdPullRawRate = rate(tdPullRaw.docs, tdPullRaw.ms);
+    const pdPullRate = rate(pdPull.docs, pdPull.ms);
+    const rawPullRate = rate(pullDocs, rawPullMs);
+    const tdPushRate = rate(tdPush.docs, tdPush.ms);
+    const pdPushRate = rate(pdPush.docs, pdPush.ms);
+    const rawPushRate = rate(pullDocs, rawPushMs);
+    const size = pullDocs < pullTarget ? ` (size used: ${n(pullDocs)} of the planned ${n(pullTarget)}: the server took longer than the ${budgetMs / 1000} s budget to store them)` : '';
+    rows.push(
+      { name: `sync: server raw _bulk_docs, ${n(pullDocs)} docs (Node → PouchDB Server)${size}`, value: rawPushRate, unit: 'docs/s', detail: `${(rawPushMs / 1000).toFixed(1)} s, batches of ${n(BATCH)}, through the guard and validate_doc_update` },
+      { name: `sync: server raw _changes?include_docs, ${n(pullDocs)} docs (Node)`, value: rawPullRate, unit: 'docs/s', detail: `${(rawPullMs / 1000).toFixed(1)} s, pages of ${n(BATCH)}` },
+      { name: `sync: TutorDesk initial pull of ${n(pullDocs)} (Chromium, RxDB+Dexie, z-schema as shipped)`, value: tdPullRate, unit: 'docs/s', detail: `${(tdPull.ms / 1000).toFixed(1)} s, ${done(tdPull, pullDocs)}` },
+      { name: `sync: TutorDesk initial pull of ${n(pullDocs)}, local schema validation off (diagnostic)`, value: tdPullRawRate, unit: 'docs/s', detail: `${(tdPullRaw.ms / 1000).toFixed(1)} s, ${done(tdPullRaw, pullDocs)}` },
+      { name: `sync: PouchDB.replicate pull of ${n(pullDocs)} (Chromium, pouchdb-browser 9 idb)`, value: pdPullRate, unit: 'docs/s', detail: `${(pdPull.ms / 1000).toFixed(1)} s, ${done(pdPull, pullDocs + 1)} (incl. the design doc)` },
+      { name: 'sync: pull ratio TutorDesk / PouchDB', value: tdPullRate / pdPullRate, unit: '×', goal: '> 1 (clearly faster)', detail: `without validation ${ratio(tdPullRawRate, pdPullRate)}; TutorDesk at ${ratio(tdPullRate, rawPullRate)} of the raw _changes speed, PouchDB at ${ratio(pdPullRate, rawPullRate)}` },
+      { name: `sync: TutorDesk push of ${n(pushDocs)} (Chromium)`, value: tdPushRate, unit: 'docs/s', detail: `${(tdPush.ms / 1000).toFixed(1)} s, ${done(tdPush, pushDocs)}; local insert before it ${((tdPush as unknown as { insertMs: number }).insertMs / 1000).toFixed(1)} s` },
+      { name: `sync: PouchDB.replicate push of ${n(pushDocs)} (Chromium)`, value: pdPushRate, unit: 'docs/s', detail: `${(pdPush.ms / 1000).toFixed(1)} s, ${done(pdPush, pushDocs)}; local insert before it ${(pdPush.insertMs / 1000).toFixed(1)} s` },
+      { name: 'sync: push ratio TutorDesk / PouchDB', value: tdPushRate / pdPushRate, unit: '×', goal: '> 1 (clearly faster)', detail: `TutorDesk at ${ratio(tdPushRate, rawPushRate)} of the raw _bulk_docs speed, PouchDB at ${ratio(pdPushRate, rawPushRate)}` },
+    );
+    return rows;
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// `npx tsx scripts/bench/sync.ts`: this section alone.
+if (process.argv[1] && process.argv[1].endsWith('bench/sync.ts')) {
+  const { openRenderer } = await import('./browser');
+  const session = await openRenderer();
+  try {
+    for (const r of await benchSync(session)) console.log(`  ${r.name}: ${r.value.toFixed(r.value < 100 ? 2 : 0)} ${r.unit}${r.goal ? `  (goal ${r.goal})` : ''}${r.detail ? `  [${r.detail}]` : ''}`);
+  } finally {
+    await session.close();
+  }
+}
