@@ -51,7 +51,14 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: '← All invoices' }).click();
     await page.getByRole('button', { name: 'Generate drafts for a month' }).click();
     await shot('generate-dialog');
-    await page.getByRole('dialog', { name: 'Generate drafts for a month' }).getByRole('button', { name: 'Cancel' }).click();
+    // The sample already billed last month: the summary says so, and which families were skipped.
+    const gen = page.getByRole('dialog', { name: 'Generate drafts for a month' });
+    await gen.getByRole('button', { name: 'Generate drafts' }).click();
+    await expect(gen.getByRole('heading', { name: /^Summary for / })).toBeVisible();
+    await expect(gen.getByText(/billable lessons of the month were already invoiced/)).toBeVisible();
+    await gen.getByText(/nothing to bill/).click();
+    await shot('generate-summary');
+    await gen.getByRole('button', { name: 'Done' }).click();
 
     await page.getByRole('link', { name: 'Payments' }).click();
     await expect(page.getByRole('table', { name: 'Payments' }).getByRole('row').nth(2)).toBeVisible();

@@ -133,9 +133,7 @@ export function GenerateDialog({ data, defaultMonth, onClose, onShowDrafts }: { 
           <div className="inv-progress" role="progressbar" aria-label="Generating drafts" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
             <div style={{ width: `${pct}%` }} />
           </div>
-          <span className="muted">
-            {progress.phase} {progress.done} of {progress.total} families
-          </span>
+          <span className="muted">{progress.phase === 'Done' ? `Finished: ${progress.total} families considered` : `${progress.phase} ${progress.done} of ${progress.total} families`}</span>
         </div>
       )}
       {outcome && (
