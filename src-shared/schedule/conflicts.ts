@@ -116,6 +116,14 @@ export function conflictsBetween(mine: readonly ExpandedOccurrence[], others: re
   return out;
 }
 
+/** True when two occurrences share a tutor, a student or a room (time not checked). */
+function mayClash(a: ExpandedOccurrence, b: ExpandedOccurrence): boolean {
+  if (a.tutorId && a.tutorId === b.tutorId) return true;
+  if (a.room && b.room && roomKey(a.room) !== '' && roomKey(a.room) === roomKey(b.room)) return true;
+  for (const s of a.studentIds) if (b.studentIds.includes(s)) return true;
+  return false;
+}
+
 export interface ConflictPair {
   a: ExpandedOccurrence;
   b: ExpandedOccurrence;
@@ -135,6 +143,8 @@ export function findAllConflicts(occurrences: readonly ExpandedOccurrence[]): { 
   for (const cur of active) {
     for (let i = open.length - 1; i >= 0; i -= 1) if (open[i]!.endMs <= cur.startMs) open.splice(i, 1);
     for (const prev of open) {
+      // Cheap key check first: in a busy hour most overlapping lessons share nothing.
+      if (!mayClash(prev, cur)) continue;
       const forward = slotConflicts(slotOf(prev), cur);
       if (!forward.length) continue;
       pairs.push({ a: prev, b: cur, kinds: forward.map((c) => c.kind) });

@@ -128,6 +128,7 @@ test('weekly series: book, skip a date, move onto a clash with a warning, export
   await page.mouse.up();
   warning = page.getByRole('dialog', { name: 'This clashes with another booking' });
   await expect(warning.getByText('Jo Brown is already teaching Physics (Alan Turing) on Tue 30 Mar, 16:00–17:00.')).toBeVisible();
+  await page.screenshot({ path: 'screenshots/schedule-conflict-light.png' });
   await warning.getByRole('button', { name: 'Book anyway' }).click();
   await expect(page.getByText(/^Moved to Tuesday,? 30 March 2027, 16:30–17:30$/)).toBeVisible();
   await expect(day(page, 'Monday 29 March').getByRole('button', { name: /Maths/ })).toHaveCount(0);
@@ -317,6 +318,15 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: 'New lesson' }).click();
     await expect(page.getByRole('dialog', { name: 'New lesson' })).toBeVisible();
     await page.screenshot({ path: `screenshots/schedule-editor-${scheme}.png` });
+    await page.getByRole('dialog', { name: 'New lesson' }).getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Export…' }).click();
+    await expect(page.getByRole('dialog', { name: 'Export schedule' })).toBeVisible();
+    await page.screenshot({ path: `screenshots/schedule-export-${scheme}.png` });
+    await page.getByRole('dialog', { name: 'Export schedule' }).getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Schedule', level: 2 }).scrollIntoViewIfNeeded();
+    await expect(page.getByRole('list', { name: 'Closed days' })).toBeVisible();
+    await page.screenshot({ path: `screenshots/schedule-settings-${scheme}.png` });
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });

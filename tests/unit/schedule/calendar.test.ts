@@ -13,7 +13,8 @@ import {
   wallMinutes,
   wallTime,
 } from '../../../src-shared/schedule/calendar';
-import { conflictsBetween, findLessonConflicts } from '../../../src-shared/schedule/conflicts';
+import fc from 'fast-check';
+import { conflictsBetween, findAllConflicts, findConflicts, findLessonConflicts, slotOf } from '../../../src-shared/schedule/conflicts';
 import { expandLessons } from '../../../src-shared/schedule/expand';
 import { localDaysRange } from '../../../src-shared/schedule/time';
 import { at, lesson } from './fixtures';
@@ -131,5 +132,37 @@ describe('conflictsBetween', () => {
     expect(got).toHaveLength(1);
     expect(got[0]).toMatchObject({ kind: 'student', shared: ['student-1'] });
     expect(got[0]!.other.lessonId).toBe('b');
+  });
+});
+
+describe('findAllConflicts (range sweep with the shared-key pre-check)', () => {
+  it('flags exactly what the pairwise check finds, on random busy days', () => {
+    const spec = fc.record({
+      tutor: fc.integer({ min: 0, max: 4 }),
+      students: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 2 }),
+      room: fc.constantFrom('', '1', '2', ' 2 '),
+      quarter: fc.integer({ min: 0, max: 16 }),
+      minutes: fc.constantFrom(30, 45, 60, 90),
+    });
+    fc.assert(
+      fc.property(fc.array(spec, { maxLength: 24 }), (specs) => {
+        const lessons = specs.map((x, i) => {
+          const m = 15 * 60 + x.quarter * 15;
+          const hhmm = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+          return lesson({ start: at(`2025-03-12T${hhmm}`, LON), tutorId: `t${x.tutor}`, studentIds: x.students.map((n) => `s${n}`), room: x.room, durationMinutes: x.minutes }, `l${i}`);
+        });
+        const occ = expandLessons(lessons, [], [], localDaysRange('2025-03-12', '2025-03-12', LON), LON);
+        const { byOccurrence, pairs } = findAllConflicts(occ);
+        const key = (c: { kind: string; other: { id: string } }) => `${c.kind}:${c.other.id}`;
+        let expectedPairs = 0;
+        for (const o of occ) {
+          const expected = findConflicts(slotOf(o), occ).map(key).sort();
+          expect((byOccurrence.get(o.id) ?? []).map(key).sort()).toEqual(expected);
+          expectedPairs += new Set(findConflicts(slotOf(o), occ).map((c) => c.other.id)).size;
+        }
+        expect(pairs.length * 2).toBe(expectedPairs);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
