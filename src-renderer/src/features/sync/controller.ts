@@ -87,6 +87,34 @@ export class SyncController {
     return this.initialised;
   }
 
+  private pendingStatus: SyncStatus | null = null;
+  private statusTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Publishes a replication status to the UI. A first sync reports every document received; the
+   * UI is re-rendered at most every 150 ms for such count-only changes, at once for a new state.
+   */
+  private publishStatus(status: SyncStatus): void {
+    const shown = this.snapshot.status;
+    const urgent = !shown || shown.state !== status.state || shown.error?.kind !== status.error?.kind || shown.conflicts !== status.conflicts || shown.quarantined !== status.quarantined;
+    if (urgent) {
+      if (this.statusTimer) clearTimeout(this.statusTimer);
+      this.statusTimer = null;
+      this.pendingStatus = null;
+      this.set({ status });
+      return;
+    }
+    this.pendingStatus = status;
+    if (!this.statusTimer) {
+      this.statusTimer = setTimeout(() => {
+        this.statusTimer = null;
+        const s = this.pendingStatus;
+        this.pendingStatus = null;
+        if (s) this.set({ status: s });
+      }, 150);
+    }
+  }
+
   private fetchFor(serverUrl: string) {
     return createBridgeFetch((req) => this.bridge.sync.fetch(req), serverUrl);
   }
@@ -104,7 +132,7 @@ export class SyncController {
         online: bridgeOnlineSource(this.bridge),
         ...(this.options.collections ? { collections: this.options.collections } : {}),
         onStatus: (status) => {
-          if (gen === this.generation) this.set({ status });
+          if (gen === this.generation) this.publishStatus(status);
         },
       });
       if (gen !== this.generation) {
@@ -123,6 +151,9 @@ export class SyncController {
 
   private async stopHandle(): Promise<void> {
     this.generation++;
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.statusTimer = null;
+    this.pendingStatus = null;
     if (this.starting) await this.starting.catch(() => undefined);
     const h = this.handle;
     this.handle = null;
