@@ -190,11 +190,6 @@ export async function applyCredit(app: AppServices, familyId: string, invoiceIds
   return applied;
 }
 
-/** Deletes a payment (a mistake); its money stops counting against the invoices it paid. */
-export async function deletePayment(app: AppServices, paymentId: string): Promise<void> {
-  await deleteDoc(app.db, 'payments', paymentId, app.ctx());
-}
-
 /**
  * Applies the fix the domain proposes for one double-billing finding: removes the item from
  * drafts that should not bill it and points the claim at the invoice that keeps it. Issued
