@@ -88,7 +88,7 @@ async function fillConnection(page: Page, user: { username: string; password: st
   await page.getByRole('textbox', { name: 'Server address' }).fill(opts.serverUrl ?? server.url);
   await page.getByRole('textbox', { name: 'Practice id' }).fill(opts.practice ?? PRACTICE);
   await page.getByRole('textbox', { name: 'Username' }).fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
 }
 
 async function connect(page: Page, user: { username: string; password: string }): Promise<void> {
@@ -121,7 +121,8 @@ async function shoot(page: Page, name: string): Promise<void> {
 let A: { context: BrowserContext; page: Page };
 let B: { context: BrowserContext; page: Page };
 
-test.afterEach(async (_fixtures, info) => {
+// eslint-disable-next-line no-empty-pattern -- Playwright requires a destructuring pattern here
+test.afterEach(async ({}, info) => {
   for (const l of [A, B]) if (l) expect(pageErrors(l.page), `no uncaught errors (${info.title})`).toEqual([]);
 });
 
@@ -354,7 +355,7 @@ test('a password changed on the server: the indicator shows the error and leads 
   await shoot(A.page, 'panel-error');
   await panel.getByRole('button', { name: 'Open sync settings' }).click();
   await expect(A.page.getByRole('heading', { name: 'Sync', level: 1 })).toBeVisible();
-  await A.page.getByLabel('Password').fill('new-secret-1');
+  await A.page.getByRole('textbox', { name: 'Password' }).fill('new-secret-1');
   await A.page.getByRole('button', { name: 'Save and reconnect' }).click();
   await expect(indicator(A.page)).toHaveAccessibleName(/^Sync status: up to date/, { timeout: 30_000 });
 
