@@ -5,7 +5,8 @@
  * fuzzy matching, no dependencies). Keys are `${kind}:${id}`. Terms are lower-cased and stripped
  * of diacritics, so "Garcia" finds "García" and "eleve" finds "élève". Each word of the query must
  * match (AND); the last word also matches as a prefix while the user types (from 3 letters); words
- * of 5+ letters tolerate typos (fuzzy 0.2: 1 edit for 5-7 letters, 2 from 8). Very common English
+ * of 5+ letters tolerate typos (fuzzy 0.2: 1 edit for 5-7 letters, 2 from 8) when the words as
+ * typed find fewer than FUZZY_BELOW documents (fast at 50,000 notes). Very common English
  * words (STOP_WORDS) are not indexed.
  *
  * Pure: no DOM; the renderer keeps one instance and feeds it from RxDB change streams
@@ -65,6 +66,8 @@ export interface SearchIndex {
 }
 
 const SNIPPET_STORE_CHARS = 4000;
+/** Fuzzy (typo-tolerant) matching is tried only when exact/prefix matching finds fewer documents. */
+export const FUZZY_BELOW = 20;
 const KINDS: SearchKind[] = ['note', 'student', 'family'];
 
 interface Indexed {
@@ -166,7 +169,12 @@ export function createSearchIndex(): SearchIndex {
       const q = query.trim();
       if (!q) return [];
       const kinds = options.kinds ? new Set(options.kinds) : null;
-      const results: SearchResult[] = mini.search(q, kinds ? { filter: (r) => kinds.has(String(r.id).slice(0, String(r.id).indexOf(':')) as SearchKind) } : {});
+      const base = kinds ? { filter: (r: SearchResult) => kinds.has(String(r.id).slice(0, String(r.id).indexOf(':')) as SearchKind) } : {};
+      // Typo tolerance is costly on a large index (each long word expands to many near terms),
+      // and pointless when the words as typed already match plenty: fuzzy matching is only used
+      // when exact and prefix matching find fewer than FUZZY_BELOW documents.
+      let results: SearchResult[] = mini.search(q, { ...base, fuzzy: false });
+      if (results.length < FUZZY_BELOW) results = mini.search(q, base);
       const limit = options.limit ?? 50;
       const hits: SearchHit[] = [];
       for (const r of results) {
