@@ -84,6 +84,21 @@ async function bundlePouchDB(): Promise<string> {
 
 const rate = (docs: number, ms: number) => (docs / ms) * 1000;
 
+/**
+ * fetch with a retry when a kept-alive connection was closed by the server just as it was reused
+ * (EPIPE / ECONNRESET, a race of HTTP keep-alive, not a failure of the server).
+ */
+async function fetchRetry(url: string, init?: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      const code = (e as { cause?: { code?: string } }).cause?.code ?? '';
+      if (attempt >= 3 || !['EPIPE', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(code)) throw e;
+    }
+  }
+}
+
 export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
   const pullTarget = Number(process.env.BENCH_SYNC_PULL ?? 50_000);
   const pushDocs = Number(process.env.BENCH_SYNC_PUSH ?? 10_000);
@@ -118,7 +133,7 @@ export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
     let seeded = 0;
     while (seeded < pullSet.length && performance.now() - t0 < budgetMs) {
       const batch = pullSet.slice(seeded, seeded + BATCH);
-      const res = await fetch(`${dbUrl('bench')}/_bulk_docs`, {
+      const res = await fetchRetry(`${dbUrl('bench')}/_bulk_docs`, {
         method: 'POST',
         headers: { Authorization: auth, 'Content-Type': 'application/json' },
         body: JSON.stringify({ docs: batch.map(toCouch) }),
@@ -136,7 +151,7 @@ export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
     let since: unknown = 0;
     let read = 0;
     for (;;) {
-      const res = await fetch(`${dbUrl('bench')}/_changes?include_docs=true&limit=${BATCH}&since=${encodeURIComponent(String(since))}`, { headers: { Authorization: auth } });
+      const res = await fetchRetry(`${dbUrl('bench')}/_changes?include_docs=true&limit=${BATCH}&since=${encodeURIComponent(String(since))}`, { headers: { Authorization: auth } });
       const json = (await res.json()) as { results: { id: string; doc?: unknown }[]; last_seq: unknown };
       read += json.results.filter((r) => !r.id.startsWith('_design/')).length;
       since = json.last_seq;

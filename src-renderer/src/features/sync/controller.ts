@@ -87,6 +87,21 @@ export class SyncController {
     return this.initialised;
   }
 
+  private identityApplied = false;
+
+  /**
+   * A computer nobody has claimed yet ("I am" empty in Settings) records its changes as the staff
+   * member the server links to the sync user (role tutordesk-<p>-staff:<id>).
+   */
+  private async adoptIdentity(staffId: string): Promise<void> {
+    try {
+      const device = (await this.db.getLocal<{ deviceId: string; meStaffId: string }>('device'))?.toJSON().data;
+      if (device && !device.meStaffId) await this.db.upsertLocal('device', { ...device, meStaffId: staffId });
+    } catch (e) {
+      console.error('Could not record who uses this computer', e);
+    }
+  }
+
   private pendingStatus: SyncStatus | null = null;
   private statusTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -95,6 +110,10 @@ export class SyncController {
    * UI is re-rendered at most every 150 ms for such count-only changes, at once for a new state.
    */
   private publishStatus(status: SyncStatus): void {
+    if (status.identity?.staffId && !this.identityApplied) {
+      this.identityApplied = true;
+      void this.adoptIdentity(status.identity.staffId);
+    }
     const shown = this.snapshot.status;
     const urgent = !shown || shown.state !== status.state || shown.error?.kind !== status.error?.kind || shown.conflicts !== status.conflicts || shown.quarantined !== status.quarantined;
     if (urgent) {
@@ -122,6 +141,7 @@ export class SyncController {
   private async start(account: SyncAccount): Promise<void> {
     await this.stopHandle();
     const gen = ++this.generation;
+    this.identityApplied = false;
     this.set({ phase: 'on', account, status: null });
     const run = (async () => {
       const handle = await startSync({

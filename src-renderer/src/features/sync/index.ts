@@ -10,4 +10,6 @@ registerSettingsSection('sync', 'Sync', SyncSettingsSection);
 
 export { SyncIndicator } from './SyncIndicator';
 export { SyncScreen } from './SyncScreen';
+/** The connection form and status on its own (e.g. for a "join a practice" card on the welcome screen). */
+export { ConnectionTab as SyncConnectionForm } from './ConnectionTab';
 export { syncControllerFor, type SyncController, type SyncSnapshot } from './controller';
