@@ -157,6 +157,33 @@ export function findAllConflicts(occurrences: readonly ExpandedOccurrence[]): { 
   return { pairs, byOccurrence };
 }
 
+/**
+ * The ids of the occurrences that are double-booked with another one in the list (what the
+ * calendar flags), without building the Conflict objects: a sweep over start times with a cheap
+ * shared tutor / student / room check, so a busy range (thousands of lessons, many at the same
+ * hour) stays fast. Same answer as the keys of `findAllConflicts(...).byOccurrence`.
+ */
+export function conflictedIds(occurrences: readonly ExpandedOccurrence[]): Set<string> {
+  const active = occurrences.filter(isActive).slice().sort((x, y) => x.startMs - y.startMs);
+  const out = new Set<string>();
+  const open: ExpandedOccurrence[] = [];
+  for (const cur of active) {
+    let keep = 0;
+    for (let i = 0; i < open.length; i += 1) {
+      const prev = open[i]!;
+      if (prev.endMs <= cur.startMs) continue;
+      open[keep++] = prev;
+      if (prev.id !== cur.id && cur.endMs > prev.startMs && mayClash(prev, cur)) {
+        out.add(prev.id);
+        out.add(cur.id);
+      }
+    }
+    open.length = keep;
+    open.push(cur);
+  }
+  return out;
+}
+
 export interface ConflictNames {
   tutorName: (id: string) => string;
   studentName: (id: string) => string;

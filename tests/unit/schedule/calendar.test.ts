@@ -14,7 +14,7 @@ import {
   wallTime,
 } from '../../../src-shared/schedule/calendar';
 import fc from 'fast-check';
-import { conflictsBetween, findAllConflicts, findConflicts, findLessonConflicts, slotOf } from '../../../src-shared/schedule/conflicts';
+import { conflictedIds, conflictsBetween, findAllConflicts, findConflicts, findLessonConflicts, slotOf } from '../../../src-shared/schedule/conflicts';
 import { expandLessons } from '../../../src-shared/schedule/expand';
 import { localDaysRange } from '../../../src-shared/schedule/time';
 import { at, lesson } from './fixtures';
@@ -161,6 +161,7 @@ describe('findAllConflicts (range sweep with the shared-key pre-check)', () => {
           expectedPairs += new Set(findConflicts(slotOf(o), occ).map((c) => c.other.id)).size;
         }
         expect(pairs.length * 2).toBe(expectedPairs);
+        expect([...conflictedIds(occ)].sort()).toEqual([...byOccurrence.keys()].sort());
       }),
       { numRuns: 60 },
     );

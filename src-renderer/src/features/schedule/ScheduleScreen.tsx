@@ -21,7 +21,7 @@ import { ExportDialog } from './ExportDialog';
 import { dayLabel, dt, fullDateTime, type Fmt } from './format';
 import { LessonEditor, type EditorResult, type EditorTarget } from './LessonEditor';
 import { OccurrencePanel } from './OccurrencePanel';
-import { expandRange, NO_FILTERS, occurrenceById, planConflicts, useDirectory, useRangeOccurrences, type ScheduleFilters } from './queries';
+import { expandRange, NO_FILTERS, occurrenceById, occurrenceConflicts, planConflicts, useDirectory, useRangeOccurrences, type ScheduleFilters } from './queries';
 import { useScheduleStore } from './store';
 import { AgendaList, MonthGrid, TimeGrid, type ViewProps } from './views';
 import './schedule.css';
@@ -119,6 +119,7 @@ export function ScheduleScreen() {
 
   const selected = useMemo(() => (selectedId && version >= 0 ? occurrenceById(store, selectedId, tz) : null), [selectedId, store, version, tz]);
   const selectedLesson: Lesson | null = selected ? (store.lessons.get(selected.lessonId) ?? null) : null;
+  const selectedConflicts = useMemo(() => (selected ? occurrenceConflicts(store, selected, tz) : []), [selected, store, tz]);
 
   const goTo = useCallback((date: string, nextView?: CalendarView, focus = false) => {
     focusAfterNav.current = focus;
@@ -356,7 +357,7 @@ export function ScheduleScreen() {
             key={selected.id}
             occurrence={selected}
             lesson={selectedLesson}
-            conflicts={conflicts.get(selected.id) ?? []}
+            conflicts={selectedConflicts}
             dir={dir}
             fmt={fmt}
             store={store}

@@ -4,7 +4,8 @@
  * figures are the cost of "expand only the visible range" itself.
  */
 import { DateTime } from 'luxon';
-import { expandLessons, findAllConflicts } from '../../../../src-shared/schedule';
+import { expandLessons } from '../../../../src-shared/schedule';
+import { conflictedIds } from '../../../../src-shared/schedule/conflicts';
 import { viewRange, type CalendarView } from '../../../../src-shared/schedule/calendar';
 import type { TutorDatabase } from '../../db/database';
 import { scheduleStoreFor } from './store';
@@ -47,7 +48,7 @@ export async function benchScheduleExpansion(db: TutorDatabase, weeks = 10): Pro
       const a = performance.now();
       const occ = expandLessons(lessons, store.occurrenceIndex, closures, range, tz);
       const b = performance.now();
-      findAllConflicts(occ);
+      conflictedIds(occ);
       const c = performance.now();
       runs.push({ view, anchor, occurrences: occ.length, expandMs: b - a, conflictsMs: c - b });
     }

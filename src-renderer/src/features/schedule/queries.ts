@@ -9,7 +9,9 @@ import type { Lesson, Occurrence, Staff, Student } from '../../../../src-shared/
 import {
   expandLessons,
   type ExpandedOccurrence,
-  findAllConflicts,
+  findConflicts,
+  isActive,
+  slotOf,
   type Conflict,
   type SchedulePlan,
   parseOccurrenceId,
@@ -18,7 +20,7 @@ import {
   DAY_MS,
   type TimeRange,
 } from '../../../../src-shared/schedule';
-import { conflictsBetween } from '../../../../src-shared/schedule/conflicts';
+import { conflictedIds, conflictsBetween } from '../../../../src-shared/schedule/conflicts';
 import { useLiveQuery } from '../../app/AppContext';
 import type { ScheduleStore } from './store';
 
@@ -33,7 +35,7 @@ export const NO_FILTERS: ScheduleFilters = { tutorId: '', studentId: '', locatio
 interface CacheEntry {
   key: string;
   occurrences: ExpandedOccurrence[];
-  conflicts: ReturnType<typeof findAllConflicts> | null;
+  conflicts: Set<string> | null;
 }
 const cache = new WeakMap<ScheduleStore, { version: number; entries: CacheEntry[] }>();
 
@@ -55,11 +57,17 @@ export function expandRange(store: ScheduleStore, range: TimeRange, tz: string):
   return entryFor(store, range, tz).occurrences;
 }
 
-/** Double bookings among all occurrences of the range (never only the filtered ones). */
-export function rangeConflicts(store: ScheduleStore, range: TimeRange, tz: string): Map<string, Conflict[]> {
+/** Ids of the double-booked occurrences of the range (checked among all, never only the filtered ones). */
+export function rangeConflicts(store: ScheduleStore, range: TimeRange, tz: string): Set<string> {
   const e = entryFor(store, range, tz);
-  if (!e.conflicts) e.conflicts = findAllConflicts(e.occurrences);
-  return e.conflicts.byOccurrence;
+  if (!e.conflicts) e.conflicts = conflictedIds(e.occurrences);
+  return e.conflicts;
+}
+
+/** The double bookings of one occurrence, each naming the other lesson (for the details panel). */
+export function occurrenceConflicts(store: ScheduleStore, o: ExpandedOccurrence, tz: string): Conflict[] {
+  const around = expandRange(store, { start: new Date(o.startMs - DAY_MS).toISOString(), end: new Date(o.endMs + DAY_MS).toISOString() }, tz);
+  return isActive(o) ? findConflicts(slotOf(o), around) : [];
 }
 
 export function matchesFilters(o: ExpandedOccurrence, f: ScheduleFilters): boolean {
@@ -84,7 +92,7 @@ export function useRangeOccurrences(store: ScheduleStore, version: number, range
     if (version >= 0 && !covered) void store.ensureLoaded(Date.parse(range.start));
   }, [store, version, covered, range.start]);
   return useMemo(() => {
-    if (!covered) return { occurrences: [] as ExpandedOccurrence[], conflicts: new Map<string, Conflict[]>(), loading: true };
+    if (!covered) return { occurrences: [] as ExpandedOccurrence[], conflicts: new Set<string>(), loading: true };
     const all = expandRange(store, range, tz);
     const conflicts = rangeConflicts(store, range, tz);
     const occurrences = filters.tutorId || filters.studentId || filters.location ? all.filter((o) => matchesFilters(o, filters)) : all;

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Closure } from '../../../../src-shared/model/types';
-import { closureOn, localDate, type Conflict, type ExpandedOccurrence } from '../../../../src-shared/schedule';
+import { closureOn, localDate, type ExpandedOccurrence } from '../../../../src-shared/schedule';
 import { instantAt, layoutDay, snapMinutes, wallMinutes, type DayLayoutItem } from '../../../../src-shared/schedule/calendar';
 import { Icon } from '../../ui/Icon';
 import { dayLabel, dt, lessonLabel, lessonTitle, studentsText, timeOf, timeRange, type Fmt } from './format';
@@ -19,7 +19,8 @@ export interface ViewProps {
   today: string;
   nowMs: number;
   occurrences: ExpandedOccurrence[];
-  conflicts: Map<string, Conflict[]>;
+  /** Ids of double-booked occurrences. */
+  conflicts: ReadonlySet<string>;
   closures: Closure[];
   fmt: Fmt;
   dir: Directory;
