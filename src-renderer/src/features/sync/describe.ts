@@ -312,3 +312,6 @@ export function conflictFields(collection: string, kept: Doc, setAside: Doc): { 
   if (Boolean(kept._deleted) !== Boolean(setAside._deleted)) rows.push({ field: 'deleted', kept: kept._deleted ? 'yes' : 'no', setAside: setAside._deleted ? 'yes' : 'no' });
   return rows;
 }
+
+/** Notes holding other versions of their text (`note.conflicts` not empty), as an RxDB selector. */
+export const NOTES_WITH_VERSIONS_SELECTOR = { 'conflicts.0': { $exists: true } } as const;

@@ -4,6 +4,7 @@ import type { Note } from '../../../../src-shared/model/types';
 import type { QuarantineRecord, SyncConflictRecord } from '../../../../src-shared/sync/conflicts';
 import { useApp } from '../../app/AppContext';
 import { watchQuarantine, watchSyncConflicts } from '../../db/sync-conflicts';
+import { NOTES_WITH_VERSIONS_SELECTOR } from './describe';
 import { syncControllerFor, type SyncController, type SyncSnapshot } from './controller';
 
 /** The sync controller of the app's database; starts it (reads the saved account) on first use. */
@@ -53,7 +54,7 @@ export function useNotesWithVersions(): Note[] {
   const [notes, setNotes] = useState<Note[]>([]);
   useEffect(() => {
     const sub = db.notes
-      .find({ selector: { 'conflicts.0': { $exists: true } } as never })
+      .find({ selector: NOTES_WITH_VERSIONS_SELECTOR as never })
       .$.subscribe((docs) => setNotes(docs.map((d) => d.toJSON() as unknown as Note).filter((n) => Array.isArray(n.conflicts) && n.conflicts.length > 0)));
     return () => sub.unsubscribe();
   }, [db]);
