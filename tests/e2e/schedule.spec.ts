@@ -166,7 +166,7 @@ test('weekly series: book, skip a date, move onto a clash with a warning, export
   // CSV of lessons with attendance: BOM, header, one row per lesson, the moved one flagged.
   await page.getByRole('button', { name: 'Export…' }).click();
   exportDialog = page.getByRole('dialog', { name: 'Export schedule' });
-  await exportDialog.getByText('Lessons and attendance (.csv)').click();
+  await exportDialog.getByRole('radio', { name: 'Lessons and attendance (.csv)' }).check();
   await exportDialog.getByLabel('From').fill('2027-03-01');
   await exportDialog.getByLabel('To').fill('2027-04-30');
   downloadPromise = page.waitForEvent('download');
@@ -188,6 +188,51 @@ test('weekly series: book, skip a date, move onto a clash with a warning, export
     '2027-04-19 16:00 Maths Ada Lovelace Scheduled moved=No',
   ]);
   expect(parsed.data.every((r) => r.Tutor === 'Jo Brown')).toBe(true);
+});
+
+test('edit this and following, edit all, end a series', async ({ page }) => {
+  await practiceWithStudents(page, [['Ada', 'Lovelace']]);
+  const dialog = await bookLesson(page, { student: 'Ada Lovelace', subject: 'Maths', date: '2027-05-03', time: '16:00', count: '4' });
+  await dialog.getByRole('button', { name: 'Book lesson' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Month', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'May 2027' })).toBeVisible();
+  const lessons = page.getByRole('button', { name: /^Maths with Ada Lovelace, / });
+  await expect(lessons).toHaveCount(4);
+
+  // The third lesson and the following move to 17:30.
+  await lessons.nth(2).click();
+  const panel = page.getByRole('complementary', { name: 'Maths with Ada Lovelace' });
+  await expect(panel.getByText(/17 May 2027, 16:00–17:00/)).toBeVisible();
+  await panel.getByRole('button', { name: 'Edit' }).click();
+  let editor = page.getByRole('dialog', { name: 'Edit lesson' });
+  await editor.getByRole('radio', { name: 'This and following lessons' }).check();
+  await editor.getByLabel('Start time').fill('17:30');
+  await editor.getByRole('button', { name: 'Save changes' }).click();
+  await expect(editor).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Maths with Ada Lovelace, 16:00–17:00' })).toHaveCount(2);
+  await expect(page.getByRole('button', { name: 'Maths with Ada Lovelace, 17:30–18:30' })).toHaveCount(2);
+
+  // All lessons of the (new) series: another subject.
+  await page.getByRole('button', { name: 'Maths with Ada Lovelace, 17:30–18:30' }).last().click();
+  await panel.getByRole('button', { name: 'Edit' }).click();
+  editor = page.getByRole('dialog', { name: 'Edit lesson' });
+  await editor.getByRole('radio', { name: 'All lessons in the series' }).check();
+  await editor.getByLabel('Subject').fill('Further maths');
+  await editor.getByRole('button', { name: 'Save changes' }).click();
+  await expect(editor).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Further maths with Ada Lovelace, 17:30–18:30' })).toHaveCount(2);
+  await expect(page.getByRole('button', { name: 'Maths with Ada Lovelace, 16:00–17:00' })).toHaveCount(2);
+
+  // End the first series after its first lesson.
+  await page.getByRole('button', { name: 'Maths with Ada Lovelace, 16:00–17:00' }).first().click();
+  await page.getByRole('complementary').getByRole('button', { name: 'End series…' }).click();
+  const end = page.getByRole('dialog', { name: 'End this series' });
+  await end.getByLabel('Last lesson on').fill('2027-05-03');
+  await end.getByRole('button', { name: 'End series' }).click();
+  await expect(end).toBeHidden();
+  await expect(page.getByRole('button', { name: /^Maths with Ada Lovelace/ })).toHaveCount(1);
+  await expect(page.getByRole('button', { name: /^Further maths with Ada Lovelace/ })).toHaveCount(2);
 });
 
 test('keyboard: arrows move the date, t goes to today, d/w/m/a switch views, with visible focus', async ({ page }) => {

@@ -26,7 +26,7 @@ const WEEK_MS = 7 * 86_400_000;
 /** Occurrence documents loaded up front: from the start of last week onwards. */
 const INITIAL_WEEKS = 2;
 /** Paging back loads at least this many more weeks at once. */
-const STEP_WEEKS = 8;
+const STEP_WEEKS = 3;
 
 type Meta = { _meta?: unknown; _rev?: unknown; _attachments?: unknown; _deleted?: unknown };
 
@@ -111,7 +111,7 @@ export class ScheduleStore {
 
   /**
    * Loads older occurrence documents so that ranges from `fromMs` on expand exactly (in steps of
-   * at least eight weeks, so paging back week by week rarely waits).
+   * at least three weeks, so paging back week by week rarely waits).
    */
   ensureLoaded(fromMs: number): Promise<void> {
     this.loading = this.loading.then(async () => {
