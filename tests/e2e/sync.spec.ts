@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { startSyncServer, type RunningSyncServer } from '../../scripts/sync-server';
 import { createPractice, openApp, pageErrors, studentsTable } from './helpers';
+import { benchStudentDocs } from '../../scripts/bench/sync';
 
 const E2E_PORT = Number(process.env.E2E_PORT ?? 4173);
 const ORIGIN = `http://127.0.0.1:${E2E_PORT}`;
@@ -347,6 +348,7 @@ test('a password changed on the server: the indicator shows the error and leads 
     body: JSON.stringify({ ...userDoc, password: 'new-secret-1' }),
   });
   expect(put.status).toBeLessThan(300);
+  JO.password = 'new-secret-1';
   await indicator(A.page).click();
   await A.page.getByRole('dialog', { name: 'Sync' }).getByRole('button', { name: 'Sync now' }).click();
   await expect(indicator(A.page)).toHaveAccessibleName(/^Sync status: error, wrong username or password/, { timeout: 30_000 });
@@ -365,6 +367,41 @@ test('a password changed on the server: the indicator shows the error and leads 
   await expect(A.page.getByRole('heading', { name: 'Connect to a sync server' })).toBeVisible();
   await A.page.getByRole('link', { name: 'Students' }).click();
   await expect(studentsTable(A.page).getByRole('row', { name: /Ada Lovelace/ })).toBeVisible();
+});
+
+test('the first sync of a big practice shows its progress', async ({ browser }) => {
+  test.setTimeout(180_000);
+  // 3,000 more students on the server (written as the practice admin, through the server's rules).
+  const auth = `Basic ${Buffer.from(`${JO.username}:${JO.password}`).toString('base64')}`;
+  const docs = benchStudentDocs(3000, 'big').map((d) => {
+    const { id, ...rest } = d as unknown as Record<string, unknown>;
+    return { _id: id, ...rest };
+  });
+  for (let i = 0; i < docs.length; i += 1000) {
+    const res = await fetch(`${server.url}/tutordesk-${PRACTICE}-students/_bulk_docs`, {
+      method: 'POST',
+      headers: { Authorization: auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ docs: docs.slice(i, i + 1000) }),
+    });
+    expect(res.status).toBe(201);
+  }
+  const E = await laptop(browser, 'Jo Brown');
+  try {
+    await openSyncSettings(E.page);
+    await fillConnection(E.page, JO);
+    await E.page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect(indicator(E.page)).toHaveAccessibleName(/^Sync status: syncing, first sync \d+% done \([\d,]+ of [\d,]+ records\)/, { timeout: 30_000 });
+    // A moment later, part of it has arrived.
+    await expect(indicator(E.page)).toHaveAccessibleName(/first sync [1-9]\d% done/, { timeout: 60_000 });
+    await indicator(E.page).click();
+    const bar = E.page.getByRole('dialog', { name: 'Sync' }).getByRole('progressbar', { name: 'First sync progress' });
+    await expect(bar).toBeVisible();
+    expect(Number(await bar.getAttribute('aria-valuemax'))).toBeGreaterThanOrEqual(3000);
+    await shoot(E.page, 'first-sync-progress');
+    expect(pageErrors(E.page)).toEqual([]);
+  } finally {
+    await E.context.close();
+  }
 });
 
 test.afterAll(async () => {
