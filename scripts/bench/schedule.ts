@@ -95,7 +95,7 @@ export async function benchSchedule(session: RendererSession, series = 2000): Pr
   return [
     { name: `schedule: seed ${seeded.lessons.toLocaleString()} series + ${seeded.occurrences.toLocaleString()} attendance docs (setup)`, value: seedMs, unit: 'ms' },
     { name: `schedule: occurrences in the first 52 weeks (size of the practice)`, value: figures.occurrencesInYear, unit: 'occurrences', detail: `expanding the whole year took ${figures.yearExpandMs.toFixed(0)} ms` },
-    { name: 'schedule: open the store (all lessons + recent occurrence docs from IndexedDB)', value: figures.storeLoadMs, unit: 'ms', detail: `${figures.lessons} lessons, ${figures.initialOccurrenceDocs} of ${figures.occurrenceDocs} occurrence docs` },
+    { name: 'schedule: open the store (all lessons + recent occurrence docs from IndexedDB)', value: figures.storeLoadMs, unit: 'ms', detail: `${figures.lessons} lessons, ${figures.initialOccurrenceDocs} of ${figures.occurrenceDocs} occurrence docs; arrived after ${Object.entries(figures.loadPhases).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}` },
     { name: 'schedule: load the older occurrence docs on demand (whole history)', value: figures.olderLoadMs, unit: 'ms' },
     { name: 'schedule: page load → week view painted (median of 3)', value: median(opens), unit: 'ms', goal: '≤ 2000 ms', detail: `${opens.map((v) => v.toFixed(0)).join(', ')}; ${lessonsShown} lessons drawn` },
     { name: 'schedule: next week click → painted (median of 12)', value: median(weeks), unit: 'ms', goal: '≤ 200 ms', detail: weeks.map((v) => v.toFixed(0)).join(', ') },

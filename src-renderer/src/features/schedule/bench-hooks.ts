@@ -16,6 +16,7 @@ export interface ExpansionFigures {
   /** Occurrence documents loaded when the schedule opened (the recent window). */
   initialOccurrenceDocs: number;
   storeLoadMs: number;
+  loadPhases: Record<string, number>;
   /** Loading the older occurrence documents (before the initial window) on demand. */
   olderLoadMs: number;
   /** Occurrences in the 52 weeks from the earliest lesson (the size of the practice). */
@@ -53,5 +54,5 @@ export async function benchScheduleExpansion(db: TutorDatabase, weeks = 10): Pro
       runs.push({ view, anchor, occurrences: occ.length, expandMs: b - a, conflictsMs: c - b });
     }
   }
-  return { lessons: lessons.length, occurrenceDocs: store.occurrencesById.size, storeLoadMs: store.loadMs, initialOccurrenceDocs, olderLoadMs, occurrencesInYear: year.length, yearExpandMs, runs };
+  return { lessons: lessons.length, occurrenceDocs: store.occurrencesById.size, storeLoadMs: store.loadMs, loadPhases: { ...store.loadPhases }, initialOccurrenceDocs, olderLoadMs, occurrencesInYear: year.length, yearExpandMs, runs };
 }

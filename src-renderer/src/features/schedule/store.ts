@@ -45,6 +45,8 @@ export class ScheduleStore {
   version = 0;
   ready = false;
   loadMs = 0;
+  /** When each part of the initial load had arrived (ms after the store was created; for the benchmark). */
+  readonly loadPhases: Record<string, number> = {};
   /** Occurrence documents with an original or moved start at/after this instant are loaded. */
   loadedFromMs = Number.POSITIVE_INFINITY;
   private loading: Promise<void> = Promise.resolve();
@@ -76,10 +78,15 @@ export class ScheduleStore {
       this.db.closures.$.subscribe((e) => route(() => this.applyClosure(e.operation, plain(e.documentData as Closure & Meta)))),
     );
     const cutoff = Date.now() - INITIAL_WEEKS * WEEK_MS;
+    const timed = async <T,>(name: string, p: Promise<T>): Promise<T> => {
+      const r = await p;
+      this.loadPhases[name] = performance.now() - t0;
+      return r;
+    };
     const [lessons, occurrences, closures] = await Promise.all([
-      this.db.lessons.find().exec(),
-      this.fetchOccurrences(cutoff, null),
-      this.db.closures.find().exec(),
+      timed('lessons', this.db.lessons.find().exec()),
+      timed('occurrences', this.fetchOccurrences(cutoff, null)),
+      timed('closures', this.db.closures.find().exec()),
     ]);
     for (const d of lessons) this.applyLesson('INSERT', d.toJSON() as Lesson);
     for (const o of occurrences) this.applyOccurrence('INSERT', o);
