@@ -5,7 +5,7 @@
  */
 import type { Address, Family, PracticeSettings } from '../model/types';
 import { formatDate } from './dates';
-import { escapeHtml, safeLogo, type PageSize } from './html';
+import { escapeHtml, printBaseCss, safeLogo, type PageSize } from './html';
 import { formatMoney } from './money';
 import type { Statement } from './payments';
 
@@ -15,24 +15,9 @@ function addressLines(a: Address): string[] {
 }
 
 const CSS = (pageSize: PageSize) => `
-@page { size: ${pageSize === 'Letter' ? 'letter' : 'A4'}; margin: 16mm 15mm 18mm 15mm; }
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0; font-family: "Helvetica Neue", Helvetica, Arial, "Liberation Sans", "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.4; color: #1f2933; }
-.top { display: flex; justify-content: space-between; align-items: flex-start; gap: 12mm; margin-bottom: 10mm; }
-.practice { max-width: 55%; }
-.practice img { max-height: 22mm; max-width: 60mm; display: block; margin-bottom: 3mm; }
-.practice .name { font-size: 14pt; font-weight: 700; }
-.muted { color: #52606d; }
-.pre { white-space: pre-line; }
-.title { text-align: right; }
+${printBaseCss(pageSize)}
 .title h1 { margin: 0 0 3mm 0; font-size: 20pt; font-weight: 300; letter-spacing: 0.04em; text-transform: uppercase; color: #243b53; }
-.meta { border-collapse: collapse; margin-left: auto; }
-.meta th { text-align: left; font-weight: 400; color: #52606d; padding: 0.5mm 4mm 0.5mm 0; }
-.meta td { text-align: right; font-weight: 600; padding: 0.5mm 0; }
-.billto { margin-bottom: 8mm; }
 h2 { font-size: 8.5pt; text-transform: uppercase; letter-spacing: 0.08em; color: #52606d; margin: 0 0 1.5mm 0; font-weight: 600; }
-.billto .who { font-weight: 600; font-size: 11pt; }
 table.entries { width: 100%; border-collapse: collapse; }
 table.entries thead { display: table-header-group; }
 table.entries th { font-size: 8.5pt; text-transform: uppercase; letter-spacing: 0.05em; color: #52606d; text-align: left; border-bottom: 1.5pt solid #243b53; padding: 2mm 1.5mm; }
