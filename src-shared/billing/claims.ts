@@ -39,15 +39,14 @@ export function invoiceClaimIds(inv: Pick<Invoice, 'lines'>): string[] {
 /**
  * The claim documents to insert with a new draft (one per billed item). Built directly (the same
  * result as `stampChange(undefined, …)` for a new document, which a test checks) because batch
- * generation writes ~100,000 of them.
+ * generation writes ~100,000 of them. Appends to `out` when given (the batch's one claim list).
  */
-export function buildClaimDocs(inv: Pick<Invoice, 'id' | 'familyId' | 'lines'>, ctx: ChangeContext): BillingClaim[] {
+export function buildClaimDocs(inv: Pick<Invoice, 'id' | 'familyId' | 'lines'>, ctx: ChangeContext, out: BillingClaim[] = []): BillingClaim[] {
   const nowIso = ctx.now.toISOString();
   const stamp = nextStamp(undefined, ctx.now, ctx.deviceId);
   // One frozen clock object shared by the claims of this call (identical values; never mutated:
   // stampChange copies fieldClock before changing it).
   const fieldClock = Object.freeze({ occurrenceId: stamp, studentId: stamp, invoiceId: stamp, familyId: stamp }) as Record<string, string>;
-  const out: BillingClaim[] = [];
   for (const line of inv.lines) {
     for (const occ of line.occurrenceIds) {
       out.push({
@@ -81,6 +80,46 @@ export function activeClaimIds(
   const out = new Set<string>();
   for (const c of claims) if (!voided.has(c.invoiceId)) out.add(c.id);
   return out;
+}
+
+/**
+ * The active claims (see activeClaimIds) indexed by item id, then student id. Batch generation asks
+ * "is this lesson billed?" ~100,000 times; looking up the existing occurrence id string avoids
+ * building (and hashing) a claim id string per lesson.
+ */
+export class ClaimIndex {
+  private readonly byItem = new Map<string, string | Set<string>>();
+  size = 0;
+
+  add(itemId: string, studentId: string): void {
+    const cur = this.byItem.get(itemId);
+    if (cur === undefined) {
+      this.byItem.set(itemId, studentId);
+    } else if (typeof cur === 'string') {
+      if (cur === studentId) return;
+      this.byItem.set(itemId, new Set([cur, studentId]));
+    } else {
+      if (cur.has(studentId)) return;
+      cur.add(studentId);
+    }
+    this.size += 1;
+  }
+
+  has(itemId: string, studentId: string): boolean {
+    const cur = this.byItem.get(itemId);
+    return cur !== undefined && (typeof cur === 'string' ? cur === studentId : cur.has(studentId));
+  }
+
+  static of(
+    claims: Iterable<Pick<BillingClaim, 'occurrenceId' | 'studentId' | 'invoiceId'>>,
+    invoices: Iterable<Pick<Invoice, 'id' | 'status'>>,
+  ): ClaimIndex {
+    const voided = new Set<string>();
+    for (const inv of invoices) if (inv.status === 'void') voided.add(inv.id);
+    const index = new ClaimIndex();
+    for (const c of claims) if (!voided.has(c.invoiceId)) index.add(c.occurrenceId, c.studentId);
+    return index;
+  }
 }
 
 /** Claims held by an invoice (to delete when a draft is deleted or an invoice voided). */

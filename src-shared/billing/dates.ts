@@ -136,6 +136,37 @@ export function todayIn(timeZone: string, now: Date): string {
   return localDateOf(now.getTime(), timeZone);
 }
 
+function digits(s: string, from: number, count: number): number {
+  let v = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Epoch milliseconds of an ISO instant, NaN when it is not one: the same answer as `Date.parse`,
+ * with a fast path for the canonical `YYYY-MM-DDTHH:MM:SS.sssZ` form that RxDB documents hold
+ * (`toISOString`'s output). Batch billing parses ~100,000 lesson starts.
+ */
+export function parseInstantMs(iso: string): number {
+  if (iso.length === 24 && iso.charCodeAt(23) === 90 /* Z */ && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45 && iso.charCodeAt(10) === 84 && iso.charCodeAt(13) === 58 && iso.charCodeAt(16) === 58 && iso.charCodeAt(19) === 46) {
+    const y = digits(iso, 0, 4);
+    const mo = digits(iso, 5, 2);
+    const d = digits(iso, 8, 2);
+    const h = digits(iso, 11, 2);
+    const mi = digits(iso, 14, 2);
+    const sec = digits(iso, 17, 2);
+    const ms = digits(iso, 20, 3);
+    if (y >= 100 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && sec >= 0 && sec <= 59 && ms >= 0) {
+      return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+    }
+  }
+  return Date.parse(iso);
+}
+
 /** Parses a UTC ISO instant to epoch milliseconds, throwing on nonsense. */
 export function instantMs(iso: string, what = 'instant'): number {
   const ms = Date.parse(iso);

@@ -9,13 +9,13 @@
  */
 import { stampChange, type ChangeContext } from '../model/meta';
 import type { BillingClaim, BillingModel, Family, Invoice, InvoiceLine, PracticeSettings, Student } from '../model/types';
-import { activeClaimIds, buildClaimDocs, claimId, monthlyFeeItemId, packageItemId } from './claims';
-import { formatLessonStart, localDateBoundsUtc, localDateOf, monthRange, monthsStartingIn } from './dates';
+import { activeClaimIds, buildClaimDocs, ClaimIndex, monthlyFeeItemId, packageItemId } from './claims';
+import { formatLessonStart, localDateBoundsUtc, localDateOf, monthRange, monthsStartingIn, parseInstantMs } from './dates';
 import { makeLine, manualLine, newDraftValues, type ManualLineInput } from './drafts';
 import { computeInvoiceTotalsInPlace } from './totals';
 import { BillingError } from './money';
 import { consumePackage, packageUsageFromInvoices, sortPackages } from './packages';
-import { priceLesson, resolveBillingModel, resolveMonthlyFee, resolveRate, type BillableLesson } from './rates';
+import { minutesToQuantityMilli, resolveBillingModel, resolveMonthlyFee, resolveRate, type BillableLesson, type ResolvedRate } from './rates';
 
 export interface GenerateContext {
   settings: PracticeSettings;
@@ -29,13 +29,16 @@ export interface GenerateContext {
 export interface BillingState {
   /** Claim ids that block billing (see claims.activeClaimIds). */
   activeClaims: ReadonlySet<string>;
+  /** The same claims by item and student (what generation looks up). */
+  claimed: ClaimIndex;
   /** packageId → lessons consumed on live invoices. */
   packageUsage: ReadonlyMap<string, number>;
 }
 
 export function buildBillingState(claims: Iterable<BillingClaim>, invoices: Iterable<Invoice>): BillingState {
   const list = [...invoices];
-  return { activeClaims: activeClaimIds(claims, list), packageUsage: packageUsageFromInvoices(list) };
+  const claimList = [...claims];
+  return { activeClaims: activeClaimIds(claimList, list), claimed: ClaimIndex.of(claimList, list), packageUsage: packageUsageFromInvoices(list) };
 }
 
 export type BillingWarningCode =
@@ -107,21 +110,44 @@ interface Prepared {
 /** Per-run caches of local dates and display strings (the hot path formats ~100,000 starts). */
 interface RunFormat {
   localDate(ms: number): string;
-  startLabel(ms: number): string;
+  /** "Tue 3 Mar 2026, 16:00 · 60 min" */
+  startLabel(ms: number, durationMinutes: number): string;
+}
+
+/** What one student's lessons share within a draft (resolved at the student's first lesson). */
+interface StudentBilling {
+  student: Student | undefined;
+  model: BillingModel;
+  suffix: string;
+  packages: ReturnType<typeof sortPackages> | null;
+  /** The rate without a lesson override (undefined until first needed). */
+  rate: ResolvedRate | undefined;
 }
 
 function runFormat(settings: PracticeSettings): RunFormat {
+  // Keyed by whole minutes since the epoch when the start is on a minute (always, in practice):
+  // a small integer key, where the millisecond number would be boxed for every lookup.
+  const key = (ms: number) => (ms % 60_000 === 0 ? ms / 60_000 : -ms);
   const dates = new Map<number, string>();
   const labels = new Map<number, string>();
+  const withDuration = new Map<number, Map<number, string>>();
   return {
     localDate(ms) {
-      let v = dates.get(ms);
-      if (v === undefined) dates.set(ms, (v = localDateOf(ms, settings.timeZone)));
+      const k = key(ms);
+      let v = dates.get(k);
+      if (v === undefined) dates.set(k, (v = localDateOf(ms, settings.timeZone)));
       return v;
     },
-    startLabel(ms) {
-      let v = labels.get(ms);
-      if (v === undefined) labels.set(ms, (v = formatLessonStart(ms, settings.locale, settings.timeZone)));
+    startLabel(ms, durationMinutes) {
+      const k = key(ms);
+      let byStart = withDuration.get(durationMinutes);
+      if (byStart === undefined) withDuration.set(durationMinutes, (byStart = new Map()));
+      let v = byStart.get(k);
+      if (v === undefined) {
+        let label = labels.get(k);
+        if (label === undefined) labels.set(k, (label = formatLessonStart(ms, settings.locale, settings.timeZone)));
+        byStart.set(k, (v = `${label} · ${durationMinutes} min`));
+      }
       return v;
     },
   };
@@ -137,7 +163,7 @@ function prepareLessons(
   const out = new Map<string, Prepared>();
   for (const lesson of lessons) {
     if (familyId !== null && lesson.familyId !== familyId) continue;
-    const ms = Date.parse(lesson.start);
+    const ms = parseInstantMs(lesson.start);
     if (Number.isNaN(ms)) {
       onInvalid(lesson);
       continue;
@@ -178,7 +204,7 @@ function buildFamilyLines(
   students: readonly Student[],
   prepared: Prepared | undefined,
   opts: DraftOptions,
-  activeClaims: ReadonlySet<string>,
+  claimed: ClaimIndex,
   usage: Map<string, number>,
   g: GenerateContext,
   fmt: RunFormat,
@@ -203,7 +229,7 @@ function buildFamilyLines(
   for (let i = 0; i < pl.length; i++) {
     const lesson = pl[i]!;
     if (!billable.has(lesson.status)) continue;
-    if (activeClaims.size > 0 && activeClaims.has(claimId(lesson.occurrenceId, lesson.studentId))) {
+    if (claimed.size > 0 && claimed.has(lesson.occurrenceId, lesson.studentId)) {
       lessonsAlreadyBilled += 1;
       continue;
     }
@@ -231,7 +257,7 @@ function buildFamilyLines(
     for (const pkg of sortPackages(s.packages ?? [])) {
       if (pkg.purchasedOn > opts.periodEnd) continue;
       const item = packageItemId(pkg.id);
-      if (activeClaims.has(claimId(item, s.id))) continue;
+      if (claimed.has(item, s.id)) continue;
       packageLines.push(
         makeLine({
           id: newId(),
@@ -264,7 +290,7 @@ function buildFamilyLines(
       }
       for (const month of months) {
         const item = monthlyFeeItemId(month);
-        if (activeClaims.has(claimId(item, s.id))) continue;
+        if (claimed.has(item, s.id)) continue;
         feeLines.push(
           makeLine({
             id: newId(),
@@ -280,32 +306,32 @@ function buildFamilyLines(
     }
   }
 
-  // 4. Lessons.
-  const packagesByStudent = new Map<string, ReturnType<typeof sortPackages>>();
-  const modelByStudent = new Map<string, BillingModel>();
-  const suffixByStudent = new Map<string, string>();
+  // 4. Lessons. The hot path of batch generation (~100,000 lessons): per-student values (model,
+  // name suffix, default rate) are resolved once, and nothing is allocated per lesson except the
+  // line, its description and its occurrence id list.
+  const perStudent = new Map<string, StudentBilling>();
   let lessonsBilled = 0;
   for (const i of inPeriod) {
     const lesson = pl[i]!;
     const ms = pms[i]!;
-    const student = studentsById.get(lesson.studentId);
-    let model = modelByStudent.get(lesson.studentId);
-    if (model === undefined) {
+    let sb = perStudent.get(lesson.studentId);
+    if (sb === undefined) {
+      const student = studentsById.get(lesson.studentId);
       if (!student) {
         warn('unknown_student', `Lessons of student ${lesson.studentId}, who is not in this family, were billed at the family rate`, lesson.studentId, lesson.occurrenceId);
       }
-      model = resolveBillingModel(student, family, g.practiceBillingModel).model;
-      modelByStudent.set(lesson.studentId, model);
-      suffixByStudent.set(lesson.studentId, nameSuffix(student));
+      sb = { student, model: resolveBillingModel(student, family, g.practiceBillingModel).model, suffix: nameSuffix(student), packages: null, rate: undefined };
+      perStudent.set(lesson.studentId, sb);
     }
+    const student = sb.student;
+    const model = sb.model;
     const date = fmt.localDate(ms);
-    const base = `${lesson.subject || 'Lesson'} · ${fmt.startLabel(ms)} · ${lesson.durationMinutes} min${suffixByStudent.get(lesson.studentId) ?? ''}`;
+    const base = `${lesson.subject || 'Lesson'} · ${fmt.startLabel(ms, lesson.durationMinutes)}${sb.suffix}`;
     let line: InvoiceLine | null = null;
     if (model === 'monthly') {
       line = newLine(newId(), 'lesson', `${base} (included in the monthly fee)`, 0, lesson.occurrenceId, lesson.studentId);
     } else if (model === 'package') {
-      let pkgs = packagesByStudent.get(lesson.studentId);
-      if (!pkgs) packagesByStudent.set(lesson.studentId, (pkgs = sortPackages(student?.packages ?? [])));
+      const pkgs = (sb.packages ??= sortPackages(student?.packages ?? []));
       const used = consumePackage(pkgs, date, usage);
       if (used) {
         line = newLine(newId(), 'lesson', `${base} (package, lesson ${used.position} of ${used.pkg.lessons})`, 0, lesson.occurrenceId, lesson.studentId);
@@ -315,9 +341,10 @@ function buildFamilyLines(
       }
     }
     if (!line) {
-      let rate;
+      let rate: ResolvedRate;
       try {
-        rate = resolveRate(lesson, student, family, settings);
+        // Without a lesson override the rate depends on the student only: resolved once.
+        rate = lesson.rateOverride ? resolveRate(lesson, student, family, settings) : (sb.rate ??= resolveRate(lesson, student, family, settings));
       } catch (e) {
         warn('invalid_lesson', e instanceof Error ? e.message : String(e), lesson.studentId, lesson.occurrenceId);
         continue;
@@ -330,10 +357,12 @@ function buildFamilyLines(
         warn('invalid_lesson', `Lesson ${lesson.occurrenceId} has an invalid duration`, lesson.studentId, lesson.occurrenceId);
         continue;
       }
-      const price = priceLesson(model === 'hourly' ? 'hourly' : 'per_lesson', rate.amount, lesson.durationMinutes);
-      line = newLine(newId(), 'lesson', base, price.unitAmount, lesson.occurrenceId, lesson.studentId);
-      line.quantityMilli = price.quantityMilli;
-      line.durationMinutes = price.durationMinutes;
+      // As priceLesson, without its result object: hourly lines are prorated from the minutes.
+      line = newLine(newId(), 'lesson', base, rate.amount, lesson.occurrenceId, lesson.studentId);
+      if (model === 'hourly') {
+        line.quantityMilli = minutesToQuantityMilli(lesson.durationMinutes);
+        line.durationMinutes = lesson.durationMinutes;
+      }
     }
     line.serviceDate = date;
     line.tutorId = lesson.tutorId;
@@ -354,6 +383,7 @@ function finishDraft(
   lines: InvoiceLine[],
   opts: DraftOptions,
   g: GenerateContext,
+  claimsOut: BillingClaim[] = [],
 ): { invoice: Invoice; claims: BillingClaim[] } {
   const values = newDraftValues({
     familyId,
@@ -367,7 +397,7 @@ function finishDraft(
   values.invoiceDiscountAmount = opts.invoiceDiscountAmount ?? 0;
   computeInvoiceTotalsInPlace(values);
   const invoice = stampChange<Invoice>(undefined, values, g.ctx, g.newId);
-  return { invoice, claims: buildClaimDocs(invoice, g.ctx) };
+  return { invoice, claims: buildClaimDocs(invoice, g.ctx, claimsOut) };
 }
 
 /**
@@ -381,7 +411,7 @@ export function generateDraftInvoice(input: FamilyBillingInput, opts: DraftOptio
   const prepared = prepareLessons(input.lessons, bounds, input.family.id, (l) =>
     warnings.push({ code: 'invalid_lesson', familyId: input.family.id, studentId: l.studentId, occurrenceId: l.occurrenceId, message: `Lesson ${l.occurrenceId} has an invalid start "${l.start}"` }),
   ).get(input.family.id);
-  const built = buildFamilyLines(input.family, input.students, prepared, opts, state.activeClaims, usage, g, runFormat(g.settings), warnings);
+  const built = buildFamilyLines(input.family, input.students, prepared, opts, state.claimed, usage, g, runFormat(g.settings), warnings);
   if (built.lines.length === 0) {
     return { invoice: null, claims: [], warnings: built.warnings, lessonsBilled: 0, lessonsAlreadyBilled: built.lessonsAlreadyBilled };
   }
@@ -475,16 +505,15 @@ export function generateMonthDrafts(input: MonthBatchInput, g: GenerateContext, 
       // Package usage is committed only when the family's draft is built successfully.
       const localUsage = new Map<string, number>();
       for (const s of familyStudents) for (const p of s.packages ?? []) localUsage.set(p.id, usage.get(p.id) ?? 0);
-      const built = buildFamilyLines(family, familyStudents, lessonsByFamily.get(family.id), opts, state.activeClaims, localUsage, g, fmt);
+      const built = buildFamilyLines(family, familyStudents, lessonsByFamily.get(family.id), opts, state.claimed, localUsage, g, fmt);
       summary.warnings.push(...built.warnings);
       summary.lessonsAlreadyBilled += built.lessonsAlreadyBilled;
       if (built.lines.length === 0) {
         summary.familiesWithNothingToBill += 1;
       } else {
-        const done = finishDraft(family.id, built.lines, opts, g);
+        const done = finishDraft(family.id, built.lines, opts, g, claims);
         for (const [k, v] of localUsage) usage.set(k, v);
         invoices.push(done.invoice);
-        for (let k = 0; k < done.claims.length; k++) claims.push(done.claims[k]!);
         summary.invoicesCreated += 1;
         summary.lessonsBilled += built.lessonsBilled;
         summary.total += done.invoice.total;

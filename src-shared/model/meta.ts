@@ -72,6 +72,27 @@ function stableJson(value: unknown): string {
 }
 
 /**
+ * stampChange for a new document: every given field gets the same fresh stamp. Built by copying
+ * `values` (one object clone instead of a property-by-property build: batch billing creates
+ * 1,000 invoices at once).
+ */
+function stampNew<T extends SyncMeta>(values: Omit<T, keyof SyncMeta> & Partial<Pick<T, 'id'>>, ctx: ChangeContext, newId: () => string): T {
+  const nowIso = ctx.now.toISOString();
+  const stamp = clockStamp(ctx.now, ctx.deviceId, 0);
+  const given = values as Record<string, unknown>;
+  // The clock starts as a copy of the values (same keys), then every value becomes the stamp:
+  // stores to existing properties, which V8 does far faster than adding keys one by one.
+  const fieldClock = { ...given } as Record<string, unknown>;
+  for (const key in fieldClock) {
+    if (given[key] === undefined || (META_FIELDS as readonly string[]).includes(key)) delete fieldClock[key];
+    else fieldClock[key] = stamp;
+  }
+  const record = { ...given, id: (given.id as string | undefined) ?? newId(), createdAt: nowIso, updatedAt: nowIso, updatedBy: ctx.staffId, deviceId: ctx.deviceId, fieldClock };
+  for (const key in record) if (record[key as keyof typeof record] === undefined) delete record[key as keyof typeof record];
+  return record as unknown as T;
+}
+
+/**
  * Builds the full next version of a document from the previous version (or none, for a new
  * document) and the user's field values, updating the metadata and the per-field clock only for
  * fields whose value really changed.
@@ -82,7 +103,8 @@ export function stampChange<T extends SyncMeta>(
   ctx: ChangeContext,
   newId: () => string,
 ): T {
-  const id = previous?.id ?? values.id ?? newId();
+  if (!previous) return stampNew(values, ctx, newId);
+  const id = previous.id;
   const nowIso = ctx.now.toISOString();
   const fieldClock: Record<string, string> = { ...(previous?.fieldClock ?? {}) };
   const maxPrev = Object.values(fieldClock).sort().at(-1);

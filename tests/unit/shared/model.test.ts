@@ -20,6 +20,24 @@ describe('stampChange', () => {
     expect(b.fieldClock.firstName).toBe(a.fieldClock.firstName);
     expect(b.fieldClock.lastName! > a.fieldClock.lastName!).toBe(true);
   });
+  it('stamps a new document: every given field, the id from the values or newId, meta and undefined values dropped', () => {
+    const ctx = { staffId: 's', deviceId: 'dev1', now: t0 };
+    const withId = stampChange<Student>(undefined, { id: 'given', firstName: 'A', lastName: 'B', email: undefined, updatedBy: 'forged', fieldClock: { firstName: 'forged' } } as never, ctx, () => 'unused');
+    expect(withId).toEqual({
+      id: 'given',
+      firstName: 'A',
+      lastName: 'B',
+      createdAt: t0.toISOString(),
+      updatedAt: t0.toISOString(),
+      updatedBy: 's',
+      deviceId: 'dev1',
+      fieldClock: { firstName: nextStamp(undefined, t0, 'dev1'), lastName: nextStamp(undefined, t0, 'dev1') },
+    });
+    expect(Object.keys(withId)).not.toContain('email');
+    const fresh = stampChange<Student>(undefined, { firstName: 'A' } as never, ctx, () => 'made');
+    expect(fresh.id).toBe('made');
+    expect(Object.keys(fresh.fieldClock)).toEqual(['firstName']);
+  });
   it('keeps stamps strictly increasing even when the clock goes backwards', () => {
     const first = nextStamp(undefined, t0, 'd');
     const second = nextStamp(first, new Date(t0.getTime() - 60_000), 'd');
