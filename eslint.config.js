@@ -15,7 +15,7 @@ const NODE_BUILTINS = ['fs', 'path', 'os', 'child_process', 'http', 'https', 'ne
 const nodeBuiltinPatterns = [{ group: ['node:*', ...NODE_BUILTINS, ...NODE_BUILTINS.map((m) => `${m}/*`)], message: 'Node built-ins do not belong here.' }];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', '.tmp/**', 'screenshots/**'] },
+  { ignores: ['node_modules/**', 'src-renderer/src/db/generated/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', '.tmp/**', 'screenshots/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,7 +12,8 @@ const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json')
 /**
  * The page's Content-Security-Policy. Injected into the built index.html only: in `electron-vite
  * dev` the React Fast Refresh preamble is an inline script, which this policy forbids, and main
- * sends its own (dev-aware) header. No 'unsafe-eval': record validation uses z-schema, not ajv.
+ * sends its own (dev-aware) header. No 'unsafe-eval': record validation runs Ajv validators
+ * precompiled by scripts/gen-validators.ts, not compiled at run time.
  */
 export const CSP = [
   "default-src 'self'",

@@ -11,7 +11,7 @@ import { installTestHooks } from './app/test-hooks';
 async function start() {
   const root = createRoot(document.getElementById('root')!);
   try {
-    const db = await createTutorDatabase({ name: 'tutordesk', storage: getRxStorageDexie(), validate: 'z-schema' });
+    const db = await createTutorDatabase({ name: 'tutordesk', storage: getRxStorageDexie(), validate: 'precompiled' });
     const device = await loadDevice(db);
     if (new URLSearchParams(window.location.search).has('testHooks')) installTestHooks(db);
     root.render(

@@ -17,6 +17,7 @@ import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBUpdatePlugin } from 'rxdb/plugins/update';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { wrappedValidateZSchemaStorage } from 'rxdb/plugins/validate-z-schema';
+import { wrappedValidatePrecompiledStorage } from './validation';
 import {
   COLLECTION_NAMES,
   collectionSchemas,
@@ -38,11 +39,12 @@ export interface CreateDatabaseOptions {
   name: string;
   storage: RxStorage<unknown, unknown>;
   /**
-   * Validate every write against the JSON schema. 'ajv' compiles validators with `new Function`,
-   * which the app's strict Content-Security-Policy (no 'unsafe-eval') forbids, so the app uses
-   * 'z-schema' (an interpreter, CSP-safe); Node tests and tools use 'ajv'. Same JSON schemas.
+   * Validate every write against the JSON schema. 'precompiled' (the app) runs Ajv validators
+   * generated ahead of time (src-renderer/src/db/validation.ts): no eval, so the strict
+   * Content-Security-Policy allows it. 'ajv' compiles the same validators at run time with
+   * `new Function` (Node tests and tools). 'z-schema' is an interpreter: CSP-safe but slow.
    */
-  validate?: 'ajv' | 'z-schema' | false;
+  validate?: 'precompiled' | 'ajv' | 'z-schema' | false;
   /**
    * Per-collection conflict handlers used by replication. Default: TutorDesk's sync policy
    * (src-shared/sync/policy.ts), recording conflicts that need a person in this database's
@@ -58,11 +60,13 @@ export interface CreateDatabaseOptions {
 
 export async function createTutorDatabase(options: CreateDatabaseOptions): Promise<TutorDatabase> {
   const storage =
-    options.validate === 'ajv'
-      ? wrappedValidateAjvStorage({ storage: options.storage })
-      : options.validate === 'z-schema'
-        ? wrappedValidateZSchemaStorage({ storage: options.storage })
-        : options.storage;
+    options.validate === 'precompiled'
+      ? wrappedValidatePrecompiledStorage({ storage: options.storage })
+      : options.validate === 'ajv'
+        ? wrappedValidateAjvStorage({ storage: options.storage })
+        : options.validate === 'z-schema'
+          ? wrappedValidateZSchemaStorage({ storage: options.storage })
+          : options.storage;
   const db = await createRxDatabase<TutorCollections>({
     name: options.name,
     storage,

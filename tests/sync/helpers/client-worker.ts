@@ -81,7 +81,7 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
         ]),
       ) as unknown as typeof real;
     }
-    db = await createTutorDatabase({ name: dbName, storage, validate: 'ajv', ...(openCollections ? { collections: openCollections } : {}), ...(conflictHandlers ? { conflictHandlers } : {}) });
+    db = await createTutorDatabase({ name: dbName, storage, validate: 'precompiled', ...(openCollections ? { collections: openCollections } : {}), ...(conflictHandlers ? { conflictHandlers } : {}) });
     return true;
   },
   async close() {

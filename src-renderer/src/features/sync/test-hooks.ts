@@ -30,7 +30,7 @@ export interface SyncBenchOptions {
   collections: CollectionName[];
   batchSize?: { push?: number; pull?: number };
   /**
-   * 'app' (default): the app's own database, as shipped (Dexie, z-schema validation). 'unvalidated':
+   * 'app' (default): the app's own database, as shipped (Dexie, precompiled Ajv validation). 'unvalidated':
    * a temporary Dexie database with the same collections but no local schema validation, to show
    * what validation costs.
    */

@@ -1,0 +1,128 @@
+/**
+ * `npm run gen:validators`: precompiles the JSON-schema validators of every collection with Ajv's
+ * standalone code generation into src-renderer/src/db/generated/validators.js.
+ *
+ * Why: RxDB's ajv plugin compiles validators at run time with `new Function`, which the app's CSP
+ * (no 'unsafe-eval') forbids, and the interpreter it used instead (z-schema) made validation the
+ * largest cost of a first sync (docs/sync.md "Throughput"). Standalone code is plain JavaScript:
+ * no eval, and as fast as Ajv.
+ *
+ * The schemas compiled are the storage schemas RxDB hands to the storage (the collection schema
+ * after `fillWithDefaultSettings`), with the same Ajv options as RxDB's validate-ajv plugin, so the
+ * precompiled and the run-time validators are the same program. Each validator is keyed by the
+ * JSON of its schema (keys sorted: schema-fingerprint.ts), so a stale file is detected: at run
+ * time its validators are not used for a schema they were not made from (z-schema validates
+ * instead), and tests/unit/db/precompiled-validation.test.ts fails.
+ *
+ * `--check` exits 1 when the committed file is not what this script would write.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { build } from 'esbuild';
+import { fillWithDefaultSettings, getRxReplicationMetaInstanceSchema, INTERNAL_STORE_SCHEMA } from 'rxdb';
+import { RX_LOCAL_DOCUMENT_SCHEMA } from 'rxdb/plugins/local-documents';
+import { collectionSchemas, type CollectionName } from '../src-shared/model/schemas';
+import { schemaFingerprint } from '../src-renderer/src/db/schema-fingerprint';
+
+const OUT = resolve(import.meta.dirname, '../src-renderer/src/db/generated/validators.js');
+
+/** RxDB's validate-ajv options (rxdb/plugins/validate-ajv getAjv), with standalone code output. */
+export function rxdbAjv(standalone: boolean): Ajv {
+  const ajv = new Ajv({ strict: true, ...(standalone ? { code: { source: true, lines: false } } : {}) });
+  for (const k of ['version', 'keyCompression', 'primaryKey', 'indexes', 'encrypted', 'final', 'sharding', 'internalIndexes', 'attachments', 'ref', 'crdt']) ajv.addKeyword(k);
+  addFormats(ajv);
+  return ajv;
+}
+
+/** The storage schema RxDB creates a collection's storage instance with. */
+export function storageSchemaOf(name: CollectionName): unknown {
+  return fillWithDefaultSettings(collectionSchemas[name] as never);
+}
+
+/**
+ * Every storage schema the app's database writes with: each collection, each collection's
+ * replication bookkeeping (RxDB's meta instance, which also holds the server's version of each
+ * document), RxDB's internal store and its local documents (the app's device and sync state). Keyed by a name for the generated exports.
+ */
+export function storageSchemas(): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const name of Object.keys(collectionSchemas) as CollectionName[]) {
+    const schema = storageSchemaOf(name);
+    out.set(name, schema);
+    out.set(`${name}_replication_meta`, getRxReplicationMetaInstanceSchema(schema as never, false));
+  }
+  out.set('rxdb_internal', INTERNAL_STORE_SCHEMA);
+  out.set('rxdb_local_documents', RX_LOCAL_DOCUMENT_SCHEMA);
+  return out;
+}
+
+export async function generateValidatorsSource(): Promise<string> {
+  const ajv = rxdbAjv(true);
+  const schemas = storageSchemas();
+  const names = [...schemas.keys()];
+  const exportsMap: Record<string, string> = {};
+  const fingerprints: Record<string, string> = {};
+  for (const [name, schema] of schemas) {
+    ajv.addSchema(schema as object, `schema_${name}`);
+    exportsMap[`validate_${name}`] = `schema_${name}`;
+    fingerprints[name] = schemaFingerprint(schema);
+  }
+  // CommonJS standalone code (it `require`s Ajv's small runtime helpers and the format checks),
+  // bundled with a table of the validators into one self-contained ES module.
+  const cacheDir = resolve(import.meta.dirname, '../node_modules/.cache/tutordesk');
+  mkdirSync(cacheDir, { recursive: true });
+  const cjsPath = resolve(cacheDir, 'validators.cjs');
+  writeFileSync(cjsPath, standaloneCode(ajv, exportsMap));
+  const entry = [
+    `import v from ${JSON.stringify(cjsPath)};`,
+    '/** Storage schema JSON → precompiled validator. */',
+    'export const PRECOMPILED = new Map([',
+    ...names.map((n) => `  [${JSON.stringify(fingerprints[n])}, v.validate_${n}],`),
+    ']);',
+  ].join('\n');
+  const bundled = await build({
+    stdin: { contents: entry, resolveDir: resolve(import.meta.dirname, '..'), sourcefile: 'validators-entry.js', loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    write: false,
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  const header = [
+    '// GENERATED by `npm run gen:validators` (scripts/gen-validators.ts) from src-shared/model/schemas.ts.',
+    "// Do not edit. Ajv standalone validators: no eval, allowed by the app's Content-Security-Policy.",
+    '/* eslint-disable */',
+    '',
+  ].join('\n');
+  // The bundle names the temporary file in a comment: keep the output independent of the machine.
+  return header + bundled.outputFiles[0]!.text.split(cjsPath).join('validators.cjs');
+}
+
+async function main() {
+  const source = await generateValidatorsSource();
+  if (process.argv.includes('--check')) {
+    let current = '';
+    try {
+      current = readFileSync(OUT, 'utf8');
+    } catch {
+      current = '';
+    }
+    if (current !== source) {
+      console.error(`${OUT} is out of date: run npm run gen:validators`);
+      process.exit(1);
+    }
+    console.log('Precompiled validators are up to date.');
+    return;
+  }
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, source);
+  console.log(`Wrote ${OUT}`);
+}
+
+if (process.argv[1] && process.argv[1].endsWith('gen-validators.ts')) await main();
