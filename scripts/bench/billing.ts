@@ -22,9 +22,13 @@ import { median, type BenchRow, type RendererSession } from './browser';
  * lines and claims behind, and without this the next run pays for collecting them, which made
  * the figures swing between 0.2 and 0.7 s depending on where V8 started a major GC.
  */
+let gc: (() => void) | null = null;
 function fullGc(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
 }
 
 function time<T>(fn: () => T): { ms: number; result: T } {

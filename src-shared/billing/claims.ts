@@ -75,11 +75,16 @@ export function activeClaimIds(
   claims: Iterable<Pick<BillingClaim, 'id' | 'invoiceId'>>,
   invoices: Iterable<Pick<Invoice, 'id' | 'status'>>,
 ): Set<string> {
+  const out = new Set<string>();
+  for (const c of liveClaims(claims, invoices)) out.add(c.id);
+  return out;
+}
+
+/** The claims that still block billing: all but those whose invoice is known and void. */
+function* liveClaims<C extends Pick<BillingClaim, 'invoiceId'>>(claims: Iterable<C>, invoices: Iterable<Pick<Invoice, 'id' | 'status'>>): Generator<C> {
   const voided = new Set<string>();
   for (const inv of invoices) if (inv.status === 'void') voided.add(inv.id);
-  const out = new Set<string>();
-  for (const c of claims) if (!voided.has(c.invoiceId)) out.add(c.id);
-  return out;
+  for (const c of claims) if (!voided.has(c.invoiceId)) yield c;
 }
 
 /**
@@ -114,10 +119,8 @@ export class ClaimIndex {
     claims: Iterable<Pick<BillingClaim, 'occurrenceId' | 'studentId' | 'invoiceId'>>,
     invoices: Iterable<Pick<Invoice, 'id' | 'status'>>,
   ): ClaimIndex {
-    const voided = new Set<string>();
-    for (const inv of invoices) if (inv.status === 'void') voided.add(inv.id);
     const index = new ClaimIndex();
-    for (const c of claims) if (!voided.has(c.invoiceId)) index.add(c.occurrenceId, c.studentId);
+    for (const c of liveClaims(claims, invoices)) index.add(c.occurrenceId, c.studentId);
     return index;
   }
 }

@@ -169,7 +169,7 @@ export function parseInstantMs(iso: string): number {
 
 /** Parses a UTC ISO instant to epoch milliseconds, throwing on nonsense. */
 export function instantMs(iso: string, what = 'instant'): number {
-  const ms = Date.parse(iso);
+  const ms = parseInstantMs(iso);
   if (Number.isNaN(ms)) throw new BillingError('invalid_instant', `${what} is not a valid ISO instant: "${iso}"`);
   return ms;
 }

@@ -9,7 +9,7 @@
  */
 import { stampChange, type ChangeContext } from '../model/meta';
 import type { BillingClaim, BillingModel, Family, Invoice, InvoiceLine, PracticeSettings, Student } from '../model/types';
-import { activeClaimIds, buildClaimDocs, ClaimIndex, monthlyFeeItemId, packageItemId } from './claims';
+import { buildClaimDocs, ClaimIndex, monthlyFeeItemId, packageItemId } from './claims';
 import { formatLessonStart, localDateBoundsUtc, localDateOf, monthRange, monthsStartingIn, parseInstantMs } from './dates';
 import { makeLine, manualLine, newDraftValues, type ManualLineInput } from './drafts';
 import { computeInvoiceTotalsInPlace } from './totals';
@@ -27,9 +27,7 @@ export interface GenerateContext {
 
 /** What is already billed: computed once from the synced claims and invoices. */
 export interface BillingState {
-  /** Claim ids that block billing (see claims.activeClaimIds). */
-  activeClaims: ReadonlySet<string>;
-  /** The same claims by item and student (what generation looks up). */
+  /** Claims that block billing (see claims.activeClaimIds), by item and student. */
   claimed: ClaimIndex;
   /** packageId → lessons consumed on live invoices. */
   packageUsage: ReadonlyMap<string, number>;
@@ -37,8 +35,7 @@ export interface BillingState {
 
 export function buildBillingState(claims: Iterable<BillingClaim>, invoices: Iterable<Invoice>): BillingState {
   const list = [...invoices];
-  const claimList = [...claims];
-  return { activeClaims: activeClaimIds(claimList, list), claimed: ClaimIndex.of(claimList, list), packageUsage: packageUsageFromInvoices(list) };
+  return { claimed: ClaimIndex.of(claims, list), packageUsage: packageUsageFromInvoices(list) };
 }
 
 export type BillingWarningCode =

@@ -78,7 +78,7 @@ function stableJson(value: unknown): string {
  */
 function stampNew<T extends SyncMeta>(values: Omit<T, keyof SyncMeta> & Partial<Pick<T, 'id'>>, ctx: ChangeContext, newId: () => string): T {
   const nowIso = ctx.now.toISOString();
-  const stamp = clockStamp(ctx.now, ctx.deviceId, 0);
+  const stamp = nextStamp(undefined, ctx.now, ctx.deviceId);
   const given = values as Record<string, unknown>;
   // The clock starts as a copy of the values (same keys), then every value becomes the stamp:
   // stores to existing properties, which V8 does far faster than adding keys one by one.
@@ -106,15 +106,15 @@ export function stampChange<T extends SyncMeta>(
   if (!previous) return stampNew(values, ctx, newId);
   const id = previous.id;
   const nowIso = ctx.now.toISOString();
-  const fieldClock: Record<string, string> = { ...(previous?.fieldClock ?? {}) };
+  const fieldClock: Record<string, string> = { ...previous.fieldClock };
   const maxPrev = Object.values(fieldClock).sort().at(-1);
   const stamp = nextStamp(maxPrev, ctx.now, ctx.deviceId);
-  const prevRecord = (previous ?? {}) as unknown as Record<string, unknown>;
+  const prevRecord = previous as unknown as Record<string, unknown>;
   const merged: Record<string, unknown> = { ...prevRecord };
   for (const [key, value] of Object.entries(values)) {
     if ((META_FIELDS as readonly string[]).includes(key)) continue;
     if (value === undefined) continue;
-    if (!previous || stableJson(prevRecord[key]) !== stableJson(value)) {
+    if (stableJson(prevRecord[key]) !== stableJson(value)) {
       fieldClock[key] = stamp;
     }
     merged[key] = value;
@@ -122,7 +122,7 @@ export function stampChange<T extends SyncMeta>(
   return {
     ...(merged as object),
     id,
-    createdAt: previous?.createdAt ?? nowIso,
+    createdAt: previous.createdAt,
     updatedAt: nowIso,
     updatedBy: ctx.staffId,
     deviceId: ctx.deviceId,

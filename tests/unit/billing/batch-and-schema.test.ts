@@ -99,7 +99,7 @@ describe('billing documents against the RxDB schemas', () => {
         (await db.billingclaims.find().exec()).map((d) => d.toJSON() as BillingClaim),
         (await db.invoices.find().exec()).map((d) => d.toMutableJSON()),
       );
-      expect(state.activeClaims.size).toBe(claims.length - v.releasedClaims.length);
+      expect(state.claimed.size).toBe(claims.length - v.releasedClaims.length);
     } finally {
       await db.close();
     }
