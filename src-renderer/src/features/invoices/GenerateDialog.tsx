@@ -13,7 +13,7 @@ import { monthRange } from '../../../../src-shared/billing/dates';
 import { newId } from '../../db/repo';
 import { scheduleStoreFor } from '../schedule/store';
 import { insertDrafts } from './actions';
-import { billableLessonsIn, useMoney, type BillingData } from './data';
+import { loadBillableLessons, useMoney, type BillingData } from './data';
 import { monthLabel } from './labels';
 
 const CHUNK = 100;
@@ -54,8 +54,7 @@ export function GenerateDialog({ data, defaultMonth, onClose, onShowDrafts }: { 
     setProgress({ done: 0, total: families.length, phase: 'Reading the schedule…' });
     try {
       const store = scheduleStoreFor(app.db);
-      await store.whenReady();
-      const lessons = billableLessonsIn(store, data.students, range.start, range.end, settings.timeZone);
+      const lessons = await loadBillableLessons(store, data.students, range.start, range.end, settings.timeZone);
       // Archived families with unbilled lessons are reported, not billed.
       const archivedWarnings = generateMonthDrafts(
         { month, families: data.families.filter((f) => f.archived), students: [], lessons, claims: data.claims, invoices: data.invoices },

@@ -11,7 +11,7 @@ import { stampChange } from '../../../../src-shared/model/meta';
 import type { Invoice } from '../../../../src-shared/model/types';
 import { scheduleStoreFor } from '../schedule/store';
 import { insertDrafts } from './actions';
-import { billableLessonsIn, previousMonth, useToday, type BillingData } from './data';
+import { loadBillableLessons, previousMonth, useToday, type BillingData } from './data';
 
 export function NewInvoiceDialog({ data, familyId, onClose, onCreated }: { data: BillingData; familyId?: string; onClose: () => void; onCreated: (invoiceId: string) => void }) {
   const app = useApp();
@@ -41,9 +41,8 @@ export function NewInvoiceDialog({ data, familyId, onClose, onCreated }: { data:
     try {
       const family = data.familyById.get(v.familyId)!;
       const store = scheduleStoreFor(app.db);
-      await store.whenReady();
       const students = data.students.filter((s) => s.familyId === family.id);
-      const lessons = billableLessonsIn(store, data.students, v.from, v.to, settings.timeZone).filter((l) => l.familyId === family.id);
+      const lessons = (await loadBillableLessons(store, data.students, v.from, v.to, settings.timeZone)).filter((l) => l.familyId === family.id);
       const r = generateDraftInvoice(
         { family, students, lessons },
         { periodStart: v.from, periodEnd: v.to },

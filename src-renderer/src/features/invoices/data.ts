@@ -66,7 +66,19 @@ export function billableLessonsIn(store: ScheduleStore, students: readonly Stude
   return billableLessonsFromOccurrences(occurrences, students);
 }
 
-/** Live billable lessons of a range; null while the schedule loads or the range is invalid. */
+/**
+ * The billable lessons of local dates [from, to], once the schedule store holds every occurrence
+ * document (attendance) of the range. The store loads only the last two weeks at start and older
+ * ones on demand: billing last month straight after start-up must wait for them, or attended
+ * lessons would look unmarked and be left off the invoice.
+ */
+export async function loadBillableLessons(store: ScheduleStore, students: readonly Student[], from: string, to: string, timeZone: string): Promise<BillableLesson[]> {
+  await store.whenReady();
+  await store.ensureLoaded(Date.parse(localDaysRange(from, to, timeZone).start));
+  return billableLessonsIn(store, students, from, to, timeZone);
+}
+
+/** Live billable lessons of a range; null while the schedule (or the range's attendance) loads, or the range is invalid. */
 export function useBillableLessons(from: string, to: string, students: readonly Student[]): BillableLesson[] | null {
   const { settings } = useApp();
   const { store, version } = useScheduleStore();
@@ -74,6 +86,12 @@ export function useBillableLessons(from: string, to: string, students: readonly 
   return useMemo(() => {
     if (version < 0 || !from || !to || to < from) return null;
     try {
+      const range = localDaysRange(from, to, tz);
+      if (!store.covers(range)) {
+        // Older attendance is loaded on demand; the store's version changes when it arrives.
+        void store.ensureLoaded(Date.parse(range.start));
+        return null;
+      }
       return billableLessonsIn(store, students, from, to, tz);
     } catch {
       return null;
