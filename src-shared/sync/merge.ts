@@ -57,9 +57,45 @@ export function replicatedContent(doc: AnyDoc): Record<string, unknown> {
   return out;
 }
 
-/** Whether two versions hold exactly the same replicated data. */
+/**
+ * Whether two JSON values are equal as `canonicalJson` sees them (key order and `undefined`
+ * members do not matter), without serialising them: the replication compares every pushed and
+ * pulled document, so this runs thousands of times per batch.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    // NaN and ±Infinity serialise as null; anything else that is not identical differs.
+    return typeof a === 'number' && typeof b === 'number' ? !Number.isFinite(a) && !Number.isFinite(b) : false;
+  }
+  if (typeof (a as { toJSON?: unknown }).toJSON === 'function' || typeof (b as { toJSON?: unknown }).toJSON === 'function') return canonicalJson(a) === canonicalJson(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
+  }
+  return membersEqual(a as Record<string, unknown>, b as Record<string, unknown>, NO_KEYS);
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+const LOCAL_KEYS: ReadonlySet<string> = new Set(['_meta', '_rev', '_attachments', '_deleted']);
+
+/** Object members equal (jsonEqual), ignoring `undefined` members and the keys in `skip`. */
+function membersEqual(a: Record<string, unknown>, b: Record<string, unknown>, skip: ReadonlySet<string>): boolean {
+  let count = 0;
+  for (const k of Object.keys(a)) {
+    const v = a[k];
+    if (v === undefined || skip.has(k)) continue;
+    count++;
+    if (!jsonEqual(v, b[k])) return false;
+  }
+  for (const k of Object.keys(b)) if (b[k] !== undefined && !skip.has(k)) count--;
+  return count === 0;
+}
+
+/** Whether two versions hold exactly the same replicated data (`replicatedContent`). */
 export function docsEqual(a: AnyDoc, b: AnyDoc): boolean {
-  return canonicalJson(replicatedContent(a)) === canonicalJson(replicatedContent(b));
+  return Boolean(a._deleted) === Boolean(b._deleted) && membersEqual(a, b, LOCAL_KEYS);
 }
 
 export function isUserField(key: string): boolean {

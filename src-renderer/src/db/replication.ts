@@ -20,7 +20,7 @@ import type { Subscription } from 'rxjs';
 import { COLLECTION_NAMES, type CollectionName } from '../../../src-shared/model/schemas';
 import type { QuarantineRecord } from '../../../src-shared/sync/conflicts';
 import { identityFromRoles, practiceDbName, type PracticeIdentity } from '../../../src-shared/sync/names';
-import { canonicalJson, replicatedContent, type AnyDoc } from '../../../src-shared/sync/merge';
+import { docsEqual, type AnyDoc } from '../../../src-shared/sync/merge';
 import type { TutorDatabase } from './database';
 import { dismissQuarantined, quarantineDocs, releaseQuarantined, watchQuarantine, watchSyncConflicts } from './sync-conflicts';
 import { NEEDS_USER_ACTION, SyncError, actionFor, toSyncError, type SyncErrorKind } from './sync-errors';
@@ -130,8 +130,6 @@ function cleanPulled(doc: AnyDoc): AnyDoc {
   return out;
 }
 
-const sameContent = (a: AnyDoc, b: AnyDoc) => canonicalJson(replicatedContent(a)) === canonicalJson(replicatedContent(b));
-
 export async function startSync(options: StartSyncOptions): Promise<SyncHandle> {
   const { db, practice } = options;
   const serverRoot = normalizeServerUrl(options.serverUrl);
@@ -214,7 +212,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     const byId = new Map(current.map((d) => [String((d as AnyDoc).id), d as AnyDoc]));
     for (const d of docs) {
       const now = byId.get(String(d.id));
-      if (!now || sameContent(now, d as AnyDoc)) pending.delete(`${c}/${String(d.id)}`);
+      if (!now || docsEqual(now, d as AnyDoc)) pending.delete(`${c}/${String(d.id)}`);
     }
     await releaseQuarantined(db, c, ids);
     emit({ pushed: status.pushed + docs.length });
