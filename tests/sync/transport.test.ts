@@ -61,6 +61,33 @@ describe('SyncTransport', () => {
     t.close();
   });
 
+  it('drops the echo of its own writes from _changes, but not a later change of the same document', async () => {
+    const since = ((await server.admin('GET', `/${db}/_changes?descending=true&limit=1`)).json as { last_seq: unknown }).last_seq;
+    const t = transport();
+    const changes = async (limit: number) => {
+      const res = await t.fetch(`${server.url}/${db}/_changes?style=all_docs&feed=normal&include_docs=true&since=${encodeURIComponent(String(since))}&limit=${limit}`);
+      return ((await res.json()) as { results: { id: string; doc: { _rev: string; durationMinutes: number } }[] }).results;
+    };
+    const ids = ['t-echo-1', 't-echo-2', 't-echo-3'];
+    const res = await t.fetch(`${server.url}/${db}/_bulk_docs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docs: ids.map((id) => couch(id, USERS.alice.staffId)) }) });
+    const written = (await res.json()) as { id: string; rev: string }[];
+    expect(written.map((r) => r.id)).toEqual(ids);
+    // Another laptop (here the admin) changes one of them afterwards, and adds a document.
+    const other = await server.admin('PUT', `/${db}/t-echo-2`, { ...couch('t-echo-2', USERS.alice.staffId), durationMinutes: 90, _rev: written[1]!.rev });
+    expect(other.status).toBe(201);
+    expect((await server.admin('PUT', `/${db}/t-echo-4`, couch('t-echo-4', USERS.admin.staffId))).status).toBe(201);
+    // What another client sees: all of it.
+    const fresh = transport();
+    const all = ((await (await fresh.fetch(`${server.url}/${db}/_changes?style=all_docs&feed=normal&include_docs=true&since=${encodeURIComponent(String(since))}&limit=10`)).json()) as { results: { id: string }[] }).results;
+    expect(all.map((r) => r.id).sort()).toEqual(['t-echo-1', 't-echo-2', 't-echo-3', 't-echo-4']);
+    // What the writer sees: only what others did. A page of 2 is topped up past the dropped rows.
+    const seen = await changes(2);
+    expect(seen.map((r) => r.id).sort()).toEqual(['t-echo-2', 't-echo-4']);
+    expect(seen.find((r) => r.id === 't-echo-2')!.doc.durationMinutes).toBe(90);
+    t.close();
+    fresh.close();
+  });
+
   it('fills the bodies of deleted documents into the push pre-check, and asks for keys by POST', async () => {
     const put = await server.admin('PUT', `/${db}/t-gone`, couch('t-gone', USERS.admin.staffId));
     const rev = (put.json as { rev: string }).rev;

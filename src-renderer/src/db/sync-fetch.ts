@@ -9,7 +9,8 @@
  *    other per-row error) out of `_bulk_docs` answers and reports them, so RxDB does not retry
  *    them forever and block every later change; the caller quarantines them;
  * 3. drops `_design/` documents from `_changes` answers (they must never land in a collection:
- *    RxDB's pull modifier cannot drop a document, so it is done here);
+ *    RxDB's pull modifier cannot drop a document, so it is done here), and the echo of this
+ *    session's own writes (the row of a document at the revision our `_bulk_docs` created);
  * 4. fills the bodies of deleted documents into the push pre-check (`_all_docs`), so a local edit
  *    of a document deleted on the server goes through the conflict policy (delete versus edit)
  *    instead of silently resurrecting it;
@@ -51,6 +52,8 @@ export interface SyncTransportOptions {
 }
 
 const REJECTED = new Set(['forbidden', 'unauthorized']);
+
+type ChangesPage = { results?: { id: string; doc?: { _rev?: unknown } | null }[]; last_seq?: unknown };
 
 function headersToRecord(h: HeadersInit | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -197,6 +200,8 @@ export class SyncTransport {
   private readonly pollDelay = new Map<string, number>();
   private readonly waiters = new Set<Waiter>();
   private readonly abort = new AbortController();
+  /** Revisions this session's `_bulk_docs` created, per database, until their echo is seen. */
+  private readonly written = new Map<string, Map<string, string>>();
   private closed = false;
 
   constructor(private readonly options: SyncTransportOptions) {
@@ -325,24 +330,40 @@ export class SyncTransport {
   }
 
   /**
-   * Drops `_design/` rows. RxDB takes a page shorter than `limit` as the end of the feed, so a
-   * page that lost rows is topped up from the following changes.
+   * The rows of a `_changes` page RxDB should see: no `_design/` documents, and no echo of this
+   * session's own writes (a row whose document is at the very revision our `_bulk_docs` just
+   * created holds nothing the local database lacks; RxDB would read, compare and skip it, and
+   * while it waited for the push to finish the rest of the pull stood still).
+   */
+  private keepRows<R extends { id: string; doc?: { _rev?: unknown } | null }>(db: string, rows: R[]): R[] {
+    const mine = this.written.get(db);
+    return rows.filter((r) => {
+      if (r.id.startsWith('_design/')) return false;
+      const rev = mine?.get(r.id);
+      if (rev === undefined) return true;
+      mine!.delete(r.id);
+      return r.doc?._rev !== rev;
+    });
+  }
+
+  /**
+   * Filters a `_changes` page (keepRows). RxDB takes a page shorter than `limit` as the end of
+   * the feed, so a page that lost rows is topped up from the following changes.
    */
   private async changes(url: string, res: Response, db: string): Promise<Response> {
-    type Changes = { results?: { id: string }[]; last_seq?: unknown };
-    const json = (await this.readJson(res)) as Changes;
+    const json = (await this.readJson(res)) as ChangesPage;
     if (!Array.isArray(json.results)) throw new SyncError('server-error', 'The server answered _changes without results.');
     const u = new URL(url);
     const limit = Number(u.searchParams.get('limit') ?? 0);
     let raw = json.results.length;
-    json.results = json.results.filter((r) => !r.id.startsWith('_design/'));
-    for (let i = 0; i < 10 && limit > 0 && raw === limit && json.results.length < limit && json.last_seq !== undefined; i++) {
+    json.results = this.keepRows(db, json.results);
+    for (let i = 0; i < 100 && limit > 0 && raw === limit && json.results.length < limit && json.last_seq !== undefined; i++) {
       u.searchParams.set('since', String(json.last_seq));
       u.searchParams.set('limit', String(limit - json.results.length));
-      const more = (await this.readJson(await this.request(u.toString(), undefined, db))) as Changes;
+      const more = (await this.readJson(await this.request(u.toString(), undefined, db))) as ChangesPage;
       if (!Array.isArray(more.results)) break;
       raw = more.results.length === Number(u.searchParams.get('limit')) ? limit : 0;
-      json.results.push(...more.results.filter((r) => !r.id.startsWith('_design/')));
+      json.results.push(...this.keepRows(db, more.results));
       json.last_seq = more.last_seq;
     }
     return jsonResponse(res.status, json);
@@ -373,12 +394,13 @@ export class SyncTransport {
     u.searchParams.delete('heartbeat');
     u.searchParams.delete('timeout');
     const firstSince = u.searchParams.get('since');
+    const limit = Number(u.searchParams.get('limit') ?? 0);
     for (;;) {
       const res = await this.request(u.toString(), undefined, db);
-      const json = (await this.readJson(res)) as { results?: { id: string }[]; last_seq?: unknown };
+      const json = (await this.readJson(res)) as ChangesPage;
       if (!Array.isArray(json.results)) throw new SyncError('server-error', 'The server answered _changes without results.');
       const raw = json.results.length;
-      json.results = json.results.filter((r) => !r.id.startsWith('_design/'));
+      json.results = this.keepRows(db, json.results);
       if (json.results.length > 0) {
         // Something happened: every feed polls soon again.
         this.wake();
@@ -386,12 +408,14 @@ export class SyncTransport {
       }
       if (firstSince === 'now') return jsonResponse(200, json);
       if (raw > 0 && json.last_seq !== undefined) u.searchParams.set('since', String(json.last_seq));
+      // A full page of dropped rows: more changes are waiting, read them now.
+      if (limit > 0 && raw === limit) continue;
       await this.waitForPoll(db);
     }
   }
 
   private async bulkDocs(res: Response, db: string, init: RequestInit | undefined): Promise<Response> {
-    const rows = (await this.readJson(res)) as { id: string; ok?: boolean; error?: string; reason?: string }[];
+    const rows = (await this.readJson(res)) as { id: string; rev?: string; ok?: boolean; error?: string; reason?: string }[];
     if (!Array.isArray(rows)) throw new SyncError('server-error', 'The server answered _bulk_docs without a list.');
     let sent: Record<string, unknown>[] = [];
     try {
@@ -424,6 +448,9 @@ export class SyncTransport {
       accepted.push({ ...rest, id: _id });
     }
     if (accepted.length) this.options.onAccepted?.(db, accepted);
+    let mine = this.written.get(db);
+    if (!mine) this.written.set(db, (mine = new Map()));
+    for (const r of kept) if (r.ok && r.rev) mine.set(r.id, r.rev);
     // Local activity: poll the other feeds at the fast rate again.
     this.pollDelay.clear();
     return jsonResponse(res.status, kept);
