@@ -32,7 +32,16 @@ const FIRST = ['Ada', 'Grace', 'Alan', 'Mary', 'Ren', 'Aiko', 'Noor', 'Liam', 'Z
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Somerville', 'Nakamura', 'Haddad', 'Okafor', 'Novak', 'Silva', 'Kowalski', 'Byrne', 'Quinn'];
 const SUBJECTS = ['Maths', 'Physics', 'Chemistry', 'English', 'Piano', 'French', 'Biology'];
 
-/** Valid, stamped student documents (deterministic). */
+/** A deterministic id shaped and scattered like the app's random UUIDs (`crypto.randomUUID()`). */
+export function benchUuid(prefix: string, i: number): string {
+  let h = 2166136261;
+  for (const ch of prefix) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  const part = (salt: number) => (Math.imul((i + 1) ^ Math.imul(h, salt), 2654435761) >>> 0).toString(16).padStart(8, '0');
+  const hex = `${part(1)}${part(3)}${part(5)}${part(7)}`;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Valid, stamped student documents (deterministic; random-looking ids like the app's). */
 export function benchStudentDocs(n: number, prefix: string): Student[] {
   const ctx: ChangeContext = { staffId: 'bench', deviceId: 'bench-device', now: new Date('2026-09-01T09:00:00Z') };
   const out: Student[] = [];
@@ -41,7 +50,7 @@ export function benchStudentDocs(n: number, prefix: string): Student[] {
       stampChange<Student>(
         undefined,
         {
-          id: `${prefix}-${String(i).padStart(6, '0')}`,
+          id: benchUuid(prefix, i),
           firstName: FIRST[i % FIRST.length]!,
           lastName: `${LAST[(i * 7) % LAST.length]!} ${i}`,
           familyId: `family-${Math.floor(i / 2)}`,

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { tutorDexieStorage } from './db/dexie-storage';
 import './styles.css';
 import { App } from './app/App';
 import { AppProvider, loadDevice } from './app/AppContext';
@@ -11,7 +11,7 @@ import { installTestHooks } from './app/test-hooks';
 async function start() {
   const root = createRoot(document.getElementById('root')!);
   try {
-    const db = await createTutorDatabase({ name: 'tutordesk', storage: getRxStorageDexie(), validate: 'precompiled' });
+    const db = await createTutorDatabase({ name: 'tutordesk', storage: tutorDexieStorage(), validate: 'precompiled' });
     const device = await loadDevice(db);
     if (new URLSearchParams(window.location.search).has('testHooks')) installTestHooks(db);
     root.render(

@@ -13,12 +13,12 @@ import type { TutorDatabase } from '../../db/database';
 import { saveDoc } from '../../db/repo';
 import { createBasicAuthFetch, startSync, type SyncStatus } from '../../db/replication';
 import { createTutorDatabase } from '../../db/database';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { tutorDexieStorage } from '../../db/dexie-storage';
 
 /** The database a benchmark runs on, and how to clean it up. */
 async function benchDb(appDb: TutorDatabase, o: SyncBenchOptions): Promise<{ db: TutorDatabase; done: () => Promise<void> }> {
   if (o.database !== 'unvalidated') return { db: appDb, done: async () => undefined };
-  const db = await createTutorDatabase({ name: `bench-${Date.now()}`, storage: getRxStorageDexie(), validate: false, collections: o.collections });
+  const db = await createTutorDatabase({ name: `bench-${Date.now()}`, storage: tutorDexieStorage(), validate: false, collections: o.collections });
   return { db, done: async () => void (await db.remove()) };
 }
 

@@ -1,0 +1,127 @@
+/**
+ * The sparse-reads middleware (src-renderer/src/db/dexie-storage.ts) must answer every id lookup
+ * exactly like Dexie's ordinary one, and ask IndexedDB for fewer values when ids are missing.
+ * Runs Dexie over fake-indexeddb; a counting middleware below it sees what reaches IndexedDB.
+ */
+import Dexie, { type DBCore, type Middleware } from 'dexie';
+import fc from 'fast-check';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIN_KEYS, KEYS_PER_ID, sparseReadsMiddleware } from '../../../src-renderer/src/db/dexie-storage';
+
+interface Doc {
+  id: string;
+  n: number;
+  tags: string[];
+}
+
+/** Counts the ids that reach IndexedDB as per-id gets. */
+function counter(): { middleware: Middleware<DBCore>; gets: () => number } {
+  let gets = 0;
+  return {
+    gets: () => gets,
+    middleware: {
+      stack: 'dbcore',
+      name: 'CountGets',
+      level: -3,
+      create: (down) => ({
+        ...down,
+        table(name) {
+          const t = down.table(name);
+          return {
+            ...t,
+            getMany(req) {
+              gets += req.keys.length;
+              return t.getMany(req);
+            },
+          };
+        },
+      }),
+    },
+  };
+}
+
+function open(name: string, middlewares: Middleware<DBCore>[]): Dexie {
+  const db = new Dexie(name, { indexedDB: new IDBFactory(), IDBKeyRange });
+  for (const m of middlewares) db.use(m);
+  db.version(1).stores({ docs: 'id' });
+  return db;
+}
+
+const hex = (i: number) => (Math.imul(i + 1, 2654435761) >>> 0).toString(16).padStart(8, '0');
+/** Stored ids: random-looking like the app's UUIDs, in two clusters with a gap between them. */
+const stored: Doc[] = Array.from({ length: 400 }, (_, i) => ({ id: `${i < 200 ? 'a' : 'c'}${hex(i)}`, n: i, tags: [`t${i % 3}`] }));
+
+const plainCount = counter();
+const sparseCount = counter();
+let plain: Dexie;
+let sparse: Dexie;
+
+beforeAll(async () => {
+  plain = open('plain', [plainCount.middleware]);
+  sparse = open('sparse', [sparseCount.middleware, sparseReadsMiddleware]);
+  await plain.table('docs').bulkPut(stored);
+  await sparse.table('docs').bulkPut(stored);
+});
+
+afterAll(() => {
+  plain.close();
+  sparse.close();
+});
+
+const storedId = fc.constantFrom(...stored.map((d) => d.id));
+const missingId = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 9 }),
+  fc.nat().map((i) => `b${hex(i)}`),
+  fc.nat().map((i) => `a${hex(i + 1000)}`),
+);
+
+describe('sparse reads', () => {
+  it('answers any id lookup exactly like the ordinary one', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(storedId, missingId), { maxLength: 3 * MIN_KEYS }), async (ids) => {
+        const [a, b] = await Promise.all([plain.table('docs').bulkGet(ids), sparse.table('docs').bulkGet(ids)]);
+        expect(b).toEqual(a);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('answers repeated ids with separate copies', async () => {
+    const ids = Array.from({ length: MIN_KEYS }, (_, i) => stored[i % 4]!.id);
+    const got = await sparse.table('docs').bulkGet(ids);
+    expect(got).toEqual(await plain.table('docs').bulkGet(ids));
+    expect(got[0]).not.toBe(got[4]);
+  });
+
+  it('asks IndexedDB for no value when every id of the batch falls in an empty key range', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `b${hex(i)}`);
+    const before = sparseCount.gets();
+    expect(await sparse.table('docs').bulkGet(ids)).toEqual(ids.map(() => undefined));
+    expect(sparseCount.gets() - before).toBe(0);
+  });
+
+  it('gets only the stored ids of a dense batch', async () => {
+    const present = stored.slice(0, 40).map((d) => d.id);
+    const ids = [...present, ...Array.from({ length: 60 }, (_, i) => `a${hex(i + 5000)}`)];
+    const before = sparseCount.gets();
+    const got = await sparse.table('docs').bulkGet(ids);
+    expect(got.filter(Boolean)).toHaveLength(40);
+    expect(sparseCount.gets() - before).toBe(40);
+  });
+
+  it('falls back to per-id gets for a sparse batch in a big key range, and for small batches', async () => {
+    // From the first stored id to the last: the range holds all 400 stored keys, more than
+    // KEYS_PER_ID per id asked, so reading the keys would cost more than the gets.
+    const sortedIds = stored.map((d) => d.id).sort();
+    const wide = [sortedIds[0]!, sortedIds.at(-1)!, ...Array.from({ length: MIN_KEYS - 2 }, (_, i) => `b${hex(i)}`)];
+    expect(stored.length).toBeGreaterThan(wide.length * KEYS_PER_ID);
+    const before = sparseCount.gets();
+    await sparse.table('docs').bulkGet(wide);
+    expect(sparseCount.gets() - before).toBe(wide.length);
+    const small = Array.from({ length: MIN_KEYS - 1 }, (_, i) => `b${hex(i)}`);
+    const before2 = sparseCount.gets();
+    await sparse.table('docs').bulkGet(small);
+    expect(sparseCount.gets() - before2).toBe(small.length);
+  });
+});
