@@ -142,16 +142,38 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
 
   // ---- status ---------------------------------------------------------------------------
   // Pending local changes survive restarts; with a server/practice never synced before, every
-  // local document is pending until the server has it.
+  // local document is pending until the server has it. Finding those reads every document, so it
+  // runs alongside the first connection instead of before it (documents the server accepts
+  // meanwhile are not counted again).
   const stateKey = `${serverRoot}|${practice}`;
   const savedRaw = (await db.getLocal(SYNC_STATE_LOCAL_ID))?.toJSON().data as { key?: string; pending?: string[]; lastSyncedAt?: string | null } | undefined;
   const saved = savedRaw?.key === stateKey ? savedRaw : undefined;
   const pending = new Set<string>(saved?.pending ?? []);
+  /**
+   * The current local version of pending documents, kept from the change events, so an accepted
+   * push is compared with it without reading the database. Documents pending from before this
+   * start (saved state, the first-connection scan) are not in it and are read instead.
+   */
+  const localVersion = new Map<string, AnyDoc>();
+  const acceptedWhileScanning = new Set<string>();
+  let scanning: Promise<void> | null = null;
   if (!saved) {
-    for (const c of names) {
-      const { documents } = await getChangedDocumentsSince(coll(c).storageInstance, Number.MAX_SAFE_INTEGER);
-      for (const d of documents) pending.add(`${c}/${String((d as AnyDoc).id)}`);
-    }
+    scanning = (async () => {
+      for (const c of names) {
+        const { documents } = await getChangedDocumentsSince(coll(c).storageInstance, Number.MAX_SAFE_INTEGER);
+        for (const d of documents) {
+          const key = `${c}/${String((d as AnyDoc).id)}`;
+          if (!acceptedWhileScanning.has(key)) pending.add(key);
+        }
+      }
+    })()
+      .catch((e: unknown) => console.error('Could not count the local changes to sync', e))
+      .finally(() => {
+        scanning = null;
+        acceptedWhileScanning.clear();
+        emit({});
+        persistState();
+      });
   }
   let status: SyncStatus = {
     state: 'connecting',
@@ -180,7 +202,8 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
   };
   let persistTimer: ReturnType<typeof setTimeout> | null = null;
   const persistState = () => {
-    if (persistTimer) return;
+    // A half-done scan must not be saved as the pending list.
+    if (persistTimer || scanning) return;
     persistTimer = setTimeout(() => {
       persistTimer = null;
       if (db.closed) return;
@@ -193,8 +216,19 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
   for (const c of names) {
     subs.push(
       coll(c).eventBulks$.subscribe((bulk) => {
-        if (bulk.isLocal || String(bulk.context).startsWith('replication-downstream')) return;
-        for (const ev of bulk.events) pending.add(`${c}/${ev.documentId}`);
+        if (bulk.isLocal) return;
+        if (String(bulk.context).startsWith('replication-downstream')) {
+          for (const ev of bulk.events) {
+            const key = `${c}/${ev.documentId}`;
+            if (localVersion.has(key)) localVersion.set(key, ev.documentData as unknown as AnyDoc);
+          }
+          return;
+        }
+        for (const ev of bulk.events) {
+          const key = `${c}/${ev.documentId}`;
+          pending.add(key);
+          localVersion.set(key, ev.documentData as unknown as AnyDoc);
+        }
         emit({});
         persistState();
         session?.transport.wake();
@@ -208,13 +242,20 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     const c = dbToCollection.get(dbName);
     if (!c || db.closed) return;
     const ids = docs.map((d) => String(d.id));
-    const current = await coll(c).storageInstance.findDocumentsById(ids, true);
-    const byId = new Map(current.map((d) => [String((d as AnyDoc).id), d as AnyDoc]));
-    for (const d of docs) {
-      const now = byId.get(String(d.id));
-      if (!now || docsEqual(now, d as AnyDoc)) pending.delete(`${c}/${String(d.id)}`);
+    const sent = docs as AnyDoc[];
+    // The local version now: from the change events, or read for documents they did not show.
+    const unknownIds = ids.filter((id) => !localVersion.has(`${c}/${id}`));
+    const read = unknownIds.length > 0 ? await coll(c).storageInstance.findDocumentsById(unknownIds, true) : [];
+    const readById = new Map(read.map((d) => [String((d as AnyDoc).id), d as AnyDoc]));
+    for (const d of sent) {
+      const key = `${c}/${String(d.id)}`;
+      const now = localVersion.get(key) ?? readById.get(String(d.id));
+      if (now && !docsEqual(now, d)) continue;
+      pending.delete(key);
+      localVersion.delete(key);
+      if (scanning) acceptedWhileScanning.add(key);
     }
-    await releaseQuarantined(db, c, ids);
+    if (status.quarantined > 0) await releaseQuarantined(db, c, ids);
     emit({ pushed: status.pushed + docs.length });
     persistState();
   };
@@ -224,6 +265,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
       const c = dbToCollection.get(r.db);
       if (!c) continue;
       pending.delete(`${c}/${r.id}`);
+      localVersion.delete(`${c}/${r.id}`);
       records.push({ collection: c, docId: r.id, error: r.error, reason: r.reason, doc: r.doc ?? { id: r.id }, quarantinedAt: new Date().toISOString() });
     }
     if (!db.closed) await quarantineDocs(db, records);
@@ -452,6 +494,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
 
   async function awaitInSync(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    if (scanning) await scanning;
     for (;;) {
       if (connecting) await connecting;
       const s = session;
@@ -503,6 +546,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
       if (connecting) await connecting.catch(() => undefined);
       await teardown();
       for (const sub of subs) sub.unsubscribe();
+      if (scanning) await scanning;
       if (persistTimer) {
         clearTimeout(persistTimer);
         persistTimer = null;
