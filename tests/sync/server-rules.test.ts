@@ -226,7 +226,11 @@ describe('provisioning', () => {
   it('is idempotent and upgrades changed design documents', async () => {
     const db = practiceDbName(PRACTICE, 'notes');
     const ddoc = (await server.admin('GET', `/${db}/_design/tutordesk`)).json as Record<string, unknown>;
+    const refused = (await server.admin('GET', `/${db}/bobs-note`)).json as Record<string, unknown>;
+    expect((await server.as(USERS.alice, 'PUT', `/${db}/bobs-note`, { ...refused, body: 'x' })).status).toBe(403);
     expect((await server.admin('PUT', `/${db}/_design/tutordesk`, { ...ddoc, validate_doc_update: 'function(){}' })).status).toBe(201);
+    // Replaced rules apply at once: the server keeps compiled functions per design-doc revision.
+    expect((await server.as(USERS.alice, 'PUT', `/${db}/bobs-note`, { ...refused, body: 'under the empty rules' })).status).toBe(201);
     const report = await provisionPractice({ url: server.url, admin: adminAuth, practice: PRACTICE, users: [{ ...USERS.alice }] });
     expect(report.databases.filter((d) => d.designDoc === 'upgraded').map((d) => d.name)).toEqual([db]);
     expect(report.databases.every((d) => !d.created)).toBe(true);
