@@ -71,9 +71,9 @@ describe('SyncTransport', () => {
     const ids = ['t-echo-1', 't-echo-2', 't-echo-3'];
     const res = await t.fetch(`${server.url}/${db}/_bulk_docs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docs: ids.map((id) => couch(id, USERS.alice.staffId)) }) });
     const written = (await res.json()) as { id: string; rev: string }[];
-    expect(written.map((r) => r.id)).toEqual(ids);
+    expect(written.map((r) => r.id).sort()).toEqual(ids);
     // Another laptop (here the admin) changes one of them afterwards, and adds a document.
-    const other = await server.admin('PUT', `/${db}/t-echo-2`, { ...couch('t-echo-2', USERS.alice.staffId), durationMinutes: 90, _rev: written[1]!.rev });
+    const other = await server.admin('PUT', `/${db}/t-echo-2`, { ...couch('t-echo-2', USERS.alice.staffId), durationMinutes: 90, _rev: written.find((r) => r.id === 't-echo-2')!.rev });
     expect(other.status).toBe(201);
     expect((await server.admin('PUT', `/${db}/t-echo-4`, couch('t-echo-4', USERS.admin.staffId))).status).toBe(201);
     // What another client sees: all of it.
@@ -113,6 +113,28 @@ describe('SyncTransport', () => {
     expect(requested[0]).toMatch(/^POST .*_all_docs\?include_docs=true$/);
     t.close();
     spy.close();
+  });
+
+  it('holds live polls while a push is under way, and polls once the pushes have been quiet for a while', async () => {
+    const polls: number[] = [];
+    const t = transport(USERS.alice, {
+      fetch: async (input, init) => {
+        if (String(input).includes('_changes')) polls.push(Date.now());
+        return createBasicAuthFetch(USERS.alice.username, USERS.alice.password)(input, init);
+      },
+    });
+    const first = (await (await t.fetch(`${server.url}/${db}/_changes?feed=longpoll&since=now&limit=10`)).json()) as { last_seq: unknown };
+    polls.length = 0;
+    const pushed = await t.fetch(`${server.url}/${db}/_bulk_docs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docs: [couch('t-quiet', USERS.alice.staffId)] }) });
+    const pushEnded = Date.now();
+    expect(((await pushed.json()) as { ok?: boolean }[])[0]?.ok).toBe(true);
+    // A change by someone else, waiting to be pulled.
+    expect((await server.admin('PUT', `/${db}/t-quiet-other`, couch('t-quiet-other', USERS.admin.staffId))).status).toBe(201);
+    const res = (await (await t.fetch(`${server.url}/${db}/_changes?feed=longpoll&since=${encodeURIComponent(String(first.last_seq))}&include_docs=true&limit=10`)).json()) as { results: { id: string }[] };
+    expect(res.results.map((r) => r.id)).toEqual(['t-quiet-other']);
+    expect(polls.length).toBeGreaterThan(0);
+    expect(polls[0]! - pushEnded).toBeGreaterThanOrEqual(1400);
+    t.close();
   });
 
   it('turns HTTP failures into typed errors and answers long-polls by polling until something changes', async () => {

@@ -53,6 +53,11 @@ export interface SyncTransportOptions {
 
 const REJECTED = new Set(['forbidden', 'unauthorized']);
 
+/** Live polls wait until no push has been under way for this long… */
+const PUSH_QUIET_MS = 1500;
+/** …but never longer than this. */
+const MAX_POLL_DEFER_MS = 15_000;
+
 type ChangesPage = { results?: { id: string; doc?: { _rev?: unknown } | null }[]; last_seq?: unknown };
 
 function headersToRecord(h: HeadersInit | undefined): Record<string, string> {
@@ -200,6 +205,11 @@ export class SyncTransport {
   private readonly pollDelay = new Map<string, number>();
   private readonly waiters = new Set<Waiter>();
   private readonly abort = new AbortController();
+  /** Push requests (`_all_docs` pre-check, `_bulk_docs`) under way, and when the last one ended. */
+  private pushesInFlight = 0;
+  private lastPushAt = 0;
+  /** Polls waiting for pushes to finish (afterPushes); not woken by wake(), failed by close(). */
+  private readonly sleepers = new Set<Waiter>();
   /** Revisions this session's `_bulk_docs` created, per database, until their echo is seen. */
   private readonly written = new Map<string, Map<string, string>>();
   private closed = false;
@@ -227,11 +237,12 @@ export class SyncTransport {
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
-    for (const w of [...this.waiters]) {
+    for (const w of [...this.waiters, ...this.sleepers]) {
       clearTimeout(w.timer);
       w.reject(new SyncStoppedError());
     }
     this.waiters.clear();
+    this.sleepers.clear();
   }
 
   get isClosed(): boolean {
@@ -264,18 +275,27 @@ export class SyncTransport {
         return this.handle(u.toString(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keys }) });
       }
     }
+    const post = (init?.method ?? 'GET').toUpperCase() === 'POST';
+    // The push's pre-check and write.
+    const pushing = post && (endpoint === '_bulk_docs' || endpoint === '_all_docs');
+    if (pushing) this.pushesInFlight++;
     try {
       if (endpoint === '_changes' && params.get('feed') === 'longpoll') return await this.emulateLongPoll(url, db);
       const res = await this.request(url, init, db);
       if (endpoint === '_changes') return await this.changes(url, res, db);
-      if (endpoint === '_bulk_docs' && (init?.method ?? 'GET').toUpperCase() === 'POST') return await this.bulkDocs(res, db, init);
-      if (endpoint === '_all_docs' && (init?.method ?? 'GET').toUpperCase() === 'POST') return await this.allDocs(res, db);
+      if (endpoint === '_bulk_docs' && post) return await this.bulkDocs(res, db, init);
+      if (endpoint === '_all_docs' && post) return await this.allDocs(res, db);
       return res;
     } catch (e) {
       if (e instanceof SyncStoppedError || this.closed) throw new SyncStoppedError();
       const err = toSyncError(e);
       this.options.onError?.(err);
       throw err;
+    } finally {
+      if (pushing) {
+        this.pushesInFlight--;
+        this.lastPushAt = Date.now();
+      }
     }
   }
 
@@ -387,6 +407,33 @@ export class SyncTransport {
     });
   }
 
+  /**
+   * Waits until no push has been under way for PUSH_QUIET_MS (at most MAX_POLL_DEFER_MS). While
+   * this laptop pushes, a poll would mostly read back the echo of its own writes (the server still
+   * has to read and send them, even though keepRows drops them), slowing the push it competes
+   * with; and RxDB holds pulled changes until the push is done anyway.
+   */
+  private async afterPushes(): Promise<void> {
+    const until = Date.now() + MAX_POLL_DEFER_MS;
+    for (;;) {
+      const quietIn = this.pushesInFlight > 0 ? PUSH_QUIET_MS : this.lastPushAt + PUSH_QUIET_MS - Date.now();
+      const wait = Math.min(quietIn, until - Date.now());
+      if (wait <= 0) return;
+      await new Promise<void>((resolve, reject) => {
+        if (this.closed) return reject(new SyncStoppedError());
+        const w: Waiter = {
+          resolve,
+          reject,
+          timer: setTimeout(() => {
+            this.sleepers.delete(w);
+            resolve();
+          }, wait),
+        };
+        this.sleepers.add(w);
+      });
+    }
+  }
+
   /** Answers a long-poll `_changes` by polling the normal feed on the shared schedule. */
   private async emulateLongPoll(url: string, db: string): Promise<Response> {
     const u = new URL(url);
@@ -396,6 +443,7 @@ export class SyncTransport {
     const firstSince = u.searchParams.get('since');
     const limit = Number(u.searchParams.get('limit') ?? 0);
     for (;;) {
+      if (firstSince !== 'now') await this.afterPushes();
       const res = await this.request(u.toString(), undefined, db);
       const json = (await this.readJson(res)) as ChangesPage;
       if (!Array.isArray(json.results)) throw new SyncError('server-error', 'The server answered _changes without results.');
