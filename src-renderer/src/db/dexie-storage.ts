@@ -1,6 +1,13 @@
 /**
- * The app's RxDB storage: RxDB's Dexie (IndexedDB) storage with one Dexie middleware that answers
- * large id lookups with fewer IndexedDB requests.
+ * The app's RxDB storage: RxDB's Dexie (IndexedDB) storage with two shortcuts that give the same
+ * answers with far fewer IndexedDB requests (in Chromium every request is a round trip to the
+ * browser process, about 80 µs on the test machines):
+ *
+ * - `getChangedDocumentsSince` (the optional method of RxDB's storage interface): one ranged read
+ *   of the `[_meta.lwt+id]` index instead of RxDB's generic query, which walks a cursor one
+ *   document per request. The replication reads every local change through it (1,000 per push
+ *   batch), and so does counting a first connection's pending changes.
+ * - a Dexie middleware for large id lookups, below.
  *
  * Why: RxDB reads documents by id in batches, and Dexie asks IndexedDB one `get` per id. In
  * Chromium every request is a round trip to the browser process (about 80 µs on the test
@@ -18,8 +25,9 @@
  * 4. more (a sparse batch in a big table): the ordinary per-id lookup.
  * The answer is the same array the ordinary lookup gives (tests/unit/db/dexie-storage.test.ts).
  */
-import type { DBCoreKeyRange, DBCoreTable, Middleware, DBCore } from 'dexie';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import type { DBCoreKeyRange, DBCoreTable, DexieOptions, Middleware, DBCore } from 'dexie';
+import type { DexieSettings, DexieStorageInternals, RxDocumentData, RxStorage, RxStorageDefaultCheckpoint, RxStorageInstance } from 'rxdb';
+import { fromDexieToStorage, getRxStorageDexie, type RxStorageInstanceDexie } from 'rxdb/plugins/storage-dexie';
 
 /** Smaller lookups go straight to IndexedDB: the count would not pay for itself. */
 export const MIN_KEYS = 32;
@@ -73,7 +81,38 @@ export const sparseReadsMiddleware: Middleware<DBCore> = {
   }),
 };
 
-/** RxDB's Dexie storage with the sparse-reads middleware on every database it opens. */
-export function tutorDexieStorage(): ReturnType<typeof getRxStorageDexie> {
-  return getRxStorageDexie({ addons: [(db) => void db.use(sparseReadsMiddleware)] });
+type AnyDoc = RxDocumentData<Record<string, unknown>>;
+
+/**
+ * The documents written after `checkpoint` (by `_meta.lwt`, then id), oldest first, at most
+ * `limit`: what RxDB's generic `getChangedDocumentsSince` query returns, read with one `getAll`
+ * on the `[_meta.lwt+<primary key>]` index RxDB's Dexie storage creates for it.
+ */
+export async function changedDocumentsSince(
+  instance: Pick<RxStorageInstanceDexie<Record<string, unknown>>, 'internals' | 'primaryPath'>,
+  limit: number,
+  checkpoint?: RxStorageDefaultCheckpoint,
+): Promise<{ documents: AnyDoc[]; checkpoint: RxStorageDefaultCheckpoint }> {
+  const state = await instance.internals;
+  const primaryPath = String(instance.primaryPath);
+  const index = `[_meta.lwt+${primaryPath}]`;
+  const rows = (await (checkpoint ? state.dexieTable.where(index).above([checkpoint.lwt, checkpoint.id]) : state.dexieTable.orderBy(index)).limit(limit).toArray()) as unknown[];
+  const documents = rows.map((d) => fromDexieToStorage(state.booleanIndexes, d) as AnyDoc);
+  const last = documents.at(-1);
+  return { documents, checkpoint: last ? { id: String(last[primaryPath]), lwt: last._meta.lwt } : (checkpoint ?? { id: '', lwt: 0 }) };
+}
+
+/** RxDB's Dexie storage with the shortcuts above on every instance and database it opens. */
+export function tutorDexieStorage(settings: DexieOptions = {}): RxStorage<DexieStorageInternals, DexieSettings> {
+  const base = getRxStorageDexie({ ...settings, addons: [...(settings.addons ?? []), (db) => void db.use(sparseReadsMiddleware)] });
+  return {
+    name: base.name,
+    rxdbVersion: base.rxdbVersion,
+    async createStorageInstance<D>(params: Parameters<typeof base.createStorageInstance<D>>[0]) {
+      const instance = await base.createStorageInstance<D>(params);
+      (instance as RxStorageInstance<D, DexieStorageInternals, DexieSettings, RxStorageDefaultCheckpoint>).getChangedDocumentsSince = (limit, checkpoint) =>
+        changedDocumentsSince(instance as never, limit, checkpoint) as never;
+      return instance;
+    },
+  };
 }
