@@ -93,6 +93,11 @@ export interface SyncHandle {
 }
 
 export const SYNC_STATE_LOCAL_ID = 'sync-state';
+/**
+ * How often the pending list is saved while it changes (and at stop). It lists every pending id,
+ * so during a first sync of a big practice each save is a large write competing with the sync.
+ */
+const PERSIST_STATE_MS = 2000;
 
 const browserOnline = (): OnlineSource => ({
   isOnline: () => (typeof navigator === 'undefined' ? true : navigator.onLine),
@@ -150,9 +155,8 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
   const saved = savedRaw?.key === stateKey ? savedRaw : undefined;
   const pending = new Set<string>(saved?.pending ?? []);
   /**
-   * The current local version of pending documents, kept from the change events, so an accepted
-   * push is compared with it without reading the database. Documents pending from before this
-   * start (saved state, the first-connection scan) are not in it and are read instead.
+   * The current local version of documents changed since this start, kept from the change events,
+   * so an accepted push is compared with it without reading the database.
    */
   const localVersion = new Map<string, AnyDoc>();
   const acceptedWhileScanning = new Set<string>();
@@ -208,7 +212,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
       persistTimer = null;
       if (db.closed) return;
       db.upsertLocal(SYNC_STATE_LOCAL_ID, { key: stateKey, pending: [...pending], lastSyncedAt: status.lastSyncedAt }).catch(() => undefined);
-    }, 500);
+    }, PERSIST_STATE_MS);
   };
 
   // ---- local change tracking (pending count) --------------------------------------------
@@ -242,14 +246,11 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     const c = dbToCollection.get(dbName);
     if (!c || db.closed) return;
     const ids = docs.map((d) => String(d.id));
-    const sent = docs as AnyDoc[];
-    // The local version now: from the change events, or read for documents they did not show.
-    const unknownIds = ids.filter((id) => !localVersion.has(`${c}/${id}`));
-    const read = unknownIds.length > 0 ? await coll(c).storageInstance.findDocumentsById(unknownIds, true) : [];
-    const readById = new Map(read.map((d) => [String((d as AnyDoc).id), d as AnyDoc]));
-    for (const d of sent) {
+    for (const d of docs as AnyDoc[]) {
       const key = `${c}/${String(d.id)}`;
-      const now = localVersion.get(key) ?? readById.get(String(d.id));
+      // Changed here since it was read for sending: still pending. A document with no change
+      // event since this start is as RxDB read it (every local write since is seen).
+      const now = localVersion.get(key);
       if (now && !docsEqual(now, d)) continue;
       pending.delete(key);
       localVersion.delete(key);
