@@ -393,17 +393,22 @@ export class SyncTransport {
     const delay = this.pollDelay.get(db) ?? this.minPoll;
     this.pollDelay.set(db, Math.min(this.maxPoll, Math.round(delay * 1.6)));
     const jitter = Math.round(delay * 0.1 * Math.random());
+    return this.sleep(delay + jitter, this.waiters);
+  }
+
+  /** Resolves after `ms` (or when woken from `into`); fails when the transport closes. */
+  private sleep(ms: number, into: Set<Waiter>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (this.closed) return reject(new SyncStoppedError());
       const w: Waiter = {
         resolve,
         reject,
         timer: setTimeout(() => {
-          this.waiters.delete(w);
+          into.delete(w);
           resolve();
-        }, delay + jitter),
+        }, ms),
       };
-      this.waiters.add(w);
+      into.add(w);
     });
   }
 
@@ -419,18 +424,7 @@ export class SyncTransport {
       const quietIn = this.pushesInFlight > 0 ? PUSH_QUIET_MS : this.lastPushAt + PUSH_QUIET_MS - Date.now();
       const wait = Math.min(quietIn, until - Date.now());
       if (wait <= 0) return;
-      await new Promise<void>((resolve, reject) => {
-        if (this.closed) return reject(new SyncStoppedError());
-        const w: Waiter = {
-          resolve,
-          reject,
-          timer: setTimeout(() => {
-            this.sleepers.delete(w);
-            resolve();
-          }, wait),
-        };
-        this.sleepers.add(w);
-      });
+      await this.sleep(wait, this.sleepers);
     }
   }
 
