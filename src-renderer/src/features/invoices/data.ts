@@ -4,7 +4,7 @@
  * store's in-memory copy, then turned into BillableLessons by src-shared/billing/from-schedule).
  * No billing rule lives here: everything is computed by src-shared/billing.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useApp, useLiveQuery } from '../../app/AppContext';
 import { billableLessonsFromOccurrences } from '../../../../src-shared/billing/from-schedule';
 import { todayIn } from '../../../../src-shared/billing/dates';
@@ -83,20 +83,29 @@ export function useBillableLessons(from: string, to: string, students: readonly 
   const { settings } = useApp();
   const { store, version } = useScheduleStore();
   const tz = settings?.timeZone ?? 'UTC';
-  return useMemo(() => {
-    if (version < 0 || !from || !to || to < from) return null;
+  const range = useMemo(() => {
+    if (!from || !to || to < from) return null;
     try {
-      const range = localDaysRange(from, to, tz);
-      if (!store.covers(range)) {
-        // Older attendance is loaded on demand; the store's version changes when it arrives.
-        void store.ensureLoaded(Date.parse(range.start));
-        return null;
-      }
+      return localDaysRange(from, to, tz);
+    } catch {
+      return null;
+    }
+  }, [from, to, tz]);
+  // Older attendance is loaded on demand (as useRangeOccurrences does); the version changes when it arrives.
+  const covered = version >= 0 && range !== null && store.covers(range);
+  useEffect(() => {
+    if (version >= 0 && range && !covered) void store.ensureLoaded(Date.parse(range.start));
+  }, [store, version, covered, range]);
+  return useMemo(() => {
+    if (!covered) return null;
+    try {
       return billableLessonsIn(store, students, from, to, tz);
     } catch {
       return null;
     }
-  }, [store, version, from, to, tz, students]);
+    // The store is mutable: `version` says when its contents changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store, version, covered, from, to, tz, students]);
 }
 
 export function useToday(): string {
