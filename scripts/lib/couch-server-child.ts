@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createGuard } from './couch-guard';
+import { cacheCompiledDesignFunctions, shareConcurrentDesignReads } from './pouch-server-speedups';
 
 export interface ChildConfig {
   host: string;
@@ -44,46 +45,19 @@ function prepareConfigFile(): string {
   return configPath;
 }
 
-/**
- * PouchDB Server compiles a database's validate_doc_update source again for every document it
- * writes (pouchdb-validation calls couchdb-eval's `evaluate`, a `new Function`, per document):
- * about 0.3 ms per document, more than storing it, so a 1,000-document `_bulk_docs` spent most of
- * its time compiling the same function. CouchDB keeps compiled functions; so does this, one per
- * design document revision and source (the same revision has the same source, so the function is
- * the same).
- */
-function cacheCompiledDesignFunctions(): void {
-  type Evaluate = (context: unknown, extraVars: unknown, program: string) => unknown;
-  const couchEval = requireFromPouchServer('couchdb-eval') as { evaluate: Evaluate };
-  const original = couchEval.evaluate;
-  const compiled = new Map<string, unknown>();
-  couchEval.evaluate = function (this: unknown, context, extraVars, program) {
-    const doc = context as { _id?: unknown; _rev?: unknown } | null;
-    const plain = Boolean(extraVars) && typeof extraVars === 'object' && Object.keys(extraVars as object).length === 0;
-    if (!doc || typeof doc._rev !== 'string' || !plain) return original.call(this, context, extraVars, program);
-    const key = `${String(doc._id)}\n${doc._rev}\n${program}`;
-    let fn = compiled.get(key);
-    if (fn === undefined) {
-      fn = original.call(this, context, extraVars, program);
-      if (compiled.size >= 500) compiled.clear();
-      compiled.set(key, fn);
-    }
-    return fn;
-  };
-}
-
 function main(): void {
   // tsx turns on source-mapped stack traces; PouchDB creates an error (with its stack) for every
   // document it looks up and does not find, e.g. each new document a `_bulk_docs` validates, and
   // mapping those stacks cost ~10% of the server's time for writes. Only this file is TypeScript.
   process.setSourceMapsEnabled(false);
   const configPath = prepareConfigFile();
-  cacheCompiledDesignFunctions();
+  cacheCompiledDesignFunctions(requireFromPouchServer('couchdb-eval'));
   const PouchDB = requireFromPouchServer('pouchdb-core')
     .plugin(requireFromPouchServer('pouchdb-adapter-leveldb'))
     .plugin(requireFromPouchServer('pouchdb-adapter-http'))
     .plugin(requireFromPouchServer('pouchdb-replication'))
     .plugin(requireFromPouchServer('pouchdb-mapreduce'));
+  shareConcurrentDesignReads(PouchDB);
   const expressPouchDB = requireFromPouchServer('express-pouchdb');
   const app = expressPouchDB(PouchDB.defaults({ prefix: join(config.dataDir, 'db') + '/' }), {
     configPath,

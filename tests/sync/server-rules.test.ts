@@ -92,6 +92,38 @@ describe('validate_doc_update', () => {
     expect((await put(USERS.admin, 'students', couchDoc('students', 'good-1'))).status).toBe(201);
   });
 
+  it('judges every document of a large _bulk_docs by its own database\'s rules, also with requests in parallel', async () => {
+    // The embedded server shares one read of the design documents among validations that run at
+    // the same moment (pouch-server-speedups.ts, tested directly in pouch-server-speedups.test.ts):
+    // over HTTP, each document and each database must still be judged by its own rules.
+    const students = Array.from({ length: 300 }, (_, i) => {
+      const d = couchDoc('students', `bulk-s-${i}`);
+      if (i % 7 === 3) delete d.lastName;
+      return d;
+    });
+    const lessons = Array.from({ length: 300 }, (_, i) => couchDoc('lessons', `bulk-l-${i}`, { tutorId: 'staff-admin' }));
+    const [rs, rl, rx] = await Promise.all([
+      server.as(USERS.admin, 'POST', `${path('students')}/_bulk_docs`, { docs: students }),
+      server.as(USERS.admin, 'POST', `${path('lessons')}/_bulk_docs`, { docs: lessons }),
+      // lesson documents are not students: refused by the students database's rules
+      server.as(USERS.admin, 'POST', `${path('students')}/_bulk_docs`, { docs: lessons.slice(0, 50).map((d) => ({ ...d, _id: `${String(d._id)}-as-student` })) }),
+    ]);
+    const byId = (r: { json: unknown }) => new Map((r.json as { id: string; ok?: boolean; error?: string; reason?: string }[]).map((x) => [x.id, x]));
+    const s = byId(rs);
+    for (let i = 0; i < 300; i++) {
+      const row = s.get(`bulk-s-${i}`)!;
+      if (i % 7 === 3) {
+        expect(row.error, `bulk-s-${i}`).toBe('forbidden');
+        expect(row.reason).toMatch(/lastName is required/);
+      } else {
+        expect(row.ok, `bulk-s-${i}`).toBe(true);
+      }
+    }
+    expect([...byId(rl).values()].every((r) => r.ok)).toBe(true);
+    expect([...byId(rx).values()].every((r) => r.error === 'forbidden')).toBe(true);
+    expect(byId(rx).size).toBe(50);
+  });
+
   it('a tutor may only change their own lessons and notes', async () => {
     const lesson = couchDoc('lessons', 'bobs-lesson', { tutorId: USERS.bob.staffId, durationMinutes: 60 });
     expect((await put(USERS.admin, 'lessons', lesson)).status).toBe(201);
