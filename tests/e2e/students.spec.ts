@@ -150,6 +150,35 @@ test('search, filter, sort and choose columns in a sample practice', async ({ pa
   await expect(table.getByRole('columnheader', { name: /E-mail/ })).toHaveCount(0);
 });
 
+test('with 2,000 students the table renders only the rows in view, scrolls by itself and filters at once', async ({ page }) => {
+  // The table is virtualised: only if its scroll box has a bounded height. When the card grew to
+  // the height of every row, all rows were rendered (10,000 students froze the screen for a minute).
+  await openApp(page);
+  await page.getByRole('button', { name: 'Load a sample practice' }).waitFor();
+  await page.evaluate(() => window.__tutordeskTest!.loadSample(2000));
+  await expect(page.getByRole('heading', { name: 'Students', level: 1 })).toBeVisible();
+  await page.getByRole('combobox', { name: 'Filter by status' }).selectOption('all');
+  const table = studentsTable(page);
+  await expect(table).toHaveAttribute('aria-rowcount', '2001');
+  // The count under the table is on screen, not below 2,000 rows of page.
+  await expect(page.getByText('2,000 students', { exact: true })).toBeInViewport();
+  const rows = table.getByRole('row');
+  expect(await rows.count()).toBeLessThan(100);
+
+  // Scrolling over the table scrolls its rows; the page header stays where it is.
+  const firstRow = rows.nth(1);
+  await expect(firstRow).toHaveAttribute('aria-rowindex', '2');
+  await firstRow.hover();
+  await page.mouse.wheel(0, 20_000);
+  await expect(firstRow).not.toHaveAttribute('aria-rowindex', '2');
+  await expect(page.getByRole('heading', { name: 'Students', level: 1 })).toBeInViewport();
+  expect(await rows.count()).toBeLessThan(100);
+
+  await page.getByRole('searchbox', { name: 'Search students' }).fill('pi');
+  await expect(page.getByText(/^Showing [\d,]+ of 2,000 students$/)).toBeInViewport();
+  for (const row of (await rows.all()).slice(1, 6)) await expect(row).toContainText('Piano');
+});
+
 test('CSV export of the students table is RFC 4180 with a BOM and neutralised formulas', async ({ page }) => {
   await openApp(page);
   await createPractice(page);

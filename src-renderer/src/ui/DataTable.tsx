@@ -2,6 +2,8 @@
  * The app's data table: @tanstack/react-table v9 (sorting, global search, per-column filters,
  * column visibility) with row virtualisation by @tanstack/react-virtual, so 10,000 rows scroll
  * and filter smoothly. Semantic table markup with ARIA sort state and row counts.
+ * Virtualisation needs the scroll box (.table-scroll) to have a bounded height: styles.css makes a
+ * page holding a table exactly as tall as the content area. Unbounded, every row is rendered.
  */
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import {
