@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: speed and memory figures, printed (never asserted). Each section lives in
  * scripts/bench/<area>.ts. Sections that need a browser share one Chromium and one server.
+ * Arguments pick sections by a word of their name, e.g. `npm run bench -- students search`.
  */
 import { openRenderer, type BenchRow } from './bench/browser';
 import { benchStudents } from './bench/students';
@@ -20,7 +21,10 @@ async function main() {
     sections.push({ name: 'Search over 50,000 notes: index build and keystroke to results (Chromium)', run: () => benchSearch(session) });
     sections.push({ name: 'Billing: month drafts for 1,000 families from 100,000 lessons (Node) and PDF per invoice (Chromium)', run: () => benchBilling(session) });
     sections.push({ name: 'Sync throughput: TutorDesk replication vs PouchDB.replicate vs the raw server (PouchDB Server, Chromium IndexedDB)', run: () => benchSync(session) });
-    for (const s of sections) {
+    const only = process.argv.slice(2).map((a) => a.toLowerCase());
+    const chosen = only.length ? sections.filter((s) => only.some((w) => s.name.toLowerCase().includes(w))) : sections;
+    if (chosen.length === 0) console.log(`No section matches ${only.join(', ')}; sections: ${sections.map((s) => s.name.split(':')[0]).join('; ')}`);
+    for (const s of chosen) {
       console.log(`\n▶ ${s.name}`);
       try {
         const result = await s.run();
