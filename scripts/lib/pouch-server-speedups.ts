@@ -14,18 +14,19 @@ type Evaluate = (context: unknown, extraVars: unknown, program: string) => unkno
  */
 export function cacheCompiledDesignFunctions(couchEval: { evaluate: Evaluate }): void {
   const original = couchEval.evaluate;
-  const compiled = new Map<string, unknown>();
+  // keyed by design document and revision; the source is compared too (the same string object,
+  // usually, so that is cheap), never hashed: it is large (the schema is inlined)
+  const compiled = new Map<string, { program: string; fn: unknown }>();
   couchEval.evaluate = function (this: unknown, context, extraVars, program) {
     const doc = context as { _id?: unknown; _rev?: unknown } | null;
     const plain = Boolean(extraVars) && typeof extraVars === 'object' && Object.keys(extraVars as object).length === 0;
     if (!doc || typeof doc._rev !== 'string' || !plain) return original.call(this, context, extraVars, program);
-    const key = `${String(doc._id)}\n${doc._rev}\n${program}`;
-    let fn = compiled.get(key);
-    if (fn === undefined) {
-      fn = original.call(this, context, extraVars, program);
-      if (compiled.size >= 500) compiled.clear();
-      compiled.set(key, fn);
-    }
+    const key = `${String(doc._id)}\n${doc._rev}`;
+    const hit = compiled.get(key);
+    if (hit && hit.program === program) return hit.fn;
+    const fn = original.call(this, context, extraVars, program);
+    if (compiled.size >= 500) compiled.clear();
+    compiled.set(key, { program, fn });
     return fn;
   };
 }

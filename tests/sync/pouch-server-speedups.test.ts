@@ -101,8 +101,12 @@ describe('cacheCompiledDesignFunctions', () => {
     const f2 = couchEval.evaluate({ _id: '_design/rules', _rev: '2-b' }, {}, refuseField('y'));
     expect(f2).not.toBe(f1);
     expect(compiles).toBe(2);
+    // the same revision with another source (never from CouchDB, but cheap to be safe about)
+    const f3 = couchEval.evaluate({ _id: '_design/rules', _rev: '2-b' }, {}, refuseField('z'));
+    expect(f3).not.toBe(f2);
+    expect(compiles).toBe(3);
     // with extra variables (other design functions) it never caches
     couchEval.evaluate(v1, { require: () => null }, refuseField('x'));
-    expect(compiles).toBe(3);
+    expect(compiles).toBe(4);
   });
 });
