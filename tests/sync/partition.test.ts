@@ -10,6 +10,10 @@
  * Seeds: SYNC_PARTITION_SEEDS (default 4) starting at SYNC_PARTITION_SEED (default 1), each with
  * SYNC_PARTITION_STEPS random steps (default 30). A failure names its seed; re-run one seed with
  * SYNC_PARTITION_SEED=<seed> SYNC_PARTITION_SEEDS=1.
+ *
+ * Pushes go in batches of SYNC_PARTITION_PUSH_BATCH documents (default 2, far below the app's
+ * 200), so a laptop coming back online pushes its offline edits in several batches, through the
+ * pipelined push (docs/sync.md) with batches overlapping.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectionName } from '../../src-shared/model/schemas';
@@ -22,6 +26,7 @@ const K = 3;
 const FIRST_SEED = Number(process.env.SYNC_PARTITION_SEED ?? 1);
 const SEEDS = Number(process.env.SYNC_PARTITION_SEEDS ?? 4);
 const STEPS = Number(process.env.SYNC_PARTITION_STEPS ?? 30);
+const PUSH_BATCH = Number(process.env.SYNC_PARTITION_PUSH_BATCH ?? 2);
 const COLS = ['students', 'notes'] as const satisfies readonly CollectionName[];
 const FIELDS = ['firstName', 'lastName', 'phone', 'email', 'gradeLevel'] as const;
 const trace = process.env.SYNC_PARTITION_TRACE ? (...a: unknown[]) => console.log(...a) : () => undefined;
@@ -35,7 +40,7 @@ beforeAll(async () => {
   for (const [i, l] of laptops.entries()) {
     await l.open(COLS);
     await l.setActor(USERS.admin.staffId, `dev-part-${i}`);
-    await l.startSync({ serverUrl: server.url, practice: PRACTICE, username: USERS.admin.username, password: USERS.admin.password, collections: COLS });
+    await l.startSync({ serverUrl: server.url, practice: PRACTICE, username: USERS.admin.username, password: USERS.admin.password, collections: COLS, batchSize: { push: PUSH_BATCH } });
   }
 }, 90_000);
 
