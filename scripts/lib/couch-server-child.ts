@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createGuard } from './couch-guard';
-import { cacheCompiledDesignFunctions, shareConcurrentDesignReads } from './pouch-server-speedups';
+import { answerKeysWithReads, cacheCompiledDesignFunctions, shareConcurrentDesignReads } from './pouch-server-speedups';
 
 export interface ChildConfig {
   host: string;
@@ -57,6 +57,7 @@ function main(): void {
     .plugin(requireFromPouchServer('pouchdb-adapter-http'))
     .plugin(requireFromPouchServer('pouchdb-replication'))
     .plugin(requireFromPouchServer('pouchdb-mapreduce'));
+  answerKeysWithReads(PouchDB);
   shareConcurrentDesignReads(PouchDB);
   const expressPouchDB = requireFromPouchServer('express-pouchdb');
   const app = expressPouchDB(PouchDB.defaults({ prefix: join(config.dataDir, 'db') + '/' }), {

@@ -59,3 +59,83 @@ export function shareConcurrentDesignReads(PouchDB: { prototype: Record<string, 
     return read;
   };
 }
+
+type Row = Record<string, unknown>;
+type AllDocsResult = { total_rows?: number; offset?: number; rows: Row[] } & Record<string, unknown>;
+type RawGet = (this: object, id: string, opts: Record<string, unknown>) => Promise<Record<string, unknown>>;
+type RawInfo = (this: object) => Promise<{ doc_count: number }>;
+
+/** Options the fast `keys` path answers itself; any other option takes PouchDB's own path. */
+const FAST_KEYS_OPTIONS = new Set(['keys', 'include_docs', 'deleted', 'conflicts', 'userCtx', 'secObj']);
+
+function fastKeysQuery(opts: unknown): opts is { keys: string[]; include_docs?: boolean; conflicts?: boolean } {
+  if (!opts || typeof opts !== 'object') return false;
+  const o = opts as Record<string, unknown>;
+  if (!Array.isArray(o.keys) || o.keys.length === 0 || !o.keys.every((k) => typeof k === 'string' && !k.startsWith('_local/'))) return false;
+  if (o.include_docs !== undefined && typeof o.include_docs !== 'boolean') return false;
+  if (o.conflicts !== undefined && typeof o.conflicts !== 'boolean') return false;
+  if (o.deleted !== undefined && o.deleted !== 'ok') return false;
+  return Object.keys(o).every((k) => FAST_KEYS_OPTIONS.has(k));
+}
+
+/**
+ * `_all_docs` with `keys` (RxDB's push pre-check asks for every document of a batch this way):
+ * PouchDB's LevelDB adapter answers each key with a range query of its own, i.e. one LevelDB
+ * iterator and one stream per key, about a quarter of the server's time while a laptop pushes.
+ * Here each key is one document read (`get`, the path PouchDB uses to read a document), and the
+ * row is built as the range query builds it. Keys whose document is deleted, has attachments or
+ * answers anything but a plain "missing" go to PouchDB's own query, so their rows are exactly
+ * PouchDB's; so do requests with any other option (limit, skip, update_seq, attachments, …).
+ */
+export function answerKeysWithReads(PouchDB: { prototype: Record<string, unknown> }): void {
+  type AllDocs = (this: object, ...args: unknown[]) => unknown;
+  const original = PouchDB.prototype.allDocs as AllDocs;
+  const get = PouchDB.prototype.get as RawGet;
+  const info = PouchDB.prototype.info as RawInfo;
+  const viaPouch = (db: object, opts: object): Promise<AllDocsResult> => original.call(db, opts) as Promise<AllDocsResult>;
+
+  async function byKeys(db: object, opts: { keys: string[]; include_docs?: boolean; conflicts?: boolean } & Record<string, unknown>): Promise<AllDocsResult> {
+    const keys = opts.keys;
+    const rows: Row[] = new Array(keys.length);
+    const theirs: number[] = [];
+    await Promise.all(
+      keys.map(async (key, i) => {
+        try {
+          const doc = await get.call(db, key, opts.conflicts ? { conflicts: true } : {});
+          if (doc._attachments !== undefined || doc._id !== key) {
+            theirs.push(i);
+            return;
+          }
+          const row: Row = { id: key, key, value: { rev: doc._rev } };
+          if (opts.include_docs) row.doc = doc;
+          rows[i] = row;
+        } catch (e) {
+          const err = e as { status?: number; reason?: string };
+          if (err.status === 404 && err.reason === 'missing') rows[i] = { key, error: 'not_found' };
+          else theirs.push(i);
+        }
+      }),
+    );
+    if (theirs.length > 0) {
+      theirs.sort((a, b) => a - b);
+      const res = await viaPouch(db, { ...opts, keys: theirs.map((i) => keys[i]!) });
+      theirs.forEach((i, j) => (rows[i] = res.rows[j]!));
+    }
+    const { doc_count } = await info.call(db);
+    return { offset: 0, total_rows: doc_count, rows };
+  }
+
+  PouchDB.prototype.allDocs = function (this: object, ...args: unknown[]) {
+    const [opts, callback] = args;
+    if (args.length > 2 || !fastKeysQuery(opts) || (callback !== undefined && typeof callback !== 'function')) return original.apply(this, args);
+    const result = byKeys(this, opts as never);
+    if (typeof callback === 'function') {
+      result.then(
+        (r) => (callback as (e: unknown, r?: unknown) => void)(null, r),
+        (e) => (callback as (e: unknown) => void)(e),
+      );
+      return undefined;
+    }
+    return result;
+  };
+}

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { cacheCompiledDesignFunctions, shareConcurrentDesignReads } from '../../scripts/lib/pouch-server-speedups';
+import { answerKeysWithReads, cacheCompiledDesignFunctions, shareConcurrentDesignReads } from '../../scripts/lib/pouch-server-speedups';
 
 const require = createRequire(import.meta.url);
 type Db = {
@@ -86,6 +86,58 @@ describe('shareConcurrentDesignReads', () => {
     );
     expect(viaCallback.rows).toHaveLength(1);
     await db.destroy();
+  });
+});
+
+describe('answerKeysWithReads', () => {
+  /** The same documents, revisions, conflicts and deletions in a database of the given class. */
+  async function fill(PouchDB: PouchCtor, name: string): Promise<Db> {
+    const db = new PouchDB(name);
+    const docs: Record<string, unknown>[] = [];
+    for (let i = 0; i < 40; i++) docs.push({ _id: `doc-${String(i).padStart(2, '0')}`, _rev: `1-${'a'.repeat(31)}${i % 10}`, n: i, nested: { list: [i, 'x'] } });
+    // a conflict: a second branch of doc-01
+    docs.push({ _id: 'doc-01', _rev: `1-${'b'.repeat(32)}`, n: 'other branch' });
+    // deleted documents: doc-05 (one revision deleted), doc-06 (two revisions, the last deleted)
+    docs.push({ _id: 'doc-05', _rev: `2-${'c'.repeat(32)}`, _deleted: true, _revisions: { start: 2, ids: ['c'.repeat(32), `${'a'.repeat(31)}5`] } });
+    docs.push({ _id: 'doc-06', _rev: `2-${'d'.repeat(32)}`, _deleted: true, _revisions: { start: 2, ids: ['d'.repeat(32), `${'a'.repeat(31)}6`] } });
+    // a document with an attachment
+    docs.push({ _id: 'with-attachment', _rev: `1-${'e'.repeat(32)}`, _attachments: { 'a.txt': { content_type: 'text/plain', data: Buffer.from('hello').toString('base64') } } });
+    await db.bulkDocs(docs, { new_edits: false });
+    return db;
+  }
+  const keys = ['doc-03', 'missing-1', 'doc-01', 'doc-05', 'doc-06', 'with-attachment', 'doc-03', 'doc-39', 'missing-2', '_design/none'];
+
+  it('gives the rows PouchDB gives, for every kind of key and option', async () => {
+    const Plain = pouch();
+    const Fast = pouch();
+    answerKeysWithReads(Fast);
+    const plain = await fill(Plain, `keys-plain-${++counter}`);
+    const fast = await fill(Fast, `keys-fast-${counter}`);
+    const variants: Record<string, unknown>[] = [
+      { keys },
+      { keys, include_docs: true },
+      { keys, include_docs: true, deleted: 'ok' },
+      { keys, include_docs: true, conflicts: true },
+      { keys, include_docs: false, conflicts: true },
+      { keys: ['missing-only'] },
+      { keys, include_docs: true, limit: 3 },
+      { keys, include_docs: true, update_seq: true },
+    ];
+    for (const v of variants) {
+      const [a, b] = await Promise.all([plain.allDocs({ ...v }), fast.allDocs({ ...v })]);
+      expect(b, JSON.stringify(v)).toEqual(a);
+    }
+    // the rows of deleted and conflicted documents, checked outright too
+    const res = await fast.allDocs({ keys: ['doc-05', 'doc-01', 'missing-1'], include_docs: true, conflicts: true });
+    expect(res.rows[0]).toMatchObject({ id: 'doc-05', value: { deleted: true }, doc: null });
+    expect((res.rows[1] as { doc: { _conflicts: string[] } }).doc._conflicts).toHaveLength(1);
+    expect(res.rows[2]).toEqual({ key: 'missing-1', error: 'not_found' });
+    // callback form (express-pouchdb calls it so)
+    const viaCallback = await new Promise<unknown>((resolve, reject) =>
+      (fast.allDocs as unknown as (o: unknown, cb: (e: unknown, r: unknown) => void) => void)({ keys, include_docs: true }, (e, r) => (e ? reject(e) : resolve(r))),
+    );
+    expect(viaCallback).toEqual(await plain.allDocs({ keys, include_docs: true }));
+    await Promise.all([plain.destroy(), fast.destroy()]);
   });
 });
 
