@@ -130,7 +130,7 @@ describe('answerKeysWithReads', () => {
     // the rows of deleted and conflicted documents, checked outright too
     const res = await fast.allDocs({ keys: ['doc-05', 'doc-01', 'missing-1'], include_docs: true, conflicts: true });
     expect(res.rows[0]).toMatchObject({ id: 'doc-05', value: { deleted: true }, doc: null });
-    expect((res.rows[1] as { doc: { _conflicts: string[] } }).doc._conflicts).toHaveLength(1);
+    expect((res.rows[1]!.doc as { _conflicts?: string[] })._conflicts).toHaveLength(1);
     expect(res.rows[2]).toEqual({ key: 'missing-1', error: 'not_found' });
     // callback form (express-pouchdb calls it so)
     const viaCallback = await new Promise<unknown>((resolve, reject) =>
