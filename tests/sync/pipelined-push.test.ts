@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import type { RxStorage } from 'rxdb';
 import { createTutorDatabase, type TutorDatabase } from '../../src-renderer/src/db/database';
 import { saveDoc } from '../../src-renderer/src/db/repo';
 import { createBasicAuthFetch, startSync, type SyncHandle } from '../../src-renderer/src/db/replication';
@@ -26,7 +25,7 @@ afterAll(async () => {
 type Event = [string, number];
 
 /** Memory storage whose replication bookkeeping writes take `delayMs` and are logged. */
-function slowMetaStorage(events: Event[], delayMs: number): RxStorage<unknown, unknown> {
+function slowMetaStorage(events: Event[], delayMs: number): ReturnType<typeof getRxStorageMemory> {
   const base = getRxStorageMemory();
   let metaWrites = 0;
   return {
@@ -49,7 +48,7 @@ function slowMetaStorage(events: Event[], delayMs: number): RxStorage<unknown, u
       };
       return instance;
     },
-  } as RxStorage<unknown, unknown>;
+  };
 }
 
 async function openLaptop(name: string, events: Event[], delayMs: number): Promise<TutorDatabase> {
