@@ -4,6 +4,7 @@ import type { ChangeContext } from '../../../src-shared/model/meta';
 import type { CollectionName } from '../../../src-shared/model/schemas';
 import { PRACTICE_SETTINGS_ID, type PracticeSettings, type Staff } from '../../../src-shared/model/types';
 import type { TutorDatabase } from '../db/database';
+import { localDoc$ } from '../db/local-docs';
 import { saveDoc, type DocOf, type ValuesOf } from '../db/repo';
 
 /** Device-local facts, stored as an RxDB local document: never replicated. */
@@ -53,7 +54,7 @@ export function AppProvider({ db, initialDevice, children }: { db: TutorDatabase
   }, [db]);
 
   useEffect(() => {
-    const sub = db.getLocal$<DeviceInfo>('device').subscribe((d) => {
+    const sub = localDoc$(db, 'device').subscribe((d) => {
       if (d) setDevice(d.toJSON().data as DeviceInfo);
     });
     return () => sub.unsubscribe();

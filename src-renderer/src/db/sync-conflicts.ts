@@ -11,6 +11,7 @@
  * functions, and offers "Dismiss" (and "Retry" for refused documents).
  */
 import { map, type Observable } from 'rxjs';
+import { localDoc$, type LocalDocSource } from './local-docs';
 import type { CollectionName } from '../../../src-shared/model/schemas';
 import type { HumanConflict, QuarantineRecord, SyncConflictRecord } from '../../../src-shared/sync/conflicts';
 import { buildConflictHandlers, type TutorConflictHandlers } from '../../../src-shared/sync/conflict-handlers';
@@ -24,9 +25,7 @@ interface LocalDocLike {
   toJSON(): { data: unknown };
 }
 /** The part of an RxDatabase used here (local documents). */
-export interface LocalDb {
-  getLocal(id: string): Promise<LocalDocLike | null>;
-  getLocal$(id: string): Observable<LocalDocLike | null>;
+export interface LocalDb extends LocalDocSource<LocalDocLike> {
   upsertLocal(id: string, data: Record<string, unknown>): Promise<unknown>;
 }
 
@@ -50,7 +49,7 @@ async function writeList<T>(db: LocalDb, id: string, items: T[]): Promise<void> 
 }
 
 function watchList<T>(db: LocalDb, id: string): Observable<T[]> {
-  return db.getLocal$(id).pipe(map((doc) => (doc ? [...((doc.toJSON().data as { items?: T[] }).items ?? [])] : [])));
+  return localDoc$(db, id).pipe(map((doc) => (doc ? [...((doc.toJSON().data as { items?: T[] }).items ?? [])] : [])));
 }
 
 export function recordSyncConflict(db: LocalDb, conflict: HumanConflict, now = new Date()): Promise<void> {
