@@ -5,13 +5,23 @@
  */
 import type { Money } from './model/types';
 
-/** Number of decimal digits of a currency (2 for GBP/EUR/USD, 0 for JPY, 3 for KWD). */
+const digitsByCurrency = new Map<string, number>();
+
+/**
+ * Number of decimal digits of a currency (2 for GBP/EUR/USD, 0 for JPY, 3 for KWD), remembered per
+ * currency (asking Intl each time was most of formatting 10,000 rates for the students table).
+ */
 export function minorUnitDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    digitsByCurrency.set(currency, digits);
   }
+  return digits;
 }
 
 export function isValidCurrency(code: string): boolean {
