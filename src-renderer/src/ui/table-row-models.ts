@@ -1,0 +1,165 @@
+/**
+ * Row models and the global search of the app's data table (ui/DataTable.tsx), made for large
+ * tables: 10,000 rows filtered on every keystroke.
+ *
+ * - `createPresortedRowModel`: TanStack's pipeline filters first and sorts the filtered rows, so
+ *   every keystroke in a search box re-sorted up to 10,000 rows (about a third of the keystroke's
+ *   time). This model sorts all rows once per sorting and data (TanStack's own sort: same sort
+ *   functions, directions, `sortUndefined`, ties in data order), then keeps that order and only
+ *   drops the rows the filters removed: a keystroke costs one pass, no comparisons.
+ * - `createFastFilteredRowModel`: TanStack's filters in one pass, without its per-row
+ *   bookkeeping (two objects per row and a map of all kept rows on every keystroke).
+ * - `globalSearch`: every row carries one precomputed lower-case `searchText`; the query is
+ *   split into terms once per query (`resolveFilterValue`), not once per row and column, and a
+ *   row matches when its text contains every term. `canGlobalFilter` makes one column (the first
+ *   with a value) the global filter's column, so TanStack asks once per row instead of once per
+ *   column for every row that does not match.
+ */
+import { createFilteredRowModel, createSortedRowModel, type Row, type RowData, type RowModel, type Table, type TableFeatures } from '@tanstack/react-table';
+
+/** Rows carry a precomputed lower-case `searchText` so a keystroke filters 10,000 rows in a few ms. */
+export interface SearchableRow {
+  id: string;
+  searchText: string;
+}
+
+/** The terms of a search: lower case, split on white space, empty ones dropped. */
+export function searchTerms(query: unknown): string[] {
+  return String(query ?? '')
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean);
+}
+
+/** True when `text` (already lower case) contains every term. */
+export function matchesTerms(text: string, terms: readonly string[]): boolean {
+  for (const t of terms) if (!text.includes(t)) return false;
+  return true;
+}
+
+/** TanStack global filter function over `searchText`; the query is resolved to terms once. */
+export const globalSearch = Object.assign(
+  (row: { original: unknown }, _columnId: string, terms: unknown): boolean =>
+    matchesTerms((row.original as SearchableRow).searchText, Array.isArray(terms) ? (terms as string[]) : searchTerms(terms)),
+  { resolveFilterValue: (value: unknown): string[] => searchTerms(value) },
+);
+
+interface GlobalFilterColumn {
+  id: string;
+  accessorFn?: unknown;
+  table: { getAllLeafColumns(): { id: string; accessorFn?: unknown }[] };
+}
+
+/**
+ * `getColumnCanGlobalFilter`: only the first column with a value takes part in the global
+ * filter (globalSearch looks at the row's `searchText`, whatever the column).
+ */
+export function canGlobalFilter(column: GlobalFilterColumn): boolean {
+  return column.table.getAllLeafColumns().find((c) => Boolean(c.accessorFn))?.id === column.id;
+}
+
+/**
+ * A sorted row model (for the `sortedRowModel` slot of `tableFeatures`) that sorts the unfiltered
+ * rows, memoised on the sorting state and the data, and filters that sorted list. Tables with
+ * sub-rows (none in this app) get TanStack's usual model.
+ */
+export function createPresortedRowModel<TFeatures extends TableFeatures, TData extends RowData>(): (table: Table<TFeatures, TData>) => () => RowModel<TFeatures, TData> {
+  const sortedModel = createSortedRowModel<TFeatures, TData>();
+  return (table) => {
+    // TanStack's sorted model, fed the core (unfiltered) rows instead of the filtered ones.
+    const overCore = Object.create(table, { getPreSortedRowModel: { value: () => table.getCoreRowModel() } }) as Table<TFeatures, TData>;
+    const sortAll = sortedModel(overCore);
+    const usual = sortedModel(table);
+    let last: { pre: RowModel<TFeatures, TData>; sorted: RowModel<TFeatures, TData>; result: RowModel<TFeatures, TData> } | null = null;
+    return () => {
+      const pre = table.getPreSortedRowModel();
+      const core = table.getCoreRowModel();
+      if (core.flatRows.length !== core.rows.length) return usual();
+      const sorted = sortAll();
+      if (pre === core) return sorted;
+      if (last && last.pre === pre && last.sorted === sorted) return last.result;
+      const kept = new Set(pre.rows);
+      const rows = sorted.rows.filter((r) => kept.has(r));
+      const result = { rows, flatRows: rows, rowsById: pre.rowsById };
+      last = { pre, sorted, result };
+      return result;
+    };
+  };
+}
+
+type AnyFilterFn = ((row: unknown, columnId: string, value: unknown, addMeta: (meta: unknown) => void) => boolean) & { resolveFilterValue?: (value: unknown) => unknown };
+interface FilterColumn {
+  id: string;
+  getFilterFn?(): AnyFilterFn | undefined;
+  getCanGlobalFilter?(): boolean;
+}
+interface FilterTable {
+  atoms: { columnFilters?: { get(): { id: string; value: unknown }[] | undefined }; globalFilter?: { get(): unknown } };
+  getColumn(id: string): FilterColumn | undefined;
+  getAllLeafColumns(): FilterColumn[];
+  getGlobalFilterFn?(): AnyFilterFn | undefined;
+}
+
+/** A row model whose `rowsById` is built only if someone asks for it (nothing in this app does). */
+function listModel<TFeatures extends TableFeatures, TData extends RowData>(rows: Row<TFeatures, TData>[]): RowModel<TFeatures, TData> {
+  let byId: Record<string, Row<TFeatures, TData>> | null = null;
+  return {
+    rows,
+    flatRows: rows,
+    get rowsById() {
+      if (!byId) {
+        byId = Object.create(null) as Record<string, Row<TFeatures, TData>>;
+        for (const r of rows) byId[r.id] = r;
+      }
+      return byId;
+    },
+  };
+}
+
+/**
+ * A filtered row model (for the `filteredRowModel` slot) with TanStack's filter semantics for
+ * flat tables (every column filter must pass; with a global filter, at least one globally
+ * filterable column must pass; filter values resolved once per change with
+ * `resolveFilterValue`), in one pass over the rows in their order, without TanStack's per-row
+ * bookkeeping (two objects per row and a map of every kept row on each keystroke). Tables with
+ * sub-rows get TanStack's usual model.
+ */
+export function createFastFilteredRowModel<TFeatures extends TableFeatures, TData extends RowData>(): (table: Table<TFeatures, TData>) => () => RowModel<TFeatures, TData> {
+  const filteredModel = createFilteredRowModel<TFeatures, TData>();
+  return (table) => {
+    const usual = filteredModel(table);
+    const t = table as unknown as FilterTable;
+    let last: { pre: RowModel<TFeatures, TData>; columnFilters: unknown; globalFilter: unknown; result: RowModel<TFeatures, TData> } | null = null;
+    return () => {
+      const pre = table.getPreFilteredRowModel();
+      if (pre.flatRows.length !== pre.rows.length) return usual();
+      const columnFilters = t.atoms.columnFilters?.get();
+      const globalFilter = t.atoms.globalFilter?.get();
+      if (last && last.pre === pre && last.columnFilters === columnFilters && last.globalFilter === globalFilter) return last.result;
+      const checks: { id: string; fn: AnyFilterFn; value: unknown }[] = [];
+      for (const f of columnFilters ?? []) {
+        const fn = t.getColumn(f.id)?.getFilterFn?.();
+        if (fn) checks.push({ id: f.id, fn, value: fn.resolveFilterValue?.(f.value) ?? f.value });
+      }
+      const globals: { id: string; fn: AnyFilterFn; value: unknown }[] = [];
+      const globalFn = globalFilter !== undefined && globalFilter !== null && globalFilter !== '' ? t.getGlobalFilterFn?.() : undefined;
+      if (globalFn) {
+        const value = globalFn.resolveFilterValue?.(globalFilter) ?? globalFilter;
+        for (const c of t.getAllLeafColumns()) if (c.getCanGlobalFilter?.()) globals.push({ id: c.id, fn: globalFn, value });
+      }
+      let result = pre;
+      if (checks.length || globals.length) {
+        const noMeta = () => {};
+        const rows = pre.rows.filter((row) => {
+          for (const c of checks) if (!c.fn(row, c.id, c.value, noMeta)) return false;
+          if (globals.length === 0) return true;
+          for (const g of globals) if (g.fn(row, g.id, g.value, noMeta)) return true;
+          return false;
+        });
+        result = listModel(rows);
+      }
+      last = { pre, columnFilters, globalFilter, result };
+      return result;
+    };
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The data table's row models (src-renderer/src/ui/table-row-models.ts): filtering in one pass
+ * and sorting once, then filtering the sorted rows, give exactly the rows and order of TanStack's
+ * own filter-then-sort pipeline, for every sort direction, with `sortUndefined`, ties and filters; and the global
+ * search matches every term against the row's one lower-case haystack.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  columnFilteringFeature,
+  constructTable,
+  createColumnHelper,
+  createFilteredRowModel,
+  createSortedRowModel,
+  globalFilteringFeature,
+  rowSortingFeature,
+  sortFn_basic,
+  sortFn_text,
+  tableFeatures,
+  type ColumnFiltersState,
+  type SortingState,
+} from '@tanstack/table-core';
+import { storeReactivityBindings } from '@tanstack/table-core/store-reactivity-bindings';
+import { canGlobalFilter, createFastFilteredRowModel, createPresortedRowModel, globalSearch, matchesTerms, searchTerms } from '../../../src-renderer/src/ui/table-row-models';
+
+interface Row {
+  id: string;
+  name: string;
+  rate: number | undefined;
+  group: string;
+  searchText: string;
+}
+
+const common = {
+  columnFilteringFeature,
+  globalFilteringFeature,
+  rowSortingFeature,
+  sortFns: { text: sortFn_text, basic: sortFn_basic },
+};
+/** The app's row models (as in ui/DataTable.tsx). */
+const presorted = tableFeatures({ ...common, filteredRowModel: createFastFilteredRowModel(), sortedRowModel: createPresortedRowModel() });
+/** TanStack's own. */
+const usual = tableFeatures({ ...common, filteredRowModel: createFilteredRowModel(), sortedRowModel: createSortedRowModel() });
+// constructTable (no React): TanStack's store-based reactivity.
+const withReactivity = <F extends object>(features: F) => ({ ...features, coreReactivityFeature: storeReactivityBindings() });
+
+function columnsFor() {
+  const h = createColumnHelper<typeof presorted, Row>();
+  return [
+    h.accessor('name', { sortFn: 'text' }),
+    h.accessor('rate', { sortFn: 'basic', sortUndefined: 'last' }),
+    h.accessor('group', { sortFn: 'text', filterFn: ((row: { original: Row }, _id: string, v: string) => row.original.group === v) as never }),
+  ];
+}
+
+function tableOf(features: typeof presorted | typeof usual, data: Row[], state: { sorting: SortingState; columnFilters: ColumnFiltersState; globalFilter: string }) {
+  return constructTable({
+    features: withReactivity(features),
+    columns: columnsFor() as never,
+    data,
+    getRowId: (r: Row) => r.id,
+    state,
+    initialState: state,
+    globalFilterFn: globalSearch as never,
+    getColumnCanGlobalFilter: canGlobalFilter as never,
+  } as never) as unknown as { getRowModel(): { rows: { id: string }[] }; setSorting(s: SortingState): void; setGlobalFilter(v: string): void };
+}
+
+const rowArb = fc.record({
+  name: fc.constantFrom('Ann', 'ann', 'Bob', 'Cleo', 'cleo', 'Dan', ''),
+  rate: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+  group: fc.constantFrom('a', 'b', 'c'),
+  extra: fc.constantFrom('piano', 'maths', 'violin'),
+});
+
+describe('presorted and fast filtered row models', () => {
+  it('gives the same rows in the same order as filtering then sorting', () => {
+    fc.assert(
+      fc.property(
+        fc.array(rowArb, { maxLength: 40 }),
+        fc.constantFrom<SortingState>([], [{ id: 'name', desc: false }], [{ id: 'name', desc: true }], [{ id: 'rate', desc: false }], [{ id: 'rate', desc: true }], [{ id: 'group', desc: false }, { id: 'name', desc: true }]),
+        fc.constantFrom<ColumnFiltersState>([], [{ id: 'group', value: 'a' }], [{ id: 'group', value: 'c' }]),
+        fc.constantFrom('', 'an', 'AN pia', 'o', 'zzz', '  cleo  '),
+        (raw, sorting, columnFilters, globalFilter) => {
+          const data = raw.map((r, i) => ({ id: `r${i}`, name: r.name, rate: r.rate, group: r.group, searchText: `${r.name} ${r.extra}`.toLowerCase() }));
+          const state = { sorting, columnFilters, globalFilter };
+          const ids = (t: ReturnType<typeof tableOf>) => t.getRowModel().rows.map((r) => r.id);
+          expect(ids(tableOf(presorted, data, state))).toEqual(ids(tableOf(usual, data, state)));
+        },
+      ),
+    );
+  });
+
+  it('sorts, filters and searches (a fixed example)', () => {
+    const data = [
+      { id: 'c', name: 'cleo', rate: 2, group: 'a', searchText: 'cleo piano' },
+      { id: 'a', name: 'Ann', rate: undefined, group: 'a', searchText: 'ann maths' },
+      { id: 'b', name: 'bob', rate: 1, group: 'b', searchText: 'bob piano' },
+      { id: 'd', name: 'Dan', rate: 1, group: 'a', searchText: 'dan piano' },
+    ];
+    const ids = (sorting: SortingState, columnFilters: ColumnFiltersState, globalFilter: string) =>
+      tableOf(presorted, data, { sorting, columnFilters, globalFilter })
+        .getRowModel()
+        .rows.map((r) => r.id)
+        .join('');
+    expect(ids([{ id: 'name', desc: false }], [], '')).toBe('abcd');
+    expect(ids([{ id: 'name', desc: true }], [], '')).toBe('dcba');
+    expect(ids([{ id: 'rate', desc: false }], [], '')).toBe('bdca');
+    expect(ids([{ id: 'name', desc: false }], [{ id: 'group', value: 'a' }], '')).toBe('acd');
+    expect(ids([{ id: 'name', desc: false }], [{ id: 'group', value: 'a' }], 'PIANO')).toBe('cd');
+    expect(ids([{ id: 'name', desc: true }], [], 'o pia')).toBe('dcb');
+    expect(ids([{ id: 'name', desc: true }], [], 'pia  LE')).toBe('c');
+  });
+});
+
+describe('global search', () => {
+  it('splits a query into lower-case terms once', () => {
+    expect(searchTerms('  Ann  PIANO ')).toEqual(['ann', 'piano']);
+    expect(searchTerms('')).toEqual([]);
+    expect(searchTerms(undefined)).toEqual([]);
+    expect(globalSearch.resolveFilterValue('Pi An')).toEqual(['pi', 'an']);
+  });
+  it('matches a row when its haystack contains every term, in any order', () => {
+    expect(matchesTerms('ann smith piano', ['piano', 'ann'])).toBe(true);
+    expect(matchesTerms('ann smith piano', ['piano', 'bob'])).toBe(false);
+    expect(matchesTerms('anything', [])).toBe(true);
+    const row = { original: { id: '1', searchText: 'ann smith piano' } };
+    expect(globalSearch(row, 'name', ['smi', 'pia'])).toBe(true);
+    expect(globalSearch(row, 'name', 'Smi  PIA')).toBe(true);
+    expect(globalSearch(row, 'name', 'smi violin')).toBe(false);
+  });
+  it('takes part through one column only: the first with a value', () => {
+    const leaf = [{ id: 'select' }, { id: 'name', accessorFn: () => '' }, { id: 'email', accessorFn: () => '' }];
+    const table = { getAllLeafColumns: () => leaf };
+    expect(leaf.map((c) => canGlobalFilter({ ...c, table }))).toEqual([false, true, false]);
+  });
+});
