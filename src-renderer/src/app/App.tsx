@@ -5,6 +5,7 @@ import { navigate, useRoute } from './router';
 import { Icon } from '../ui/Icon';
 import { Welcome } from '../features/onboarding/Welcome';
 import { getBridge } from '../platform/bridge';
+import { appMounted } from './startup';
 
 const SECTIONS: { id: 'practice' | 'money' | 'admin'; label: string }[] = [
   { id: 'practice', label: 'Practice' },
@@ -21,6 +22,9 @@ const MENU_ROUTES: Record<string, string> = {
 export function App() {
   const { settings, me } = useApp();
   const route = useRoute();
+
+  // After the first commit: the opened screen's live queries have started (app/startup.ts).
+  useEffect(() => appMounted(), []);
 
   useEffect(
     () =>

@@ -6,6 +6,7 @@ import { PRACTICE_SETTINGS_ID, type PracticeSettings, type Staff } from '../../.
 import type { TutorDatabase } from '../db/database';
 import { localDoc$ } from '../db/local-docs';
 import { saveDoc, type DocOf, type ValuesOf } from '../db/repo';
+import { foregroundLoad } from './startup';
 
 /** Device-local facts, stored as an RxDB local document: never replicated. */
 export interface DeviceInfo {
@@ -90,15 +91,24 @@ export function AppProvider({ db, initialDevice, children }: { db: TutorDatabase
 
 /**
  * Live query: re-renders when the result changes. Returns plain JSON documents and whether the
- * first result has arrived.
+ * first result has arrived. Until every mounted screen's first results are painted, background
+ * start-up work waits (app/startup.ts).
  */
 export function useLiveQuery<C extends CollectionName>(collection: C, query: MangoQuery<DocOf<C>> = {}, deps: unknown[] = []): { docs: DocOf<C>[]; loading: boolean } {
   const { db } = useApp();
   const [state, setState] = useState<{ docs: DocOf<C>[]; loading: boolean }>({ docs: [], loading: true });
   useEffect(() => {
     const coll = db.collections[collection] as unknown as { find(q: unknown): { $: { subscribe(cb: (docs: { toJSON(): unknown }[]) => void): { unsubscribe(): void } } } };
-    const sub = coll.find(query).$.subscribe((docs) => setState({ docs: docs.map((d) => d.toJSON() as DocOf<C>), loading: false }));
-    return () => sub.unsubscribe();
+    // Background start-up work waits for this first result (app/startup.ts).
+    const loaded = foregroundLoad();
+    const sub = coll.find(query).$.subscribe((docs) => {
+      setState({ docs: docs.map((d) => d.toJSON() as DocOf<C>), loading: false });
+      loaded();
+    });
+    return () => {
+      sub.unsubscribe();
+      loaded();
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [db, collection, ...deps]);
   return state;

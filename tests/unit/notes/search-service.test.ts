@@ -42,6 +42,22 @@ async function until(check: () => boolean, ms = 2000) {
 }
 
 describe('search service', () => {
+  it('starts building only after startAfter, keeping what was written while it waited (indexed in chunks)', async () => {
+    db = await createTutorDatabase({ name: `searchwait${Date.now()}${Math.random()}`.replace('.', ''), storage: getRxStorageMemory(), validate: 'ajv' });
+    for (let i = 0; i < 5; i++) await saveDoc(db, 'students', `stu-${i}`, student(`Pupil${i}`, 'Lee'), ctx);
+    let go: () => void = () => {};
+    service = createSearchService(db, { chunkSize: 2, pageSize: 2, startDelayMs: 0, startAfter: new Promise<void>((r) => (go = r)) });
+    await saveDoc(db, 'students', 'stu-late', student('Latecomer', 'Lee'), ctx);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(service.status).toBe('building');
+    expect(service.size).toBe(0);
+    go();
+    await service.ready;
+    expect(service.status).toBe('ready');
+    expect(service.search('lee').filter((h) => h.kind === 'student')).toHaveLength(6);
+    expect(service.search('latecomer').map((h) => h.id)).toEqual(['stu-late']);
+  });
+
   it('indexes what is in the database, then follows inserts, edits, renames and deletions', async () => {
     db = await createTutorDatabase({ name: `search${Date.now()}${Math.random()}`.replace('.', ''), storage: getRxStorageMemory(), validate: 'ajv' });
     const s1 = await saveDoc(db, 'students', 'stu-1', student('Olivia', 'García'), ctx);
