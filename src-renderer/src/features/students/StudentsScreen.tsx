@@ -74,8 +74,10 @@ export function StudentsScreen() {
   const toast = useToast();
   const route = useRoute();
   const locale = app.settings?.locale ?? 'en-GB';
-  const { docs: students, loading } = useLiveQuery('students');
-  const { docs: families } = useLiveQuery('families');
+  const { docs: students, loading: studentsLoading } = useLiveQuery('students');
+  // Families after students (in turn is faster than both at once); rows wait for both.
+  const { docs: families, loading: familiesLoading } = useLiveQuery('families', {}, [], !studentsLoading);
+  const loading = studentsLoading || familiesLoading;
   const lessonDates = useLessonDates();
   const [search, setSearch] = useState('');
   const [statusFilter, setStatusFilter] = useState('current');
@@ -87,7 +89,7 @@ export function StudentsScreen() {
 
   const rows = useMemo<StudentRow[]>(
     () =>
-      students.map((s) => {
+      (loading ? [] : students).map((s) => {
         const fam = familyById.get(s.familyId);
         const name = `${s.firstName} ${s.lastName}`.trim();
         const familyName = fam ? (fam.kind === 'self' ? 'Self (adult)' : fam.name) : '—';
@@ -110,7 +112,7 @@ export function StudentsScreen() {
           searchText: `${name} ${familyName} ${fam?.contactName ?? ''} ${subjectsText} ${s.email} ${s.phone} ${fam?.email ?? ''} ${s.gradeLevel}`.toLowerCase(),
         };
       }),
-    [students, familyById, locale, lessonDates, dateFmt],
+    [loading, students, familyById, locale, lessonDates, dateFmt],
   );
 
   const subjects = useMemo(() => [...new Set(students.flatMap((s) => s.subjects))].sort((a, b) => a.localeCompare(b)), [students]);
