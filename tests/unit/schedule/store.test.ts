@@ -27,6 +27,27 @@ async function waitFor(check: () => boolean): Promise<void> {
 }
 
 describe('ScheduleStore', () => {
+  it('with startAfter, loads only when that resolves or a screen calls startNow, keeping changes made meanwhile', async () => {
+    db = await createTutorDatabase({ name: `storewait${Date.now()}`, storage: getRxStorageMemory(), validate: 'ajv' });
+    await db.lessons.insert(lesson({ start: at('2026-03-02T16:00', LON), rrule: 'FREQ=WEEKLY' }, 'first'));
+    let resolveStart: () => void = () => {};
+    const waiting = new ScheduleStore(db, new Promise<void>((r) => (resolveStart = r)));
+    await db.lessons.insert(lesson({ start: at('2026-03-03T16:00', LON), rrule: 'FREQ=WEEKLY' }, 'second'));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(waiting.ready).toBe(false);
+    expect(waiting.getVersion()).toBe(-1);
+    waiting.startNow();
+    await waiting.whenReady();
+    expect([...waiting.lessons.keys()].sort()).toEqual(['first', 'second']);
+    resolveStart(); // later resolution changes nothing
+    waiting.close();
+
+    const byPromise = new ScheduleStore(db, Promise.resolve());
+    await byPromise.whenReady();
+    expect(byPromise.lessons.size).toBe(2);
+    byPromise.close();
+  });
+
   it('loads recent occurrence documents first, older ones on demand, and follows changes', async () => {
     db = await createTutorDatabase({ name: `store${Date.now()}`, storage: getRxStorageMemory(), validate: 'ajv' });
     const now = Date.now();

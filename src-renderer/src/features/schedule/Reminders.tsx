@@ -56,7 +56,8 @@ function useSettled<T>(value: T, ms: number): T {
 
 export function ScheduleTopbarItem() {
   const app = useApp();
-  const { store, version: liveVersion } = useScheduleStore();
+  // Background: the opened screen loads first (reminders are not due within a second).
+  const { store, version: liveVersion } = useScheduleStore({ background: true });
   // Bulk writes (imports, sync) change the store many times a second: follow it once it settles.
   const version = useSettled(liveVersion, 1500);
   const dir = useDirectory();

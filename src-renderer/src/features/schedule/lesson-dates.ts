@@ -76,7 +76,8 @@ const computed = new WeakMap<ScheduleStore, { version: number; tz: string; hour:
  */
 export function useScheduleLessonDates(): LessonDates {
   const app = useApp();
-  const store = scheduleStoreFor(app.db);
+  // Background: the students table paints first, the dates follow ("—" until then).
+  const store = scheduleStoreFor(app.db, { background: true });
   const version = useSyncExternalStore(store.subscribe, store.getVersion, store.getVersion);
   const tz = app.settings?.timeZone ?? 'UTC';
   const [, setTick] = useState(0);

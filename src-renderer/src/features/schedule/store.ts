@@ -21,6 +21,7 @@ import type { Closure, Lesson, Occurrence } from '../../../../src-shared/model/t
 import { toMs } from '../../../../src-shared/schedule/time';
 import type { TutorDatabase } from '../../db/database';
 import { useApp } from '../../app/AppContext';
+import { whenStarted } from '../../app/startup';
 
 const WEEK_MS = 7 * 86_400_000;
 /** Occurrence documents loaded up front: from the start of last week onwards. */
@@ -56,9 +57,28 @@ export class ScheduleStore {
   private subs: Subscription[] = [];
   private pending = false;
   private readyPromise: Promise<void>;
+  private startGate: Promise<void> | null = null;
+  private openGate: () => void = () => {};
 
-  constructor(readonly db: TutorDatabase) {
+  /**
+   * Loads at once, or, with `startAfter`, once that resolves or `startNow()` is called (the app
+   * lets the opened screen load first when only background users want the store, see
+   * `scheduleStoreFor`).
+   */
+  constructor(
+    readonly db: TutorDatabase,
+    startAfter?: Promise<void>,
+  ) {
+    if (startAfter) {
+      this.startGate = new Promise<void>((resolve) => (this.openGate = resolve));
+      void startAfter.then(this.openGate);
+    }
     this.readyPromise = this.load();
+  }
+
+  /** Start loading now if the store was waiting for start-up (a screen needs it). */
+  startNow(): void {
+    this.openGate();
   }
 
   whenReady(): Promise<void> {
@@ -66,6 +86,7 @@ export class ScheduleStore {
   }
 
   private async load(): Promise<void> {
+    if (this.startGate) await this.startGate;
     const t0 = performance.now();
     const buffered: (() => void)[] = [];
     let live = false;
@@ -209,22 +230,32 @@ export class ScheduleStore {
 
 const stores = new WeakMap<TutorDatabase, ScheduleStore>();
 
+export interface StoreUse {
+  /**
+   * Not needed to show the opened screen (the top bar's reminders, the students table's lesson
+   * dates): the store then loads only once that screen has painted its data (app/startup.ts),
+   * unless someone else needs it sooner. The schedule and billing screens use it at once.
+   */
+  background?: boolean;
+}
+
 /** The store of a database (created on first use, lives as long as the database). */
-export function scheduleStoreFor(db: TutorDatabase): ScheduleStore {
+export function scheduleStoreFor(db: TutorDatabase, use: StoreUse = {}): ScheduleStore {
   let s = stores.get(db);
   if (!s) {
-    s = new ScheduleStore(db);
+    s = new ScheduleStore(db, whenStarted());
     stores.set(db, s);
     const created = s;
     db.onClose.push(() => created.close());
   }
+  if (!use.background) s.startNow();
   return s;
 }
 
 /** The store and its version (re-renders on every coalesced change; -1 while loading). */
-export function useScheduleStore(): { store: ScheduleStore; version: number } {
+export function useScheduleStore(use: StoreUse = {}): { store: ScheduleStore; version: number } {
   const { db } = useApp();
-  const store = scheduleStoreFor(db);
+  const store = scheduleStoreFor(db, use);
   const version = useSyncExternalStore(store.subscribe, store.getVersion, store.getVersion);
   return { store, version };
 }
