@@ -80,7 +80,7 @@ export function createPresortedRowModel<TFeatures extends TableFeatures, TData e
       if (last && last.pre === pre && last.sorted === sorted) return last.result;
       const kept = new Set(pre.rows);
       const rows = sorted.rows.filter((r) => kept.has(r));
-      const result = { rows, flatRows: rows, rowsById: pre.rowsById };
+      const result = listModel(rows);
       last = { pre, sorted, result };
       return result;
     };

@@ -110,6 +110,12 @@ describe('presorted and fast filtered row models', () => {
     expect(ids([{ id: 'name', desc: false }], [{ id: 'group', value: 'a' }], 'PIANO')).toBe('cd');
     expect(ids([{ id: 'name', desc: true }], [], 'o pia')).toBe('dcb');
     expect(ids([{ id: 'name', desc: true }], [], 'pia  LE')).toBe('c');
+    // rowsById (built only when asked for) holds exactly the kept rows.
+    const model = tableOf(presorted, data, { sorting: [{ id: 'name', desc: false }], columnFilters: [{ id: 'group', value: 'a' }], globalFilter: 'piano' }).getRowModel() as unknown as {
+      rowsById: Record<string, { id: string }>;
+    };
+    expect(Object.keys(model.rowsById).sort()).toEqual(['c', 'd']);
+    expect(model.rowsById.c!.id).toBe('c');
   });
 });
 
