@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/db/database';
 import { localDoc$ } from '../../../src-renderer/src/db/local-docs';
 import { saveDoc } from '../../../src-renderer/src/db/repo';
+import { stampChange } from '../../../src-shared/model/meta';
 
 const ctx = { staffId: 'staff-1', deviceId: 'dev-1', now: new Date('2026-03-01T10:00:00Z') };
 let db: TutorDatabase | undefined;
@@ -52,8 +53,7 @@ describe('localDoc$', () => {
     const last = firstValueFrom(localDoc$(source, 'watched').pipe(filter((d) => (data(d) as { v: number } | null)?.v === 1)));
     await new Promise((r) => setTimeout(r, 10));
     const students = database.collections.students as unknown as { bulkInsert(docs: unknown[]): Promise<unknown> };
-    const { stampChange } = await import('../../../src-shared/model/meta');
-    await students.bulkInsert(Array.from({ length: 500 }, (_, i) => stampChange(undefined, { id: `s-${i}`, firstName: 'A', lastName: `B${i}` } as never, ctx)));
+    await students.bulkInsert(Array.from({ length: 500 }, (_, i) => stampChange(undefined, { firstName: 'A', lastName: `B${i}` } as never, ctx, () => `s-${i}`)));
     await database.upsertLocal('other', { v: 'x' });
     expect(reads).toBe(1);
     await database.upsertLocal('watched', { v: 1 });
