@@ -255,6 +255,14 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     }
   }
 
+  /** Runs `fn` over `items`, yielding to the UI after every `chunkSize` of them. */
+  async function inChunks<T>(items: readonly T[], fn: (item: T) => void): Promise<void> {
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0 && i % chunkSize === 0) await yieldToUi();
+      fn(items[i]!);
+    }
+  }
+
   const ready = (async () => {
     // Off the critical path: the screen the user opened loads and paints first.
     await opts.startAfter;
@@ -264,16 +272,12 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
       const [studentDocs, familyDocs] = await Promise.all([db.students.find().exec(), db.families.find().exec()]);
       // In chunks, yielding to the UI in between (10,000 students and their families took
       // about half a second in one go).
-      for (let i = 0; i < studentDocs.length; i++) {
-        if (i > 0 && i % chunkSize === 0) await yieldToUi();
-        const s = studentDocs[i]!.toJSON() as Student;
+      await inChunks(studentDocs, (d) => {
+        const s = d.toJSON() as Student;
         students.set(s.id, s);
         index.upsert(studentSearchDoc(s));
-      }
-      for (let i = 0; i < familyDocs.length; i++) {
-        if (i > 0 && i % chunkSize === 0) await yieldToUi();
-        index.upsert(familySearchDoc(familyDocs[i]!.toJSON() as Family));
-      }
+      });
+      await inChunks(familyDocs, (d) => index.upsert(familySearchDoc(d.toJSON() as Family)));
       if (disposed) return;
       const readNotesMs = await readAndIndexNotes();
       if (disposed) return;
