@@ -166,3 +166,158 @@ describe('getChangedDocumentsSince by the [_meta.lwt+id] index', () => {
     }
   });
 });
+
+describe('lean indexes', () => {
+  const ctx = { staffId: 'staff-1', deviceId: 'dev-1', now: new Date('2026-03-01T10:00:00Z') };
+
+  /** The index names of every RxDB `docs` table in this IndexedDB, by Dexie database name. */
+  async function docsIndexes(factory: IDBFactory): Promise<Record<string, string[]>> {
+    const out: Record<string, string[]> = {};
+    for (const { name } of await factory.databases()) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = factory.open(name!);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      if (db.objectStoreNames.contains('docs')) out[name!] = [...db.transaction('docs').objectStore('docs').indexNames].sort();
+      db.close();
+    }
+    return out;
+  }
+
+  it('drops only the _meta.lwt index from collection tables, and keeps bookkeeping tables to their primary key', async () => {
+    const { leanDocsSchema } = await import('../../../src-renderer/src/db/dexie-storage');
+    const students = 'id, [_deleted+id], [_deleted+familyId+id], [_deleted+status+id], [_meta.lwt+id], _meta.lwt';
+    expect(leanDocsSchema('rxdb-dexie-tutordesk--1--students', students)).toBe('id, [_deleted+id], [_deleted+familyId+id], [_deleted+status+id], [_meta.lwt+id]');
+    expect(leanDocsSchema('rxdb-dexie-tutordesk--1--rx-replication-meta-0959fe', 'id, [_deleted+id], [_meta.lwt+id], _meta.lwt')).toBe('id');
+    // Applying it twice changes nothing (Dexie re-declares the schema on every open).
+    expect(leanDocsSchema('x--students', leanDocsSchema('x--students', students))).toBe(leanDocsSchema('x--students', students));
+  });
+
+  it('replicates through lean bookkeeping tables: pulled states are found again when a local edit is pushed', async () => {
+    const { createTutorDatabase } = await import('../../../src-renderer/src/db/database');
+    const { tutorDexieStorage } = await import('../../../src-renderer/src/db/dexie-storage');
+    const { replicateRxCollection } = await import('rxdb/plugins/replication');
+    const { makeDoc } = await import('../../sync/helpers/fixtures');
+    const factory = new IDBFactory();
+    const db = await createTutorDatabase({ name: `lean${Date.now()}`, storage: tutorDexieStorage({ indexedDB: factory, IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
+    try {
+      // A master in memory: 60 students, served in pages of 25.
+      const master = Array.from({ length: 60 }, (_, i) => makeDoc('students', `s${hex(i)}`, { firstName: `S${i}`, familyId: `fam-${i % 3}` }, ctx));
+      const pushed: { newDocumentState: Record<string, unknown>; assumedMasterState?: Record<string, unknown> }[] = [];
+      const replication = replicateRxCollection({
+        collection: db.collections.students,
+        replicationIdentifier: 'lean-test',
+        live: true,
+        retryTime: 50,
+        pull: {
+          batchSize: 25,
+          async handler(checkpoint: { i: number } | undefined, batchSize: number) {
+            const from = checkpoint?.i ?? 0;
+            const documents = master.slice(from, from + batchSize).map((d) => ({ ...d, _deleted: false }));
+            return { documents, checkpoint: { i: from + documents.length } };
+          },
+        },
+        push: {
+          async handler(rows) {
+            pushed.push(...(rows as never[]));
+            return [];
+          },
+        },
+      });
+      await replication.awaitInitialReplication();
+      await replication.awaitInSync();
+      expect(await db.collections.students.count().exec()).toBe(60);
+      expect(pushed).toHaveLength(0);
+
+      const indexes = await docsIndexes(factory);
+      const metaTables = Object.entries(indexes).filter(([n]) => n.includes('rx-replication-meta-'));
+      expect(metaTables).toHaveLength(1);
+      expect(metaTables[0]![1]).toEqual([]);
+      const studentTable = Object.entries(indexes).find(([n]) => n.endsWith('--students'))![1];
+      expect(studentTable).toEqual(['[_deleted+familyId+id]', '[_deleted+id]', '[_deleted+status+id]', '[_meta.lwt+id]']);
+      // Queries by the remaining indexes still work.
+      expect(await db.collections.students.count({ selector: { familyId: 'fam-1' } }).exec()).toBe(20);
+
+      // A local edit is pushed with the pulled state as the assumed master state (read from the bookkeeping table).
+      const doc = await db.collections.students.findOne(master[7]!.id).exec();
+      await doc!.incrementalPatch({ firstName: 'Edited' });
+      await replication.awaitInSync();
+      expect(pushed).toHaveLength(1);
+      expect(pushed[0]!.newDocumentState.firstName).toBe('Edited');
+      expect(pushed[0]!.assumedMasterState?.firstName).toBe('S7');
+      await replication.cancel();
+    } finally {
+      await db.remove();
+    }
+  });
+
+  it('answers cleanup() without the _meta.lwt index: old deleted documents go, everything else stays', async () => {
+    const { createTutorDatabase } = await import('../../../src-renderer/src/db/database');
+    const { tutorDexieStorage, cleanupDeleted } = await import('../../../src-renderer/src/db/dexie-storage');
+    const { makeDoc } = await import('../../sync/helpers/fixtures');
+    const db = await createTutorDatabase({ name: `cleanup${Date.now()}`, storage: tutorDexieStorage({ indexedDB: new IDBFactory(), IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
+    try {
+      const students = db.collections.students;
+      await students.bulkInsert(Array.from({ length: 12 }, (_, i) => makeDoc('students', `c${hex(i)}`, { firstName: `C${i}` }, ctx)));
+      const all = await students.find().exec();
+      for (const d of all.slice(0, 4)) await d.remove();
+      const instance = students.storageInstance;
+      const stored = async () => (await (instance as unknown as { internals: Promise<{ dexieTable: { count(): Promise<number> } }> }).internals).dexieTable.count();
+      expect(await stored()).toBe(12);
+      // Deleted a moment ago: kept while younger than the minimum age.
+      await instance.cleanup(60_000);
+      expect(await stored()).toBe(12);
+      await new Promise((r) => setTimeout(r, 5));
+      await instance.cleanup(0);
+      expect(await stored()).toBe(8);
+      expect((await students.find().exec()).map((d) => d.id).sort()).toEqual(all.slice(4).map((d) => d.id).sort());
+      // A table without the [_deleted+id] index (bookkeeping) is scanned instead.
+      const state = await (instance as unknown as { internals: Promise<{ dexieTable: { schema: { idxByName: Record<string, unknown> } } }> }).internals;
+      const saved = state.dexieTable.schema.idxByName['[_deleted+id]'];
+      delete state.dexieTable.schema.idxByName['[_deleted+id]'];
+      try {
+        await students.find().exec().then((docs) => docs[0]!.remove());
+        await new Promise((r) => setTimeout(r, 5));
+        await cleanupDeleted({ internals: (instance as unknown as { internals: never }).internals, primaryPath: 'id' } as never, 0);
+        expect(await stored()).toBe(7);
+      } finally {
+        state.dexieTable.schema.idxByName['[_deleted+id]'] = saved;
+      }
+    } finally {
+      await db.remove();
+    }
+  });
+
+  it('opens a database written with RxDB’s full set of indexes: the unused ones are dropped and the data kept', async () => {
+    const { createTutorDatabase } = await import('../../../src-renderer/src/db/database');
+    const { tutorDexieStorage } = await import('../../../src-renderer/src/db/dexie-storage');
+    const { getRxStorageDexie } = await import('rxdb/plugins/storage-dexie');
+    const { makeDoc } = await import('../../sync/helpers/fixtures');
+    const factory = new IDBFactory();
+    const name = `upgrade${Date.now()}`;
+    const before = await createTutorDatabase({ name, storage: getRxStorageDexie({ indexedDB: factory, IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
+    await before.collections.students.bulkInsert(Array.from({ length: 30 }, (_, i) => makeDoc('students', `u${hex(i)}`, { firstName: `U${i}`, familyId: `fam-${i % 2}` }, ctx)));
+    await before.close();
+    expect(Object.entries(await docsIndexes(factory)).find(([n]) => n.endsWith('--students'))![1]).toContain('_meta.lwt');
+
+    const after = await createTutorDatabase({ name, storage: tutorDexieStorage({ indexedDB: factory, IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
+    try {
+      expect(Object.entries(await docsIndexes(factory)).find(([n]) => n.endsWith('--students'))![1]).not.toContain('_meta.lwt');
+      expect(await after.collections.students.count().exec()).toBe(30);
+      expect((await after.collections.students.find({ selector: { familyId: 'fam-0' }, sort: [{ id: 'asc' }] }).exec()).map((d) => d.firstName)).toHaveLength(15);
+      await after.collections.students.insert(makeDoc('students', 'new-one', { firstName: 'New' }, ctx));
+      expect(await after.collections.students.count().exec()).toBe(31);
+    } finally {
+      await after.close();
+    }
+    // And opening the upgraded database again changes nothing.
+    const again = await createTutorDatabase({ name, storage: tutorDexieStorage({ indexedDB: factory, IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
+    try {
+      expect(await again.collections.students.count().exec()).toBe(31);
+      expect(Object.entries(await docsIndexes(factory)).find(([n]) => n.endsWith('--students'))![1]).toEqual(['[_deleted+familyId+id]', '[_deleted+id]', '[_deleted+status+id]', '[_meta.lwt+id]']);
+    } finally {
+      await again.remove();
+    }
+  });
+});
