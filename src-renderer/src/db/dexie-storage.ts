@@ -121,6 +121,101 @@ export const leanIndexesAddon = (db: Dexie): void => {
   };
 };
 
+/** Dexie's DBCoreRangeType.Any (whole table). */
+const ANY = 3 as DBCoreKeyRange['type'];
+
+/**
+ * What a connection knows about the ids stored in its tables. `shared` turns it off: another
+ * connection to the same IndexedDB database may write ids this one never sees.
+ */
+export interface KnownKeysState {
+  shared: boolean;
+}
+
+/**
+ * Known ids (`knownKeysMiddleware`): RxDB's replication looks up every pulled document and its
+ * bookkeeping in a read-only transaction before it writes them; in a first sync none exist, and
+ * proving that costs a scan of the table's keys per batch (`sparseGetMany`), ever longer as the
+ * table fills. This middleware keeps, per table, a set of ids that holds every stored id: all ids
+ * in the table when it first answers a large lookup (one key scan), plus every id written since
+ * through this connection, added when the write is issued (a failed write leaves an extra id, which
+ * only costs a real read). An id not in the set is not stored, so a large read-only lookup reads
+ * only the ids in the set. Read-write transactions (RxDB's checks inside its writes) always read
+ * IndexedDB. The set is only sound while this connection is the only writer: the app has one
+ * window (Electron's single-instance lock; RxDB runs with multiInstance off); should a second
+ * connection to the same database announce itself (BroadcastChannel; another tab of the browser
+ * build), `shared` is set and every lookup reads IndexedDB again.
+ */
+export function knownKeysMiddleware(state: KnownKeysState): Middleware<DBCore> {
+  return {
+    stack: 'dbcore',
+    name: 'TutorDeskKnownKeys',
+    // Above the sparse reads (which then read the ids that may exist), below Dexie's own.
+    level: -1.5,
+    create: (down) => {
+      const sets = new Map<string, { ids: Set<unknown>; loaded: boolean }>();
+      return {
+        ...down,
+        table(name) {
+          const table = down.table(name);
+          const pk = table.schema.primaryKey;
+          if (pk.outbound || !pk.extractKey) return table;
+          const extractKey = pk.extractKey;
+          const known = sets.get(name) ?? { ids: new Set<unknown>(), loaded: false };
+          sets.set(name, known);
+          return {
+            ...table,
+            mutate(req) {
+              if (req.type === 'add' || req.type === 'put') {
+                if (req.keys) for (const k of req.keys) known.ids.add(k);
+                else for (const v of req.values) known.ids.add(extractKey(v));
+              }
+              return table.mutate(req);
+            },
+            async getMany(req) {
+              const mode = (req.trans as unknown as { mode?: string }).mode;
+              if (state.shared || mode !== 'readonly' || req.keys.length < MIN_KEYS) return table.getMany(req);
+              if (!known.loaded) {
+                const { result } = await table.query({ trans: req.trans, values: false, query: { index: pk, range: { type: ANY } as DBCoreKeyRange } });
+                for (const k of result) known.ids.add(k);
+                known.loaded = true;
+                if (state.shared) return table.getMany(req);
+              }
+              const wanted = req.keys.filter((k) => known.ids.has(k));
+              if (wanted.length === req.keys.length) return table.getMany(req);
+              if (new Set(wanted).size !== wanted.length) return table.getMany(req);
+              const values = wanted.length > 0 ? await table.getMany({ ...req, keys: wanted }) : [];
+              const byKey = new Map<unknown, unknown>();
+              wanted.forEach((k, i) => byKey.set(k, values[i]));
+              return req.keys.map((k) => byKey.get(k));
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Announces this connection to others of the same database (other tabs or windows of the same
+ * origin) and marks both as `shared` when one answers. Without BroadcastChannel nothing is known
+ * of other connections, so the state starts shared.
+ */
+export function watchForPeers(db: Dexie, state: KnownKeysState): void {
+  if (typeof BroadcastChannel === 'undefined') {
+    state.shared = true;
+    return;
+  }
+  const channel = new BroadcastChannel('tutordesk-idb-connections');
+  channel.onmessage = (e: MessageEvent<{ name?: string; hello?: boolean }>) => {
+    if (e.data?.name !== db.name) return;
+    state.shared = true;
+    if (e.data.hello) channel.postMessage({ name: db.name, hello: false });
+  };
+  channel.postMessage({ name: db.name, hello: true });
+  db.on('close', () => channel.close());
+}
+
 type AnyDoc = RxDocumentData<Record<string, unknown>>;
 
 /**
@@ -161,9 +256,16 @@ export async function changedDocumentsSince(
   return { documents, checkpoint: last ? { id: String(last[primaryPath]), lwt: last._meta.lwt } : (checkpoint ?? { id: '', lwt: 0 }) };
 }
 
+/** Known ids for this connection's tables, off as soon as another connection to the database shows up. */
+export const knownKeysAddon = (db: Dexie): void => {
+  const state: KnownKeysState = { shared: false };
+  watchForPeers(db, state);
+  db.use(knownKeysMiddleware(state));
+};
+
 /** RxDB's Dexie storage with the shortcuts above on every instance and database it opens. */
 export function tutorDexieStorage(settings: DexieOptions = {}): RxStorage<DexieStorageInternals, DexieSettings> {
-  const base = getRxStorageDexie({ ...settings, addons: [...(settings.addons ?? []), (db) => void db.use(sparseReadsMiddleware), leanIndexesAddon] });
+  const base = getRxStorageDexie({ ...settings, addons: [...(settings.addons ?? []), (db) => void db.use(sparseReadsMiddleware), knownKeysAddon, leanIndexesAddon] });
   return {
     name: base.name,
     rxdbVersion: base.rxdbVersion,

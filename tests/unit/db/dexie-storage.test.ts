@@ -7,7 +7,7 @@ import Dexie, { type DBCore, type Middleware } from 'dexie';
 import fc from 'fast-check';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIN_KEYS, KEYS_PER_ID, sparseReadsMiddleware } from '../../../src-renderer/src/db/dexie-storage';
+import { MIN_KEYS, KEYS_PER_ID, sparseReadsMiddleware, knownKeysMiddleware, knownKeysAddon } from '../../../src-renderer/src/db/dexie-storage';
 
 interface Doc {
   id: string;
@@ -123,6 +123,131 @@ describe('sparse reads', () => {
     const before2 = sparseCount.gets();
     await sparse.table('docs').bulkGet(small);
     expect(sparseCount.gets() - before2).toBe(small.length);
+  });
+});
+
+describe('known ids', () => {
+  const idOf = (i: number) => `k${hex(i)}`;
+  const docOf = (i: number, v = 0): Doc => ({ id: idOf(i), n: v, tags: [] });
+
+  it('answers read-only lookups exactly like the ordinary one through any mix of writes, deletes and reads', async () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('put' as const), ids: fc.array(fc.nat(300), { minLength: 1, maxLength: 80 }), v: fc.nat() }),
+      fc.record({ kind: fc.constant('delete' as const), ids: fc.array(fc.nat(300), { minLength: 1, maxLength: 20 }) }),
+      fc.record({ kind: fc.constant('read' as const), ids: fc.uniqueArray(fc.nat(300), { minLength: MIN_KEYS, maxLength: 120 }), rw: fc.boolean() }),
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), fc.nat(200), async (ops, preexisting) => {
+        run++;
+        const factory = new IDBFactory();
+        const make = (name: string, middlewares: Middleware<DBCore>[]) => {
+          const db = new Dexie(name, { indexedDB: factory, IDBKeyRange });
+          for (const m of middlewares) db.use(m);
+          db.version(1).stores({ docs: 'id' });
+          return db;
+        };
+        // Documents stored before the connection opens.
+        const seed = make(`known-${run}`, []);
+        await seed.table('docs').bulkPut(Array.from({ length: preexisting }, (_, i) => docOf(i * 3)));
+        const seedPlain = make(`plain-${run}`, []);
+        await seedPlain.table('docs').bulkPut(Array.from({ length: preexisting }, (_, i) => docOf(i * 3)));
+        seed.close();
+        seedPlain.close();
+        const gets = counter();
+        const known = make(`known-${run}`, [gets.middleware, sparseReadsMiddleware, knownKeysMiddleware({ shared: false })]);
+        const plainDb = make(`plain-${run}`, []);
+        try {
+          for (const o of ops) {
+            for (const db of [known, plainDb]) {
+              if (o.kind === 'put') await db.table('docs').bulkPut([...new Set(o.ids)].map((i) => docOf(i, o.v)));
+              if (o.kind === 'delete') await db.table('docs').bulkDelete(o.ids.map(idOf));
+            }
+            if (o.kind === 'read') {
+              const ids = o.ids.map(idOf);
+              const read = (db: Dexie) => (o.rw ? db.transaction('rw', 'docs', () => db.table('docs').bulkGet(ids)) : db.table('docs').bulkGet(ids));
+              const expected = await read(plainDb);
+              const before = gets.gets();
+              expect(await read(known)).toEqual(expected);
+              // A read-only lookup fetches no more than the ids that were ever written.
+              if (!o.rw) expect(gets.gets() - before).toBeLessThanOrEqual(ids.length);
+            }
+          }
+        } finally {
+          known.close();
+          plainDb.close();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reads no value for ids never written, and still reads every id inside a read-write transaction', async () => {
+    const factory = new IDBFactory();
+    const gets = counter();
+    const db = new Dexie('known-absent', { indexedDB: factory, IDBKeyRange });
+    db.use(gets.middleware);
+    db.use(knownKeysMiddleware({ shared: false }));
+    db.version(1).stores({ docs: 'id' });
+    try {
+      await db.table('docs').bulkPut(Array.from({ length: 500 }, (_, i) => docOf(i * 2)));
+      const absent = Array.from({ length: 200 }, (_, i) => idOf(i * 2 + 1));
+      let before = gets.gets();
+      expect(await db.table('docs').bulkGet(absent)).toEqual(absent.map(() => undefined));
+      expect(gets.gets() - before).toBe(0);
+      const mixed = [...absent.slice(0, 50), idOf(10), idOf(20)];
+      before = gets.gets();
+      expect((await db.table('docs').bulkGet(mixed)).filter(Boolean).map((d) => (d as Doc).id)).toEqual([idOf(10), idOf(20)]);
+      expect(gets.gets() - before).toBe(2);
+      before = gets.gets();
+      await db.transaction('rw', 'docs', () => db.table('docs').bulkGet(absent));
+      expect(gets.gets() - before).toBe(absent.length);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('stops trusting its ids when a second connection to the same database shows up', async () => {
+    const factory = new IDBFactory();
+    const open = () => {
+      const db = new Dexie('known-peers', { indexedDB: factory, IDBKeyRange, addons: [knownKeysAddon] });
+      db.version(1).stores({ docs: 'id' });
+      return db;
+    };
+    const a = open();
+    const b = open();
+    try {
+      const ids = Array.from({ length: 100 }, (_, i) => idOf(i));
+      await a.table('docs').bulkPut([docOf(1)]);
+      expect((await a.table('docs').bulkGet(ids)).filter(Boolean)).toHaveLength(1);
+      await b.open();
+      await new Promise((r) => setTimeout(r, 50));
+      // b writes ids a never saw: a must find them.
+      await b.table('docs').bulkPut(ids.slice(50).map((_, i) => docOf(50 + i)));
+      expect((await a.table('docs').bulkGet(ids)).filter(Boolean)).toHaveLength(51);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('(control) a connection that was not told of the second one misses its writes: the announcement is what keeps it right', async () => {
+    const factory = new IDBFactory();
+    const a = new Dexie('known-unannounced', { indexedDB: factory, IDBKeyRange });
+    a.use(knownKeysMiddleware({ shared: false }));
+    a.version(1).stores({ docs: 'id' });
+    const b = new Dexie('known-unannounced', { indexedDB: factory, IDBKeyRange });
+    b.version(1).stores({ docs: 'id' });
+    try {
+      const ids = Array.from({ length: 100 }, (_, i) => idOf(i));
+      await a.table('docs').bulkPut([docOf(1)]);
+      expect((await a.table('docs').bulkGet(ids)).filter(Boolean)).toHaveLength(1);
+      await b.table('docs').bulkPut(ids.slice(50).map((_, i) => docOf(50 + i)));
+      expect((await a.table('docs').bulkGet(ids)).filter(Boolean)).toHaveLength(1);
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 });
 
