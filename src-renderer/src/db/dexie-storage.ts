@@ -139,9 +139,12 @@ export interface KnownKeysState {
  * table fills. This middleware keeps, per table, a set of ids that holds every stored id: all ids
  * in the table when it first answers a large lookup (one key scan), plus every id written since
  * through this connection, added when the write is issued (a failed write leaves an extra id, which
- * only costs a real read). An id not in the set is not stored, so a large read-only lookup reads
- * only the ids in the set. Read-write transactions (RxDB's checks inside its writes) always read
- * IndexedDB. The set is only sound while this connection is the only writer: the app has one
+ * only costs a real read). An id not in the set is not stored, so a large lookup reads only the ids
+ * in the set. Inside read-write transactions (RxDB's checks inside its writes, which decide
+ * conflicts) the set is used only when the table holds exactly as many ids as the set (one count,
+ * no keys read): a superset of the same size is the stored set itself, and a write by anyone else
+ * would show as a difference; otherwise the lookup reads IndexedDB as before. The set is only
+ * sound while this connection is the only writer: the app has one
  * window (Electron's single-instance lock; RxDB runs with multiInstance off); should a second
  * connection to the same database announce itself (BroadcastChannel; another tab of the browser
  * build), `shared` is set and every lookup reads IndexedDB again.
@@ -173,14 +176,17 @@ export function knownKeysMiddleware(state: KnownKeysState): Middleware<DBCore> {
               return table.mutate(req);
             },
             async getMany(req) {
-              const mode = (req.trans as unknown as { mode?: string }).mode;
-              if (state.shared || mode !== 'readonly' || req.keys.length < MIN_KEYS) return table.getMany(req);
+              if (state.shared || req.keys.length < MIN_KEYS) return table.getMany(req);
+              const whole = { index: pk, range: { type: ANY } as DBCoreKeyRange };
               if (!known.loaded) {
-                const { result } = await table.query({ trans: req.trans, values: false, query: { index: pk, range: { type: ANY } as DBCoreKeyRange } });
+                const { result } = await table.query({ trans: req.trans, values: false, query: whole });
                 for (const k of result) known.ids.add(k);
                 known.loaded = true;
                 if (state.shared) return table.getMany(req);
               }
+              // Inside a read-write transaction (RxDB's conflict checks) the set must be exactly the
+              // stored ids, not a superset: it is when the table holds as many ids as the set.
+              if ((req.trans as unknown as { mode?: string }).mode !== 'readonly' && (await table.count({ trans: req.trans, query: whole })) !== known.ids.size) return table.getMany(req);
               const wanted = req.keys.filter((k) => known.ids.has(k));
               if (wanted.length === req.keys.length) return table.getMany(req);
               if (new Set(wanted).size !== wanted.length) return table.getMany(req);
