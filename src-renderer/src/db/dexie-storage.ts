@@ -45,6 +45,14 @@ export const KEYS_PER_ID = 10;
 /** Dexie's DBCoreRangeType.Range (a const enum, not importable under isolatedModules). */
 const RANGE = 2 as DBCoreKeyRange['type'];
 
+/** The answer to `req` (same order, `undefined` for the others) reading only the `wanted` ids (unique). */
+async function getOnly(table: DBCoreTable, req: Parameters<DBCoreTable['getMany']>[0], wanted: unknown[]): Promise<unknown[]> {
+  const values = wanted.length > 0 ? await table.getMany({ ...req, keys: wanted }) : [];
+  const byKey = new Map<unknown, unknown>();
+  wanted.forEach((k, i) => byKey.set(k, values[i]));
+  return req.keys.map((k) => byKey.get(k));
+}
+
 export function sparseGetMany(table: DBCoreTable): DBCoreTable['getMany'] {
   return async (req) => {
     const keys = req.keys;
@@ -68,10 +76,7 @@ export function sparseGetMany(table: DBCoreTable): DBCoreTable['getMany'] {
     const present = new Set(result as string[]);
     const wanted = keys.filter((k: string) => present.has(k));
     if (wanted.length === keys.length) return table.getMany(req);
-    const values = wanted.length > 0 ? await table.getMany({ ...req, keys: wanted }) : [];
-    const byKey = new Map<string, unknown>();
-    wanted.forEach((k: string, i: number) => byKey.set(k, values[i]));
-    return keys.map((k: string) => byKey.get(k));
+    return getOnly(table, req, wanted);
   };
 }
 
@@ -190,10 +195,7 @@ export function knownKeysMiddleware(state: KnownKeysState): Middleware<DBCore> {
               const wanted = req.keys.filter((k) => known.ids.has(k));
               if (wanted.length === req.keys.length) return table.getMany(req);
               if (new Set(wanted).size !== wanted.length) return table.getMany(req);
-              const values = wanted.length > 0 ? await table.getMany({ ...req, keys: wanted }) : [];
-              const byKey = new Map<unknown, unknown>();
-              wanted.forEach((k, i) => byKey.set(k, values[i]));
-              return req.keys.map((k) => byKey.get(k));
+              return getOnly(table, req, wanted);
             },
           };
         },
