@@ -10,7 +10,8 @@
  * - PouchDB's own `PouchDB.replicate` (pouchdb-browser 9, IndexedDB adapter, bundled here with
  *   esbuild) with the same documents, server and batch size.
  *
- * Each client run gets a fresh browser context (empty IndexedDB). Sizes: BENCH_SYNC_PULL (default
+ * Each client run gets a fresh browser context (empty IndexedDB). The pulls run in alternating
+ * rounds (BENCH_SYNC_PULL_ROUNDS, default 2) and each side's fastest run counts. Sizes: BENCH_SYNC_PULL (default
  * 50,000) and BENCH_SYNC_PUSH (default 10,000); every phase stops after BENCH_SYNC_BUDGET_S (default
  * 90 s: enough for 50,000 here) and the figures say how much was done in that time, so the section stays within a few
  * minutes on a slow or busy machine. Printed, never asserted.
@@ -28,6 +29,8 @@ import { practiceDbName } from '../../src-shared/sync/names';
 import type { BenchRow, RendererSession } from './browser';
 
 const BATCH = 1000;
+/** Rounds of the pull comparison (BENCH_SYNC_PULL_ROUNDS); each side's fastest run counts. */
+const PULL_ROUNDS = Math.max(1, Number(process.env.BENCH_SYNC_PULL_ROUNDS ?? 2));
 const FIRST = ['Ada', 'Grace', 'Alan', 'Mary', 'Ren', 'Aiko', 'Noor', 'Liam', 'Zoe', 'Omar', 'Ines', 'Tariq', 'Elena', 'Kofi', 'Mei'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Somerville', 'Nakamura', 'Haddad', 'Okafor', 'Novak', 'Silva', 'Kowalski', 'Byrne', 'Quinn'];
 const SUBJECTS = ['Maths', 'Physics', 'Chemistry', 'English', 'Piano', 'French', 'Biology'];
@@ -224,12 +227,26 @@ export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
     };
 
     // ---- initial pulls -------------------------------------------------------------------------
-    const tdPull = await tutordesk('benchPull', { ...common, practice: 'bench' });
-    log(`TutorDesk pull ${tdPull.docs} in ${tdPull.ms.toFixed(0)} ms: ${JSON.stringify(tdPull.trace)}`);
+    // PULL_ROUNDS rounds of TutorDesk then PouchDB, each run in a fresh browser context; each side's
+    // fastest run counts. Single runs of the same pull vary by 15-30% on a shared 2-core machine
+    // (PouchDB's 50,000 took 44-60 s in one evening), and the first client run after seeding is
+    // often the slowest: alternating rounds give both sides the same chances.
+    const best = <T extends { ms: number; complete: boolean }>(runs: T[]): T => [...runs].sort((a, b) => Number(b.complete) - Number(a.complete) || a.ms - b.ms)[0]!;
+    const tdPulls: Awaited<ReturnType<typeof tutordesk>>[] = [];
+    const pdPulls: Awaited<ReturnType<typeof pouch>>[] = [];
+    for (let round = 1; round <= PULL_ROUNDS; round++) {
+      const td = await tutordesk('benchPull', { ...common, practice: 'bench' });
+      log(`round ${round}: TutorDesk pull ${td.docs} in ${td.ms.toFixed(0)} ms: ${JSON.stringify(td.trace)}`);
+      tdPulls.push(td);
+      const pd = await pouch('pull', dbUrl('bench'));
+      log(`round ${round}: PouchDB pull ${pd.docs} in ${pd.ms.toFixed(0)} ms`);
+      pdPulls.push(pd);
+    }
+    const tdPull = best(tdPulls);
+    const pdPull = best(pdPulls);
+    const runsOf = (runs: { ms: number }[]) => `runs ${runs.map((r) => `${(r.ms / 1000).toFixed(1)} s`).join(', ')}, fastest counts`;
     const tdPullRaw = await tutordesk('benchPull', { ...common, practice: 'bench', database: 'unvalidated' });
     log(`TutorDesk pull (no local validation) ${tdPullRaw.docs} in ${tdPullRaw.ms.toFixed(0)} ms`);
-    const pdPull = await pouch('pull', dbUrl('bench'));
-    log(`PouchDB pull ${pdPull.docs} in ${pdPull.ms.toFixed(0)} ms`);
 
     // ---- pushes ----------------------------------------------------------------------------------
     const pushSet = benchStudentDocs(pushDocs, 'push');
@@ -252,9 +269,9 @@ export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
     rows.push(
       { name: `sync: server raw _bulk_docs, ${n(pullDocs)} docs (Node → PouchDB Server)${size}`, value: rawPushRate, unit: 'docs/s', detail: `${(rawPushMs / 1000).toFixed(1)} s, batches of ${n(BATCH)}, through the guard and validate_doc_update` },
       { name: `sync: server raw _changes?include_docs, ${n(pullDocs)} docs (Node)`, value: rawPullRate, unit: 'docs/s', detail: `${(rawPullMs / 1000).toFixed(1)} s, pages of ${n(BATCH)}` },
-      { name: `sync: TutorDesk initial pull of ${n(pullDocs)} (Chromium, RxDB+Dexie, validated as shipped)`, value: tdPullRate, unit: 'docs/s', detail: `${(tdPull.ms / 1000).toFixed(1)} s, ${done(tdPull, pullDocs)}` },
+      { name: `sync: TutorDesk initial pull of ${n(pullDocs)} (Chromium, RxDB+Dexie, validated as shipped)`, value: tdPullRate, unit: 'docs/s', detail: `${(tdPull.ms / 1000).toFixed(1)} s, ${done(tdPull, pullDocs)}; ${runsOf(tdPulls)}` },
       { name: `sync: TutorDesk initial pull of ${n(pullDocs)}, local schema validation off (diagnostic)`, value: tdPullRawRate, unit: 'docs/s', detail: `${(tdPullRaw.ms / 1000).toFixed(1)} s, ${done(tdPullRaw, pullDocs)}` },
-      { name: `sync: PouchDB.replicate pull of ${n(pullDocs)} (Chromium, pouchdb-browser 9 idb)`, value: pdPullRate, unit: 'docs/s', detail: `${(pdPull.ms / 1000).toFixed(1)} s, ${done(pdPull, pullDocs + 1)} (incl. the design doc)` },
+      { name: `sync: PouchDB.replicate pull of ${n(pullDocs)} (Chromium, pouchdb-browser 9 idb)`, value: pdPullRate, unit: 'docs/s', detail: `${(pdPull.ms / 1000).toFixed(1)} s, ${done(pdPull, pullDocs + 1)} (incl. the design doc); ${runsOf(pdPulls)}` },
       { name: 'sync: pull ratio TutorDesk / PouchDB', value: tdPullRate / pdPullRate, unit: '×', goal: '> 1 (clearly faster)', detail: `without validation ${ratio(tdPullRawRate, pdPullRate)}; TutorDesk at ${ratio(tdPullRate, rawPullRate)} of the raw _changes speed, PouchDB at ${ratio(pdPullRate, rawPullRate)}` },
       { name: `sync: TutorDesk push of ${n(pushDocs)} (Chromium)`, value: tdPushRate, unit: 'docs/s', detail: `${(tdPush.ms / 1000).toFixed(1)} s, ${done(tdPush, pushDocs)}; local insert before it ${((tdPush as unknown as { insertMs: number }).insertMs / 1000).toFixed(1)} s` },
       { name: `sync: PouchDB.replicate push of ${n(pushDocs)} (Chromium)`, value: pdPushRate, unit: 'docs/s', detail: `${(pdPush.ms / 1000).toFixed(1)} s, ${done(pdPush, pushDocs)}; local insert before it ${(pdPush.insertMs / 1000).toFixed(1)} s` },
