@@ -7,7 +7,21 @@ import Dexie, { type DBCore, type Middleware } from 'dexie';
 import fc from 'fast-check';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIN_KEYS, KEYS_PER_ID, sparseReadsMiddleware, knownKeysMiddleware, knownKeysAddon } from '../../../src-renderer/src/db/dexie-storage';
+import { getChangedDocumentsSinceQuery, prepareQuery } from 'rxdb';
+import { replicateRxCollection } from 'rxdb/plugins/replication';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { createTutorDatabase } from '../../../src-renderer/src/db/database';
+import {
+  MIN_KEYS,
+  KEYS_PER_ID,
+  sparseReadsMiddleware,
+  knownKeysMiddleware,
+  knownKeysAddon,
+  tutorDexieStorage,
+  cleanupDeleted,
+  leanDocsSchema,
+} from '../../../src-renderer/src/db/dexie-storage';
+import { makeDoc } from '../../sync/helpers/fixtures';
 
 interface Doc {
   id: string;
@@ -268,10 +282,6 @@ describe('known ids', () => {
 
 describe('getChangedDocumentsSince by the [_meta.lwt+id] index', () => {
   it('pages through every change exactly like RxDB’s generic query, deleted documents included', async () => {
-    const { createTutorDatabase } = await import('../../../src-renderer/src/db/database');
-    const { tutorDexieStorage } = await import('../../../src-renderer/src/db/dexie-storage');
-    const { getChangedDocumentsSinceQuery, prepareQuery } = await import('rxdb');
-    const { makeDoc } = await import('../../sync/helpers/fixtures');
     const ctx = { staffId: 'staff-1', deviceId: 'dev-1', now: new Date('2026-03-01T10:00:00Z') };
     const db = await createTutorDatabase({ name: `changes${Date.now()}`, storage: tutorDexieStorage({ indexedDB: new IDBFactory(), IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
     try {
@@ -326,7 +336,6 @@ describe('lean indexes', () => {
   }
 
   it('drops only the _meta.lwt index from collection tables, and keeps bookkeeping tables to their primary key', async () => {
-    const { leanDocsSchema } = await import('../../../src-renderer/src/db/dexie-storage');
     const students = 'id, [_deleted+id], [_deleted+familyId+id], [_deleted+status+id], [_meta.lwt+id], _meta.lwt';
     expect(leanDocsSchema('rxdb-dexie-tutordesk--1--students', students)).toBe('id, [_deleted+id], [_deleted+familyId+id], [_deleted+status+id], [_meta.lwt+id]');
     expect(leanDocsSchema('rxdb-dexie-tutordesk--1--rx-replication-meta-0959fe', 'id, [_deleted+id], [_meta.lwt+id], _meta.lwt')).toBe('id');
@@ -335,10 +344,6 @@ describe('lean indexes', () => {
   });
 
   it('replicates through lean bookkeeping tables: pulled states are found again when a local edit is pushed', async () => {
-    const { createTutorDatabase } = await import('../../../src-renderer/src/db/database');
-    const { tutorDexieStorage } = await import('../../../src-renderer/src/db/dexie-storage');
-    const { replicateRxCollection } = await import('rxdb/plugins/replication');
-    const { makeDoc } = await import('../../sync/helpers/fixtures');
     const factory = new IDBFactory();
     const db = await createTutorDatabase({ name: `lean${Date.now()}`, storage: tutorDexieStorage({ indexedDB: factory, IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
     try {
@@ -393,9 +398,6 @@ describe('lean indexes', () => {
   });
 
   it('answers cleanup() without the _meta.lwt index: old deleted documents go, everything else stays', async () => {
-    const { createTutorDatabase } = await import('../../../src-renderer/src/db/database');
-    const { tutorDexieStorage, cleanupDeleted } = await import('../../../src-renderer/src/db/dexie-storage');
-    const { makeDoc } = await import('../../sync/helpers/fixtures');
     const db = await createTutorDatabase({ name: `cleanup${Date.now()}`, storage: tutorDexieStorage({ indexedDB: new IDBFactory(), IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
     try {
       const students = db.collections.students;
@@ -430,10 +432,6 @@ describe('lean indexes', () => {
   });
 
   it('opens a database written with RxDB’s full set of indexes: the unused ones are dropped and the data kept', async () => {
-    const { createTutorDatabase } = await import('../../../src-renderer/src/db/database');
-    const { tutorDexieStorage } = await import('../../../src-renderer/src/db/dexie-storage');
-    const { getRxStorageDexie } = await import('rxdb/plugins/storage-dexie');
-    const { makeDoc } = await import('../../sync/helpers/fixtures');
     const factory = new IDBFactory();
     const name = `upgrade${Date.now()}`;
     const before = await createTutorDatabase({ name, storage: getRxStorageDexie({ indexedDB: factory, IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
