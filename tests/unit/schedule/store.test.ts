@@ -90,7 +90,11 @@ describe('ScheduleStore', () => {
 
     // Live: a new cancellation and a skipped date arrive through the change stream.
     const version = store.version;
-    const next = expandLessons([weekly], [], [], { start: new Date(now).toISOString(), end: new Date(now + 2 * WEEK).toISOString() }, LON)[0]!;
+    // The first lesson that has not started yet (one under way now overlaps the range too, and
+    // already has an attendance document).
+    const next = expandLessons([weekly], [], [], { start: new Date(now).toISOString(), end: new Date(now + 2 * WEEK).toISOString() }, LON).find(
+      (o) => Date.parse(o.originalStart) > now,
+    )!;
     await db.occurrences.insert(writeOccurrence(weekly, next.originalStart, null, { status: 'cancelled_tutor', statusChangedAt: new Date(now).toISOString() }, ctx));
     await waitFor(() => store.version > version);
     expect(store.occurrenceIndex.get('weekly')?.get(Date.parse(next.originalStart))?.status).toBe('cancelled_tutor');
