@@ -15,7 +15,7 @@ const NODE_BUILTINS = ['fs', 'path', 'os', 'child_process', 'http', 'https', 'ne
 const nodeBuiltinPatterns = [{ group: ['node:*', ...NODE_BUILTINS, ...NODE_BUILTINS.map((m) => `${m}/*`)], message: 'Node built-ins do not belong here.' }];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'src-renderer/src/db/generated/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', '.tmp/**', 'screenshots/**'] },
+  { ignores: ['node_modules/**', 'src-renderer/src/data/generated/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', '.tmp/**', 'screenshots/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -60,7 +60,11 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'The renderer reaches the host only through the bridge (src-shared/bridge.ts).' }],
-          patterns: [{ group: ['**/src-main/**'], message: 'src-renderer must not import from src-main: use the bridge contract in src-shared.' }, ...nodeBuiltinPatterns],
+          patterns: [
+            { group: ['**/src-main/**'], message: 'src-renderer must not import from src-main: use the bridge contract in src-shared.' },
+            { group: ['**/data/*'], message: 'Import the data layer through its entry (src-renderer/src/data/index.ts).' },
+            ...nodeBuiltinPatterns,
+          ],
         },
       ],
     },

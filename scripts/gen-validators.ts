@@ -1,6 +1,6 @@
 /**
  * `npm run gen:validators`: precompiles the JSON-schema validators of every collection with Ajv's
- * standalone code generation into src-renderer/src/db/generated/validators.js.
+ * standalone code generation into src-renderer/src/data/generated/validators.js.
  *
  * Why: RxDB's ajv plugin compiles validators at run time with `new Function`, which the app's CSP
  * (no 'unsafe-eval') forbids, and the interpreter it used instead (z-schema) made validation the
@@ -25,9 +25,9 @@ import { build } from 'esbuild';
 import { fillWithDefaultSettings, getRxReplicationMetaInstanceSchema, INTERNAL_STORE_SCHEMA } from 'rxdb';
 import { RX_LOCAL_DOCUMENT_SCHEMA } from 'rxdb/plugins/local-documents';
 import { collectionSchemas, type CollectionName } from '../src-shared/model/schemas';
-import { schemaFingerprint } from '../src-renderer/src/db/schema-fingerprint';
+import { schemaFingerprint } from '../src-renderer/src/data/schema-fingerprint';
 
-const OUT = resolve(import.meta.dirname, '../src-renderer/src/db/generated/validators.js');
+const OUT = resolve(import.meta.dirname, '../src-renderer/src/data/generated/validators.js');
 
 /** RxDB's validate-ajv options (rxdb/plugins/validate-ajv getAjv), with standalone code output. */
 export function rxdbAjv(standalone: boolean): Ajv {

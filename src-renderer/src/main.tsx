@@ -1,10 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { tutorDexieStorage } from './db/dexie-storage';
+import { tutorDexieStorage } from './data';
 import './styles.css';
 import { App } from './app/App';
 import { AppProvider, loadDevice } from './app/AppContext';
-import { createTutorDatabase } from './db/database';
+import { createTutorDatabase } from './data';
 import { ToastProvider } from './ui/Toast';
 import { installTestHooks } from './app/test-hooks';
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { stampChange } from '../../src-shared/model/meta';
 import type { Student } from '../../src-shared/model/types';
 import type { CollectionName } from '../../src-shared/model/schemas';
-import type { ConnectionTestResult, SyncStatus } from '../../src-renderer/src/db/replication';
+import type { ConnectionTestResult, SyncStatus } from '../../src-renderer/src/data/replication';
 import { spawnLaptop, type Laptop } from './helpers/client';
 import { PRACTICE, USERS, startTestServer, type TestServer } from './helpers/server';
 import { valuesFor } from './helpers/fixtures';

@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { createTutorDatabase, type TutorDatabase } from '../../src-renderer/src/db/database';
-import { saveDoc } from '../../src-renderer/src/db/repo';
-import { createBasicAuthFetch, startSync, type SyncHandle } from '../../src-renderer/src/db/replication';
+import { createTutorDatabase, type TutorDatabase } from '../../src-renderer/src/data/database';
+import { saveDoc } from '../../src-renderer/src/data/repo';
+import { createBasicAuthFetch, startSync, type SyncHandle } from '../../src-renderer/src/data/replication';
 import { practiceDbName } from '../../src-shared/sync/names';
 import { studentValues } from './helpers/fixtures';
 import { PRACTICE, USERS, startTestServer, type TestServer } from './helpers/server';

@@ -1,10 +1,10 @@
 /**
- * The replication's HTTP layer (src-renderer/src/db/sync-fetch.ts) against a real server: the
+ * The replication's HTTP layer (src-renderer/src/data/sync-fetch.ts) against a real server: the
  * answers RxDB sees after the transport has fixed them up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SyncTransport, createBasicAuthFetch, type RejectedRow } from '../../src-renderer/src/db/sync-fetch';
-import { SyncError } from '../../src-renderer/src/db/sync-errors';
+import { SyncTransport, createBasicAuthFetch, type RejectedRow } from '../../src-renderer/src/data/sync-fetch';
+import { SyncError } from '../../src-renderer/src/data/sync-errors';
 import { practiceDbName } from '../../src-shared/sync/names';
 import { makeDoc } from './helpers/fixtures';
 import { PRACTICE, USERS, startTestServer, type TestServer } from './helpers/server';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { createTutorDatabase } from '../../src-renderer/src/db/database';
+import { createTutorDatabase } from '../../src-renderer/src/data/database';
 import { stampChange } from '../../src-shared/model/meta';
 import type { Student } from '../../src-shared/model/types';
 

@@ -3,9 +3,9 @@ import type { MangoQuery } from 'rxdb';
 import type { ChangeContext } from '../../../src-shared/model/meta';
 import type { CollectionName } from '../../../src-shared/model/schemas';
 import { PRACTICE_SETTINGS_ID, type PracticeSettings, type Staff } from '../../../src-shared/model/types';
-import type { TutorDatabase } from '../db/database';
-import { localDoc$ } from '../db/local-docs';
-import { saveDoc, type DocOf, type ValuesOf } from '../db/repo';
+import type { TutorDatabase } from '../data';
+import { localDoc$ } from '../data';
+import { saveDoc, type DocOf, type ValuesOf } from '../data';
 import { foregroundLoad } from './startup';
 
 /** Device-local facts, stored as an RxDB local document: never replicated. */

@@ -2,7 +2,7 @@
  * Hooks for the end-to-end tests and the benchmark, installed only when the page is opened with
  * `?testHooks` (never by the desktop app itself). They drive the same code paths as the UI.
  */
-import type { TutorDatabase } from '../db/database';
+import type { TutorDatabase } from '../data';
 import { loadSamplePractice } from '../features/onboarding/load-sample';
 import { seedSchedule } from '../features/schedule/sample';
 import { benchScheduleExpansion, type ExpansionFigures } from '../features/schedule/bench-hooks';

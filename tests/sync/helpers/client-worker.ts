@@ -9,14 +9,14 @@
  */
 import { getChangedDocumentsSince } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/db/database';
-import { saveDoc } from '../../../src-renderer/src/db/repo';
-import { deleteDoc } from '../../../src-renderer/src/db/sync-delete';
-import { createBasicAuthFetch, startSync, testConnection, type OnlineSource, type SyncHandle, type SyncStatus } from '../../../src-renderer/src/db/replication';
-import { conflictHandlersRecordingTo, listQuarantine, listSyncConflicts } from '../../../src-renderer/src/db/sync-conflicts';
+import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
+import { saveDoc } from '../../../src-renderer/src/data/repo';
+import { deleteDoc } from '../../../src-renderer/src/data/sync-delete';
+import { createBasicAuthFetch, startSync, testConnection, type OnlineSource, type SyncHandle, type SyncStatus } from '../../../src-renderer/src/data/replication';
+import { conflictHandlersRecordingTo, listQuarantine, listSyncConflicts } from '../../../src-renderer/src/data/sync-conflicts';
 import type { CollectionName } from '../../../src-shared/model/schemas';
 import { stampChange, type SyncMeta } from '../../../src-shared/model/meta';
-import type { FetchLike } from '../../../src-renderer/src/db/sync-fetch';
+import type { FetchLike } from '../../../src-renderer/src/data/sync-fetch';
 
 const storage = getRxStorageMemory();
 let db: TutorDatabase | null = null;

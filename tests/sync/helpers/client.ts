@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { CollectionName } from '../../../src-shared/model/schemas';
-import type { SyncStatus } from '../../../src-renderer/src/db/replication';
+import type { SyncStatus } from '../../../src-renderer/src/data/replication';
 import type { QuarantineRecord, SyncConflictRecord } from '../../../src-shared/sync/conflicts';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { createTutorDatabase } from '../../../src-renderer/src/db/database';
+import { createTutorDatabase } from '../../../src-renderer/src/data/database';
 import { createBillingBenchFixture, runBillingBenchBatch } from '../../../src-shared/billing/bench';
 import { buildClaimDocs, claimId, detectDoubleBilling } from '../../../src-shared/billing/claims';
 import { buildBillingState, generateMonthDrafts } from '../../../src-shared/billing/generate';

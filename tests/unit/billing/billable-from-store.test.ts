@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/db/database';
+import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
 import { ScheduleStore } from '../../../src-renderer/src/features/schedule/store';
 import { billableLessonsIn, loadBillableLessons } from '../../../src-renderer/src/features/invoices/data';
 import { expandLessons, writeOccurrence } from '../../../src-shared/schedule';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/db/database';
-import { saveDoc } from '../../../src-renderer/src/db/repo';
+import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
+import { saveDoc } from '../../../src-renderer/src/data/repo';
 import { createSearchService, type SearchService } from '../../../src-renderer/src/features/search/search-service';
 import type { ChangeContext } from '../../../src-shared/model/meta';
 import { newProgressNote } from '../../../src-shared/notes/timeline';

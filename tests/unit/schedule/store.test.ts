@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/db/database';
+import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
 import { ScheduleStore } from '../../../src-renderer/src/features/schedule/store';
 import { expandRange } from '../../../src-renderer/src/features/schedule/queries';
 import { expandLessons, localDaysRange, overrideOccurrence, writeOccurrence } from '../../../src-shared/schedule';

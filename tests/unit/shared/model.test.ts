@@ -4,7 +4,7 @@ import { createRxDatabase } from 'rxdb';
 import { nextStamp, stampChange } from '../../../src-shared/model/meta';
 import { migrateStudentV0toV1 } from '../../../src-shared/model/migrations';
 import { studentSchema } from '../../../src-shared/model/schemas';
-import { createTutorDatabase } from '../../../src-renderer/src/db/database';
+import { createTutorDatabase } from '../../../src-renderer/src/data/database';
 import { generateSamplePractice } from '../../../src-shared/sample/generate';
 import { validateFamily, validatePracticeBasics, validateStaff, validateStudent, EMPTY_ADDRESS } from '../../../src-shared/validation/forms';
 import type { Student } from '../../../src-shared/model/types';

@@ -9,7 +9,7 @@ import {
   sameAccount,
   validateConnectionForm,
 } from '../../../src-renderer/src/features/sync/describe';
-import type { SyncStatus } from '../../../src-renderer/src/db/replication';
+import type { SyncStatus } from '../../../src-renderer/src/data/replication';
 
 const base: SyncStatus = {
   state: 'up-to-date',

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { createTutorDatabase } from '../../../src-renderer/src/db/database';
+import { createTutorDatabase } from '../../../src-renderer/src/data/database';
 import { NOTES_WITH_VERSIONS_SELECTOR } from '../../../src-renderer/src/features/sync/describe';
 import { stampChange } from '../../../src-shared/model/meta';
 

@@ -10,7 +10,7 @@ import { useApp, useLiveQuery } from '../../app/AppContext';
 import { Dialog } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
-import { newId } from '../../db/repo';
+import { newId } from '../../data';
 import type { Closure, Lesson, Occurrence, Student } from '../../../../src-shared/model/types';
 import { canBookMakeup, type MakeupCredit } from '../../../../src-shared/schedule/attendance';
 import { describeConflict, findLessonConflicts } from '../../../../src-shared/schedule/conflicts';

@@ -9,7 +9,7 @@ import { useApp, useLiveQuery } from '../../app/AppContext';
 import { navigate } from '../../app/router';
 import { SelectField, TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
-import { newId } from '../../db/repo';
+import { newId } from '../../data';
 import { moneyToInput, parseMoneyInput, formatMoney } from '../../../../src-shared/billing/money';
 import { packageBalances } from '../../../../src-shared/billing/packages';
 import { resolveBillingModel } from '../../../../src-shared/billing/rates';

@@ -10,7 +10,7 @@ import { Dialog } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
 import { generateMonthDrafts, type BatchSummary, type BillingWarning } from '../../../../src-shared/billing/generate';
 import { monthRange } from '../../../../src-shared/billing/dates';
-import { newId } from '../../db/repo';
+import { newId } from '../../data';
 import { scheduleStoreFor } from '../schedule/store';
 import { insertDrafts } from './actions';
 import { loadBillableLessons, useMoney, type BillingData } from './data';

@@ -6,7 +6,7 @@ import { SelectField, TextArea, TextField } from '../../ui/Field';
 import { manualLine, updateLine, addLines, setInvoiceDiscount } from '../../../../src-shared/billing/drafts';
 import { moneyToInput, parseMoneyInput } from '../../../../src-shared/billing/money';
 import type { Invoice, InvoiceLine } from '../../../../src-shared/model/types';
-import { newId } from '../../db/repo';
+import { newId } from '../../data';
 import { editDraft } from './actions';
 
 function quantityToMilli(text: string): number | null {

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useApp } from '../../app/AppContext';
 import { Dialog } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
-import { newId } from '../../db/repo';
+import { newId } from '../../data';
 import { buildBillingState, generateDraftInvoice } from '../../../../src-shared/billing/generate';
 import { newDraftValues } from '../../../../src-shared/billing/drafts';
 import { monthRange } from '../../../../src-shared/billing/dates';

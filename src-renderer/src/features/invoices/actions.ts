@@ -9,8 +9,8 @@
  */
 import type { RxDocument } from 'rxdb';
 import type { AppServices } from '../../app/AppContext';
-import { deleteDoc } from '../../db/sync-delete';
-import { insertAllOrNothing, newId } from '../../db/repo';
+import { deleteDoc } from '../../data';
+import { insertAllOrNothing, newId } from '../../data';
 import { claimId } from '../../../../src-shared/billing/claims';
 import { todayIn } from '../../../../src-shared/billing/dates';
 import { removeItemsFromDraft, type InvoiceValues } from '../../../../src-shared/billing/drafts';

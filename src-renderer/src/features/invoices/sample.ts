@@ -4,8 +4,8 @@
  * issued and numbered, payments allocated), leaving some drafts, unpaid and overdue invoices, a
  * partial payment and a family in credit, so every billing screen has something to show.
  */
-import type { TutorDatabase } from '../../db/database';
-import { insertAllOrNothing, newId } from '../../db/repo';
+import type { TutorDatabase } from '../../data';
+import { insertAllOrNothing, newId } from '../../data';
 import type { DeviceInfo } from '../../app/AppContext';
 import { billableLessonsFromOccurrences } from '../../../../src-shared/billing/from-schedule';
 import { addDays, monthRange, todayIn } from '../../../../src-shared/billing/dates';

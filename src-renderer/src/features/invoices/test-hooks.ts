@@ -3,8 +3,8 @@
  * seed attended lessons through the schedule domain, and get the exact HTML the app prints for
  * an invoice (so a test can print it with Playwright's page.pdf and read it with pdftotext).
  */
-import type { TutorDatabase } from '../../db/database';
-import { newId } from '../../db/repo';
+import type { TutorDatabase } from '../../data';
+import { newId } from '../../data';
 import { stampChange, type ChangeContext } from '../../../../src-shared/model/meta';
 import { newDraftValues } from '../../../../src-shared/billing/drafts';
 import type { AttendanceStatus, Family, Invoice, Payment, PracticeSettings, Student } from '../../../../src-shared/model/types';

@@ -5,7 +5,7 @@
  * next start (`recoverNoteDrafts`) or when the note's editor opens, through
  * src-shared/notes/recover.ts (which keeps both texts if the note changed elsewhere since).
  */
-import type { TutorDatabase } from '../../db/database';
+import type { TutorDatabase } from '../../data';
 import type { ChangeContext } from '../../../../src-shared/model/meta';
 import type { Note } from '../../../../src-shared/model/types';
 import { applyNoteDraft, type NoteDraft } from '../../../../src-shared/notes/recover';

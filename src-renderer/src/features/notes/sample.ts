@@ -1,5 +1,5 @@
-import type { TutorDatabase } from '../../db/database';
-import { insertAllOrNothing } from '../../db/repo';
+import type { TutorDatabase } from '../../data';
+import { insertAllOrNothing } from '../../data';
 import type { SampleExtender } from '../onboarding/load-sample';
 import type { Lesson, Occurrence } from '../../../../src-shared/model/types';
 import { generateSampleLessonNotes } from '../../../../src-shared/notes/sample';

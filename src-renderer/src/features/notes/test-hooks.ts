@@ -3,7 +3,7 @@
  * other test hooks, only with `?testHooks`): seed notes in bulk, add a lesson, read the search
  * service's state.
  */
-import type { TutorDatabase } from '../../db/database';
+import type { TutorDatabase } from '../../data';
 import type { DeviceInfo } from '../../app/AppContext';
 import { PRACTICE_SETTINGS_ID, type Lesson, type Note, type PracticeSettings } from '../../../../src-shared/model/types';
 import { mergeNotes, type NoteTextField } from '../../../../src-shared/notes/merge';

@@ -1,6 +1,6 @@
 import { generateSamplePractice } from '../../../../src-shared/sample/generate';
-import type { TutorDatabase } from '../../db/database';
-import { insertAllOrNothing } from '../../db/repo';
+import type { TutorDatabase } from '../../data';
+import { insertAllOrNothing } from '../../data';
 import type { DeviceInfo } from '../../app/AppContext';
 
 /** Extra sample data contributed by other features (e.g. lessons, invoices). */

@@ -9,7 +9,7 @@ import { Icon } from '../../ui/Icon';
 import { useToast } from '../../ui/Toast';
 import { getBridge } from '../../platform/bridge';
 import './schedule.css';
-import { deleteDoc } from '../../db/sync-delete';
+import { deleteDoc } from '../../data';
 
 function ReminderForm() {
   const app = useApp();

@@ -6,8 +6,8 @@
 import type { Lesson, Occurrence } from '../../../../src-shared/model/types';
 import type { SchedulePlan } from '../../../../src-shared/schedule';
 import type { AppServices } from '../../app/AppContext';
-import { newId } from '../../db/repo';
-import { deleteDoc } from '../../db/sync-delete';
+import { newId } from '../../data';
+import { deleteDoc } from '../../data';
 
 export { newId };
 

@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { expandLessons } from '../../../../src-shared/schedule';
 import { conflictedIds } from '../../../../src-shared/schedule/conflicts';
 import { viewRange, type CalendarView } from '../../../../src-shared/schedule/calendar';
-import type { TutorDatabase } from '../../db/database';
+import type { TutorDatabase } from '../../data';
 import { scheduleStoreFor } from './store';
 
 export interface ExpansionFigures {

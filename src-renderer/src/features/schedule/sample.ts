@@ -8,8 +8,8 @@ import { stampChange } from '../../../../src-shared/model/meta';
 import type { Lesson, Occurrence, Staff } from '../../../../src-shared/model/types';
 import type { SamplePractice } from '../../../../src-shared/sample/generate';
 import { conflictsBetween, expandLessons, generateSampleSchedule, localDaysRange } from '../../../../src-shared/schedule';
-import type { TutorDatabase } from '../../db/database';
-import { insertAllOrNothing } from '../../db/repo';
+import type { TutorDatabase } from '../../data';
+import { insertAllOrNothing } from '../../data';
 
 /** Keeps only series that do not double-book a tutor, student or room in their first fortnight. */
 function withoutClashes(lessons: Lesson[], occurrences: Occurrence[], tz: string, from: string): { lessons: Lesson[]; occurrences: Occurrence[] } {

@@ -19,7 +19,7 @@ import { useSyncExternalStore } from 'react';
 import type { Subscription } from 'rxjs';
 import type { Closure, Lesson, Occurrence } from '../../../../src-shared/model/types';
 import { toMs } from '../../../../src-shared/schedule/time';
-import type { TutorDatabase } from '../../db/database';
+import type { TutorDatabase } from '../../data';
 import { useApp } from '../../app/AppContext';
 import { whenStarted } from '../../app/startup';
 

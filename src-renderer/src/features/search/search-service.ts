@@ -18,7 +18,7 @@ import {
   type SearchIndex,
   type SearchOptions,
 } from '../../../../src-shared/search/index';
-import type { TutorDatabase } from '../../db/database';
+import type { TutorDatabase } from '../../data';
 import { whenStarted } from '../../app/startup';
 
 export type SearchStatus = 'building' | 'ready' | 'error';

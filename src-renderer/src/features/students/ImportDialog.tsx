@@ -4,7 +4,7 @@ import { Dialog } from '../../ui/Dialog';
 import { Icon } from '../../ui/Icon';
 import { useToast } from '../../ui/Toast';
 import { getBridge } from '../../platform/bridge';
-import { insertAllOrNothing, newId } from '../../db/repo';
+import { insertAllOrNothing, newId } from '../../data';
 import { parseCsv, type ParsedCsv } from '../../../../src-shared/csv';
 import { guessMapping, IMPORT_FIELDS, mappingProblems, planImport, type Mapping } from '../../../../src-shared/students/csv-import';
 

@@ -7,7 +7,7 @@ import { validateStudent, EMPTY_ADDRESS, type FieldErrors } from '../../../../sr
 import { moneyToInput } from '../../../../src-shared/money';
 import type { Student } from '../../../../src-shared/model/types';
 import { studentHasHistory } from './queries';
-import { deleteDoc } from '../../db/sync-delete';
+import { deleteDoc } from '../../data';
 import { BillingFields } from '../invoices/BillingFields';
 import { StudentTimelineLink } from './StudentTimeline';
 

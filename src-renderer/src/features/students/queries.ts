@@ -1,4 +1,4 @@
-import type { TutorDatabase } from '../../db/database';
+import type { TutorDatabase } from '../../data';
 
 /** A student "has history" when any lesson, note or billing record refers to them. */
 export async function studentHasHistory(db: TutorDatabase, studentId: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useApp } from '../../app/AppContext';
 import { TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
-import type { ConnectionTestResult } from '../../db/replication';
+import type { ConnectionTestResult } from '../../data';
 import { describeIndicator, errorTitle, formatSyncTime, sameAccount, validateConnectionForm, type ConnectionForm, type FormErrors } from './describe';
 import { useNow, useSyncController, useSyncSnapshot } from './hooks';
 import { ProgressBar } from './SyncIndicator';

@@ -8,7 +8,7 @@ import { useApp } from '../../app/AppContext';
 import { navigate } from '../../app/router';
 import { EmptyState } from '../../ui/EmptyState';
 import { useToast } from '../../ui/Toast';
-import { dismissQuarantined, dismissSyncConflict } from '../../db/sync-conflicts';
+import { dismissQuarantined, dismissSyncConflict } from '../../data';
 import type { CollectionName } from '../../../../src-shared/model/schemas';
 import type { QuarantineRecord, SyncConflictRecord } from '../../../../src-shared/sync/conflicts';
 import type { Note } from '../../../../src-shared/model/types';

@@ -12,7 +12,7 @@
  */
 import type { SyncAccount, SyncCredentials, TutorBridge } from '../../../../src-shared/bridge';
 import type { CollectionName } from '../../../../src-shared/model/schemas';
-import type { TutorDatabase } from '../../db/database';
+import type { TutorDatabase } from '../../data';
 import {
   bridgeOnlineSource,
   createBridgeFetch,
@@ -21,7 +21,7 @@ import {
   type ConnectionTestResult,
   type SyncHandle,
   type SyncStatus,
-} from '../../db/replication';
+} from '../../data';
 import { getBridge } from '../../platform/bridge';
 import { REFUSE_TO_CONNECT, cleanConnectionForm, sameAccount, type ConnectionForm, type SyncPhase } from './describe';
 

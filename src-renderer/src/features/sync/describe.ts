@@ -6,8 +6,8 @@
 import type { CollectionName } from '../../../../src-shared/model/schemas';
 import type { HumanConflictKind } from '../../../../src-shared/sync/conflicts';
 import { PRACTICE_ID_RE } from '../../../../src-shared/sync/names';
-import type { SyncStatus } from '../../db/replication';
-import type { SyncErrorKind } from '../../db/sync-errors';
+import type { SyncStatus } from '../../data';
+import type { SyncErrorKind } from '../../data';
 
 /** What the whole sync feature is doing, as the indicator shows it. */
 export type SyncPhase =

@@ -3,7 +3,7 @@ import type { Observable } from 'rxjs';
 import type { Note } from '../../../../src-shared/model/types';
 import type { QuarantineRecord, SyncConflictRecord } from '../../../../src-shared/sync/conflicts';
 import { useApp } from '../../app/AppContext';
-import { watchQuarantine, watchSyncConflicts } from '../../db/sync-conflicts';
+import { watchQuarantine, watchSyncConflicts } from '../../data';
 import { NOTES_WITH_VERSIONS_SELECTOR } from './describe';
 import { syncControllerFor, type SyncController, type SyncSnapshot } from './controller';
 

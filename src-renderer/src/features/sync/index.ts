@@ -1,7 +1,7 @@
 /**
  * Sync feature: the always-visible status indicator (top bar), the Sync screen (connection
  * settings, conflicts, refused changes) and its entry in Settings. Imported once from
- * app/features.tsx. The replication itself is src-renderer/src/db/replication.ts.
+ * app/features.tsx. The replication itself is src-renderer/src/data/replication.ts.
  */
 import { registerSettingsSection } from '../settings/SettingsScreen';
 import { SyncSettingsSection } from './SyncSettingsSection';

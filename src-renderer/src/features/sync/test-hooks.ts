@@ -9,11 +9,11 @@
  */
 import type { CollectionName } from '../../../../src-shared/model/schemas';
 import type { SyncMeta } from '../../../../src-shared/model/meta';
-import type { TutorDatabase } from '../../db/database';
-import { saveDoc } from '../../db/repo';
-import { createBasicAuthFetch, startSync, type SyncStatus } from '../../db/replication';
-import { createTutorDatabase } from '../../db/database';
-import { tutorDexieStorage } from '../../db/dexie-storage';
+import type { TutorDatabase } from '../../data';
+import { saveDoc } from '../../data';
+import { createBasicAuthFetch, startSync, type SyncStatus } from '../../data';
+import { createTutorDatabase } from '../../data';
+import { tutorDexieStorage } from '../../data';
 
 /** The database a benchmark runs on, and how to clean it up. */
 async function benchDb(appDb: TutorDatabase, o: SyncBenchOptions): Promise<{ db: TutorDatabase; done: () => Promise<void> }> {

@@ -1,5 +1,5 @@
 /**
- * The sparse-reads middleware (src-renderer/src/db/dexie-storage.ts) must answer every id lookup
+ * The sparse-reads middleware (src-renderer/src/data/dexie-storage.ts) must answer every id lookup
  * exactly like Dexie's ordinary one, and ask IndexedDB for fewer values when ids are missing.
  * Runs Dexie over fake-indexeddb; a counting middleware below it sees what reaches IndexedDB.
  */
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getChangedDocumentsSinceQuery, prepareQuery } from 'rxdb';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { createTutorDatabase } from '../../../src-renderer/src/db/database';
+import { createTutorDatabase } from '../../../src-renderer/src/data/database';
 import {
   MIN_KEYS,
   KEYS_PER_ID,
@@ -20,7 +20,7 @@ import {
   tutorDexieStorage,
   cleanupDeleted,
   leanDocsSchema,
-} from '../../../src-renderer/src/db/dexie-storage';
+} from '../../../src-renderer/src/data/dexie-storage';
 import { makeDoc } from '../../sync/helpers/fixtures';
 
 interface Doc {

@@ -1,13 +1,13 @@
 /**
- * localDoc$ (src-renderer/src/db/local-docs.ts) against a real RxDB database: it emits what RxDB's
+ * localDoc$ (src-renderer/src/data/local-docs.ts) against a real RxDB database: it emits what RxDB's
  * getLocal$ emits for the watched local document, and reads nothing for other changes.
  */
 import { firstValueFrom, filter, take, toArray } from 'rxjs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/db/database';
-import { localDoc$ } from '../../../src-renderer/src/db/local-docs';
-import { saveDoc } from '../../../src-renderer/src/db/repo';
+import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
+import { localDoc$ } from '../../../src-renderer/src/data/local-docs';
+import { saveDoc } from '../../../src-renderer/src/data/repo';
 import { stampChange } from '../../../src-shared/model/meta';
 
 const ctx = { staffId: 'staff-1', deviceId: 'dev-1', now: new Date('2026-03-01T10:00:00Z') };

@@ -1,6 +1,6 @@
 /**
  * The app validates writes with Ajv validators precompiled by scripts/gen-validators.ts
- * (src-renderer/src/db/validation.ts). These tests show the generated file is current, covers every
+ * (src-renderer/src/data/validation.ts). These tests show the generated file is current, covers every
  * schema the app writes with, and answers exactly as Ajv compiled at run time (RxDB's ajv plugin).
  */
 import { readFileSync } from 'node:fs';
@@ -9,13 +9,13 @@ import fc from 'fast-check';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { describe, expect, it } from 'vitest';
 import { generateValidatorsSource, rxdbAjv, storageSchemas } from '../../../scripts/gen-validators';
-import { createTutorDatabase } from '../../../src-renderer/src/db/database';
-import { fallbackValidatedSchemas, precompiledValidatorFor } from '../../../src-renderer/src/db/validation';
+import { createTutorDatabase } from '../../../src-renderer/src/data/database';
+import { fallbackValidatedSchemas, precompiledValidatorFor } from '../../../src-renderer/src/data/validation';
 import { stampChange } from '../../../src-shared/model/meta';
 import type { Student } from '../../../src-shared/model/types';
 import { generateSamplePractice } from '../../../src-shared/sample/generate';
 
-const GENERATED = resolve(import.meta.dirname, '../../../src-renderer/src/db/generated/validators.js');
+const GENERATED = resolve(import.meta.dirname, '../../../src-renderer/src/data/generated/validators.js');
 
 describe('precompiled validators', () => {
   it('are up to date with the schemas (run npm run gen:validators after changing a schema)', async () => {

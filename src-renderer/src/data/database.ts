@@ -40,7 +40,7 @@ export interface CreateDatabaseOptions {
   storage: RxStorage<unknown, unknown>;
   /**
    * Validate every write against the JSON schema. 'precompiled' (the app) runs Ajv validators
-   * generated ahead of time (src-renderer/src/db/validation.ts): no eval, so the strict
+   * generated ahead of time (src-renderer/src/data/validation.ts): no eval, so the strict
    * Content-Security-Policy allows it. 'ajv' compiles the same validators at run time with
    * `new Function` (Node tests and tools). 'z-schema' is an interpreter: CSP-safe but slow.
    */
@@ -48,7 +48,7 @@ export interface CreateDatabaseOptions {
   /**
    * Per-collection conflict handlers used by replication. Default: TutorDesk's sync policy
    * (src-shared/sync/policy.ts), recording conflicts that need a person in this database's
-   * local `sync-conflicts` list (src-renderer/src/db/sync-conflicts.ts). Never RxDB's default,
+   * local `sync-conflicts` list (src-renderer/src/data/sync-conflicts.ts). Never RxDB's default,
    * which silently drops one laptop's offline edit.
    */
   conflictHandlers?: Partial<{ [K in CollectionName]: RxConflictHandler<CollectionDocTypes[K]> }>;
