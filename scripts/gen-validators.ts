@@ -12,7 +12,7 @@
  * precompiled and the run-time validators are the same program. Each validator is keyed by the
  * JSON of its schema (keys sorted: schema-fingerprint.ts), so a stale file is detected: at run
  * time its validators are not used for a schema they were not made from (z-schema validates
- * instead), and tests/unit/db/precompiled-validation.test.ts fails.
+ * instead), and tests/unit/data/precompiled-validation.test.ts fails.
  *
  * `--check` exits 1 when the committed file is not what this script would write.
  */

@@ -23,7 +23,7 @@
  * 3. at most KEYS_PER_ID per id asked: read those keys (one `getAllKeys`) and `get` only the ids
  *    that exist;
  * 4. more (a sparse batch in a big table): the ordinary per-id lookup.
- * The answer is the same array the ordinary lookup gives (tests/unit/db/dexie-storage.test.ts).
+ * The answer is the same array the ordinary lookup gives (tests/unit/data/dexie-storage.test.ts).
  *
  * Fewer indexes (`leanIndexesAddon`): every index is one more IndexedDB entry written per document
  * (about 35 µs each in Chromium here, against ~125 µs for the record itself), and a first sync
