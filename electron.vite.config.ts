@@ -3,9 +3,10 @@ import { defineConfig } from 'electron-vite';
 import { rendererConfig } from './vite.renderer.config';
 
 /**
- * One build for the three parts. The renderer bundle (out/renderer) is the very same UI that the
- * Playwright tests serve over http to Debian's Chromium: it picks the Electron bridge when the
- * preload exposed one, and the browser bridge otherwise.
+ * One build for the three parts. The renderer bundle (out/renderer) is the same UI as the test
+ * build that the Playwright tests serve over http to Debian's Chromium (vite.renderer.config.ts),
+ * without the test hooks: it picks the Electron bridge when the preload exposed one, and the
+ * browser bridge otherwise.
  */
 export default defineConfig({
   main: {

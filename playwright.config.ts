@@ -1,8 +1,10 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end tests run the built renderer (out/renderer, `npm run build:web`) served over http
- * by `vite preview`, in Debian's Chromium. Playwright never downloads a browser of its own.
+ * End-to-end tests run the test build of the renderer (out-e2e/renderer: the product's UI plus the
+ * test hooks, vite.renderer.config.ts) served over http by `vite preview`, in Debian's Chromium.
+ * The web server builds it first (a few seconds), so the tests always run the current source.
+ * Playwright never downloads a browser of its own.
  */
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 export const CHROMIUM_ARGS = [
@@ -36,9 +38,9 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: `npx vite preview --config vite.renderer.config.ts --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npm run --silent build:web -- --logLevel warn && npx vite preview --config vite.renderer.config.ts --mode e2e --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
+    timeout: 120_000,
   },
 });

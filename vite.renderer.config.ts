@@ -1,14 +1,10 @@
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
-import type { Plugin, UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')) as { version: string };
 
-/**
- * The renderer build, shared by electron-vite (electron.vite.config.ts) and the browser build
- * that the end-to-end tests serve over http (`npm run build:web`): the very same UI.
- */
 /**
  * The page's Content-Security-Policy. Injected into the built index.html only: in `electron-vite
  * dev` the React Fast Refresh preamble is an inline script, which this policy forbids, and main
@@ -36,11 +32,16 @@ function cspMeta(): Plugin {
   };
 }
 
+/**
+ * The product's renderer build (out/renderer), used by electron-vite (electron.vite.config.ts,
+ * `npm run build`). `__TEST_HOOKS__` is false: the test hooks (src-renderer/src/testing/) are
+ * not in it.
+ */
 export const rendererConfig: UserConfig = {
   root: resolve(import.meta.dirname, 'src-renderer'),
   base: './',
   plugins: [react(), cspMeta()],
-  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+  define: { __APP_VERSION__: JSON.stringify(pkg.version), __TEST_HOOKS__: 'false' },
   build: {
     outDir: resolve(import.meta.dirname, 'out/renderer'),
     emptyOutDir: true,
@@ -49,4 +50,16 @@ export const rendererConfig: UserConfig = {
   },
 };
 
-export default rendererConfig;
+/**
+ * The test build (mode `e2e`, `npm run build:web`): the same UI plus the test hooks that the
+ * end-to-end tests and `npm run bench` drive (`?testHooks`), served over http to Debian's
+ * Chromium by `vite preview --mode e2e` (playwright.config.ts). It goes to out-e2e/renderer,
+ * outside out/, which electron-builder packages whole.
+ */
+export const e2eRendererConfig: UserConfig = {
+  ...rendererConfig,
+  define: { ...rendererConfig.define, __TEST_HOOKS__: 'true' },
+  build: { ...rendererConfig.build, outDir: resolve(import.meta.dirname, 'out-e2e/renderer') },
+};
+
+export default defineConfig(({ mode }) => (mode === 'e2e' ? e2eRendererConfig : rendererConfig));

@@ -49,7 +49,7 @@ export function icoSizes(buf: Buffer): number[] | null {
 export function icnsTypes(buf: Buffer): string[] | null {
   if (buf.length < 8 || buf.subarray(0, 4).toString('ascii') !== 'icns' || buf.readUInt32BE(4) !== buf.length) return null;
   const types: string[] = [];
-  for (let off = 8; off < buf.length; ) {
+  for (let off = 8; off < buf.length;) {
     if (off + 8 > buf.length) return null;
     const len = buf.readUInt32BE(off + 4);
     if (len < 8 || off + len > buf.length) return null;
@@ -61,7 +61,8 @@ export function icnsTypes(buf: Buffer): string[] | null {
 
 const asList = (v: unknown): string[] => {
   if (typeof v === 'string') return [v];
-  if (Array.isArray(v)) return v.map((t) => (typeof t === 'string' ? t : isObj(t) && typeof t['target'] === 'string' ? t['target'] : '')).filter(Boolean);
+  if (Array.isArray(v))
+    return v.map((t) => (typeof t === 'string' ? t : isObj(t) && typeof t['target'] === 'string' ? t['target'] : '')).filter(Boolean);
   if (isObj(v) && typeof v['target'] === 'string') return [v['target']];
   return [];
 };
@@ -92,7 +93,11 @@ export async function validateWithElectronBuilder(config: Json, modulesRoot: str
 /** Bare module specifiers imported by a built bundle (ESM `import … from`, dynamic import, require). */
 export function importedModules(code: string): string[] {
   const found = new Set<string>();
-  const patterns = [/\bimport\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["']/g, /\bimport\(\s*["']([^"']+)["']\s*\)/g, /\brequire\(\s*["']([^"']+)["']\s*\)/g];
+  const patterns = [
+    /\bimport\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["']/g,
+    /\bimport\(\s*["']([^"']+)["']\s*\)/g,
+    /\brequire\(\s*["']([^"']+)["']\s*\)/g,
+  ];
   for (const re of patterns) for (const m of code.matchAll(re)) if (m[1]) found.add(m[1]);
   return [...found];
 }
@@ -132,14 +137,17 @@ export async function checkBuilderConfig(options: CheckOptions): Promise<{ probl
   const get = (path: string): unknown => path.split('.').reduce<unknown>((v, k) => (isObj(v) ? v[k] : undefined), config);
 
   const appId = get('appId');
-  if (typeof appId !== 'string' || !/^[a-z][a-z0-9-]*(\.[a-z0-9-]+){2,}$/i.test(appId)) problems.push(`appId must be a reverse-DNS id (got ${String(appId)})`);
+  if (typeof appId !== 'string' || !/^[a-z][a-z0-9-]*(\.[a-z0-9-]+){2,}$/i.test(appId))
+    problems.push(`appId must be a reverse-DNS id (got ${String(appId)})`);
   if (get('productName') !== 'TutorDesk') problems.push(`productName must be TutorDesk (got ${String(get('productName'))})`);
-  if (pkg['productName'] !== undefined && pkg['productName'] !== get('productName')) problems.push('productName differs from package.json productName');
+  if (pkg['productName'] !== undefined && pkg['productName'] !== get('productName'))
+    problems.push('productName differs from package.json productName');
   if (get('directories.output') !== 'dist') problems.push('directories.output must be dist');
 
   const files = asList(get('files'));
   for (const required of ['out/**', 'package.json']) if (!files.includes(required)) problems.push(`files must include ${required}`);
-  if (pkg['main'] !== './out/main/index.js' && pkg['main'] !== 'out/main/index.js') problems.push(`package.json main must be ./out/main/index.js (got ${String(pkg['main'])})`);
+  if (pkg['main'] !== './out/main/index.js' && pkg['main'] !== 'out/main/index.js')
+    problems.push(`package.json main must be ./out/main/index.js (got ${String(pkg['main'])})`);
 
   const linuxTargets = asList(get('linux.target'));
   for (const t of ['AppImage', 'deb']) if (!linuxTargets.includes(t)) problems.push(`linux.target must include ${t}`);
@@ -149,7 +157,8 @@ export async function checkBuilderConfig(options: CheckOptions): Promise<{ probl
   }
   if (!asList(get('win.target')).includes('nsis')) problems.push('win.target must include nsis');
   if (!asList(get('mac.target')).includes('dmg')) problems.push('mac.target must include dmg');
-  if (!/^public\.app-category\.[a-z-]+$/.test(String(get('mac.category')))) problems.push('mac.category must be a public.app-category.* value');
+  if (!/^public\.app-category\.[a-z-]+$/.test(String(get('mac.category'))))
+    problems.push('mac.category must be a public.app-category.* value');
 
   // Icons.
   const resourcesDir = resolve(root, String(get('directories.buildResources') ?? 'build'));
@@ -159,7 +168,8 @@ export async function checkBuilderConfig(options: CheckOptions): Promise<{ probl
   };
   const main = readIfExists(join(resourcesDir, 'icon.png'));
   const mainSize = main ? pngSize(main) : null;
-  if (!mainSize || mainSize.width < 512 || mainSize.width !== mainSize.height) problems.push('resources/icon.png must be a square PNG of at least 512x512');
+  if (!mainSize || mainSize.width < 512 || mainSize.width !== mainSize.height)
+    problems.push('resources/icon.png must be a square PNG of at least 512x512');
 
   const linuxIcon = get('linux.icon');
   if (typeof linuxIcon !== 'string') problems.push('linux.icon is required');
@@ -189,7 +199,8 @@ export async function checkBuilderConfig(options: CheckOptions): Promise<{ probl
   else {
     const buf = readIfExists(macIcon);
     const types = buf ? icnsTypes(buf) : null;
-    if (!types || !types.includes('ic09') || !types.includes('ic10')) problems.push(`mac.icon ${macIcon} must be an .icns with 512 and 1024 px images (ic09, ic10)`);
+    if (!types || !types.includes('ic09') || !types.includes('ic10'))
+      problems.push(`mac.icon ${macIcon} must be an .icns with 512 and 1024 px images (ic09, ic10)`);
   }
 
   // The built app, when present.
@@ -207,7 +218,8 @@ export async function checkBuilderConfig(options: CheckOptions): Promise<{ probl
       const code = readFileSync(built[name], 'utf8');
       const bad = importedModules(code).filter((m) => !isAllowedRuntimeImport(m));
       if (bad.length) problems.push(`out/${name} imports packages that are not shipped: ${bad.join(', ')}`);
-      if (name === 'preload' && /^\s*(import|export)\s/m.test(code)) problems.push('out/preload/index.cjs must be CommonJS (found import/export statements)');
+      if (name === 'preload' && /^\s*(import|export)\s/m.test(code))
+        problems.push('out/preload/index.cjs must be CommonJS (found import/export statements)');
       if (name === 'preload') {
         const req = importedModules(code).filter((m) => m !== 'electron');
         if (req.length) problems.push(`the sandboxed preload may only require electron (found ${req.join(', ')})`);

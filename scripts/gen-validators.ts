@@ -32,7 +32,20 @@ const OUT = resolve(import.meta.dirname, '../src-renderer/src/data/generated/val
 /** RxDB's validate-ajv options (rxdb/plugins/validate-ajv getAjv), with standalone code output. */
 export function rxdbAjv(standalone: boolean): Ajv {
   const ajv = new Ajv({ strict: true, ...(standalone ? { code: { source: true, lines: false } } : {}) });
-  for (const k of ['version', 'keyCompression', 'primaryKey', 'indexes', 'encrypted', 'final', 'sharding', 'internalIndexes', 'attachments', 'ref', 'crdt']) ajv.addKeyword(k);
+  for (const k of [
+    'version',
+    'keyCompression',
+    'primaryKey',
+    'indexes',
+    'encrypted',
+    'final',
+    'sharding',
+    'internalIndexes',
+    'attachments',
+    'ref',
+    'crdt',
+  ])
+    ajv.addKeyword(k);
   addFormats(ajv);
   return ajv;
 }

@@ -19,7 +19,10 @@ export const MIN_NODE = [22, 12, 0];
 
 /** Whether `version` ("v20.20.2") is at least `min`. */
 export function nodeAtLeast(version, min = MIN_NODE) {
-  const parts = version.replace(/^v/, '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const parts = version
+    .replace(/^v/, '')
+    .split('.')
+    .map((n) => Number.parseInt(n, 10) || 0);
   for (let i = 0; i < 3; i++) {
     if ((parts[i] ?? 0) !== min[i]) return (parts[i] ?? 0) > min[i];
   }
@@ -32,8 +35,9 @@ export function explainFailure(stderr, env = process.env) {
   const proxy = env.HTTPS_PROXY || env.https_proxy || env.npm_config_https_proxy || '';
   const mirror = env.ELECTRON_MIRROR || env.npm_config_electron_mirror || '';
   let what = "Electron's download failed";
-  if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(text)) what += ' (the download server\'s name could not be resolved: no internet or DNS?)';
-  else if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|fetch failed|socket hang up|network/i.test(text)) what += ' (no connection to the download server)';
+  if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(text)) what += " (the download server's name could not be resolved: no internet or DNS?)";
+  else if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|fetch failed|socket hang up|network/i.test(text))
+    what += ' (no connection to the download server)';
   else if (/checksum|sha256/i.test(text)) what += ' (the downloaded file did not match its checksum)';
   else if (/\b(403|404)\b/.test(text)) what += ` (the server refused it${mirror ? `; ELECTRON_MIRROR is ${mirror}` : ''})`;
   const hints = [
@@ -47,7 +51,9 @@ export function explainFailure(stderr, env = process.env) {
 function main() {
   if (!nodeAtLeast(process.version)) {
     console.error(`TutorDesk: the desktop app needs Node.js 22.12 or newer to install Electron; this is Node ${process.version}.`);
-    console.error('What to do: install Node.js 22 LTS (https://nodejs.org) and run npm install && npm start again; the tests (npm test) also run on Node 20.');
+    console.error(
+      'What to do: install Node.js 22 LTS (https://nodejs.org) and run npm install && npm start again; the tests (npm test) also run on Node 20.',
+    );
     process.exit(1);
   }
   let electronDir;
@@ -60,7 +66,13 @@ function main() {
   }
   const version = JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version;
   const installed = existsSync(join(electronDir, 'path.txt')) && existsSync(join(electronDir, 'dist', 'version'));
-  if (installed && readFileSync(join(electronDir, 'dist', 'version'), 'utf8').replace(/^v/, '').trim() === version) return;
+  if (
+    installed &&
+    readFileSync(join(electronDir, 'dist', 'version'), 'utf8')
+      .replace(/^v/, '')
+      .trim() === version
+  )
+    return;
   console.log(`Downloading Electron ${version} for this machine (first start only)…`);
   const res = spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
   if (res.status === 0) return;

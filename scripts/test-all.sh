@@ -2,7 +2,10 @@
 # The whole test suite, as CI and the README run it: static checks, unit and sync tests (vitest,
 # with real PouchDB servers started by the tests), the production build, and the end-to-end
 # tests (Playwright in Debian's Chromium). Installs Chromium and poppler-utils when missing.
-# Ends with one summary line: "Summary: N passed, N failed, N skipped".
+# The sync suites (vitest and the Playwright sync spec) run on the embedded PouchDB Server and the
+# strict CouchDB 3.5 stand-in, and also on the CouchDB named by COUCH_URL when it is set (admin from
+# COUCH_ADMIN_USER / COUCH_ADMIN_PASSWORD or COUCH_ADMIN_FILE; docs/testing.md).
+# Ends with a line per sync server and one summary line: "Summary: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
@@ -34,11 +37,13 @@ if [ ! -d node_modules ]; then
   stage "npm ci" npm ci --no-audit --no-fund
 fi
 stage "system packages (chromium, poppler-utils)" ensure_system_packages
-stage "lint (incl. layer boundaries)" npx eslint .
-stage "typecheck" bash -c "npx tsc --noEmit -p tsconfig.json && npx tsc --noEmit -p tsconfig.shared.json"
+stage "lint (incl. layer boundaries, formatting)" npm run --silent lint
+stage "typecheck (shared, web, node, tools)" npm run --silent typecheck
 stage "electron-builder config (offline)" npm run --silent check:builder
 stage "unit + sync tests (vitest)" npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json
 stage "build (electron-vite: main, preload, renderer)" npx electron-vite build
+# The e2e tests serve the renderer's test build (out-e2e/renderer, with the test hooks), which
+# Playwright's web server builds first (playwright.config.ts); the product build above has none.
 # A free port for the e2e web server (4173 may be taken by a developer's preview server).
 export E2E_PORT="${E2E_PORT:-$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}"
 stage "end-to-end tests (Playwright, Chromium)" env PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright.json npx playwright test --reporter=list,json

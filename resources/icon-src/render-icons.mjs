@@ -13,7 +13,15 @@ const sizes = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 const png = new Map();
 try {
@@ -64,8 +72,17 @@ for (const size of [16, 32, 48, 64, 128, 256, 512]) write(`icons/${size}x${size}
 // .icns: 'icns' + total length, then (OSType, length incl. 8-byte header, PNG) chunks.
 {
   const types = [
-    ['icp4', 16], ['icp5', 32], ['icp6', 64], ['ic07', 128], ['ic08', 256], ['ic09', 512],
-    ['ic10', 1024], ['ic11', 32], ['ic12', 64], ['ic13', 256], ['ic14', 512],
+    ['icp4', 16],
+    ['icp5', 32],
+    ['icp6', 64],
+    ['ic07', 128],
+    ['ic08', 256],
+    ['ic09', 512],
+    ['ic10', 1024],
+    ['ic11', 32],
+    ['ic12', 64],
+    ['ic13', 256],
+    ['ic14', 512],
   ];
   const chunks = types.map(([type, size]) => {
     const data = png.get(size);
