@@ -64,7 +64,12 @@ export class CouchClient {
   }
 
   /** Sends a request; returns status and parsed JSON body (or null) without throwing on HTTP errors. */
-  async raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; text: string }> {
+  async raw(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: unknown; text: string }> {
     const h: Record<string, string> = { Accept: 'application/json', ...headers };
     if (this.auth) h.Authorization = basicAuthHeader(this.auth);
     let payload: string | undefined;
@@ -78,9 +83,15 @@ export class CouchClient {
     } catch (e) {
       const code = networkErrorCode(e);
       if (TLS_CODES.has(code) || /certificate|tls|ssl/i.test(String((e as Error)?.cause ?? ''))) {
-        throw new CouchError('tls', `TLS problem talking to ${this.baseUrl}: ${code || String((e as Error).cause ?? e)}. Check the server's certificate (or use the right http/https scheme).`);
+        throw new CouchError(
+          'tls',
+          `TLS problem talking to ${this.baseUrl}: ${code || String((e as Error).cause ?? e)}. Check the server's certificate (or use the right http/https scheme).`,
+        );
       }
-      throw new CouchError('unreachable', `Cannot reach ${this.baseUrl}${code ? ` (${code})` : ''}: is the server running and the address right?`);
+      throw new CouchError(
+        'unreachable',
+        `Cannot reach ${this.baseUrl}${code ? ` (${code})` : ''}: is the server running and the address right?`,
+      );
     }
     const text = await res.text();
     let json: unknown = null;

@@ -51,6 +51,9 @@ export function shareConcurrentDesignReads(PouchDB: { prototype: Record<string, 
   };
   PouchDB.prototype.allDocs = function (this: object, ...args: unknown[]) {
     if (args.length !== 1 || !isDesignRead(args[0])) return original.apply(this, args);
+    // A database still opening queues the call and makes it again later through the instance's
+    // wrappers (PouchDB Server), with the same options: shared, that call would wait for itself.
+    if (!(this as { taskqueue?: { isReady?: boolean } }).taskqueue?.isReady) return original.apply(this, args);
     let read = inFlight.get(this);
     if (!read) {
       read = (original.call(this, args[0]) as Promise<unknown>).finally(() => inFlight.delete(this));
@@ -71,7 +74,8 @@ const FAST_KEYS_OPTIONS = new Set(['keys', 'include_docs', 'deleted', 'conflicts
 function fastKeysQuery(opts: unknown): opts is { keys: string[]; include_docs?: boolean; conflicts?: boolean } {
   if (!opts || typeof opts !== 'object') return false;
   const o = opts as Record<string, unknown>;
-  if (!Array.isArray(o.keys) || o.keys.length === 0 || !o.keys.every((k) => typeof k === 'string' && !k.startsWith('_local/'))) return false;
+  if (!Array.isArray(o.keys) || o.keys.length === 0 || !o.keys.every((k) => typeof k === 'string' && !k.startsWith('_local/')))
+    return false;
   if (o.include_docs !== undefined && typeof o.include_docs !== 'boolean') return false;
   if (o.conflicts !== undefined && typeof o.conflicts !== 'boolean') return false;
   if (o.deleted !== undefined && o.deleted !== 'ok') return false;
@@ -94,7 +98,10 @@ export function answerKeysWithReads(PouchDB: { prototype: Record<string, unknown
   const info = PouchDB.prototype.info as RawInfo;
   const viaPouch = (db: object, opts: object): Promise<AllDocsResult> => original.call(db, opts) as Promise<AllDocsResult>;
 
-  async function byKeys(db: object, opts: { keys: string[]; include_docs?: boolean; conflicts?: boolean } & Record<string, unknown>): Promise<AllDocsResult> {
+  async function byKeys(
+    db: object,
+    opts: { keys: string[]; include_docs?: boolean; conflicts?: boolean } & Record<string, unknown>,
+  ): Promise<AllDocsResult> {
     const keys = opts.keys;
     const rows: Row[] = new Array(keys.length);
     const theirs: number[] = [];
@@ -127,7 +134,8 @@ export function answerKeysWithReads(PouchDB: { prototype: Record<string, unknown
 
   PouchDB.prototype.allDocs = function (this: object, ...args: unknown[]) {
     const [opts, callback] = args;
-    if (args.length > 2 || !fastKeysQuery(opts) || (callback !== undefined && typeof callback !== 'function')) return original.apply(this, args);
+    if (args.length > 2 || !fastKeysQuery(opts) || (callback !== undefined && typeof callback !== 'function'))
+      return original.apply(this, args);
     const result = byKeys(this, opts as never);
     if (typeof callback === 'function') {
       result.then(

@@ -2,34 +2,57 @@
  * The server-side rules: source of the `validate_doc_update` function installed in every
  * practice database by `npm run server:setup` (design document `_design/tutordesk`).
  *
- * The function is generated per database from the same JSON schemas the app uses, so required
- * fields and types are checked exactly as the laptops check them. It is plain ES5 (CouchDB's
- * JavaScript engine may be old SpiderMonkey), and the rules (docs/sync.md, "Server rules"):
+ * Generated per database from data, never written by hand per collection:
+ * - the permission table of ./permissions.ts (who may create, change, delete what; `own` and
+ *   `drafts` grants; the invoice special cases), embedded as JSON for the database's collection;
+ * - the app's JSON schema of the collection (src-shared/model/schemas.ts), so required fields,
+ *   types, enums (e.g. the time zone list), patterns (e.g. the repeat rules) and lengths are
+ *   checked exactly as the laptops check them.
+ * The function is plain ES5 (CouchDB's JavaScript engine may be old SpiderMonkey or QuickJS) and
+ * does what `checkWrite` in ./permissions.ts does; tests/unit/shared/permissions.test.ts runs both
+ * on the same writes.
  *
  * - the server admin (`_admin`) may write anything (repairs, provisioning);
  * - every other writer must be a member of the practice (role `tutordesk-<p>`) or a practice
- *   admin (role `tutordesk-<p>-admin`);
- * - every write except a deletion must match the collection's schema;
- * - staff and settings: practice admins only;
- * - lessons, notes: a tutor may only create, change or delete their own (tutorId / authorId equal
- *   to the staff id named by the user's role `tutordesk-<p>-staff:<staffId>`), before and after;
- * - occurrences: a tutor may only touch occurrences whose tutor override is theirs or empty;
- * - invoices: an issued or void invoice is immutable (only bookkeeping fields may change); only a
- *   practice admin may void it (issued → void) or create/issue a credit note; issued and void
- *   invoices cannot be deleted; drafts may be created, edited, issued and deleted by any member;
- * - deletions: students, families, closures and payments by practice admins; lessons, notes and
- *   occurrences by their tutor or an admin; draft invoices and billing claims by any member.
+ *   admin (role `tutordesk-<p>-admin`); a member without the admin role is a tutor;
+ * - design documents: the server admin only;
+ * - then the table (docs/security.md), then the schema (every write except a deletion).
  *
  * Pure: no Electron, React or DOM.
  */
-import { collectionSchemas, type CollectionName } from '../model/schemas';
 import { META_FIELDS } from '../model/meta';
+import { collectionSchemas, type CollectionName } from '../model/schemas';
 import { adminRole, memberRole, staffRolePrefix, assertPracticeId } from './names';
+import {
+  ACTIONS,
+  adminOnlyReason,
+  INVOICE_BOOKKEEPING_FIELDS,
+  INVOICE_SPECIAL,
+  MERGE_RULES,
+  NO_STAFF_LINK_REASON,
+  PAYMENT_RULES,
+  OWNER_FIELDS,
+  ownOnlyReason,
+  PERMISSIONS,
+} from './permissions';
 
 /** Version of the rules; stored in the design document so `server:setup` can report upgrades. */
-export const RULES_VERSION = 1;
+export const RULES_VERSION = 3;
 
-const RXDB_ONLY_KEYS = new Set(['version', 'primaryKey', 'indexes', 'title', 'keyCompression', 'encrypted', 'internalIndexes', 'format', 'final', 'ref', 'attachments', 'description']);
+const RXDB_ONLY_KEYS = new Set([
+  'version',
+  'primaryKey',
+  'indexes',
+  'title',
+  'keyCompression',
+  'encrypted',
+  'internalIndexes',
+  'format',
+  'final',
+  'ref',
+  'attachments',
+  'description',
+]);
 
 /** The app's JSON schema reduced to what the ES5 checker in the design document understands. */
 export function serverSchemaFor(collection: CollectionName): Record<string, unknown> {
@@ -39,7 +62,8 @@ export function serverSchemaFor(collection: CollectionName): Record<string, unkn
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
         if (RXDB_ONLY_KEYS.has(k)) continue;
-        out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([p, s]) => [p, strip(s)])) : strip(v);
+        out[k] =
+          k === 'properties' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([p, s]) => [p, strip(s)])) : strip(v);
       }
       return out;
     }
@@ -63,7 +87,7 @@ const ES5_RULES = String.raw`
   if (!isAdmin && !has(MEMBER_ROLE)) throw ({ unauthorized: 'You are not a member of practice ' + PRACTICE + '.' });
   var staffId = '';
   for (var r = 0; r < roles.length; r++) {
-    if (roles[r].indexOf(STAFF_PREFIX) === 0) staffId = roles[r].substring(STAFF_PREFIX.length);
+    if (!staffId && roles[r].indexOf(STAFF_PREFIX) === 0) staffId = roles[r].substring(STAFF_PREFIX.length);
   }
   if (newDoc._id.indexOf('_design/') === 0) deny('Only the server admin may change design documents.');
   if (newDoc._id.indexOf('_local/') === 0) return;
@@ -92,7 +116,7 @@ const ES5_RULES = String.raw`
     if (s['enum']) {
       var found = false;
       for (var n = 0; n < s['enum'].length; n++) { if (s['enum'][n] === v) found = true; }
-      if (!found) { errs.push(name + ' must be one of ' + s['enum'].join(', ')); return; }
+      if (!found) { errs.push(name + (s['enum'].length > 12 ? ' is not one of the ' + s['enum'].length + ' allowed values' : ' must be one of ' + s['enum'].join(', '))); return; }
     }
     if (typeof v === 'string') {
       if (s.maxLength !== undefined && v.length > s.maxLength) errs.push(name + ' is longer than ' + s.maxLength + ' characters');
@@ -133,61 +157,83 @@ const ES5_RULES = String.raw`
 
   var deleting = newDoc._deleted === true;
   var old = (oldDoc && !oldDoc._deleted) ? oldDoc : null;
-  function needAdmin(what) { if (!isAdmin) deny('Only a practice admin may ' + what + '.'); }
-  function needStaff() {
-    if (!staffId) deny('Your user is not linked to a staff record of practice ' + PRACTICE + ' (role ' + STAFF_PREFIX + '<staffId>); ask the practice admin.');
+  var role = isAdmin ? 'admin' : 'tutor';
+  var action = deleting ? 'delete' : (old ? 'change' : 'create');
+  function hasRole(list) { for (var i = 0; i < list.length; i++) { if (list[i] === role) return true; } return false; }
+  function ownerOf(d) {
+    for (var i = 0; i < OWNER_FIELDS.length; i++) { var v = d[OWNER_FIELDS[i]]; if (typeof v === 'string' && v !== '') return v; }
+    return '';
+  }
+
+  function text(v) { return typeof v === 'string' ? v : ''; }
+  function without(d, keys) { var o = {}; for (var k in d) { if (Object.prototype.hasOwnProperty.call(d, k) && k.charAt(0) !== '_' && keys.indexOf(k) < 0) o[k] = d[k]; } return o; }
+  function repointed(d) {
+    var o = without(d, BOOKKEEPING.concat(['familyId']));
+    if (isArr(o.lines)) { var ls = []; for (var i = 0; i < o.lines.length; i++) ls.push(isObj(o.lines[i]) ? without(o.lines[i], ['studentId']) : o.lines[i]); o.lines = ls; }
+    return o;
+  }
+  function inList(list, v) { for (var i = 0; i < list.length; i++) { if (list[i] === v) return true; } return false; }
+  function kindOf(d) { return text(d.kind) || 'payment'; }
+  function revs(d) { var out = []; if (isArr(d.revisions)) { for (var i = 0; i < d.revisions.length; i++) out.push(canon(d.revisions[i])); } return out; }
+  function paymentRules() {
+    var R = PAYMENT.reasons;
+    if ((kindOf(newDoc) !== 'payment' || (old && kindOf(old) !== 'payment')) && !hasRole(PAYMENT.correction)) deny(R.correction);
+    if (kindOf(newDoc) === 'reversal' && (!text(newDoc.reverses) || newDoc._id !== 'reversal:' + text(newDoc.reverses) || !text(newDoc.reason).trim())) deny(R.reversal);
+    if (kindOf(newDoc) === 'refund') {
+      var src = isArr(newDoc.refundSources) ? newDoc.refundSources : null, sum = -1;
+      if (src) { sum = 0; for (var i = 0; i < src.length; i++) { if (src[i] && typeof src[i].amount === 'number') sum += src[i].amount; } }
+      if (!text(newDoc.reason).trim() || sum !== newDoc.amount) deny(R.refund);
+    }
+    if (!old) return;
+    var broken = [];
+    for (var f = 0; f < PAYMENT.fixed.length; f++) { if (canon(old[PAYMENT.fixed[f]]) !== canon(newDoc[PAYMENT.fixed[f]])) broken.push(PAYMENT.fixed[f]); }
+    var moveKeys = META.concat(['familyId']);
+    var repoint = broken.length === 1 && broken[0] === 'familyId' && hasRole(MERGE.roles) && canon(without(old, moveKeys)) === canon(without(newDoc, moveKeys));
+    if (broken.length > 0 && !repoint) deny(R.fixed);
+    var before = revs(old), after = revs(newDoc);
+    for (var b = 0; b < before.length; b++) { if (!inList(after, before[b])) deny(R.history); }
+    var changed = false;
+    for (var v = 0; v < PAYMENT.values.length; v++) { if (canon(old[PAYMENT.values[v]]) !== canon(newDoc[PAYMENT.values[v]])) changed = true; }
+    if (changed && after.length <= before.length) deny(R.unrecorded);
+  }
+  function mergeRules() {
+    var before = old ? text(old.mergedInto) : '', after = text(newDoc.mergedInto);
+    if (before && after !== before) deny(MERGE.reasons.permanent);
+    if (!before && after && !hasRole(MERGE.roles)) deny(MERGE.reasons[COLLECTION]);
   }
 
   function rules() {
-  if (COLLECTION === 'staff') { needAdmin('change staff records'); return; }
-  if (COLLECTION === 'settings') { needAdmin('change the practice settings'); return; }
-  if (COLLECTION === 'lessons') {
-    if (isAdmin) return;
-    needStaff();
-    if ((old && old.tutorId !== staffId) || (!deleting && newDoc.tutorId !== staffId)) deny('A tutor may only change their own lessons.');
-    return;
-  }
-  if (COLLECTION === 'occurrences') {
-    if (isAdmin) return;
-    needStaff();
-    if ((old && old.tutorId !== '' && old.tutorId !== staffId) || (!deleting && newDoc.tutorId !== '' && newDoc.tutorId !== staffId)) {
-      deny('A tutor may only change occurrences of their own lessons.');
+    if (COLLECTION === 'payments' && deleting) deny(PAYMENT.reasons['delete']);
+    var grant = TABLE[role][action];
+    if (grant === 'none') deny(ADMIN_ONLY[action]);
+    if (grant === 'own') {
+      if (!staffId) deny(NO_STAFF_LINK);
+      if ((old && ownerOf(old) !== staffId) || (!deleting && ownerOf(newDoc) !== staffId)) deny(OWN_ONLY);
     }
-    return;
-  }
-  if (COLLECTION === 'notes') {
-    if (isAdmin) return;
-    needStaff();
-    if ((old && old.authorId !== staffId) || (!deleting && newDoc.authorId !== staffId)) deny('A tutor may only change their own notes.');
-    return;
-  }
-  if (COLLECTION === 'invoices') {
+    if (COLLECTION === 'payments') { paymentRules(); return; }
+    if ((COLLECTION === 'families' || COLLECTION === 'students') && !deleting) { mergeRules(); return; }
+    if (COLLECTION !== 'invoices') return;
+    var mayCredit = hasRole(SPECIAL.creditNote);
     var oldIssued = old && old.status !== 'draft';
     if (deleting) {
       if (oldIssued) deny('An issued invoice cannot be deleted; void it with a credit note.');
-      if (old && old.kind === 'credit_note') needAdmin('delete a credit note');
+      if (old && old.kind === 'credit_note' && !mayCredit) deny('Only a practice admin may delete a credit note.');
       return;
     }
-    if (newDoc.kind === 'credit_note' || (old && old.kind === 'credit_note')) needAdmin('create or change a credit note');
+    if ((newDoc.kind === 'credit_note' || (old && old.kind === 'credit_note')) && !mayCredit) deny('Only a practice admin may create or change a credit note.');
     if (!oldIssued) {
-      if (newDoc.status === 'void') needAdmin('void an invoice');
+      if (newDoc.status === 'void' && !hasRole(SPECIAL['void'])) deny('Only a practice admin may void an invoice.');
+      if (old && newDoc.status === 'issued' && !hasRole(SPECIAL.issue)) deny('Only a practice admin may issue invoices.');
       return;
     }
-    var BOOKKEEPING = META_FIELDS_LIST.concat(['status', 'voidedBy']);
     var a = {}, b = {};
     for (var k1 in old) { if (k1.charAt(0) !== '_' && BOOKKEEPING.indexOf(k1) < 0) a[k1] = old[k1]; }
     for (var k2 in newDoc) { if (k2.charAt(0) !== '_' && BOOKKEEPING.indexOf(k2) < 0) b[k2] = newDoc[k2]; }
-    if (canon(a) !== canon(b)) deny('Invoice ' + old.number + ' is issued and cannot be changed; void it with a credit note instead.');
+    if (canon(a) !== canon(b) && !(hasRole(MERGE.roles) && canon(repointed(old)) === canon(repointed(newDoc)))) deny('Invoice ' + old.number + ' is issued and cannot be changed; void it with a credit note instead.');
     if (newDoc.status !== old.status || newDoc.voidedBy !== old.voidedBy) {
       if (!(old.status === 'issued' && newDoc.status === 'void')) deny('Invoice ' + old.number + ' is ' + old.status + ' and cannot become ' + newDoc.status + '.');
-      needAdmin('void an invoice');
+      if (!hasRole(SPECIAL['void'])) deny('Only a practice admin may void an invoice.');
     }
-    return;
-  }
-  if (deleting) {
-    if (COLLECTION === 'billingclaims') return;
-    needAdmin('delete ' + COLLECTION);
-  }
   }
   rules();
   if (!deleting) {
@@ -207,7 +253,16 @@ export function validateDocUpdateSource(practice: string, collection: Collection
     `var MEMBER_ROLE = ${JSON.stringify(memberRole(practice))};`,
     `var ADMIN_ROLE = ${JSON.stringify(adminRole(practice))};`,
     `var STAFF_PREFIX = ${JSON.stringify(staffRolePrefix(practice))};`,
-    `var META_FIELDS_LIST = ${JSON.stringify([...META_FIELDS])};`,
+    `var TABLE = ${JSON.stringify(PERMISSIONS[collection])};`,
+    `var OWNER_FIELDS = ${JSON.stringify(OWNER_FIELDS[collection] ?? [])};`,
+    `var SPECIAL = ${JSON.stringify(INVOICE_SPECIAL)};`,
+    `var BOOKKEEPING = ${JSON.stringify(INVOICE_BOOKKEEPING_FIELDS)};`,
+    `var PAYMENT = ${JSON.stringify(PAYMENT_RULES)};`,
+    `var MERGE = ${JSON.stringify(MERGE_RULES)};`,
+    `var META = ${JSON.stringify(META_FIELDS)};`,
+    `var ADMIN_ONLY = ${JSON.stringify(Object.fromEntries(ACTIONS.map((a) => [a, adminOnlyReason(collection, a)])))};`,
+    `var OWN_ONLY = ${JSON.stringify(ownOnlyReason(collection))};`,
+    `var NO_STAFF_LINK = ${JSON.stringify(NO_STAFF_LINK_REASON(practice))};`,
     `var SCHEMA = ${JSON.stringify(serverSchemaFor(collection))};`,
   ].join('\n  ');
   return `function (newDoc, oldDoc, userCtx, secObj) {\n  ${consts}\n${ES5_RULES}}`;

@@ -1,0 +1,230 @@
+/**
+ * Who is asking, for the guard (couch-guard.ts), answered inside the embedded server's process from
+ * PouchDB Server's own data: the `_users` authentication database (with the server admin from the
+ * config file) and each database's `_security`.
+ *
+ * - **Basic credentials** are checked with pouchdb-auth's `multiUserLogIn` (PBKDF2-SHA256, 600,000
+ *   iterations: about a quarter of a second, off the event loop), then cached under an HMAC of the
+ *   header (never the password itself) for at most `verifyMs`. While cached, the user's document
+ *   is re-read on every request (one database read, as PouchDB Server's own session check does):
+ *   a changed document (new password, other roles, deleted) is checked again at once, so a
+ *   changed password or role applies to the next request. Identical checks in flight share one
+ *   computation.
+ * - **Cookies** (`AuthSession`, from `POST /_session`) are checked with `multiUserSession` (an
+ *   HMAC with the server's secret and the user's salt, and a read of the user's document).
+ * - **`_security`** of a database is read from its `_local/_security` document (where
+ *   pouchdb-security keeps it), cached for
+ *   `securityMs` (and dropped at once when the guard passes a change of it).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import { credentialKey, type Authentication, type SecurityObject, type UserCtx } from './couch-guard';
+
+type PouchCtor = new (name: string, opts?: Record<string, unknown>) => any;
+
+export interface AccessOptions {
+  /** PouchDB constructor with the data folder prefix and the pouchdb-auth plugin. */
+  PouchDB: PouchCtor;
+  /** Folder of the LevelDB databases (the prefix). */
+  dbDir: string;
+  /** PouchDB Server's config file (admins, secret, iterations). */
+  configPath: string;
+  verifyMs?: number;
+  recheckMs?: number;
+  securityMs?: number;
+}
+
+interface CacheEntry {
+  user: UserCtx;
+  cookie: string | null;
+  rev: string | null;
+  verifiedAt: number;
+  checkedAt: number;
+}
+
+const MAX_ENTRIES = 2000;
+
+export class ServerAccess {
+  private usersDb: any = null;
+  private ready: Promise<void> | null = null;
+  private readonly basic = new Map<string, CacheEntry>();
+  private readonly cookies = new Map<string, CacheEntry>();
+  private readonly inflight = new Map<string, Promise<Authentication>>();
+  private readonly security = new Map<string, { value: SecurityObject | null; at: number }>();
+  private readonly dbs = new Map<string, any>();
+  private readonly verifyMs: number;
+  private readonly recheckMs: number;
+  private readonly securityMs: number;
+
+  constructor(private readonly opts: AccessOptions) {
+    this.verifyMs = opts.verifyMs ?? 5 * 60_000;
+    this.recheckMs = opts.recheckMs ?? 0;
+    this.securityMs = opts.securityMs ?? 5_000;
+  }
+
+  /** (Re)opens the authentication database with the config file's admins and secret. */
+  reload(): Promise<void> {
+    this.basic.clear();
+    this.cookies.clear();
+    const previous = this.usersDb;
+    this.ready = (async () => {
+      if (previous) {
+        try {
+          previous.stopUsingAsAuthenticationDB();
+        } catch {
+          // it was never set up
+        }
+      }
+      const config = JSON.parse(readFileSync(this.opts.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
+      const auth = config.couch_httpd_auth ?? {};
+      const db = new this.opts.PouchDB('_users');
+      await db.useAsAuthenticationDB({
+        isOnlineAuthDB: false,
+        timeout: Number(auth.timeout ?? 600),
+        secret: String(auth.secret),
+        iterations: Number(auth.iterations ?? 10),
+        pbkdf2_prf: auth.pbkdf2_prf === 'sha256' ? 'sha256' : 'sha1',
+        admins: config.admins ?? {},
+      });
+      this.usersDb = db;
+    })();
+    return this.ready;
+  }
+
+  private async db(): Promise<any> {
+    if (!this.ready) await this.reload();
+    await this.ready;
+    return this.usersDb;
+  }
+
+  async authenticate(headers: IncomingMessage['headers']): Promise<Authentication> {
+    const authorization = headers.authorization;
+    if (authorization) {
+      const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
+      if (!m) return { kind: 'invalid', reason: 'Only Basic authentication and session cookies are accepted.' };
+      const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+      const i = decoded.indexOf(':');
+      if (i <= 0) return { kind: 'invalid', reason: 'Name or password is incorrect.' };
+      return this.basicAuth(credentialKey(authorization), decoded.slice(0, i), decoded.slice(i + 1));
+    }
+    const cookie = /(?:^|;\s*)AuthSession=([^;]*)/.exec(String(headers.cookie ?? ''))?.[1];
+    if (cookie !== undefined && cookie !== '') return this.cookieAuth(cookie);
+    return { kind: 'anonymous' };
+  }
+
+  private shared(key: string, run: () => Promise<Authentication>): Promise<Authentication> {
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const p = run().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  private remember(map: Map<string, CacheEntry>, key: string, entry: CacheEntry): void {
+    if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value as string);
+    map.set(key, entry);
+  }
+
+  /** The user's `_users` document revision and roles (null rev for a config admin without one). */
+  private async userDoc(name: string): Promise<{ rev: string | null; roles: string[] } | null> {
+    const db = await this.db();
+    try {
+      const doc = (await db.get(`org.couchdb.user:${name}`)) as { _rev: string; roles?: string[] };
+      return { rev: doc._rev, roles: doc.roles ?? [] };
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) return null;
+      throw e;
+    }
+  }
+
+  private async basicAuth(key: string, name: string, password: string): Promise<Authentication> {
+    const now = Date.now();
+    const hit = this.basic.get(key);
+    if (hit && now - hit.verifiedAt < this.verifyMs) {
+      if (now - hit.checkedAt < this.recheckMs) return { kind: 'user', user: hit.user, cookie: hit.cookie, via: 'basic' };
+      const doc = await this.userDoc(name);
+      if ((doc?.rev ?? null) === hit.rev && (doc !== null || hit.user.roles.includes('_admin'))) {
+        hit.checkedAt = Date.now();
+        return { kind: 'user', user: hit.user, cookie: hit.cookie, via: 'basic' };
+      }
+      this.basic.delete(key);
+    }
+    return this.shared(key, async () => {
+      const db = await this.db();
+      let login: { name: string; roles: string[]; sessionID: string };
+      try {
+        login = (await db.multiUserLogIn(name, password)) as typeof login;
+      } catch {
+        return { kind: 'invalid', reason: 'Name or password is incorrect.' };
+      }
+      const doc = await this.userDoc(name);
+      const entry: CacheEntry = {
+        user: { name: login.name, roles: login.roles ?? [] },
+        cookie: login.sessionID,
+        rev: doc?.rev ?? null,
+        verifiedAt: Date.now(),
+        checkedAt: Date.now(),
+      };
+      this.remember(this.basic, key, entry);
+      return { kind: 'user', user: entry.user, cookie: entry.cookie, via: 'basic' };
+    });
+  }
+
+  private async cookieAuth(cookie: string): Promise<Authentication> {
+    const key = credentialKey(`cookie:${cookie}`);
+    const hit = this.cookies.get(key);
+    if (hit && Date.now() - hit.checkedAt < this.recheckMs) return { kind: 'user', user: hit.user, cookie: null, via: 'cookie' };
+    return this.shared(key, async () => {
+      const db = await this.db();
+      let session: { userCtx?: { name?: string | null; roles?: string[] }; info?: { authenticated?: unknown } };
+      try {
+        session = (await db.multiUserSession(cookie)) as typeof session;
+      } catch {
+        return { kind: 'invalid', reason: 'The session cookie is malformed; log in again.' };
+      }
+      if (!session.info?.authenticated || !session.userCtx?.name)
+        return { kind: 'invalid', reason: 'The session has expired or is not valid; log in again.' };
+      const entry: CacheEntry = {
+        user: { name: session.userCtx.name, roles: session.userCtx.roles ?? [] },
+        cookie: null,
+        rev: null,
+        verifiedAt: Date.now(),
+        checkedAt: Date.now(),
+      };
+      this.remember(this.cookies, key, entry);
+      return { kind: 'user', user: entry.user, cookie: null, via: 'cookie' };
+    });
+  }
+
+  /** `_security` of a database; null when it does not exist. */
+  async securityOf(name: string): Promise<SecurityObject | null> {
+    const hit = this.security.get(name);
+    if (hit && Date.now() - hit.at < this.securityMs) return hit.value;
+    let value: SecurityObject | null = null;
+    if (existsSync(join(this.opts.dbDir, name))) {
+      let db = this.dbs.get(name);
+      if (!db) {
+        db = new this.opts.PouchDB(name);
+        this.dbs.set(name, db);
+      }
+      try {
+        // pouchdb-security keeps the object in the `security` member of this local document.
+        const doc = (await db.get('_local/_security')) as { security?: SecurityObject };
+        value = { members: doc.security?.members ?? {}, admins: doc.security?.admins ?? {} };
+      } catch (e) {
+        if ((e as { status?: number }).status !== 404) throw e;
+        value = {};
+      }
+    } else {
+      this.dbs.delete(name);
+    }
+    if (this.security.size > 1000) this.security.clear();
+    this.security.set(name, { value, at: Date.now() });
+    return value;
+  }
+
+  securityChanged(name: string): void {
+    this.security.delete(name);
+  }
+}
