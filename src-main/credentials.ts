@@ -4,11 +4,18 @@
  * userData; the plaintext password never touches the disk and never goes to the renderer.
  *
  * Policy when the OS offers no real protection:
- * - safeStorage.isEncryptionAvailable() === false → refuse to store the password (clear error).
- * - Linux with the 'basic_text' backend (no keyring running, e.g. a bare window manager) →
- *   allowed: Chromium encrypts with a fixed, well-known key, which is obfuscation, not protection.
- *   We accept it so such desktops can still sync, and report it (`protection() === 'basic-text'`,
- *   AppInfo.secureStorage === false) so the UI can warn the user.
+ * - safeStorage.isEncryptionAvailable() === false → the password is not written anywhere: it is
+ *   kept in memory in main for this session only (the user enters it again after a restart).
+ * - Linux with the 'basic_text' backend (no keyring running, e.g. a bare window manager):
+ *   Chromium encrypts with a fixed, well-known key, which is obfuscation, not protection. The
+ *   password is stored only if the user explicitly opted in (`storeWithoutKeychain`, a choice
+ *   the connection form shows with its explanation); otherwise it is kept for the session only.
+ * `protection()` says which case applies (AppInfo.passwordStorage), and every account says how
+ * its password is kept (`passwordKept`).
+ *
+ * An `http://` address to another computer is refused unless the user confirmed sending the
+ * password unencrypted (`plaintextConfirmed`, checked by SyncCredentialsSchema); the
+ * confirmation is stored with the account.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -35,21 +42,14 @@ export function storageProtection(safeStorage: SafeStorageLike, platform: NodeJS
   return 'os-keychain';
 }
 
-export class SecureStorageUnavailableError extends Error {
-  constructor() {
-    super(
-      "This computer's secure credential storage (the OS keychain) is not available, so TutorDesk will not store the sync password. " +
-        'On Linux, start a keyring service (GNOME Keyring or KWallet) and restart TutorDesk.',
-    );
-    this.name = 'SecureStorageUnavailableError';
-  }
-}
-
 const StoredFileSchema = z.object({
   version: z.literal(1),
   serverUrl: z.string(),
   username: z.string(),
   practice: z.string(),
+  plaintextConfirmed: z.boolean().optional(),
+  /** The user opted in to storing the password with the `basic_text` backend. */
+  storedWithoutKeychain: z.boolean().optional(),
   password: z.object({ scheme: z.literal('safeStorage'), backend: z.string(), data: z.string() }),
 });
 type StoredFile = z.infer<typeof StoredFileSchema>;
@@ -95,22 +95,43 @@ export class CredentialStore {
     return (await this.load()).account;
   }
 
-  /** Full credentials including the password: for the main process only (sync-fetch.ts). */
+  /** Full credentials including the password: for the main process only (sync-proxy.ts). */
   async getCredentials(): Promise<SyncCredentials | null> {
     return (await this.load()).creds;
   }
 
-  async save(input: SyncCredentials): Promise<SyncAccount> {
-    const creds = SyncCredentialsSchema.parse(input);
-    const serverUrl = normalizeServerUrl(creds.serverUrl);
+  /**
+   * Whether a password saved now would be written to disk: with the OS keychain, or with the
+   * `basic_text` backend when the user opted in; never without encryption.
+   */
+  willStore(storeWithoutKeychain: boolean | undefined): boolean {
     const protection = this.protection();
-    if (protection === 'unavailable') throw new SecureStorageUnavailableError();
-    const encrypted = this.safeStorage.encryptString(creds.password);
-    const stored: StoredFile = {
-      version: 1,
+    return protection === 'os-keychain' || (protection === 'basic-text' && storeWithoutKeychain === true);
+  }
+
+  async save(input: SyncCredentials): Promise<SyncAccount> {
+    const { storeWithoutKeychain, ...creds } = SyncCredentialsSchema.parse(input);
+    const serverUrl = normalizeServerUrl(creds.serverUrl);
+    const full: SyncCredentials = { ...creds, serverUrl };
+    const base = {
       serverUrl,
       username: creds.username,
       practice: creds.practice,
+      ...(creds.plaintextConfirmed ? { plaintextConfirmed: true } : {}),
+    };
+    if (!this.willStore(storeWithoutKeychain)) {
+      // Session only: nothing on disk (an older stored password is removed, so a restart does
+      // not bring back other credentials than the ones in use).
+      await rm(this.file, { force: true });
+      const account: SyncAccount = { ...base, hasPassword: true, passwordKept: 'session' };
+      this.cache = { creds: full, account };
+      return account;
+    }
+    const encrypted = this.safeStorage.encryptString(creds.password);
+    const stored: StoredFile = {
+      version: 1,
+      ...base,
+      ...(this.protection() === 'basic-text' ? { storedWithoutKeychain: true } : {}),
       password: {
         scheme: 'safeStorage',
         backend: this.platform === 'linux' ? (this.safeStorage.getSelectedStorageBackend?.() ?? 'unknown') : this.platform,
@@ -121,8 +142,7 @@ export class CredentialStore {
     const tmp = `${this.file}.${process.pid}.tmp`;
     await writeFile(tmp, JSON.stringify(stored, null, 2), { encoding: 'utf8', mode: 0o600 });
     await rename(tmp, this.file);
-    const full = { ...creds, serverUrl };
-    const account: SyncAccount = { serverUrl, username: creds.username, practice: creds.practice, hasPassword: true };
+    const account: SyncAccount = { ...base, hasPassword: true, passwordKept: 'stored' };
     this.cache = { creds: full, account };
     return account;
   }
@@ -150,19 +170,27 @@ export class CredentialStore {
     }
     let password: string | null = null;
     try {
-      if (this.safeStorage.isEncryptionAvailable()) {
+      // A password obfuscated with `basic_text` without the user's opt-in (older versions stored
+      // it silently) is not used: the user is asked again, with the choice.
+      const optedOut = this.protection() === 'basic-text' && stored.storedWithoutKeychain !== true;
+      if (this.safeStorage.isEncryptionAvailable() && !optedOut) {
         password = this.safeStorage.decryptString(Buffer.from(stored.password.data, 'base64'));
       }
     } catch {
       password = null; // e.g. the keychain entry was reset: the user must enter the password again
     }
+    const confirmed = stored.plaintextConfirmed ? { plaintextConfirmed: true } : {};
     const account: SyncAccount = {
       serverUrl: stored.serverUrl,
       username: stored.username,
       practice: stored.practice,
+      ...confirmed,
       hasPassword: password !== null && password.length > 0,
+      passwordKept: 'stored',
     };
-    const creds = password ? { serverUrl: stored.serverUrl, username: stored.username, practice: stored.practice, password } : null;
+    const creds = password
+      ? { serverUrl: stored.serverUrl, username: stored.username, practice: stored.practice, password, ...confirmed }
+      : null;
     this.cache = { creds, account };
     return this.cache;
   }

@@ -33,9 +33,18 @@ import { createSenderCheck, registerIpcHandlers, sendHostEvent, type HostService
 import { buildMenuTemplate } from './menu';
 import { createNotifier } from './notifications';
 import { createOnlineWatcher, type OnlineWatcher } from './online';
-import { isAllowedPdfResource, pdfWindowOptions, PDF_PARTITION, renderPdf, savePdf, savePdfBatch, serialize, type SavePdfDeps } from './pdf';
+import {
+  isAllowedPdfResource,
+  pdfWindowOptions,
+  PDF_PARTITION,
+  renderPdf,
+  savePdf,
+  savePdfBatch,
+  serialize,
+  type SavePdfDeps,
+} from './pdf';
 import { buildCsp, hardenWebContents, installCsp, installPermissionHandlers, isSafeExternalUrl, secureWebPreferences } from './security';
-import { SyncHttpClient } from './sync-fetch';
+import { SyncHttpClient } from './sync-proxy';
 import { backgroundColor } from './theme';
 import { clampWindowState, loadWindowState, MIN_SIZE, trackWindowState } from './window-state';
 
@@ -175,6 +184,7 @@ function start(): void {
         platform: 'electron',
         os: `${process.platform} ${release()}`,
         secureStorage: store.protection() === 'os-keychain',
+        passwordStorage: store.protection(),
       }),
       saveFile: (req) => saveFile(req, fileDeps()),
       openFile: (req) => openFile(req, fileDeps()),

@@ -92,7 +92,11 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 /** Registers every handler; returns a function that removes them again. */
-export function registerIpcHandlers(ipcMain: IpcMainLike, services: HostServices, isTrustedSender: (event: IpcEventLike) => boolean): () => void {
+export function registerIpcHandlers(
+  ipcMain: IpcMainLike,
+  services: HostServices,
+  isTrustedSender: (event: IpcEventLike) => boolean,
+): () => void {
   const channels: string[] = [];
   for (const [method, r] of Object.entries(ROUTES) as Array<[keyof typeof ROUTES, Route]>) {
     const channel = IPC[method];

@@ -63,7 +63,9 @@ export function buildMenuTemplate(opts: MenuOptions): MenuItemConstructorOptions
       command('new-lesson', 'New Lesson'),
       sep,
       command('sync-now', 'Sync Now'),
-      ...(isMac ? [sep, { role: 'close' } as MenuItemConstructorOptions] : [sep, command('settings', 'Settings…'), sep, { role: 'quit', accelerator: 'Ctrl+Q' } as MenuItemConstructorOptions]),
+      ...(isMac
+        ? [sep, { role: 'close' } as MenuItemConstructorOptions]
+        : [sep, command('settings', 'Settings…'), sep, { role: 'quit', accelerator: 'Ctrl+Q' } as MenuItemConstructorOptions]),
     ],
   };
 
@@ -104,9 +106,7 @@ export function buildMenuTemplate(opts: MenuOptions): MenuItemConstructorOptions
   const windowMenu: MenuItemConstructorOptions = {
     label: '&Window',
     role: 'windowMenu',
-    submenu: isMac
-      ? [{ role: 'minimize' }, { role: 'zoom' }, sep, { role: 'front' }]
-      : [{ role: 'minimize' }, { role: 'close' }],
+    submenu: isMac ? [{ role: 'minimize' }, { role: 'zoom' }, sep, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }],
   };
 
   const helpMenu: MenuItemConstructorOptions = {

@@ -29,7 +29,7 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
 /**
  * The Content-Security-Policy of the app page. Production is strict: scripts only from the app
  * itself, no eval, no inline scripts, no network except the app (replication HTTP goes through
- * main, see sync-fetch.ts). Development adds the Vite dev server (its origin and HMR websocket)
+ * main, see sync-proxy.ts). Development adds the Vite dev server (its origin and HMR websocket)
  * and 'unsafe-inline' scripts for the React Fast Refresh preamble that Vite injects inline.
  */
 export function buildCsp(opts: { devServerOrigin: string | null }): string {
@@ -60,7 +60,9 @@ export interface HeadersReceivedDetails {
   responseHeaders?: HeaderMap;
 }
 export interface WebRequestLike {
-  onHeadersReceived(listener: (details: HeadersReceivedDetails, callback: (response: { responseHeaders?: HeaderMap }) => void) => void): void;
+  onHeadersReceived(
+    listener: (details: HeadersReceivedDetails, callback: (response: { responseHeaders?: HeaderMap }) => void) => void,
+  ): void;
 }
 
 /** Adds the CSP header to every response of the app (replacing any CSP the server sent). */

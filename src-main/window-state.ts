@@ -65,7 +65,11 @@ export function clampWindowState(saved: WindowState | null, displays: readonly D
   let bestArea = 0;
   for (const d of displays) {
     const o = overlap(b, d.workArea);
-    if (o.width >= Math.min(MIN_VISIBLE.width, b.width) && o.height >= Math.min(MIN_VISIBLE.height, b.height) && o.width * o.height > bestArea) {
+    if (
+      o.width >= Math.min(MIN_VISIBLE.width, b.width) &&
+      o.height >= Math.min(MIN_VISIBLE.height, b.height) &&
+      o.width * o.height > bestArea
+    ) {
       best = d;
       bestArea = o.width * o.height;
     }

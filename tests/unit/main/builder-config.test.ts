@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { checkBuilderConfig, icnsTypes, icoSizes, importedModules, isAllowedRuntimeImport, pngSize } from '../../../scripts/check-builder-config';
+import {
+  checkBuilderConfig,
+  icnsTypes,
+  icoSizes,
+  importedModules,
+  isAllowedRuntimeImport,
+  pngSize,
+} from '../../../scripts/check-builder-config';
 
 const root = resolve(__dirname, '../../..');
 
@@ -69,6 +76,10 @@ describe('electron.builder.yml (offline validation)', () => {
   it('finds the packages a bundle imports', () => {
     const code = `import { app } from "electron";\nimport { join } from "node:path";\nimport fs from 'fs';\nimport { z } from "zod";\nconst x = require("lodash");\nawait import("./chunk.js");`;
     expect(importedModules(code).sort()).toEqual(['./chunk.js', 'electron', 'fs', 'lodash', 'node:path', 'zod'].sort());
-    expect(importedModules(code).filter((m) => !isAllowedRuntimeImport(m)).sort()).toEqual(['lodash', 'zod']);
+    expect(
+      importedModules(code)
+        .filter((m) => !isAllowedRuntimeImport(m))
+        .sort(),
+    ).toEqual(['lodash', 'zod']);
   });
 });

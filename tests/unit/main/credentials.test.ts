@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CredentialStore, normalizeServerUrl, SecureStorageUnavailableError, storageProtection, type SafeStorageLike } from '../../../src-main/credentials';
+import { CredentialStore, normalizeServerUrl, storageProtection, type SafeStorageLike } from '../../../src-main/credentials';
 
 /** A stand-in for Electron's safeStorage: real AES-256-GCM with a key held in memory (the "keychain"). */
 function fakeSafeStorage(opts: { available?: boolean; backend?: string } = {}) {
@@ -74,7 +74,13 @@ describe('CredentialStore', () => {
   it('getAccount never returns the password; credentials survive a restart', async () => {
     const safe = fakeSafeStorage();
     const account = await new CredentialStore({ file, safeStorage: safe, platform: 'win32' }).save(creds);
-    expect(account).toEqual({ serverUrl: 'https://couch.example.org/couchdb', username: 'ana.tutor', practice: 'demo', hasPassword: true });
+    expect(account).toEqual({
+      serverUrl: 'https://couch.example.org/couchdb',
+      username: 'ana.tutor',
+      practice: 'demo',
+      hasPassword: true,
+      passwordKept: 'stored',
+    });
     expect(JSON.stringify(account)).not.toContain(PASSWORD);
 
     const reopened = new CredentialStore({ file, safeStorage: safe, platform: 'win32' });
@@ -84,24 +90,92 @@ describe('CredentialStore', () => {
     expect((await reopened.getCredentials())?.password).toBe(PASSWORD);
   });
 
-  it('refuses to store the password when encryption is unavailable, and writes nothing', async () => {
-    const store = new CredentialStore({ file, safeStorage: fakeSafeStorage({ available: false }), platform: 'linux' });
+  it('encryption unavailable: the password is kept in memory for the session only, nothing is written', async () => {
+    const safe = fakeSafeStorage({ available: false });
+    const store = new CredentialStore({ file, safeStorage: safe, platform: 'linux' });
     expect(store.protection()).toBe('unavailable');
-    await expect(store.save(creds)).rejects.toBeInstanceOf(SecureStorageUnavailableError);
-    await expect(store.save(creds)).rejects.toThrow(/will not store the sync password/);
+    // Even an opt-in does not store a password that cannot be encrypted at all.
+    const account = await store.save({ ...creds, storeWithoutKeychain: true });
+    expect(account).toMatchObject({ hasPassword: true, passwordKept: 'session' });
     expect(existsSync(file)).toBe(false);
-    expect(await store.getAccount()).toBeNull();
+    expect((await store.getCredentials())?.password).toBe(PASSWORD);
+    // A restart (a new store over the same file) knows nothing.
+    expect(await new CredentialStore({ file, safeStorage: safe, platform: 'linux' }).getAccount()).toBeNull();
   });
 
-  it("Linux 'basic_text' backend: stores (obfuscated) but reports that it is not secure storage", async () => {
+  it("Linux 'basic_text' backend without the opt-in: session only, nothing on disk, an older stored password is removed", async () => {
     const safe = fakeSafeStorage({ backend: 'basic_text' });
     const store = new CredentialStore({ file, safeStorage: safe, platform: 'linux' });
     expect(store.protection()).toBe('basic-text');
+    expect(store.willStore(undefined)).toBe(false);
+    const account = await store.save(creds);
+    expect(account).toEqual({
+      serverUrl: 'https://couch.example.org/couchdb',
+      username: 'ana.tutor',
+      practice: 'demo',
+      hasPassword: true,
+      passwordKept: 'session',
+    });
+    expect(safe.encryptCalls).toBe(0);
+    expect(existsSync(file)).toBe(false);
+    expect((await store.getCredentials())?.password).toBe(PASSWORD);
+    expect(await new CredentialStore({ file, safeStorage: safe, platform: 'linux' }).getAccount()).toBeNull();
+
+    // Stored with the opt-in, then saved again without it: the file goes.
+    await store.save({ ...creds, storeWithoutKeychain: true });
+    expect(existsSync(file)).toBe(true);
     await store.save(creds);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("Linux 'basic_text' backend with the explicit opt-in: stored (obfuscated), and read back after a restart", async () => {
+    const safe = fakeSafeStorage({ backend: 'basic_text' });
+    const store = new CredentialStore({ file, safeStorage: safe, platform: 'linux' });
+    const account = await store.save({ ...creds, storeWithoutKeychain: true });
+    expect(account.passwordKept).toBe('stored');
     expect((await readFile(file)).includes(Buffer.from(PASSWORD))).toBe(false);
-    expect(JSON.parse(await readFile(file, 'utf8')).password.backend).toBe('basic_text');
+    const onDisk = JSON.parse(await readFile(file, 'utf8'));
+    expect(onDisk.password.backend).toBe('basic_text');
+    expect(onDisk.storedWithoutKeychain).toBe(true);
+    expect(JSON.stringify(onDisk)).not.toContain('storeWithoutKeychain');
+    const reopened = new CredentialStore({ file, safeStorage: safe, platform: 'linux' });
+    expect((await reopened.getCredentials())?.password).toBe(PASSWORD);
     expect(storageProtection(fakeSafeStorage({ backend: 'gnome_libsecret' }), 'linux')).toBe('os-keychain');
     expect(storageProtection(fakeSafeStorage({ backend: 'kwallet6' }), 'linux')).toBe('os-keychain');
+  });
+
+  it("Linux 'basic_text': a password an older version stored without asking is not used (asked again)", async () => {
+    const safe = fakeSafeStorage({ backend: 'basic_text' });
+    await new CredentialStore({ file, safeStorage: safe, platform: 'linux' }).save({ ...creds, storeWithoutKeychain: true });
+    const old = JSON.parse(await readFile(file, 'utf8'));
+    delete old.storedWithoutKeychain;
+    await writeFile(file, JSON.stringify(old));
+    const reopened = new CredentialStore({ file, safeStorage: safe, platform: 'linux' });
+    expect(await reopened.getAccount()).toMatchObject({ username: 'ana.tutor', hasPassword: false });
+    expect(await reopened.getCredentials()).toBeNull();
+  });
+
+  it('with the OS keychain the opt-in changes nothing: stored', async () => {
+    const store = new CredentialStore({ file, safeStorage: fakeSafeStorage({ backend: 'gnome_libsecret' }), platform: 'linux' });
+    expect((await store.save(creds)).passwordKept).toBe('stored');
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it('http:// to another computer is refused unless confirmed; the confirmation is kept with the account', async () => {
+    const safe = fakeSafeStorage();
+    const store = new CredentialStore({ file, safeStorage: safe, platform: 'darwin' });
+    const lan = { ...creds, serverUrl: 'http://192.168.1.20:5984' };
+    await expect(store.save(lan)).rejects.toThrow(/unencrypted/);
+    await expect(store.save({ ...lan, plaintextConfirmed: false })).rejects.toThrow(/Send my password unencrypted/);
+    expect(existsSync(file)).toBe(false);
+    const account = await store.save({ ...lan, plaintextConfirmed: true });
+    expect(account.plaintextConfirmed).toBe(true);
+    const reopened = new CredentialStore({ file, safeStorage: safe, platform: 'darwin' });
+    expect(await reopened.getCredentials()).toMatchObject({ serverUrl: 'http://192.168.1.20:5984', plaintextConfirmed: true });
+    // Loopback and https need no confirmation.
+    await expect(store.save({ ...creds, serverUrl: 'http://127.0.0.1:5984' })).resolves.toMatchObject({ hasPassword: true });
+    await expect(store.save({ ...creds, serverUrl: 'http://localhost:5984' })).resolves.toMatchObject({ hasPassword: true });
+    await expect(store.save({ ...creds, serverUrl: 'http://[::1]:5984' })).resolves.toMatchObject({ hasPassword: true });
   });
 
   it('a password that can no longer be decrypted (keychain reset) reads as "no password"', async () => {

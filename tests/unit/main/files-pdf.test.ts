@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeContent, openFile, saveFile, withExtension, type DialogLike, type OpenDialogOptionsLike, type SaveDialogOptionsLike } from '../../../src-main/files';
+import {
+  decodeContent,
+  openFile,
+  saveFile,
+  withExtension,
+  type DialogLike,
+  type OpenDialogOptionsLike,
+  type SaveDialogOptionsLike,
+} from '../../../src-main/files';
 import {
   isAllowedPdfResource,
   PDF_TMP_PREFIX,
@@ -46,7 +54,10 @@ describe('saveFile / openFile', () => {
   it('writes UTF-8 text where the user chose, adding the extension', async () => {
     const { dialog, asked } = fakeDialog({ save: join(dir, 'students') });
     const text = '\uFEFFname,email\n"Zoë",zoe@example.org\n';
-    const res = await saveFile({ suggestedName: 'students.csv', filters: csv, content: text, encoding: 'utf8', mimeType: 'text/csv' }, { dialog, defaultDir: dir });
+    const res = await saveFile(
+      { suggestedName: 'students.csv', filters: csv, content: text, encoding: 'utf8', mimeType: 'text/csv' },
+      { dialog, defaultDir: dir },
+    );
     expect(res).toEqual({ saved: true, location: join(dir, 'students.csv') });
     expect(await readFile(join(dir, 'students.csv'), 'utf8')).toBe(text);
     expect(asked[0]).toMatchObject({ defaultPath: join(dir, 'students.csv'), filters: csv });
@@ -55,17 +66,30 @@ describe('saveFile / openFile', () => {
   it('writes binary content from base64 and rejects malformed base64 before asking', async () => {
     const bytes = Buffer.from([0, 1, 2, 250, 255]);
     const { dialog } = fakeDialog({ save: join(dir, 'x.bin') });
-    await saveFile({ suggestedName: 'x.bin', filters: [], content: bytes.toString('base64'), encoding: 'base64', mimeType: 'application/octet-stream' }, { dialog, defaultDir: dir });
+    await saveFile(
+      { suggestedName: 'x.bin', filters: [], content: bytes.toString('base64'), encoding: 'base64', mimeType: 'application/octet-stream' },
+      { dialog, defaultDir: dir },
+    );
     expect(readFileSync(join(dir, 'x.bin')).equals(bytes)).toBe(true);
     const never = fakeDialog({ save: join(dir, 'y.bin') });
-    await expect(saveFile({ suggestedName: 'y.bin', filters: [], content: 'not base64!', encoding: 'base64', mimeType: '' }, { dialog: never.dialog, defaultDir: dir })).rejects.toThrow(/base64/);
+    await expect(
+      saveFile(
+        { suggestedName: 'y.bin', filters: [], content: 'not base64!', encoding: 'base64', mimeType: '' },
+        { dialog: never.dialog, defaultDir: dir },
+      ),
+    ).rejects.toThrow(/base64/);
     expect(never.asked).toHaveLength(0);
     expect(decodeContent({ content: 'aGk=', encoding: 'base64' }).toString()).toBe('hi');
   });
 
   it('a cancelled dialog saves nothing', async () => {
     const { dialog } = fakeDialog({ save: null });
-    expect(await saveFile({ suggestedName: 'a.csv', filters: csv, content: 'x', encoding: 'utf8', mimeType: 'text/csv' }, { dialog, defaultDir: dir })).toEqual({ saved: false });
+    expect(
+      await saveFile(
+        { suggestedName: 'a.csv', filters: csv, content: 'x', encoding: 'utf8', mimeType: 'text/csv' },
+        { dialog, defaultDir: dir },
+      ),
+    ).toEqual({ saved: false });
     expect(readdirSync(dir)).toEqual([]);
     expect(withExtension('/x/a.CSV', csv)).toBe('/x/a.CSV');
   });
@@ -78,7 +102,9 @@ describe('saveFile / openFile', () => {
     const big = await openFile({ filters: csv, maxBytes: 10 }, { dialog: fakeDialog({ open: [file] }).dialog, defaultDir: dir });
     expect(big.opened).toBe(false);
     expect(big.opened === false && big.error).toMatch(/import\.csv is .* the limit is/);
-    expect(await openFile({ filters: csv, maxBytes: 10 }, { dialog: fakeDialog({ open: null }).dialog, defaultDir: dir })).toEqual({ opened: false });
+    expect(await openFile({ filters: csv, maxBytes: 10 }, { dialog: fakeDialog({ open: null }).dialog, defaultDir: dir })).toEqual({
+      opened: false,
+    });
     const folder = await openFile({ filters: csv, maxBytes: 10 }, { dialog: fakeDialog({ open: [dir] }).dialog, defaultDir: dir });
     expect(folder.opened === false && folder.error).toMatch(/not a file/);
   });
@@ -115,7 +141,13 @@ describe('PDF rendering', () => {
   it('the PDF window is sandboxed, hidden, without JavaScript, in its own session', () => {
     const o = pdfWindowOptions();
     expect(o.show).toBe(false);
-    expect(o.webPreferences).toMatchObject({ sandbox: true, javascript: false, contextIsolation: true, nodeIntegration: false, partition: 'tutordesk-pdf' });
+    expect(o.webPreferences).toMatchObject({
+      sandbox: true,
+      javascript: false,
+      contextIsolation: true,
+      nodeIntegration: false,
+      partition: 'tutordesk-pdf',
+    });
     expect(o.webPreferences?.preload).toBeUndefined();
   });
 
@@ -137,7 +169,10 @@ describe('PDF rendering', () => {
     const target = join(dir, 'out', 'Invoice 1');
     await mkdir(join(dir, 'out'));
     const { dialog, asked } = fakeDialog({ save: target });
-    const res = await savePdf({ html: '<p>x</p>', pageSize: 'A4', landscape: false, suggestedName: 'Invoice 1' }, { createWindow, tmpRoot: dir, dialog, defaultDir: dir });
+    const res = await savePdf(
+      { html: '<p>x</p>', pageSize: 'A4', landscape: false, suggestedName: 'Invoice 1' },
+      { createWindow, tmpRoot: dir, dialog, defaultDir: dir },
+    );
     expect(res).toEqual({ saved: true, location: `${target}.pdf` });
     expect(readFileSync(`${target}.pdf`, 'utf8')).toMatch(/^%PDF-1\.7 A4/);
     expect(asked[0]).toMatchObject({ defaultPath: join(dir, 'Invoice 1.pdf') });
@@ -155,11 +190,15 @@ describe('PDF rendering', () => {
       { name: 'CON', html: '<p>4444</p>' },
     ];
     const progress: number[] = [];
-    const res = await savePdfBatch({ pageSize: 'A4', files }, { createWindow, tmpRoot: dir, dialog: fakeDialog({ open: [folder] }).dialog, defaultDir: dir }, (done) =>
-      progress.push(done),
+    const res = await savePdfBatch(
+      { pageSize: 'A4', files },
+      { createWindow, tmpRoot: dir, dialog: fakeDialog({ open: [folder] }).dialog, defaultDir: dir },
+      (done) => progress.push(done),
     );
     expect(res).toEqual({ saved: true, folder, count: 4 });
-    expect(readdirSync(folder).sort()).toEqual(['INV-1 Smith (2).pdf', 'INV-1 Smith.pdf', 'INV-2 Jones (2).pdf', 'INV-2 Jones.pdf', '_CON.pdf'].sort());
+    expect(readdirSync(folder).sort()).toEqual(
+      ['INV-1 Smith (2).pdf', 'INV-1 Smith.pdf', 'INV-2 Jones (2).pdf', 'INV-2 Jones.pdf', '_CON.pdf'].sort(),
+    );
     expect(readFileSync(join(folder, 'INV-1 Smith.pdf'), 'utf8')).toBe('earlier export');
     expect(readFileSync(join(folder, 'INV-2 Jones (2).pdf'), 'utf8')).toBe('%PDF-1.7 A4 10');
     expect(created).toHaveLength(1);
@@ -171,7 +210,10 @@ describe('PDF rendering', () => {
 
   it('batch: a cancelled folder dialog renders nothing', async () => {
     const { created, createWindow } = fakePdfWindows();
-    const res = await savePdfBatch({ pageSize: 'A4', files: [{ name: 'a', html: '<p/>' }] }, { createWindow, tmpRoot: dir, dialog: fakeDialog({ open: null }).dialog, defaultDir: dir });
+    const res = await savePdfBatch(
+      { pageSize: 'A4', files: [{ name: 'a', html: '<p/>' }] },
+      { createWindow, tmpRoot: dir, dialog: fakeDialog({ open: null }).dialog, defaultDir: dir },
+    );
     expect(res).toEqual({ saved: false });
     expect(created).toHaveLength(0);
   });
@@ -196,16 +238,18 @@ describe('PDF rendering', () => {
     const run = serialize();
     const log: string[] = [];
     let active = 0;
-    const job = (name: string, fail = false) => async () => {
-      active++;
-      expect(active).toBe(1);
-      log.push(`start ${name}`);
-      await new Promise((r) => setTimeout(r, 5));
-      log.push(`end ${name}`);
-      active--;
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const job =
+      (name: string, fail = false) =>
+      async () => {
+        active++;
+        expect(active).toBe(1);
+        log.push(`start ${name}`);
+        await new Promise((r) => setTimeout(r, 5));
+        log.push(`end ${name}`);
+        active--;
+        if (fail) throw new Error(name);
+        return name;
+      };
     const results = await Promise.allSettled([run(job('a')), run(job('b', true)), run(job('c'))]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);

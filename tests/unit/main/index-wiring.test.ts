@@ -37,7 +37,10 @@ const mainWindow = () => state.windows[0]!;
 const appPageUrl = () => pathToFileURL(mainWindow().loaded[0]!).href;
 const invoke = (channel: string, ...args: unknown[]) =>
   Promise.resolve(
-    state.handlers.get(channel)!({ sender: { id: mainWindow().webContents['id'] }, senderFrame: { url: `${appPageUrl()}#/`, parent: null } }, ...args),
+    state.handlers.get(channel)!(
+      { sender: { id: mainWindow().webContents['id'] }, senderFrame: { url: `${appPageUrl()}#/`, parent: null } },
+      ...args,
+    ),
   );
 
 describe('main process wiring (fake electron)', () => {
@@ -73,7 +76,12 @@ describe('main process wiring (fake electron)', () => {
   });
 
   it('registers every IPC channel; appInfo answers', async () => {
-    expect([...state.handlers.keys()].sort()).toEqual(Object.entries(IPC).filter(([k]) => k !== 'event').map(([, v]) => v).sort());
+    expect([...state.handlers.keys()].sort()).toEqual(
+      Object.entries(IPC)
+        .filter(([k]) => k !== 'event')
+        .map(([, v]) => v)
+        .sort(),
+    );
     expect(await invoke(IPC.appInfo)).toMatchObject({ name: 'TutorDesk', version: '0.1.0', platform: 'electron', secureStorage: true });
   });
 
@@ -94,8 +102,19 @@ describe('main process wiring (fake electron)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     try {
-      const account = await invoke(IPC.syncSaveCredentials, { serverUrl: `http://127.0.0.1:${port}/`, username: 'ana', password: 'top-secret-pw', practice: 'demo' });
-      expect(account).toEqual({ serverUrl: `http://127.0.0.1:${port}`, username: 'ana', practice: 'demo', hasPassword: true });
+      const account = await invoke(IPC.syncSaveCredentials, {
+        serverUrl: `http://127.0.0.1:${port}/`,
+        username: 'ana',
+        password: 'top-secret-pw',
+        practice: 'demo',
+      });
+      expect(account).toEqual({
+        serverUrl: `http://127.0.0.1:${port}`,
+        username: 'ana',
+        practice: 'demo',
+        hasPassword: true,
+        passwordKept: 'stored',
+      });
       const onDisk = readFileSync(join(userData, 'sync-credentials.json'), 'utf8');
       expect(onDisk).not.toContain('top-secret-pw');
       expect(await invoke(IPC.syncGetAccount)).toEqual(account);
@@ -123,8 +142,10 @@ describe('main process wiring (fake electron)', () => {
 
   it('a foreign frame cannot call the bridge', async () => {
     const handler = state.handlers.get(IPC.appInfo)!;
-    await expect(Promise.resolve(handler({ sender: { id: mainWindow().webContents['id'] }, senderFrame: { url: 'https://evil.example/', parent: null } }))).rejects.toThrow(
-      /does not come from the TutorDesk window/,
-    );
+    await expect(
+      Promise.resolve(
+        handler({ sender: { id: mainWindow().webContents['id'] }, senderFrame: { url: 'https://evil.example/', parent: null } }),
+      ),
+    ).rejects.toThrow(/does not come from the TutorDesk window/);
   });
 });

@@ -33,7 +33,11 @@ describe('install-electron (prestart)', () => {
 
   it("explains a failed download from Electron's own installer (closed mirror on loopback)", () => {
     const electronDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-    const env = { ...process.env, ELECTRON_MIRROR: 'http://127.0.0.1:9/', electron_config_cache: mkdtempSync(join(tmpdir(), 'electron-cache-')) };
+    const env = {
+      ...process.env,
+      ELECTRON_MIRROR: 'http://127.0.0.1:9/',
+      electron_config_cache: mkdtempSync(join(tmpdir(), 'electron-cache-')),
+    };
     const res = spawnSync(process.execPath, [join(electronDir, 'install.js')], { encoding: 'utf8', env, timeout: 30_000 });
     // Already installed (a developer's machine with the binary) exits 0 without downloading.
     if (res.status === 0) return;
@@ -46,6 +50,8 @@ describe('install-electron (prestart)', () => {
 
   it('names a checksum failure and a refused mirror', () => {
     expect(explainFailure('Error: Generated checksum for "electron.zip" did not match expected checksum.', {})[0]).toContain('checksum');
-    expect(explainFailure('HTTPError: Response code 404 (Not Found)', { ELECTRON_MIRROR: 'https://mirror.example/' })[0]).toContain('ELECTRON_MIRROR is https://mirror.example/');
+    expect(explainFailure('HTTPError: Response code 404 (Not Found)', { ELECTRON_MIRROR: 'https://mirror.example/' })[0]).toContain(
+      'ELECTRON_MIRROR is https://mirror.example/',
+    );
   });
 });

@@ -32,7 +32,13 @@ function fakeServices() {
       return result;
     };
   const services: HostServices = {
-    appInfo: rec('appInfo', { name: 'TutorDesk', version: '0.1.0', platform: 'electron', os: 'linux', secureStorage: true }) as HostServices['appInfo'],
+    appInfo: rec('appInfo', {
+      name: 'TutorDesk',
+      version: '0.1.0',
+      platform: 'electron',
+      os: 'linux',
+      secureStorage: true,
+    }) as HostServices['appInfo'],
     saveFile: rec('saveFile', { saved: false }) as HostServices['saveFile'],
     openFile: rec('openFile', { opened: false }) as HostServices['openFile'],
     renderPdf: rec('renderPdf', 'JVBERi0=') as HostServices['renderPdf'],
@@ -61,7 +67,11 @@ describe('IPC handlers', () => {
   beforeEach(() => {
     ipc = fakeIpcMain();
     svc = fakeServices();
-    registerIpcHandlers(ipc, svc.services, createSenderCheck(policy, (id) => id === MAIN_WC));
+    registerIpcHandlers(
+      ipc,
+      svc.services,
+      createSenderCheck(policy, (id) => id === MAIN_WC),
+    );
   });
 
   it('registers exactly one handler per bridge channel (the event channel is main → renderer only)', () => {
@@ -70,12 +80,22 @@ describe('IPC handlers', () => {
       .map(([, v]) => v)
       .sort();
     expect([...ipc.handlers.keys()].sort()).toEqual(expected);
-    expect(Object.keys(ROUTES).sort()).toEqual(Object.keys(IPC).filter((k) => k !== 'event').sort());
+    expect(Object.keys(ROUTES).sort()).toEqual(
+      Object.keys(IPC)
+        .filter((k) => k !== 'event')
+        .sort(),
+    );
   });
 
   it('accepts valid payloads and passes the parsed values to the service', async () => {
     expect(await call(IPC.appInfo, fromApp)).toMatchObject({ name: 'TutorDesk' });
-    const save = { suggestedName: 'students.csv', filters: [{ name: 'CSV', extensions: ['csv'] }], content: 'a,b', encoding: 'utf8', mimeType: 'text/csv' };
+    const save = {
+      suggestedName: 'students.csv',
+      filters: [{ name: 'CSV', extensions: ['csv'] }],
+      content: 'a,b',
+      encoding: 'utf8',
+      mimeType: 'text/csv',
+    };
     await call(IPC.saveFile, fromApp, save);
     await call(IPC.renderPdf, fromApp, { html: '<p>x</p>', pageSize: 'A4', landscape: false });
     await call(IPC.notify, fromApp, { title: 'Lesson in 15 minutes', body: 'Maths with Ada', route: '/schedule' });
@@ -83,9 +103,31 @@ describe('IPC handlers', () => {
     const creds: SyncCredentials = { serverUrl: 'https://couch.example.org', username: 'ana', password: 's3cret', practice: 'demo' };
     await call(IPC.syncSaveCredentials, fromApp, creds);
     await call(IPC.syncFetch, fromApp, { path: '/tutordesk-demo-students/_all_docs', method: 'GET', headers: {} });
-    expect(svc.calls.map(([n]) => n)).toEqual(['appInfo', 'saveFile', 'renderPdf', 'notify', 'openExternal', 'sync.saveCredentials', 'sync.fetch']);
+    expect(svc.calls.map(([n]) => n)).toEqual([
+      'appInfo',
+      'saveFile',
+      'renderPdf',
+      'notify',
+      'openExternal',
+      'sync.saveCredentials',
+      'sync.fetch',
+    ]);
     expect(svc.calls[1]![1]).toEqual([save]);
     expect(svc.calls[5]![1]).toEqual([creds]);
+  });
+
+  it('passes an http:// address to another computer only with the confirmation, and loopback without', async () => {
+    const lan: SyncCredentials = {
+      serverUrl: 'http://couch.centre.lan:5984',
+      username: 'ana',
+      password: 's3cret',
+      practice: 'demo',
+      plaintextConfirmed: true,
+    };
+    await call(IPC.syncSaveCredentials, fromApp, lan);
+    const local: SyncCredentials = { serverUrl: 'http://127.0.0.1:5984', username: 'ana', password: 's3cret', practice: 'demo' };
+    await call(IPC.syncSaveCredentials, fromApp, local);
+    expect(svc.calls.map(([, args]) => args)).toEqual([[lan], [local]]);
   });
 
   it('strips unknown fields from payloads', async () => {
@@ -94,7 +136,11 @@ describe('IPC handlers', () => {
   });
 
   it.each([
-    [IPC.saveFile, [{ suggestedName: '../../.bashrc', filters: [], content: '', encoding: 'utf8', mimeType: 'text/plain' }], /suggestedName/],
+    [
+      IPC.saveFile,
+      [{ suggestedName: '../../.bashrc', filters: [], content: '', encoding: 'utf8', mimeType: 'text/plain' }],
+      /suggestedName/,
+    ],
     [IPC.saveFile, [{ suggestedName: 'a.csv', filters: [], content: '', encoding: 'latin1', mimeType: 'text/csv' }], /encoding/],
     [IPC.openFile, [{ filters: [], maxBytes: -1 }], /maxBytes/],
     [IPC.openFile, [], /Invalid request/],
@@ -107,6 +153,16 @@ describe('IPC handlers', () => {
     [IPC.openExternal, [42], /Invalid request/],
     [IPC.syncSaveCredentials, [{ serverUrl: 'ftp://x', username: 'a', password: 'b', practice: 'demo' }], /serverUrl/],
     [IPC.syncSaveCredentials, [{ serverUrl: 'https://x', username: 'a', password: '', practice: 'demo' }], /password/],
+    [
+      IPC.syncSaveCredentials,
+      [{ serverUrl: 'http://couch.centre.lan:5984', username: 'a', password: 'b', practice: 'demo' }],
+      /unencrypted/,
+    ],
+    [
+      IPC.syncSaveCredentials,
+      [{ serverUrl: 'http://10.0.0.5', username: 'a', password: 'b', practice: 'demo', plaintextConfirmed: false }],
+      /Send my password unencrypted/,
+    ],
     [IPC.syncFetch, [{ path: 'http://evil.example/', method: 'GET', headers: {} }], /path/],
     [IPC.syncFetch, [{ path: '/db', method: 'PATCH', headers: {} }], /method/],
     [IPC.appInfo, ['unexpected'], /Invalid request/],
@@ -124,7 +180,9 @@ describe('IPC handlers', () => {
     ['a destroyed frame', { sender: { id: MAIN_WC }, senderFrame: null }],
   ])('refuses calls from %s', async (_label, event) => {
     for (const channel of [IPC.appInfo, IPC.syncGetAccount, IPC.syncFetch]) {
-      await expect(call(channel, event as IpcEventLike, { path: '/', method: 'GET', headers: {} })).rejects.toThrow(/does not come from the TutorDesk window/);
+      await expect(call(channel, event as IpcEventLike, { path: '/', method: 'GET', headers: {} })).rejects.toThrow(
+        /does not come from the TutorDesk window/,
+      );
     }
     expect(svc.calls).toEqual([]);
   });

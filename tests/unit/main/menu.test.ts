@@ -23,20 +23,30 @@ describe('application menu', () => {
 
   it('Edit has the editing roles', () => {
     const edit = build('linux').template.find((m) => m.label === '&Edit')!;
-    expect(roles(edit.submenu as MenuItemConstructorOptions[])).toEqual(expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll']));
+    expect(roles(edit.submenu as MenuItemConstructorOptions[])).toEqual(
+      expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll']),
+    );
   });
 
   it('View has reload, zoom and full screen; developer tools only in development', () => {
-    const viewRoles = (dev: boolean) => roles(build('linux', dev).template.find((m) => m.label === '&View')!.submenu as MenuItemConstructorOptions[]);
+    const viewRoles = (dev: boolean) =>
+      roles(build('linux', dev).template.find((m) => m.label === '&View')!.submenu as MenuItemConstructorOptions[]);
     expect(viewRoles(false)).toEqual(expect.arrayContaining(['reload', 'resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen']));
     expect(viewRoles(false)).not.toContain('toggleDevTools');
     expect(viewRoles(true)).toContain('toggleDevTools');
   });
 
   it('File has New student / family / lesson, Settings and Quit (Settings and Quit in the app menu on macOS)', () => {
-    const file = (p: NodeJS.Platform) => flatten(build(p).template.find((m) => m.label === '&File')!.submenu as MenuItemConstructorOptions[]);
+    const file = (p: NodeJS.Platform) =>
+      flatten(build(p).template.find((m) => m.label === '&File')!.submenu as MenuItemConstructorOptions[]);
     const linuxFile = file('linux');
-    expect(linuxFile.map((i) => i.id).filter(Boolean)).toEqual(['cmd:new-student', 'cmd:new-family', 'cmd:new-lesson', 'cmd:sync-now', 'cmd:settings']);
+    expect(linuxFile.map((i) => i.id).filter(Boolean)).toEqual([
+      'cmd:new-student',
+      'cmd:new-family',
+      'cmd:new-lesson',
+      'cmd:sync-now',
+      'cmd:settings',
+    ]);
     expect(roles(linuxFile)).toContain('quit');
     const mac = build('darwin').template[0]!.submenu as MenuItemConstructorOptions[];
     expect(mac.map((i) => i.id ?? i.role)).toEqual(expect.arrayContaining(['about', 'cmd:settings', 'hide', 'quit']));

@@ -32,7 +32,19 @@ describe('preload bridge', () => {
   it('exposes window.tutordesk and nothing else', () => {
     expect(Object.keys(exposed)).toEqual(['tutordesk']);
     expect(Object.keys(bridge).sort()).toEqual(
-      ['appInfo', 'isOnline', 'notify', 'onEvent', 'openExternal', 'openFile', 'renderPdf', 'saveFile', 'savePdf', 'savePdfBatch', 'sync'].sort(),
+      [
+        'appInfo',
+        'isOnline',
+        'notify',
+        'onEvent',
+        'openExternal',
+        'openFile',
+        'renderPdf',
+        'saveFile',
+        'savePdf',
+        'savePdfBatch',
+        'sync',
+      ].sort(),
     );
     expect(Object.keys(bridge.sync).sort()).toEqual(['clearCredentials', 'fetch', 'getAccount', 'saveCredentials']);
     expect(JSON.stringify(Object.keys(bridge))).not.toMatch(/ipc|invoke|send/i);

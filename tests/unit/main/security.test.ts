@@ -105,7 +105,8 @@ describe('Content-Security-Policy', () => {
   });
 
   it('is added to app responses only, replacing any CSP the server sent', () => {
-    let listener: ((d: HeadersReceivedDetails, cb: (r: { responseHeaders?: Record<string, string[] | string> }) => void) => void) | undefined;
+    let listener:
+      ((d: HeadersReceivedDetails, cb: (r: { responseHeaders?: Record<string, string[] | string> }) => void) => void) | undefined;
     installCsp({ onHeadersReceived: (l) => (listener = l) }, prod, "default-src 'self'");
     expect(listener).toBeDefined();
     const run = (details: HeadersReceivedDetails) => {
@@ -150,7 +151,14 @@ describe('navigation and new windows', () => {
   it('denies every new window; opens only http(s)/mailto/tel links externally', async () => {
     const opened: string[] = [];
     const handler = createWindowOpenHandler((u) => void opened.push(u));
-    for (const url of ['https://example.org/a', 'mailto:parent@example.org', 'file:///etc/passwd', 'javascript:void(0)', appPage, 'https://user:pw@evil.example/']) {
+    for (const url of [
+      'https://example.org/a',
+      'mailto:parent@example.org',
+      'file:///etc/passwd',
+      'javascript:void(0)',
+      appPage,
+      'https://user:pw@evil.example/',
+    ]) {
       expect(handler({ url })).toEqual({ action: 'deny' });
     }
     await new Promise((r) => setTimeout(r, 0));
@@ -199,7 +207,8 @@ describe('permissions', () => {
     };
     expect(ask('notifications', appPage)).toBe(true);
     expect(ask('clipboard-sanitized-write', appPage)).toBe(true);
-    for (const p of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen', 'hid', 'usb', 'serial']) expect(ask(p, appPage)).toBe(false);
+    for (const p of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen', 'hid', 'usb', 'serial'])
+      expect(ask(p, appPage)).toBe(false);
     expect(ask('notifications', 'https://evil.example/')).toBe(false);
     expect(check!(null, 'notifications', 'file:///', { requestingUrl: appPage })).toBe(true);
     expect(check!(null, 'media', 'file:///', { requestingUrl: appPage })).toBe(false);

@@ -15,7 +15,7 @@ import {
   resolveSyncUrl,
   SyncFetchRefusedError,
   SyncHttpClient,
-} from '../../../src-main/sync-fetch';
+} from '../../../src-main/sync-proxy';
 
 interface Seen {
   method: string;
@@ -70,7 +70,13 @@ describe('sync.fetch through main', () => {
     const res = await performSyncFetch(
       creds,
       get('/tutordesk-demo-students/_all_docs?include_docs=true', {
-        headers: { Authorization: 'Basic ZXZpbDpldmls', Cookie: 'x=1', 'Content-Type': 'application/json', Host: 'evil.example', 'X-Custom': 'drop' },
+        headers: {
+          Authorization: 'Basic ZXZpbDpldmls',
+          Cookie: 'x=1',
+          'Content-Type': 'application/json',
+          Host: 'evil.example',
+          'X-Custom': 'drop',
+        },
       }),
     );
     expect(res.status).toBe(200);
@@ -91,7 +97,12 @@ describe('sync.fetch through main', () => {
 
   it('sends bodies (POST _bulk_docs) and returns the status of errors as is', async () => {
     const body = JSON.stringify({ docs: [{ _id: 'a', name: 'Zoë' }] });
-    const res = await performSyncFetch(creds, { path: '/db/_bulk_docs', method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await performSyncFetch(creds, {
+      path: '/db/_bulk_docs',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(res.status).toBe(200);
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/couch/db/_bulk_docs', body });
   });
@@ -107,11 +118,33 @@ describe('sync.fetch through main', () => {
     expect(seen.every((s) => s.url.startsWith('/couch/'))).toBe(true);
   });
 
+  it('never sends the password over http:// to another computer unless the user confirmed it', async () => {
+    const sent: string[] = [];
+    const recording = (async (input: string | URL | Request) => {
+      sent.push(String(input));
+      return new Response('{}', { status: 200 });
+    }) as typeof fetch;
+    const lan = { ...creds, serverUrl: 'http://192.0.2.10:5984' };
+    await expect(performSyncFetch(lan, get('/'), { fetch: recording })).rejects.toThrow(/unencrypted/);
+    await expect(performSyncFetch({ ...lan, plaintextConfirmed: false }, get('/'), { fetch: recording })).rejects.toBeInstanceOf(
+      SyncFetchRefusedError,
+    );
+    expect(sent).toEqual([]);
+    const res = await performSyncFetch({ ...lan, plaintextConfirmed: true }, get('/'), { fetch: recording });
+    expect(res.status).toBe(200);
+    expect(sent).toEqual(['http://192.0.2.10:5984/']);
+    // https and loopback need no confirmation.
+    await performSyncFetch({ ...creds, serverUrl: 'https://couch.example.org' }, get('/'), { fetch: recording });
+    expect(sent.at(-1)).toBe('https://couch.example.org/');
+  });
+
   it('refuses when no credentials are stored, and invalid requests', async () => {
     await expect(performSyncFetch(null, get('/db'))).rejects.toThrow(/not set up/);
     await expect(performSyncFetch(creds, { path: 'http://evil.example/', method: 'GET', headers: {} })).rejects.toThrow();
     await expect(performSyncFetch(creds, { path: '/db', method: 'GET', headers: {}, body: 'x' })).rejects.toThrow(/cannot have a body/);
-    await expect(performSyncFetch(creds, { path: '/db', method: 'POST', headers: {}, body: 'x'.repeat(2000) }, { maxRequestBytes: 1000 })).rejects.toThrow(/larger than/);
+    await expect(
+      performSyncFetch(creds, { path: '/db', method: 'POST', headers: {}, body: 'x'.repeat(2000) }, { maxRequestBytes: 1000 }),
+    ).rejects.toThrow(/larger than/);
     expect(seen).toHaveLength(0);
   });
 
@@ -145,7 +178,10 @@ describe('network failures become status 0 with a clear reason', () => {
       expect(slow.status).toBe(0);
       expect(slow.headers[ERROR_HEADER]).toBe('timeout');
       expect(slow.statusText).toMatch(/did not answer in time/);
-      const longPoll = await performSyncFetch(c, get('/db/_changes?feed=longpoll&heartbeat=60000&since=0'), { idleTimeoutMs: 100, longPollIdleTimeoutMs: 2000 });
+      const longPoll = await performSyncFetch(c, get('/db/_changes?feed=longpoll&heartbeat=60000&since=0'), {
+        idleTimeoutMs: 100,
+        longPollIdleTimeoutMs: 2000,
+      });
       expect(longPoll.status).toBe(200);
       expect(longPoll.body).toBe('{"results":[]}');
     } finally {
@@ -161,9 +197,13 @@ describe('network failures become status 0 with a clear reason', () => {
     });
     const port = await listen(server);
     try {
-      const res = await performSyncFetch({ serverUrl: `http://127.0.0.1:${port}`, username: 'a', password: 'b', practice: 'demo' }, get('/big'), {
-        maxResponseBytes: 100 * 1024,
-      });
+      const res = await performSyncFetch(
+        { serverUrl: `http://127.0.0.1:${port}`, username: 'a', password: 'b', practice: 'demo' },
+        get('/big'),
+        {
+          maxResponseBytes: 100 * 1024,
+        },
+      );
       expect(res.status).toBe(0);
       expect(res.headers[ERROR_HEADER]).toBe('response-too-large');
     } finally {
@@ -182,7 +222,10 @@ describe('network failures become status 0 with a clear reason', () => {
     });
     const port = await listen(server);
     try {
-      const res = await performSyncFetch({ serverUrl: `http://127.0.0.1:${port}`, username: 'a', password: 'b', practice: 'demo' }, get('/db'));
+      const res = await performSyncFetch(
+        { serverUrl: `http://127.0.0.1:${port}`, username: 'a', password: 'b', practice: 'demo' },
+        get('/db'),
+      );
       expect(res.status).toBe(302);
       expect(other.seen).toHaveLength(0);
     } finally {
@@ -197,16 +240,35 @@ describe('network failures become status 0 with a clear reason', () => {
       dir = mkdtempSync(join(tmpdir(), 'td-tls-'));
       execFileSync(
         'openssl',
-        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'],
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+        ],
         { stdio: 'ignore' },
       );
     } catch {
       ctx.skip('openssl is not available to make a test certificate');
     }
-    const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_q, r) => r.end('{}'));
+    const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_q, r) =>
+      r.end('{}'),
+    );
     const port = await listen(server as unknown as Server);
     try {
-      const res = await performSyncFetch({ serverUrl: `https://127.0.0.1:${port}`, username: 'a', password: 'b', practice: 'demo' }, get('/'));
+      const res = await performSyncFetch(
+        { serverUrl: `https://127.0.0.1:${port}`, username: 'a', password: 'b', practice: 'demo' },
+        get('/'),
+      );
       expect(res.status).toBe(0);
       expect(res.headers[ERROR_HEADER]).toBe('tls');
       expect(res.statusText).toMatch(/TLS.*(SELF_SIGNED|CERT)/);
@@ -219,13 +281,25 @@ describe('network failures become status 0 with a clear reason', () => {
   it('maps the error shapes of undici (DNS, reset, aggregate errors of dual-stack connects)', () => {
     const url = new URL('https://couch.example.org/db');
     const fetchFailed = (cause: unknown) => Object.assign(new TypeError('fetch failed'), { cause });
-    expect(describeNetworkError(fetchFailed(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' })), url).code).toBe('dns');
-    expect(describeNetworkError(fetchFailed(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), url).code).toBe('connection-reset');
-    const aggregate = new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' }), Object.assign(new Error('b'), { code: 'ECONNREFUSED' })]);
+    expect(describeNetworkError(fetchFailed(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' })), url).code).toBe(
+      'dns',
+    );
+    expect(describeNetworkError(fetchFailed(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), url).code).toBe(
+      'connection-reset',
+    );
+    const aggregate = new AggregateError([
+      Object.assign(new Error('a'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('b'), { code: 'ECONNREFUSED' }),
+    ]);
     expect(describeNetworkError(fetchFailed(aggregate), url).code).toBe('connection-refused');
     expect(describeNetworkError(fetchFailed(Object.assign(new Error('x'), { code: 'CERT_HAS_EXPIRED' })), url).code).toBe('tls');
-    expect(describeNetworkError(fetchFailed(Object.assign(new Error('x'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' })), url).code).toBe('tls');
-    expect(describeNetworkError(new Error('weird'), url)).toEqual({ code: 'network', statusText: 'Network error talking to couch.example.org: weird' });
+    expect(describeNetworkError(fetchFailed(Object.assign(new Error('x'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' })), url).code).toBe(
+      'tls',
+    );
+    expect(describeNetworkError(new Error('weird'), url)).toEqual({
+      code: 'network',
+      statusText: 'Network error talking to couch.example.org: weird',
+    });
   });
 });
 
@@ -233,7 +307,12 @@ describe('SyncHttpClient', () => {
   it('cancels requests in flight (credentials cleared, app quitting)', async () => {
     const { server } = startServer(() => undefined /* never answers */);
     const port = await listen(server);
-    const client = new SyncHttpClient(async () => ({ serverUrl: `http://127.0.0.1:${port}`, username: 'a', password: 'b', practice: 'demo' }));
+    const client = new SyncHttpClient(async () => ({
+      serverUrl: `http://127.0.0.1:${port}`,
+      username: 'a',
+      password: 'b',
+      practice: 'demo',
+    }));
     try {
       const pending = client.fetch(get('/db/_changes?feed=longpoll'));
       await new Promise((r) => setTimeout(r, 100));
@@ -261,7 +340,12 @@ describe('SyncHttpClient', () => {
       }, 150);
     });
     const port = await listen(server);
-    const client = new SyncHttpClient(async () => ({ serverUrl: `http://127.0.0.1:${port}`, username: 'a', password: 'b', practice: 'demo' }));
+    const client = new SyncHttpClient(async () => ({
+      serverUrl: `http://127.0.0.1:${port}`,
+      username: 'a',
+      password: 'b',
+      practice: 'demo',
+    }));
     try {
       const results = await Promise.all(Array.from({ length: 16 }, (_, i) => client.fetch(get(`/db${i}/_changes?feed=longpoll`))));
       expect(results.every((r) => r.status === 200)).toBe(true);
