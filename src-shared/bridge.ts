@@ -7,10 +7,15 @@
  * The renderer reaches the host only through `window.tutordesk` typed as `TutorBridge`.
  */
 import { z } from 'zod';
+import type { SyncFetchRequest, SyncFetchResponse } from './sync/http-contract';
+import { checkTransport } from './sync/transport';
 
 export const FileFilterSchema = z.object({
   name: z.string().min(1).max(100),
-  extensions: z.array(z.string().regex(/^[a-z0-9]{1,10}$/i)).min(1).max(10),
+  extensions: z
+    .array(z.string().regex(/^[a-z0-9]{1,10}$/i))
+    .min(1)
+    .max(10),
 });
 export type FileFilter = z.infer<typeof FileFilterSchema>;
 
@@ -35,13 +40,20 @@ export type SaveFileResult = { saved: true; location: string } | { saved: false 
 export const OpenFileRequestSchema = z.object({
   filters: z.array(FileFilterSchema).max(10),
   /** Refuse files larger than this many bytes. */
-  maxBytes: z.number().int().positive().max(100 * 1024 * 1024),
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(100 * 1024 * 1024),
 });
 export type OpenFileRequest = z.infer<typeof OpenFileRequestSchema>;
 export type OpenFileResult = { opened: true; name: string; text: string } | { opened: false; error?: string };
 
 export const PdfRequestSchema = z.object({
-  html: z.string().min(1).max(50 * 1024 * 1024),
+  html: z
+    .string()
+    .min(1)
+    .max(50 * 1024 * 1024),
   pageSize: z.enum(['A4', 'Letter']),
   landscape: z.boolean(),
 });
@@ -52,7 +64,18 @@ export type SavePdfRequest = z.infer<typeof SavePdfRequestSchema>;
 
 export const SavePdfBatchRequestSchema = z.object({
   pageSize: z.enum(['A4', 'Letter']),
-  files: z.array(z.object({ name: fileName, html: z.string().min(1).max(50 * 1024 * 1024) })).min(1).max(5000),
+  files: z
+    .array(
+      z.object({
+        name: fileName,
+        html: z
+          .string()
+          .min(1)
+          .max(50 * 1024 * 1024),
+      }),
+    )
+    .min(1)
+    .max(5000),
 });
 export type SavePdfBatchRequest = z.infer<typeof SavePdfBatchRequestSchema>;
 export type SavePdfBatchResult = { saved: true; folder: string; count: number } | { saved: false };
@@ -78,45 +101,51 @@ export const ExternalUrlSchema = z
   }, 'Only http(s), mailto: and tel: links can be opened');
 
 /** Sync credentials: handled only by the host; never stored in the renderer's database. */
-export const SyncCredentialsSchema = z.object({
-  serverUrl: z
-    .string()
-    .max(2000)
-    .refine((u) => {
-      try {
-        const p = new URL(u).protocol;
-        return p === 'https:' || p === 'http:';
-      } catch {
-        return false;
-      }
-    }, 'The server address must start with http:// or https://'),
-  username: z.string().min(1).max(200),
-  password: z.string().min(1).max(1000),
-  practice: z.string().regex(/^[a-z][a-z0-9_-]{0,50}$/, 'A practice id uses lower-case letters, digits, - and _'),
-});
+export const SyncCredentialsSchema = z
+  .object({
+    serverUrl: z
+      .string()
+      .max(2000)
+      .refine((u) => {
+        try {
+          const p = new URL(u).protocol;
+          return p === 'https:' || p === 'http:';
+        } catch {
+          return false;
+        }
+      }, 'The server address must start with http:// or https://'),
+    username: z.string().min(1).max(200),
+    password: z.string().min(1).max(1000),
+    practice: z.string().regex(/^[a-z][a-z0-9_-]{0,50}$/, 'A practice id uses lower-case letters, digits, - and _'),
+    /**
+     * The user ticked "Send my password unencrypted" for an `http://` address to another computer
+     * (sync/transport.ts). Without it such an address is refused here, at the IPC boundary.
+     */
+    plaintextConfirmed: z.boolean().optional(),
+    /**
+     * Store the password although this computer can only obfuscate it (Linux `basic_text`
+     * safeStorage backend). Without it the password is kept in memory for this session only.
+     */
+    storeWithoutKeychain: z.boolean().optional(),
+  })
+  .superRefine((c, ctx) => {
+    const refusal = checkTransport(c.serverUrl, c.plaintextConfirmed);
+    if (refusal) ctx.addIssue({ code: 'custom', path: ['serverUrl'], message: refusal });
+  });
 export type SyncCredentials = z.infer<typeof SyncCredentialsSchema>;
-export type SyncAccount = Omit<SyncCredentials, 'password'> & { hasPassword: boolean };
+/**
+ * The account as the renderer sees it (never the password). `passwordKept`: 'stored' on disk
+ * (encrypted), 'session' in the host's memory until the app closes.
+ */
+export type SyncAccount = Omit<SyncCredentials, 'password' | 'storeWithoutKeychain'> & {
+  hasPassword: boolean;
+  passwordKept?: 'stored' | 'session';
+};
 
-/** An HTTP request to the sync server, sent by the host with the stored credentials. */
-export const SyncFetchRequestSchema = z.object({
-  /** Path relative to the server root, e.g. '/tutordesk-demo-students/_bulk_docs'. */
-  path: z.string().regex(/^\/[^\s]*$/).max(8000),
-  method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'HEAD']),
-  headers: z.record(z.string(), z.string()),
-  body: z.string().max(200 * 1024 * 1024).optional(),
-});
-export type SyncFetchRequest = z.infer<typeof SyncFetchRequestSchema>;
-export interface SyncFetchResponse {
-  status: number;
-  statusText: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
+/** Sync HTTP (`sync.fetch`): one contract for both hosts, in sync/http-contract.ts. */
+export { SyncFetchRequestSchema, type SyncFetchRequest, type SyncFetchResponse } from './sync/http-contract';
 export type HostEvent =
-  | { type: 'online-changed'; online: boolean }
-  | { type: 'menu'; command: MenuCommand }
-  | { type: 'navigate'; route: string };
+  { type: 'online-changed'; online: boolean } | { type: 'menu'; command: MenuCommand } | { type: 'navigate'; route: string };
 
 export const MENU_COMMANDS = ['new-student', 'new-family', 'new-lesson', 'find', 'settings', 'sync-now', 'go-today'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
@@ -128,6 +157,12 @@ export interface AppInfo {
   os: string;
   /** Whether credentials are protected by the OS keychain (Electron safeStorage). */
   secureStorage: boolean;
+  /**
+   * How a sync password would be kept: 'os-keychain' (encrypted by the OS), 'basic-text' (Linux
+   * without a keyring: only obfuscated, stored only if the user opts in), 'unavailable' (no
+   * encryption at all: session only), 'session' (the browser: in memory until the tab closes).
+   */
+  passwordStorage?: 'os-keychain' | 'basic-text' | 'unavailable' | 'session';
 }
 
 export interface TutorBridge {

@@ -69,6 +69,8 @@ export function parseCsv(text: string): ParsedCsv {
     line += 1 + cells.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0);
   }
   // A one-column file has no delimiter to detect: that is not an error.
-  const errors = result.errors.filter((e) => e.code !== 'UndetectableDelimiter').map((e) => ({ line: (e.row ?? 0) + 2, message: e.message }));
+  const errors = result.errors
+    .filter((e) => e.code !== 'UndetectableDelimiter')
+    .map((e) => ({ line: (e.row ?? 0) + 2, message: e.message }));
   return { headers, rows, errors };
 }

@@ -41,7 +41,11 @@ export function invoiceClaimIds(inv: Pick<Invoice, 'lines'>): string[] {
  * result as `stampChange(undefined, …)` for a new document, which a test checks) because batch
  * generation writes ~100,000 of them. Appends to `out` when given (the batch's one claim list).
  */
-export function buildClaimDocs(inv: Pick<Invoice, 'id' | 'familyId' | 'lines'>, ctx: ChangeContext, out: BillingClaim[] = []): BillingClaim[] {
+export function buildClaimDocs(
+  inv: Pick<Invoice, 'id' | 'familyId' | 'lines'>,
+  ctx: ChangeContext,
+  out: BillingClaim[] = [],
+): BillingClaim[] {
   const nowIso = ctx.now.toISOString();
   const stamp = nextStamp(undefined, ctx.now, ctx.deviceId);
   // One frozen clock object shared by the claims of this call (identical values; never mutated:
@@ -81,7 +85,10 @@ export function activeClaimIds(
 }
 
 /** The claims that still block billing: all but those whose invoice is known and void. */
-function* liveClaims<C extends Pick<BillingClaim, 'invoiceId'>>(claims: Iterable<C>, invoices: Iterable<Pick<Invoice, 'id' | 'status'>>): Generator<C> {
+function* liveClaims<C extends Pick<BillingClaim, 'invoiceId'>>(
+  claims: Iterable<C>,
+  invoices: Iterable<Pick<Invoice, 'id' | 'status'>>,
+): Generator<C> {
   const voided = new Set<string>();
   for (const inv of invoices) if (inv.status === 'void') voided.add(inv.id);
   for (const c of claims) if (!voided.has(c.invoiceId)) yield c;
@@ -174,7 +181,9 @@ export interface DoubleBillingFinding {
 }
 
 function describe(inv: Invoice): string {
-  return inv.status === 'draft' ? `a draft (id ${inv.id}) from device ${inv.deviceId}` : `${inv.number || inv.id} (${inv.status}, device ${inv.issuedDeviceId || inv.deviceId})`;
+  return inv.status === 'draft'
+    ? `a draft (id ${inv.id}) from device ${inv.deviceId}`
+    : `${inv.number || inv.id} (${inv.status}, device ${inv.issuedDeviceId || inv.deviceId})`;
 }
 
 /**
@@ -246,7 +255,11 @@ export function detectDoubleBilling(claims: Iterable<BillingClaim>, invoices: It
           `Keep ${keep.inv.number || 'the first'}; ` +
           sorted
             .slice(1)
-            .map((x) => (x.inv.status === 'draft' ? `remove the line from ${describe(x.inv)}` : `void ${describe(x.inv)} with a credit note and re-issue it without this lesson`))
+            .map((x) =>
+              x.inv.status === 'draft'
+                ? `remove the line from ${describe(x.inv)}`
+                : `void ${describe(x.inv)} with a credit note and re-issue it without this lesson`,
+            )
             .join('; ') +
           '.',
       });

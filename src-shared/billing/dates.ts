@@ -4,8 +4,9 @@
  * arithmetic on `YYYY-MM-DD` is done on UTC midnights, which has no DST, so "+14 days" is always
  * 14 calendar days.
  */
+import { practiceFormat } from '../locale/practice-locale';
 import { DateTime } from 'luxon';
-import { BillingError } from './money';
+import { BillingError } from './errors';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_MONTH = /^(\d{4})-(\d{2})$/;
@@ -152,7 +153,16 @@ function digits(s: string, from: number, count: number): number {
  * (`toISOString`'s output). Batch billing parses ~100,000 lesson starts.
  */
 export function parseInstantMs(iso: string): number {
-  if (iso.length === 24 && iso.charCodeAt(23) === 90 /* Z */ && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45 && iso.charCodeAt(10) === 84 && iso.charCodeAt(13) === 58 && iso.charCodeAt(16) === 58 && iso.charCodeAt(19) === 46) {
+  if (
+    iso.length === 24 &&
+    iso.charCodeAt(23) === 90 /* Z */ &&
+    iso.charCodeAt(4) === 45 &&
+    iso.charCodeAt(7) === 45 &&
+    iso.charCodeAt(10) === 84 &&
+    iso.charCodeAt(13) === 58 &&
+    iso.charCodeAt(16) === 58 &&
+    iso.charCodeAt(19) === 46
+  ) {
     const y = digits(iso, 0, 4);
     const mo = digits(iso, 5, 2);
     const d = digits(iso, 8, 2);
@@ -160,7 +170,20 @@ export function parseInstantMs(iso: string): number {
     const mi = digits(iso, 14, 2);
     const sec = digits(iso, 17, 2);
     const ms = digits(iso, 20, 3);
-    if (y >= 100 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && sec >= 0 && sec <= 59 && ms >= 0) {
+    if (
+      y >= 100 &&
+      mo >= 1 &&
+      mo <= 12 &&
+      d >= 1 &&
+      d <= 31 &&
+      h >= 0 &&
+      h <= 23 &&
+      mi >= 0 &&
+      mi <= 59 &&
+      sec >= 0 &&
+      sec <= 59 &&
+      ms >= 0
+    ) {
       return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
     }
   }
@@ -174,17 +197,10 @@ export function instantMs(iso: string, what = 'instant'): number {
   return ms;
 }
 
-const displayDateFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** A business date for people ("3 Mar 2026" in en-GB). */
+/** A business date for people ("3 Mar 2026" in en-GB): `practiceFormat(locale, …).date`. */
 export function formatDate(date: string, locale: string): string {
   if (!isIsoDate(date)) return date;
-  let f = displayDateFormatters.get(locale);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
-    displayDateFormatters.set(locale, f);
-  }
-  return f.format(new Date(`${date}T00:00:00Z`));
+  return practiceFormat(locale, 'UTC', 'GBP').date(date);
 }
 
 const dateTimeFormatters = new Map<string, Intl.DateTimeFormat>();

@@ -7,7 +7,8 @@ import type { SyncMeta } from '../model/meta';
 import type { Invoice, InvoiceLine, InvoiceLineKind, PracticeSettings } from '../model/types';
 import { lineClaimIds } from './claims';
 import { assertIsoDate } from './dates';
-import { BillingError, assertMinor } from './money';
+import { BillingError } from './errors';
+import { assertMinor } from '../money';
 import { computeInvoiceTotals, lineBase } from './totals';
 
 export type InvoiceValues = Omit<Invoice, keyof SyncMeta>;
@@ -114,7 +115,10 @@ export function newDraftValues(args: {
 /** Throws unless the invoice is an editable draft. */
 export function assertDraft(inv: Pick<Invoice, 'status' | 'kind' | 'number'>): void {
   if (inv.kind !== 'invoice' || inv.status !== 'draft') {
-    throw new BillingError('not_draft', `${inv.number || 'This document'} is ${inv.kind === 'credit_note' ? 'a credit note' : inv.status} and can no longer be changed`);
+    throw new BillingError(
+      'not_draft',
+      `${inv.number || 'This document'} is ${inv.kind === 'credit_note' ? 'a credit note' : inv.status} and can no longer be changed`,
+    );
   }
 }
 
@@ -161,7 +165,10 @@ export function removeLine<T extends InvoiceValues>(draft: T, lineId: string): {
  * Removes billed items (claim ids `${itemId}#${studentId}`) from a draft: the fix for a
  * 'remove_line_from_draft' double-billing finding. Lines left with no item are dropped.
  */
-export function removeItemsFromDraft<T extends InvoiceValues>(draft: T, claimIds: Iterable<string>): { invoice: T; removedClaimIds: string[] } {
+export function removeItemsFromDraft<T extends InvoiceValues>(
+  draft: T,
+  claimIds: Iterable<string>,
+): { invoice: T; removedClaimIds: string[] } {
   assertDraft(draft);
   const drop = new Set(claimIds);
   const removed: string[] = [];
@@ -195,7 +202,10 @@ export function setInvoiceDiscount<T extends InvoiceValues>(draft: T, amount: nu
 }
 
 /** Changes a draft's period or notes. */
-export function setDraftDetails<T extends InvoiceValues>(draft: T, details: { periodStart?: string; periodEnd?: string; notes?: string }): T {
+export function setDraftDetails<T extends InvoiceValues>(
+  draft: T,
+  details: { periodStart?: string; periodEnd?: string; notes?: string },
+): T {
   assertDraft(draft);
   const periodStart = details.periodStart ?? draft.periodStart;
   const periodEnd = details.periodEnd ?? draft.periodEnd;

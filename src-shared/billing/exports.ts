@@ -8,11 +8,21 @@
 import { toCsv, type CsvColumn } from '../csv';
 import type { Family, Invoice, Payment, PracticeSettings, Staff, Student } from '../model/types';
 import { paidByInvoice } from './lifecycle';
-import { moneyCell } from './money';
-import { AGING_BUCKETS, AGING_BUCKET_LABELS, allocatedAmount, paymentMethodLabel, type AgingReport, type Statement } from './payments';
+import { moneyCell } from '../money';
+import {
+  AGING_BUCKETS,
+  AGING_BUCKET_LABELS,
+  LEDGER_KIND_LABELS,
+  allocatedAmount,
+  paymentMethodLabel,
+  type AgingReport,
+  type Statement,
+} from './payments';
 import type { Payroll } from './payroll';
 import type { AttendanceRow, IncomeMonthRow, SubjectReportRow, TutorReportRow } from './reports';
 import { lineNet } from './totals';
+import { splitLineDescription } from './line-reasons';
+import { creditedByInvoice, recordKind, refundedByPayment, reversedIds } from './records';
 
 type Names = { families?: Iterable<Family>; students?: Iterable<Student>; staff?: Iterable<Staff> };
 
@@ -31,10 +41,16 @@ const STATUS_LABEL: Record<Invoice['status'], string> = { draft: 'Draft', issued
 /** One row per invoice / credit note (drafts excluded unless asked). */
 export function invoicesCsv(
   invoices: readonly Invoice[],
-  args: { settings: Pick<PracticeSettings, 'currency'>; families?: Iterable<Family>; payments?: Iterable<Payment>; includeDrafts?: boolean },
+  args: {
+    settings: Pick<PracticeSettings, 'currency'>;
+    families?: Iterable<Family>;
+    payments?: Iterable<Payment>;
+    includeDrafts?: boolean;
+  },
 ): string {
   const names = nameMaps(args);
   const paid = paidByInvoice(args.payments ?? []);
+  const credited = creditedByInvoice(invoices);
   const numberOf = new Map(invoices.map((i) => [i.id, i.number]));
   const rows = invoices
     .filter((i) => args.includeDrafts || i.status !== 'draft')
@@ -58,10 +74,14 @@ export function invoicesCsv(
     { header: 'Tax mode', value: (i) => i.taxMode },
     { header: 'Total', value: (i) => m(i.total, i) },
     { header: 'Paid', value: (i) => (i.kind === 'invoice' ? m(paid.get(i.id) ?? 0, i) : 0) },
-    { header: 'Balance', value: (i) => (i.kind === 'invoice' && i.status === 'issued' ? m(i.total - (paid.get(i.id) ?? 0), i) : 0) },
+    {
+      header: 'Balance',
+      value: (i) => (i.kind === 'invoice' && i.status === 'issued' ? m(i.total - (paid.get(i.id) ?? 0) - (credited.get(i.id) ?? 0), i) : 0),
+    },
     { header: 'Credits invoice', value: (i) => (i.creditNoteFor ? (numberOf.get(i.creditNoteFor) ?? i.creditNoteFor) : '') },
     { header: 'Voided by', value: (i) => (i.voidedBy ? (numberOf.get(i.voidedBy) ?? i.voidedBy) : '') },
     { header: 'Notes', value: (i) => i.notes },
+    { header: 'Credited', value: (i) => (i.kind === 'invoice' ? m(credited.get(i.id) ?? 0, i) : 0) },
   ];
   return toCsv(rows, columns);
 }
@@ -84,7 +104,10 @@ export function invoiceLinesCsv(invoices: readonly Invoice[], args: Names & { in
     { header: 'Issue date', value: (r) => r.inv.issueDate },
     { header: 'Family', value: (r) => names.families.get(r.inv.familyId) ?? r.inv.familyId },
     { header: 'Line kind', value: (r) => r.line.kind },
-    { header: 'Description', value: (r) => r.line.description },
+    {
+      header: 'Description',
+      value: (r) => (r.line.kind === 'lesson' ? splitLineDescription(r.line.description).main : r.line.description),
+    },
     { header: 'Student', value: (r) => (r.line.studentId ? (names.students.get(r.line.studentId) ?? r.line.studentId) : '') },
     { header: 'Service date', value: (r) => r.line.serviceDate },
     { header: 'Subject', value: (r) => r.line.subject },
@@ -96,28 +119,67 @@ export function invoiceLinesCsv(invoices: readonly Invoice[], args: Names & { in
     { header: 'Net', value: (r) => m(lineNet(r.line, r.inv.taxMode), r) },
     { header: 'Tax', value: (r) => m(r.line.taxAmount, r) },
     { header: 'Currency', value: (r) => r.inv.currency },
+    { header: 'Charged as', value: (r) => (r.line.kind === 'lesson' ? splitLineDescription(r.line.description).reason : '') },
   ]);
 }
 
-/** One row per payment, with what it was applied to. */
+const RECORD_TYPE_LABELS = { payment: 'Payment', refund: 'Refund', reversal: 'Reversal' } as const;
+
+/**
+ * One row per money record (payments, refunds, reversals), with what it was applied to. Amount is
+ * signed by its effect on the practice's cash: a payment is positive, a refund negative, a
+ * reversal the opposite of what it reverses. A reversed record keeps its row, marked "Reversed".
+ */
 export function paymentsCsv(payments: readonly Payment[], args: { invoices: Iterable<Invoice>; families?: Iterable<Family> }): string {
   const names = nameMaps(args);
   const numbers = new Map<string, string>();
   for (const inv of args.invoices) numbers.set(inv.id, inv.number);
+  const byId = new Map(payments.map((p) => [p.id, p]));
+  const reversed = reversedIds(payments);
+  const refunded = refundedByPayment(payments);
   const rows = [...payments].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.createdAt < b.createdAt ? -1 : 1));
+  const signed = (p: Payment): number => {
+    const kind = recordKind(p);
+    if (kind === 'payment') return p.amount;
+    if (kind === 'refund') return -p.amount;
+    const target = p.reverses ? byId.get(p.reverses) : undefined;
+    const amount = target ? target.amount : p.amount;
+    return target && recordKind(target) === 'refund' ? amount : -amount;
+  };
+  const isPayment = (p: Payment) => recordKind(p) === 'payment';
+  const describeTarget = (id: string) => {
+    const t = byId.get(id);
+    return t ? `${RECORD_TYPE_LABELS[recordKind(t)]} ${t.date}${t.reference ? ` ${t.reference}` : ''} (${id})` : id;
+  };
   return toCsv(rows, [
     { header: 'Date', value: (p) => p.date },
     { header: 'Family', value: (p) => names.families.get(p.familyId) ?? p.familyId },
     { header: 'Family ID', value: (p) => p.familyId },
     { header: 'Method', value: (p) => paymentMethodLabel(p.method) },
     { header: 'Reference', value: (p) => p.reference },
-    { header: 'Amount', value: (p) => moneyCell(p.amount, p.currency) },
-    { header: 'Allocated', value: (p) => moneyCell(allocatedAmount(p), p.currency) },
-    { header: 'Unallocated (credit)', value: (p) => moneyCell(p.amount - allocatedAmount(p), p.currency) },
+    { header: 'Amount', value: (p) => moneyCell(signed(p), p.currency) },
+    { header: 'Allocated', value: (p) => moneyCell(isPayment(p) && !reversed.has(p.id) ? allocatedAmount(p) : 0, p.currency) },
+    {
+      header: 'Unallocated (credit)',
+      value: (p) =>
+        moneyCell(isPayment(p) && !reversed.has(p.id) ? p.amount - allocatedAmount(p) - (refunded.get(p.id) ?? 0) : 0, p.currency),
+    },
     { header: 'Currency', value: (p) => p.currency },
-    { header: 'Applied to', value: (p) => p.allocations.map((a) => `${numbers.get(a.invoiceId) || a.invoiceId}: ${moneyCell(a.amount, p.currency)}`).join('; ') },
+    {
+      header: 'Applied to',
+      value: (p) => p.allocations.map((a) => `${numbers.get(a.invoiceId) || a.invoiceId}: ${moneyCell(a.amount, p.currency)}`).join('; '),
+    },
     { header: 'Notes', value: (p) => p.notes },
     { header: 'Payment ID', value: (p) => p.id },
+    { header: 'Type', value: (p) => RECORD_TYPE_LABELS[recordKind(p)] },
+    { header: 'Reverses', value: (p) => (p.reverses ? describeTarget(p.reverses) : '') },
+    {
+      header: 'Refunded from',
+      value: (p) => (p.refundSources ?? []).map((s) => `${describeTarget(s.paymentId)}: ${moneyCell(s.amount, p.currency)}`).join('; '),
+    },
+    { header: 'Reason', value: (p) => p.reason ?? '' },
+    { header: 'Reversed', value: (p) => (reversed.has(p.id) ? 'Reversed' : '') },
+    { header: 'Edits', value: (p) => p.revisions?.length ?? 0 },
   ]);
 }
 
@@ -128,7 +190,7 @@ export function statementCsv(st: Statement, currency: string): string {
     { date: st.from, type: 'Opening balance', reference: '', description: '', debit: 0, credit: 0, balance: st.openingBalance },
     ...st.entries.map((e) => ({
       date: e.date,
-      type: e.kind === 'invoice' ? 'Invoice' : e.kind === 'credit_note' ? 'Credit note' : 'Payment',
+      type: LEDGER_KIND_LABELS[e.kind],
       reference: e.reference,
       description: e.description,
       debit: e.debit,
@@ -155,7 +217,10 @@ export function agingCsv(report: AgingReport, args: { currency: string; families
   return toCsv(report.rows, [
     { header: 'Family', value: (r) => names.families.get(r.familyId) ?? r.familyId },
     { header: 'Family ID', value: (r) => r.familyId },
-    ...AGING_BUCKETS.map((b) => ({ header: AGING_BUCKET_LABELS[b], value: (r: AgingReport['rows'][number]) => moneyCell(r.buckets[b], c) })),
+    ...AGING_BUCKETS.map((b) => ({
+      header: AGING_BUCKET_LABELS[b],
+      value: (r: AgingReport['rows'][number]) => moneyCell(r.buckets[b], c),
+    })),
     { header: 'Outstanding', value: (r) => moneyCell(r.outstanding, c) },
     { header: 'Credit', value: (r) => moneyCell(r.credit, c) },
     { header: 'Net', value: (r) => moneyCell(r.net, c) },
@@ -171,6 +236,7 @@ export function incomeByMonthCsv(rows: readonly IncomeMonthRow[], currency: stri
     { header: 'Tax', value: (r) => moneyCell(r.tax, currency) },
     { header: 'Invoiced (total)', value: (r) => moneyCell(r.invoiced, currency) },
     { header: 'Received', value: (r) => moneyCell(r.received, currency) },
+    { header: 'Refunded', value: (r) => moneyCell(r.refunded, currency) },
     { header: 'Invoices', value: (r) => r.invoices },
     { header: 'Credit notes', value: (r) => r.creditNotes },
     { header: 'Currency', value: () => currency },

@@ -18,7 +18,7 @@ import type { BillableLesson } from './rates';
 type OccurrenceLike = Pick<
   ExpandedOccurrence,
   'id' | 'lessonId' | 'start' | 'durationMinutes' | 'status' | 'studentStatus' | 'studentIds' | 'subject' | 'tutorId' | 'closed'
-> & { lesson: { rateOverride: Money | null } };
+> & { lesson: { rateOverride: Money | null; makeupForOccurrenceId?: string } };
 
 export function billableLessonsFromOccurrences(
   occurrences: Iterable<OccurrenceLike>,
@@ -45,6 +45,7 @@ export function billableLessonsFromOccurrences(
         subject: o.subject,
         tutorId: o.tutorId,
         rateOverride: o.lesson.rateOverride,
+        ...(o.lesson.makeupForOccurrenceId ? { makeupForOccurrenceId: o.lesson.makeupForOccurrenceId } : {}),
       });
     }
   }

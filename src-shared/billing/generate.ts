@@ -13,9 +13,17 @@ import { buildClaimDocs, ClaimIndex, monthlyFeeItemId, packageItemId } from './c
 import { formatLessonStart, localDateBoundsUtc, localDateOf, monthRange, monthsStartingIn, parseInstantMs } from './dates';
 import { makeLine, manualLine, newDraftValues, type ManualLineInput } from './drafts';
 import { computeInvoiceTotalsInPlace } from './totals';
-import { BillingError } from './money';
+import { BillingError } from './errors';
 import { consumePackage, packageUsageFromInvoices, sortPackages } from './packages';
-import { minutesToQuantityMilli, resolveBillingModel, resolveMonthlyFee, resolveRate, type BillableLesson, type ResolvedRate } from './rates';
+import { chargeReason, withChargeReason, type ChargePolicy } from './line-reasons';
+import {
+  minutesToQuantityMilli,
+  resolveBillingModel,
+  resolveMonthlyFee,
+  resolveRate,
+  type BillableLesson,
+  type ResolvedRate,
+} from './rates';
 
 export interface GenerateContext {
   settings: PracticeSettings;
@@ -23,6 +31,8 @@ export interface GenerateContext {
   newId: () => string;
   /** The practice-wide default billing model (default 'per_lesson'). */
   practiceBillingModel?: BillingModel;
+  /** The wording of charge reasons (planned settings.attendance.chargeWording); default wording otherwise. */
+  chargeWording?: ChargePolicy['wording'];
 }
 
 /** What is already billed: computed once from the synced claims and invoices. */
@@ -38,12 +48,7 @@ export function buildBillingState(claims: Iterable<BillingClaim>, invoices: Iter
   return { claimed: ClaimIndex.of(claims, list), packageUsage: packageUsageFromInvoices(list) };
 }
 
-export type BillingWarningCode =
-  | 'currency_mismatch'
-  | 'package_exhausted'
-  | 'no_monthly_fee'
-  | 'unknown_student'
-  | 'invalid_lesson';
+export type BillingWarningCode = 'currency_mismatch' | 'package_exhausted' | 'no_monthly_fee' | 'unknown_student' | 'invalid_lesson';
 
 export interface BillingWarning {
   code: BillingWarningCode;
@@ -109,6 +114,8 @@ interface RunFormat {
   localDate(ms: number): string;
   /** "Tue 3 Mar 2026, 16:00 · 60 min" */
   startLabel(ms: number, durationMinutes: number): string;
+  /** Why a lesson that did not simply take place is charged ('' when it did); cached. */
+  reason(status: BillableLesson['status'], makeupForOccurrenceId: string | undefined): string;
 }
 
 /** What one student's lessons share within a draft (resolved at the student's first lesson). */
@@ -121,7 +128,10 @@ interface StudentBilling {
   rate: ResolvedRate | undefined;
 }
 
-function runFormat(settings: PracticeSettings): RunFormat {
+function runFormat(settings: PracticeSettings, wording?: ChargePolicy['wording']): RunFormat {
+  const reasons = new Map<string, string>();
+  const policy: ChargePolicy = { cancellationNoticeHours: settings.attendance.cancellationNoticeHours, wording };
+  let replacedDate: Intl.DateTimeFormat | null = null; // made at the first make-up only
   // Keyed by whole minutes since the epoch when the start is on a minute (always, in practice):
   // a small integer key, where the millisecond number would be boxed for every lookup.
   const key = (ms: number) => (ms % 60_000 === 0 ? ms / 60_000 : -ms);
@@ -145,6 +155,25 @@ function runFormat(settings: PracticeSettings): RunFormat {
         if (label === undefined) labels.set(k, (label = formatLessonStart(ms, settings.locale, settings.timeZone)));
         byStart.set(k, (v = `${label} · ${durationMinutes} min`));
       }
+      return v;
+    },
+    reason(status, makeupForOccurrenceId) {
+      if (status === 'attended' && !makeupForOccurrenceId) return '';
+      const key = `${status}|${makeupForOccurrenceId ?? ''}`;
+      let v = reasons.get(key);
+      if (v === undefined)
+        reasons.set(
+          key,
+          (v = chargeReason({ status, makeupForOccurrenceId }, policy, (instant) =>
+            (replacedDate ??= new Intl.DateTimeFormat(settings.locale, {
+              timeZone: settings.timeZone,
+              weekday: 'short',
+              day: 'numeric',
+              month: 'short',
+              year: 'numeric',
+            })).format(new Date(instant)),
+          )),
+        );
       return v;
     },
   };
@@ -174,7 +203,14 @@ function prepareLessons(
   return out;
 }
 
-function newLine(id: string, kind: InvoiceLine['kind'], description: string, unitAmount: number, occurrenceId: string, studentId: string): InvoiceLine {
+function newLine(
+  id: string,
+  kind: InvoiceLine['kind'],
+  description: string,
+  unitAmount: number,
+  occurrenceId: string,
+  studentId: string,
+): InvoiceLine {
   return {
     id,
     kind,
@@ -235,7 +271,11 @@ function buildFamilyLines(
   inPeriod.sort((ia, ib) => {
     const a = pl[ia]!;
     const b = pl[ib]!;
-    return pms[ia]! - pms[ib]! || (a.studentId < b.studentId ? -1 : a.studentId > b.studentId ? 1 : 0) || (a.occurrenceId < b.occurrenceId ? -1 : a.occurrenceId > b.occurrenceId ? 1 : 0);
+    return (
+      pms[ia]! - pms[ib]! ||
+      (a.studentId < b.studentId ? -1 : a.studentId > b.studentId ? 1 : 0) ||
+      (a.occurrenceId < b.occurrenceId ? -1 : a.occurrenceId > b.occurrenceId ? 1 : 0)
+    );
   });
 
   const billedStudentIds = new Set(inPeriod.map((i) => pl[i]!.studentId));
@@ -315,39 +355,77 @@ function buildFamilyLines(
     if (sb === undefined) {
       const student = studentsById.get(lesson.studentId);
       if (!student) {
-        warn('unknown_student', `Lessons of student ${lesson.studentId}, who is not in this family, were billed at the family rate`, lesson.studentId, lesson.occurrenceId);
+        warn(
+          'unknown_student',
+          `Lessons of student ${lesson.studentId}, who is not in this family, were billed at the family rate`,
+          lesson.studentId,
+          lesson.occurrenceId,
+        );
       }
-      sb = { student, model: resolveBillingModel(student, family, g.practiceBillingModel).model, suffix: nameSuffix(student), packages: null, rate: undefined };
+      sb = {
+        student,
+        model: resolveBillingModel(student, family, g.practiceBillingModel).model,
+        suffix: nameSuffix(student),
+        packages: null,
+        rate: undefined,
+      };
       perStudent.set(lesson.studentId, sb);
     }
     const student = sb.student;
     const model = sb.model;
     const date = fmt.localDate(ms);
     const base = `${lesson.subject || 'Lesson'} · ${fmt.startLabel(ms, lesson.durationMinutes)}${sb.suffix}`;
+    const why = fmt.reason(lesson.status, lesson.makeupForOccurrenceId);
     let line: InvoiceLine | null = null;
     if (model === 'monthly') {
-      line = newLine(newId(), 'lesson', `${base} (included in the monthly fee)`, 0, lesson.occurrenceId, lesson.studentId);
+      line = newLine(
+        newId(),
+        'lesson',
+        withChargeReason(`${base} (included in the monthly fee)`, why),
+        0,
+        lesson.occurrenceId,
+        lesson.studentId,
+      );
     } else if (model === 'package') {
       const pkgs = (sb.packages ??= sortPackages(student?.packages ?? []));
       const used = consumePackage(pkgs, date, usage);
       if (used) {
-        line = newLine(newId(), 'lesson', `${base} (package, lesson ${used.position} of ${used.pkg.lessons})`, 0, lesson.occurrenceId, lesson.studentId);
+        line = newLine(
+          newId(),
+          'lesson',
+          withChargeReason(`${base} (package, lesson ${used.position} of ${used.pkg.lessons})`, why),
+          0,
+          lesson.occurrenceId,
+          lesson.studentId,
+        );
         line.packageId = used.pkg.id;
       } else {
-        warn('package_exhausted', `${studentName(student)} has no prepaid lessons left on ${date}; the lesson is billed at the per-lesson rate`, lesson.studentId, lesson.occurrenceId);
+        warn(
+          'package_exhausted',
+          `${studentName(student)} has no prepaid lessons left on ${date}; the lesson is billed at the per-lesson rate`,
+          lesson.studentId,
+          lesson.occurrenceId,
+        );
       }
     }
     if (!line) {
       let rate: ResolvedRate;
       try {
         // Without a lesson override the rate depends on the student only: resolved once.
-        rate = lesson.rateOverride ? resolveRate(lesson, student, family, settings) : (sb.rate ??= resolveRate(lesson, student, family, settings));
+        rate = lesson.rateOverride
+          ? resolveRate(lesson, student, family, settings)
+          : (sb.rate ??= resolveRate(lesson, student, family, settings));
       } catch (e) {
         warn('invalid_lesson', e instanceof Error ? e.message : String(e), lesson.studentId, lesson.occurrenceId);
         continue;
       }
       if (rate.currency !== currency) {
-        warn('currency_mismatch', `The ${rate.source} rate for ${studentName(student)} is in ${rate.currency}, the practice bills in ${currency}; lesson skipped`, lesson.studentId, lesson.occurrenceId);
+        warn(
+          'currency_mismatch',
+          `The ${rate.source} rate for ${studentName(student)} is in ${rate.currency}, the practice bills in ${currency}; lesson skipped`,
+          lesson.studentId,
+          lesson.occurrenceId,
+        );
         continue;
       }
       if (!Number.isInteger(lesson.durationMinutes) || lesson.durationMinutes <= 0) {
@@ -355,7 +433,7 @@ function buildFamilyLines(
         continue;
       }
       // As priceLesson, without its result object: hourly lines are prorated from the minutes.
-      line = newLine(newId(), 'lesson', base, rate.amount, lesson.occurrenceId, lesson.studentId);
+      line = newLine(newId(), 'lesson', withChargeReason(base, why), rate.amount, lesson.occurrenceId, lesson.studentId);
       if (model === 'hourly') {
         line.quantityMilli = minutesToQuantityMilli(lesson.durationMinutes);
         line.durationMinutes = lesson.durationMinutes;
@@ -406,14 +484,36 @@ export function generateDraftInvoice(input: FamilyBillingInput, opts: DraftOptio
   const usage = new Map(state.packageUsage);
   const warnings: BillingWarning[] = [];
   const prepared = prepareLessons(input.lessons, bounds, input.family.id, (l) =>
-    warnings.push({ code: 'invalid_lesson', familyId: input.family.id, studentId: l.studentId, occurrenceId: l.occurrenceId, message: `Lesson ${l.occurrenceId} has an invalid start "${l.start}"` }),
+    warnings.push({
+      code: 'invalid_lesson',
+      familyId: input.family.id,
+      studentId: l.studentId,
+      occurrenceId: l.occurrenceId,
+      message: `Lesson ${l.occurrenceId} has an invalid start "${l.start}"`,
+    }),
   ).get(input.family.id);
-  const built = buildFamilyLines(input.family, input.students, prepared, opts, state.claimed, usage, g, runFormat(g.settings), warnings);
+  const built = buildFamilyLines(
+    input.family,
+    input.students,
+    prepared,
+    opts,
+    state.claimed,
+    usage,
+    g,
+    runFormat(g.settings, g.chargeWording),
+    warnings,
+  );
   if (built.lines.length === 0) {
     return { invoice: null, claims: [], warnings: built.warnings, lessonsBilled: 0, lessonsAlreadyBilled: built.lessonsAlreadyBilled };
   }
   const { invoice, claims } = finishDraft(input.family.id, built.lines, opts, g);
-  return { invoice, claims, warnings: built.warnings, lessonsBilled: built.lessonsBilled, lessonsAlreadyBilled: built.lessonsAlreadyBilled };
+  return {
+    invoice,
+    claims,
+    warnings: built.warnings,
+    lessonsBilled: built.lessonsBilled,
+    lessonsAlreadyBilled: built.lessonsAlreadyBilled,
+  };
 }
 
 export interface MonthBatchInput {
@@ -454,7 +554,11 @@ export interface BatchResult {
  * Drafts for every family for a month. `onProgress(done, total)` is called after each family
  * (the UI throttles its progress bar). Linear time: lessons and students are grouped by family once.
  */
-export function generateMonthDrafts(input: MonthBatchInput, g: GenerateContext, onProgress?: (done: number, total: number) => void): BatchResult {
+export function generateMonthDrafts(
+  input: MonthBatchInput,
+  g: GenerateContext,
+  onProgress?: (done: number, total: number) => void,
+): BatchResult {
   const { start, end } = monthRange(input.month);
   const opts: DraftOptions = { periodStart: start, periodEnd: end };
   const bounds = localDateBoundsUtc(start, end, g.settings.timeZone);
@@ -463,9 +567,15 @@ export function generateMonthDrafts(input: MonthBatchInput, g: GenerateContext, 
 
   const invalid: BillingWarning[] = [];
   const lessonsByFamily = prepareLessons(input.lessons, bounds, null, (l) =>
-    invalid.push({ code: 'invalid_lesson', familyId: l.familyId, studentId: l.studentId, occurrenceId: l.occurrenceId, message: `Lesson ${l.occurrenceId} has an invalid start "${l.start}"` }),
+    invalid.push({
+      code: 'invalid_lesson',
+      familyId: l.familyId,
+      studentId: l.studentId,
+      occurrenceId: l.occurrenceId,
+      message: `Lesson ${l.occurrenceId} has an invalid start "${l.start}"`,
+    }),
   );
-  const fmt = runFormat(g.settings);
+  const fmt = runFormat(g.settings, g.chargeWording);
   const studentsByFamily = new Map<string, Student[]>();
   for (const s of input.students) {
     let list = studentsByFamily.get(s.familyId);
@@ -490,7 +600,13 @@ export function generateMonthDrafts(input: MonthBatchInput, g: GenerateContext, 
   if (!input.includeArchivedFamilies) {
     for (const f of input.families) {
       if (f.archived && (lessonsByFamily.get(f.id)?.lessons.length ?? 0) > 0) {
-        summary.warnings.push({ code: 'invalid_lesson', familyId: f.id, studentId: '', occurrenceId: '', message: `${f.name} is archived but has lessons this month; they were not billed` });
+        summary.warnings.push({
+          code: 'invalid_lesson',
+          familyId: f.id,
+          studentId: '',
+          occurrenceId: '',
+          message: `${f.name} is archived but has lessons this month; they were not billed`,
+        });
       }
     }
   }

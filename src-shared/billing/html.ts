@@ -10,9 +10,10 @@
  */
 import type { Address, Family, Invoice, Payment, PracticeSettings, Student } from '../model/types';
 import { formatDate } from './dates';
-import { formatMoney } from './money';
+import { formatMoney } from '../money';
 import { paymentMethodLabel } from './payments';
 import { lineBase } from './totals';
+import { splitLineDescription } from './line-reasons';
 
 export type PageSize = 'A4' | 'Letter';
 
@@ -36,6 +37,7 @@ export interface InvoiceLabels {
   includesTax: string;
   paymentsApplied: string;
   balanceDue: string;
+  credited: string;
   paymentInstructions: string;
   notes: string;
   taxId: string;
@@ -68,6 +70,7 @@ export const DEFAULT_LABELS: InvoiceLabels = {
   includesTax: 'Includes',
   paymentsApplied: 'Payments received',
   balanceDue: 'Balance due',
+  credited: 'Credited by',
   paymentInstructions: 'How to pay',
   notes: 'Notes',
   taxId: 'Tax ID',
@@ -121,6 +124,8 @@ export interface InvoiceDocumentInput {
   students?: readonly Student[];
   /** For a credit note: the invoice it credits; for a void invoice: its credit note. */
   related?: Invoice | null;
+  /** For an issued invoice: its partial credit notes (they lower the balance due). */
+  creditNotes?: readonly Invoice[];
   pageSize: PageSize;
   labels?: Partial<InvoiceLabels>;
 }
@@ -169,6 +174,7 @@ table.lines tr { break-inside: avoid; page-break-inside: avoid; }
 .payments td { padding: 0.8mm 4mm 0.8mm 0; }
 .stamp { display: inline-block; margin: 0 0 3mm 0; padding: 1mm 3mm; border: 1.5pt solid #be1e2d; color: #be1e2d; font-weight: 800; letter-spacing: 0.12em; font-size: 12pt; border-radius: 1.5mm; }
 .stamp.paid { border-color: #2f8132; color: #2f8132; }
+.why { margin-top: 0.6mm; font-size: 8.5pt; font-weight: 600; color: #3e4c59; }
 .footer { margin-top: 10mm; font-size: 8.5pt; color: #7b8794; border-top: 0.5pt solid #d9e2ec; padding-top: 2mm; }
 `;
 
@@ -186,10 +192,20 @@ export function renderInvoiceHtml(input: InvoiceDocumentInput): string {
     .flatMap((p) => p.allocations.filter((a) => a.invoiceId === inv.id).map((a) => ({ p, amount: a.amount })))
     .sort((a, b) => (a.p.date < b.p.date ? -1 : a.p.date > b.p.date ? 1 : 0));
   const paid = paymentsApplied.reduce((s, x) => s + x.amount, 0);
-  const balance = inv.total - paid;
+  const partials = isCredit
+    ? []
+    : (input.creditNotes ?? []).filter((c) => c.kind === 'credit_note' && c.creditNoteFor === inv.id && c.id !== inv.voidedBy);
+  const credited = partials.reduce((s, c) => s - c.total, 0);
+  const balance = inv.total - paid - credited;
 
   const stamp =
-    inv.status === 'draft' ? L.draftStamp : inv.status === 'void' ? L.voidStamp : !isCredit && balance <= 0 && inv.total > 0 ? L.paidStamp : '';
+    inv.status === 'draft'
+      ? L.draftStamp
+      : inv.status === 'void'
+        ? L.voidStamp
+        : !isCredit && balance <= 0 && inv.total > 0
+          ? L.paidStamp
+          : '';
 
   const logo = safeLogo(settings.logo);
   const practiceAddress = addressLines(settings.address);
@@ -208,22 +224,32 @@ export function renderInvoiceHtml(input: InvoiceDocumentInput): string {
 
   const rows = inv.lines
     .map((l) => {
-      const qty = l.durationMinutes > 0 ? `${e(formatQuantity(l.quantityMilli, settings.locale))} ${e(L.hours)}` : e(formatQuantity(l.quantityMilli, settings.locale));
+      const qty =
+        l.durationMinutes > 0
+          ? `${e(formatQuantity(l.quantityMilli, settings.locale))} ${e(L.hours)}`
+          : e(formatQuantity(l.quantityMilli, settings.locale));
       const discount = l.discountAmount !== 0 ? money(-l.discountAmount) : '';
       // The line's amount before the invoice-level discount (that one is shown in the totals).
       const shown = lineBase(l) - l.discountAmount;
-      return `<tr><td class="pre">${e(l.description)}</td><td class="num">${qty}</td><td class="num">${money(l.unitAmount)}${l.durationMinutes > 0 ? ` / ${e(L.hours)}` : ''}</td>${hasDiscount ? `<td class="num">${discount}</td>` : ''}<td class="num">${money(shown)}</td></tr>`;
+      // A lesson line's second line says why it is charged (late cancellation, no-show, make-up).
+      const { main, reason } = l.kind === 'lesson' ? splitLineDescription(l.description) : { main: l.description, reason: '' };
+      const description = `<div class="pre">${e(main)}</div>${reason ? `<div class="why">${e(reason)}</div>` : ''}`;
+      return `<tr><td>${description}</td><td class="num">${qty}</td><td class="num">${money(l.unitAmount)}${l.durationMinutes > 0 ? ` / ${e(L.hours)}` : ''}</td>${hasDiscount ? `<td class="num">${discount}</td>` : ''}<td class="num">${money(shown)}</td></tr>`;
     })
     .join('\n');
 
   const beforeInvoiceDiscount = inv.lines.reduce((s, l) => s + lineBase(l) - l.discountAmount, 0);
   const totals: string[] = [];
   totals.push(`<tr><th>${e(L.subtotal)}</th><td class="num">${money(beforeInvoiceDiscount)}</td></tr>`);
-  if (inv.invoiceDiscountAmount !== 0) totals.push(`<tr><th>${e(L.invoiceDiscount)}</th><td class="num">${money(-inv.invoiceDiscountAmount)}</td></tr>`);
-  if (hasTax && inv.taxMode === 'exclusive') totals.push(`<tr><th>${e(inv.taxLabel)} ${e(taxRate)}</th><td class="num">${money(inv.taxTotal)}</td></tr>`);
+  if (inv.invoiceDiscountAmount !== 0)
+    totals.push(`<tr><th>${e(L.invoiceDiscount)}</th><td class="num">${money(-inv.invoiceDiscountAmount)}</td></tr>`);
+  if (hasTax && inv.taxMode === 'exclusive')
+    totals.push(`<tr><th>${e(inv.taxLabel)} ${e(taxRate)}</th><td class="num">${money(inv.taxTotal)}</td></tr>`);
   totals.push(`<tr class="grand"><th>${e(L.total)}</th><td class="num">${money(inv.total)}</td></tr>`);
-  if (hasTax && inv.taxMode === 'inclusive') totals.push(`<tr><th>${e(L.includesTax)} ${e(inv.taxLabel)} ${e(taxRate)}</th><td class="num">${money(inv.taxTotal)}</td></tr>`);
+  if (hasTax && inv.taxMode === 'inclusive')
+    totals.push(`<tr><th>${e(L.includesTax)} ${e(inv.taxLabel)} ${e(taxRate)}</th><td class="num">${money(inv.taxTotal)}</td></tr>`);
   if (!isCredit && inv.status !== 'void') {
+    for (const c of partials) totals.push(`<tr><th>${e(L.credited)} ${e(c.number)}</th><td class="num">${money(c.total)}</td></tr>`);
     if (paid !== 0) totals.push(`<tr><th>${e(L.paymentsApplied)}</th><td class="num">${money(-paid)}</td></tr>`);
     totals.push(`<tr class="due"><th>${e(L.balanceDue)}</th><td class="num">${money(balance)}</td></tr>`);
   }
@@ -231,7 +257,10 @@ export function renderInvoiceHtml(input: InvoiceDocumentInput): string {
   const paymentsSection =
     !isCredit && paymentsApplied.length > 0
       ? `<div class="section"><h2>${e(L.paymentsApplied)}</h2><table class="payments">${paymentsApplied
-          .map(({ p, amount }) => `<tr><td>${date(p.date)}</td><td>${e(paymentMethodLabel(p.method))}</td><td>${e(p.reference)}</td><td class="num">${money(amount)}</td></tr>`)
+          .map(
+            ({ p, amount }) =>
+              `<tr><td>${date(p.date)}</td><td>${e(paymentMethodLabel(p.method))}</td><td>${e(p.reference)}</td><td class="num">${money(amount)}</td></tr>`,
+          )
           .join('')}</table></div>`
       : '';
   const instructions =
@@ -239,7 +268,10 @@ export function renderInvoiceHtml(input: InvoiceDocumentInput): string {
       ? `<div class="section"><h2>${e(L.paymentInstructions)}</h2><div class="pre">${e(settings.billing.paymentInstructions)}</div></div>`
       : '';
   const notes = inv.notes.trim() ? `<div class="section"><h2>${e(L.notes)}</h2><div class="pre">${e(inv.notes)}</div></div>` : '';
-  const contact = [settings.email, settings.phone].filter((x) => x.trim()).map(e).join(' · ');
+  const contact = [settings.email, settings.phone]
+    .filter((x) => x.trim())
+    .map(e)
+    .join(' · ');
   const docTitle = `${title}${inv.number ? ` ${inv.number}` : ''} — ${settings.name}`;
 
   return `<!DOCTYPE html>

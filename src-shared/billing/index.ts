@@ -4,7 +4,8 @@
  * `from-schedule.ts` (schedule expansion → BillableLesson) is deliberately not re-exported here,
  * so the billing core does not depend on the schedule module; import it directly.
  */
-export * from './money';
+export * from '../money';
+export * from './errors';
 export * from './dates';
 export * from './rates';
 export * from './totals';
@@ -15,9 +16,12 @@ export * from './generate';
 export * from './numbering';
 export * from './lifecycle';
 export * from './payments';
+export * from './records';
+export * from './corrections';
+export * from './sanity';
 export * from './reports';
 export * from './payroll';
 export * from './exports';
 export * from './html';
+export * from './line-reasons';
 export * from './statement-html';
-export * from './bench';

@@ -14,9 +14,10 @@ import type { BillingClaim, Invoice, InvoiceLine, Payment, PracticeSettings } fr
 import { claimsOfInvoice } from './claims';
 import { addDays, assertIsoDate, daysBetween } from './dates';
 import { assertDraft, type InvoiceValues } from './drafts';
-import { BillingError } from './money';
+import { BillingError } from './errors';
 import { createNumberAllocator } from './numbering';
 import { checkTotals, computeInvoiceTotals } from './totals';
+import { creditedByLine, liveRecords, recordKind, type MoneyRecord } from './records';
 
 /** Fields frozen once an invoice (or credit note) is issued. */
 export const IMMUTABLE_AFTER_ISSUE = [
@@ -54,16 +55,39 @@ function same(a: unknown, b: unknown): boolean {
  * freely (but not their kind, and becoming 'issued' needs a number); issued invoices may only
  * become void with `voidedBy` set; void invoices and credit notes never change.
  */
-export function checkInvoiceChange(prev: Invoice, next: InvoiceValues | Invoice): string[] {
+/**
+ * A merge of two families or two students (src-shared/students/merge.ts) re-points the records
+ * that name the duplicate, issued invoices included: only the family id and the lines' student ids
+ * change, never an amount, a description, a date or a number. `opts.merge` allows exactly that.
+ */
+export interface ReferenceRewrite {
+  kind: 'family' | 'student';
+  from: string;
+  to: string;
+}
+
+/** `next` with the merge's rewrite undone, position by position (to compare with `prev`). */
+function undoRewrite(prev: Invoice, next: InvoiceValues | Invoice, r: ReferenceRewrite): InvoiceValues | Invoice {
+  if (r.kind === 'family') return prev.familyId === r.from && next.familyId === r.to ? { ...next, familyId: r.from } : next;
+  return {
+    ...next,
+    lines: next.lines.map((l, i) => (prev.lines[i]?.studentId === r.from && l.studentId === r.to ? { ...l, studentId: r.from } : l)),
+  };
+}
+
+export function checkInvoiceChange(prev: Invoice, next: InvoiceValues | Invoice, opts: { merge?: ReferenceRewrite } = {}): string[] {
   const problems: string[] = [];
   if (prev.kind !== next.kind) problems.push('kind cannot change');
   if (prev.status === 'draft') {
     if (next.status === 'void') problems.push('a draft is deleted, not voided');
-    if (next.status === 'issued' && (!next.number || !next.issueDate || !next.dueDate)) problems.push('issue a draft with issueInvoice (number and dates are missing)');
+    if (next.status === 'issued' && (!next.number || !next.issueDate || !next.dueDate))
+      problems.push('issue a draft with issueInvoice (number and dates are missing)');
     return problems;
   }
+  if (opts.merge) next = undoRewrite(prev, next, opts.merge);
   for (const field of IMMUTABLE_AFTER_ISSUE) {
-    if (!same(prev[field], next[field])) problems.push(`${field} cannot change after the ${prev.kind === 'credit_note' ? 'credit note' : 'invoice'} is issued`);
+    if (!same(prev[field], next[field]))
+      problems.push(`${field} cannot change after the ${prev.kind === 'credit_note' ? 'credit note' : 'invoice'} is issued`);
   }
   if (prev.status === 'issued') {
     if (next.status === 'draft') problems.push('an issued invoice cannot go back to draft');
@@ -85,14 +109,19 @@ export class ImmutableInvoiceError extends BillingError {
 }
 
 /** Throws ImmutableInvoiceError unless `checkInvoiceChange` allows the change. */
-export function assertInvoiceChangeAllowed(prev: Invoice, next: InvoiceValues | Invoice): void {
-  const problems = checkInvoiceChange(prev, next);
+export function assertInvoiceChangeAllowed(prev: Invoice, next: InvoiceValues | Invoice, opts: { merge?: ReferenceRewrite } = {}): void {
+  const problems = checkInvoiceChange(prev, next, opts);
   if (problems.length) throw new ImmutableInvoiceError(problems);
 }
 
 /** The one way to write an invoice change: checks immutability, then stamps the new version. */
-export function updateInvoice(prev: Invoice, next: InvoiceValues | Invoice, ctx: ChangeContext): Invoice {
-  assertInvoiceChangeAllowed(prev, next);
+export function updateInvoice(
+  prev: Invoice,
+  next: InvoiceValues | Invoice,
+  ctx: ChangeContext,
+  opts: { merge?: ReferenceRewrite } = {},
+): Invoice {
+  assertInvoiceChangeAllowed(prev, next, opts);
   if (next.status === 'draft') {
     const recomputed = computeInvoiceTotals(next);
     return stampChange<Invoice>(prev, stripMeta(recomputed), ctx, () => prev.id);
@@ -128,8 +157,14 @@ export function issueInvoices(drafts: readonly Invoice[], args: IssueArgs): Invo
     assertDraft(draft);
     if (draft.lines.length === 0) throw new BillingError('empty_invoice', 'An invoice needs at least one line');
     const recomputed = computeInvoiceTotals(draft);
-    if (recomputed.total < 0) throw new BillingError('negative_total', 'The invoice total is negative: reduce the credits or issue a credit note instead');
-    const n = allocator.allocate({ kind: 'invoice', issueDate: args.issueDate, deviceCode: args.deviceCode, invoicePrefix: args.settings.billing.invoicePrefix });
+    if (recomputed.total < 0)
+      throw new BillingError('negative_total', 'The invoice total is negative: reduce the credits or issue a credit note instead');
+    const n = allocator.allocate({
+      kind: 'invoice',
+      issueDate: args.issueDate,
+      deviceCode: args.deviceCode,
+      invoicePrefix: args.settings.billing.invoicePrefix,
+    });
     const next: InvoiceValues = {
       ...stripMeta(recomputed),
       status: 'issued',
@@ -171,30 +206,19 @@ export interface VoidResult {
   releasedClaims: BillingClaim[];
 }
 
-/** Builds the credit note that cancels an issued invoice in full (issued and numbered at once). */
-export function createCreditNote(invoice: Invoice, args: IssueArgs & { newId: () => string; reason: string }): Invoice {
-  if (invoice.kind !== 'invoice' || invoice.status !== 'issued') {
-    throw new BillingError('not_issued', 'Only an issued invoice can be credited');
-  }
-  const problems = checkTotals(invoice);
-  if (problems.length) throw new BillingError('inconsistent_invoice', `The invoice is inconsistent: ${problems.join('; ')}`);
-  assertIsoDate(args.issueDate, 'issue date');
-  const n = createNumberAllocator(args.invoices).allocate({
-    kind: 'credit_note',
-    issueDate: args.issueDate,
-    deviceCode: args.deviceCode,
-    invoicePrefix: args.settings.billing.invoicePrefix,
-  });
-  const lines: InvoiceLine[] = invoice.lines.map((l) => ({
-    ...l,
-    id: args.newId(),
-    quantityMilli: l.quantityMilli,
-    unitAmount: neg(l.unitAmount),
-    discountAmount: neg(l.discountAmount),
-    invoiceDiscountShare: neg(l.invoiceDiscountShare),
-    amount: neg(l.amount),
-    taxAmount: neg(l.taxAmount),
-  }));
+/**
+ * A credit note for `invoice` made of `lines` (already negated), numbered `n`, issued now. Its
+ * totals are the sums of its lines, so `checkTotals` holds by construction.
+ */
+export function creditNoteFromLines(
+  invoice: Invoice,
+  lines: InvoiceLine[],
+  n: { number: string; sequenceKey: string; sequence: number },
+  args: Pick<IssueArgs, 'issueDate' | 'ctx'> & { newId: () => string },
+  notes: string,
+): Invoice {
+  const subtotal = lines.reduce((s, l) => s + l.amount, 0);
+  const taxTotal = lines.reduce((s, l) => s + l.taxAmount, 0);
   const values: InvoiceValues = {
     kind: 'credit_note',
     familyId: invoice.familyId,
@@ -206,13 +230,13 @@ export function createCreditNote(invoice: Invoice, args: IssueArgs & { newId: ()
     issueDate: args.issueDate,
     dueDate: args.issueDate,
     lines,
-    invoiceDiscountAmount: neg(invoice.invoiceDiscountAmount),
+    invoiceDiscountAmount: lines.reduce((s, l) => s + l.invoiceDiscountShare, 0),
     taxMode: invoice.taxMode,
     taxRateBp: invoice.taxRateBp,
     taxLabel: invoice.taxLabel,
-    subtotal: neg(invoice.subtotal),
-    taxTotal: neg(invoice.taxTotal),
-    total: neg(invoice.total),
+    subtotal,
+    taxTotal,
+    total: invoice.taxMode === 'exclusive' ? subtotal + taxTotal : subtotal,
     creditNoteFor: invoice.id,
     voidedBy: '',
     issuedAt: args.ctx.now.toISOString(),
@@ -220,9 +244,62 @@ export function createCreditNote(invoice: Invoice, args: IssueArgs & { newId: ()
     issuedDeviceId: args.ctx.deviceId,
     sequenceKey: n.sequenceKey,
     sequence: n.sequence,
-    notes: args.reason.trim(),
+    notes,
   };
   return stampChange<Invoice>(undefined, values, args.ctx, args.newId);
+}
+
+/** Builds the credit note that cancels an issued invoice in full (issued and numbered at once). */
+export function createCreditNote(invoice: Invoice, args: IssueArgs & { newId: () => string; reason: string }): Invoice {
+  if (invoice.kind !== 'invoice' || invoice.status !== 'issued') {
+    throw new BillingError('not_issued', 'Only an issued invoice can be credited');
+  }
+  const problems = checkTotals(invoice);
+  if (problems.length) throw new BillingError('inconsistent_invoice', `The invoice is inconsistent: ${problems.join('; ')}`);
+  assertIsoDate(args.issueDate, 'issue date');
+  const allInvoices = [...args.invoices];
+  const n = createNumberAllocator(allInvoices).allocate({
+    kind: 'credit_note',
+    issueDate: args.issueDate,
+    deviceCode: args.deviceCode,
+    invoicePrefix: args.settings.billing.invoicePrefix,
+  });
+  // Partial credit notes issued before (corrections.ts) already credited part of some lines: the
+  // void credits only what is left of each line, so the family is never credited twice.
+  const partial = creditedByLine(invoice.id, allInvoices);
+  const lines: InvoiceLine[] = [];
+  for (const l of invoice.lines) {
+    const c = partial.get(l.id);
+    if (!c) {
+      lines.push({
+        ...l,
+        id: args.newId(),
+        quantityMilli: l.quantityMilli,
+        unitAmount: neg(l.unitAmount),
+        discountAmount: neg(l.discountAmount),
+        invoiceDiscountShare: neg(l.invoiceDiscountShare),
+        amount: neg(l.amount),
+        taxAmount: neg(l.taxAmount),
+      });
+      continue;
+    }
+    const amount = l.amount - c.amount;
+    const tax = l.taxAmount - c.tax;
+    if (amount === 0 && tax === 0) continue;
+    lines.push({
+      ...l,
+      id: args.newId(),
+      quantityMilli: 1000,
+      unitAmount: neg(amount),
+      durationMinutes: 0,
+      discountAmount: 0,
+      invoiceDiscountShare: 0,
+      amount: neg(amount),
+      taxAmount: neg(tax),
+      creditsLineId: l.id,
+    });
+  }
+  return creditNoteFromLines(invoice, lines, n, args, args.reason.trim());
 }
 
 /**
@@ -235,7 +312,9 @@ export function voidInvoice(invoice: Invoice, args: VoidArgs): VoidResult {
   const voided = updateInvoice(invoice, { ...invoice, status: 'void', voidedBy: creditNote.id }, args.ctx);
   const payments = args.payments
     .filter((p) => p.allocations.some((a) => a.invoiceId === invoice.id))
-    .map((p) => stampChange<Payment>(p, { ...p, allocations: p.allocations.filter((a) => a.invoiceId !== invoice.id) }, args.ctx, () => p.id));
+    .map((p) =>
+      stampChange<Payment>(p, { ...p, allocations: p.allocations.filter((a) => a.invoiceId !== invoice.id) }, args.ctx, () => p.id),
+    );
   return { creditNote, invoice: voided, payments, releasedClaims: claimsOfInvoice(invoice.id, args.claims) };
 }
 
@@ -245,34 +324,42 @@ export interface InvoiceStanding {
   status: InvoiceDisplayStatus;
   /** Allocated payments, minor units. */
   paid: number;
-  /** total − paid (0 for drafts, void invoices and credit notes). */
+  /** Partial credit notes against it (positive), minor units. */
+  credited: number;
+  /** total − paid − credited (0 for drafts, void invoices and credit notes); "paid" = settled. */
   balance: number;
   overdue: boolean;
   /** Days past the due date (0 when not overdue). */
   daysOverdue: number;
 }
 
-/** Sum of payment allocations per invoice id. */
-export function paidByInvoice(payments: Iterable<Pick<Payment, 'allocations'>>): Map<string, number> {
+/**
+ * Sum of payment allocations per invoice id. Reversed payments count for nothing (records.ts);
+ * refunds and reversals allocate nothing.
+ */
+export function paidByInvoice(payments: Iterable<MoneyRecord>): Map<string, number> {
   const out = new Map<string, number>();
-  for (const p of payments) for (const a of p.allocations) out.set(a.invoiceId, (out.get(a.invoiceId) ?? 0) + a.amount);
+  for (const p of liveRecords([...payments])) {
+    if (recordKind(p) !== 'payment') continue;
+    for (const a of p.allocations) out.set(a.invoiceId, (out.get(a.invoiceId) ?? 0) + a.amount);
+  }
   return out;
 }
 
 /**
- * Derived payment state of an invoice on `asOf` (YYYY-MM-DD): paid when the allocations cover the
- * total, partially paid when some are allocated, overdue when a balance remains after the due date
+ * Derived payment state of an invoice on `asOf` (YYYY-MM-DD): paid (settled) when the allocations
+ * and the partial credit notes (`credited`, from records.creditedByInvoice) cover the total, partially paid when some are allocated, overdue when a balance remains after the due date
  * (overdue takes precedence over issued / partially paid in `status`; `paid` tells them apart).
  */
-export function invoiceStanding(inv: Invoice, paid: number, asOf: string): InvoiceStanding {
-  if (inv.kind === 'credit_note') return { status: 'credit_note', paid: 0, balance: 0, overdue: false, daysOverdue: 0 };
-  if (inv.status === 'draft') return { status: 'draft', paid: 0, balance: 0, overdue: false, daysOverdue: 0 };
-  if (inv.status === 'void') return { status: 'void', paid, balance: 0, overdue: false, daysOverdue: 0 };
-  const balance = inv.total - paid;
-  if (balance <= 0) return { status: 'paid', paid, balance, overdue: false, daysOverdue: 0 };
+export function invoiceStanding(inv: Invoice, paid: number, asOf: string, credited = 0): InvoiceStanding {
+  if (inv.kind === 'credit_note') return { status: 'credit_note', paid: 0, credited: 0, balance: 0, overdue: false, daysOverdue: 0 };
+  if (inv.status === 'draft') return { status: 'draft', paid: 0, credited: 0, balance: 0, overdue: false, daysOverdue: 0 };
+  if (inv.status === 'void') return { status: 'void', paid, credited: 0, balance: 0, overdue: false, daysOverdue: 0 };
+  const balance = inv.total - paid - credited;
+  if (balance <= 0) return { status: 'paid', paid, credited, balance, overdue: false, daysOverdue: 0 };
   const days = inv.dueDate ? daysBetween(inv.dueDate, asOf) : 0;
-  if (days > 0) return { status: 'overdue', paid, balance, overdue: true, daysOverdue: days };
-  return { status: paid > 0 ? 'partially_paid' : 'issued', paid, balance, overdue: false, daysOverdue: 0 };
+  if (days > 0) return { status: 'overdue', paid, credited, balance, overdue: true, daysOverdue: days };
+  return { status: paid > 0 || credited > 0 ? 'partially_paid' : 'issued', paid, credited, balance, overdue: false, daysOverdue: 0 };
 }
 
 /**
@@ -287,8 +374,10 @@ export function invoiceStanding(inv: Invoice, paid: number, asOf: string): Invoi
  */
 export function resolveInvoiceConflict(a: Invoice, b: Invoice): { keep: Invoice; note: string; discardedNumber: string } | null {
   if (a.status === 'draft' && b.status === 'draft') return null;
-  if (a.status === 'draft') return { keep: b, note: `kept the issued version ${b.number}; edits to the draft were discarded`, discardedNumber: '' };
-  if (b.status === 'draft') return { keep: a, note: `kept the issued version ${a.number}; edits to the draft were discarded`, discardedNumber: '' };
+  if (a.status === 'draft')
+    return { keep: b, note: `kept the issued version ${b.number}; edits to the draft were discarded`, discardedNumber: '' };
+  if (b.status === 'draft')
+    return { keep: a, note: `kept the issued version ${a.number}; edits to the draft were discarded`, discardedNumber: '' };
   if (a.number === b.number) {
     if (a.status === 'void' && b.status !== 'void') return { keep: a, note: `${a.number} was voided`, discardedNumber: '' };
     if (b.status === 'void' && a.status !== 'void') return { keep: b, note: `${b.number} was voided`, discardedNumber: '' };

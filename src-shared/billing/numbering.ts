@@ -15,7 +15,7 @@
  * (`sequenceKey`, `sequence`), so changing the prefix in settings does not restart a sequence.
  */
 import type { Invoice, InvoiceKind } from '../model/types';
-import { BillingError } from './money';
+import { BillingError } from './errors';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const DEVICE_CODE_LENGTH = 3;

@@ -49,7 +49,9 @@ export function packageBalances(
 }
 
 export function sortPackages(packages: readonly PrepaidPackage[]): PrepaidPackage[] {
-  return [...packages].sort((a, b) => (a.purchasedOn === b.purchasedOn ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.purchasedOn < b.purchasedOn ? -1 : 1));
+  return [...packages].sort((a, b) =>
+    a.purchasedOn === b.purchasedOn ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.purchasedOn < b.purchasedOn ? -1 : 1,
+  );
 }
 
 /**

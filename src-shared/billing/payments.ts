@@ -11,8 +11,10 @@
 import { stampChange, type ChangeContext } from '../model/meta';
 import { PAYMENT_METHODS, type Invoice, type Payment, type PaymentAllocation, type PaymentMethod } from '../model/types';
 import { assertIsoDate, daysBetween, isIsoDate } from './dates';
-import { BillingError, assertMinor } from './money';
+import { BillingError } from './errors';
+import { assertMinor } from '../money';
 import { paidByInvoice } from './lifecycle';
+import { creditedByInvoice, liveRecords, recordKind, refundedByPayment, reversedIds } from './records';
 
 export interface PaymentInput {
   familyId: string;
@@ -67,10 +69,29 @@ export function unallocatedAmount(p: Pick<Payment, 'amount' | 'allocations'>): n
   return p.amount - allocatedAmount(p);
 }
 
-/** The family's credit: the sum of its payments' unallocated amounts. */
+/**
+ * What a payment can still give (to an invoice or back to the family): its amount less what it
+ * is allocated to and what live refunds took out of it (`refunded`: records.refundedByPayment).
+ */
+export function availableCredit(p: Pick<Payment, 'id' | 'amount' | 'allocations'>, refunded: ReadonlyMap<string, number>): number {
+  return p.amount - allocatedAmount(p) - (refunded.get(p.id) ?? 0);
+}
+
+/** The family's live payments (not reversed; not refunds or reversals). */
+export function livePayments(familyId: string | null, records: readonly Payment[]): Payment[] {
+  return liveRecords(records).filter((p) => recordKind(p) === 'payment' && (familyId === null || p.familyId === familyId));
+}
+
+/**
+ * The family's credit: what its live payments left unallocated, less what live refunds paid back.
+ * Reversed payments and refunds count for nothing. Negative only when refunds paid back more than
+ * there was (two laptops refunding the same credit offline; `checkMoneyRecords` reports it).
+ */
 export function familyCredit(familyId: string, payments: Iterable<Payment>): number {
+  const records = [...payments].filter((p) => p.familyId === familyId);
   let total = 0;
-  for (const p of payments) if (p.familyId === familyId) total += unallocatedAmount(p);
+  for (const p of livePayments(familyId, records)) total += unallocatedAmount(p);
+  for (const r of liveRecords(records)) if (recordKind(r) === 'refund') total -= r.amount;
   return total;
 }
 
@@ -93,12 +114,19 @@ export interface OpenInvoice {
  * The family's issued invoices with a balance, oldest first (due date, then issue date, then
  * number). Allocations of `excludePaymentId` are ignored (for re-allocating that payment).
  */
-export function openInvoices(familyId: string, invoices: Iterable<Invoice>, payments: Iterable<Payment>, excludePaymentId = ''): OpenInvoice[] {
+export function openInvoices(
+  familyId: string,
+  invoices: Iterable<Invoice>,
+  payments: Iterable<Payment>,
+  excludePaymentId = '',
+): OpenInvoice[] {
   const paid = paidByInvoice([...payments].filter((p) => p.id !== excludePaymentId));
+  const list = [...invoices];
+  const credited = creditedByInvoice(list);
   const out: OpenInvoice[] = [];
-  for (const inv of invoices) {
+  for (const inv of list) {
     if (inv.familyId !== familyId || inv.kind !== 'invoice' || inv.status !== 'issued') continue;
-    const balance = inv.total - (paid.get(inv.id) ?? 0);
+    const balance = inv.total - (paid.get(inv.id) ?? 0) - (credited.get(inv.id) ?? 0);
     if (balance > 0) out.push({ invoice: inv, balance });
   }
   return out.sort((a, b) => compareOldest(a.invoice, b.invoice));
@@ -119,9 +147,12 @@ export function allocatePayment(
   payment: Payment,
   args: { invoices: Iterable<Invoice>; payments: Iterable<Payment>; targets?: AllocationTarget[] },
 ): Payment {
-  const open = openInvoices(payment.familyId, args.invoices, args.payments, payment.id);
+  if (recordKind(payment) !== 'payment') throw new BillingError('not_a_payment', 'Only a payment is allocated to invoices');
+  const records = [...args.payments];
+  if (reversedIds(records).has(payment.id)) throw new BillingError('reversed', 'This payment was reversed: it pays nothing');
+  const open = openInvoices(payment.familyId, args.invoices, records, payment.id);
   const openById = new Map(open.map((o) => [o.invoice.id, o]));
-  let remaining = payment.amount;
+  let remaining = payment.amount - (refundedByPayment(records).get(payment.id) ?? 0);
   const allocations: PaymentAllocation[] = [];
   if (args.targets) {
     for (const t of args.targets) {
@@ -166,11 +197,13 @@ export function applyFamilyCredit(
   }
   const balances = open.map((o) => ({ ...o }));
   const changed: Payment[] = [];
-  const familyPayments = args.payments
-    .filter((p) => p.familyId === familyId && unallocatedAmount(p) > 0)
+  const refunded = refundedByPayment(args.payments);
+  const familyPayments = livePayments(familyId, args.payments)
+    .filter((p) => availableCredit(p, refunded) > 0)
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.createdAt < b.createdAt ? -1 : 1));
   for (const p of familyPayments) {
-    let left = unallocatedAmount(p);
+    const available = availableCredit(p, refunded);
+    let left = available;
     const allocations = p.allocations.map((a) => ({ ...a }));
     for (const o of balances) {
       if (left <= 0) break;
@@ -182,7 +215,7 @@ export function applyFamilyCredit(
       o.balance -= amount;
       left -= amount;
     }
-    if (left !== unallocatedAmount(p)) changed.push(stampChange<Payment>(p, { ...p, allocations }, args.ctx, () => p.id));
+    if (left !== available) changed.push(stampChange<Payment>(p, { ...p, allocations }, args.ctx, () => p.id));
   }
   return changed;
 }
@@ -190,21 +223,28 @@ export function applyFamilyCredit(
 /** Checks a payment's allocations against the invoices (for sync repair screens). */
 export function checkPaymentAllocations(payment: Payment, invoices: ReadonlyMap<string, Invoice>): string[] {
   const problems: string[] = [];
+  if (recordKind(payment) !== 'payment') {
+    if (payment.allocations.length > 0) problems.push(`a ${recordKind(payment)} is allocated to invoices`);
+    return problems;
+  }
   if (allocatedAmount(payment) > payment.amount) problems.push('allocated more than the payment');
   for (const a of payment.allocations) {
     const inv = invoices.get(a.invoiceId);
     if (!inv) problems.push(`allocated to unknown invoice ${a.invoiceId}`);
     else if (inv.familyId !== payment.familyId) problems.push(`allocated to another family's invoice ${inv.number}`);
-    else if (inv.status !== 'issued' || inv.kind !== 'invoice') problems.push(`allocated to ${inv.number || inv.id}, which is ${inv.kind === 'credit_note' ? 'a credit note' : inv.status}`);
+    else if (inv.status !== 'issued' || inv.kind !== 'invoice')
+      problems.push(`allocated to ${inv.number || inv.id}, which is ${inv.kind === 'credit_note' ? 'a credit note' : inv.status}`);
   }
   return problems;
 }
 
 // ───────────────────────────── Ledger and statement ─────────────────────────────
 
+export type LedgerEntryKind = 'invoice' | 'credit_note' | 'payment' | 'refund' | 'reversal';
+
 export interface LedgerEntry {
   date: string;
-  kind: 'invoice' | 'credit_note' | 'payment';
+  kind: LedgerEntryKind;
   documentId: string;
   /** Invoice/credit-note number or payment reference. */
   reference: string;
@@ -213,6 +253,15 @@ export interface LedgerEntry {
   credit: number;
   /** Running balance after this entry (positive = owed by the family). */
   balance: number;
+  /** A payment or refund: the reversal that cancelled it (its entry comes on the reversal's date). */
+  reversedBy?: string;
+  /** A reversal: what kind of record it cancels. */
+  reverses?: 'payment' | 'refund';
+}
+
+export interface LedgerOptions {
+  /** Writes a business date (YYYY-MM-DD) for people, e.g. practiceFormat(…).date; default: as is. */
+  formatDate?: (isoDate: string) => string;
 }
 
 const METHOD_LABELS: Record<PaymentMethod, string> = {
@@ -227,7 +276,22 @@ export function paymentMethodLabel(m: PaymentMethod): string {
   return METHOD_LABELS[m] ?? m;
 }
 
-function ledgerItems(familyId: string, invoices: Iterable<Invoice>, payments: Iterable<Payment>): Omit<LedgerEntry, 'balance'>[] {
+/** How each kind of ledger entry is named on statements, screens and in CSV. */
+export const LEDGER_KIND_LABELS: Record<LedgerEntryKind, string> = {
+  invoice: 'Invoice',
+  credit_note: 'Credit note',
+  payment: 'Payment',
+  refund: 'Refund',
+  reversal: 'Reversal',
+};
+
+function ledgerItems(
+  familyId: string,
+  invoices: Iterable<Invoice>,
+  payments: Iterable<Payment>,
+  opts: LedgerOptions,
+): Omit<LedgerEntry, 'balance'>[] {
+  const day = opts.formatDate ?? ((d: string) => d);
   const items: (Omit<LedgerEntry, 'balance'> & { order: number; tie: string })[] = [];
   for (const inv of invoices) {
     if (inv.familyId !== familyId || inv.status === 'draft') continue;
@@ -237,7 +301,7 @@ function ledgerItems(familyId: string, invoices: Iterable<Invoice>, payments: It
         kind: 'invoice',
         documentId: inv.id,
         reference: inv.number,
-        description: `Invoice ${inv.number}${inv.status === 'void' ? ' (void)' : ''}, due ${inv.dueDate}`,
+        description: `Invoice ${inv.number}${inv.status === 'void' ? ' (void)' : ''}, due ${day(inv.dueDate)}`,
         debit: Math.max(inv.total, 0),
         credit: Math.max(-inv.total, 0),
         order: 0,
@@ -257,28 +321,79 @@ function ledgerItems(familyId: string, invoices: Iterable<Invoice>, payments: It
       });
     }
   }
-  for (const p of payments) {
-    if (p.familyId !== familyId) continue;
-    items.push({
-      date: p.date,
-      kind: 'payment',
-      documentId: p.id,
-      reference: p.reference,
-      description: `Payment, ${paymentMethodLabel(p.method)}${p.reference ? ` (${p.reference})` : ''}`,
-      debit: 0,
-      credit: p.amount,
-      order: 2,
-      tie: p.createdAt,
-    });
+  const records = [...payments].filter((p) => p.familyId === familyId);
+  const byId = new Map(records.map((p) => [p.id, p]));
+  const reversalOf = new Map<string, string>();
+  for (const r of records) if (r.kind === 'reversal' && r.reverses) reversalOf.set(r.reverses, r.id);
+  for (const p of records) {
+    const kind = recordKind(p);
+    const ref = p.reference ? ` (${p.reference})` : '';
+    const reason = p.reason?.trim() ? `: ${p.reason.trim()}` : '';
+    const reversedBy = reversalOf.get(p.id);
+    if (kind === 'payment') {
+      items.push({
+        date: p.date,
+        kind: 'payment',
+        documentId: p.id,
+        reference: p.reference,
+        description: `Payment, ${paymentMethodLabel(p.method)}${ref}${reversedBy ? ' (reversed)' : ''}`,
+        debit: 0,
+        credit: p.amount,
+        ...(reversedBy ? { reversedBy } : {}),
+        order: 2,
+        tie: p.createdAt,
+      });
+    } else if (kind === 'refund') {
+      items.push({
+        date: p.date,
+        kind: 'refund',
+        documentId: p.id,
+        reference: p.reference,
+        description: `Refund to the family, ${paymentMethodLabel(p.method)}${ref}${reason}${reversedBy ? ' (reversed)' : ''}`,
+        debit: p.amount,
+        credit: 0,
+        ...(reversedBy ? { reversedBy } : {}),
+        order: 3,
+        tie: p.createdAt,
+      });
+    } else {
+      // A reversal cancels exactly what it reverses as it stands now (a concurrent edit of the
+      // amount on another laptop cannot leave part of it behind); unknown target: a payment.
+      const target = p.reverses ? byId.get(p.reverses) : undefined;
+      const targetKind = target && recordKind(target) === 'refund' ? 'refund' : 'payment';
+      const amount = target ? target.amount : p.amount;
+      const what = target ? `${targetKind} of ${day(target.date)}${target.reference ? ` (${target.reference})` : ''}` : targetKind;
+      items.push({
+        date: p.date,
+        kind: 'reversal',
+        documentId: p.id,
+        reference: p.reference,
+        description: `Reversal of the ${what}${reason}`,
+        debit: targetKind === 'payment' ? amount : 0,
+        credit: targetKind === 'refund' ? amount : 0,
+        reverses: targetKind,
+        order: 4,
+        tie: p.createdAt,
+      });
+    }
   }
   items.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.order - b.order || (a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0)));
   return items.map(({ order: _o, tie: _t, ...rest }) => rest);
 }
 
-/** Every issued invoice, credit note and payment of a family in date order, with the running balance. */
-export function familyLedger(familyId: string, invoices: Iterable<Invoice>, payments: Iterable<Payment>): LedgerEntry[] {
+/**
+ * Every issued invoice, credit note, payment, refund and reversal of a family in date order, with
+ * the running balance. A reversed payment keeps its entry on its own date and the reversal adds
+ * the opposite entry on the reversal's date: the history is never rewritten.
+ */
+export function familyLedger(
+  familyId: string,
+  invoices: Iterable<Invoice>,
+  payments: Iterable<Payment>,
+  opts: LedgerOptions = {},
+): LedgerEntry[] {
   let balance = 0;
-  return ledgerItems(familyId, invoices, payments).map((e) => {
+  return ledgerItems(familyId, invoices, payments, opts).map((e) => {
     balance += e.debit - e.credit;
     return { ...e, balance };
   });
@@ -299,33 +414,51 @@ export interface Statement {
   closingBalance: number;
   totalInvoiced: number;
   totalCredited: number;
+  /** Payments received in the period, less reversals of payments in the period. */
   totalPaid: number;
+  /** Refunds paid to the family in the period, less reversals of refunds in the period. */
+  totalRefunded: number;
   /** Invoices still owing at the end of the statement (by allocations as of now). */
   openInvoices: { invoiceId: string; number: string; issueDate: string; dueDate: string; total: number; balance: number }[];
 }
 
 /** Statement of account for [from, to]: opening balance, the period's entries, closing balance. */
-export function familyStatement(familyId: string, from: string, to: string, invoices: readonly Invoice[], payments: readonly Payment[]): Statement {
+export function familyStatement(
+  familyId: string,
+  from: string,
+  to: string,
+  invoices: readonly Invoice[],
+  payments: readonly Payment[],
+  opts: LedgerOptions = {},
+): Statement {
   assertIsoDate(from, 'from');
   assertIsoDate(to, 'to');
   if (to < from) throw new BillingError('invalid_period', 'The period ends before it starts');
-  const ledger = familyLedger(familyId, invoices, payments);
+  const ledger = familyLedger(familyId, invoices, payments, opts);
   let openingBalance = 0;
   const entries: LedgerEntry[] = [];
   let totalInvoiced = 0;
   let totalCredited = 0;
   let totalPaid = 0;
+  let totalRefunded = 0;
   for (const e of ledger) {
     if (e.date < from) openingBalance = e.balance;
     else if (e.date <= to) {
       entries.push(e);
       if (e.kind === 'invoice') totalInvoiced += e.debit - e.credit;
       else if (e.kind === 'credit_note') totalCredited += e.credit - e.debit;
-      else totalPaid += e.credit;
+      else if (e.kind === 'payment') totalPaid += e.credit;
+      else if (e.kind === 'refund') totalRefunded += e.debit;
+      else if (e.reverses === 'refund') totalRefunded -= e.credit;
+      else totalPaid -= e.debit;
     }
   }
   const closingBalance = entries.at(-1)?.balance ?? openingBalance;
-  const open = openInvoices(familyId, invoices.filter((i) => i.issueDate <= to), payments);
+  const open = openInvoices(
+    familyId,
+    invoices.filter((i) => i.issueDate <= to),
+    payments,
+  );
   return {
     familyId,
     from,
@@ -336,6 +469,7 @@ export function familyStatement(familyId: string, from: string, to: string, invo
     totalInvoiced,
     totalCredited,
     totalPaid,
+    totalRefunded,
     openInvoices: open.map((o) => ({
       invoiceId: o.invoice.id,
       number: o.invoice.number,
@@ -413,6 +547,8 @@ export function agingReport(invoices: readonly Invoice[], allPayments: readonly 
   // As it stood on the report date: later payments are not counted.
   const payments = allPayments.filter((p) => p.date <= asOf);
   const paid = paidByInvoice(payments);
+  // Partial credit notes count from their issue date.
+  const credited = creditedByInvoice(invoices.filter((i) => i.kind !== 'credit_note' || i.issueDate <= asOf));
   const rows = new Map<string, AgingRow>();
   const row = (familyId: string) => {
     let r = rows.get(familyId);
@@ -421,19 +557,31 @@ export function agingReport(invoices: readonly Invoice[], allPayments: readonly 
   };
   for (const inv of invoices) {
     if (inv.kind !== 'invoice' || inv.status !== 'issued' || inv.issueDate > asOf) continue;
-    const balance = inv.total - (paid.get(inv.id) ?? 0);
+    const balance = inv.total - (paid.get(inv.id) ?? 0) - (credited.get(inv.id) ?? 0);
     if (balance <= 0) continue;
     const daysOverdue = Math.max(0, daysBetween(inv.dueDate, asOf));
     const bucket = agingBucket(daysOverdue);
     const r = row(inv.familyId);
     r.buckets[bucket] += balance;
     r.outstanding += balance;
-    r.invoices.push({ invoiceId: inv.id, number: inv.number, issueDate: inv.issueDate, dueDate: inv.dueDate, total: inv.total, balance, daysOverdue, bucket });
+    r.invoices.push({
+      invoiceId: inv.id,
+      number: inv.number,
+      issueDate: inv.issueDate,
+      dueDate: inv.dueDate,
+      total: inv.total,
+      balance,
+      daysOverdue,
+      bucket,
+    });
   }
-  for (const p of payments) {
-    const left = unallocatedAmount(p);
-    if (left > 0) row(p.familyId).credit += left;
-  }
+  // Credit as familyCredit counts it: live payments' unallocated money less live refunds.
+  const creditByFamily = new Map<string, number>();
+  for (const p of livePayments(null, payments))
+    creditByFamily.set(p.familyId, (creditByFamily.get(p.familyId) ?? 0) + unallocatedAmount(p));
+  for (const r of liveRecords(payments))
+    if (recordKind(r) === 'refund') creditByFamily.set(r.familyId, (creditByFamily.get(r.familyId) ?? 0) - r.amount);
+  for (const [familyId, credit] of creditByFamily) if (credit !== 0) row(familyId).credit += credit;
   const totals = { ...emptyBuckets(), outstanding: 0, credit: 0, net: 0 };
   const list = [...rows.values()];
   for (const r of list) {

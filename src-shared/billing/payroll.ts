@@ -81,7 +81,9 @@ export function tutorPayroll(args: {
   };
   const lines: PayrollLine[] = [];
   const rows = new Map<string, PayrollRow>();
-  const sorted = [...byOcc.values()].sort((a, b) => (a.first.start < b.first.start ? -1 : a.first.start > b.first.start ? 1 : a.first.occurrenceId < b.first.occurrenceId ? -1 : 1));
+  const sorted = [...byOcc.values()].sort((a, b) =>
+    a.first.start < b.first.start ? -1 : a.first.start > b.first.start ? 1 : a.first.occurrenceId < b.first.occurrenceId ? -1 : 1,
+  );
   for (const o of sorted) {
     const tutorId = o.first.tutorId;
     const tutor = staff.get(tutorId);
@@ -111,7 +113,16 @@ export function tutorPayroll(args: {
     if (!row) {
       rows.set(
         tutorId,
-        (row = { tutorId, tutorName: tutor.name, payUnit: tutor.payUnit, payRate: tutor.payRate.amount, currency: tutor.payRate.currency, lessons: 0, minutes: 0, amount: 0 }),
+        (row = {
+          tutorId,
+          tutorName: tutor.name,
+          payUnit: tutor.payUnit,
+          payRate: tutor.payRate.amount,
+          currency: tutor.payRate.currency,
+          lessons: 0,
+          minutes: 0,
+          amount: 0,
+        }),
       );
     }
     row.lessons += 1;

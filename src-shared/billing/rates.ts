@@ -12,7 +12,8 @@
  * ('per_lesson' unless the caller passes another).
  */
 import type { AttendanceStatus, BillingModel, Family, Money, PracticeSettings, Student } from '../model/types';
-import { BillingError, assertMinor, divRoundHalfEven, mulDivRoundHalfEven } from './money';
+import { BillingError } from './errors';
+import { assertMinor, divRoundHalfEven, mulDivRoundHalfEven } from '../money';
 
 /**
  * One student's attendance at one lesson occurrence: what billing and payroll consume. The UI
@@ -33,6 +34,8 @@ export interface BillableLesson {
   subject: string;
   tutorId: string;
   rateOverride: Money | null;
+  /** A make-up lesson: the occurrence id of the lesson it replaces (its line says so). */
+  makeupForOccurrenceId?: string;
 }
 
 export type RateSource = 'lesson' | 'student' | 'family' | 'practice';

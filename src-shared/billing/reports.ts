@@ -10,9 +10,10 @@
  */
 import { ATTENDANCE_STATUSES, type AttendanceStatus, type Invoice, type Payment, type Staff, type Student } from '../model/types';
 import { assertIsoDate, localDateBoundsUtc, monthOf, monthsOverlapping } from './dates';
-import { BillingError } from './money';
+import { BillingError } from './errors';
 import type { BillableLesson } from './rates';
 import { lineNet } from './totals';
+import { recordKind } from './records';
 
 export interface DateRange {
   from: string;
@@ -32,8 +33,10 @@ export interface IncomeMonthRow {
   /** The same without tax. */
   invoicedNet: number;
   tax: number;
-  /** Payments received (by payment date). */
+  /** Payments received (by payment date), less reversals of payments (by the reversal's date). */
   received: number;
+  /** Refunds paid to families (by refund date), less reversals of refunds. */
+  refunded: number;
   invoices: number;
   creditNotes: number;
 }
@@ -43,7 +46,7 @@ export function incomeByMonth(invoices: Iterable<Invoice>, payments: Iterable<Pa
   checkRange(range);
   const rows = new Map<string, IncomeMonthRow>();
   for (const month of monthsOverlapping(range.from, range.to)) {
-    rows.set(month, { month, invoiced: 0, invoicedNet: 0, tax: 0, received: 0, invoices: 0, creditNotes: 0 });
+    rows.set(month, { month, invoiced: 0, invoicedNet: 0, tax: 0, received: 0, refunded: 0, invoices: 0, creditNotes: 0 });
   }
   for (const inv of invoices) {
     if (inv.status === 'draft' || !inv.issueDate || inv.issueDate < range.from || inv.issueDate > range.to) continue;
@@ -56,10 +59,23 @@ export function incomeByMonth(invoices: Iterable<Invoice>, payments: Iterable<Pa
     if (inv.kind === 'credit_note') row.creditNotes += 1;
     else row.invoices += 1;
   }
-  for (const p of payments) {
+  // Cash basis: each record counts on its own date; a reversal takes back, on its date, what the
+  // record it reverses counted (a cheque that bounces in March leaves February's income alone).
+  const records = [...payments];
+  const byId = new Map(records.map((p) => [p.id, p]));
+  for (const p of records) {
     if (p.date < range.from || p.date > range.to) continue;
     const row = rows.get(monthOf(p.date));
-    if (row) row.received += p.amount;
+    if (!row) continue;
+    const kind = recordKind(p);
+    if (kind === 'payment') row.received += p.amount;
+    else if (kind === 'refund') row.refunded += p.amount;
+    else {
+      const target = p.reverses ? byId.get(p.reverses) : undefined;
+      const amount = target ? target.amount : p.amount;
+      if (target && recordKind(target) === 'refund') row.refunded -= amount;
+      else row.received -= amount;
+    }
   }
   return [...rows.values()];
 }
@@ -76,11 +92,18 @@ export function lessonsInRange(lessons: Iterable<BillableLesson>, range: DateRan
   return out;
 }
 
-/** Net billed amount of issued (not void) invoice lines with a service date in the range, by key. */
+/**
+ * Net billed amount of issued (not void) invoice lines with a service date in the range, by key.
+ * Partial credit notes subtract (their lines keep the credited line's tutor, subject and date);
+ * the credit note of a void is left out with its void invoice.
+ */
 function billedBy(invoices: Iterable<Invoice>, range: DateRange, key: (line: Invoice['lines'][number]) => string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const inv of invoices) {
-    if (inv.kind !== 'invoice' || inv.status !== 'issued') continue;
+  const list = [...invoices];
+  const status = new Map(list.map((i) => [i.id, i.status]));
+  for (const inv of list) {
+    if (inv.status !== 'issued') continue;
+    if (inv.kind === 'credit_note' && status.get(inv.creditNoteFor) !== 'issued') continue;
     for (const line of inv.lines) {
       const date = line.serviceDate || inv.issueDate;
       if (date < range.from || date > range.to) continue;
@@ -128,7 +151,13 @@ export interface TutorReportRow {
 }
 
 /** Hours taught and income by tutor for a range. Sorted by tutor name; the unattributed row last. */
-export function tutorReport(args: { lessons: Iterable<BillableLesson>; invoices: Iterable<Invoice>; staff: Iterable<Staff>; range: DateRange; timeZone: string }): TutorReportRow[] {
+export function tutorReport(args: {
+  lessons: Iterable<BillableLesson>;
+  invoices: Iterable<Invoice>;
+  staff: Iterable<Staff>;
+  range: DateRange;
+  timeZone: string;
+}): TutorReportRow[] {
   const lessons = lessonsInRange(args.lessons, args.range, args.timeZone);
   const names = new Map<string, string>();
   for (const s of args.staff) names.set(s.id, s.name);
@@ -156,7 +185,12 @@ export interface SubjectReportRow {
 }
 
 /** Totals per subject for a range, sorted by billed amount (largest first). */
-export function subjectReport(args: { lessons: Iterable<BillableLesson>; invoices: Iterable<Invoice>; range: DateRange; timeZone: string }): SubjectReportRow[] {
+export function subjectReport(args: {
+  lessons: Iterable<BillableLesson>;
+  invoices: Iterable<Invoice>;
+  range: DateRange;
+  timeZone: string;
+}): SubjectReportRow[] {
   const lessons = lessonsInRange(args.lessons, args.range, args.timeZone);
   const t = taught(lessons, (l) => l.subject);
   const billed = billedBy(args.invoices, args.range, (line) => line.subject);
@@ -173,7 +207,12 @@ export function subjectReport(args: { lessons: Iterable<BillableLesson>; invoice
 }
 
 /** Statuses where the student was expected (the denominator of the attendance rate). */
-export const EXPECTED_STATUSES: readonly AttendanceStatus[] = ['attended', 'no_show', 'cancelled_student_late', 'cancelled_student_in_time'];
+export const EXPECTED_STATUSES: readonly AttendanceStatus[] = [
+  'attended',
+  'no_show',
+  'cancelled_student_late',
+  'cancelled_student_in_time',
+];
 
 export interface AttendanceRow {
   key: string;
@@ -203,9 +242,16 @@ export function attendanceReport(args: {
   for (const s of args.staff ?? []) staffNames.set(s.id, s.name);
   const studentNames = new Map<string, string>();
   for (const s of args.students ?? []) studentNames.set(s.id, `${s.firstName} ${s.lastName}`.trim());
-  const keyOf = (l: BillableLesson) => (args.groupBy === 'tutor' ? l.tutorId : args.groupBy === 'subject' ? l.subject : args.groupBy === 'student' ? l.studentId : 'all');
+  const keyOf = (l: BillableLesson) =>
+    args.groupBy === 'tutor' ? l.tutorId : args.groupBy === 'subject' ? l.subject : args.groupBy === 'student' ? l.studentId : 'all';
   const labelOf = (k: string) =>
-    args.groupBy === 'tutor' ? (staffNames.get(k) ?? k) : args.groupBy === 'student' ? (studentNames.get(k) ?? k) : args.groupBy === 'all' ? 'All lessons' : k;
+    args.groupBy === 'tutor'
+      ? (staffNames.get(k) ?? k)
+      : args.groupBy === 'student'
+        ? (studentNames.get(k) ?? k)
+        : args.groupBy === 'all'
+          ? 'All lessons'
+          : k;
   const rows = new Map<string, AttendanceRow>();
   for (const l of lessons) {
     const k = keyOf(l);

@@ -6,8 +6,8 @@
 import type { Address, Family, PracticeSettings } from '../model/types';
 import { formatDate } from './dates';
 import { escapeHtml, printBaseCss, safeLogo, type PageSize } from './html';
-import { formatMoney } from './money';
-import type { Statement } from './payments';
+import { formatMoney } from '../money';
+import { LEDGER_KIND_LABELS, type Statement } from './payments';
 
 function addressLines(a: Address): string[] {
   const cityLine = [a.city, a.region, a.postalCode].filter((x) => x.trim()).join(', ');
@@ -45,8 +45,6 @@ export interface StatementDocumentInput {
   generatedOn: string;
 }
 
-const KIND_LABEL = { invoice: 'Invoice', credit_note: 'Credit note', payment: 'Payment' } as const;
-
 /** The complete HTML document of a family statement for [statement.from, statement.to]. */
 export function renderStatementHtml(input: StatementDocumentInput): string {
   const { statement: st, family, settings } = input;
@@ -57,19 +55,25 @@ export function renderStatementHtml(input: StatementDocumentInput): string {
   const logo = safeLogo(settings.logo);
   const practiceAddress = addressLines(settings.address);
   const familyAddress = addressLines(family.address);
-  const contact = [settings.email, settings.phone].filter((x) => x.trim()).map(e).join(' · ');
+  const contact = [settings.email, settings.phone]
+    .filter((x) => x.trim())
+    .map(e)
+    .join(' · ');
   const closing = st.closingBalance;
 
   const rows = st.entries
     .map(
       (x) =>
-        `<tr><td>${date(x.date)}</td><td>${e(KIND_LABEL[x.kind])}</td><td>${e(x.reference)}</td><td class="pre">${e(x.description)}</td><td class="num">${x.debit ? money(x.debit) : ''}</td><td class="num">${x.credit ? money(x.credit) : ''}</td><td class="num">${money(x.balance)}</td></tr>`,
+        `<tr><td>${date(x.date)}</td><td>${e(LEDGER_KIND_LABELS[x.kind])}</td><td>${e(x.reference)}</td><td class="pre">${e(x.description)}</td><td class="num">${x.debit ? money(x.debit) : ''}</td><td class="num">${x.credit ? money(x.credit) : ''}</td><td class="num">${money(x.balance)}</td></tr>`,
     )
     .join('\n');
   const open =
     st.openInvoices.length > 0
       ? `<div class="section"><h2>Invoices still to pay</h2><table class="open"><tr><th>Invoice</th><th>Issued</th><th>Due</th><th class="num">Total</th><th class="num">Still to pay</th></tr>${st.openInvoices
-          .map((o) => `<tr><td>${e(o.number)}</td><td>${date(o.issueDate)}</td><td>${date(o.dueDate)}</td><td class="num">${money(o.total)}</td><td class="num">${money(o.balance)}</td></tr>`)
+          .map(
+            (o) =>
+              `<tr><td>${e(o.number)}</td><td>${date(o.issueDate)}</td><td>${date(o.dueDate)}</td><td class="num">${money(o.total)}</td><td class="num">${money(o.balance)}</td></tr>`,
+          )
           .join('')}</table></div>`
       : '';
   const instructions =
@@ -121,6 +125,7 @@ ${rows}
   <tr><th>Invoiced</th><td class="num">${money(st.totalInvoiced)}</td></tr>
   ${st.totalCredited ? `<tr><th>Credit notes</th><td class="num">${money(-st.totalCredited)}</td></tr>` : ''}
   <tr><th>Payments received</th><td class="num">${money(-st.totalPaid)}</td></tr>
+  ${st.totalRefunded ? `<tr><th>Refunded to you</th><td class="num">${money(st.totalRefunded)}</td></tr>` : ''}
   <tr class="due"><th>${closing < 0 ? 'In credit' : 'Balance due'}</th><td class="num">${money(closing < 0 ? -closing : closing)}</td></tr>
 </table>
 ${open}

@@ -17,7 +17,8 @@
  * round = half to even. Every total is a sum of line values, so totals always equal their lines.
  */
 import type { Invoice, InvoiceLine, TaxMode } from '../model/types';
-import { BillingError, allocateLargestRemainder, assertMinor, mulDivRoundHalfEven } from './money';
+import { BillingError } from './errors';
+import { allocateLargestRemainder, assertMinor, mulDivRoundHalfEven } from '../money';
 import { prorateHourly } from './rates';
 
 export type TotalsInput = Pick<Invoice, 'lines' | 'invoiceDiscountAmount' | 'taxMode' | 'taxRateBp' | 'subtotal' | 'taxTotal' | 'total'>;
@@ -87,7 +88,13 @@ export function computeInvoiceTotalsInPlace(inv: TotalsInput): void {
   if (inv.invoiceDiscountAmount > weightSum) {
     throw new BillingError('discount_too_large', 'The invoice discount is larger than the chargeable lines');
   }
-  const shares = inv.invoiceDiscountAmount > 0 ? allocateLargestRemainder(inv.invoiceDiscountAmount, afterLine.map((a) => Math.max(a, 0))) : null;
+  const shares =
+    inv.invoiceDiscountAmount > 0
+      ? allocateLargestRemainder(
+          inv.invoiceDiscountAmount,
+          afterLine.map((a) => Math.max(a, 0)),
+        )
+      : null;
   let subtotal = 0;
   let taxTotal = 0;
   for (let i = 0; i < n; i++) {

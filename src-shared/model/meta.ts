@@ -76,7 +76,11 @@ function stableJson(value: unknown): string {
  * `values` (one object clone instead of a property-by-property build: batch billing creates
  * 1,000 invoices at once).
  */
-function stampNew<T extends SyncMeta>(values: Omit<T, keyof SyncMeta> & Partial<Pick<T, 'id'>>, ctx: ChangeContext, newId: () => string): T {
+function stampNew<T extends SyncMeta>(
+  values: Omit<T, keyof SyncMeta> & Partial<Pick<T, 'id'>>,
+  ctx: ChangeContext,
+  newId: () => string,
+): T {
   const nowIso = ctx.now.toISOString();
   const stamp = nextStamp(undefined, ctx.now, ctx.deviceId);
   const given = values as Record<string, unknown>;
@@ -87,7 +91,15 @@ function stampNew<T extends SyncMeta>(values: Omit<T, keyof SyncMeta> & Partial<
     if (given[key] === undefined || (META_FIELDS as readonly string[]).includes(key)) delete fieldClock[key];
     else fieldClock[key] = stamp;
   }
-  const record = { ...given, id: (given.id as string | undefined) ?? newId(), createdAt: nowIso, updatedAt: nowIso, updatedBy: ctx.staffId, deviceId: ctx.deviceId, fieldClock };
+  const record = {
+    ...given,
+    id: (given.id as string | undefined) ?? newId(),
+    createdAt: nowIso,
+    updatedAt: nowIso,
+    updatedBy: ctx.staffId,
+    deviceId: ctx.deviceId,
+    fieldClock,
+  };
   for (const key in record) if (record[key as keyof typeof record] === undefined) delete record[key as keyof typeof record];
   return record as unknown as T;
 }

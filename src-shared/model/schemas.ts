@@ -4,7 +4,9 @@
  * after release its version is bumped and a migration strategy added in `migrations.ts`.
  */
 import type { RxJsonSchema } from 'rxdb';
+import { HARD_LIMITS as L } from '../billing/sanity';
 import { metaProperties, metaRequired } from './meta';
+import { LESSON_RRULE_PATTERN, TIME_ZONES } from './timing';
 import {
   ATTENDANCE_STATUSES,
   BILLING_MODELS,
@@ -14,6 +16,7 @@ import {
   INVOICE_LINE_KINDS,
   INVOICE_STATUSES,
   NOTE_KINDS,
+  PAYMENT_KINDS,
   PAYMENT_METHODS,
   PAY_UNITS,
   STAFF_ROLES,
@@ -39,10 +42,22 @@ const int = (minimum?: number) => (minimum === undefined ? { type: 'integer' } :
 const bool = { type: 'boolean' } as const;
 const strArray = (maxLength = 200) => ({ type: 'array', items: { type: 'string', maxLength } }) as const;
 const enumOf = (values: readonly string[]) => ({ type: 'string', enum: [...values], maxLength: 40 }) as const;
+/** An IANA time zone name of the fixed list (src-shared/model/time-zones.ts). */
+const timeZone = { type: 'string', enum: [...TIME_ZONES], maxLength: 64 } as const;
 
+/**
+ * Hard limits (billing/sanity.ts HARD_LIMITS): values no tutoring practice has, refused by the
+ * forms, these schemas and the server rules alike (docs/billing.md "Sanity limits").
+ */
+const amount = { type: 'integer', minimum: 1, maximum: L.amountMax } as const;
+/** A signed amount of one line (credit notes store their amounts negated). */
+const lineAmount = { type: 'integer', minimum: -L.amountMax, maximum: L.amountMax } as const;
+const lineTotal = { type: 'integer', minimum: -L.totalMax, maximum: L.totalMax } as const;
+
+/** A rate, fee or price: 0 … HARD_LIMITS.amountMax minor units. */
 const money = {
   type: 'object',
-  properties: { amount: int(), currency: { type: 'string', minLength: 3, maxLength: 3 } },
+  properties: { amount: { type: 'integer', minimum: 0, maximum: L.amountMax }, currency: { type: 'string', minLength: 3, maxLength: 3 } },
   required: ['amount', 'currency'],
   additionalProperties: false,
 } as const;
@@ -54,8 +69,8 @@ const prepaidPackage = {
   type: 'object',
   properties: {
     id: { type: 'string', maxLength: 100 },
-    lessons: { type: 'integer', minimum: 1 },
-    price: { type: 'integer', minimum: 0 },
+    lessons: { type: 'integer', minimum: 1, maximum: L.packageLessonsMax },
+    price: { type: 'integer', minimum: 0, maximum: L.amountMax },
     purchasedOn: { type: 'string', maxLength: 10 },
     description: { type: 'string', maxLength: 500 },
   },
@@ -98,13 +113,13 @@ function schema<T>(
 
 export const studentSchema = schema<Student>(
   'student',
-  1,
+  2,
   {
     firstName: str(200),
     lastName: str(200),
     familyId: str(100),
     status: enumOf(STUDENT_STATUSES),
-    subjects: strArray(),
+    subjects: { ...strArray(), maxItems: L.subjectsMax },
     defaultRate: moneyOrNull,
     email: str(320),
     phone: str(40),
@@ -114,6 +129,8 @@ export const studentSchema = schema<Student>(
     billingModel: billingModelOrInherit,
     monthlyFee: moneyOrNull,
     packages: { type: 'array', items: prepaidPackage },
+    // Set once when this student was merged into another (docs/data-model.md "Merging duplicates").
+    mergedInto: str(100),
   },
   ['firstName', 'lastName', 'familyId', 'status', 'subjects', 'defaultRate', 'email', 'phone', 'gradeLevel', 'notes', 'archivedAt'],
   ['familyId', 'status'],
@@ -121,7 +138,7 @@ export const studentSchema = schema<Student>(
 
 export const familySchema = schema<Family>(
   'family',
-  0,
+  1,
   {
     kind: enumOf(FAMILY_KINDS),
     name: str(300),
@@ -135,13 +152,14 @@ export const familySchema = schema<Family>(
     archived: bool,
     billingModel: billingModelOrInherit,
     monthlyFee: moneyOrNull,
+    mergedInto: str(100),
   },
   ['kind', 'name', 'contactName', 'email', 'phone', 'address', 'preferredContact', 'notes', 'defaultRate', 'archived'],
 );
 
 export const staffSchema = schema<Staff>(
   'staff',
-  0,
+  1,
   {
     name: str(300),
     email: str(320),
@@ -160,7 +178,7 @@ const attendanceList = { type: 'array', items: enumOf(ATTENDANCE_STATUSES) } as 
 
 export const settingsSchema = schema<PracticeSettings>(
   'settings',
-  0,
+  2,
   {
     name: str(300),
     address,
@@ -168,7 +186,7 @@ export const settingsSchema = schema<PracticeSettings>(
     phone: str(40),
     currency: { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3 },
     locale: str(35),
-    timeZone: str(64),
+    timeZone,
     taxId: str(100),
     logo: { type: 'string', maxLength: 400_000 },
     defaultRate: money,
@@ -176,7 +194,7 @@ export const settingsSchema = schema<PracticeSettings>(
     billing: {
       type: 'object',
       properties: {
-        paymentTermsDays: int(0),
+        paymentTermsDays: { type: 'integer', minimum: 0, maximum: L.paymentTermsDaysMax },
         taxMode: enumOf(TAX_MODES),
         taxRateBp: { type: 'integer', minimum: 0, maximum: 10_000 },
         taxLabel: str(40),
@@ -192,7 +210,7 @@ export const settingsSchema = schema<PracticeSettings>(
       properties: {
         billable: attendanceList,
         payable: attendanceList,
-        cancellationNoticeHours: int(0),
+        cancellationNoticeHours: { type: 'integer', minimum: 0, maximum: L.cancellationNoticeHoursMax },
         makeupForInTimeCancellation: bool,
       },
       required: ['billable', 'payable', 'cancellationNoticeHours', 'makeupForInTimeCancellation'],
@@ -200,20 +218,35 @@ export const settingsSchema = schema<PracticeSettings>(
     },
     reminders: {
       type: 'object',
-      properties: { enabled: bool, minutesBefore: int(0) },
+      properties: { enabled: bool, minutesBefore: { type: 'integer', minimum: 0, maximum: L.reminderMinutesMax } },
       required: ['enabled', 'minutesBefore'],
       additionalProperties: false,
     },
   },
-  ['name', 'address', 'email', 'phone', 'currency', 'locale', 'timeZone', 'taxId', 'logo', 'defaultRate', 'weekStartsOn', 'billing', 'attendance', 'reminders'],
+  [
+    'name',
+    'address',
+    'email',
+    'phone',
+    'currency',
+    'locale',
+    'timeZone',
+    'taxId',
+    'logo',
+    'defaultRate',
+    'weekStartsOn',
+    'billing',
+    'attendance',
+    'reminders',
+  ],
 );
 
 export const lessonSchema = schema<Lesson>(
   'lesson',
-  0,
+  2,
   {
     tutorId: str(100),
-    studentIds: strArray(100),
+    studentIds: { ...strArray(100), maxItems: L.lessonStudentsMax },
     subject: str(200),
     location: str(500),
     onlineUrl: str(2000),
@@ -221,34 +254,65 @@ export const lessonSchema = schema<Lesson>(
     rateOverride: moneyOrNull,
     start: instant,
     durationMinutes: { type: 'integer', minimum: 1, maximum: 24 * 60 },
-    timeZone: str(64),
-    rrule: str(1000),
+    timeZone,
+    // '' (a one-off) or a weekly rule as the lesson editor writes it (src-shared/model/timing.ts).
+    rrule: { type: 'string', pattern: LESSON_RRULE_PATTERN, maxLength: 1000 },
     exdates: strArray(40),
     splitFrom: str(100),
     makeupForOccurrenceId: str(250),
     notes: text,
     cancelled: bool,
   },
-  ['tutorId', 'studentIds', 'subject', 'location', 'onlineUrl', 'room', 'rateOverride', 'start', 'durationMinutes', 'timeZone', 'rrule', 'exdates', 'splitFrom', 'makeupForOccurrenceId', 'notes', 'cancelled'],
+  [
+    'tutorId',
+    'studentIds',
+    'subject',
+    'location',
+    'onlineUrl',
+    'room',
+    'rateOverride',
+    'start',
+    'durationMinutes',
+    'timeZone',
+    'rrule',
+    'exdates',
+    'splitFrom',
+    'makeupForOccurrenceId',
+    'notes',
+    'cancelled',
+  ],
   ['tutorId', 'start'],
 );
 
 export const occurrenceSchema = schema<Occurrence>(
   'occurrence',
-  0,
+  2,
   {
     lessonId: str(100),
     originalStart: instant,
     start: instant,
-    durationMinutes: int(0),
+    durationMinutes: { type: 'integer', minimum: 0, maximum: L.durationMinutesMax },
     tutorId: str(100),
+    lessonTutorId: str(100),
     room: str(100),
     status: enumOf(ATTENDANCE_STATUSES),
     statusChangedAt: instant,
     studentStatus: { type: 'object', additionalProperties: enumOf(ATTENDANCE_STATUSES) },
     makeupGranted: bool,
   },
-  ['lessonId', 'originalStart', 'start', 'durationMinutes', 'tutorId', 'room', 'status', 'statusChangedAt', 'studentStatus', 'makeupGranted'],
+  [
+    'lessonId',
+    'originalStart',
+    'start',
+    'durationMinutes',
+    'tutorId',
+    'lessonTutorId',
+    'room',
+    'status',
+    'statusChangedAt',
+    'studentStatus',
+    'makeupGranted',
+  ],
   // originalStart / start: the calendar loads attendance documents by date range (old ones lazily).
   ['lessonId', 'originalStart', 'start'],
 );
@@ -295,28 +359,47 @@ const invoiceLine = {
     id: str(100),
     kind: enumOf(INVOICE_LINE_KINDS),
     description: str(1000),
-    quantityMilli: int(),
-    unitAmount: int(),
-    durationMinutes: int(0),
-    // No minimum: credit notes store every amount negated.
-    discountAmount: int(),
+    quantityMilli: { type: 'integer', minimum: 0, maximum: L.quantityMilliMax },
+    // Signed: credit notes store every amount negated.
+    unitAmount: lineAmount,
+    durationMinutes: { type: 'integer', minimum: 0, maximum: L.durationMinutesMax },
+    discountAmount: lineAmount,
     invoiceDiscountShare: int(),
-    amount: int(),
-    taxAmount: int(),
+    amount: lineTotal,
+    taxAmount: lineTotal,
     occurrenceIds: strArray(250),
     studentId: str(100),
     packageId: str(100),
     serviceDate: str(10),
     tutorId: str(100),
     subject: str(200),
+    // A partial credit note's line names the line it credits (docs/billing.md "Corrections and refunds").
+    creditsLineId: str(100),
   },
-  required: ['id', 'kind', 'description', 'quantityMilli', 'unitAmount', 'durationMinutes', 'discountAmount', 'invoiceDiscountShare', 'amount', 'taxAmount', 'occurrenceIds', 'studentId', 'packageId', 'serviceDate', 'tutorId', 'subject'],
+  required: [
+    'id',
+    'kind',
+    'description',
+    'quantityMilli',
+    'unitAmount',
+    'durationMinutes',
+    'discountAmount',
+    'invoiceDiscountShare',
+    'amount',
+    'taxAmount',
+    'occurrenceIds',
+    'studentId',
+    'packageId',
+    'serviceDate',
+    'tutorId',
+    'subject',
+  ],
   additionalProperties: false,
 } as const;
 
 export const invoiceSchema = schema<Invoice>(
   'invoice',
-  0,
+  1,
   {
     kind: enumOf(INVOICE_KINDS),
     familyId: str(100),
@@ -327,14 +410,14 @@ export const invoiceSchema = schema<Invoice>(
     periodEnd: str(10),
     issueDate: str(10),
     dueDate: str(10),
-    lines: { type: 'array', items: invoiceLine },
-    invoiceDiscountAmount: int(),
+    lines: { type: 'array', maxItems: L.invoiceLinesMax, items: invoiceLine },
+    invoiceDiscountAmount: lineTotal,
     taxMode: enumOf(TAX_MODES),
     taxRateBp: { type: 'integer', minimum: 0, maximum: 10_000 },
     taxLabel: str(40),
-    subtotal: int(),
-    taxTotal: int(),
-    total: int(),
+    subtotal: lineTotal,
+    taxTotal: lineTotal,
+    total: lineTotal,
     creditNoteFor: str(100),
     voidedBy: str(100),
     issuedAt: instant,
@@ -344,30 +427,94 @@ export const invoiceSchema = schema<Invoice>(
     sequence: int(0),
     notes: text,
   },
-  ['kind', 'familyId', 'status', 'number', 'currency', 'periodStart', 'periodEnd', 'issueDate', 'dueDate', 'lines', 'invoiceDiscountAmount', 'taxMode', 'taxRateBp', 'taxLabel', 'subtotal', 'taxTotal', 'total', 'creditNoteFor', 'voidedBy', 'issuedAt', 'issuedBy', 'issuedDeviceId', 'sequenceKey', 'sequence', 'notes'],
+  [
+    'kind',
+    'familyId',
+    'status',
+    'number',
+    'currency',
+    'periodStart',
+    'periodEnd',
+    'issueDate',
+    'dueDate',
+    'lines',
+    'invoiceDiscountAmount',
+    'taxMode',
+    'taxRateBp',
+    'taxLabel',
+    'subtotal',
+    'taxTotal',
+    'total',
+    'creditNoteFor',
+    'voidedBy',
+    'issuedAt',
+    'issuedBy',
+    'issuedDeviceId',
+    'sequenceKey',
+    'sequence',
+    'notes',
+  ],
   ['familyId'],
 );
 
+const paymentAllocation = {
+  type: 'object',
+  properties: { invoiceId: str(100), amount },
+  required: ['invoiceId', 'amount'],
+  additionalProperties: false,
+} as const;
+
+/**
+ * Payments, refunds and reversals (docs/billing.md "Corrections and refunds"). Version 1 added the
+ * optional correction fields (`kind`, `reverses`, `reason`, `refundSources`, `revisions`); a
+ * version 0 document is a payment and stays valid as it is (`migratePaymentV0toV1`).
+ */
 export const paymentSchema = schema<Payment>(
   'payment',
-  0,
+  2,
   {
     familyId: str(100),
     date: str(10),
-    amount: int(1),
+    amount,
     currency: { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3 },
     method: enumOf(PAYMENT_METHODS),
     reference: str(200),
-    allocations: {
+    allocations: { type: 'array', maxItems: L.allocationsMax, items: paymentAllocation },
+    notes: text,
+    kind: { type: 'string', enum: [...PAYMENT_KINDS], maxLength: 20 },
+    reverses: str(100),
+    reason: str(500),
+    refundSources: {
       type: 'array',
+      maxItems: 500,
       items: {
         type: 'object',
-        properties: { invoiceId: str(100), amount: int(1) },
-        required: ['invoiceId', 'amount'],
+        properties: { paymentId: str(100), amount },
+        required: ['paymentId', 'amount'],
         additionalProperties: false,
       },
     },
-    notes: text,
+    revisions: {
+      type: 'array',
+      maxItems: 200,
+      items: {
+        type: 'object',
+        properties: {
+          amount,
+          date: str(10),
+          method: enumOf(PAYMENT_METHODS),
+          reference: str(200),
+          allocations: { type: 'array', items: paymentAllocation },
+          notes: text,
+          revisedAt: str(40),
+          revisedBy: str(100),
+          deviceId: str(100),
+          reason: str(500),
+        },
+        required: ['amount', 'date', 'method', 'reference', 'allocations', 'notes', 'revisedAt', 'revisedBy', 'deviceId', 'reason'],
+        additionalProperties: false,
+      },
+    },
   },
   ['familyId', 'date', 'amount', 'currency', 'method', 'reference', 'allocations', 'notes'],
   ['familyId'],
@@ -381,12 +528,11 @@ export const billingClaimSchema = schema<BillingClaim>(
   ['invoiceId'],
 );
 
-export const closureSchema = schema<Closure>(
-  'closure',
-  0,
-  { startDate: str(10), endDate: str(10), label: str(200) },
-  ['startDate', 'endDate', 'label'],
-);
+export const closureSchema = schema<Closure>('closure', 0, { startDate: str(10), endDate: str(10), label: str(200) }, [
+  'startDate',
+  'endDate',
+  'label',
+]);
 
 /** Collection name → schema. Collection names are also the CouchDB database suffixes. */
 export const collectionSchemas = {

@@ -58,6 +58,8 @@ export interface Student extends SyncMeta {
   monthlyFee?: Money | null;
   /** Prepaid lesson packages bought for this student (consumed by billable lessons in date order). */
   packages?: PrepaidPackage[];
+  /** Merged into this student (src-shared/students/merge.ts); kept, archived, so late references resolve. (Schema: planned.) */
+  mergedInto?: string;
 }
 
 export const FAMILY_KINDS = ['family', 'self'] as const;
@@ -83,6 +85,8 @@ export interface Family extends SyncMeta {
   billingModel?: BillingModel | '';
   /** Monthly flat fee per student on the 'monthly' model; null or absent = none. */
   monthlyFee?: Money | null;
+  /** Merged into this family (src-shared/students/merge.ts); kept, archived, so late references resolve. (Schema: planned.) */
+  mergedInto?: string;
 }
 
 export const STAFF_ROLES = ['admin', 'tutor'] as const;
@@ -204,8 +208,15 @@ export interface Occurrence extends SyncMeta {
   start: string;
   /** Overridden duration in minutes, 0 when not overridden. */
   durationMinutes: number;
-  /** Overridden tutor, '' when not overridden. */
+  /** Overridden tutor (a substitute), '' when not overridden. */
   tutorId: string;
+  /**
+   * The lesson's tutor when this document was written (the app copies it from the lesson and
+   * updates it when the lesson's tutor changes; '' when it was not known, e.g. after a migration
+   * on a laptop that did not have the lesson). The server rules use it: a tutor may only touch
+   * occurrences of their own lessons (docs/security.md).
+   */
+  lessonTutorId: string;
   room: string;
   status: AttendanceStatus;
   statusChangedAt: string;
@@ -286,6 +297,11 @@ export interface InvoiceLine {
   serviceDate: string;
   tutorId: string;
   subject: string;
+  /**
+   * Partial credit notes (docs/billing.md "Corrections"): the id of the invoice line this credit
+   * line credits. Absent on invoices and on the credit note of a void. (Schema: planned.)
+   */
+  creditsLineId?: string;
 }
 
 export interface Invoice extends SyncMeta {
@@ -328,6 +344,35 @@ export interface PaymentAllocation {
   amount: number;
 }
 
+/**
+ * The three kinds of money records kept in the payments collection (docs/billing.md "Corrections
+ * and refunds"): money received, money paid back to the family, and the cancellation of one of
+ * those. Absent = 'payment' (every document written before corrections existed).
+ */
+export const PAYMENT_KINDS = ['payment', 'refund', 'reversal'] as const;
+export type PaymentKind = (typeof PAYMENT_KINDS)[number];
+
+/** A refund pays back money that a payment left unallocated (the family's credit). */
+export interface RefundSource {
+  paymentId: string;
+  amount: number;
+}
+
+/** The values of a payment before one edit, kept on the payment (its audit trail). */
+export interface PaymentRevision {
+  amount: number;
+  date: string;
+  method: PaymentMethod;
+  reference: string;
+  allocations: PaymentAllocation[];
+  notes: string;
+  /** When, by whom and where the values were replaced, and why. */
+  revisedAt: string;
+  revisedBy: string;
+  deviceId: string;
+  reason: string;
+}
+
 export interface Payment extends SyncMeta {
   familyId: string;
   /** Calendar date of the payment, YYYY-MM-DD in the practice time zone. */
@@ -338,6 +383,16 @@ export interface Payment extends SyncMeta {
   reference: string;
   allocations: PaymentAllocation[];
   notes: string;
+  /** Corrections (schema: planned). Absent = 'payment'. */
+  kind?: PaymentKind;
+  /** A reversal: the id of the payment or refund it cancels. */
+  reverses?: string;
+  /** A reversal or refund: why, in the words of the person who recorded it. */
+  reason?: string;
+  /** A refund: which payments' unallocated money it pays back. */
+  refundSources?: RefundSource[];
+  /** A payment: its values before each edit, oldest first. */
+  revisions?: PaymentRevision[];
 }
 
 /**

@@ -31,7 +31,16 @@ function winnerOf(a: Note, b: Note): [Note, Note] {
 }
 
 export function versionOf(n: Note): NoteConflictVersion {
-  return { title: n.title, body: n.body, covered: n.covered, homework: n.homework, nextSteps: n.nextSteps, updatedAt: n.updatedAt, updatedBy: n.updatedBy, deviceId: n.deviceId };
+  return {
+    title: n.title,
+    body: n.body,
+    covered: n.covered,
+    homework: n.homework,
+    nextSteps: n.nextSteps,
+    updatedAt: n.updatedAt,
+    updatedBy: n.updatedBy,
+    deviceId: n.deviceId,
+  };
 }
 
 function versionKey(v: NoteConflictVersion): string {
@@ -39,7 +48,13 @@ function versionKey(v: NoteConflictVersion): string {
 }
 
 function sameText(v: NoteConflictVersion, n: Pick<Note, NoteTextField>): boolean {
-  return (v.title === undefined || v.title === n.title) && v.body === n.body && v.covered === n.covered && v.homework === n.homework && v.nextSteps === n.nextSteps;
+  return (
+    (v.title === undefined || v.title === n.title) &&
+    v.body === n.body &&
+    v.covered === n.covered &&
+    v.homework === n.homework &&
+    v.nextSteps === n.nextSteps
+  );
 }
 
 export function mergeNotes(local: Note, remote: Note, base?: Note): Note {
@@ -100,7 +115,13 @@ export function resolveNoteConflict(note: Note, choice: NoteConflictChoice, ctx:
   const other = note.conflicts[choice.index];
   if (!other) throw new Error(`No conflict number ${choice.index}`);
   const conflicts = note.conflicts.filter((_, i) => i !== choice.index);
-  const text: Pick<Note, NoteTextField> = { title: note.title, body: note.body, covered: note.covered, homework: note.homework, nextSteps: note.nextSteps };
+  const text: Pick<Note, NoteTextField> = {
+    title: note.title,
+    body: note.body,
+    covered: note.covered,
+    homework: note.homework,
+    nextSteps: note.nextSteps,
+  };
   if (choice.keep === 'other') {
     for (const f of NOTE_TEXT_FIELDS) {
       const v = other[f];

@@ -5,10 +5,19 @@
  */
 import { stampChange } from '../model/meta';
 import type { Lesson, Note, Occurrence } from '../model/types';
-import { prng } from '../sample/generate';
+import { seededRandom } from '../random';
 
 const TOPICS: Record<string, string[]> = {
-  Maths: ['equivalent fractions', 'long division', 'simultaneous equations', 'the quadratic formula', 'Pythagoras’ theorem', 'probability trees', 'circle theorems', 'percentages and ratio'],
+  Maths: [
+    'equivalent fractions',
+    'long division',
+    'simultaneous equations',
+    'the quadratic formula',
+    'Pythagoras’ theorem',
+    'probability trees',
+    'circle theorems',
+    'percentages and ratio',
+  ],
   English: ['persuasive writing', 'Macbeth act 2', 'poetry analysis', 'comprehension', 'spelling patterns', 'creative writing openings'],
   Physics: ['Newton’s laws', 'electric circuits', 'waves and the electromagnetic spectrum', 'energy transfers'],
   Chemistry: ['balancing equations', 'moles and molar mass', 'electrolysis', 'rates of reaction'],
@@ -22,11 +31,28 @@ const TOPICS: Record<string, string[]> = {
   '11+ prep': ['verbal reasoning', 'non-verbal reasoning', 'timed comprehension', 'mental arithmetic'],
 };
 const GENERAL = ['revision', 'exam technique', 'past paper questions', 'key vocabulary'];
-const HOW = ['Good progress today.', 'Confident with the basics now.', 'Struggled a little with the harder questions, so we slowed down.', 'Excellent focus throughout.', 'Asked great questions.', 'Tired today, kept it light.', 'Much quicker than last week.'];
-const HOMEWORK = ['Worksheet on {t}', 'Ten practice questions on {t}', 'Read the notes on {t} and make flashcards', 'Past paper section on {t}', '15 minutes of practice on {t}, three times'];
+const HOW = [
+  'Good progress today.',
+  'Confident with the basics now.',
+  'Struggled a little with the harder questions, so we slowed down.',
+  'Excellent focus throughout.',
+  'Asked great questions.',
+  'Tired today, kept it light.',
+  'Much quicker than last week.',
+];
+const HOMEWORK = [
+  'Worksheet on {t}',
+  'Ten practice questions on {t}',
+  'Read the notes on {t} and make flashcards',
+  'Past paper section on {t}',
+  '15 minutes of practice on {t}, three times',
+];
 const NEXT = ['Move on to {t}', 'Recap {t}, then a short test', 'Start {t}', 'Timed practice on {t}'];
 const PROGRESS = [
-  ['Half-term review', 'Steady progress this half term. {name} is much more confident with {t} and asks for help sooner. Next: build speed under timed conditions.'],
+  [
+    'Half-term review',
+    'Steady progress this half term. {name} is much more confident with {t} and asks for help sooner. Next: build speed under timed conditions.',
+  ],
   ['Goals for next term', 'Agreed goals with {name}: secure {t}, complete homework every week, and one past paper a fortnight.'],
   ['Note for the family', 'Spoke with the family about {t}. {name} would benefit from short daily practice rather than one long session.'],
 ];
@@ -43,7 +69,7 @@ export function generateSampleLessonNotes(opts: {
   share?: number;
   seed?: number;
 }): Note[] {
-  const rand = prng(opts.seed ?? 5);
+  const rand = seededRandom(opts.seed ?? 5);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
   const lessons = new Map(opts.lessons.map((l) => [l.id, l]));
   const out: Note[] = [];
@@ -89,7 +115,19 @@ export function generateSampleLessonNotes(opts: {
     out.push(
       stampChange<Note>(
         undefined,
-        { kind: 'progress', studentIds: [studentId], lessonId: '', occurrenceId: '', authorId: last.tutorId, title: title!, body: fill(body!, topic, opts.studentFirstName(studentId)), covered: '', homework: '', nextSteps: '', conflicts: [] },
+        {
+          kind: 'progress',
+          studentIds: [studentId],
+          lessonId: '',
+          occurrenceId: '',
+          authorId: last.tutorId,
+          title: title!,
+          body: fill(body!, topic, opts.studentFirstName(studentId)),
+          covered: '',
+          homework: '',
+          nextSteps: '',
+          conflicts: [],
+        },
         ctx,
         () => `note-sample-progress-${(opts.seed ?? 5).toString(36)}-${(n++).toString(36)}`,
       ),

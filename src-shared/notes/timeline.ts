@@ -20,12 +20,36 @@ export interface TimelineEntry {
 
 /** Values of a new lesson note for an occurrence (all its students). */
 export function newLessonNote(o: Pick<ExpandedOccurrence, 'id' | 'lessonId' | 'studentIds' | 'subject'>, authorId: string): NoteValues {
-  return { kind: 'lesson', studentIds: [...o.studentIds], lessonId: o.lessonId, occurrenceId: o.id, authorId, title: o.subject, body: '', covered: '', homework: '', nextSteps: '', conflicts: [] };
+  return {
+    kind: 'lesson',
+    studentIds: [...o.studentIds],
+    lessonId: o.lessonId,
+    occurrenceId: o.id,
+    authorId,
+    title: o.subject,
+    body: '',
+    covered: '',
+    homework: '',
+    nextSteps: '',
+    conflicts: [],
+  };
 }
 
 /** Values of a new progress note on one student. */
 export function newProgressNote(studentId: string, authorId: string, title = ''): NoteValues {
-  return { kind: 'progress', studentIds: [studentId], lessonId: '', occurrenceId: '', authorId, title, body: '', covered: '', homework: '', nextSteps: '', conflicts: [] };
+  return {
+    kind: 'progress',
+    studentIds: [studentId],
+    lessonId: '',
+    occurrenceId: '',
+    authorId,
+    title,
+    body: '',
+    covered: '',
+    homework: '',
+    nextSteps: '',
+    conflicts: [],
+  };
 }
 
 /**
@@ -35,13 +59,27 @@ export function newProgressNote(studentId: string, authorId: string, title = '')
 export function saveNote(previous: Note | undefined, values: Partial<NoteValues>, ctx: ChangeContext, newId: () => string): Note {
   const base: NoteValues = previous
     ? (({ id: _i, createdAt: _c, updatedAt: _u, updatedBy: _b, deviceId: _d, fieldClock: _f, ...rest }) => rest)(previous)
-    : { kind: 'progress', studentIds: [], lessonId: '', occurrenceId: '', authorId: ctx.staffId, title: '', body: '', covered: '', homework: '', nextSteps: '', conflicts: [] };
+    : {
+        kind: 'progress',
+        studentIds: [],
+        lessonId: '',
+        occurrenceId: '',
+        authorId: ctx.staffId,
+        title: '',
+        body: '',
+        covered: '',
+        homework: '',
+        nextSteps: '',
+        conflicts: [],
+      };
   return stampChange<Note>(previous, { ...base, ...values }, ctx, newId);
 }
 
 /** The lesson note of an occurrence, if any (the most recently edited when several exist). */
 export function noteForOccurrence(notes: readonly Note[], occurrenceId: string): Note | undefined {
-  return notes.filter((n) => n.kind === 'lesson' && n.occurrenceId === occurrenceId).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+  return notes
+    .filter((n) => n.kind === 'lesson' && n.occurrenceId === occurrenceId)
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
 }
 
 /**
@@ -58,8 +96,11 @@ export function studentTimeline(
   for (const note of notes) {
     if (!note.studentIds.includes(studentId)) continue;
     let lessonStart = '';
-    if (note.kind === 'lesson' && note.occurrenceId) lessonStart = opts.lessonStart?.(note.occurrenceId) ?? parseOccurrenceId(note.occurrenceId)?.originalStart ?? '';
+    if (note.kind === 'lesson' && note.occurrenceId)
+      lessonStart = opts.lessonStart?.(note.occurrenceId) ?? parseOccurrenceId(note.occurrenceId)?.originalStart ?? '';
     out.push({ note, kind: note.kind, date: lessonStart || note.createdAt, lessonStart, hasConflicts: note.conflicts.length > 0 });
   }
-  return out.sort((a, b) => b.date.localeCompare(a.date) || b.note.updatedAt.localeCompare(a.note.updatedAt) || a.note.id.localeCompare(b.note.id));
+  return out.sort(
+    (a, b) => b.date.localeCompare(a.date) || b.note.updatedAt.localeCompare(a.note.updatedAt) || a.note.id.localeCompare(b.note.id),
+  );
 }

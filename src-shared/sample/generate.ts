@@ -3,13 +3,8 @@
  * all use this one generator. Deterministic for a given seed, so tests can rely on it.
  */
 import { stampChange, type ChangeContext, type SyncMeta } from '../model/meta';
-import {
-  PRACTICE_SETTINGS_ID,
-  type Family,
-  type PracticeSettings,
-  type Staff,
-  type Student,
-} from '../model/types';
+import { seededRandom } from '../random';
+import { PRACTICE_SETTINGS_ID, type Family, type PracticeSettings, type Staff, type Student } from '../model/types';
 
 export interface SampleOptions {
   students: number;
@@ -31,22 +26,108 @@ export interface SamplePractice {
   meStaffId: string;
 }
 
-/** mulberry32: a tiny, fast, well-distributed PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const FIRST = ['Olivia', 'Noah', 'Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Arthur', 'Mia', 'Leo', 'Ivy', 'Harry', 'Freya', 'Muhammad', 'Lily', 'Jack', 'Sophia', 'Theo', 'Grace', 'Oscar', 'Aisha', 'Mateo', 'Chloe', 'Ethan', 'Zara', 'Kai', 'Priya', 'Lucas', 'Maya', 'Ryan', 'Hana', 'Daniel', 'Elena', 'Samuel', 'Nia', 'Tomás', 'Yuki', 'Omar', 'Ines', 'Felix'];
-const LAST = ['Smith', 'Jones', 'Patel', 'Williams', 'Brown', 'Taylor', 'Davies', 'Evans', 'Khan', 'Wilson', 'Johnson', 'Roberts', 'Wright', 'Walker', 'Thompson', 'Nguyen', 'García', 'Murphy', 'Kowalski', 'O\'Brien', 'Okafor', 'Chen', 'Hughes', 'Green', 'Hall', 'Ali', 'Clarke', 'Lewis', 'Jackson', 'Mensah'];
-const SUBJECTS = ['Maths', 'English', 'Physics', 'Chemistry', 'Biology', 'French', 'Spanish', 'Piano', 'Computer Science', 'History', 'Geography', '11+ prep', 'Economics', 'Violin'];
-const STREETS = ['High Street', 'Station Road', 'Church Lane', 'Park Avenue', 'Victoria Road', 'Green Lane', 'Mill Road', 'King Street', 'Queens Road', 'The Crescent'];
+const FIRST = [
+  'Olivia',
+  'Noah',
+  'Amelia',
+  'Oliver',
+  'Isla',
+  'George',
+  'Ava',
+  'Arthur',
+  'Mia',
+  'Leo',
+  'Ivy',
+  'Harry',
+  'Freya',
+  'Muhammad',
+  'Lily',
+  'Jack',
+  'Sophia',
+  'Theo',
+  'Grace',
+  'Oscar',
+  'Aisha',
+  'Mateo',
+  'Chloe',
+  'Ethan',
+  'Zara',
+  'Kai',
+  'Priya',
+  'Lucas',
+  'Maya',
+  'Ryan',
+  'Hana',
+  'Daniel',
+  'Elena',
+  'Samuel',
+  'Nia',
+  'Tomás',
+  'Yuki',
+  'Omar',
+  'Ines',
+  'Felix',
+];
+const LAST = [
+  'Smith',
+  'Jones',
+  'Patel',
+  'Williams',
+  'Brown',
+  'Taylor',
+  'Davies',
+  'Evans',
+  'Khan',
+  'Wilson',
+  'Johnson',
+  'Roberts',
+  'Wright',
+  'Walker',
+  'Thompson',
+  'Nguyen',
+  'García',
+  'Murphy',
+  'Kowalski',
+  "O'Brien",
+  'Okafor',
+  'Chen',
+  'Hughes',
+  'Green',
+  'Hall',
+  'Ali',
+  'Clarke',
+  'Lewis',
+  'Jackson',
+  'Mensah',
+];
+const SUBJECTS = [
+  'Maths',
+  'English',
+  'Physics',
+  'Chemistry',
+  'Biology',
+  'French',
+  'Spanish',
+  'Piano',
+  'Computer Science',
+  'History',
+  'Geography',
+  '11+ prep',
+  'Economics',
+  'Violin',
+];
+const STREETS = [
+  'High Street',
+  'Station Road',
+  'Church Lane',
+  'Park Avenue',
+  'Victoria Road',
+  'Green Lane',
+  'Mill Road',
+  'King Street',
+  'Queens Road',
+  'The Crescent',
+];
 const CITIES = ['London', 'Bristol', 'Leeds', 'Oxford', 'Cambridge', 'Brighton', 'York', 'Bath'];
 const GRADES = ['Year 5', 'Year 6', 'Year 7', 'Year 8', 'Year 9', 'Year 10', 'Year 11', 'Year 12', 'Year 13', 'Adult'];
 const TUTORS: [string, string, string][] = [
@@ -66,12 +147,44 @@ function uuidFrom(rand: () => number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** Surnames never used twice: a taken one becomes double-barrelled ("Clarke-Hughes"), deterministically. */
+function uniqueSurnames(): (wanted: string) => string {
+  const used = new Set<string>();
+  const next = new Map<string, number>();
+  return (wanted) => {
+    let name = wanted;
+    if (used.has(name)) {
+      const others = LAST.filter((l) => l !== wanted);
+      let i = next.get(wanted) ?? 0;
+      do {
+        const a = others[i % others.length]!;
+        const b = others[Math.floor(i / others.length) % others.length]!;
+        name = i < others.length ? `${wanted}-${a}` : `${wanted}-${b}-${a}`;
+        i += 1;
+      } while (used.has(name));
+      next.set(wanted, i);
+    }
+    used.add(name);
+    return name;
+  };
+}
+
+/** Siblings never share a first name: a taken one becomes the next free name of the list. */
+function distinctFirstName(wanted: string, taken: Set<string>): string {
+  let i = FIRST.indexOf(wanted);
+  let name = wanted;
+  while (taken.has(name)) name = FIRST[(i = (i + 1) % FIRST.length)]!;
+  taken.add(name);
+  return name;
+}
+
 export function generateSamplePractice(opts: SampleOptions): SamplePractice {
-  const rand = prng(opts.seed ?? 42);
+  const rand = seededRandom(opts.seed ?? 42);
   const now = opts.now ?? new Date();
   const currency = opts.currency ?? 'GBP';
   const ctx: ChangeContext = { staffId: 'sample', deviceId: opts.deviceId ?? 'sample', now };
-  const make = <T extends SyncMeta>(values: Omit<T, keyof SyncMeta>): T => stampChange<T>(undefined, values as never, ctx, () => uuidFrom(rand));
+  const make = <T extends SyncMeta>(values: Omit<T, keyof SyncMeta>): T =>
+    stampChange<T>(undefined, values as never, ctx, () => uuidFrom(rand));
 
   const staff = TUTORS.map(([name, role, colour], i) =>
     make<Staff>({
@@ -108,7 +221,8 @@ export function generateSamplePractice(opts: SampleOptions): SamplePractice {
         taxRateBp: 2000,
         taxLabel: 'VAT',
         invoicePrefix: 'INV',
-        paymentInstructions: 'Bank transfer to Brightside Tutoring Ltd, sort code 12-34-56, account 12345678. Please quote the invoice number.',
+        paymentInstructions:
+          'Bank transfer to Brightside Tutoring Ltd, sort code 12-34-56, account 12345678. Please quote the invoice number.',
       },
       attendance: {
         billable: ['attended', 'cancelled_student_late', 'no_show'],
@@ -124,9 +238,12 @@ export function generateSamplePractice(opts: SampleOptions): SamplePractice {
 
   const families: Family[] = [];
   const students: Student[] = [];
+  const surname = uniqueSurnames();
   while (students.length < opts.students) {
     const adult = rand() < 0.12;
-    const last = pick(rand, LAST);
+    // Every family gets its own surname, so the sample has no duplicate families or students
+    // (issue 15: it had "Clarke family" twice). No extra random draws: the rest stays the same.
+    const last = surname(pick(rand, LAST));
     const city = pick(rand, CITIES);
     const address = {
       line1: `${1 + Math.floor(rand() * 180)} ${pick(rand, STREETS)}`,
@@ -155,6 +272,7 @@ export function generateSamplePractice(opts: SampleOptions): SamplePractice {
       archived: false,
     });
     families.push(family);
+    const firstNames = new Set<string>();
     for (let i = 0; i < studentCount && students.length < opts.students; i++) {
       const statusRoll = rand();
       const status = statusRoll < 0.8 ? 'active' : statusRoll < 0.92 ? 'paused' : 'archived';
@@ -166,7 +284,7 @@ export function generateSamplePractice(opts: SampleOptions): SamplePractice {
       const rateRoll = rand();
       students.push(
         make<Student>({
-          firstName: i === 0 ? firstStudentFirst : pick(rand, FIRST),
+          firstName: distinctFirstName(i === 0 ? firstStudentFirst : pick(rand, FIRST), firstNames),
           lastName: last,
           familyId: family.id,
           status,

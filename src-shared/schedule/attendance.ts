@@ -21,7 +21,11 @@ export type AttendanceSettings = PracticeSettings['attendance'];
 export type StudentCancellation = 'cancelled_student_in_time' | 'cancelled_student_late';
 
 /** In time when the notice (lesson start − moment of cancelling) is at least `noticeHours`. */
-export function classifyCancellation(lessonStart: string | number, cancelledAt: string | number | Date, noticeHours: number): StudentCancellation {
+export function classifyCancellation(
+  lessonStart: string | number,
+  cancelledAt: string | number | Date,
+  noticeHours: number,
+): StudentCancellation {
   const notice = toMs(lessonStart) - toMs(cancelledAt);
   return notice >= noticeHours * HOUR_MS ? 'cancelled_student_in_time' : 'cancelled_student_late';
 }
@@ -35,13 +39,19 @@ export function isPayable(status: AttendanceStatus, settings: AttendanceSettings
 }
 
 /** Students of an occurrence whose attendance is billable to their family. */
-export function billableStudents(o: Pick<ExpandedOccurrence, 'studentIds' | 'status' | 'studentStatus' | 'closed'>, settings: AttendanceSettings): string[] {
+export function billableStudents(
+  o: Pick<ExpandedOccurrence, 'studentIds' | 'status' | 'studentStatus' | 'closed'>,
+  settings: AttendanceSettings,
+): string[] {
   if (o.closed) return [];
   return o.studentIds.filter((s) => isBillable(studentAttendance(o, s), settings));
 }
 
 /** True when the tutor is paid for the occurrence (any student's status is payable). */
-export function isOccurrencePayable(o: Pick<ExpandedOccurrence, 'studentIds' | 'status' | 'studentStatus' | 'closed'>, settings: AttendanceSettings): boolean {
+export function isOccurrencePayable(
+  o: Pick<ExpandedOccurrence, 'studentIds' | 'status' | 'studentStatus' | 'closed'>,
+  settings: AttendanceSettings,
+): boolean {
   if (o.closed) return false;
   if (o.studentIds.length === 0) return isPayable(o.status, settings);
   return o.studentIds.some((s) => isPayable(studentAttendance(o, s), settings));
@@ -104,7 +114,11 @@ function grantsCredit(occ: Occurrence, studentId: string, settings: AttendanceSe
 }
 
 /** All credits of all students (granted, with what consumed them). */
-export function allMakeupCredits(lessons: readonly Lesson[], occurrences: readonly Occurrence[], settings: AttendanceSettings): MakeupCredit[] {
+export function allMakeupCredits(
+  lessons: readonly Lesson[],
+  occurrences: readonly Occurrence[],
+  settings: AttendanceSettings,
+): MakeupCredit[] {
   const lessonById = new Map(lessons.map((l) => [l.id, l]));
   const consumers = new Map<string, Lesson[]>();
   for (const l of lessons) {
@@ -148,14 +162,25 @@ export function makeupCredits(
 }
 
 /** Available credit count per student (for lists and the student header). */
-export function availableCreditsByStudent(lessons: readonly Lesson[], occurrences: readonly Occurrence[], settings: AttendanceSettings): Map<string, number> {
+export function availableCreditsByStudent(
+  lessons: readonly Lesson[],
+  occurrences: readonly Occurrence[],
+  settings: AttendanceSettings,
+): Map<string, number> {
   const out = new Map<string, number>();
-  for (const c of allMakeupCredits(lessons, occurrences, settings)) if (!c.consumedByLessonId) out.set(c.studentId, (out.get(c.studentId) ?? 0) + 1);
+  for (const c of allMakeupCredits(lessons, occurrences, settings))
+    if (!c.consumedByLessonId) out.set(c.studentId, (out.get(c.studentId) ?? 0) + 1);
   return out;
 }
 
 /** Checks that a make-up lesson for `studentId` may consume the credit of `occurrenceId`. */
-export function canBookMakeup(studentId: string, occurrenceIdToConsume: string, lessons: readonly Lesson[], occurrences: readonly Occurrence[], settings: AttendanceSettings): boolean {
+export function canBookMakeup(
+  studentId: string,
+  occurrenceIdToConsume: string,
+  lessons: readonly Lesson[],
+  occurrences: readonly Occurrence[],
+  settings: AttendanceSettings,
+): boolean {
   if (!parseOccurrenceId(occurrenceIdToConsume)) return false;
   return makeupCredits(studentId, lessons, occurrences, settings).available.some((c) => c.occurrenceId === occurrenceIdToConsume);
 }
@@ -186,5 +211,7 @@ export function markRestOfDayAttended(
         (opts.includeUpcoming || o.startMs <= now) &&
         (!opts.tutorId || o.tutorId === opts.tutorId),
     )
-    .map((o) => writeOccurrence(o.lesson, o.originalStart, o.occurrence, { status: 'attended', statusChangedAt: ctx.now.toISOString() }, ctx));
+    .map((o) =>
+      writeOccurrence(o.lesson, o.originalStart, o.occurrence, { status: 'attended', statusChangedAt: ctx.now.toISOString() }, ctx),
+    );
 }

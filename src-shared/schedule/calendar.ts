@@ -116,7 +116,8 @@ export function wallTime(ms: number, zone: string): string {
 export function instantAt(date: string, minutes: number, zone: string): number {
   const d = day(date);
   const m = Math.max(0, Math.min(24 * 60, Math.round(minutes)));
-  if (m === 24 * 60) return DateTime.fromObject({ year: d.year, month: d.month, day: d.day }, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+  if (m === 24 * 60)
+    return DateTime.fromObject({ year: d.year, month: d.month, day: d.day }, { zone }).plus({ days: 1 }).startOf('day').toMillis();
   return DateTime.fromObject({ year: d.year, month: d.month, day: d.day, hour: Math.floor(m / 60), minute: m % 60 }, { zone }).toMillis();
 }
 
@@ -146,7 +147,12 @@ export interface DayLayoutItem<T> {
  * instants; positions are wall-clock minutes of `date` in `zone`. A very short item is at least
  * `minMinutes` tall so it can be read and clicked.
  */
-export function layoutDay<T extends { startMs: number; endMs: number; id: string }>(items: readonly T[], date: string, zone: string, minMinutes = 15): DayLayoutItem<T>[] {
+export function layoutDay<T extends { startMs: number; endMs: number; id: string }>(
+  items: readonly T[],
+  date: string,
+  zone: string,
+  minMinutes = 15,
+): DayLayoutItem<T>[] {
   const placed = items
     .map((item) => {
       const startMin = wallMinutes(item.startMs, date, zone);

@@ -56,7 +56,8 @@ function slotConflicts(candidate: CandidateSlot, other: ExpandedOccurrence): Con
   if (candidate.tutorId && candidate.tutorId === other.tutorId) out.push({ ...base, kind: 'tutor', shared: [candidate.tutorId] });
   const students = candidate.studentIds.filter((id) => other.studentIds.includes(id));
   if (students.length) out.push({ ...base, kind: 'student', shared: students });
-  if (candidate.room.trim() && roomKey(candidate.room) === roomKey(other.room)) out.push({ ...base, kind: 'room', shared: [candidate.room.trim()] });
+  if (candidate.room.trim() && roomKey(candidate.room) === roomKey(other.room))
+    out.push({ ...base, kind: 'room', shared: [candidate.room.trim()] });
   return out;
 }
 
@@ -74,7 +75,15 @@ export function findConflicts(candidate: CandidateSlot, others: readonly Expande
 export function slotOf(o: ExpandedOccurrence, moveTo?: { start: string; durationMinutes?: number }): CandidateSlot {
   const start = moveTo ? toMs(moveTo.start) : o.startMs;
   const minutes = moveTo?.durationMinutes ?? o.durationMinutes;
-  return { id: o.id, lessonId: o.lessonId, start: new Date(start).toISOString(), end: new Date(start + minutes * MINUTE_MS).toISOString(), tutorId: o.tutorId, studentIds: o.studentIds, room: o.room };
+  return {
+    id: o.id,
+    lessonId: o.lessonId,
+    start: new Date(start).toISOString(),
+    end: new Date(start + minutes * MINUTE_MS).toISOString(),
+    tutorId: o.tutorId,
+    studentIds: o.studentIds,
+    room: o.room,
+  };
 }
 
 /**
@@ -94,7 +103,13 @@ export function findLessonConflicts(
   if (mine.length === 0) return [];
   const lastEnd = mine.reduce((max, o) => Math.max(max, o.endMs), 0);
   const widened: TimeRange = { start: mine[0]!.start, end: new Date(lastEnd).toISOString() };
-  const others = expandLessons(lessons.filter((l) => l.id !== draft.id), occurrences, closures, widened, practiceTz);
+  const others = expandLessons(
+    lessons.filter((l) => l.id !== draft.id),
+    occurrences,
+    closures,
+    widened,
+    practiceTz,
+  );
   return conflictsBetween(mine, others);
 }
 
@@ -135,8 +150,14 @@ export interface ConflictPair {
  * laptops booked the same slot offline). Returns the pairs and, per occurrence id, the conflicts
  * it is part of, so the calendar can flag each one.
  */
-export function findAllConflicts(occurrences: readonly ExpandedOccurrence[]): { pairs: ConflictPair[]; byOccurrence: Map<string, Conflict[]> } {
-  const active = occurrences.filter(isActive).slice().sort((x, y) => x.startMs - y.startMs);
+export function findAllConflicts(occurrences: readonly ExpandedOccurrence[]): {
+  pairs: ConflictPair[];
+  byOccurrence: Map<string, Conflict[]>;
+} {
+  const active = occurrences
+    .filter(isActive)
+    .slice()
+    .sort((x, y) => x.startMs - y.startMs);
   const pairs: ConflictPair[] = [];
   const byOccurrence = new Map<string, Conflict[]>();
   const open: ExpandedOccurrence[] = [];
@@ -164,7 +185,10 @@ export function findAllConflicts(occurrences: readonly ExpandedOccurrence[]): { 
  * hour) stays fast. Same answer as the keys of `findAllConflicts(...).byOccurrence`.
  */
 export function conflictedIds(occurrences: readonly ExpandedOccurrence[]): Set<string> {
-  const active = occurrences.filter(isActive).slice().sort((x, y) => x.startMs - y.startMs);
+  const active = occurrences
+    .filter(isActive)
+    .slice()
+    .sort((x, y) => x.startMs - y.startMs);
   const out = new Set<string>();
   const open: ExpandedOccurrence[] = [];
   for (const cur of active) {
@@ -201,6 +225,7 @@ export function describeConflict(c: Conflict, names: ConflictNames): string {
   const students = c.other.studentIds.map(names.studentName).join(', ');
   const lesson = `${c.other.subject || 'a lesson'}${students ? ` (${students})` : ''}`;
   if (c.kind === 'tutor') return `${names.tutorName(c.shared[0]!)} is already teaching ${lesson} on ${when}.`;
-  if (c.kind === 'student') return `${c.shared.map(names.studentName).join(', ')} ${c.shared.length > 1 ? 'are' : 'is'} already booked for ${lesson} with ${names.tutorName(c.other.tutorId)} on ${when}.`;
+  if (c.kind === 'student')
+    return `${c.shared.map(names.studentName).join(', ')} ${c.shared.length > 1 ? 'are' : 'is'} already booked for ${lesson} with ${names.tutorName(c.other.tutorId)} on ${when}.`;
   return `Room ${c.shared[0]} is already used by ${lesson} on ${when}.`;
 }

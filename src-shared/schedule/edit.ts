@@ -13,8 +13,19 @@ import { DateTime } from 'luxon';
 import { stampChange, type ChangeContext, type SyncMeta } from '../model/meta';
 import type { Lesson, Occurrence } from '../model/types';
 import { occurrenceId } from './expand';
-import { WEEKDAY_CODES, firstInstance, isRuleInstance, joinRRuleParts, ruleInstances, rruleCount, rruleParts, withRRuleEnd, type WeekdayCode } from './recurrence';
+import {
+  WEEKDAY_CODES,
+  firstInstance,
+  isRuleInstance,
+  joinRRuleParts,
+  ruleInstances,
+  rruleCount,
+  rruleParts,
+  withRRuleEnd,
+  type WeekdayCode,
+} from './recurrence';
 import { canonicalInstant, isValidZone, localDate, startOfLocalDay, toMs } from './time';
+import { isAllowedLessonRule, isKnownTimeZone } from '../model/timing';
 
 export type LessonValues = Omit<Lesson, keyof SyncMeta>;
 /** Fields a user may change on a lesson. `start` means: where the occurrence being edited should now start. */
@@ -80,8 +91,9 @@ export function validateLessonValues(v: Partial<LessonValues>): FieldErrors {
   if (!v.start || !Number.isFinite(Date.parse(v.start))) errors.start = 'Enter a start date and time';
   if (!Number.isInteger(v.durationMinutes) || (v.durationMinutes ?? 0) < 1 || (v.durationMinutes ?? 0) > 24 * 60)
     errors.durationMinutes = 'The duration must be between 1 minute and 24 hours';
-  if (!v.timeZone || !isValidZone(v.timeZone)) errors.timeZone = 'Choose a valid time zone';
-  if (!errors.start && !errors.timeZone && v.rrule) {
+  if (!v.timeZone || !isKnownTimeZone(v.timeZone) || !isValidZone(v.timeZone)) errors.timeZone = 'Choose a valid time zone';
+  if (v.rrule && !isAllowedLessonRule(v.rrule)) errors.rrule = 'This repeat pattern is not valid';
+  else if (!errors.start && !errors.timeZone && v.rrule) {
     try {
       if (firstInstance(v.rrule, v.start!, v.timeZone!) === null) errors.rrule = 'This repeat pattern has no lessons';
     } catch {
@@ -111,13 +123,14 @@ function update(lesson: Lesson, values: Partial<LessonValues>, ctx: ChangeContex
   return stampChange<Lesson>(lesson, { ...lessonValues(lesson), ...values }, ctx, () => lesson.id);
 }
 
-function defaultOccurrenceValues(lessonId: string, originalStart: string): Omit<Occurrence, keyof SyncMeta> {
+function defaultOccurrenceValues(lessonId: string, originalStart: string, lessonTutorId: string): Omit<Occurrence, keyof SyncMeta> {
   return {
     lessonId,
     originalStart,
     start: '',
     durationMinutes: 0,
     tutorId: '',
+    lessonTutorId,
     room: '',
     status: 'scheduled',
     statusChangedAt: '',
@@ -126,12 +139,16 @@ function defaultOccurrenceValues(lessonId: string, originalStart: string): Omit<
   };
 }
 
-/** Builds (or updates) the Occurrence document of one instance. */
+/**
+ * Builds (or updates) the Occurrence document of one instance. It always carries the lesson's
+ * current tutor (`lessonTutorId`): the server rules let a tutor touch only occurrences of their
+ * own lessons (docs/security.md).
+ */
 export function writeOccurrence(
-  lesson: Pick<Lesson, 'id'>,
+  lesson: Pick<Lesson, 'id' | 'tutorId'>,
   originalStart: string | number,
   existing: Occurrence | null | undefined,
-  values: Partial<Omit<Occurrence, keyof SyncMeta | 'lessonId' | 'originalStart'>>,
+  values: Partial<Omit<Occurrence, keyof SyncMeta | 'lessonId' | 'originalStart' | 'lessonTutorId'>>,
   ctx: ChangeContext,
 ): Occurrence {
   const original = canonicalInstant(originalStart);
@@ -141,8 +158,8 @@ export function writeOccurrence(
         const { id: _i, createdAt: _c, updatedAt: _u, updatedBy: _b, deviceId: _d, fieldClock: _f, ...rest } = existing;
         return rest;
       })()
-    : defaultOccurrenceValues(lesson.id, original);
-  return stampChange<Occurrence>(existing ?? undefined, { ...base, ...values, id }, ctx, () => id);
+    : defaultOccurrenceValues(lesson.id, original, lesson.tutorId);
+  return stampChange<Occurrence>(existing ?? undefined, { ...base, ...values, lessonTutorId: lesson.tutorId, id }, ctx, () => id);
 }
 
 function hasAttendanceData(o: Occurrence): boolean {
@@ -229,7 +246,14 @@ function instanceOnSameDate(lesson: Pick<Lesson, 'rrule' | 'start' | 'timeZone'>
  * Carries the Occurrence docs of `from` with original start >= atMs to the instance of `to` on
  * the same local date (a time change keeps a cancellation made in advance).
  */
-function carryOccurrences(from: Lesson, to: Lesson, occurrences: readonly Occurrence[], atMs: number, ctx: ChangeContext, plan: SchedulePlan): void {
+function carryOccurrences(
+  from: Lesson,
+  to: Lesson,
+  occurrences: readonly Occurrence[],
+  atMs: number,
+  ctx: ChangeContext,
+  plan: SchedulePlan,
+): void {
   for (const o of occurrences) {
     if (o.lessonId !== from.id) continue;
     const origMs = toMs(o.originalStart);
@@ -281,7 +305,13 @@ function carryExdates(from: Lesson, to: Pick<Lesson, 'rrule' | 'start' | 'timeZo
 
 function timingChanged(lesson: Lesson, changes: LessonChanges): boolean {
   if (changes.start !== undefined && toMs(changes.start) !== toMs(lesson.start)) return true;
-  return Object.keys(changes).some((k) => TIMING.has(k) && k !== 'start' && changes[k as keyof LessonChanges] !== undefined && changes[k as keyof LessonChanges] !== lesson[k as keyof Lesson]);
+  return Object.keys(changes).some(
+    (k) =>
+      TIMING.has(k) &&
+      k !== 'start' &&
+      changes[k as keyof LessonChanges] !== undefined &&
+      changes[k as keyof LessonChanges] !== lesson[k as keyof Lesson],
+  );
 }
 
 /**
@@ -308,7 +338,10 @@ export function splitSeries(
   }
   const plan = emptyPlan();
   const sourceRule =
-    changes.rrule ?? (changes.start !== undefined ? shiftRuleWeekdays(lesson.rrule, atMs, lesson.timeZone, toMs(changes.start), changes.timeZone ?? lesson.timeZone) : lesson.rrule);
+    changes.rrule ??
+    (changes.start !== undefined
+      ? shiftRuleWeekdays(lesson.rrule, atMs, lesson.timeZone, toMs(changes.start), changes.timeZone ?? lesson.timeZone)
+      : lesson.rrule);
   const total = rruleCount(sourceRule);
   let rrule = sourceRule;
   if (total !== null) {
@@ -362,16 +395,28 @@ function editSeriesInPlace(lesson: Lesson, changes: LessonChanges, ctx: ChangeCo
   plan.lessons.push(updated);
   if (retimed) carryOccurrences(lesson, updated, occurrences, toMs(lesson.start), ctx, plan);
   else {
-    // Overrides equal to the new series values are no longer overrides.
+    // Overrides equal to the new series values are no longer overrides; every occurrence carries
+    // the lesson's tutor, so a new tutor is written to all of them.
     for (const o of occurrences) {
       if (o.lessonId !== lesson.id) continue;
-      if ((o.tutorId && o.tutorId === updated.tutorId) || (o.room && o.room === updated.room) || (o.durationMinutes && o.durationMinutes === updated.durationMinutes)) {
+      if (
+        o.lessonTutorId !== updated.tutorId ||
+        (o.tutorId && o.tutorId === updated.tutorId) ||
+        (o.room && o.room === updated.room) ||
+        (o.durationMinutes && o.durationMinutes === updated.durationMinutes)
+      ) {
         plan.occurrences.push(
-          writeOccurrence(updated, o.originalStart, o, {
-            tutorId: o.tutorId === updated.tutorId ? '' : o.tutorId,
-            room: o.room === updated.room ? '' : o.room,
-            durationMinutes: o.durationMinutes === updated.durationMinutes ? 0 : o.durationMinutes,
-          }, ctx),
+          writeOccurrence(
+            updated,
+            o.originalStart,
+            o,
+            {
+              tutorId: o.tutorId === updated.tutorId ? '' : o.tutorId,
+              room: o.room === updated.room ? '' : o.room,
+              durationMinutes: o.durationMinutes === updated.durationMinutes ? 0 : o.durationMinutes,
+            },
+            ctx,
+          ),
         );
       }
     }
@@ -383,7 +428,12 @@ function editSeriesInPlace(lesson: Lesson, changes: LessonChanges, ctx: ChangeCo
 function shiftWallClock(baseMs: number, baseZone: string, fromMs: number, toMs_: number, toZone: string): number {
   const from = DateTime.fromMillis(fromMs, { zone: baseZone });
   const to = DateTime.fromMillis(toMs_, { zone: toZone });
-  const days = Math.round(to.startOf('day').setZone('UTC', { keepLocalTime: true }).diff(from.startOf('day').setZone('UTC', { keepLocalTime: true }), 'days').days);
+  const days = Math.round(
+    to
+      .startOf('day')
+      .setZone('UTC', { keepLocalTime: true })
+      .diff(from.startOf('day').setZone('UTC', { keepLocalTime: true }), 'days').days,
+  );
   const minutes = to.hour * 60 + to.minute - (from.hour * 60 + from.minute);
   const base = DateTime.fromMillis(baseMs, { zone: baseZone }).setZone(toZone, { keepLocalTime: true });
   return base.plus({ days, minutes }).toMillis();
@@ -425,7 +475,8 @@ export function editLesson(
     assertValid(values);
     const updated = update(lesson, values, ctx);
     plan.lessons.push(updated);
-    if (toMs(updated.start) !== toMs(lesson.start) || updated.rrule !== lesson.rrule) carryOccurrences(lesson, updated, own, atMs, ctx, plan);
+    if (toMs(updated.start) !== toMs(lesson.start) || updated.rrule !== lesson.rrule)
+      carryOccurrences(lesson, updated, own, atMs, ctx, plan);
     return plan;
   }
 
@@ -462,12 +513,18 @@ export function editLesson(
       plan.deleteOccurrenceIds.push(existing.id);
       if (hasAttendanceData(existing)) {
         plan.occurrences.push(
-          writeOccurrence(oneOff, oneOff.start, null, {
-            status: existing.status,
-            statusChangedAt: existing.statusChangedAt,
-            studentStatus: existing.studentStatus,
-            makeupGranted: existing.makeupGranted,
-          }, ctx),
+          writeOccurrence(
+            oneOff,
+            oneOff.start,
+            null,
+            {
+              status: existing.status,
+              statusChangedAt: existing.statusChangedAt,
+              studentStatus: existing.studentStatus,
+              makeupGranted: existing.makeupGranted,
+            },
+            ctx,
+          ),
         );
       }
     }
@@ -496,7 +553,11 @@ export function editLesson(
     const newAt = changed.start !== undefined ? toMs(changed.start) : atMs;
     splitChanges.start = canonicalInstant(shiftWallClock(upcoming, lesson.timeZone, atMs, newAt, targetZone));
   }
-  const { updatedOriginal: _o, newSeries: _n, ...plan } = splitSeries(lesson, new Date(upcoming).toISOString(), splitChanges, ctx, newId, own);
+  const {
+    updatedOriginal: _o,
+    newSeries: _n,
+    ...plan
+  } = splitSeries(lesson, new Date(upcoming).toISOString(), splitChanges, ctx, newId, own);
   return plan;
 }
 
@@ -516,7 +577,10 @@ export function endSeries(lesson: Lesson, lastDay: string, ctx: ChangeContext, o
       : update(
           lesson,
           lesson.rrule
-            ? { rrule: withRRuleEnd(lesson.rrule, { untilMs: last }), exdates: lesson.exdates.map(canonicalInstant).filter((d) => toMs(d) < cut) }
+            ? {
+                rrule: withRRuleEnd(lesson.rrule, { untilMs: last }),
+                exdates: lesson.exdates.map(canonicalInstant).filter((d) => toMs(d) < cut),
+              }
             : {},
           ctx,
         );

@@ -4,6 +4,7 @@
  * closures applied.
  */
 import type { AttendanceStatus, Closure, Lesson, Occurrence } from '../model/types';
+import { lessonProblem } from './validity';
 import { ruleInstances } from './recurrence';
 import { DAY_MS, MINUTE_MS, localDate, toMs, type TimeRange } from './time';
 
@@ -46,9 +47,21 @@ export interface ExpandedOccurrence {
   occurrence: Occurrence | null;
 }
 
+/** A lesson the schedule could not expand (and skipped), with the reason for a person. */
+export interface LessonProblem {
+  lessonId: string;
+  reason: string;
+}
+
 export interface ExpandOptions {
   /** Include occurrences skipped by a closure (flagged `closed`); default true. */
   includeClosed?: boolean;
+  /**
+   * Called for each lesson that cannot be expanded (unknown time zone, unsupported repeat rule,
+   * invalid start, a rule making far too many lessons); the lesson is skipped, the rest of the
+   * schedule is expanded as usual.
+   */
+  onBadLesson?: (problem: LessonProblem) => void;
 }
 
 export function occurrenceId(lessonId: string, originalStart: string | number): string {
@@ -151,29 +164,41 @@ export function expandLessons(
   const out: ExpandedOccurrence[] = [];
   for (const lesson of lessons) {
     if (lesson.cancelled) continue;
-    const overrides = byLesson.get(lesson.id);
-    const exdates = lesson.exdates.length ? new Set(lesson.exdates.map(toMs)) : null;
-    const seen = new Set<number>();
-    const consider = (originalMs: number) => {
-      if (seen.has(originalMs)) return;
-      seen.add(originalMs);
-      if (exdates?.has(originalMs)) return;
-      const e = materialise(lesson, originalMs, overrides?.get(originalMs), closures, practiceTz);
-      if (e.startMs < toMs_ && e.endMs > fromMs && (includeClosed || !e.closed)) out.push(e);
-    };
-    // Longest possible duration before the range: the lesson's or the longest override's.
-    let maxMinutes = lesson.durationMinutes;
-    if (overrides) for (const o of overrides.values()) maxMinutes = Math.max(maxMinutes, o.durationMinutes);
-    for (const ms of ruleInstances(lesson, fromMs - maxMinutes * MINUTE_MS, toMs_)) consider(ms);
-    // Occurrences moved into the range from an original start outside it.
-    if (overrides) {
-      for (const [originalMs, o] of overrides) {
-        if (seen.has(originalMs) || !o.start) continue;
-        const s = toMs(o.start);
-        if (s >= toMs_ || s + DAY_MS * 2 < fromMs) continue;
-        if (ruleInstances(lesson, originalMs, originalMs + 1).length === 1) consider(originalMs);
-      }
+    const problem = lessonProblem(lesson);
+    if (problem) {
+      options.onBadLesson?.({ lessonId: lesson.id, reason: problem });
+      continue;
     }
+    const overrides = byLesson.get(lesson.id);
+    const mine: ExpandedOccurrence[] = [];
+    try {
+      const exdates = lesson.exdates.length ? new Set(lesson.exdates.map(toMs)) : null;
+      const seen = new Set<number>();
+      const consider = (originalMs: number) => {
+        if (seen.has(originalMs)) return;
+        seen.add(originalMs);
+        if (exdates?.has(originalMs)) return;
+        const e = materialise(lesson, originalMs, overrides?.get(originalMs), closures, practiceTz);
+        if (e.startMs < toMs_ && e.endMs > fromMs && (includeClosed || !e.closed)) mine.push(e);
+      };
+      // Longest possible duration before the range: the lesson's or the longest override's.
+      let maxMinutes = lesson.durationMinutes;
+      if (overrides) for (const o of overrides.values()) maxMinutes = Math.max(maxMinutes, o.durationMinutes);
+      for (const ms of ruleInstances(lesson, fromMs - maxMinutes * MINUTE_MS, toMs_)) consider(ms);
+      // Occurrences moved into the range from an original start outside it.
+      if (overrides) {
+        for (const [originalMs, o] of overrides) {
+          if (seen.has(originalMs) || !o.start) continue;
+          const s = toMs(o.start);
+          if (s >= toMs_ || s + DAY_MS * 2 < fromMs) continue;
+          if (ruleInstances(lesson, originalMs, originalMs + 1).length === 1) consider(originalMs);
+        }
+      }
+    } catch (e) {
+      options.onBadLesson?.({ lessonId: lesson.id, reason: (e as Error).message });
+      continue;
+    }
+    for (const e of mine) out.push(e);
   }
   out.sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return out;

@@ -34,8 +34,23 @@ interface Row {
 }
 
 export const LESSONS_CSV_HEADERS = [
-  'Date', 'Start', 'End', 'Duration (min)', 'Tutor', 'Student', 'Subject', 'Room', 'Location', 'Online link',
-  'Attendance', 'Billable', 'Paid to tutor', 'Moved', 'Make-up for', 'Lesson ID', 'Occurrence ID',
+  'Date',
+  'Start',
+  'End',
+  'Duration (min)',
+  'Tutor',
+  'Student',
+  'Subject',
+  'Room',
+  'Location',
+  'Online link',
+  'Attendance',
+  'Billable',
+  'Paid to tutor',
+  'Moved',
+  'Make-up for',
+  'Lesson ID',
+  'Occurrence ID',
 ] as const;
 
 export function lessonsCsv(occurrences: readonly ExpandedOccurrence[], opts: LessonsCsvOptions): string {

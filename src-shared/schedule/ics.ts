@@ -13,6 +13,7 @@
 import ical, { ICalEventStatus, escape as icalEscape, type ICalCalendar } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { Closure, Lesson, Occurrence } from '../model/types';
+import { lessonProblem } from './validity';
 import { closureOn, indexOccurrences } from './expand';
 import { ruleInstances, withRRuleEnd } from './recurrence';
 import { icalUtc, localDate, MINUTE_MS, toMs, type TimeRange } from './time';
@@ -84,10 +85,7 @@ function summary(lesson: Lesson, f: EventFields, opts: IcsExportOptions): string
 }
 
 function description(lesson: Lesson, f: EventFields, opts: IcsExportOptions): string {
-  const lines = [
-    `Tutor: ${opts.names.tutorName(f.tutorId)}`,
-    `Students: ${lesson.studentIds.map(opts.names.studentName).join(', ')}`,
-  ];
+  const lines = [`Tutor: ${opts.names.tutorName(f.tutorId)}`, `Students: ${lesson.studentIds.map(opts.names.studentName).join(', ')}`];
   if (lesson.onlineUrl) lines.push(`Online: ${lesson.onlineUrl}`);
   // The lesson's internal notes go to the tutors' and the practice's calendars, not to a student's.
   if (lesson.notes && !opts.filter?.studentId) lines.push('', lesson.notes);
@@ -147,9 +145,17 @@ export function buildIcs(opts: IcsExportOptions): string {
   for (const lesson of sorted) {
     if (lesson.cancelled) continue;
     if (studentId && !lesson.studentIds.includes(studentId)) continue;
+    // A lesson whose timing cannot be expanded is left out of the file (the schedule reports it).
+    if (lessonProblem(lesson)) continue;
     const overrides = byLesson.get(lesson.id) ?? new Map<number, Occurrence>();
-    const exdates = new Set(lesson.exdates.map(toMs));
-    const generated = ruleInstances(lesson, fromMs, toMs_);
+    let exdates: Set<number>;
+    let generated: number[];
+    try {
+      exdates = new Set(lesson.exdates.map(toMs));
+      generated = ruleInstances(lesson, fromMs, toMs_);
+    } catch {
+      continue;
+    }
     const instances = generated.filter((ms) => !exdates.has(ms));
     if (instances.length === 0) continue;
     const isClosed = (ms: number) => {
@@ -201,7 +207,12 @@ export function buildIcs(opts: IcsExportOptions): string {
     addEvent(cal, lesson, effective(lesson, first, undefined), opts, { uid, sequence, lastModified, repeating });
     for (const ms of changed) {
       const o = overrides.get(ms)!;
-      addEvent(cal, lesson, effective(lesson, ms, o), opts, { uid, sequence, lastModified: o.updatedAt > lesson.updatedAt ? o.updatedAt : lesson.updatedAt, recurrenceId: ms });
+      addEvent(cal, lesson, effective(lesson, ms, o), opts, {
+        uid,
+        sequence,
+        lastModified: o.updatedAt > lesson.updatedAt ? o.updatedAt : lesson.updatedAt,
+        recurrenceId: ms,
+      });
     }
   }
   return cal.toString();
@@ -209,7 +220,13 @@ export function buildIcs(opts: IcsExportOptions): string {
 
 /** A file name for the export, e.g. `tutordesk-emily-chen-2025-03-01-2025-03-31.ics`. */
 export function icsFileName(label: string, range: TimeRange, zone: string): string {
-  const slug = label.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().toLowerCase().replace(/[\s_]+/g, '-') || 'schedule';
+  const slug =
+    label
+      .normalize('NFKD')
+      .replace(/[^\w\s-]/g, '')
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_]+/g, '-') || 'schedule';
   const endDay = localDate(toMs(range.end) - 1, zone);
   return `tutordesk-${slug}-${localDate(range.start, zone)}-${endDay}.ics`;
 }

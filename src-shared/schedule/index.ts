@@ -11,3 +11,4 @@ export * from './vtimezone';
 export * from './export-csv';
 export * from './timetable';
 export * from './sample';
+export * from './validity';

@@ -83,8 +83,14 @@ export function buildRRule(spec: RecurrenceSpec, start: string, timeZone: string
   if (spec.frequency === 'none') return '';
   if (spec.frequency === 'custom') throw new Error('A custom rule cannot be rebuilt from the simple editor');
   if (!Number.isInteger(spec.interval) || spec.interval < 1) throw new Error('The interval must be a whole number of weeks, at least 1');
-  const days = spec.weekdays.length ? [...new Set(spec.weekdays)].sort((a, b) => WEEKDAY_CODES.indexOf(a) - WEEKDAY_CODES.indexOf(b)) : [weekdayOf(toMs(start), timeZone)];
-  const parts: [string, string][] = [['FREQ', 'WEEKLY'], ['INTERVAL', String(spec.interval)], ['BYDAY', days.join(',')]];
+  const days = spec.weekdays.length
+    ? [...new Set(spec.weekdays)].sort((a, b) => WEEKDAY_CODES.indexOf(a) - WEEKDAY_CODES.indexOf(b))
+    : [weekdayOf(toMs(start), timeZone)];
+  const parts: [string, string][] = [
+    ['FREQ', 'WEEKLY'],
+    ['INTERVAL', String(spec.interval)],
+    ['BYDAY', days.join(',')],
+  ];
   const base = joinRRuleParts(parts);
   if (spec.end.kind === 'count') {
     if (!Number.isInteger(spec.end.count) || spec.end.count < 1) throw new Error('The number of lessons must be at least 1');
@@ -136,7 +142,9 @@ export function describeRecurrence(rrule: string, start: string, timeZone: strin
   const names = Info.weekdays('long', { locale });
   let head: string;
   if (spec.frequency === 'weekly') {
-    const days = (spec.weekdays.length ? spec.weekdays : [weekdayOf(toMs(start), timeZone)]).map((d) => names[WEEKDAY_CODES.indexOf(d)] ?? d);
+    const days = (spec.weekdays.length ? spec.weekdays : [weekdayOf(toMs(start), timeZone)]).map(
+      (d) => names[WEEKDAY_CODES.indexOf(d)] ?? d,
+    );
     head = `${spec.interval === 1 ? 'Every week' : `Every ${spec.interval} weeks`} on ${listWords(days)} at ${time}`;
   } else {
     const compiled = new RRule(parseOptions(rrule));
@@ -145,7 +153,8 @@ export function describeRecurrence(rrule: string, start: string, timeZone: strin
   }
   const from = ` from ${first.toLocaleString(DateTime.DATE_MED)}`;
   if (spec.end.kind === 'count') return `${head}${from}, ${spec.end.count} ${spec.end.count === 1 ? 'time' : 'times'}`;
-  if (spec.end.kind === 'until') return `${head}${from}, until ${DateTime.fromISO(spec.end.date).setLocale(locale).toLocaleString(DateTime.DATE_FULL)}`;
+  if (spec.end.kind === 'until')
+    return `${head}${from}, until ${DateTime.fromISO(spec.end.date).setLocale(locale).toLocaleString(DateTime.DATE_FULL)}`;
   return `${head}${from}`;
 }
 
@@ -213,12 +222,27 @@ export function compileRule(rrule: string, start: string, timeZone: string): Com
   if (hit) return hit;
   const startMs = toMs(start);
   if (!DateTime.fromMillis(startMs, { zone: timeZone }).isValid) throw new Error(`Invalid time zone: ${timeZone}`);
+  // Rules finer than daily would be walked second by second from the first lesson: refused
+  // (lessons only ever use weekly rules: src-shared/model/timing.ts).
+  const freq = rruleParts(rrule)
+    .find(([k]) => k === 'FREQ')?.[1]
+    ?.toUpperCase();
+  if (freq !== 'DAILY' && freq !== 'WEEKLY' && freq !== 'MONTHLY' && freq !== 'YEARLY')
+    throw new Error(`Unsupported repeat frequency: ${String(freq)}`);
   const options = parseOptions(rrule);
   const untilMs = rruleUntilMs(rrule, timeZone);
   options.dtstart = toFloating(startMs, timeZone);
   options.tzid = null;
   if (untilMs !== null) options.until = toFloating(untilMs, timeZone);
-  const compiled: CompiledRule = { rule: new RRule(options), zone: timeZone, startMs, untilMs, periodMs: periodOf(rrule), options, shifted: new Map() };
+  const compiled: CompiledRule = {
+    rule: new RRule(options),
+    zone: timeZone,
+    startMs,
+    untilMs,
+    periodMs: periodOf(rrule),
+    options,
+    shifted: new Map(),
+  };
   if (ruleCache.size >= RULE_CACHE_LIMIT) ruleCache.clear();
   ruleCache.set(key, compiled);
   return compiled;
@@ -229,8 +253,25 @@ export function compileLessonRule(lesson: Pick<Lesson, 'rrule' | 'start' | 'time
 }
 
 /**
+ * At most this many instances per day of the window (plus a few): far more than any lesson
+ * (the app's weekly rules give at most one a day), far less than a broken rule such as
+ * `FREQ=SECONDLY` would (86,400 a day). More throws `TooManyInstancesError` instead of building
+ * millions of lessons.
+ */
+export const MAX_INSTANCES_PER_DAY = 24;
+
+export class TooManyInstancesError extends Error {
+  constructor(readonly limit: number) {
+    super(`The repeat rule makes more than ${limit} lessons in the range shown`);
+    this.name = 'TooManyInstancesError';
+  }
+}
+
+/**
  * Start instants (ms, ascending) of the instances a rule generates with start in [fromMs, toMs),
- * before exdates are removed. A one-off yields its start when it is inside the window.
+ * before exdates are removed. A one-off yields its start when it is inside the window. Throws on
+ * an invalid rule or zone, and `TooManyInstancesError` for a rule that generates more than
+ * MAX_INSTANCES_PER_DAY per day of the window.
  */
 export function ruleInstances(lesson: Pick<Lesson, 'rrule' | 'start' | 'timeZone'>, fromMs: number, toMs_: number): number[] {
   const compiled = compileLessonRule(lesson);
@@ -243,8 +284,12 @@ export function ruleInstances(lesson: Pick<Lesson, 'rrule' | 'start' | 'timeZone
   const lo = Math.max(fromMs, compiled.startMs);
   const floatingFrom = new Date(toFloating(lo, compiled.zone).getTime() - DAY_MS);
   const floatingTo = new Date(toFloating(toMs_, compiled.zone).getTime() + DAY_MS);
+  const limit = Math.ceil((floatingTo.getTime() - floatingFrom.getTime()) / DAY_MS) * MAX_INSTANCES_PER_DAY + MAX_INSTANCES_PER_DAY;
+  let count = 0;
+  const found = ruleFrom(compiled, floatingFrom.getTime()).between(floatingFrom, floatingTo, true, () => ++count <= limit);
+  if (count > limit) throw new TooManyInstancesError(limit);
   const out: number[] = [];
-  for (const f of ruleFrom(compiled, floatingFrom.getTime()).between(floatingFrom, floatingTo, true)) {
+  for (const f of found) {
     const ms = fromFloating(f, compiled.zone);
     if (ms >= fromMs && ms < toMs_ && ms >= compiled.startMs) out.push(ms);
   }
@@ -270,7 +315,10 @@ export function lastInstance(lesson: Pick<Lesson, 'rrule' | 'start' | 'timeZone'
   if (!lesson.rrule) return new Date(toMs(lesson.start)).toISOString();
   const compiled = compileLessonRule(lesson)!;
   if (compiled.untilMs === null && rruleCount(lesson.rrule) === null) return null;
-  const all = compiled.rule.all();
+  // COUNT is at most 999 and UNTIL ends the series: a bounded walk (capped for a broken rule).
+  let n = 0;
+  const all = compiled.rule.all(() => ++n <= 100_000);
+  if (n > 100_000) throw new TooManyInstancesError(100_000);
   const last = all.at(-1);
   return last ? new Date(fromFloating(last, compiled.zone)).toISOString() : null;
 }

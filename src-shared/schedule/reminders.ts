@@ -67,8 +67,15 @@ export function reminderText(
   now: string | number | Date,
 ): { title: string; body: string } {
   const o = r.occurrence;
-  const time = DateTime.fromMillis(o.startMs, { zone: names.timeZone }).setLocale(names.locale ?? 'en-GB').toLocaleString(DateTime.TIME_SIMPLE);
+  const time = DateTime.fromMillis(o.startMs, { zone: names.timeZone })
+    .setLocale(names.locale ?? 'en-GB')
+    .toLocaleString(DateTime.TIME_SIMPLE);
   const minutes = Math.max(0, Math.round((o.startMs - toMs(now)) / MINUTE_MS));
-  const parts = [o.studentIds.map(names.studentName).join(', '), o.room ? `Room ${o.room}` : o.location, o.onlineUrl ? 'Online' : '', `in ${minutes} min`].filter(Boolean);
+  const parts = [
+    o.studentIds.map(names.studentName).join(', '),
+    o.room ? `Room ${o.room}` : o.location,
+    o.onlineUrl ? 'Online' : '',
+    `in ${minutes} min`,
+  ].filter(Boolean);
   return { title: `${o.subject || 'Lesson'} at ${time}`, body: parts.join(' · ') };
 }

@@ -7,7 +7,7 @@
 import { DateTime } from 'luxon';
 import { stampChange, type ChangeContext } from '../model/meta';
 import type { AttendanceStatus, Closure, Lesson, Note, Occurrence } from '../model/types';
-import { prng } from '../sample/generate';
+import { seededRandom } from '../random';
 import { createLesson, overrideOccurrence, skipOccurrence, writeOccurrence } from './edit';
 import { ruleInstances } from './recurrence';
 import { canonicalInstant } from './time';
@@ -27,11 +27,24 @@ export interface SampleScheduleOptions {
   deviceId?: string;
 }
 
-const SUBJECTS = ['Maths', 'English', 'Physics', 'Chemistry', 'Biology', 'French', 'Spanish', 'Piano', 'Computer Science', 'History', 'Geography', '11+ prep'];
+const SUBJECTS = [
+  'Maths',
+  'English',
+  'Physics',
+  'Chemistry',
+  'Biology',
+  'French',
+  'Spanish',
+  'Piano',
+  'Computer Science',
+  'History',
+  'Geography',
+  '11+ prep',
+];
 const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA'] as const;
 
 export function generateSampleSchedule(opts: SampleScheduleOptions): { lessons: Lesson[]; occurrences: Occurrence[]; closures: Closure[] } {
-  const rand = prng(opts.seed ?? 7);
+  const rand = seededRandom(opts.seed ?? 7);
   const ctx: ChangeContext = { staffId: 'sample', deviceId: opts.deviceId ?? 'sample', now: opts.now };
   let n = 0;
   const id = (prefix: string) => () => `${prefix}-${(opts.seed ?? 7).toString(36)}-${(n++).toString(36).padStart(6, '0')}`;
@@ -46,7 +59,9 @@ export function generateSampleSchedule(opts: SampleScheduleOptions): { lessons: 
     const hour = dayIndex === 5 ? 9 + Math.floor(rand() * 5) : 15 + Math.floor(rand() * 5);
     const start = weekStart.plus({ days: dayIndex }).set({ hour, minute: rand() < 0.5 ? 0 : 30 });
     const group = rand() < 0.1;
-    const students = group ? [pick(opts.studentIds), pick(opts.studentIds)].filter((s, k, a) => a.indexOf(s) === k) : [pick(opts.studentIds)];
+    const students = group
+      ? [pick(opts.studentIds), pick(opts.studentIds)].filter((s, k, a) => a.indexOf(s) === k)
+      : [pick(opts.studentIds)];
     let lesson = createLesson(
       {
         tutorId: opts.tutorIds[i % opts.tutorIds.length]!,
@@ -64,7 +79,8 @@ export function generateSampleSchedule(opts: SampleScheduleOptions): { lessons: 
       id('lesson'),
     );
     const firstYear = ruleInstances(lesson, Date.parse(lesson.start), Date.parse(lesson.start) + 366 * 86_400_000);
-    if (rand() < 0.3 && firstYear.length > 10) lesson = skipOccurrence(lesson, canonicalInstant(firstYear[Math.floor(rand() * firstYear.length)]!), ctx);
+    if (rand() < 0.3 && firstYear.length > 10)
+      lesson = skipOccurrence(lesson, canonicalInstant(firstYear[Math.floor(rand() * firstYear.length)]!), ctx);
     let movedMs = NaN;
     if (rand() < 0.2 && firstYear.length > 10) {
       const orig = firstYear[Math.floor(rand() * firstYear.length)]!;
@@ -76,7 +92,16 @@ export function generateSampleSchedule(opts: SampleScheduleOptions): { lessons: 
     for (const ms of firstYear) {
       if (ms >= nowMs || ms === movedMs || lesson.exdates.includes(canonicalInstant(ms))) continue;
       const r = rand();
-      const status: AttendanceStatus = r < 0.88 ? 'attended' : r < 0.93 ? 'cancelled_student_in_time' : r < 0.96 ? 'cancelled_student_late' : r < 0.98 ? 'no_show' : 'cancelled_tutor';
+      const status: AttendanceStatus =
+        r < 0.88
+          ? 'attended'
+          : r < 0.93
+            ? 'cancelled_student_in_time'
+            : r < 0.96
+              ? 'cancelled_student_late'
+              : r < 0.98
+                ? 'no_show'
+                : 'cancelled_tutor';
       occurrences.push(writeOccurrence(lesson, ms, null, { status, statusChangedAt: new Date(ms).toISOString() }, ctx));
     }
     lessons.push(lesson);
@@ -85,17 +110,58 @@ export function generateSampleSchedule(opts: SampleScheduleOptions): { lessons: 
   const closures = [
     [`${year}-12-24`, `${year + 1}-01-01`, 'Christmas holidays'],
     [`${year}-08-01`, `${year}-08-15`, 'Summer break'],
-  ].map(([startDate, endDate, label]) => stampChange<Closure>(undefined, { startDate: startDate!, endDate: endDate!, label: label! }, ctx, id('closure')));
+  ].map(([startDate, endDate, label]) =>
+    stampChange<Closure>(undefined, { startDate: startDate!, endDate: endDate!, label: label! }, ctx, id('closure')),
+  );
   return { lessons, occurrences, closures };
 }
 
-const TOPICS = ['equivalent fractions', 'long division', 'simultaneous equations', 'quadratic formula', 'Pythagoras', 'photosynthesis', 'the water cycle', 'balancing equations', 'Newton\u2019s laws', 'persuasive writing', 'Macbeth act 2', 'poetry analysis', 'past tense verbs', 'the subjunctive', 'C major scale', 'sight reading', 'Python loops', 'the Tudors', 'volcanoes', 'verbal reasoning', 'comprehension', 'spelling patterns', 'probability trees', 'circle theorems', 'electrolysis', 'cell division'];
+const TOPICS = [
+  'equivalent fractions',
+  'long division',
+  'simultaneous equations',
+  'quadratic formula',
+  'Pythagoras',
+  'photosynthesis',
+  'the water cycle',
+  'balancing equations',
+  'Newton\u2019s laws',
+  'persuasive writing',
+  'Macbeth act 2',
+  'poetry analysis',
+  'past tense verbs',
+  'the subjunctive',
+  'C major scale',
+  'sight reading',
+  'Python loops',
+  'the Tudors',
+  'volcanoes',
+  'verbal reasoning',
+  'comprehension',
+  'spelling patterns',
+  'probability trees',
+  'circle theorems',
+  'electrolysis',
+  'cell division',
+];
 const OPENERS = ['Worked on', 'Revised', 'Introduced', 'Practised', 'Started', 'Finished', 'Reviewed'];
-const COMMENTS = ['Good progress today.', 'Needs more practice at home.', 'Confident with the basics now.', 'Struggled a little with the harder questions.', 'Excellent focus throughout.', 'Asked great questions.', 'Tired today, kept it light.', 'Ready for the mock exam.'];
+const COMMENTS = [
+  'Good progress today.',
+  'Needs more practice at home.',
+  'Confident with the basics now.',
+  'Struggled a little with the harder questions.',
+  'Excellent focus throughout.',
+  'Asked great questions.',
+  'Tired today, kept it light.',
+  'Ready for the mock exam.',
+];
 
 /** `count` notes spread over the students (lesson notes and progress notes), deterministic. */
-export function generateSampleNotes(count: number, opts: { studentIds: readonly string[]; authorIds: readonly string[]; now: Date; seed?: number; deviceId?: string }): Note[] {
-  const rand = prng(opts.seed ?? 11);
+export function generateSampleNotes(
+  count: number,
+  opts: { studentIds: readonly string[]; authorIds: readonly string[]; now: Date; seed?: number; deviceId?: string },
+): Note[] {
+  const rand = seededRandom(opts.seed ?? 11);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
   const out: Note[] = [];
   for (let i = 0; i < count; i += 1) {

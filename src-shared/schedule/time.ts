@@ -146,11 +146,16 @@ export function localWeekRange(date: string, zone: string, weekStartsOn = 1): { 
 
 /** RFC 5545 UTC date-time form `YYYYMMDDTHHMMSSZ`. */
 export function icalUtc(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Parses `YYYYMMDD`, `YYYYMMDDTHHMMSS` or `YYYYMMDDTHHMMSSZ` as used in RRULE UNTIL. */
-export function parseIcalDateTime(value: string): { utc: boolean; dateOnly: boolean; fields: [number, number, number, number, number, number] } | null {
+export function parseIcalDateTime(
+  value: string,
+): { utc: boolean; dateOnly: boolean; fields: [number, number, number, number, number, number] } | null {
   const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(value);
   if (!m) return null;
   return {

@@ -68,7 +68,13 @@ export function weeklyTimetableHtml(opts: TimetableOptions): string {
         const cancelled = o.status.startsWith('cancelled');
         const cls = ['lesson', cancelled ? 'cancelled' : '', o.closed ? 'closed' : ''].filter(Boolean).join(' ');
         const where = [o.room ? `Room ${o.room}` : '', o.location, o.onlineUrl ? 'Online' : ''].filter(Boolean).join(' · ');
-        const status = o.closed ? `Closed: ${o.closureLabel}` : o.status !== 'scheduled' ? ATTENDANCE_LABELS[o.status] : o.moved ? 'Moved' : '';
+        const status = o.closed
+          ? `Closed: ${o.closureLabel}`
+          : o.status !== 'scheduled'
+            ? ATTENDANCE_LABELS[o.status]
+            : o.moved
+              ? 'Moved'
+              : '';
         return [
           `<div class="${cls}">`,
           `<div class="time">${e(fmtTime(o.startMs))}–${e(fmtTime(o.endMs))}</div>`,
@@ -84,7 +90,9 @@ export function weeklyTimetableHtml(opts: TimetableOptions): string {
   const first = dayTitle(days[0]!);
   const last = dayTitle(days[6]!);
   const title = `${opts.tutorName} — week of ${first.toLocaleString(DateTime.DATE_FULL)}`;
-  const generated = DateTime.fromJSDate(opts.generatedAt ?? new Date(), { zone }).setLocale(locale).toLocaleString(DateTime.DATETIME_MED);
+  const generated = DateTime.fromJSDate(opts.generatedAt ?? new Date(), { zone })
+    .setLocale(locale)
+    .toLocaleString(DateTime.DATETIME_MED);
   const total = opts.occurrences.filter((o) => !o.closed && !o.status.startsWith('cancelled')).length;
   return `<!DOCTYPE html>
 <html lang="${e(locale)}">

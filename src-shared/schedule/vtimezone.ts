@@ -27,7 +27,14 @@ export function vtimezoneFromRuntime(zone: string, fromMs: number, toMs: number)
   const component = (atMs: number, from: number, to: number) => {
     const dt = DateTime.fromMillis(atMs, { zone });
     const kind = dt.isInDST ? 'DAYLIGHT' : 'STANDARD';
-    lines.push(`BEGIN:${kind}`, `TZNAME:${(dt.offsetNameShort ?? formatOffset(to)).replace(/[^A-Za-z0-9+\-:]/g, '')}`, `TZOFFSETFROM:${formatOffset(from)}`, `TZOFFSETTO:${formatOffset(to)}`, `DTSTART:${localStamp(atMs, from)}`, `END:${kind}`);
+    lines.push(
+      `BEGIN:${kind}`,
+      `TZNAME:${(dt.offsetNameShort ?? formatOffset(to)).replace(/[^A-Za-z0-9+\-:]/g, '')}`,
+      `TZOFFSETFROM:${formatOffset(from)}`,
+      `TZOFFSETTO:${formatOffset(to)}`,
+      `DTSTART:${localStamp(atMs, from)}`,
+      `END:${kind}`,
+    );
   };
   let prev = zoneOffsetMinutes(zone, start);
   component(start, prev, prev);

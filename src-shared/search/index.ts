@@ -89,12 +89,19 @@ interface Stored {
 /** Lower case, no diacritics (NFD + strip combining marks). */
 export function normaliseTerm(term: string): string {
   // Fast path: plain ASCII needs no Unicode normalisation (most terms; indexing cost matters).
-  return /^[\x00-\x7f]*$/.test(term) ? term.toLowerCase() : term.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return /^[\x00-\x7f]*$/.test(term)
+    ? term.toLowerCase()
+    : term
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase();
 }
 
 /** Very common English words: not indexed (they would match almost every note). */
 export const STOP_WORDS = new Set(
-  'a an and are as at be but by for from had has have he her his i if in into is it its of on or our she so that the their them then there they this to was we were what when which who will with you your'.split(' '),
+  'a an and are as at be but by for from had has have he her his i if in into is it its of on or our she so that the their them then there they this to was we were what when which who will with you your'.split(
+    ' ',
+  ),
 );
 
 function makeSnippet(text: string, terms: string[], width = 160): string {
@@ -141,7 +148,14 @@ export function createSearchIndex(): SearchIndex {
       const entry: Indexed = { key, title: doc.title, text: doc.text, keywords: doc.keywords ?? '' };
       if (stored.has(key)) mini.replace(entry);
       else mini.add(entry);
-      stored.set(key, { kind: doc.kind, id: doc.id, title: doc.title, text: doc.text.slice(0, SNIPPET_STORE_CHARS), date: doc.date ?? '', studentIds: doc.studentIds ?? [] });
+      stored.set(key, {
+        kind: doc.kind,
+        id: doc.id,
+        title: doc.title,
+        text: doc.text.slice(0, SNIPPET_STORE_CHARS),
+        date: doc.date ?? '',
+        studentIds: doc.studentIds ?? [],
+      });
     },
     upsertMany(docs) {
       for (const d of docs) index.upsert(d);
@@ -180,7 +194,16 @@ export function createSearchIndex(): SearchIndex {
       for (const r of results) {
         const s = stored.get(String(r.id));
         if (!s) continue;
-        hits.push({ kind: s.kind, id: s.id, title: s.title, snippet: makeSnippet(s.text || s.title, r.terms), terms: r.terms, score: r.score, date: s.date, studentIds: s.studentIds });
+        hits.push({
+          kind: s.kind,
+          id: s.id,
+          title: s.title,
+          snippet: makeSnippet(s.text || s.title, r.terms),
+          terms: r.terms,
+          score: r.score,
+          date: s.date,
+          studentIds: s.studentIds,
+        });
         if (hits.length >= limit) break;
       }
       return hits;
@@ -198,7 +221,13 @@ export function createSearchIndex(): SearchIndex {
 
 /** The search document of a note; `studentName` adds the students' names as keywords. */
 export function noteSearchDoc(note: Note, studentName?: (id: string) => string): SearchDoc {
-  const text = [note.body, note.covered && `Covered: ${note.covered}`, note.homework && `Homework: ${note.homework}`, note.nextSteps && `Next steps: ${note.nextSteps}`, ...note.conflicts.map((c) => c.body)]
+  const text = [
+    note.body,
+    note.covered && `Covered: ${note.covered}`,
+    note.homework && `Homework: ${note.homework}`,
+    note.nextSteps && `Next steps: ${note.nextSteps}`,
+    ...note.conflicts.map((c) => c.body),
+  ]
     .filter(Boolean)
     .join('\n');
   return {
@@ -229,7 +258,9 @@ export function familySearchDoc(f: Family): SearchDoc {
     kind: 'family',
     id: f.id,
     title: f.name,
-    text: [f.contactName, f.notes, [f.address.line1, f.address.city, f.address.postalCode].filter(Boolean).join(', ')].filter(Boolean).join('\n'),
+    text: [f.contactName, f.notes, [f.address.line1, f.address.city, f.address.postalCode].filter(Boolean).join(', ')]
+      .filter(Boolean)
+      .join('\n'),
     keywords: [f.email, f.phone].filter(Boolean).join(' '),
     date: f.updatedAt,
     studentIds: [],

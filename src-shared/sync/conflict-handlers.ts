@@ -1,7 +1,7 @@
 /**
  * RxDB 17 conflict handlers (`{ isEqual, resolve }`) for every collection, built on the pure
  * policy in policy.ts. `onHumanConflict` receives the conflicts a person must look at; the
- * renderer stores them locally (src-renderer/src/data/sync-conflicts.ts).
+ * renderer stores them locally (src-renderer/src/data/sync/review-lists.ts).
  *
  * Pure: only RxDB types are imported.
  */

@@ -35,17 +35,25 @@ export interface SyncConflictRecord extends HumanConflict {
   detectedAt: string;
 }
 
-/** A local document the server refused (validate_doc_update), with the server's reason. */
+/**
+ * A change that could not be synced, listed for a person with the reason:
+ * - origin 'local' (or absent, as recorded by older versions): a local document the server
+ *   refused (validate_doc_update, or a write the server kept refusing with the same answer);
+ * - origin 'server': a document received from the server that the local schema refuses, so it
+ *   was not stored on this computer (the rest of the pull went on).
+ */
 export interface QuarantineRecord {
   collection: CollectionName;
   docId: string;
-  /** 'forbidden' or 'unauthorized', as answered by the server. */
+  /** 'forbidden' or 'unauthorized' as answered by the server; 'conflict' after repeated refusals; 'invalid' for a record the local schema refuses. */
   error: string;
-  /** The server's reason, e.g. "A tutor may only change their own lessons". */
+  /** The server's reason, e.g. "A tutor may only change their own lessons", or what the local schema refuses. */
   reason: string;
-  /** The refused version, complete (it is still in the local database too). */
+  /** The refused version, complete (a local one is still in the local database too). */
   doc: Record<string, unknown>;
   quarantinedAt: string;
+  /** 'update': set aside by a schema migration when TutorDesk was updated (beyond the new limits). */
+  origin?: 'local' | 'server' | 'update';
 }
 
 export function humanConflictKey(kind: HumanConflictKind, collection: CollectionName, docId: string, a: unknown, b: unknown): string {

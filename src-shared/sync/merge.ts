@@ -36,14 +36,16 @@ const META = new Set<string>(META_FIELDS);
 
 /** JSON with object keys sorted at every level: equal values give equal strings. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return Object.fromEntries(entries);
-    }
-    return v;
-  }) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_k, v: unknown) => {
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+        entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return Object.fromEntries(entries);
+      }
+      return v;
+    }) ?? 'undefined'
+  );
 }
 
 /** The replicated content of a document: without RxDB's local `_meta`, `_rev`, `_attachments`. */
@@ -68,7 +70,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     // NaN and ±Infinity serialise as null; anything else that is not identical differs.
     return typeof a === 'number' && typeof b === 'number' ? !Number.isFinite(a) && !Number.isFinite(b) : false;
   }
-  if (typeof (a as { toJSON?: unknown }).toJSON === 'function' || typeof (b as { toJSON?: unknown }).toJSON === 'function') return canonicalJson(a) === canonicalJson(b);
+  if (typeof (a as { toJSON?: unknown }).toJSON === 'function' || typeof (b as { toJSON?: unknown }).toJSON === 'function')
+    return canonicalJson(a) === canonicalJson(b);
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i] ?? null, b[i] ?? null)) return false;

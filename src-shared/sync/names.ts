@@ -21,7 +21,12 @@ export function assertPracticeId(practice: string): void {
 
 /** Whether a role belongs to this practice (member, admin, tutor or staff link). */
 export function isPracticeRole(practice: string, role: string): boolean {
-  return role === memberRole(practice) || role === adminRole(practice) || role === tutorRole(practice) || role.startsWith(staffRolePrefix(practice));
+  return (
+    role === memberRole(practice) ||
+    role === adminRole(practice) ||
+    role === tutorRole(practice) ||
+    role.startsWith(staffRolePrefix(practice))
+  );
 }
 
 /** `tutordesk-<practice>-<collection>`, e.g. `tutordesk-demo-students`. */

@@ -22,17 +22,7 @@ import type { CollectionName } from '../model/schemas';
 import type { Note } from '../model/types';
 import { mergeNotes } from '../notes/merge';
 import { humanConflictKey, type HumanConflict } from './conflicts';
-import {
-  canonicalJson,
-  docsEqual,
-  isUserField,
-  mapMerger,
-  mergeDocs,
-  setMerger,
-  stampOf,
-  type AnyDoc,
-  type FieldMerger,
-} from './merge';
+import { canonicalJson, docsEqual, isUserField, mapMerger, mergeDocs, setMerger, stampOf, type AnyDoc, type FieldMerger } from './merge';
 
 export interface ConflictInput<T = AnyDoc> {
   /** The version on the server now. */
@@ -127,7 +117,8 @@ export function resolveInvoice(input: ConflictInput): Resolution {
           collection: 'invoices',
           docId: id,
           kind: 'invoice-issued-twice',
-          message: `Invoice ${String(kept.number)} was issued on two laptops (the other copy as ${String(setAside.number)}). ` +
+          message:
+            `Invoice ${String(kept.number)} was issued on two laptops (the other copy as ${String(setAside.number)}). ` +
             `The copy already on the server was kept; if the other copy was sent to the family, issue a credit note or tell them which one to pay.`,
           kept: { ...kept },
           setAside: { ...setAside },
@@ -172,7 +163,8 @@ export function resolveBillingClaim(input: ConflictInput): Resolution {
         collection: 'billingclaims',
         docId: id,
         kind: 'double-billing',
-        message: `The same lesson was billed twice for one student: on invoice ${String(kept.invoiceId)} (kept) and on invoice ${String(setAside.invoiceId)}. ` +
+        message:
+          `The same lesson was billed twice for one student: on invoice ${String(kept.invoiceId)} (kept) and on invoice ${String(setAside.invoiceId)}. ` +
           `Remove the lesson from the second invoice, or credit it if that invoice was already issued.`,
         kept: { ...kept },
         setAside: { ...setAside },

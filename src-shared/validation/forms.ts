@@ -2,6 +2,7 @@
  * Validation of what users type into forms and CSV imports. Each function returns either clean
  * values ready for `stampChange`, or a map of field → specific message shown next to the field.
  */
+import { canonicalLocale } from '../locale/practice-locale';
 import { z } from 'zod';
 import { isValidCurrency, parseMoneyInput } from '../money';
 import {
@@ -18,6 +19,7 @@ import {
   type Student,
 } from '../model/types';
 import type { SyncMeta } from '../model/meta';
+import { isKnownTimeZone } from '../model/timing';
 
 export type FieldErrors = Record<string, string>;
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
@@ -38,7 +40,9 @@ export function validatePhone(phone: string): string | null {
   return null;
 }
 
+/** A time zone of TutorDesk's fixed list (src-shared/model/time-zones.ts) that this engine also knows. */
 export function isValidTimeZone(tz: string): boolean {
+  if (!isKnownTimeZone(tz)) return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return tz.includes('/') || tz === 'UTC';
@@ -68,12 +72,12 @@ function collect(issues: z.core.$ZodIssue[]): FieldErrors {
   return errors;
 }
 
-function moneyField(input: string, currency: string, field: string, errors: FieldErrors, required: boolean): Money | null {
+function moneyField(input: string, currency: string, field: string, errors: FieldErrors, required: boolean, locale?: string): Money | null {
   if (input.trim() === '') {
     if (required) errors[field] = 'Enter an amount, e.g. 45.00';
     return null;
   }
-  const parsed = parseMoneyInput(input, currency);
+  const parsed = parseMoneyInput(input, currency, { locale });
   if (!parsed.ok) {
     errors[field] = parsed.error;
     return null;
@@ -82,6 +86,8 @@ function moneyField(input: string, currency: string, field: string, errors: Fiel
 }
 
 export interface StudentInput {
+  /** The practice locale: amounts are read with its separators (parseMoneyInput); absent = either convention. */
+  moneyLocale?: string;
   firstName: string;
   lastName: string;
   familyId: string;
@@ -129,13 +135,12 @@ export function validateStudent(input: StudentInput, previous?: Student): Valida
   const phoneError = validatePhone(phone);
   if (phoneError) errors.phone = phoneError;
   if (!isValidCurrency(input.currency)) errors.rate = `Unknown currency ${input.currency}`;
-  const rate = errors.rate ? null : moneyField(input.rate, input.currency, 'rate', errors, false);
+  const rate = errors.rate ? null : moneyField(input.rate, input.currency, 'rate', errors, false, input.moneyLocale);
   const subjects = parseSubjects(input.subjects);
   if (subjects.some((s) => s.length > 200)) errors.subjects = 'A subject name is at most 200 characters';
   if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, errors };
   const status = parsed.data.status;
-  const archivedAt =
-    status === 'archived' ? (previous?.status === 'archived' ? previous.archivedAt : new Date().toISOString()) : '';
+  const archivedAt = status === 'archived' ? (previous?.status === 'archived' ? previous.archivedAt : new Date().toISOString()) : '';
   return {
     ok: true,
     value: {
@@ -155,6 +160,8 @@ export function validateStudent(input: StudentInput, previous?: Student): Valida
 }
 
 export interface FamilyInput {
+  /** The practice locale: amounts are read with its separators (parseMoneyInput); absent = either convention. */
+  moneyLocale?: string;
   kind: string;
   name: string;
   contactName: string;
@@ -200,7 +207,7 @@ export function validateFamily(input: FamilyInput, previous?: Family, opts: { re
       errors.phone = 'Phone is the preferred contact: enter a number';
     }
   }
-  const rate = moneyField(input.rate, input.currency, 'rate', errors, false);
+  const rate = moneyField(input.rate, input.currency, 'rate', errors, false, input.moneyLocale);
   if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, errors };
   return {
     ok: true,
@@ -213,6 +220,8 @@ export function validateFamily(input: FamilyInput, previous?: Family, opts: { re
 }
 
 export interface StaffInput {
+  /** The practice locale: amounts are read with its separators (parseMoneyInput); absent = either convention. */
+  moneyLocale?: string;
   name: string;
   email: string;
   phone: string;
@@ -247,12 +256,14 @@ export function validateStaff(input: StaffInput): Validated<Data<Staff>> {
   if (emailError) errors.email = emailError;
   const phoneError = validatePhone(input.phone.trim());
   if (phoneError) errors.phone = phoneError;
-  const payRate = moneyField(input.payRate, input.currency, 'payRate', errors, true);
+  const payRate = moneyField(input.payRate, input.currency, 'payRate', errors, true, input.moneyLocale);
   if (Object.keys(errors).length > 0 || !parsed.success || !payRate) return { ok: false, errors };
   return { ok: true, value: { ...parsed.data, payRate } };
 }
 
 export interface SettingsInput {
+  /** The practice locale: amounts are read with its separators (parseMoneyInput); absent = either convention. */
+  moneyLocale?: string;
   name: string;
   address: Address;
   email: string;
@@ -266,7 +277,9 @@ export interface SettingsInput {
 
 export function validatePracticeBasics(
   input: SettingsInput,
-): Validated<Pick<PracticeSettings, 'name' | 'address' | 'email' | 'phone' | 'currency' | 'locale' | 'timeZone' | 'taxId' | 'defaultRate'>> {
+): Validated<
+  Pick<PracticeSettings, 'name' | 'address' | 'email' | 'phone' | 'currency' | 'locale' | 'timeZone' | 'taxId' | 'defaultRate'>
+> {
   const errors: FieldErrors = {};
   const name = input.name.trim();
   if (!name) errors.name = 'Enter the practice name';
@@ -279,15 +292,26 @@ export function validatePracticeBasics(
   if (phoneError) errors.phone = phoneError;
   const currency = input.currency.trim().toUpperCase();
   if (!isValidCurrency(currency)) errors.currency = 'Enter an ISO 4217 currency code, e.g. GBP, EUR or USD';
-  const locale = input.locale.trim();
-  if (!isValidLocale(locale)) errors.locale = 'Enter a locale such as en-GB or de-DE';
+  // '' = not chosen: follow the system (docs/billing.md "One locale for the practice").
+  const locale = input.locale.trim() ? canonicalLocale(input.locale) : '';
+  if (input.locale.trim() && !locale) errors.locale = 'Choose a language such as English (United Kingdom) or German (Germany)';
   const timeZone = input.timeZone.trim();
   if (!isValidTimeZone(timeZone)) errors.timeZone = 'Choose a time zone such as Europe/London';
-  const defaultRate = errors.currency ? null : moneyField(input.defaultRate, currency, 'defaultRate', errors, true);
+  const defaultRate = errors.currency ? null : moneyField(input.defaultRate, currency, 'defaultRate', errors, true, input.moneyLocale);
   if (Object.keys(errors).length > 0 || !address.success || !defaultRate) return { ok: false, errors };
   return {
     ok: true,
-    value: { name, address: address.data, email: input.email.trim(), phone: input.phone.trim(), currency, locale, timeZone, taxId: input.taxId.trim(), defaultRate },
+    value: {
+      name,
+      address: address.data,
+      email: input.email.trim(),
+      phone: input.phone.trim(),
+      currency,
+      locale,
+      timeZone,
+      taxId: input.taxId.trim(),
+      defaultRate,
+    },
   };
 }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { createTutorDatabase } from '../../../src-renderer/src/data/database';
-import { createBillingBenchFixture, runBillingBenchBatch } from '../../../src-shared/billing/bench';
+import { createBillingBenchFixture, runBillingBenchBatch } from '../../../scripts/bench/billing-fixture';
 import { buildClaimDocs, claimId, detectDoubleBilling } from '../../../src-shared/billing/claims';
 import { buildBillingState, generateMonthDrafts } from '../../../src-shared/billing/generate';
 import { issueInvoices, voidInvoice } from '../../../src-shared/billing/lifecycle';
@@ -23,11 +23,17 @@ describe('batch generation at scale', () => {
     const billable = new Set(fx.settings.attendance.billable);
     const claimed = new Set(fx.claims.map((c) => c.id));
     const expected = fx.lessons.filter((l) => billable.has(l.status) && !claimed.has(claimId(l.occurrenceId, l.studentId)));
-    const billedKeys = result.invoices.flatMap((inv) => inv.lines.flatMap((l) => (l.kind === 'lesson' ? l.occurrenceIds.map((o) => claimId(o, l.studentId)) : [])));
+    const billedKeys = result.invoices.flatMap((inv) =>
+      inv.lines.flatMap((l) => (l.kind === 'lesson' ? l.occurrenceIds.map((o) => claimId(o, l.studentId)) : [])),
+    );
     expect(new Set(billedKeys).size).toBe(billedKeys.length);
-    expect(billedKeys.length).toBe(expected.length - result.summary.warnings.filter((w) => w.code === 'currency_mismatch' || w.code === 'invalid_lesson').length);
+    expect(billedKeys.length).toBe(
+      expected.length - result.summary.warnings.filter((w) => w.code === 'currency_mismatch' || w.code === 'invalid_lesson').length,
+    );
     expect(result.summary.lessonsBilled).toBe(billedKeys.length);
-    expect(result.summary.lessonsAlreadyBilled).toBe(fx.lessons.filter((l) => billable.has(l.status) && claimed.has(claimId(l.occurrenceId, l.studentId))).length);
+    expect(result.summary.lessonsAlreadyBilled).toBe(
+      fx.lessons.filter((l) => billable.has(l.status) && claimed.has(claimId(l.occurrenceId, l.studentId))).length,
+    );
   });
 
   it('every draft is internally consistent and its claims match its lines', () => {
@@ -45,7 +51,14 @@ describe('batch generation at scale', () => {
 
   it('running the batch again after saving bills nothing new', () => {
     const again = generateMonthDrafts(
-      { month: fx.month, families: fx.families, students: fx.students, lessons: fx.lessons, claims: [...fx.claims, ...result.claims], invoices: result.invoices },
+      {
+        month: fx.month,
+        families: fx.families,
+        students: fx.students,
+        lessons: fx.lessons,
+        claims: [...fx.claims, ...result.claims],
+        invoices: result.invoices,
+      },
       { settings: fx.settings, ctx: fx.ctx, newId: idGen('again') },
     );
     // Only packages and monthly fees could appear again, and they are claimed too.
@@ -60,7 +73,12 @@ describe('batch generation at scale', () => {
     const slow = inv.lines.flatMap((l) =>
       l.occurrenceIds.map((o) => {
         const id = claimId(o, l.studentId);
-        return stampChange<BillingClaim>(undefined, { id, occurrenceId: o, studentId: l.studentId, invoiceId: inv.id, familyId: inv.familyId }, ctx, () => id);
+        return stampChange<BillingClaim>(
+          undefined,
+          { id, occurrenceId: o, studentId: l.studentId, invoiceId: inv.id, familyId: inv.familyId },
+          ctx,
+          () => id,
+        );
       }),
     );
     expect(JSON.parse(JSON.stringify(fast))).toEqual(JSON.parse(JSON.stringify(slow)));
@@ -80,9 +98,33 @@ describe('billing documents against the RxDB schemas', () => {
       );
       const [first, ...rest] = drafts;
       const settings = fx.settings;
-      const issued = issueInvoices([first!], { issueDate: '2026-04-01', deviceCode: 'K7Q', invoices: [], settings, ctx: ctxAt('2026-04-01T09:00:00Z') });
-      const payment = allocatePayment(createPayment({ familyId: first!.familyId, date: '2026-04-02', amount: 1000, method: 'cash', reference: 'x' }, 'GBP', ctxAt('2026-04-02T09:00:00Z'), idGen('pay')), { invoices: issued, payments: [] });
-      const v = voidInvoice(issued[0]!, { issueDate: '2026-04-03', deviceCode: 'K7Q', invoices: issued, settings, ctx: ctxAt('2026-04-03T09:00:00Z'), newId: idGen('cn'), reason: 'test', payments: [payment], claims });
+      const issued = issueInvoices([first!], {
+        issueDate: '2026-04-01',
+        deviceCode: 'K7Q',
+        invoices: [],
+        settings,
+        ctx: ctxAt('2026-04-01T09:00:00Z'),
+      });
+      const payment = allocatePayment(
+        createPayment(
+          { familyId: first!.familyId, date: '2026-04-02', amount: 1000, method: 'cash', reference: 'x' },
+          'GBP',
+          ctxAt('2026-04-02T09:00:00Z'),
+          idGen('pay'),
+        ),
+        { invoices: issued, payments: [] },
+      );
+      const v = voidInvoice(issued[0]!, {
+        issueDate: '2026-04-03',
+        deviceCode: 'K7Q',
+        invoices: issued,
+        settings,
+        ctx: ctxAt('2026-04-03T09:00:00Z'),
+        newId: idGen('cn'),
+        reason: 'test',
+        payments: [payment],
+        claims,
+      });
       const docs = [...rest, v.invoice, v.creditNote];
       const r1 = await db.invoices.bulkInsert(docs);
       expect(r1.error).toEqual([]);

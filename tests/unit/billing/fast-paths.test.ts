@@ -16,12 +16,27 @@ describe('parseInstantMs', () => {
       }),
       { numRuns: 2000 },
     );
-    for (const s of ['2026-02-31T00:00:00.000Z', '2026-02-29T23:59:59.999Z', '0099-01-01T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-03-29T01:30:00.000Z']) {
+    for (const s of [
+      '2026-02-31T00:00:00.000Z',
+      '2026-02-29T23:59:59.999Z',
+      '0099-01-01T00:00:00.000Z',
+      '2026-01-01T24:00:00.000Z',
+      '2026-03-29T01:30:00.000Z',
+    ]) {
       expect(parseInstantMs(s)).toBe(Date.parse(s));
     }
   });
   it('equals Date.parse on other forms and nonsense (NaN)', () => {
-    for (const s of ['2026-03-29T01:30:00Z', '2026-03-29T01:30:00.000+01:00', '2026-13-01T00:00:00.000Z', '2026-1a-01T00:00:00.000Z', 'not a date', '', '2026-03-29 01:30:00.000Z', '2026-03-29T01:60:00.000Z']) {
+    for (const s of [
+      '2026-03-29T01:30:00Z',
+      '2026-03-29T01:30:00.000+01:00',
+      '2026-13-01T00:00:00.000Z',
+      '2026-1a-01T00:00:00.000Z',
+      'not a date',
+      '',
+      '2026-03-29 01:30:00.000Z',
+      '2026-03-29T01:60:00.000Z',
+    ]) {
       const expected = Date.parse(s);
       const got = parseInstantMs(s);
       if (Number.isNaN(expected)) expect(got).toBeNaN();
@@ -40,7 +55,10 @@ describe('ClaimIndex', () => {
       { id: claimId('monthly:2026-03', 'stu-a'), occurrenceId: 'monthly:2026-03', studentId: 'stu-a', invoiceId: 'inv-3' },
       { id: claimId('occ-1', 'stu-a'), occurrenceId: 'occ-1', studentId: 'stu-a', invoiceId: 'inv-1' },
     ];
-    const invoices = [{ id: 'inv-void', status: 'void' as const }, { id: 'inv-1', status: 'issued' as const }];
+    const invoices = [
+      { id: 'inv-void', status: 'void' as const },
+      { id: 'inv-1', status: 'issued' as const },
+    ];
     const ids = activeClaimIds(claims, invoices);
     const index = ClaimIndex.of(claims, invoices);
     expect(index.size).toBe(ids.size);

@@ -19,7 +19,9 @@ export function idGen(prefix = 'id'): () => string {
   return () => `${prefix}-${String(++n).padStart(5, '0')}`;
 }
 
-export function makeSettings(over: Partial<Omit<PracticeSettings, 'billing'>> & { billing?: Partial<PracticeSettings['billing']> } = {}): PracticeSettings {
+export function makeSettings(
+  over: Partial<Omit<PracticeSettings, 'billing'>> & { billing?: Partial<PracticeSettings['billing']> } = {},
+): PracticeSettings {
   const { billing, ...rest } = over;
   return stampChange<PracticeSettings>(
     undefined,

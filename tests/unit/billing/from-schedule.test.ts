@@ -29,7 +29,13 @@ describe('billableLessonsFromOccurrences', () => {
     ctx,
     () => 'L1',
   );
-  const starts = ['2026-03-03T16:00:00.000Z', '2026-03-10T16:00:00.000Z', '2026-03-17T16:00:00.000Z', '2026-03-24T16:00:00.000Z', '2026-03-31T15:00:00.000Z'];
+  const starts = [
+    '2026-03-03T16:00:00.000Z',
+    '2026-03-10T16:00:00.000Z',
+    '2026-03-17T16:00:00.000Z',
+    '2026-03-24T16:00:00.000Z',
+    '2026-03-31T15:00:00.000Z',
+  ];
   const occurrences = [
     writeOccurrence(group, starts[0]!, null, { status: 'attended' }, ctx),
     // s2 did not show up, s1 attended.
@@ -37,7 +43,9 @@ describe('billableLessonsFromOccurrences', () => {
     writeOccurrence(group, starts[2]!, null, { status: 'cancelled_tutor' }, ctx),
     // 24 March falls in a closure and has no attendance: skipped, not billed.
   ];
-  const closures = [stampChange<Closure>(undefined, { startDate: '2026-03-24', endDate: '2026-03-24', label: 'Inset day' }, ctx, () => 'c1')];
+  const closures = [
+    stampChange<Closure>(undefined, { startDate: '2026-03-24', endDate: '2026-03-24', label: 'Inset day' }, ctx, () => 'c1'),
+  ];
   const expanded = expandLessons([group], occurrences, closures, localDaysRange('2026-03-01', '2026-03-31', tz), tz);
   const students = [makeStudent('s1', 'f1'), makeStudent('s2', 'f2')];
 
@@ -54,7 +62,14 @@ describe('billableLessonsFromOccurrences', () => {
       [starts[4], 's1', 'f1', 'scheduled'],
       [starts[4], 's2', 'f2', 'scheduled'],
     ]);
-    expect(lessons[0]).toMatchObject({ occurrenceId: `L1@${starts[0]}`, lessonId: 'L1', durationMinutes: 60, subject: 'Maths', tutorId: 'tutor-1', rateOverride: { amount: 2500, currency: 'GBP' } });
+    expect(lessons[0]).toMatchObject({
+      occurrenceId: `L1@${starts[0]}`,
+      lessonId: 'L1',
+      durationMinutes: 60,
+      subject: 'Maths',
+      tutorId: 'tutor-1',
+      rateOverride: { amount: 2500, currency: 'GBP' },
+    });
   });
 
   it('accepts a student map and leaves unknown students without a family', () => {
@@ -82,7 +97,17 @@ describe('billableLessonsFromOccurrences', () => {
       staff: [
         stampChange<Staff>(
           undefined,
-          { name: 'Tess Tutor', email: '', phone: '', role: 'tutor', payRate: { amount: 2000, currency: 'GBP' }, payUnit: 'lesson', colour: '#336699', username: '', active: true },
+          {
+            name: 'Tess Tutor',
+            email: '',
+            phone: '',
+            role: 'tutor',
+            payRate: { amount: 2000, currency: 'GBP' },
+            payUnit: 'lesson',
+            colour: '#336699',
+            username: '',
+            active: true,
+          },
           ctx,
           () => 'tutor-1',
         ),

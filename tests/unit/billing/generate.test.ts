@@ -43,7 +43,14 @@ describe('generateDraftInvoice', () => {
       ['L1@c', 3000],
       ['L1@d', 2000], // lesson override
     ]);
-    expect(inv.lines[1]).toMatchObject({ durationMinutes: 45, quantityMilli: 750, unitAmount: 4800, subject: 'Physics', studentId: 's2', serviceDate: '2026-03-05' });
+    expect(inv.lines[1]).toMatchObject({
+      durationMinutes: 45,
+      quantityMilli: 750,
+      unitAmount: 4800,
+      subject: 'Physics',
+      studentId: 's2',
+      serviceDate: '2026-03-05',
+    });
     expect(inv.lines[0]!.description).toBe('Maths · Tue, 3 Mar 2026, 16:00 · 60 min — Ada');
     expect(inv.total).toBe(15600);
     expect(checkTotals(inv)).toEqual([]);
@@ -67,8 +74,24 @@ describe('generateDraftInvoice', () => {
   it('claims of a voided invoice no longer block billing', () => {
     const settings = makeSettings();
     const first = generateDraftInvoice({ family: fam, students: [perLesson, hourly], lessons }, MARCH, EMPTY, gctx());
-    const issued = issueInvoice(first.invoice!, { issueDate: '2026-04-01', deviceCode: 'AAA', invoices: [], settings, ctx: ctxAt('2026-04-01T09:00:00Z') });
-    const v = voidInvoice(issued, { issueDate: '2026-04-02', deviceCode: 'AAA', invoices: [issued], settings, ctx: ctxAt('2026-04-02T09:00:00Z'), newId: idGen('cn'), reason: 'Wrong rate', payments: [], claims: first.claims });
+    const issued = issueInvoice(first.invoice!, {
+      issueDate: '2026-04-01',
+      deviceCode: 'AAA',
+      invoices: [],
+      settings,
+      ctx: ctxAt('2026-04-01T09:00:00Z'),
+    });
+    const v = voidInvoice(issued, {
+      issueDate: '2026-04-02',
+      deviceCode: 'AAA',
+      invoices: [issued],
+      settings,
+      ctx: ctxAt('2026-04-02T09:00:00Z'),
+      newId: idGen('cn'),
+      reason: 'Wrong rate',
+      payments: [],
+      claims: first.claims,
+    });
     expect(v.releasedClaims).toHaveLength(5);
     // Even before the claim deletions sync, a claim pointing at a void invoice is inactive.
     const state = buildBillingState(first.claims, [v.invoice, v.creditNote]);
@@ -88,7 +111,12 @@ describe('generateDraftInvoice', () => {
       ['E@2', '2026-03-01'],
       ['E@3', '2026-03-31'],
     ]);
-    const ny = generateDraftInvoice({ family: fam, students: [perLesson], lessons: edge }, MARCH, EMPTY, gctx({ settings: makeSettings({ timeZone: 'America/New_York' }) }));
+    const ny = generateDraftInvoice(
+      { family: fam, students: [perLesson], lessons: edge },
+      MARCH,
+      EMPTY,
+      gctx({ settings: makeSettings({ timeZone: 'America/New_York' }) }),
+    );
     // In New York: E@1 = 28 Feb 18:30, E@2 = 28 Feb 19:15, E@3 = 31 Mar 18:30, E@4 = 31 Mar 19:30
     expect(ny.invoice!.lines.map((l) => l.occurrenceIds[0])).toEqual(['E@3', 'E@4']);
   });
@@ -120,7 +148,16 @@ describe('generateDraftInvoice', () => {
   });
 
   it('returns no invoice when there is nothing to bill, and warns about rates in another currency', () => {
-    const r = generateDraftInvoice({ family: fam, students: [perLesson], lessons: [lesson('X@1', 's1', 'f1', '2026-03-03T16:00:00Z', { rateOverride: { amount: 100, currency: 'EUR' } })] }, MARCH, EMPTY, gctx());
+    const r = generateDraftInvoice(
+      {
+        family: fam,
+        students: [perLesson],
+        lessons: [lesson('X@1', 's1', 'f1', '2026-03-03T16:00:00Z', { rateOverride: { amount: 100, currency: 'EUR' } })],
+      },
+      MARCH,
+      EMPTY,
+      gctx(),
+    );
     expect(r.invoice).toBeNull();
     expect(r.warnings.map((w) => w.code)).toEqual(['currency_mismatch']);
   });
@@ -133,7 +170,9 @@ describe('prepaid packages', () => {
     defaultRate: GBP(4000),
     packages: [{ id: 'p1', lessons: 3, price: 10500, purchasedOn: '2026-03-02', description: '3 lessons of Maths' }],
   });
-  const march = ['2026-03-01', '2026-03-04', '2026-03-11', '2026-03-18', '2026-03-25'].map((d, i) => lesson(`P@${i}`, 's1', 'f1', `${d}T16:00:00Z`));
+  const march = ['2026-03-01', '2026-03-04', '2026-03-11', '2026-03-18', '2026-03-25'].map((d, i) =>
+    lesson(`P@${i}`, 's1', 'f1', `${d}T16:00:00Z`),
+  );
 
   it('sells the package and consumes it by attended lessons in date order, then bills per lesson', () => {
     const r = generateDraftInvoice({ family: fam, students: [stu], lessons: march }, MARCH, EMPTY, gctx());
@@ -148,9 +187,7 @@ describe('prepaid packages', () => {
     ]);
     expect(inv.lines[4]!.description).toMatch(/package, lesson 3 of 3/);
     expect(r.warnings.map((w) => w.code)).toEqual(['package_exhausted', 'package_exhausted']);
-    expect(packageBalances(stu, [inv])).toEqual([
-      { package: stu.packages![0], used: 3, remaining: 0, invoiced: true },
-    ]);
+    expect(packageBalances(stu, [inv])).toEqual([{ package: stu.packages![0], used: 3, remaining: 0, invoiced: true }]);
   });
 
   it('continues consumption across invoices, and voiding gives lessons back', () => {
@@ -159,11 +196,20 @@ describe('prepaid packages', () => {
     expect(packageBalances(stu2, [first.invoice!])[0]).toMatchObject({ used: 2, remaining: 4 });
     const april = [lesson('P@a1', 's1', 'f1', '2026-04-01T15:00:00Z'), lesson('P@a2', 's1', 'f1', '2026-04-08T15:00:00Z')];
     const state = buildBillingState(first.claims, [first.invoice!]);
-    const second = generateDraftInvoice({ family: fam, students: [stu2], lessons: april }, { periodStart: '2026-04-01', periodEnd: '2026-04-30' }, state, gctx());
+    const second = generateDraftInvoice(
+      { family: fam, students: [stu2], lessons: april },
+      { periodStart: '2026-04-01', periodEnd: '2026-04-30' },
+      state,
+      gctx(),
+    );
     expect(second.invoice!.lines.map((l) => l.description.match(/lesson \d of 6/)?.[0])).toEqual(['lesson 3 of 6', 'lesson 4 of 6']);
     expect(second.invoice!.lines.some((l) => l.kind === 'package')).toBe(false); // already sold
     expect(packageBalances(stu2, [first.invoice!, second.invoice!])[0]).toMatchObject({ used: 4, remaining: 2 });
-    expect(packageBalances(stu2, [{ ...first.invoice!, status: 'void' }, second.invoice!])[0]).toMatchObject({ used: 2, remaining: 4, invoiced: false });
+    expect(packageBalances(stu2, [{ ...first.invoice!, status: 'void' }, second.invoice!])[0]).toMatchObject({
+      used: 2,
+      remaining: 4,
+      invoiced: false,
+    });
   });
 });
 
@@ -192,7 +238,12 @@ describe('monthly flat fee', () => {
   });
 
   it('a two-month period charges both months', () => {
-    const r = generateDraftInvoice({ family: fam, students: [a], lessons: [] }, { periodStart: '2026-03-01', periodEnd: '2026-04-30' }, EMPTY, gctx());
+    const r = generateDraftInvoice(
+      { family: fam, students: [a], lessons: [] },
+      { periodStart: '2026-03-01', periodEnd: '2026-04-30' },
+      EMPTY,
+      gctx(),
+    );
     expect(r.invoice!.lines.map((l) => l.occurrenceIds[0])).toEqual(['monthly:2026-03', 'monthly:2026-04']);
   });
 });
@@ -209,9 +260,20 @@ describe('generateMonthDrafts (batch)', () => {
       lesson('C@1', 's3', 'f3', '2026-04-02T11:00:00Z'), // April: nothing in March
       lesson('D@1', 's4', 'f4', '2026-03-02T11:00:00Z'), // archived family
     ];
-    const existingClaim: BillingClaim = { ...makeFamily('x'), id: 'A@2#s1', occurrenceId: 'A@2', studentId: 's1', invoiceId: 'old', familyId: 'f1' } as unknown as BillingClaim;
+    const existingClaim: BillingClaim = {
+      ...makeFamily('x'),
+      id: 'A@2#s1',
+      occurrenceId: 'A@2',
+      studentId: 's1',
+      invoiceId: 'old',
+      familyId: 'f1',
+    } as unknown as BillingClaim;
     const progress: [number, number][] = [];
-    const r = generateMonthDrafts({ month: '2026-03', families, students, lessons, claims: [existingClaim], invoices: [] as Invoice[] }, gctx(), (d, t) => progress.push([d, t]));
+    const r = generateMonthDrafts(
+      { month: '2026-03', families, students, lessons, claims: [existingClaim], invoices: [] as Invoice[] },
+      gctx(),
+      (d, t) => progress.push([d, t]),
+    );
     expect(r.invoices.map((i) => i.familyId)).toEqual(['f1', 'f2']);
     expect(r.invoices.map((i) => i.lines.map((l) => l.occurrenceIds[0]))).toEqual([['A@1'], ['B@1']]);
     expect(progress).toEqual([

@@ -14,7 +14,7 @@ import {
   updateInvoice,
   voidInvoice,
 } from '../../../src-shared/billing/lifecycle';
-import { BillingError } from '../../../src-shared/billing/money';
+import { BillingError } from '../../../src-shared/billing/errors';
 import { allocatePayment, createPayment, familyBalance } from '../../../src-shared/billing/payments';
 import { checkTotals } from '../../../src-shared/billing/totals';
 import { stampChange } from '../../../src-shared/model/meta';
@@ -26,7 +26,11 @@ const newId = idGen('doc');
 
 function draftFor(familyId = 'f1'): Invoice {
   const r = generateDraftInvoice(
-    { family: makeFamily(familyId), students: [makeStudent('s1', familyId)], lessons: [lesson('L@1', 's1', familyId, '2026-03-03T16:00:00Z'), lesson('L@2', 's1', familyId, '2026-03-10T16:00:00Z')] },
+    {
+      family: makeFamily(familyId),
+      students: [makeStudent('s1', familyId)],
+      lessons: [lesson('L@1', 's1', familyId, '2026-03-03T16:00:00Z'), lesson('L@2', 's1', familyId, '2026-03-10T16:00:00Z')],
+    },
     { periodStart: '2026-03-01', periodEnd: '2026-03-31', manualLines: [{ kind: 'manual', description: 'Workbook', unitAmount: 995 }] },
     buildBillingState([], []),
     { settings, ctx: ctxAt('2026-04-01T08:00:00Z'), newId },
@@ -34,7 +38,13 @@ function draftFor(familyId = 'f1'): Invoice {
   return r.invoice!;
 }
 
-const issueArgs = (invoices: Invoice[] = [], date = '2026-04-01') => ({ issueDate: date, deviceCode: 'K7Q', invoices, settings, ctx: ctxAt(`${date}T09:00:00Z`, 'dev-k') });
+const issueArgs = (invoices: Invoice[] = [], date = '2026-04-01') => ({
+  issueDate: date,
+  deviceCode: 'K7Q',
+  invoices,
+  settings,
+  ctx: ctxAt(`${date}T09:00:00Z`, 'dev-k'),
+});
 
 describe('draft editing', () => {
   it('recomputes totals on every edit and releases claims of removed lesson lines', () => {
@@ -98,7 +108,12 @@ describe('issuing and immutability', () => {
   });
 
   it('refuses to issue an empty or negative invoice, or a non-draft', () => {
-    const empty = stampChange<Invoice>(undefined, newDraftValues({ familyId: 'f1', settings, periodStart: '2026-03-01', periodEnd: '2026-03-31' }), ctxAt('2026-04-01T08:00:00Z'), () => 'e1');
+    const empty = stampChange<Invoice>(
+      undefined,
+      newDraftValues({ familyId: 'f1', settings, periodStart: '2026-03-01', periodEnd: '2026-03-31' }),
+      ctxAt('2026-04-01T08:00:00Z'),
+      () => 'e1',
+    );
     expect(() => issueInvoice(empty, issueArgs())).toThrow(/at least one line/);
     const neg = addLines(empty, [manualLine({ kind: 'credit', description: 'Refund', unitAmount: 100 }, 'c')]);
     expect(() => issueInvoice(neg, issueArgs())).toThrow(/negative/);
@@ -114,12 +129,22 @@ describe('payment state (derived from allocations)', () => {
     expect(invoiceStanding(inv, 0, '2026-04-10')).toMatchObject({ status: 'issued', balance: 10794, overdue: false });
     expect(invoiceStanding(inv, 0, '2026-04-15').status).toBe('issued'); // due today: not overdue yet
     expect(invoiceStanding(inv, 0, '2026-04-16')).toMatchObject({ status: 'overdue', daysOverdue: 1 });
-    const p1 = allocatePayment(createPayment({ familyId: 'f1', date: '2026-04-05', amount: 5000, method: 'card', reference: '' }, 'GBP', ctx, newId), { invoices: [inv], payments: [] });
+    const p1 = allocatePayment(
+      createPayment({ familyId: 'f1', date: '2026-04-05', amount: 5000, method: 'card', reference: '' }, 'GBP', ctx, newId),
+      { invoices: [inv], payments: [] },
+    );
     const paid1 = paidByInvoice([p1]).get(inv.id) ?? 0;
     expect(invoiceStanding(inv, paid1, '2026-04-10')).toMatchObject({ status: 'partially_paid', paid: 5000, balance: 5794 });
     expect(invoiceStanding(inv, paid1, '2026-05-01')).toMatchObject({ status: 'overdue', paid: 5000, daysOverdue: 16 });
-    const p2 = allocatePayment(createPayment({ familyId: 'f1', date: '2026-04-20', amount: 5794, method: 'cash', reference: '' }, 'GBP', ctx, newId), { invoices: [inv], payments: [p1] });
-    expect(invoiceStanding(inv, paidByInvoice([p1, p2]).get(inv.id) ?? 0, '2026-05-01')).toMatchObject({ status: 'paid', balance: 0, overdue: false });
+    const p2 = allocatePayment(
+      createPayment({ familyId: 'f1', date: '2026-04-20', amount: 5794, method: 'cash', reference: '' }, 'GBP', ctx, newId),
+      { invoices: [inv], payments: [p1] },
+    );
+    expect(invoiceStanding(inv, paidByInvoice([p1, p2]).get(inv.id) ?? 0, '2026-05-01')).toMatchObject({
+      status: 'paid',
+      balance: 0,
+      overdue: false,
+    });
   });
 });
 
@@ -128,11 +153,27 @@ describe('voiding through a credit note', () => {
     const d = draftFor();
     const realClaims = buildClaimDocs(d, ctxAt('2026-04-01T08:00:00Z'));
     const inv = issueInvoice(d, issueArgs());
-    const pay = allocatePayment(createPayment({ familyId: 'f1', date: '2026-04-03', amount: 3000, method: 'bank_transfer', reference: 'SMITH' }, 'GBP', ctxAt('2026-04-03T10:00:00Z'), newId), { invoices: [inv], payments: [] });
+    const pay = allocatePayment(
+      createPayment(
+        { familyId: 'f1', date: '2026-04-03', amount: 3000, method: 'bank_transfer', reference: 'SMITH' },
+        'GBP',
+        ctxAt('2026-04-03T10:00:00Z'),
+        newId,
+      ),
+      { invoices: [inv], payments: [] },
+    );
     expect(pay.allocations).toEqual([{ invoiceId: inv.id, amount: 3000 }]);
 
-    expect(() => voidInvoice(inv, { ...issueArgs([inv], '2026-04-04'), newId, reason: ' ', payments: [pay], claims: realClaims })).toThrow(/reason/);
-    const v = voidInvoice(inv, { ...issueArgs([inv], '2026-04-04'), newId, reason: 'Billed the wrong family', payments: [pay], claims: realClaims });
+    expect(() => voidInvoice(inv, { ...issueArgs([inv], '2026-04-04'), newId, reason: ' ', payments: [pay], claims: realClaims })).toThrow(
+      /reason/,
+    );
+    const v = voidInvoice(inv, {
+      ...issueArgs([inv], '2026-04-04'),
+      newId,
+      reason: 'Billed the wrong family',
+      payments: [pay],
+      claims: realClaims,
+    });
     expect(v.creditNote).toMatchObject({
       kind: 'credit_note',
       status: 'issued',
@@ -152,9 +193,15 @@ describe('voiding through a credit note', () => {
     // Ledger: invoice + credit note cancel, the payment is credit.
     expect(familyBalance('f1', [v.invoice, v.creditNote], v.payments)).toBe(-3000);
     // Void invoices and credit notes cannot change any more.
-    expect(() => updateInvoice(v.invoice, { ...v.invoice, status: 'issued', voidedBy: '' }, ctxAt('2026-04-05T09:00:00Z'))).toThrow(ImmutableInvoiceError);
-    expect(() => updateInvoice(v.creditNote, { ...v.creditNote, status: 'void', voidedBy: 'x' }, ctxAt('2026-04-05T09:00:00Z'))).toThrow(/credit note/);
-    expect(() => createCreditNote(v.invoice, { ...issueArgs([inv], '2026-04-04'), newId, reason: 'again' })).toThrow(/Only an issued invoice/);
+    expect(() => updateInvoice(v.invoice, { ...v.invoice, status: 'issued', voidedBy: '' }, ctxAt('2026-04-05T09:00:00Z'))).toThrow(
+      ImmutableInvoiceError,
+    );
+    expect(() => updateInvoice(v.creditNote, { ...v.creditNote, status: 'void', voidedBy: 'x' }, ctxAt('2026-04-05T09:00:00Z'))).toThrow(
+      /credit note/,
+    );
+    expect(() => createCreditNote(v.invoice, { ...issueArgs([inv], '2026-04-04'), newId, reason: 'again' })).toThrow(
+      /Only an issued invoice/,
+    );
     expect(() => createCreditNote(d, { ...issueArgs([], '2026-04-04'), newId, reason: 'draft' })).toThrow(/Only an issued invoice/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { BillingError } from '../../../src-shared/billing/errors';
 import {
-  BillingError,
   allocateLargestRemainder,
   divRoundHalfEven,
   divRoundHalfEvenBig,
@@ -11,7 +11,7 @@ import {
   mulDivRoundHalfEven,
   parseAmountOrThrow,
   parseMoneyInput,
-} from '../../../src-shared/billing/money';
+} from '../../../src-shared/money';
 
 /** Reference implementation on exact rationals: round n/d half to even. */
 function refRound(n: bigint, d: bigint): bigint {
@@ -38,11 +38,15 @@ describe('round half to even', () => {
 
   it('matches an exact rational reference for any integers (number and bigint paths)', () => {
     fc.assert(
-      fc.property(fc.maxSafeInteger(), fc.integer({ min: -1_000_000, max: 1_000_000 }).filter((d) => d !== 0), (n, d) => {
-        const expected = refRound(BigInt(n), BigInt(d));
-        expect(BigInt(divRoundHalfEven(n, d))).toBe(expected);
-        expect(divRoundHalfEvenBig(BigInt(n), BigInt(d))).toBe(expected);
-      }),
+      fc.property(
+        fc.maxSafeInteger(),
+        fc.integer({ min: -1_000_000, max: 1_000_000 }).filter((d) => d !== 0),
+        (n, d) => {
+          const expected = refRound(BigInt(n), BigInt(d));
+          expect(BigInt(divRoundHalfEven(n, d))).toBe(expected);
+          expect(divRoundHalfEvenBig(BigInt(n), BigInt(d))).toBe(expected);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -52,9 +56,14 @@ describe('round half to even', () => {
     expect(mulDivRoundHalfEven(a, 1000, 1000)).toBe(a);
     expect(() => mulDivRoundHalfEven(Number.MAX_SAFE_INTEGER, 10, 1)).toThrow(/too large/);
     fc.assert(
-      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 1000, max: 20_000 }), (a2, b, d) => {
-        expect(BigInt(mulDivRoundHalfEven(a2, b, d))).toBe(refRound(BigInt(a2) * BigInt(b), BigInt(d)));
-      }),
+      fc.property(
+        fc.integer({ min: -1e12, max: 1e12 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: 1000, max: 20_000 }),
+        (a2, b, d) => {
+          expect(BigInt(mulDivRoundHalfEven(a2, b, d))).toBe(refRound(BigInt(a2) * BigInt(b), BigInt(d)));
+        },
+      ),
     );
   });
 

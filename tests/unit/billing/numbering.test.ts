@@ -32,22 +32,38 @@ describe('number format', () => {
     expect(deriveDeviceCode('laptop-uuid-1')).toBe(code);
     expect(chooseDeviceCode('laptop-uuid-1', [])).toBe(code);
     // Another device already uses that code: draw the next candidate.
-    const other = { id: 'x', number: `INV-2026-${code}-0001`, sequenceKey: `invoice|2026|${code}`, sequence: 1, issuedDeviceId: 'someone-else' };
+    const other = {
+      id: 'x',
+      number: `INV-2026-${code}-0001`,
+      sequenceKey: `invoice|2026|${code}`,
+      sequence: 1,
+      issuedDeviceId: 'someone-else',
+    };
     const chosen = chooseDeviceCode('laptop-uuid-1', [other]);
     expect(chosen).not.toBe(code);
     expect(chosen).toBe(deriveDeviceCode('laptop-uuid-1', 1));
     // A device that has already issued keeps its code.
     const mine = { ...other, issuedDeviceId: 'laptop-uuid-1', sequenceKey: 'invoice|2026|ZZZ' };
     expect(chooseDeviceCode('laptop-uuid-1', [mine, other])).toBe('ZZZ');
-    expect(findDeviceCodeCollisions([other, { ...other, id: 'y', issuedDeviceId: 'third' }])).toEqual([{ deviceCode: code, deviceIds: ['someone-else', 'third'] }]);
+    expect(findDeviceCodeCollisions([other, { ...other, id: 'y', issuedDeviceId: 'third' }])).toEqual([
+      { deviceCode: code, deviceIds: ['someone-else', 'third'] },
+    ]);
   });
 
   it('separate series for credit notes and for each year', () => {
     const a = createNumberAllocator([{ sequenceKey: 'invoice|2026|AAA', sequence: 7 }]);
-    expect(a.allocate({ kind: 'invoice', issueDate: '2026-12-31', deviceCode: 'AAA', invoicePrefix: 'INV' }).number).toBe('INV-2026-AAA-0008');
-    expect(a.allocate({ kind: 'invoice', issueDate: '2027-01-01', deviceCode: 'AAA', invoicePrefix: 'INV' }).number).toBe('INV-2027-AAA-0001');
-    expect(a.allocate({ kind: 'credit_note', issueDate: '2026-12-31', deviceCode: 'AAA', invoicePrefix: 'INV' }).number).toBe('CN-2026-AAA-0001');
-    expect(a.allocate({ kind: 'invoice', issueDate: '2026-12-31', deviceCode: 'AAA', invoicePrefix: 'BILL' }).number).toBe('BILL-2026-AAA-0009'); // prefix change keeps the sequence
+    expect(a.allocate({ kind: 'invoice', issueDate: '2026-12-31', deviceCode: 'AAA', invoicePrefix: 'INV' }).number).toBe(
+      'INV-2026-AAA-0008',
+    );
+    expect(a.allocate({ kind: 'invoice', issueDate: '2027-01-01', deviceCode: 'AAA', invoicePrefix: 'INV' }).number).toBe(
+      'INV-2027-AAA-0001',
+    );
+    expect(a.allocate({ kind: 'credit_note', issueDate: '2026-12-31', deviceCode: 'AAA', invoicePrefix: 'INV' }).number).toBe(
+      'CN-2026-AAA-0001',
+    );
+    expect(a.allocate({ kind: 'invoice', issueDate: '2026-12-31', deviceCode: 'AAA', invoicePrefix: 'BILL' }).number).toBe(
+      'BILL-2026-AAA-0009',
+    ); // prefix change keeps the sequence
   });
 });
 
@@ -65,8 +81,22 @@ describe('numbering across offline devices', () => {
 
   it('property: no duplicate numbers after merging, and each device strictly increasing without gaps', () => {
     const actionArb: fc.Arbitrary<Action> = fc.oneof(
-      { weight: 3, arbitrary: fc.record({ kind: fc.constant('issue' as const), device: fc.integer({ min: 0, max: 3 }), dayStep: fc.integer({ min: 0, max: 40 }) }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('sync' as const), from: fc.integer({ min: 0, max: 3 }), to: fc.integer({ min: 0, max: 3 }) }) },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant('issue' as const),
+          device: fc.integer({ min: 0, max: 3 }),
+          dayStep: fc.integer({ min: 0, max: 40 }),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('sync' as const),
+          from: fc.integer({ min: 0, max: 3 }),
+          to: fc.integer({ min: 0, max: 3 }),
+        }),
+      },
     );
     fc.assert(
       fc.property(fc.array(actionArb, { minLength: 1, maxLength: 80 }), (actions) => {
@@ -89,11 +119,23 @@ describe('numbering across offline devices', () => {
           const id = `inv-${++n}`;
           const draft = stampChange<Invoice>(
             undefined,
-            newDraftValues({ familyId: 'f1', settings, periodStart: '2026-11-01', periodEnd: '2026-11-30', lines: [manualLine({ kind: 'manual', description: 'Lesson', unitAmount: 4000 }, `${id}-l`)] }),
+            newDraftValues({
+              familyId: 'f1',
+              settings,
+              periodStart: '2026-11-01',
+              periodEnd: '2026-11-30',
+              lines: [manualLine({ kind: 'manual', description: 'Lesson', unitAmount: 4000 }, `${id}-l`)],
+            }),
             ctx,
             () => id,
           );
-          const issued = issueInvoice(draft, { issueDate: now.toISOString().slice(0, 10), deviceCode: codes[dev]!, invoices: store.values(), settings, ctx });
+          const issued = issueInvoice(draft, {
+            issueDate: now.toISOString().slice(0, 10),
+            deviceCode: codes[dev]!,
+            invoices: store.values(),
+            settings,
+            ctx,
+          });
           store.set(issued.id, issued);
           issuedInOrder[dev]!.push(issued);
         }

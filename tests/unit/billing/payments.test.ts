@@ -30,7 +30,13 @@ function issued(specs: { total: number; date: string; familyId?: string }[]): In
     const ctx = ctxAt(`${s.date}T09:00:00Z`);
     const draft = stampChange<Invoice>(
       undefined,
-      newDraftValues({ familyId: s.familyId ?? 'f1', settings, periodStart: '2026-01-01', periodEnd: '2026-01-31', lines: [manualLine({ kind: 'manual', description: 'Lessons', unitAmount: s.total }, newId())] }),
+      newDraftValues({
+        familyId: s.familyId ?? 'f1',
+        settings,
+        periodStart: '2026-01-01',
+        periodEnd: '2026-01-31',
+        lines: [manualLine({ kind: 'manual', description: 'Lessons', unitAmount: s.total }, newId())],
+      }),
       ctx,
       newId,
     );
@@ -40,7 +46,12 @@ function issued(specs: { total: number; date: string; familyId?: string }[]): In
 }
 
 function pay(amount: number, date: string, familyId = 'f1'): Payment {
-  return createPayment({ familyId, date, amount, method: 'bank_transfer', reference: `REF-${amount}` }, 'GBP', ctxAt(`${date}T12:00:00Z`), newId);
+  return createPayment(
+    { familyId, date, amount, method: 'bank_transfer', reference: `REF-${amount}` },
+    'GBP',
+    ctxAt(`${date}T12:00:00Z`),
+    newId,
+  );
 }
 
 describe('recording payments', () => {
@@ -81,15 +92,25 @@ describe('allocation', () => {
   });
 
   it('allocates to chosen invoices, in the chosen order, with optional amounts', () => {
-    const p = allocatePayment(pay(7000, '2026-04-01'), { invoices, payments: [], targets: [{ invoiceId: mar.id }, { invoiceId: jan.id, amount: 500 }] });
+    const p = allocatePayment(pay(7000, '2026-04-01'), {
+      invoices,
+      payments: [],
+      targets: [{ invoiceId: mar.id }, { invoiceId: jan.id, amount: 500 }],
+    });
     expect(p.allocations).toEqual([
       { invoiceId: mar.id, amount: 6000 },
       { invoiceId: jan.id, amount: 500 },
     ]);
     expect(unallocatedAmount(p)).toBe(500);
-    expect(() => allocatePayment(pay(7000, '2026-04-01'), { invoices, payments: [], targets: [{ invoiceId: mar.id, amount: 6001 }] })).toThrow(/only has/);
-    expect(() => allocatePayment(pay(100, '2026-04-01'), { invoices, payments: [], targets: [{ invoiceId: mar.id, amount: 200 }] })).toThrow(/more than the payment/);
-    expect(() => allocatePayment(pay(100, '2026-04-01'), { invoices, payments: [], targets: [{ invoiceId: 'nope' }] })).toThrow(/not an open/);
+    expect(() =>
+      allocatePayment(pay(7000, '2026-04-01'), { invoices, payments: [], targets: [{ invoiceId: mar.id, amount: 6001 }] }),
+    ).toThrow(/only has/);
+    expect(() =>
+      allocatePayment(pay(100, '2026-04-01'), { invoices, payments: [], targets: [{ invoiceId: mar.id, amount: 200 }] }),
+    ).toThrow(/more than the payment/);
+    expect(() => allocatePayment(pay(100, '2026-04-01'), { invoices, payments: [], targets: [{ invoiceId: 'nope' }] })).toThrow(
+      /not an open/,
+    );
   });
 
   it('re-allocating a payment replaces its own previous allocations', () => {
@@ -103,14 +124,26 @@ describe('allocation', () => {
     const p2 = allocatePayment(pay(7000, '2026-01-06'), { invoices: [], payments: [] });
     expect(familyCredit('f1', [p1, p2])).toBe(11000);
     const changed = applyFamilyCredit('f1', { invoices, payments: [p1, p2], ctx: ctxAt('2026-04-01T10:00:00Z') });
-    expect(changed.map((p) => p.allocations)).toEqual([[{ invoiceId: jan.id, amount: 4000 }], [{ invoiceId: jan.id, amount: 6000 }, { invoiceId: feb.id, amount: 1000 }]]);
+    expect(changed.map((p) => p.allocations)).toEqual([
+      [{ invoiceId: jan.id, amount: 4000 }],
+      [
+        { invoiceId: jan.id, amount: 6000 },
+        { invoiceId: feb.id, amount: 1000 },
+      ],
+    ]);
     expect(familyCredit('f1', changed)).toBe(0);
     expect(changed.every((p) => checkPaymentAllocations(p, new Map(invoices.map((i) => [i.id, i]))).length === 0)).toBe(true);
   });
 
   it('flags allocations to void invoices or other families', () => {
     const other = issued([{ total: 500, date: '2026-01-10', familyId: 'f2' }])[0]!;
-    const bad: Payment = { ...pay(1000, '2026-04-01'), allocations: [{ invoiceId: other.id, amount: 500 }, { invoiceId: 'gone', amount: 600 }] };
+    const bad: Payment = {
+      ...pay(1000, '2026-04-01'),
+      allocations: [
+        { invoiceId: other.id, amount: 500 },
+        { invoiceId: 'gone', amount: 600 },
+      ],
+    };
     expect(checkPaymentAllocations(bad, new Map([[other.id, other]]))).toEqual([
       'allocated more than the payment',
       `allocated to another family's invoice ${other.number}`,
@@ -194,7 +227,16 @@ describe('aging', () => {
       ['f2', { current: 0, days1to30: 0, days31to60: 600, days61to90: 0, over90: 0 }, 600, 700, -100],
     ]);
     expect(report.rows[0]!.invoices.map((i) => i.daysOverdue)).toEqual([105, 61, 60, 14, 0]);
-    expect(report.totals).toMatchObject({ current: 1000, days1to30: 1500, days31to60: 3600, days61to90: 4000, over90: 5000, outstanding: 15100, credit: 700, net: 14400 });
+    expect(report.totals).toMatchObject({
+      current: 1000,
+      days1to30: 1500,
+      days31to60: 3600,
+      days61to90: 4000,
+      over90: 5000,
+      outstanding: 15100,
+      credit: 700,
+      net: 14400,
+    });
     // The report is as of its date: a payment made later does not count yet.
     const earlier = agingReport(invs, [partial, credit], '2026-06-24');
     expect(earlier.rows.find((r) => r.familyId === 'f1')!.buckets.days1to30).toBe(2000);

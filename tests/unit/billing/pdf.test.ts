@@ -11,19 +11,24 @@ import { chromium, type Browser } from '@playwright/test';
 import { buildBillingState, generateDraftInvoice } from '../../../src-shared/billing/generate';
 import { escapeHtml, invoicePdfFileName, renderInvoiceHtml, safeLogo, type PageSize } from '../../../src-shared/billing/html';
 import { issueInvoice, voidInvoice } from '../../../src-shared/billing/lifecycle';
-import { formatMoney } from '../../../src-shared/billing/money';
+import { formatMoney } from '../../../src-shared/money';
 import { allocatePayment, createPayment } from '../../../src-shared/billing/payments';
 import { ctxAt, idGen, lesson, makeFamily, makeSettings, makeStudent } from './fixtures';
 
 // A 2×2 red PNG.
-const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==';
+const PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==';
 const EVIL = '<script>alert(1)</script> & Co';
 
 const settings = makeSettings({
   name: 'Brightside Tutoring',
   logo: PNG,
   taxId: 'GB 123 4567 89',
-  billing: { taxMode: 'exclusive', taxRateBp: 2000, paymentInstructions: 'Bank transfer: sort code 12-34-56\nAccount 12345678 <ref = invoice number>' },
+  billing: {
+    taxMode: 'exclusive',
+    taxRateBp: 2000,
+    paymentInstructions: 'Bank transfer: sort code 12-34-56\nAccount 12345678 <ref = invoice number>',
+  },
 });
 const newId = idGen('pdf');
 
@@ -35,14 +40,37 @@ function documents() {
   });
   const students = [makeStudent('s1', 'f1', { firstName: 'Zoë' })];
   const draft = generateDraftInvoice(
-    { family, students, lessons: [lesson('L@1', 's1', 'f1', '2026-03-03T16:00:00Z'), lesson('L@2', 's1', 'f1', '2026-03-10T16:00:00Z', { subject: 'Physics <i>' })] },
-    { periodStart: '2026-03-01', periodEnd: '2026-03-31', manualLines: [{ kind: 'manual', description: 'Workbook "Algebra 1" & <answers>', unitAmount: 1250, discountAmount: 250 }], notes: 'Thanks & see you soon' },
+    {
+      family,
+      students,
+      lessons: [
+        lesson('L@1', 's1', 'f1', '2026-03-03T16:00:00Z'),
+        lesson('L@2', 's1', 'f1', '2026-03-10T16:00:00Z', { subject: 'Physics <i>' }),
+      ],
+    },
+    {
+      periodStart: '2026-03-01',
+      periodEnd: '2026-03-31',
+      manualLines: [{ kind: 'manual', description: 'Workbook "Algebra 1" & <answers>', unitAmount: 1250, discountAmount: 250 }],
+      notes: 'Thanks & see you soon',
+    },
     buildBillingState([], []),
     { settings, ctx: ctxAt('2026-04-01T08:00:00Z'), newId },
   ).invoice!;
-  const invoice = issueInvoice(draft, { issueDate: '2026-04-01', deviceCode: 'K7Q', invoices: [], settings, ctx: ctxAt('2026-04-01T09:00:00Z') });
+  const invoice = issueInvoice(draft, {
+    issueDate: '2026-04-01',
+    deviceCode: 'K7Q',
+    invoices: [],
+    settings,
+    ctx: ctxAt('2026-04-01T09:00:00Z'),
+  });
   const payment = allocatePayment(
-    createPayment({ familyId: 'f1', date: '2026-04-05', amount: 5000, method: 'bank_transfer', reference: '=cmd|x' }, 'GBP', ctxAt('2026-04-05T10:00:00Z'), newId),
+    createPayment(
+      { familyId: 'f1', date: '2026-04-05', amount: 5000, method: 'bank_transfer', reference: '=cmd|x' },
+      'GBP',
+      ctxAt('2026-04-05T10:00:00Z'),
+      newId,
+    ),
     { invoices: [invoice], payments: [] },
   );
   return { family, invoice, payment };
@@ -72,7 +100,9 @@ describe('invoice HTML (no browser)', () => {
   });
 
   it('makes safe file names', () => {
-    expect(invoicePdfFileName({ number: 'INV-2026-K7Q-0042', id: 'x', kind: 'invoice' }, { name: 'Smith / Jones: <b>' })).toBe('INV-2026-K7Q-0042 Smith Jones b.pdf');
+    expect(invoicePdfFileName({ number: 'INV-2026-K7Q-0042', id: 'x', kind: 'invoice' }, { name: 'Smith / Jones: <b>' })).toBe(
+      'INV-2026-K7Q-0042 Smith Jones b.pdf',
+    );
     expect(invoicePdfFileName({ number: '', id: 'abcdef123456', kind: 'invoice' }, { name: '..' })).toBe('draft-abcdef12 ...pdf');
   });
 });
@@ -84,7 +114,15 @@ describe('invoice PDF via headless Chromium', () => {
   beforeAll(async () => {
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     dir = mkdtempSync(join(tmpdir(), 'tutordesk-pdf-'));
   });
@@ -126,7 +164,10 @@ describe('invoice PDF via headless Chromium', () => {
     ['Letter', /Page size:\s+612 x 792 pts \(letter\)/],
   ])('renders an issued invoice on %s with every part readable in the PDF text', async (pageSize, sizeRe) => {
     const { family, invoice, payment } = documents();
-    const { text, info } = await toPdf(renderInvoiceHtml({ invoice, family, settings, payments: [payment], pageSize }), `invoice-${pageSize}`);
+    const { text, info } = await toPdf(
+      renderInvoiceHtml({ invoice, family, settings, payments: [payment], pageSize }),
+      `invoice-${pageSize}`,
+    );
     expect(info).toMatch(sizeRe);
     expect(text).toContain(EVIL); // literally, as text
     expect(text).toContain('Brightside Tutoring');
@@ -153,8 +194,21 @@ describe('invoice PDF via headless Chromium', () => {
 
   it('renders the credit-note variant', async () => {
     const { family, invoice, payment } = documents();
-    const v = voidInvoice(invoice, { issueDate: '2026-04-20', deviceCode: 'K7Q', invoices: [invoice], settings, ctx: ctxAt('2026-04-20T09:00:00Z'), newId, reason: 'Billed twice <oops>', payments: [payment], claims: [] });
-    const { text } = await toPdf(renderInvoiceHtml({ invoice: v.creditNote, family, settings, related: invoice, pageSize: 'A4' }), 'credit-note');
+    const v = voidInvoice(invoice, {
+      issueDate: '2026-04-20',
+      deviceCode: 'K7Q',
+      invoices: [invoice],
+      settings,
+      ctx: ctxAt('2026-04-20T09:00:00Z'),
+      newId,
+      reason: 'Billed twice <oops>',
+      payments: [payment],
+      claims: [],
+    });
+    const { text } = await toPdf(
+      renderInvoiceHtml({ invoice: v.creditNote, family, settings, related: invoice, pageSize: 'A4' }),
+      'credit-note',
+    );
     expect(text).toMatch(/CREDIT NOTE/i);
     expect(text).toContain('CN-2026-K7Q-0001');
     expect(text).toMatch(/Credits invoice\s+INV-2026-K7Q-0001/);
@@ -164,7 +218,10 @@ describe('invoice PDF via headless Chromium', () => {
     expect(text).not.toContain('Balance due');
     expect(text).not.toContain('sort code');
 
-    const voided = await toPdf(renderInvoiceHtml({ invoice: v.invoice, family, settings, related: v.creditNote, pageSize: 'A4' }), 'voided');
+    const voided = await toPdf(
+      renderInvoiceHtml({ invoice: v.invoice, family, settings, related: v.creditNote, pageSize: 'A4' }),
+      'voided',
+    );
     expect(voided.text).toMatch(/\bVOID\b/);
     expect(text).not.toMatch(/\bVOID\b/); // the credit note itself is not void
     expect(voided.text).toMatch(/Voided by credit note\s+CN-2026-K7Q-0001/);

@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeLine } from '../../../src-shared/billing/drafts';
-import { BillingError } from '../../../src-shared/billing/money';
-import { isBillableStatus, priceLesson, prorateHourly, resolveBillingModel, resolveMonthlyFee, resolveRate } from '../../../src-shared/billing/rates';
-import { checkTotals, computeInvoiceTotals, lineBase, lineGross, lineNet, taxOf, type TotalsInput } from '../../../src-shared/billing/totals';
+import { BillingError } from '../../../src-shared/billing/errors';
+import {
+  isBillableStatus,
+  priceLesson,
+  prorateHourly,
+  resolveBillingModel,
+  resolveMonthlyFee,
+  resolveRate,
+} from '../../../src-shared/billing/rates';
+import {
+  checkTotals,
+  computeInvoiceTotals,
+  lineBase,
+  lineGross,
+  lineNet,
+  taxOf,
+  type TotalsInput,
+} from '../../../src-shared/billing/totals';
 import type { InvoiceLine, TaxMode } from '../../../src-shared/model/types';
 import { makeFamily, makeSettings, makeStudent } from './fixtures';
 
@@ -17,8 +32,16 @@ describe('rate resolution: lesson override → student → family → practice',
   it('takes the first rate that is set', () => {
     expect(resolveRate({ rateOverride: GBP(2500) }, stu, fam, settings)).toEqual({ amount: 2500, currency: 'GBP', source: 'lesson' });
     expect(resolveRate({ rateOverride: null }, stu, fam, settings)).toEqual({ amount: 3000, currency: 'GBP', source: 'student' });
-    expect(resolveRate({ rateOverride: null }, { defaultRate: null }, fam, settings)).toEqual({ amount: 3500, currency: 'GBP', source: 'family' });
-    expect(resolveRate({ rateOverride: null }, { defaultRate: null }, { defaultRate: null }, settings)).toEqual({ amount: 4000, currency: 'GBP', source: 'practice' });
+    expect(resolveRate({ rateOverride: null }, { defaultRate: null }, fam, settings)).toEqual({
+      amount: 3500,
+      currency: 'GBP',
+      source: 'family',
+    });
+    expect(resolveRate({ rateOverride: null }, { defaultRate: null }, { defaultRate: null }, settings)).toEqual({
+      amount: 4000,
+      currency: 'GBP',
+      source: 'practice',
+    });
     expect(resolveRate({ rateOverride: null }, undefined, undefined, settings).source).toBe('practice');
   });
 
@@ -76,7 +99,8 @@ describe('hourly proration', () => {
 function inv(lines: InvoiceLine[], taxMode: TaxMode, taxRateBp: number, invoiceDiscountAmount = 0): TotalsInput {
   return { lines, invoiceDiscountAmount, taxMode, taxRateBp, subtotal: 0, taxTotal: 0, total: 0 };
 }
-const L = (id: string, unitAmount: number, over: Partial<InvoiceLine> = {}) => makeLine({ id, kind: 'manual', description: id, unitAmount, ...over });
+const L = (id: string, unitAmount: number, over: Partial<InvoiceLine> = {}) =>
+  makeLine({ id, kind: 'manual', description: id, unitAmount, ...over });
 
 describe('tax and totals', () => {
   it('no tax', () => {

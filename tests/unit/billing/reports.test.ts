@@ -29,7 +29,18 @@ const newId = idGen('r');
 function tutor(id: string, name: string, payUnit: Staff['payUnit'], rate: number): Staff {
   return stampChange<Staff>(
     undefined,
-    { id, name, email: '', phone: '', role: 'tutor', payRate: { amount: rate, currency: 'GBP' }, payUnit, colour: '#336699', username: '', active: true },
+    {
+      id,
+      name,
+      email: '',
+      phone: '',
+      role: 'tutor',
+      payRate: { amount: rate, currency: 'GBP' },
+      payUnit,
+      colour: '#336699',
+      username: '',
+      active: true,
+    },
     ctxAt('2026-01-01T00:00:00Z'),
     () => id,
   );
@@ -42,24 +53,65 @@ const lessons = [
   lesson('A@3', 's1', 'f1', '2026-03-16T16:00:00Z', { tutorId: 't1', subject: 'Maths', durationMinutes: 45, status: 'cancelled_tutor' }),
   // group lesson with two students of two families
   lesson('G@1', 's1', 'f1', '2026-03-04T17:00:00Z', { tutorId: 't2', subject: 'Physics', durationMinutes: 90 }),
-  lesson('G@1', 's2', 'f2', '2026-03-04T17:00:00Z', { tutorId: 't2', subject: 'Physics', durationMinutes: 90, status: 'cancelled_student_late' }),
-  lesson('G@2', 's1', 'f1', '2026-03-11T17:00:00Z', { tutorId: 't2', subject: 'Physics', durationMinutes: 90, status: 'cancelled_student_in_time' }),
-  lesson('G@2', 's2', 'f2', '2026-03-11T17:00:00Z', { tutorId: 't2', subject: 'Physics', durationMinutes: 90, status: 'cancelled_student_in_time' }),
+  lesson('G@1', 's2', 'f2', '2026-03-04T17:00:00Z', {
+    tutorId: 't2',
+    subject: 'Physics',
+    durationMinutes: 90,
+    status: 'cancelled_student_late',
+  }),
+  lesson('G@2', 's1', 'f1', '2026-03-11T17:00:00Z', {
+    tutorId: 't2',
+    subject: 'Physics',
+    durationMinutes: 90,
+    status: 'cancelled_student_in_time',
+  }),
+  lesson('G@2', 's2', 'f2', '2026-03-11T17:00:00Z', {
+    tutorId: 't2',
+    subject: 'Physics',
+    durationMinutes: 90,
+    status: 'cancelled_student_in_time',
+  }),
   lesson('B@1', 's2', 'f2', '2026-04-01T10:00:00Z', { tutorId: 't2', subject: 'Physics' }), // April
 ];
 
 function world() {
   const families = [makeFamily('f1', { name: 'Ng' }), makeFamily('f2', { name: '=HYPERLINK("x") Family' })];
-  const students = [makeStudent('s1', 'f1', { firstName: 'Ana', lastName: 'Ng' }), makeStudent('s2', 'f2', { firstName: 'Ben', lastName: 'Li' })];
+  const students = [
+    makeStudent('s1', 'f1', { firstName: 'Ana', lastName: 'Ng' }),
+    makeStudent('s2', 'f2', { firstName: 'Ben', lastName: 'Li' }),
+  ];
   const g = { settings, ctx: ctxAt('2026-04-01T08:00:00Z'), newId };
   const state = buildBillingState([], []);
   const MARCH = { periodStart: '2026-03-01', periodEnd: '2026-03-31' };
   const d1 = generateDraftInvoice({ family: families[0]!, students, lessons }, MARCH, state, g).invoice!;
-  const d2 = generateDraftInvoice({ family: families[1]!, students, lessons }, { ...MARCH, manualLines: [{ kind: 'manual', description: 'Lab book', unitAmount: 1000 }] }, state, g).invoice!;
+  const d2 = generateDraftInvoice(
+    { family: families[1]!, students, lessons },
+    { ...MARCH, manualLines: [{ kind: 'manual', description: 'Lab book', unitAmount: 1000 }] },
+    state,
+    g,
+  ).invoice!;
   const i1 = issueInvoice(d1, { issueDate: '2026-04-01', deviceCode: 'AAA', invoices: [], settings, ctx: ctxAt('2026-04-01T09:00:00Z') });
   const i2 = issueInvoice(d2, { issueDate: '2026-04-01', deviceCode: 'AAA', invoices: [i1], settings, ctx: ctxAt('2026-04-01T09:00:00Z') });
-  const p1 = allocatePayment(createPayment({ familyId: 'f1', date: '2026-04-10', amount: 5000, method: 'card', reference: '-SUM(A1)' }, 'GBP', ctxAt('2026-04-10T10:00:00Z'), newId), { invoices: [i1], payments: [] });
-  const v = voidInvoice(i2, { issueDate: '2026-05-02', deviceCode: 'AAA', invoices: [i1, i2], settings, ctx: ctxAt('2026-05-02T10:00:00Z'), newId, reason: 'Wrong rate', payments: [], claims: [] });
+  const p1 = allocatePayment(
+    createPayment(
+      { familyId: 'f1', date: '2026-04-10', amount: 5000, method: 'card', reference: '-SUM(A1)' },
+      'GBP',
+      ctxAt('2026-04-10T10:00:00Z'),
+      newId,
+    ),
+    { invoices: [i1], payments: [] },
+  );
+  const v = voidInvoice(i2, {
+    issueDate: '2026-05-02',
+    deviceCode: 'AAA',
+    invoices: [i1, i2],
+    settings,
+    ctx: ctxAt('2026-05-02T10:00:00Z'),
+    newId,
+    reason: 'Wrong rate',
+    payments: [],
+    claims: [],
+  });
   return { families, students, invoices: [i1, v.invoice, v.creditNote] as Invoice[], payments: [p1], i1, i2 };
 }
 
@@ -75,7 +127,13 @@ describe('reports', () => {
     const rows = incomeByMonth(invoices, payments, { from: '2026-03-01', to: '2026-05-31' });
     expect(rows.map((r) => r.month)).toEqual(['2026-03', '2026-04', '2026-05']);
     expect(rows[0]).toMatchObject({ invoiced: 0, received: 0 });
-    expect(rows[1]).toMatchObject({ invoiced: i1.total + i2.total, tax: i1.taxTotal + i2.taxTotal, received: 5000, invoices: 2, creditNotes: 0 });
+    expect(rows[1]).toMatchObject({
+      invoiced: i1.total + i2.total,
+      tax: i1.taxTotal + i2.taxTotal,
+      received: 5000,
+      invoices: 2,
+      creditNotes: 0,
+    });
     expect(rows[2]).toMatchObject({ invoiced: -i2.total, invoicedNet: -(i2.total - i2.taxTotal), creditNotes: 1 });
   });
 
@@ -97,7 +155,13 @@ describe('reports', () => {
       ['Maths', 1, 45, 8000],
       ['Physics', 1, 90, 4000],
     ]);
-    const byTutor = attendanceReport({ lessons, range: { from: '2026-03-01', to: '2026-03-31' }, timeZone: 'Europe/London', groupBy: 'tutor', staff });
+    const byTutor = attendanceReport({
+      lessons,
+      range: { from: '2026-03-01', to: '2026-03-31' },
+      timeZone: 'Europe/London',
+      groupBy: 'tutor',
+      staff,
+    });
     expect(byTutor.map((r) => [r.label, r.total, r.counts.attended, r.attendanceRate])).toEqual([
       ['Alice Tutor', 3, 1, 0.5], // tutor cancellation excluded from the denominator
       ['Bob Tutor', 4, 1, 0.25],
@@ -119,7 +183,12 @@ describe('reports', () => {
       ['G@1', 2, ['attended', 'cancelled_student_late'], 2500],
     ]);
     expect(p.total).toBe(4750);
-    const unknown = tutorPayroll({ lessons: [lesson('X@1', 's1', 'f1', '2026-03-02T16:00:00Z', { tutorId: 'ghost' })], staff, settings, range: { from: '2026-03-01', to: '2026-03-31' } });
+    const unknown = tutorPayroll({
+      lessons: [lesson('X@1', 's1', 'f1', '2026-03-02T16:00:00Z', { tutorId: 'ghost' })],
+      staff,
+      settings,
+      range: { from: '2026-03-01', to: '2026-03-31' },
+    });
     expect(unknown.rows).toEqual([]);
     expect(unknown.warnings[0]!.message).toMatch(/unknown tutor/);
   });
@@ -137,18 +206,44 @@ describe('CSV exports', () => {
     expect(rows[2]!['Credits invoice']).toBe('INV-2026-AAA-0002');
     expect(rows[1]!['Voided by']).toBe('CN-2026-AAA-0001');
     expect(rows[1]!.Family).toBe(`'=HYPERLINK("x") Family`);
-    expect(rows[0]).toMatchObject({ Net: '120', Tax: '24', 'Tax label': 'VAT', 'Tax rate %': '20', Currency: 'GBP', 'Issue date': '2026-04-01', 'Due date': '2026-04-15' });
+    expect(rows[0]).toMatchObject({
+      Net: '120',
+      Tax: '24',
+      'Tax label': 'VAT',
+      'Tax rate %': '20',
+      Currency: 'GBP',
+      'Issue date': '2026-04-01',
+      'Due date': '2026-04-15',
+    });
   });
 
   it('invoice lines, payments, statement, aging, reports and payroll', () => {
     const { invoices, payments, families, students } = world();
     const lines = parse(invoiceLinesCsv(invoices, { families, students, staff }));
-    expect(lines[0]).toMatchObject({ Number: 'INV-2026-AAA-0001', 'Line kind': 'lesson', Student: 'Ana Ng', Tutor: 'Alice Tutor', 'Unit price': '40', Net: '40', Tax: '8', 'Service date': '2026-03-02' });
+    expect(lines[0]).toMatchObject({
+      Number: 'INV-2026-AAA-0001',
+      'Line kind': 'lesson',
+      Student: 'Ana Ng',
+      Tutor: 'Alice Tutor',
+      'Unit price': '40',
+      Net: '40',
+      Tax: '8',
+      'Service date': '2026-03-02',
+    });
     expect(lines.filter((l) => l.Type === 'Credit note').every((l) => Number(l.Net) <= 0)).toBe(true);
 
     const pays = parse(paymentsCsv(payments, { invoices, families }));
     expect(pays).toEqual([
-      expect.objectContaining({ Date: '2026-04-10', Family: 'Ng', Method: 'Card', Reference: `'-SUM(A1)`, Amount: '50', Allocated: '50', 'Unallocated (credit)': '0', 'Applied to': 'INV-2026-AAA-0001: 50' }),
+      expect.objectContaining({
+        Date: '2026-04-10',
+        Family: 'Ng',
+        Method: 'Card',
+        Reference: `'-SUM(A1)`,
+        Amount: '50',
+        Allocated: '50',
+        'Unallocated (credit)': '0',
+        'Applied to': 'INV-2026-AAA-0001: 50',
+      }),
     ]);
 
     const st = parse(statementCsv(familyStatement('f1', '2026-04-01', '2026-04-30', invoices, payments), 'GBP'));
@@ -163,10 +258,23 @@ describe('CSV exports', () => {
     expect(aging).toEqual([expect.objectContaining({ Family: 'Ng', '31–60 days': '94', Outstanding: '94', 'As of': '2026-05-20' })]);
 
     const range = { from: '2026-03-01', to: '2026-05-31' };
-    expect(parse(incomeByMonthCsv(incomeByMonth(invoices, payments, range), 'GBP')).map((r) => r['Invoiced (total)'])).toEqual(['0', '204', '-60']);
-    expect(parse(tutorReportCsv(tutorReport({ lessons, invoices, staff, range, timeZone: 'Europe/London' }), 'GBP'))[0]).toMatchObject({ Tutor: 'Alice Tutor', 'Hours taught': '0.75', 'Billed (net)': '80' });
-    expect(parse(subjectReportCsv(subjectReport({ lessons, invoices, range, timeZone: 'Europe/London' }), 'GBP')).map((r) => r.Subject)).toEqual(['Maths', 'Physics']);
-    expect(parse(attendanceCsv(attendanceReport({ lessons, range, timeZone: 'Europe/London', groupBy: 'subject' })))[0]).toMatchObject({ Group: 'Maths', 'Attendance %': '50' });
+    expect(parse(incomeByMonthCsv(incomeByMonth(invoices, payments, range), 'GBP')).map((r) => r['Invoiced (total)'])).toEqual([
+      '0',
+      '204',
+      '-60',
+    ]);
+    expect(parse(tutorReportCsv(tutorReport({ lessons, invoices, staff, range, timeZone: 'Europe/London' }), 'GBP'))[0]).toMatchObject({
+      Tutor: 'Alice Tutor',
+      'Hours taught': '0.75',
+      'Billed (net)': '80',
+    });
+    expect(
+      parse(subjectReportCsv(subjectReport({ lessons, invoices, range, timeZone: 'Europe/London' }), 'GBP')).map((r) => r.Subject),
+    ).toEqual(['Maths', 'Physics']);
+    expect(parse(attendanceCsv(attendanceReport({ lessons, range, timeZone: 'Europe/London', groupBy: 'subject' })))[0]).toMatchObject({
+      Group: 'Maths',
+      'Attendance %': '50',
+    });
 
     const payroll = tutorPayroll({ lessons, staff, settings, range });
     const summary = parse(payrollCsv(payroll));

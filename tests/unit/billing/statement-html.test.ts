@@ -29,18 +29,38 @@ function data() {
     buildBillingState([], []),
     { ...g, ctx: ctxAt('2026-03-01T08:00:00Z') },
   ).invoice!;
-  const inv1 = issueInvoice(feb, { issueDate: '2026-03-01', deviceCode: 'K7Q', invoices: [], settings, ctx: ctxAt('2026-03-01T09:00:00Z') });
+  const inv1 = issueInvoice(feb, {
+    issueDate: '2026-03-01',
+    deviceCode: 'K7Q',
+    invoices: [],
+    settings,
+    ctx: ctxAt('2026-03-01T09:00:00Z'),
+  });
   const mar = generateDraftInvoice(
     { family, students, lessons: [lesson('L@3', 's1', 'f1', '2026-03-03T16:00:00Z')] },
     { periodStart: '2026-03-01', periodEnd: '2026-03-31' },
     buildBillingState([], [inv1]),
     { ...g, ctx: ctxAt('2026-04-01T08:00:00Z') },
   ).invoice!;
-  const inv2 = issueInvoice(mar, { issueDate: '2026-04-01', deviceCode: 'K7Q', invoices: [inv1], settings, ctx: ctxAt('2026-04-01T09:00:00Z') });
-  const pay = allocatePayment(createPayment({ familyId: 'f1', date: '2026-03-10', amount: 5000, method: 'cash', reference: '=SUM(A1)' }, 'GBP', ctxAt('2026-03-10T10:00:00Z'), newId), {
-    invoices: [inv1, inv2],
-    payments: [],
+  const inv2 = issueInvoice(mar, {
+    issueDate: '2026-04-01',
+    deviceCode: 'K7Q',
+    invoices: [inv1],
+    settings,
+    ctx: ctxAt('2026-04-01T09:00:00Z'),
   });
+  const pay = allocatePayment(
+    createPayment(
+      { familyId: 'f1', date: '2026-03-10', amount: 5000, method: 'cash', reference: '=SUM(A1)' },
+      'GBP',
+      ctxAt('2026-03-10T10:00:00Z'),
+      newId,
+    ),
+    {
+      invoices: [inv1, inv2],
+      payments: [],
+    },
+  );
   return { family, invoices: [inv1, inv2], payments: [pay] };
 }
 
@@ -67,7 +87,9 @@ describe('statement HTML', () => {
   });
 
   it('makes safe file names', () => {
-    expect(statementFileName({ name: 'Smith / Jones: <b>' }, '2026-01-01', '2026-03-31')).toBe('Statement Smith Jones b 2026-01-01 to 2026-03-31.pdf');
+    expect(statementFileName({ name: 'Smith / Jones: <b>' }, '2026-01-01', '2026-03-31')).toBe(
+      'Statement Smith Jones b 2026-01-01 to 2026-03-31.pdf',
+    );
     expect(statementFileName({ name: 'A' }, '2026-01-01', '2026-03-31', 'csv')).toBe('Statement A 2026-01-01 to 2026-03-31.csv');
   });
 });
@@ -76,7 +98,10 @@ describe('statement PDF via headless Chromium', () => {
   let browser: Browser;
   let dir: string;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
     dir = mkdtempSync(join(tmpdir(), 'tutordesk-statement-'));
   });
   afterAll(async () => {
@@ -88,7 +113,9 @@ describe('statement PDF via headless Chromium', () => {
     const { family, invoices, payments } = data();
     const st = familyStatement('f1', '2026-03-05', '2026-04-30', invoices, payments);
     const page = await browser.newPage();
-    await page.setContent(renderStatementHtml({ statement: st, family, settings, pageSize: 'A4', generatedOn: '2026-05-01' }), { waitUntil: 'load' });
+    await page.setContent(renderStatementHtml({ statement: st, family, settings, pageSize: 'A4', generatedOn: '2026-05-01' }), {
+      waitUntil: 'load',
+    });
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
     await page.close();
     const file = join(dir, 'statement.pdf');

@@ -4,7 +4,8 @@ import { createSearchIndex, FUZZY_BELOW, noteSearchDoc } from '../../../src-shar
 import { newProgressNote, saveNote } from '../../../src-shared/notes/timeline';
 
 const ctx: ChangeContext = { staffId: 'emily', deviceId: 'laptop-a', now: new Date('2025-03-01T10:00:00Z') };
-const note = (id: string, body: string) => noteSearchDoc(saveNote(undefined, { ...newProgressNote('s1', 'emily', 'Note'), body }, ctx, () => id));
+const note = (id: string, body: string) =>
+  noteSearchDoc(saveNote(undefined, { ...newProgressNote('s1', 'emily', 'Note'), body }, ctx, () => id));
 
 describe('search: typo tolerance only when the words as typed find little', () => {
   it('uses fuzzy matching when exact/prefix matches are few, not when they are plenty', () => {

@@ -43,7 +43,11 @@ async function until(check: () => boolean, ms = 2000) {
 
 describe('search service', () => {
   it('starts building only after startAfter, keeping what was written while it waited (indexed in chunks)', async () => {
-    db = await createTutorDatabase({ name: `searchwait${Date.now()}${Math.random()}`.replace('.', ''), storage: getRxStorageMemory(), validate: 'ajv' });
+    db = await createTutorDatabase({
+      name: `searchwait${Date.now()}${Math.random()}`.replace('.', ''),
+      storage: getRxStorageMemory(),
+      validate: 'ajv',
+    });
     for (let i = 0; i < 5; i++) await saveDoc(db, 'students', `stu-${i}`, student(`Pupil${i}`, 'Lee'), ctx);
     let go: () => void = () => {};
     service = createSearchService(db, { chunkSize: 2, pageSize: 2, startDelayMs: 0, startAfter: new Promise<void>((r) => (go = r)) });
@@ -59,21 +63,59 @@ describe('search service', () => {
   });
 
   it('indexes what is in the database, then follows inserts, edits, renames and deletions', async () => {
-    db = await createTutorDatabase({ name: `search${Date.now()}${Math.random()}`.replace('.', ''), storage: getRxStorageMemory(), validate: 'ajv' });
+    db = await createTutorDatabase({
+      name: `search${Date.now()}${Math.random()}`.replace('.', ''),
+      storage: getRxStorageMemory(),
+      validate: 'ajv',
+    });
     const s1 = await saveDoc(db, 'students', 'stu-1', student('Olivia', 'García'), ctx);
-    await saveDoc(db, 'families', 'fam-1', { kind: 'family', name: 'García family', contactName: 'Maria García', email: '', phone: '', address: { line1: '', line2: '', city: 'Leeds', region: '', postalCode: '', country: '' }, preferredContact: 'email', notes: '', defaultRate: null, archived: false }, ctx);
-    await saveDoc(db, 'notes', 'note-1', { ...newProgressNote(s1.id, 'emily', 'Term report'), body: 'Equivalent fractions are solid now.' }, ctx);
+    await saveDoc(
+      db,
+      'families',
+      'fam-1',
+      {
+        kind: 'family',
+        name: 'García family',
+        contactName: 'Maria García',
+        email: '',
+        phone: '',
+        address: { line1: '', line2: '', city: 'Leeds', region: '', postalCode: '', country: '' },
+        preferredContact: 'email',
+        notes: '',
+        defaultRate: null,
+        archived: false,
+      },
+      ctx,
+    );
+    await saveDoc(
+      db,
+      'notes',
+      'note-1',
+      { ...newProgressNote(s1.id, 'emily', 'Term report'), body: 'Equivalent fractions are solid now.' },
+      ctx,
+    );
 
     service = createSearchService(db, { chunkSize: 1, pageSize: 1, startDelayMs: 0 });
     // Written while the initial build runs: must not be lost.
-    const during = saveDoc(db, 'notes', 'note-2', { ...newProgressNote(s1.id, 'emily', 'Piano'), body: 'Clementi sonatina, first movement.' }, ctx);
+    const during = saveDoc(
+      db,
+      'notes',
+      'note-2',
+      { ...newProgressNote(s1.id, 'emily', 'Piano'), body: 'Clementi sonatina, first movement.' },
+      ctx,
+    );
     await service.ready;
     await during;
     await until(() => service!.search('clementi').length === 1);
     expect(service.status).toBe('ready');
     expect(service.search('fractions').map((h) => [h.kind, h.id])).toEqual([['note', 'note-1']]);
     // Students' names are keywords of their notes; accents do not matter.
-    expect(service.search('garcia').map((h) => h.kind).sort()).toEqual(['family', 'note', 'note', 'student']);
+    expect(
+      service
+        .search('garcia')
+        .map((h) => h.kind)
+        .sort(),
+    ).toEqual(['family', 'note', 'note', 'student']);
     expect(service.noteIdsOfStudent(s1.id).sort()).toEqual(['note-1', 'note-2']);
 
     const v = service.version();
@@ -84,7 +126,12 @@ describe('search service', () => {
 
     await saveDoc(db, 'students', s1.id, { lastName: 'Okafor' }, ctx);
     await until(() => service!.search('okafor').filter((h) => h.kind === 'note').length === 2);
-    expect(service.search('okafor').map((h) => h.kind).sort()).toEqual(['note', 'note', 'student']);
+    expect(
+      service
+        .search('okafor')
+        .map((h) => h.kind)
+        .sort(),
+    ).toEqual(['note', 'note', 'student']);
 
     const doc = await db.notes.findOne('note-2').exec();
     await doc!.remove();
@@ -94,9 +141,19 @@ describe('search service', () => {
   });
 
   it('reads notes page by page (also when many share one updatedAt) and applies large bulks in chunks', async () => {
-    db = await createTutorDatabase({ name: `search${Date.now()}${Math.random()}`.replace('.', ''), storage: getRxStorageMemory(), validate: 'ajv' });
+    db = await createTutorDatabase({
+      name: `search${Date.now()}${Math.random()}`.replace('.', ''),
+      storage: getRxStorageMemory(),
+      validate: 'ajv',
+    });
     const s1 = await saveDoc(db, 'students', 'stu-1', student('Ava', 'Jones'), ctx);
-    const note = (i: number, at: Date) => stampChange<Note>(undefined, { ...newProgressNote(s1.id, 'emily', `Note ${i}`), body: `topic${i} quadratic` }, { ...ctx, now: at }, () => `n-${i}`);
+    const note = (i: number, at: Date) =>
+      stampChange<Note>(
+        undefined,
+        { ...newProgressNote(s1.id, 'emily', `Note ${i}`), body: `topic${i} quadratic` },
+        { ...ctx, now: at },
+        () => `n-${i}`,
+      );
     // 25 notes written in the same millisecond (an import), 10 at distinct times.
     await db.notes.bulkInsert([
       ...Array.from({ length: 25 }, (_, i) => note(i, new Date('2026-03-01T10:00:00Z'))),

@@ -8,19 +8,67 @@ import { newProgressNote, saveNote } from '../../../src-shared/notes/timeline';
 const ctx: ChangeContext = { staffId: 'emily', deviceId: 'laptop-a', now: new Date('2025-03-01T10:00:00Z') };
 
 function student(id: string, firstName: string, lastName: string, extra: Partial<Student> = {}): Student {
-  return stampChange<Student>(undefined, { firstName, lastName, familyId: 'f', status: 'active', subjects: ['Maths'], defaultRate: null, email: '', phone: '', gradeLevel: 'Year 9', notes: '', archivedAt: '', ...extra }, ctx, () => id);
+  return stampChange<Student>(
+    undefined,
+    {
+      firstName,
+      lastName,
+      familyId: 'f',
+      status: 'active',
+      subjects: ['Maths'],
+      defaultRate: null,
+      email: '',
+      phone: '',
+      gradeLevel: 'Year 9',
+      notes: '',
+      archivedAt: '',
+      ...extra,
+    },
+    ctx,
+    () => id,
+  );
 }
 
 function family(id: string, name: string, email: string): Family {
-  return stampChange<Family>(undefined, { kind: 'family', name, contactName: 'Maria García', email, phone: '', address: { line1: '1 High Street', line2: '', city: 'Leeds', region: '', postalCode: 'LS1 1AA', country: 'UK' }, preferredContact: 'email', notes: '', defaultRate: null, archived: false }, ctx, () => id);
+  return stampChange<Family>(
+    undefined,
+    {
+      kind: 'family',
+      name,
+      contactName: 'Maria García',
+      email,
+      phone: '',
+      address: { line1: '1 High Street', line2: '', city: 'Leeds', region: '', postalCode: 'LS1 1AA', country: 'UK' },
+      preferredContact: 'email',
+      notes: '',
+      defaultRate: null,
+      archived: false,
+    },
+    ctx,
+    () => id,
+  );
 }
 
 const names: Record<string, string> = { s1: 'Olivia García', s2: 'Noah Patel' };
 
 function build() {
   const idx = createSearchIndex();
-  const n1 = saveNote(undefined, { ...newProgressNote('s1', 'emily', 'Term report'), body: 'Olivia understands equivalent fractions well; long division needs practice.', homework: 'Worksheet 4' }, ctx, () => 'n1');
-  const n2 = saveNote(undefined, { ...newProgressNote('s2', 'emily', 'Piano'), body: 'Scales in G major, start the Clementi sonatina.' }, ctx, () => 'n2');
+  const n1 = saveNote(
+    undefined,
+    {
+      ...newProgressNote('s1', 'emily', 'Term report'),
+      body: 'Olivia understands equivalent fractions well; long division needs practice.',
+      homework: 'Worksheet 4',
+    },
+    ctx,
+    () => 'n1',
+  );
+  const n2 = saveNote(
+    undefined,
+    { ...newProgressNote('s2', 'emily', 'Piano'), body: 'Scales in G major, start the Clementi sonatina.' },
+    ctx,
+    () => 'n2',
+  );
   idx.upsertMany([noteSearchDoc(n1, (id) => names[id]!), noteSearchDoc(n2, (id) => names[id]!)]);
   idx.upsert(studentSearchDoc(student('s1', 'Olivia', 'García', { email: 'olivia@mail.example' })));
   idx.upsert(studentSearchDoc(student('s2', 'Noah', 'Patel')));
@@ -47,7 +95,15 @@ describe('search', () => {
 
   it('gives a snippet around the match and the matched terms', () => {
     const { idx } = build();
-    const long = saveNote(undefined, { ...newProgressNote('s2', 'emily', 'Long'), body: `${'Intro sentence. '.repeat(30)}The quadratic formula was revised today. ${'Outro. '.repeat(30)}` }, ctx, () => 'n3');
+    const long = saveNote(
+      undefined,
+      {
+        ...newProgressNote('s2', 'emily', 'Long'),
+        body: `${'Intro sentence. '.repeat(30)}The quadratic formula was revised today. ${'Outro. '.repeat(30)}`,
+      },
+      ctx,
+      () => 'n3',
+    );
     idx.upsert(noteSearchDoc(long));
     const [hit] = idx.search('quadratic');
     expect(hit!.snippet).toContain('The quadratic formula was revised today.');

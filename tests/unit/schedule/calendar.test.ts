@@ -14,7 +14,14 @@ import {
   wallTime,
 } from '../../../src-shared/schedule/calendar';
 import fc from 'fast-check';
-import { conflictedIds, conflictsBetween, findAllConflicts, findConflicts, findLessonConflicts, slotOf } from '../../../src-shared/schedule/conflicts';
+import {
+  conflictedIds,
+  conflictsBetween,
+  findAllConflicts,
+  findConflicts,
+  findLessonConflicts,
+  slotOf,
+} from '../../../src-shared/schedule/conflicts';
 import { expandLessons } from '../../../src-shared/schedule/expand';
 import { localDaysRange } from '../../../src-shared/schedule/time';
 import { at, lesson } from './fixtures';
@@ -76,10 +83,18 @@ describe('calendar views', () => {
 });
 
 describe('layoutDay', () => {
-  const item = (id: string, from: string, to: string) => ({ id, startMs: Date.parse(at(`2025-03-12T${from}`, LON)), endMs: Date.parse(at(`2025-03-12T${to}`, LON)) });
+  const item = (id: string, from: string, to: string) => ({
+    id,
+    startMs: Date.parse(at(`2025-03-12T${from}`, LON)),
+    endMs: Date.parse(at(`2025-03-12T${to}`, LON)),
+  });
 
   it('puts overlapping lessons side by side and lets separate clusters use the full width', () => {
-    const out = layoutDay([item('a', '16:00', '17:00'), item('b', '16:30', '17:30'), item('c', '17:00', '18:00'), item('d', '19:00', '20:00')], '2025-03-12', LON);
+    const out = layoutDay(
+      [item('a', '16:00', '17:00'), item('b', '16:30', '17:30'), item('c', '17:00', '18:00'), item('d', '19:00', '20:00')],
+      '2025-03-12',
+      LON,
+    );
     const by = Object.fromEntries(out.map((p) => [p.item.id, p]));
     expect(by.a).toMatchObject({ startMin: 960, endMin: 1020, column: 0, columns: 2 });
     expect(by.b).toMatchObject({ column: 1, columns: 2 });
@@ -95,7 +110,11 @@ describe('layoutDay', () => {
     // a 16:00-18:00 and b 16:00-17:00 need two columns; c 17:00-18:00 takes b's column afterwards;
     // d 16:00-16:30 forces three columns, so b (16:00-17:00) overlaps d and keeps one column,
     // while c (17:00-18:00) has column 2 free and spans two.
-    const out = layoutDay([item('a', '16:00', '18:00'), item('b', '16:00', '17:00'), item('d', '16:00', '16:30'), item('c', '17:00', '18:00')], '2025-03-12', LON);
+    const out = layoutDay(
+      [item('a', '16:00', '18:00'), item('b', '16:00', '17:00'), item('d', '16:00', '16:30'), item('c', '17:00', '18:00')],
+      '2025-03-12',
+      LON,
+    );
     const by = Object.fromEntries(out.map((p) => [p.item.id, p]));
     expect(by.a).toMatchObject({ column: 0, columns: 3, span: 1 });
     expect(by.b).toMatchObject({ column: 1, span: 1 });
@@ -104,7 +123,14 @@ describe('layoutDay', () => {
   });
 
   it('gives very short items a minimum height and clamps items running past midnight', () => {
-    const out = layoutDay([item('short', '10:00', '10:05'), { id: 'late', startMs: Date.parse(at('2025-03-12T23:30', LON)), endMs: Date.parse(at('2025-03-13T00:30', LON)) }], '2025-03-12', LON);
+    const out = layoutDay(
+      [
+        item('short', '10:00', '10:05'),
+        { id: 'late', startMs: Date.parse(at('2025-03-12T23:30', LON)), endMs: Date.parse(at('2025-03-13T00:30', LON)) },
+      ],
+      '2025-03-12',
+      LON,
+    );
     const by = Object.fromEntries(out.map((p) => [p.item.id, p]));
     expect(by.short!.endMin - by.short!.startMin).toBe(15);
     expect(by.late!.endMin).toBe(24 * 60);
@@ -149,7 +175,16 @@ describe('findAllConflicts (range sweep with the shared-key pre-check)', () => {
         const lessons = specs.map((x, i) => {
           const m = 15 * 60 + x.quarter * 15;
           const hhmm = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-          return lesson({ start: at(`2025-03-12T${hhmm}`, LON), tutorId: `t${x.tutor}`, studentIds: x.students.map((n) => `s${n}`), room: x.room, durationMinutes: x.minutes }, `l${i}`);
+          return lesson(
+            {
+              start: at(`2025-03-12T${hhmm}`, LON),
+              tutorId: `t${x.tutor}`,
+              studentIds: x.students.map((n) => `s${n}`),
+              room: x.room,
+              durationMinutes: x.minutes,
+            },
+            `l${i}`,
+          );
         });
         const occ = expandLessons(lessons, [], [], localDaysRange('2025-03-12', '2025-03-12', LON), LON);
         const { byOccurrence, pairs } = findAllConflicts(occ);

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { PracticeSettings } from '../../../src-shared/model/types';
 import { describeCancellationNotice, formatNotice } from '../../../src-shared/schedule/cancellation-notice';
 
-const policy: PracticeSettings['attendance'] = { billable: ['attended'], payable: ['attended'], cancellationNoticeHours: 24, makeupForInTimeCancellation: true };
+const policy: PracticeSettings['attendance'] = {
+  billable: ['attended'],
+  payable: ['attended'],
+  cancellationNoticeHours: 24,
+  makeupForInTimeCancellation: true,
+};
 const start = '2026-03-10T16:00:00.000Z';
 
 describe('cancellation notice', () => {
@@ -21,7 +26,12 @@ describe('cancellation notice', () => {
   });
 
   it('follows the settings: a different window, make-up credits off, cancelling after the start', () => {
-    const off = describeCancellationNotice(start, '2026-03-10T11:00:00.000Z', { billable: [], payable: [], cancellationNoticeHours: 4, makeupForInTimeCancellation: false });
+    const off = describeCancellationNotice(start, '2026-03-10T11:00:00.000Z', {
+      billable: [],
+      payable: [],
+      cancellationNoticeHours: 4,
+      makeupForInTimeCancellation: false,
+    });
     expect(off).toMatchObject({ inTime: true, grantsMakeup: false });
     expect(off.text).toBe('Cancelled 5 hours before: in time, no make-up credit (make-up credits are turned off)');
     const after = describeCancellationNotice(start, '2026-03-10T16:20:00.000Z', policy);

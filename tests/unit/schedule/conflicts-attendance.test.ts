@@ -33,31 +33,65 @@ const names = {
 };
 
 describe('conflicts', () => {
-  const maths = () => lesson({ start: at('2025-03-10T16:00', LON), rrule: 'FREQ=WEEKLY;BYDAY=MO', tutorId: 'tutor-1', studentIds: ['student-1'], room: 'Room 1' }, 'maths');
+  const maths = () =>
+    lesson(
+      { start: at('2025-03-10T16:00', LON), rrule: 'FREQ=WEEKLY;BYDAY=MO', tutorId: 'tutor-1', studentIds: ['student-1'], room: 'Room 1' },
+      'maths',
+    );
 
   it('finds tutor, student and room double bookings and names the other lesson', () => {
     const others = expandLessons([maths()], [], [], day('2025-03-17'), LON);
-    const slot = { start: at('2025-03-17T16:30', LON), end: at('2025-03-17T17:30', LON), tutorId: 'tutor-1', studentIds: ['student-1', 'student-2'], room: ' room 1 ' };
+    const slot = {
+      start: at('2025-03-17T16:30', LON),
+      end: at('2025-03-17T17:30', LON),
+      tutorId: 'tutor-1',
+      studentIds: ['student-1', 'student-2'],
+      room: ' room 1 ',
+    };
     const conflicts = findConflicts(slot, others);
     expect(conflicts.map((c) => c.kind).sort()).toEqual(['room', 'student', 'tutor']);
     const student = conflicts.find((c) => c.kind === 'student')!;
     expect(student.shared).toEqual(['student-1']);
     expect(student.overlapStart).toBe(at('2025-03-17T16:30', LON));
     expect(student.overlapEnd).toBe(at('2025-03-17T17:00', LON));
-    expect(describeConflict(conflicts.find((c) => c.kind === 'tutor')!, names)).toBe('Emily Chen is already teaching Maths (Olivia Smith) on Mon 17 Mar, 16:00–17:00.');
-    expect(describeConflict(student, names)).toBe('Olivia Smith is already booked for Maths (Olivia Smith) with Emily Chen on Mon 17 Mar, 16:00–17:00.');
-    expect(describeConflict(conflicts.find((c) => c.kind === 'room')!, names)).toBe('Room room 1 is already used by Maths (Olivia Smith) on Mon 17 Mar, 16:00–17:00.');
+    expect(
+      describeConflict(
+        conflicts.find((c) => c.kind === 'tutor')!,
+        names,
+      ),
+    ).toBe('Emily Chen is already teaching Maths (Olivia Smith) on Mon 17 Mar, 16:00–17:00.');
+    expect(describeConflict(student, names)).toBe(
+      'Olivia Smith is already booked for Maths (Olivia Smith) with Emily Chen on Mon 17 Mar, 16:00–17:00.',
+    );
+    expect(
+      describeConflict(
+        conflicts.find((c) => c.kind === 'room')!,
+        names,
+      ),
+    ).toBe('Room room 1 is already used by Maths (Olivia Smith) on Mon 17 Mar, 16:00–17:00.');
   });
 
   it('touching intervals, other people and cancelled or closed lessons do not conflict', () => {
     const l = maths();
     const cancelled = writeOccurrence(l, at('2025-03-24T16:00', LON), null, { status: 'cancelled_tutor' }, ctx);
     const others = expandLessons([l], [cancelled], [], localDaysRange('2025-03-17', '2025-03-24', LON), LON);
-    const touching = { start: at('2025-03-17T17:00', LON), end: at('2025-03-17T18:00', LON), tutorId: 'tutor-1', studentIds: ['student-1'], room: 'Room 1' };
+    const touching = {
+      start: at('2025-03-17T17:00', LON),
+      end: at('2025-03-17T18:00', LON),
+      tutorId: 'tutor-1',
+      studentIds: ['student-1'],
+      room: 'Room 1',
+    };
     expect(findConflicts(touching, others)).toEqual([]);
     const before = { ...touching, start: at('2025-03-17T15:00', LON), end: at('2025-03-17T16:00', LON) };
     expect(findConflicts(before, others)).toEqual([]);
-    const otherPeople = { start: at('2025-03-17T16:00', LON), end: at('2025-03-17T17:00', LON), tutorId: 'tutor-2', studentIds: ['student-2'], room: '' };
+    const otherPeople = {
+      start: at('2025-03-17T16:00', LON),
+      end: at('2025-03-17T17:00', LON),
+      tutorId: 'tutor-2',
+      studentIds: ['student-2'],
+      room: '',
+    };
     expect(findConflicts(otherPeople, others)).toEqual([]);
     const onCancelled = { ...touching, start: at('2025-03-24T16:00', LON), end: at('2025-03-24T17:00', LON) };
     expect(findConflicts(onCancelled, others)).toEqual([]);
@@ -75,7 +109,17 @@ describe('conflicts', () => {
 
   it('checks every lesson of a new series over a range', () => {
     const existing = maths();
-    const draft = createLesson({ tutorId: 'tutor-2', studentIds: ['student-1'], start: at('2025-03-12T16:30', LON), timeZone: LON, rrule: 'FREQ=WEEKLY;BYDAY=WE,MO' }, ctx, () => 'draft');
+    const draft = createLesson(
+      {
+        tutorId: 'tutor-2',
+        studentIds: ['student-1'],
+        start: at('2025-03-12T16:30', LON),
+        timeZone: LON,
+        rrule: 'FREQ=WEEKLY;BYDAY=WE,MO',
+      },
+      ctx,
+      () => 'draft',
+    );
     const conflicts = findLessonConflicts(draft, [existing, draft], [], [], localDaysRange('2025-03-01', '2025-03-31', LON), LON);
     // Mondays 17, 24, 31 at 16:30 overlap the Monday 16:00 maths lesson for student-1.
     expect(conflicts.map((c) => `${c.kind} ${c.candidateStart}`)).toEqual([
@@ -141,7 +185,17 @@ describe('attendance and cancellations', () => {
     occs = [inTime.occurrence, writeOccurrence(weekly, mar24!.originalStart, late.occurrence, { makeupGranted: true }, ctx)];
     expect(availableCreditsByStudent(lessons, occs, settings).get('student-1')).toBe(2);
     expect(canBookMakeup('student-1', mar17!.id, lessons, occs, settings)).toBe(true);
-    const makeup = createLesson({ tutorId: 'tutor-1', studentIds: ['student-1'], start: at('2025-03-20T10:00', LON), timeZone: LON, makeupForOccurrenceId: mar17!.id }, ctx, () => 'makeup');
+    const makeup = createLesson(
+      {
+        tutorId: 'tutor-1',
+        studentIds: ['student-1'],
+        start: at('2025-03-20T10:00', LON),
+        timeZone: LON,
+        makeupForOccurrenceId: mar17!.id,
+      },
+      ctx,
+      () => 'makeup',
+    );
     lessons = [weekly, makeup];
     const credits = makeupCredits('student-1', lessons, occs, settings);
     expect(credits.consumed.map((c) => [c.occurrenceId, c.consumedByLessonId])).toEqual([[mar17!.id, 'makeup']]);
@@ -166,18 +220,26 @@ describe('attendance and cancellations', () => {
       ['a', 'attended'],
       ['b', 'attended'],
     ]);
-    expect(markRestOfDayAttended(expanded, '2025-03-17', LON, now, { tutorId: 'tutor-1', includeUpcoming: true }).map((o) => o.lessonId)).toEqual(['a', 'd']);
+    expect(
+      markRestOfDayAttended(expanded, '2025-03-17', LON, now, { tutorId: 'tutor-1', includeUpcoming: true }).map((o) => o.lessonId),
+    ).toEqual(['a', 'd']);
   });
 });
 
 describe('reminders', () => {
   it('reminds once, N minutes before, and again after a move', () => {
-    const l = lesson({ start: at('2025-03-17T16:00', LON), rrule: 'FREQ=DAILY', studentIds: ['student-1'], room: '2' }, 'daily');
+    const l = lesson(
+      { start: at('2025-03-17T16:00', LON), rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU', studentIds: ['student-1'], room: '2' },
+      'daily',
+    );
     const expanded = expandLessons([l], [], [], localDaysRange('2025-03-17', '2025-03-18', LON), LON);
     expect(dueReminders(expanded, at('2025-03-17T15:44', LON), 15, [])).toEqual([]);
     const due = dueReminders(expanded, at('2025-03-17T15:45', LON), 15, []);
     expect(due.map((r) => r.occurrence.start)).toEqual([at('2025-03-17T16:00', LON)]);
-    expect(reminderText(due[0]!, names, at('2025-03-17T15:45', LON))).toEqual({ title: 'Maths at 16:00', body: 'Olivia Smith · Room 2 · in 15 min' });
+    expect(reminderText(due[0]!, names, at('2025-03-17T15:45', LON))).toEqual({
+      title: 'Maths at 16:00',
+      body: 'Olivia Smith · Room 2 · in 15 min',
+    });
     const notified = new Set(due.map((r) => r.key));
     expect(dueReminders(expanded, at('2025-03-17T15:50', LON), 15, notified)).toEqual([]);
     expect(dueReminders(expanded, at('2025-03-17T16:00', LON), 15, [])).toEqual([]); // started: too late

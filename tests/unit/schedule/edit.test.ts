@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Lesson, Occurrence } from '../../../src-shared/model/types';
 import { expandLessons, occurrenceId } from '../../../src-shared/schedule/expand';
-import { editLesson, endSeries, overrideOccurrence, skipOccurrence, splitSeries, writeOccurrence, validateLessonValues } from '../../../src-shared/schedule/edit';
+import {
+  editLesson,
+  endSeries,
+  overrideOccurrence,
+  skipOccurrence,
+  splitSeries,
+  writeOccurrence,
+  validateLessonValues,
+} from '../../../src-shared/schedule/edit';
 import { rruleCount } from '../../../src-shared/schedule/recurrence';
 import { localDaysRange } from '../../../src-shared/schedule/time';
 import { at, ctx, ctxAt, ids, lesson, wall } from './fixtures';
@@ -64,7 +72,14 @@ describe('this and following (split)', () => {
       [cancelledAhead],
     );
     expect(walls([plan.updatedOriginal])).toEqual(['2025-03-03T16:00', '2025-03-10T16:00', '2025-03-17T16:00']);
-    expect(walls([plan.newSeries!])).toEqual(['2025-04-01T17:00', '2025-04-08T17:00', '2025-04-15T17:00', '2025-04-22T17:00', '2025-04-29T17:00', '2025-05-06T17:00']);
+    expect(walls([plan.newSeries!])).toEqual([
+      '2025-04-01T17:00',
+      '2025-04-08T17:00',
+      '2025-04-15T17:00',
+      '2025-04-22T17:00',
+      '2025-04-29T17:00',
+      '2025-05-06T17:00',
+    ]);
     // No Tuesday lesson on 14 April: the cancellation record is kept and reported, not deleted.
     expect(plan.orphaned.map((o) => o.id)).toEqual([cancelledAhead.id]);
     expect(plan.deleteOccurrenceIds).toEqual([]);
@@ -74,7 +89,14 @@ describe('this and following (split)', () => {
     const l = lesson({ start: at('2025-03-03T16:00', LON), rrule: 'FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,WE' }, 'two-day');
     const plan = splitSeries(l, at('2025-03-12T16:00', LON), { start: at('2025-03-13T16:00', LON) }, ctx, () => 'two-day-b');
     expect(plan.newSeries!.rrule).toBe('FREQ=WEEKLY;INTERVAL=1;BYDAY=TU,TH');
-    expect(walls([plan.updatedOriginal, plan.newSeries!]).slice(0, 6)).toEqual(['2025-03-03T16:00', '2025-03-05T16:00', '2025-03-10T16:00', '2025-03-13T16:00', '2025-03-18T16:00', '2025-03-20T16:00']);
+    expect(walls([plan.updatedOriginal, plan.newSeries!]).slice(0, 6)).toEqual([
+      '2025-03-03T16:00',
+      '2025-03-05T16:00',
+      '2025-03-10T16:00',
+      '2025-03-13T16:00',
+      '2025-03-18T16:00',
+      '2025-03-20T16:00',
+    ]);
   });
 
   it('carries skipped dates and time changes across DST into the new series', () => {
@@ -83,7 +105,14 @@ describe('this and following (split)', () => {
     const plan = splitSeries(skipped, at('2025-03-24T16:00', LON), { start: at('2025-03-24T18:00', LON) }, ctx, () => 'dst-b');
     expect(plan.newSeries!.exdates).toEqual([at('2025-04-07T18:00', LON)]);
     const w = walls([plan.updatedOriginal, plan.newSeries!]).filter((x) => x < '2025-04-15');
-    expect(w).toEqual(['2025-03-03T16:00', '2025-03-10T16:00', '2025-03-17T16:00', '2025-03-24T18:00', '2025-03-31T18:00', '2025-04-14T18:00']);
+    expect(w).toEqual([
+      '2025-03-03T16:00',
+      '2025-03-10T16:00',
+      '2025-03-17T16:00',
+      '2025-03-24T18:00',
+      '2025-03-31T18:00',
+      '2025-04-14T18:00',
+    ]);
   });
 
   it('splitting at the first lesson edits the series in place', () => {
@@ -95,7 +124,9 @@ describe('this and following (split)', () => {
 
   it('rejects a split where the total count is already used up', () => {
     const l = lesson({ start: at('2025-03-03T16:00', LON), rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=3' });
-    expect(() => splitSeries(l, at('2025-03-17T16:00', LON), { rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=2' }, ctx, ids())).toThrow(/only 2 lessons/);
+    expect(() => splitSeries(l, at('2025-03-17T16:00', LON), { rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=2' }, ctx, ids())).toThrow(
+      /only 2 lessons/,
+    );
   });
 });
 
@@ -116,7 +147,13 @@ describe('edit scopes', () => {
     const plan = editLesson('this', l, at('2025-03-10T16:00', LON), { subject: 'Exam practice' }, ctx, () => 'detached', [attended]);
     const [series, oneOff] = plan.lessons as [Lesson, Lesson];
     expect(series.exdates).toEqual([at('2025-03-10T16:00', LON)]);
-    expect(oneOff).toMatchObject({ id: 'detached', rrule: '', subject: 'Exam practice', start: at('2025-03-10T16:00', LON), splitFrom: 'weekly' });
+    expect(oneOff).toMatchObject({
+      id: 'detached',
+      rrule: '',
+      subject: 'Exam practice',
+      start: at('2025-03-10T16:00', LON),
+      splitFrom: 'weekly',
+    });
     const occs = apply([attended], plan);
     const expanded = expandLessons([series, oneOff], occs, [], localDaysRange('2025-03-03', '2025-03-17', LON), LON);
     expect(expanded.map((o) => [o.subject, o.status])).toEqual([
@@ -130,12 +167,26 @@ describe('edit scopes', () => {
     const l = base();
     // Dragging one lesson from Monday 16:00 to Tuesday 17:30 moves the whole series: the weekday
     // in the rule follows.
-    const plan = editLesson('all', l, at('2025-03-17T16:00', LON), { start: at('2025-03-18T17:30', LON) }, ctxAt('2025-02-01T00:00:00Z'), ids());
+    const plan = editLesson(
+      'all',
+      l,
+      at('2025-03-17T16:00', LON),
+      { start: at('2025-03-18T17:30', LON) },
+      ctxAt('2025-02-01T00:00:00Z'),
+      ids(),
+    );
     expect(plan.lessons).toHaveLength(1);
     expect(plan.lessons[0]!.rrule).toBe('FREQ=WEEKLY;BYDAY=TU');
     expect(walls(plan.lessons).slice(0, 3)).toEqual(['2025-03-04T17:30', '2025-03-11T17:30', '2025-03-18T17:30']);
     // An explicit new rule is used as given.
-    const plan2 = editLesson('all', l, at('2025-03-17T16:00', LON), { start: at('2025-03-18T17:30', LON), rrule: 'FREQ=WEEKLY;BYDAY=TU,FR' }, ctxAt('2025-02-01T00:00:00Z'), ids());
+    const plan2 = editLesson(
+      'all',
+      l,
+      at('2025-03-17T16:00', LON),
+      { start: at('2025-03-18T17:30', LON), rrule: 'FREQ=WEEKLY;BYDAY=TU,FR' },
+      ctxAt('2025-02-01T00:00:00Z'),
+      ids(),
+    );
     expect(walls(plan2.lessons).slice(0, 3)).toEqual(['2025-03-04T17:30', '2025-03-07T17:30', '2025-03-11T17:30']);
   });
 
@@ -170,7 +221,12 @@ describe('edit scopes', () => {
     const plan = editLesson('this', l, l.start, { start: at('2025-03-06T11:00', LON) }, ctx, ids(), [occ]);
     expect(plan.lessons[0]!.start).toBe(at('2025-03-06T11:00', LON));
     expect(plan.deleteOccurrenceIds).toEqual([occ.id]);
-    expect(plan.occurrences[0]).toMatchObject({ id: occurrenceId('single', at('2025-03-06T11:00', LON)), status: 'cancelled_student_in_time', makeupGranted: true, start: '' });
+    expect(plan.occurrences[0]).toMatchObject({
+      id: occurrenceId('single', at('2025-03-06T11:00', LON)),
+      status: 'cancelled_student_in_time',
+      makeupGranted: true,
+      start: '',
+    });
   });
 });
 
@@ -197,6 +253,15 @@ describe('validation', () => {
       durationMinutes: 'The duration must be between 1 minute and 24 hours',
       timeZone: 'Choose a valid time zone',
     });
-    expect(validateLessonValues({ tutorId: 't', studentIds: ['s'], start: at('2025-03-03T16:00', LON), durationMinutes: 60, timeZone: LON, rrule: 'FREQ=NOPE' })).toEqual({ rrule: 'This repeat pattern is not valid' });
+    expect(
+      validateLessonValues({
+        tutorId: 't',
+        studentIds: ['s'],
+        start: at('2025-03-03T16:00', LON),
+        durationMinutes: 60,
+        timeZone: LON,
+        rrule: 'FREQ=NOPE',
+      }),
+    ).toEqual({ rrule: 'This repeat pattern is not valid' });
   });
 });

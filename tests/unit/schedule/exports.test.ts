@@ -15,13 +15,39 @@ const settings: PracticeSettings['attendance'] = {
   cancellationNoticeHours: 24,
   makeupForInTimeCancellation: true,
 };
-const studentNames: Record<string, string> = { 'student-1': 'Olivia "Liv" Smith', 'student-2': '=cmd|calc', 'student-3': 'Noah, Patel\nJr' };
-const names = { tutorName: (id: string) => (id === 'tutor-1' ? 'Emily Chen' : 'James Okoro'), studentName: (id: string) => studentNames[id] ?? id };
+const studentNames: Record<string, string> = {
+  'student-1': 'Olivia "Liv" Smith',
+  'student-2': '=cmd|calc',
+  'student-3': 'Noah, Patel\nJr',
+};
+const names = {
+  tutorName: (id: string) => (id === 'tutor-1' ? 'Emily Chen' : 'James Okoro'),
+  studentName: (id: string) => studentNames[id] ?? id,
+};
 
 function scenario() {
-  const group = lesson({ start: at('2025-03-24T16:00', LON), rrule: 'FREQ=WEEKLY;BYDAY=MO', subject: '+Maths', studentIds: ['student-1', 'student-2'], room: '@1', location: 'Main office' }, 'group');
-  const single = lesson({ start: at('2025-03-26T10:00', LON), subject: 'Physics <b>', studentIds: ['student-3'], onlineUrl: 'https://meet.example/x' }, 'single');
-  const late = writeOccurrence(group, at('2025-03-24T16:00', LON), null, { studentStatus: { 'student-2': 'cancelled_student_late' }, status: 'attended' }, ctx);
+  const group = lesson(
+    {
+      start: at('2025-03-24T16:00', LON),
+      rrule: 'FREQ=WEEKLY;BYDAY=MO',
+      subject: '+Maths',
+      studentIds: ['student-1', 'student-2'],
+      room: '@1',
+      location: 'Main office',
+    },
+    'group',
+  );
+  const single = lesson(
+    { start: at('2025-03-26T10:00', LON), subject: 'Physics <b>', studentIds: ['student-3'], onlineUrl: 'https://meet.example/x' },
+    'single',
+  );
+  const late = writeOccurrence(
+    group,
+    at('2025-03-24T16:00', LON),
+    null,
+    { studentStatus: { 'student-2': 'cancelled_student_late' }, status: 'attended' },
+    ctx,
+  );
   const moved = overrideOccurrence(group, at('2025-03-31T16:00', LON), null, { start: at('2025-04-01T18:00', LON) }, ctx);
   const closures = [closure('2025-04-07', '2025-04-07', 'Bank holiday')];
   return { lessons: [group, single], occurrences: [late, moved], closures };
@@ -45,11 +71,23 @@ describe('lessons CSV', () => {
       ['2025-04-01', '18:00', 'Olivia "Liv" Smith', 'Scheduled', 'No', 'No'],
       ['2025-04-01', '18:00', "'=cmd|calc", 'Scheduled', 'No', 'No'],
     ]);
-    expect(rows[0]).toMatchObject({ Subject: "'+Maths", Room: "'@1", Location: 'Main office', Tutor: 'Emily Chen', 'Duration (min)': '60', End: '17:00', Moved: 'No', 'Lesson ID': 'group' });
+    expect(rows[0]).toMatchObject({
+      Subject: "'+Maths",
+      Room: "'@1",
+      Location: 'Main office',
+      Tutor: 'Emily Chen',
+      'Duration (min)': '60',
+      End: '17:00',
+      Moved: 'No',
+      'Lesson ID': 'group',
+    });
     expect(rows[3]!.Moved).toBe('Yes');
     expect(rows[2]!['Online link']).toBe('https://meet.example/x');
     // With includeClosed the bank-holiday occurrence is listed as closed, never billable.
-    const withClosed = Papa.parse<Record<string, string>>(lessonsCsv(occ, { ...names, timeZone: LON, settings, includeClosed: true }).slice(1), { header: true, skipEmptyLines: true }).data;
+    const withClosed = Papa.parse<Record<string, string>>(
+      lessonsCsv(occ, { ...names, timeZone: LON, settings, includeClosed: true }).slice(1),
+      { header: true, skipEmptyLines: true },
+    ).data;
     expect(withClosed.filter((r) => r.Attendance === 'Closed: Bank holiday').map((r) => [r.Date, r.Billable])).toEqual([
       ['2025-04-07', 'No'],
       ['2025-04-07', 'No'],
@@ -60,10 +98,26 @@ describe('lessons CSV', () => {
 describe('weekly timetable', () => {
   it('is a complete, escaped, A4-landscape HTML document with each lesson on its day', () => {
     const s = scenario();
-    const hostile = lesson({ start: at('2025-03-27T09:00', LON), subject: '<script>alert(1)</script>', studentIds: ['student-1'], room: '"><img src=x onerror=alert(1)>' }, 'hostile');
+    const hostile = lesson(
+      {
+        start: at('2025-03-27T09:00', LON),
+        subject: '<script>alert(1)</script>',
+        studentIds: ['student-1'],
+        room: '"><img src=x onerror=alert(1)>',
+      },
+      'hostile',
+    );
     const week = localWeekRange('2025-03-26', LON, 1);
     const occ = expandLessons([...s.lessons, hostile], s.occurrences, s.closures, week.range, LON).filter((o) => o.tutorId === 'tutor-1');
-    const html = weeklyTimetableHtml({ tutorName: 'Emily <Chen>', weekOf: '2025-03-26', occurrences: occ, studentName: names.studentName, timeZone: LON, practiceName: 'Brightside & Co', generatedAt: new Date('2025-03-20T12:00:00Z') });
+    const html = weeklyTimetableHtml({
+      tutorName: 'Emily <Chen>',
+      weekOf: '2025-03-26',
+      occurrences: occ,
+      studentName: names.studentName,
+      timeZone: LON,
+      practiceName: 'Brightside & Co',
+      generatedAt: new Date('2025-03-20T12:00:00Z'),
+    });
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain('</html>');
     expect(html).toContain('@page { size: A4 landscape;');
@@ -74,7 +128,10 @@ describe('weekly timetable', () => {
     expect(html).toContain('Brightside &amp; Co');
     const headers = [...html.matchAll(/<th scope="col">(\w+)/g)].map((m) => m[1]);
     expect(headers).toEqual(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']);
-    const cells = html.split('<td>').slice(1).map((c) => c.slice(0, c.indexOf('</td>')));
+    const cells = html
+      .split('<td>')
+      .slice(1)
+      .map((c) => c.slice(0, c.indexOf('</td>')));
     expect(cells).toHaveLength(7);
     expect(cells[0]).toContain('16:00–17:00');
     expect(cells[0]).toContain('+Maths');

@@ -40,7 +40,13 @@ function expandWithIcalJs(ics: string): Occ[] {
     const event = new ICAL.Event(master);
     for (const c of comps) if (c !== master) event.relateException(c);
     if (!event.isRecurring()) {
-      out.push({ uid, start: event.startDate.toJSDate().toISOString(), end: event.endDate.toJSDate().toISOString(), cancelled: master.getFirstPropertyValue('status') === 'CANCELLED', summary: event.summary });
+      out.push({
+        uid,
+        start: event.startDate.toJSDate().toISOString(),
+        end: event.endDate.toJSDate().toISOString(),
+        cancelled: master.getFirstPropertyValue('status') === 'CANCELLED',
+        summary: event.summary,
+      });
       continue;
     }
     const iter = event.iterator();
@@ -72,9 +78,26 @@ function ours(occ: ExpandedOccurrence[], substituteUid = false): Omit<Occ, 'summ
 
 function fixture() {
   // Weekly Monday 16:00 London, from before the range; crosses the 30 March BST change.
-  let weekly = lesson({ start: at('2025-02-03T16:00', LON), rrule: 'FREQ=WEEKLY;BYDAY=MO', subject: 'Maths; algebra, "quotes" \\ and more', studentIds: ['student-1', 'student-2'], room: '1', notes: 'Bring the green book.\nPractise: fractions, decimals; percentages — ünïcødé ✓ and a long line that has to be folded at 75 octets by the writer.' }, 'weekly');
+  let weekly = lesson(
+    {
+      start: at('2025-02-03T16:00', LON),
+      rrule: 'FREQ=WEEKLY;BYDAY=MO',
+      subject: 'Maths; algebra, "quotes" \\ and more',
+      studentIds: ['student-1', 'student-2'],
+      room: '1',
+      notes:
+        'Bring the green book.\nPractise: fractions, decimals; percentages — ünïcødé ✓ and a long line that has to be folded at 75 octets by the writer.',
+    },
+    'weekly',
+  );
   weekly = skipOccurrence(weekly, at('2025-03-24T16:00', LON), ctx);
-  const moved = overrideOccurrence(weekly, at('2025-03-31T16:00', LON), null, { start: at('2025-04-01T17:30', LON), durationMinutes: 90 }, ctx);
+  const moved = overrideOccurrence(
+    weekly,
+    at('2025-03-31T16:00', LON),
+    null,
+    { start: at('2025-04-01T17:30', LON), durationMinutes: 90 },
+    ctx,
+  );
   const roomChange = overrideOccurrence(weekly, at('2025-03-10T16:00', LON), null, { room: '7' }, ctx);
   const cancelled = writeOccurrence(weekly, at('2025-04-07T16:00', LON), null, { status: 'cancelled_tutor' }, ctx);
   const attended = writeOccurrence(weekly, at('2025-03-03T16:00', LON), null, { status: 'attended' }, ctx);
@@ -82,7 +105,17 @@ function fixture() {
   const handedOver = lesson({ start: at('2025-03-13T12:00', LON), subject: 'Cover lesson', studentIds: ['student-1'] }, 'handed-over');
   const handedOverOcc = overrideOccurrence(handedOver, handedOver.start, null, { tutorId: 'tutor-2' }, ctx);
   // Every 2 weeks Tue/Thu in New York (its own zone), COUNT-based, started long before the range.
-  const ny = lesson({ start: at('2024-11-05T16:00', NY), timeZone: NY, rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=40', tutorId: 'tutor-2', studentIds: ['student-3'], subject: 'Piano' }, 'ny');
+  const ny = lesson(
+    {
+      start: at('2024-11-05T16:00', NY),
+      timeZone: NY,
+      rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=40',
+      tutorId: 'tutor-2',
+      studentIds: ['student-3'],
+      subject: 'Piano',
+    },
+    'ny',
+  );
   const oneOff = lesson({ start: at('2025-03-12T09:00', LON), subject: 'Trial lesson', studentIds: ['student-3'] }, 'oneoff');
   const easter = closure('2025-04-14', '2025-04-21', 'Easter, holidays');
   const lessons: Lesson[] = [weekly, ny, oneOff, handedOver];
@@ -92,25 +125,49 @@ function fixture() {
 }
 
 function options(f: ReturnType<typeof fixture>, filter?: IcsExportOptions['filter']): IcsExportOptions {
-  return { lessons: f.lessons, occurrences: f.occurrences, closures: f.closures, range: f.range, practiceTz: LON, names, filter, calendarName: 'Brightside, all lessons', now: new Date('2025-02-20T10:00:00Z') };
+  return {
+    lessons: f.lessons,
+    occurrences: f.occurrences,
+    closures: f.closures,
+    range: f.range,
+    practiceTz: LON,
+    names,
+    filter,
+    calendarName: 'Brightside, all lessons',
+    now: new Date('2025-02-20T10:00:00Z'),
+  };
 }
 
 describe('iCalendar export, checked with ical.js', () => {
   it('ical.js expands the whole practice export to exactly our occurrences, across DST, with exdates, moves, cancellations and closures', () => {
     const f = fixture();
     const ics = buildIcs(options(f));
-    const mineExpanded = expandLessons(f.lessons, f.occurrences, f.closures, f.range, LON, { includeClosed: false }).filter((o) => toMs(o.originalStart) < toMs(f.range.end));
+    const mineExpanded = expandLessons(f.lessons, f.occurrences, f.closures, f.range, LON, { includeClosed: false }).filter(
+      (o) => toMs(o.originalStart) < toMs(f.range.end),
+    );
     const theirs = expandWithIcalJs(ics);
     expect(theirs.map(({ summary: _s, ...o }) => o)).toEqual(ours(mineExpanded));
     // Sanity of the scenario itself: DST on both sides, the skipped, closed and moved dates.
-    const weeklyStarts = theirs.filter((o) => o.uid === 'weekly@tutordesk').map((o) => DateTime.fromISO(o.start).setZone(LON).toFormat("yyyy-LL-dd'T'HH:mm"));
-    expect(weeklyStarts).toEqual(['2025-02-24T16:00', '2025-03-03T16:00', '2025-03-10T16:00', '2025-03-17T16:00', '2025-04-01T17:30', '2025-04-07T16:00', '2025-04-28T16:00']);
+    const weeklyStarts = theirs
+      .filter((o) => o.uid === 'weekly@tutordesk')
+      .map((o) => DateTime.fromISO(o.start).setZone(LON).toFormat("yyyy-LL-dd'T'HH:mm"));
+    expect(weeklyStarts).toEqual([
+      '2025-02-24T16:00',
+      '2025-03-03T16:00',
+      '2025-03-10T16:00',
+      '2025-03-17T16:00',
+      '2025-04-01T17:30',
+      '2025-04-07T16:00',
+      '2025-04-28T16:00',
+    ]);
     expect(theirs.find((o) => o.start === at('2025-04-07T16:00', LON))!.cancelled).toBe(true);
     const nyWall = theirs.filter((o) => o.uid === 'ny@tutordesk').map((o) => DateTime.fromISO(o.start).setZone(NY).toFormat('HH:mm'));
     expect(nyWall).toHaveLength(10);
     expect(new Set(nyWall)).toEqual(new Set(['16:00']));
     // EST (21:00Z) before 9 March, EDT (20:00Z) after.
-    expect(theirs.filter((o) => o.uid === 'ny@tutordesk').map((o) => new Date(o.start).getUTCHours())).toEqual([21, 21, 20, 20, 20, 20, 20, 20, 20, 20]);
+    expect(theirs.filter((o) => o.uid === 'ny@tutordesk').map((o) => new Date(o.start).getUTCHours())).toEqual([
+      21, 21, 20, 20, 20, 20, 20, 20, 20, 20,
+    ]);
   });
 
   it('writes one VEVENT per series plus one per changed occurrence, not one per lesson', () => {
@@ -125,10 +182,18 @@ describe('iCalendar export, checked with ical.js', () => {
     const master = weekly.find((e) => e.hasProperty('rrule'))!;
     expect(master.getFirstProperty('dtstart')!.getParameter('tzid')).toBe(LON);
     expect(String(master.getFirstPropertyValue('rrule'))).toContain('UNTIL=20250428T150000Z');
-    expect(master.getAllProperties('exdate').flatMap((p) => p.getValues().map((v: ICAL.Time) => v.toJSDate().toISOString())).sort()).toEqual(
-      [at('2025-03-24T16:00', LON), at('2025-04-14T16:00', LON), at('2025-04-21T16:00', LON)].sort(),
-    );
-    expect(root.getAllSubcomponents('vtimezone').map((t) => t.getFirstPropertyValue('tzid')).sort()).toEqual([NY, LON].sort());
+    expect(
+      master
+        .getAllProperties('exdate')
+        .flatMap((p) => p.getValues().map((v: ICAL.Time) => v.toJSDate().toISOString()))
+        .sort(),
+    ).toEqual([at('2025-03-24T16:00', LON), at('2025-04-14T16:00', LON), at('2025-04-21T16:00', LON)].sort());
+    expect(
+      root
+        .getAllSubcomponents('vtimezone')
+        .map((t) => t.getFirstPropertyValue('tzid'))
+        .sort(),
+    ).toEqual([NY, LON].sort());
     // COUNT-based NY series: the exported rule is bounded by UNTIL instead.
     const ny = events.find((e) => e.getFirstPropertyValue('uid') === 'ny@tutordesk')!;
     expect(String(ny.getFirstPropertyValue('rrule'))).not.toContain('COUNT');
@@ -147,7 +212,9 @@ describe('iCalendar export, checked with ical.js', () => {
     const weekly = events.find((e) => e.uid === 'weekly@tutordesk')!;
     expect(weekly.summary).toBe('Maths; algebra, "quotes" \\ and more – Olivia Smith, Noah; Patel, Jr.');
     const root = new ICAL.Component(ICAL.parse(ics));
-    const master = root.getAllSubcomponents('vevent').find((e) => e.getFirstPropertyValue('uid') === 'weekly@tutordesk' && e.hasProperty('rrule'))!;
+    const master = root
+      .getAllSubcomponents('vevent')
+      .find((e) => e.getFirstPropertyValue('uid') === 'weekly@tutordesk' && e.hasProperty('rrule'))!;
     expect(master.getFirstPropertyValue('description')).toBe(
       'Tutor: Emily Chen\nStudents: Olivia Smith, Noah; Patel, Jr.\n\nBring the green book.\nPractise: fractions, decimals; percentages — ünïcødé ✓ and a long line that has to be folded at 75 octets by the writer.',
     );
@@ -158,8 +225,16 @@ describe('iCalendar export, checked with ical.js', () => {
     const f = fixture();
     for (const tutorId of ['tutor-1', 'tutor-2']) {
       const ics = buildIcs(options(f, { tutorId }));
-      const mine = expandLessons(f.lessons, f.occurrences, f.closures, f.range, LON, { includeClosed: false }).filter((o) => o.tutorId === tutorId);
-      const expected = [...ours(mine.filter((o) => o.lesson.tutorId === tutorId)), ...ours(mine.filter((o) => o.lesson.tutorId !== tutorId), true)].sort((a, b) => a.start.localeCompare(b.start) || a.uid.localeCompare(b.uid));
+      const mine = expandLessons(f.lessons, f.occurrences, f.closures, f.range, LON, { includeClosed: false }).filter(
+        (o) => o.tutorId === tutorId,
+      );
+      const expected = [
+        ...ours(mine.filter((o) => o.lesson.tutorId === tutorId)),
+        ...ours(
+          mine.filter((o) => o.lesson.tutorId !== tutorId),
+          true,
+        ),
+      ].sort((a, b) => a.start.localeCompare(b.start) || a.uid.localeCompare(b.uid));
       expect(expandWithIcalJs(ics).map(({ summary: _s, ...o }) => o)).toEqual(expected);
     }
     // tutor-2 covers 28 April of the weekly series: a single event with its own stable UID.
@@ -173,7 +248,9 @@ describe('iCalendar export, checked with ical.js', () => {
   it("a student's export has that student's lessons, titled with the tutor", () => {
     const f = fixture();
     const ics = buildIcs(options(f, { studentId: 'student-3' }));
-    const mine = expandLessons(f.lessons, f.occurrences, f.closures, f.range, LON, { includeClosed: false }).filter((o) => o.studentIds.includes('student-3'));
+    const mine = expandLessons(f.lessons, f.occurrences, f.closures, f.range, LON, { includeClosed: false }).filter((o) =>
+      o.studentIds.includes('student-3'),
+    );
     const theirs = expandWithIcalJs(ics);
     expect(theirs.map(({ summary: _s, ...o }) => o)).toEqual(ours(mine));
     expect(new Set(theirs.map((o) => o.summary))).toEqual(new Set(['Piano with James Okoro', 'Trial lesson with Emily Chen']));
@@ -199,7 +276,9 @@ describe('iCalendar export, checked with ical.js', () => {
     const to = Date.parse('2026-01-01T00:00:00Z');
     for (const zone of ['Europe/London', 'America/New_York', 'Australia/Lord_Howe']) {
       const vtz = vtimezoneFromRuntime(zone, from, to);
-      const comp = new ICAL.Component(ICAL.parse(`BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n${vtz}\r\nEND:VCALENDAR`)).getFirstSubcomponent('vtimezone')!;
+      const comp = new ICAL.Component(
+        ICAL.parse(`BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n${vtz}\r\nEND:VCALENDAR`),
+      ).getFirstSubcomponent('vtimezone')!;
       const tz = new ICAL.Timezone(comp);
       for (let ms = from; ms < to; ms += 5 * 3_600_000 + 17 * 60_000) {
         const t = ICAL.Time.fromJSDate(new Date(ms), true);
@@ -210,6 +289,8 @@ describe('iCalendar export, checked with ical.js', () => {
   });
 
   it('names the file after the person and range', () => {
-    expect(icsFileName('Emily Chen', localDaysRange('2025-03-01', '2025-03-31', LON), LON)).toBe('tutordesk-emily-chen-2025-03-01-2025-03-31.ics');
+    expect(icsFileName('Emily Chen', localDaysRange('2025-03-01', '2025-03-31', LON), LON)).toBe(
+      'tutordesk-emily-chen-2025-03-01-2025-03-31.ics',
+    );
   });
 });

@@ -55,7 +55,9 @@ describe('ScheduleStore', () => {
     const weekly = lesson({ start: at(`${startLocal}T16:00`, LON), rrule: 'FREQ=WEEKLY' }, 'weekly');
     const instances = expandLessons([weekly], [], [], { start: weekly.start, end: new Date(now).toISOString() }, LON);
     // Attendance for every past lesson, and one old lesson moved to last week.
-    const docs = instances.map((o) => writeOccurrence(weekly, o.originalStart, null, { status: 'attended', statusChangedAt: o.start }, ctx));
+    const docs = instances.map((o) =>
+      writeOccurrence(weekly, o.originalStart, null, { status: 'attended', statusChangedAt: o.start }, ctx),
+    );
     const old = instances[2]!;
     const movedTo = new Date(now - WEEK + 3_600_000).toISOString();
     const moved = overrideOccurrence(weekly, old.originalStart, docs[2], { start: movedTo }, ctx);
@@ -71,11 +73,16 @@ describe('ScheduleStore', () => {
     expect(store.occurrencesById.has(moved.id)).toBe(true);
     const recent = localDaysRange(new Date(now - WEEK).toISOString().slice(0, 10), new Date(now).toISOString().slice(0, 10), LON);
     expect(store.covers(recent)).toBe(true);
-    const full = (range: { start: string; end: string }) => expandLessons([weekly], docs, [], range, LON).map((o) => `${o.id} ${o.start} ${o.status}`);
+    const full = (range: { start: string; end: string }) =>
+      expandLessons([weekly], docs, [], range, LON).map((o) => `${o.id} ${o.start} ${o.status}`);
     expect(expandRange(store, recent, LON).map((o) => `${o.id} ${o.start} ${o.status}`)).toEqual(full(recent));
 
     // An older range is not covered until loaded; then it expands exactly like the full data.
-    const older = localDaysRange(new Date(now - 38 * WEEK).toISOString().slice(0, 10), new Date(now - 30 * WEEK).toISOString().slice(0, 10), LON);
+    const older = localDaysRange(
+      new Date(now - 38 * WEEK).toISOString().slice(0, 10),
+      new Date(now - 30 * WEEK).toISOString().slice(0, 10),
+      LON,
+    );
     expect(store.covers(older)).toBe(false);
     await store.ensureLoaded(Date.parse(older.start));
     expect(store.covers(older)).toBe(true);
@@ -92,10 +99,16 @@ describe('ScheduleStore', () => {
     const version = store.version;
     // The first lesson that has not started yet (one under way now overlaps the range too, and
     // already has an attendance document).
-    const next = expandLessons([weekly], [], [], { start: new Date(now).toISOString(), end: new Date(now + 2 * WEEK).toISOString() }, LON).find(
-      (o) => Date.parse(o.originalStart) > now,
-    )!;
-    await db.occurrences.insert(writeOccurrence(weekly, next.originalStart, null, { status: 'cancelled_tutor', statusChangedAt: new Date(now).toISOString() }, ctx));
+    const next = expandLessons(
+      [weekly],
+      [],
+      [],
+      { start: new Date(now).toISOString(), end: new Date(now + 2 * WEEK).toISOString() },
+      LON,
+    ).find((o) => Date.parse(o.originalStart) > now)!;
+    await db.occurrences.insert(
+      writeOccurrence(weekly, next.originalStart, null, { status: 'cancelled_tutor', statusChangedAt: new Date(now).toISOString() }, ctx),
+    );
     await waitFor(() => store.version > version);
     expect(store.occurrenceIndex.get('weekly')?.get(Date.parse(next.originalStart))?.status).toBe('cancelled_tutor');
     const doc = await db.lessons.findOne('weekly').exec();
@@ -108,6 +121,24 @@ describe('ScheduleStore', () => {
     await occ!.remove();
     await waitFor(() => !store.occurrencesById.has(next.id));
     expect(store.occurrenceIndex.get('weekly')?.has(Date.parse(next.originalStart))).toBe(false);
+    store.close();
+  });
+
+  it('keeps a lesson it cannot expand out of the calendar and lists it with the reason, also when it is corrected', async () => {
+    db = await createTutorDatabase({ name: `storeskip${Date.now()}`, storage: getRxStorageMemory(), validate: 'ajv' });
+    await db.lessons.insert(lesson({ start: at('2026-03-02T16:00', LON), rrule: 'FREQ=WEEKLY' }, 'good'));
+    // Schema-valid (any string is), but nothing can be placed on a calendar without a start.
+    await db.lessons.insert({ ...lesson({ start: at('2026-03-03T16:00', LON), rrule: 'FREQ=WEEKLY' }, 'empty-start'), start: '' });
+    const store = new ScheduleStore(db);
+    await store.whenReady();
+    expect([...store.lessons.keys()]).toEqual(['good']);
+    expect(store.skippedRecords()).toEqual([{ collection: 'lessons', id: 'empty-start', reason: 'its start date and time are empty' }]);
+    const march = localDaysRange('2026-03-01', '2026-03-31', LON);
+    expect(expandRange(store, march, LON).map((o) => o.lessonId)).toEqual(['good', 'good', 'good', 'good', 'good']);
+    // Corrected (e.g. by sync): it joins the calendar and leaves the list.
+    await db.lessons.upsert(lesson({ start: at('2026-03-03T16:00', LON), rrule: 'FREQ=WEEKLY' }, 'empty-start'));
+    await waitFor(() => store.lessons.has('empty-start'));
+    expect(store.skippedRecords()).toEqual([]);
     store.close();
   });
 });

@@ -44,7 +44,7 @@ describe('formatMoney', () => {
     expect(formatMoney({ amount: 1000, currency: 'JPY' }, 'ja-JP')).toMatch(/1,000/);
     expect(minorUnitDigits('KWD')).toBe(3);
   });
-  it('remembers each currency\'s digits: the same answers on every call, 2 for an unknown code', () => {
+  it("remembers each currency's digits: the same answers on every call, 2 for an unknown code", () => {
     for (let i = 0; i < 3; i++) {
       expect([minorUnitDigits('GBP'), minorUnitDigits('JPY'), minorUnitDigits('KWD'), minorUnitDigits('??')]).toEqual([2, 0, 3, 2]);
       expect(formatMoney({ amount: 4550, currency: 'GBP' }, 'en-GB')).toBe('£45.50');
