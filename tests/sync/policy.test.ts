@@ -25,7 +25,12 @@ function base<T extends { id: string }>(make: () => T): T {
 describe('structured records: field-level merge', () => {
   const original = base(() => stampChange<Student>(undefined, studentValues(), at('2026-03-01T10:00:00Z', 'dev-a'), () => 'stu-1'));
   const onA = stampChange<Student>(original, { ...studentValues(), phone: '0123' }, at('2026-03-02T10:00:00Z', 'dev-a'), () => 'x');
-  const onB = stampChange<Student>(original, { ...studentValues(), email: 'new@example.com' }, at('2026-03-02T09:00:00Z', 'dev-b'), () => 'x');
+  const onB = stampChange<Student>(
+    original,
+    { ...studentValues(), email: 'new@example.com' },
+    at('2026-03-02T09:00:00Z', 'dev-b'),
+    () => 'x',
+  );
 
   it('keeps both laptops’ edits of different fields', () => {
     const r = resolveConflict('students', { realMasterState: live(onA), newDocumentState: live(onB), assumedMasterState: live(original) });
@@ -55,8 +60,12 @@ describe('structured records: field-level merge', () => {
   it('is commutative, associative and idempotent for any versions (property)', () => {
     const fields = ['firstName', 'lastName', 'phone', 'email'] as const;
     const version = fc.record({
-      values: fc.record(Object.fromEntries(fields.map((f) => [f, fc.constantFrom('a', 'b', 'c')])) as Record<(typeof fields)[number], fc.Arbitrary<string>>),
-      stamps: fc.record(Object.fromEntries(fields.map((f) => [f, fc.integer({ min: 0, max: 5 })])) as Record<(typeof fields)[number], fc.Arbitrary<number>>),
+      values: fc.record(
+        Object.fromEntries(fields.map((f) => [f, fc.constantFrom('a', 'b', 'c')])) as Record<(typeof fields)[number], fc.Arbitrary<string>>,
+      ),
+      stamps: fc.record(
+        Object.fromEntries(fields.map((f) => [f, fc.integer({ min: 0, max: 5 })])) as Record<(typeof fields)[number], fc.Arbitrary<number>>,
+      ),
       deleted: fc.boolean(),
       device: fc.constantFrom('dev-a', 'dev-b', 'dev-c'),
     });
@@ -65,7 +74,16 @@ describe('structured records: field-level merge', () => {
       const fieldClock: Record<string, string> = {};
       for (const f of fields) fieldClock[f] = `2026-01-01T00:00:0${v.stamps[f]}.000Z|0000|${v.device}`;
       if (v.deleted) fieldClock._deleted = `2026-01-01T00:00:0${Math.max(...Object.values(v.stamps))}.500Z|0000|${v.device}`;
-      return { id: 'x', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', updatedBy: 's', deviceId: v.device, fieldClock, ...v.values, _deleted: v.deleted };
+      return {
+        id: 'x',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        updatedAt: '2026-01-01T00:00:00.000Z',
+        updatedBy: 's',
+        deviceId: v.device,
+        fieldClock,
+        ...v.values,
+        _deleted: v.deleted,
+      };
     };
     fc.assert(
       fc.property(version, version, version, (x, y, z) => {
@@ -81,16 +99,46 @@ describe('structured records: field-level merge', () => {
   });
 
   it('merges lesson exdates as a set and per-student attendance per student', () => {
-    const lesson = stampChange<Lesson>(undefined, lessonValues({ exdates: ['2026-03-02T16:00:00.000Z'] }), at('2026-03-01T10:00:00Z', 'dev-a'), () => 'l1');
-    const a = stampChange<Lesson>(lesson, { ...lessonValues(), exdates: ['2026-03-02T16:00:00.000Z', '2026-03-09T16:00:00.000Z'] }, at('2026-03-02T10:00:00Z', 'dev-a'), () => 'x');
-    const b = stampChange<Lesson>(lesson, { ...lessonValues(), exdates: ['2026-03-16T16:00:00.000Z'] }, at('2026-03-02T11:00:00Z', 'dev-b'), () => 'x');
+    const lesson = stampChange<Lesson>(
+      undefined,
+      lessonValues({ exdates: ['2026-03-02T16:00:00.000Z'] }),
+      at('2026-03-01T10:00:00Z', 'dev-a'),
+      () => 'l1',
+    );
+    const a = stampChange<Lesson>(
+      lesson,
+      { ...lessonValues(), exdates: ['2026-03-02T16:00:00.000Z', '2026-03-09T16:00:00.000Z'] },
+      at('2026-03-02T10:00:00Z', 'dev-a'),
+      () => 'x',
+    );
+    const b = stampChange<Lesson>(
+      lesson,
+      { ...lessonValues(), exdates: ['2026-03-16T16:00:00.000Z'] },
+      at('2026-03-02T11:00:00Z', 'dev-b'),
+      () => 'x',
+    );
     const r = resolveConflict('lessons', { realMasterState: live(a), newDocumentState: live(b), assumedMasterState: live(lesson) });
     // b removed 03-02 (present in the base), a added 03-09, b added 03-16.
     expect(r.document.exdates).toEqual(['2026-03-09T16:00:00.000Z', '2026-03-16T16:00:00.000Z']);
 
-    const occ = stampChange<Occurrence>(undefined, occurrenceValues(), at('2026-03-01T10:00:00Z', 'dev-a'), () => 'l1@2026-03-02T16:00:00.000Z');
-    const oa = stampChange<Occurrence>(occ, { ...occurrenceValues(), studentStatus: { s1: 'attended' } }, at('2026-03-02T10:00:00Z', 'dev-a'), () => 'x');
-    const ob = stampChange<Occurrence>(occ, { ...occurrenceValues(), studentStatus: { s2: 'no_show' } }, at('2026-03-02T11:00:00Z', 'dev-b'), () => 'x');
+    const occ = stampChange<Occurrence>(
+      undefined,
+      occurrenceValues(),
+      at('2026-03-01T10:00:00Z', 'dev-a'),
+      () => 'l1@2026-03-02T16:00:00.000Z',
+    );
+    const oa = stampChange<Occurrence>(
+      occ,
+      { ...occurrenceValues(), studentStatus: { s1: 'attended' } },
+      at('2026-03-02T10:00:00Z', 'dev-a'),
+      () => 'x',
+    );
+    const ob = stampChange<Occurrence>(
+      occ,
+      { ...occurrenceValues(), studentStatus: { s2: 'no_show' } },
+      at('2026-03-02T11:00:00Z', 'dev-b'),
+      () => 'x',
+    );
     const ro = resolveConflict('occurrences', { realMasterState: live(oa), newDocumentState: live(ob), assumedMasterState: live(occ) });
     expect(ro.document.studentStatus).toEqual({ s1: 'attended', s2: 'no_show' });
   });
@@ -128,11 +176,21 @@ describe('delete versus edit', () => {
 });
 
 describe('notes: text is never lost (mergeNotes from src-shared/notes)', () => {
-  const original = stampChange<Note>(undefined, noteValues({ body: 'Worked on fractions.' }), at('2026-03-01T10:00:00Z', 'dev-a'), () => 'n1');
+  const original = stampChange<Note>(
+    undefined,
+    noteValues({ body: 'Worked on fractions.' }),
+    at('2026-03-01T10:00:00Z', 'dev-a'),
+    () => 'n1',
+  );
 
   it('keeps the later text and puts the other into conflicts when both changed the same field', () => {
     const a = stampChange<Note>(original, { ...noteValues(), body: 'Text from laptop A' }, at('2026-03-02T10:00:00Z', 'dev-a'), () => 'x');
-    const b = stampChange<Note>(original, { ...noteValues(), body: 'Text from laptop B', homework: 'p. 12' }, at('2026-03-02T11:00:00Z', 'dev-b'), () => 'x');
+    const b = stampChange<Note>(
+      original,
+      { ...noteValues(), body: 'Text from laptop B', homework: 'p. 12' },
+      at('2026-03-02T11:00:00Z', 'dev-b'),
+      () => 'x',
+    );
     const r = resolveConflict('notes', { realMasterState: live(a), newDocumentState: live(b), assumedMasterState: live(original) });
     expect(r.document.body).toBe('Text from laptop B');
     expect(r.document.homework).toBe('p. 12');
@@ -147,7 +205,12 @@ describe('notes: text is never lost (mergeNotes from src-shared/notes)', () => {
 
   it('does not record a conflict when only one side changed the text', () => {
     const a = stampChange<Note>(original, { ...noteValues(), body: 'Only A changed this' }, at('2026-03-02T10:00:00Z', 'dev-a'), () => 'x');
-    const b = stampChange<Note>(original, { ...noteValues(), body: 'Worked on fractions.', title: 'New title' }, at('2026-03-02T11:00:00Z', 'dev-b'), () => 'x');
+    const b = stampChange<Note>(
+      original,
+      { ...noteValues(), body: 'Worked on fractions.', title: 'New title' },
+      at('2026-03-02T11:00:00Z', 'dev-b'),
+      () => 'x',
+    );
     const r = resolveConflict('notes', { realMasterState: live(a), newDocumentState: live(b), assumedMasterState: live(original) });
     expect(r.document.body).toBe('Only A changed this');
     expect(r.document.title).toBe('New title');
@@ -155,11 +218,28 @@ describe('notes: text is never lost (mergeNotes from src-shared/notes)', () => {
   });
 
   it('a conflict a person resolved on one laptop stays resolved; without a base nothing is dropped', () => {
-    const v = { body: 'old A', covered: '', homework: '', nextSteps: '', updatedAt: '2026-03-02T10:00:00.000Z', updatedBy: 's', deviceId: 'dev-a' };
+    const v = {
+      body: 'old A',
+      covered: '',
+      homework: '',
+      nextSteps: '',
+      updatedAt: '2026-03-02T10:00:00.000Z',
+      updatedBy: 's',
+      deviceId: 'dev-a',
+    };
     const withConflict = stampChange<Note>(original, { ...noteValues(), conflicts: [v] }, at('2026-03-03T10:00:00Z', 'dev-a'), () => 'x');
     const resolved = stampChange<Note>(withConflict, { ...noteValues(), conflicts: [] }, at('2026-03-04T10:00:00Z', 'dev-a'), () => 'x');
-    const otherEdit = stampChange<Note>(withConflict, { ...noteValues(), title: 'B title', conflicts: [v] }, at('2026-03-04T11:00:00Z', 'dev-b'), () => 'x');
-    const r = resolveConflict('notes', { realMasterState: live(resolved), newDocumentState: live(otherEdit), assumedMasterState: live(withConflict) });
+    const otherEdit = stampChange<Note>(
+      withConflict,
+      { ...noteValues(), title: 'B title', conflicts: [v] },
+      at('2026-03-04T11:00:00Z', 'dev-b'),
+      () => 'x',
+    );
+    const r = resolveConflict('notes', {
+      realMasterState: live(resolved),
+      newDocumentState: live(otherEdit),
+      assumedMasterState: live(withConflict),
+    });
     expect(r.document.conflicts).toEqual([]);
     expect(r.document.title).toBe('B title');
     // Without the common version nothing may be dropped: the entry stays (and the differing title
@@ -172,11 +252,21 @@ describe('notes: text is never lost (mergeNotes from src-shared/notes)', () => {
 describe('invoices and billing claims', () => {
   const draft = stampChange<Invoice>(undefined, invoiceValues(), at('2026-03-01T10:00:00Z', 'dev-a'), () => 'inv-1');
   const issue = (d: Invoice, number: string, iso: string, dev: string) =>
-    stampChange<Invoice>(d, { ...invoiceValues(), status: 'issued', number, issuedAt: iso, issuedBy: 'staff-1', issueDate: iso.slice(0, 10) }, at(iso, dev), () => 'x');
+    stampChange<Invoice>(
+      d,
+      { ...invoiceValues(), status: 'issued', number, issuedAt: iso, issuedBy: 'staff-1', issueDate: iso.slice(0, 10) },
+      at(iso, dev),
+      () => 'x',
+    );
 
   it('an issued version wins over a draft edit, and the draft edit is recorded for a person', () => {
     const issued = issue(draft, 'INV-0007', '2026-03-02T10:00:00.000Z', 'dev-a');
-    const edited = stampChange<Invoice>(draft, { ...invoiceValues(), notes: 'changed later' }, at('2026-03-02T11:00:00Z', 'dev-b'), () => 'x');
+    const edited = stampChange<Invoice>(
+      draft,
+      { ...invoiceValues(), notes: 'changed later' },
+      at('2026-03-02T11:00:00Z', 'dev-b'),
+      () => 'x',
+    );
     for (const [m, f] of [
       [issued, edited],
       [edited, issued],
@@ -198,8 +288,26 @@ describe('invoices and billing claims', () => {
     expect(r.human.map((h) => h.kind)).toEqual(['invoice-issued-twice']);
     expect(r.human[0]!.setAside.number).toBe('INV-0008');
 
-    const voided = stampChange<Invoice>(a, { ...invoiceValues(), status: 'void', number: 'INV-0007', issuedAt: a.issuedAt, issuedBy: 'staff-1', issueDate: a.issueDate, voidedBy: 'cn-1' }, at('2026-03-05T10:00:00Z', 'dev-b'), () => 'x');
-    const touched = stampChange<Invoice>(a, { ...invoiceValues(), status: 'issued', number: 'INV-0007', issuedAt: a.issuedAt, issuedBy: 'staff-1', issueDate: a.issueDate }, at('2026-03-06T10:00:00Z', 'dev-a'), () => 'x');
+    const voided = stampChange<Invoice>(
+      a,
+      {
+        ...invoiceValues(),
+        status: 'void',
+        number: 'INV-0007',
+        issuedAt: a.issuedAt,
+        issuedBy: 'staff-1',
+        issueDate: a.issueDate,
+        voidedBy: 'cn-1',
+      },
+      at('2026-03-05T10:00:00Z', 'dev-b'),
+      () => 'x',
+    );
+    const touched = stampChange<Invoice>(
+      a,
+      { ...invoiceValues(), status: 'issued', number: 'INV-0007', issuedAt: a.issuedAt, issuedBy: 'staff-1', issueDate: a.issueDate },
+      at('2026-03-06T10:00:00Z', 'dev-a'),
+      () => 'x',
+    );
     const rv = resolveConflict('invoices', { realMasterState: live(touched), newDocumentState: live(voided) });
     expect(rv.document.status).toBe('void');
     expect(rv.document.voidedBy).toBe('cn-1');
@@ -208,7 +316,15 @@ describe('invoices and billing claims', () => {
 
   it('double billing: the claim created first wins and the conflict is recorded', () => {
     const claim = (invoiceId: string, iso: string, dev: string) =>
-      ({ ...stampChange<BillingClaim>(undefined, { occurrenceId: 'o1', studentId: 's1', invoiceId, familyId: 'f1' }, at(iso, dev), () => 'o1#s1'), _deleted: false }) as AnyDoc;
+      ({
+        ...stampChange<BillingClaim>(
+          undefined,
+          { occurrenceId: 'o1', studentId: 's1', invoiceId, familyId: 'f1' },
+          at(iso, dev),
+          () => 'o1#s1',
+        ),
+        _deleted: false,
+      }) as AnyDoc;
     const first = claim('inv-A', '2026-03-02T10:00:00Z', 'dev-a');
     const second = claim('inv-B', '2026-03-02T11:00:00Z', 'dev-b');
     for (const [m, f] of [
@@ -230,9 +346,23 @@ describe('RxDB conflict handlers and server rules source', () => {
     const handlers = buildConflictHandlers((h) => seen.push(h.kind));
     const doc = stampChange<Student>(undefined, studentValues(), at('2026-03-01T10:00:00Z', 'dev-a'), () => 'stu-1');
     const h = handlers.students;
-    expect(h.isEqual({ ...doc, _deleted: false }, { ...doc, _deleted: false, ...({ _meta: { lwt: 1 }, _rev: '1-x' } as object) } as never, 'test')).toBe(true);
+    expect(
+      h.isEqual(
+        { ...doc, _deleted: false },
+        { ...doc, _deleted: false, ...({ _meta: { lwt: 1 }, _rev: '1-x' } as object) } as never,
+        'test',
+      ),
+    ).toBe(true);
     expect(h.isEqual({ ...doc, _deleted: false }, { ...doc, phone: 'x', _deleted: false }, 'test')).toBe(false);
-    const claim = (invoiceId: string) => ({ ...stampChange<BillingClaim>(undefined, { occurrenceId: 'o1', studentId: 's1', invoiceId, familyId: 'f1' }, at('2026-03-01T10:00:00Z', invoiceId), () => 'o1#s1'), _deleted: false });
+    const claim = (invoiceId: string) => ({
+      ...stampChange<BillingClaim>(
+        undefined,
+        { occurrenceId: 'o1', studentId: 's1', invoiceId, familyId: 'f1' },
+        at('2026-03-01T10:00:00Z', invoiceId),
+        () => 'o1#s1',
+      ),
+      _deleted: false,
+    });
     await handlers.billingclaims.resolve({ realMasterState: claim('a'), newDocumentState: claim('b') }, 'test');
     expect(seen).toEqual(['double-billing']);
     expect(docsEqual(live(doc), live(doc))).toBe(true);

@@ -10,12 +10,20 @@ const require = createRequire(import.meta.url);
 type Db = {
   put(doc: Record<string, unknown>): Promise<{ rev: string }>;
   get(id: string): Promise<Record<string, unknown>>;
-  bulkDocs(docs: Record<string, unknown>[], opts?: Record<string, unknown>): Promise<{ id: string; ok?: boolean; name?: string; message?: string }[]>;
+  bulkDocs(
+    docs: Record<string, unknown>[],
+    opts?: Record<string, unknown>,
+  ): Promise<{ id: string; ok?: boolean; name?: string; message?: string }[]>;
   allDocs(opts: Record<string, unknown>): Promise<{ rows: { id: string; doc?: Record<string, unknown> }[] }>;
   installValidationMethods(): void;
   destroy(): Promise<unknown>;
 };
-type PouchCtor = { new (name: string, opts?: unknown): Db; prototype: Record<string, unknown>; plugin(p: unknown): PouchCtor; defaults(o: unknown): PouchCtor };
+type PouchCtor = {
+  new (name: string, opts?: unknown): Db;
+  prototype: Record<string, unknown>;
+  plugin(p: unknown): PouchCtor;
+  defaults(o: unknown): PouchCtor;
+};
 
 let counter = 0;
 function pouch(): PouchCtor {
@@ -24,7 +32,8 @@ function pouch(): PouchCtor {
   const PouchDB = core.plugin(require('pouchdb-adapter-memory')).plugin(require('pouchdb-validation')).defaults({ adapter: 'memory' });
   return PouchDB;
 }
-const refuseField = (field: string) => `function (doc) { if (doc.${field} !== undefined) throw({ forbidden: '${field} is not allowed here' }); }`;
+const refuseField = (field: string) =>
+  `function (doc) { if (doc.${field} !== undefined) throw({ forbidden: '${field} is not allowed here' }); }`;
 const opts = { userCtx: { name: 'u', roles: [] }, secObj: {} };
 
 describe('shareConcurrentDesignReads', () => {
@@ -45,7 +54,10 @@ describe('shareConcurrentDesignReads', () => {
     await b.put({ _id: '_design/rules', validate_doc_update: refuseField('y') });
     for (const db of [a, b]) db.installValidationMethods();
 
-    const docs = (prefix: string) => Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? { _id: `${prefix}${i}`, x: 1 } : i % 3 === 1 ? { _id: `${prefix}${i}`, y: 1 } : { _id: `${prefix}${i}` }));
+    const docs = (prefix: string) =>
+      Array.from({ length: 100 }, (_, i) =>
+        i % 3 === 0 ? { _id: `${prefix}${i}`, x: 1 } : i % 3 === 1 ? { _id: `${prefix}${i}`, y: 1 } : { _id: `${prefix}${i}` },
+      );
     const [ra, rb] = await Promise.all([a.bulkDocs(docs('a'), opts), b.bulkDocs(docs('b'), opts)]);
     // each database judged by its own rules: a refuses x, b refuses y
     const verdict = (rows: typeof ra, i: number, prefix: string) => rows.find((r) => r.id === `${prefix}${i}`)!;
@@ -61,7 +73,13 @@ describe('shareConcurrentDesignReads', () => {
     // new rules written after that read are seen by the next write
     const ddoc = await a.get('_design/rules');
     await a.put({ ...ddoc, validate_doc_update: refuseField('z') });
-    const next = await a.bulkDocs([{ _id: 'later-x', x: 1 }, { _id: 'later-z', z: 1 }], opts);
+    const next = await a.bulkDocs(
+      [
+        { _id: 'later-x', x: 1 },
+        { _id: 'later-z', z: 1 },
+      ],
+      opts,
+    );
     expect(next.find((r) => r.id === 'later-x')!.ok).toBe(true);
     expect(next.find((r) => r.id === 'later-z')!.message).toBe('z is not allowed here');
     expect(reads.filter((n) => n.startsWith('speedups-a')).length).toBe(2);
@@ -82,9 +100,37 @@ describe('shareConcurrentDesignReads', () => {
     expect(design2).toBe(design);
     expect(all.rows.map((r) => r.id)).toEqual(['_design/d', 'a', 'b']);
     const viaCallback = await new Promise<{ rows: unknown[] }>((resolve, reject) =>
-      (db.allDocs as unknown as (o: unknown, cb: (e: unknown, r: { rows: unknown[] }) => void) => void)({ startkey: '_design/', endkey: '_design0', include_docs: true }, (e, r) => (e ? reject(e) : resolve(r))),
+      (db.allDocs as unknown as (o: unknown, cb: (e: unknown, r: { rows: unknown[] }) => void) => void)(
+        { startkey: '_design/', endkey: '_design0', include_docs: true },
+        (e, r) => (e ? reject(e) : resolve(r)),
+      ),
     );
     expect(viaCallback.rows).toHaveLength(1);
+    await db.destroy();
+  });
+
+  it('answers the first design read of a database that is still opening (PouchDB queues it and calls allDocs again)', async () => {
+    // PouchDB Server wraps each database's methods on the instance (pouchdb-wrappers): a call made
+    // before the database is ready is queued and later made again through that wrapper, with the
+    // same options. Sharing the queued call's own promise with it never resolved (replicated writes
+    // to a database just opened, and CouchDB pulling from the embedded server, hung).
+    const PouchDB = pouch();
+    shareConcurrentDesignReads(PouchDB);
+    const db = new PouchDB(`speedups-d-${++counter}`) as unknown as Omit<Db, 'allDocs'> & {
+      taskqueue: { isReady: boolean };
+      allDocs: (...a: unknown[]) => Promise<{ rows: unknown[] }>;
+    };
+    expect(db.taskqueue.isReady).toBe(false);
+    const proto = PouchDB.prototype.allDocs as (this: object, ...args: unknown[]) => Promise<{ rows: unknown[] }>;
+    db.allDocs = function (this: object, ...args: unknown[]) {
+      const cb = typeof args.at(-1) === 'function' ? (args.pop() as (e: unknown, r?: unknown) => void) : null;
+      const p = proto.apply(this, args);
+      if (cb) p.then((r) => cb(null, r), cb);
+      return p;
+    };
+    const read = db.allDocs({ startkey: '_design/', endkey: '_design0', include_docs: true });
+    const answer = await Promise.race([read, new Promise((r) => setTimeout(() => r('no answer within 3 s'), 3000))]);
+    expect(answer).toMatchObject({ rows: [] });
     await db.destroy();
   });
 });
@@ -94,14 +140,29 @@ describe('answerKeysWithReads', () => {
   async function fill(PouchDB: PouchCtor, name: string): Promise<Db> {
     const db = new PouchDB(name);
     const docs: Record<string, unknown>[] = [];
-    for (let i = 0; i < 40; i++) docs.push({ _id: `doc-${String(i).padStart(2, '0')}`, _rev: `1-${'a'.repeat(31)}${i % 10}`, n: i, nested: { list: [i, 'x'] } });
+    for (let i = 0; i < 40; i++)
+      docs.push({ _id: `doc-${String(i).padStart(2, '0')}`, _rev: `1-${'a'.repeat(31)}${i % 10}`, n: i, nested: { list: [i, 'x'] } });
     // a conflict: a second branch of doc-01
     docs.push({ _id: 'doc-01', _rev: `1-${'b'.repeat(32)}`, n: 'other branch' });
     // deleted documents: doc-05 (one revision deleted), doc-06 (two revisions, the last deleted)
-    docs.push({ _id: 'doc-05', _rev: `2-${'c'.repeat(32)}`, _deleted: true, _revisions: { start: 2, ids: ['c'.repeat(32), `${'a'.repeat(31)}5`] } });
-    docs.push({ _id: 'doc-06', _rev: `2-${'d'.repeat(32)}`, _deleted: true, _revisions: { start: 2, ids: ['d'.repeat(32), `${'a'.repeat(31)}6`] } });
+    docs.push({
+      _id: 'doc-05',
+      _rev: `2-${'c'.repeat(32)}`,
+      _deleted: true,
+      _revisions: { start: 2, ids: ['c'.repeat(32), `${'a'.repeat(31)}5`] },
+    });
+    docs.push({
+      _id: 'doc-06',
+      _rev: `2-${'d'.repeat(32)}`,
+      _deleted: true,
+      _revisions: { start: 2, ids: ['d'.repeat(32), `${'a'.repeat(31)}6`] },
+    });
     // a document with an attachment
-    docs.push({ _id: 'with-attachment', _rev: `1-${'e'.repeat(32)}`, _attachments: { 'a.txt': { content_type: 'text/plain', data: Buffer.from('hello').toString('base64') } } });
+    docs.push({
+      _id: 'with-attachment',
+      _rev: `1-${'e'.repeat(32)}`,
+      _attachments: { 'a.txt': { content_type: 'text/plain', data: Buffer.from('hello').toString('base64') } },
+    });
     await db.bulkDocs(docs, { new_edits: false });
     return db;
   }
@@ -134,7 +195,9 @@ describe('answerKeysWithReads', () => {
     expect(res.rows[2]).toEqual({ key: 'missing-1', error: 'not_found' });
     // callback form (express-pouchdb calls it so)
     const viaCallback = await new Promise<unknown>((resolve, reject) =>
-      (fast.allDocs as unknown as (o: unknown, cb: (e: unknown, r: unknown) => void) => void)({ keys, include_docs: true }, (e, r) => (e ? reject(e) : resolve(r))),
+      (fast.allDocs as unknown as (o: unknown, cb: (e: unknown, r: unknown) => void) => void)({ keys, include_docs: true }, (e, r) =>
+        e ? reject(e) : resolve(r),
+      ),
     );
     expect(viaCallback).toEqual(await plain.allDocs({ keys, include_docs: true }));
     await Promise.all([plain.destroy(), fast.destroy()]);
@@ -144,7 +207,9 @@ describe('answerKeysWithReads', () => {
 describe('cacheCompiledDesignFunctions', () => {
   it('compiles once per design-document revision and recompiles for a new one', () => {
     let compiles = 0;
-    const couchEval = { evaluate: (_ctx: unknown, _extra: unknown, program: string) => (compiles++, new Function(`return (${program})`)()) as unknown };
+    const couchEval = {
+      evaluate: (_ctx: unknown, _extra: unknown, program: string) => (compiles++, new Function(`return (${program})`)()) as unknown,
+    };
     cacheCompiledDesignFunctions(couchEval);
     const v1 = { _id: '_design/rules', _rev: '1-a' };
     const f1 = couchEval.evaluate(v1, {}, refuseField('x'));

@@ -5,15 +5,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTION_NAMES, type CollectionName } from '../../src-shared/model/schemas';
 import { spawnLaptop, type Laptop } from './helpers/client';
-import { PRACTICE, USERS, startTestServer, type TestServer } from './helpers/server';
+import { startTestServer, target, type TestServer } from './helpers/server';
 import { valuesFor } from './helpers/fixtures';
+import { stampChange } from '../../src-shared/model/meta';
+import type { Student } from '../../src-shared/model/types';
+import { practiceDbName } from '../../src-shared/sync/names';
 
 let server: TestServer;
+let PRACTICE: string;
+let USERS: TestServer['users'];
 const laptops: Laptop[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
-}, 60_000);
+  ({ practice: PRACTICE, users: USERS } = server);
+}, 120_000);
 
 afterAll(async () => {
   await server?.cleanup();
@@ -26,7 +32,11 @@ afterEach(async () => {
   await Promise.all(laptops.splice(0).map((l) => l.kill()));
 });
 
-async function laptop(name: string, user: { username: string; password: string; staffId: string }, collections?: readonly CollectionName[]): Promise<Laptop> {
+async function laptop(
+  name: string,
+  user: { username: string; password: string; staffId: string },
+  collections?: readonly CollectionName[],
+): Promise<Laptop> {
   const l = await spawnLaptop(name);
   laptops.push(l);
   await l.open(collections);
@@ -58,7 +68,7 @@ async function expectSameAsServer(ls: Laptop[], collections: readonly Collection
   }
 }
 
-describe('replication with a real server', () => {
+describe(`${target.title} replication with a real server`, () => {
   it('converges every collection between two laptops', async () => {
     const a = await laptop('conv-a', USERS.admin);
     const b = await laptop('conv-b', USERS.admin);
@@ -83,7 +93,7 @@ describe('replication with a real server', () => {
     expect(status?.pending).toBe(0);
     expect(status?.lastSyncedAt).toBeTruthy();
     // design documents never land in a collection
-    expect((await a.get('students', '_design/tutordesk'))).toBeNull();
+    expect(await a.get('students', '_design/tutordesk')).toBeNull();
   });
 
   it('offline edits on three laptops, then reconnection: everything arrives, the same record merges field by field', async () => {
@@ -96,10 +106,12 @@ describe('replication with a real server', () => {
     await a.write('students', 'shared', { ...valuesFor('students'), firstName: 'Grace', lastName: 'Hopper', phone: '', email: '' });
     await Promise.all([a, b, c].map((l) => connect(l, USERS.admin, { collections: cols })));
     await a.awaitInSync();
-    await Promise.all([b, c].map(async (l) => {
-      await l.syncNow();
-      expect((await l.get('students', 'shared'))?.firstName).toBe('Grace');
-    }));
+    await Promise.all(
+      [b, c].map(async (l) => {
+        await l.syncNow();
+        expect((await l.get('students', 'shared'))?.firstName).toBe('Grace');
+      }),
+    );
 
     await Promise.all([a, b, c].map((l) => l.setOnline(false)));
     for (const l of [a, b, c]) expect((await l.waitForState('offline')).state).toBe('offline');
@@ -113,7 +125,13 @@ describe('replication with a real server', () => {
     for (let round = 0; round < 2; round++) for (const l of [a, b, c]) await l.syncNow();
 
     const merged = await a.get('students', 'shared');
-    expect(merged).toMatchObject({ firstName: 'Grace', phone: '0111 222', email: 'grace@example.com', gradeLevel: 'Year 12', _deleted: false });
+    expect(merged).toMatchObject({
+      firstName: 'Grace',
+      phone: '0111 222',
+      email: 'grace@example.com',
+      gradeLevel: 'Year 12',
+      _deleted: false,
+    });
     await expectSameAsServer([a, b, c], cols);
     expect((await server.dump('students')).filter((d) => String(d.id).startsWith('new-'))).toHaveLength(3);
     for (const l of [a, b, c]) expect((await l.status())?.pending).toBe(0);
@@ -175,7 +193,13 @@ describe('replication with a real server', () => {
   it('a document the server refuses is quarantined with its reason, the rest keeps flowing, and an edit retries it', async () => {
     const cols = ['lessons', 'students'] as const;
     const alice = await laptop('rej-alice', USERS.alice, cols);
-    const lesson = (tutorId: string) => ({ ...valuesFor('lessons'), tutorId, start: '2026-03-02T16:00:00.000Z', durationMinutes: 60, timeZone: 'Europe/London' });
+    const lesson = (tutorId: string) => ({
+      ...valuesFor('lessons'),
+      tutorId,
+      start: '2026-03-02T16:00:00.000Z',
+      durationMinutes: 60,
+      timeZone: 'Europe/London',
+    });
     await alice.write('lessons', 'bobs-lesson', lesson(USERS.bob.staffId));
     await alice.write('lessons', 'alices-lesson', lesson(USERS.alice.staffId));
     await connect(alice, USERS.alice, { collections: cols });
@@ -199,5 +223,43 @@ describe('replication with a real server', () => {
     await alice.syncNow();
     expect(await alice.quarantine()).toEqual([]);
     expect((await server.dump('lessons')).find((d) => d.id === 'bobs-lesson')?.tutorId).toBe(USERS.alice.staffId);
+  });
+
+  it('a record from the server that the local schema refuses is listed with its id and reason, and the rest of the pull goes on', async () => {
+    const cols = ['students'] as const;
+    const db = `/${practiceDbName(PRACTICE, 'students')}`;
+    const stamped = (id: string, values: Record<string, unknown>) => {
+      const { id: _id, ...rest } = stampChange<Student>(
+        undefined,
+        { ...valuesFor('students'), ...values, id } as never,
+        { staffId: 's', deviceId: 'server', now: new Date('2026-03-01T10:00:00Z') },
+        () => id,
+      ) as unknown as Record<string, unknown>;
+      return rest;
+    };
+    // Written by the server admin, whom the server's rules let through: one record is not valid here.
+    expect((await server.admin('PUT', `${db}/pulled-bad`, { ...stamped('pulled-bad', { firstName: 'Bad' }), gradeLevel: 12 })).status).toBe(
+      201,
+    );
+    for (const id of ['pulled-good-1', 'pulled-good-2'])
+      expect((await server.admin('PUT', `${db}/${id}`, stamped(id, { firstName: id }))).status).toBe(201);
+    const l = await laptop('pull-invalid', USERS.admin, cols);
+    await connect(l, USERS.admin, { collections: cols });
+    await l.awaitInSync();
+    expect((await l.get('students', 'pulled-good-1'))?.firstName).toBe('pulled-good-1');
+    expect((await l.get('students', 'pulled-good-2'))?.firstName).toBe('pulled-good-2');
+    expect(await l.get('students', 'pulled-bad')).toBeNull();
+    const q = await l.quarantine();
+    expect(q.map((r) => [r.collection, r.docId, r.error, r.origin])).toEqual([['students', 'pulled-bad', 'invalid', 'server']]);
+    expect(q[0]!.reason).toMatch(/gradeLevel/);
+    expect(q[0]!.doc.gradeLevel).toBe(12);
+    await expect.poll(async () => (await l.status())?.state, { timeout: 10_000 }).toBe('up-to-date');
+    expect((await l.status())?.quarantined).toBe(1);
+    // Corrected on the server: it arrives, and leaves the list.
+    const current = (await server.admin('GET', `${db}/pulled-bad`)).json as Record<string, unknown>;
+    expect((await server.admin('PUT', `${db}/pulled-bad`, { ...current, gradeLevel: 'Year 12' })).status).toBe(201);
+    await l.syncNow();
+    expect((await l.get('students', 'pulled-bad'))?.gradeLevel).toBe('Year 12');
+    await expect.poll(() => l.quarantine(), { timeout: 10_000 }).toEqual([]);
   });
 });

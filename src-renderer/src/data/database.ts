@@ -4,28 +4,16 @@
  * Dexie over fake-indexeddb. The same function is used everywhere so tests exercise the real
  * data layer.
  */
-import {
-  addRxPlugin,
-  createRxDatabase,
-  type RxCollection,
-  type RxConflictHandler,
-  type RxDatabase,
-  type RxStorage,
-} from 'rxdb';
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxConflictHandler, type RxDatabase, type RxStorage } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBUpdatePlugin } from 'rxdb/plugins/update';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { wrappedValidateZSchemaStorage } from 'rxdb/plugins/validate-z-schema';
-import { wrappedValidatePrecompiledStorage } from './validation';
-import {
-  COLLECTION_NAMES,
-  collectionSchemas,
-  type CollectionDocTypes,
-  type CollectionName,
-} from '../../../src-shared/model/schemas';
-import { migrationStrategies } from '../../../src-shared/model/migrations';
-import { conflictHandlersRecordingTo } from './sync-conflicts';
+import { rememberValidationMode, wrappedValidatePrecompiledStorage } from './validation';
+import { COLLECTION_NAMES, collectionSchemas, type CollectionDocTypes, type CollectionName } from '../../../src-shared/model/schemas';
+import { migrationStrategiesFor } from '../../../src-shared/model/migrations';
+import { conflictHandlersRecordingTo, quarantineDocs } from './sync/review-lists';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 addRxPlugin(RxDBLocalDocumentsPlugin);
@@ -48,7 +36,7 @@ export interface CreateDatabaseOptions {
   /**
    * Per-collection conflict handlers used by replication. Default: TutorDesk's sync policy
    * (src-shared/sync/policy.ts), recording conflicts that need a person in this database's
-   * local `sync-conflicts` list (src-renderer/src/data/sync-conflicts.ts). Never RxDB's default,
+   * local `sync-conflicts` list (src-renderer/src/data/sync/review-lists.ts). Never RxDB's default,
    * which silently drops one laptop's offline edit.
    */
   conflictHandlers?: Partial<{ [K in CollectionName]: RxConflictHandler<CollectionDocTypes[K]> }>;
@@ -75,17 +63,47 @@ export async function createTutorDatabase(options: CreateDatabaseOptions): Promi
     localDocuments: true,
     closeDuplicates: options.ignoreDuplicate ?? false,
   });
+  rememberValidationMode(db, options.validate ?? false);
   const names = options.collections ?? COLLECTION_NAMES;
-  const config: Record<string, unknown> = {};
   const syncPolicy = conflictHandlersRecordingTo(() => (db.closed ? null : db));
-  for (const name of names) {
-    config[name] = {
-      schema: collectionSchemas[name],
-      migrationStrategies: migrationStrategies[name] ?? {},
-      localDocuments: false,
-      conflictHandler: options.conflictHandlers?.[name] ?? syncPolicy[name],
-    };
-  }
-  await db.addCollections(config as never);
+  // Occurrences (v1) carry their lesson's tutor: their migration reads the lessons, so the
+  // lessons collection is added (and migrated) first.
+  const migrations = migrationStrategiesFor({
+    lessonTutors: async () => {
+      const lessons = (db.collections as Partial<TutorCollections>).lessons;
+      if (!lessons) return new Map();
+      const docs = await lessons.find().exec();
+      return new Map(docs.map((d) => [d.id, d.tutorId] as const));
+    },
+    // A record an older version accepted beyond today's hard limits: listed with the refused
+    // changes, whole, never changed or dropped silently (docs/data-model.md "Versions and migrations").
+    setAside: ({ collection, doc, problems }) =>
+      quarantineDocs(db, [
+        {
+          collection,
+          docId: String(doc.id),
+          error: 'invalid',
+          reason: `This record is beyond what this version of TutorDesk accepts (${Object.values(problems).join('; ')}), so it was set aside: it is kept whole in this list, not among the practice's records, and a server's copy (if this computer syncs) is unchanged.`,
+          doc,
+          quarantinedAt: new Date().toISOString(),
+          origin: 'update',
+        },
+      ]),
+  });
+  const configFor = (list: readonly CollectionName[]) => {
+    const config: Record<string, unknown> = {};
+    for (const name of list) {
+      config[name] = {
+        schema: collectionSchemas[name],
+        migrationStrategies: migrations[name] ?? {},
+        localDocuments: false,
+        conflictHandler: options.conflictHandlers?.[name] ?? syncPolicy[name],
+      };
+    }
+    return config;
+  };
+  const first = names.filter((n) => n !== 'occurrences');
+  if (first.length) await db.addCollections(configFor(first) as never);
+  if (names.includes('occurrences')) await db.addCollections(configFor(['occurrences']) as never);
   return db;
 }

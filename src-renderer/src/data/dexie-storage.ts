@@ -42,6 +42,9 @@ export const MIN_KEYS = 32;
 /** getAllKeys costs ~6 µs per key returned against ~80 µs per `get`: worth it up to ~10 keys per id. */
 export const KEYS_PER_ID = 10;
 
+/** The largest count IndexedDB's getAll accepts (unsigned long). */
+const MAX_GET_ALL_COUNT = 2 ** 32 - 1;
+
 /** Dexie's DBCoreRangeType.Range (a const enum, not importable under isolatedModules). */
 const RANGE = 2 as DBCoreKeyRange['type'];
 
@@ -191,7 +194,11 @@ export function knownKeysMiddleware(state: KnownKeysState): Middleware<DBCore> {
               }
               // Inside a read-write transaction (RxDB's conflict checks) the set must be exactly the
               // stored ids, not a superset: it is when the table holds as many ids as the set.
-              if ((req.trans as unknown as { mode?: string }).mode !== 'readonly' && (await table.count({ trans: req.trans, query: whole })) !== known.ids.size) return table.getMany(req);
+              if (
+                (req.trans as unknown as { mode?: string }).mode !== 'readonly' &&
+                (await table.count({ trans: req.trans, query: whole })) !== known.ids.size
+              )
+                return table.getMany(req);
               const wanted = req.keys.filter((k) => known.ids.has(k));
               if (wanted.length === req.keys.length) return table.getMany(req);
               if (new Set(wanted).size !== wanted.length) return table.getMany(req);
@@ -231,14 +238,19 @@ type AnyDoc = RxDocumentData<Record<string, unknown>>;
  * without the `_meta.lwt` index RxDB's version reads: deleted documents by `[_deleted+<primary>]`
  * where the table has it, else (bookkeeping tables) by a scan.
  */
-export async function cleanupDeleted(instance: Pick<RxStorageInstanceDexie<Record<string, unknown>>, 'internals' | 'primaryPath'>, minimumDeletedTime: number): Promise<boolean> {
+export async function cleanupDeleted(
+  instance: Pick<RxStorageInstanceDexie<Record<string, unknown>>, 'internals' | 'primaryPath'>,
+  minimumDeletedTime: number,
+): Promise<boolean> {
   const state = await instance.internals;
   const primaryPath = String(instance.primaryPath);
   const index = `[_deleted+${primaryPath}]`;
   const maxDeletionTime = Date.now() - minimumDeletedTime;
   await state.dexieDb.transaction('rw', state.dexieTable, async () => {
     const table = state.dexieTable;
-    const deleted = table.schema.idxByName[index] ? table.where(index).between(['1', Dexie.minKey], ['1', Dexie.maxKey]) : table.filter((d: AnyDoc) => (d._deleted as unknown) === '1');
+    const deleted = table.schema.idxByName[index]
+      ? table.where(index).between(['1', Dexie.minKey], ['1', Dexie.maxKey])
+      : table.filter((d: AnyDoc) => (d._deleted as unknown) === '1');
     const ids = (await deleted.filter((d: AnyDoc) => d._meta.lwt < maxDeletionTime).toArray()).map((d: AnyDoc) => d[primaryPath] as string);
     await table.bulkDelete(ids);
   });
@@ -258,10 +270,26 @@ export async function changedDocumentsSince(
   const state = await instance.internals;
   const primaryPath = String(instance.primaryPath);
   const index = `[_meta.lwt+${primaryPath}]`;
-  const rows = (await (checkpoint ? state.dexieTable.where(index).above([checkpoint.lwt, checkpoint.id]) : state.dexieTable.orderBy(index)).limit(limit).toArray()) as unknown[];
+  const range = checkpoint ? state.dexieTable.where(index).above([checkpoint.lwt, checkpoint.id]) : state.dexieTable.orderBy(index);
+  // IndexedDB takes getAll's count as an unsigned long: a larger "limit" (callers pass
+  // Number.MAX_SAFE_INTEGER for "all") means no limit, or Chromium throws.
+  const rows = (await (limit >= MAX_GET_ALL_COUNT ? range : range.limit(limit)).toArray()) as unknown[];
   const documents = rows.map((d) => fromDexieToStorage(state.booleanIndexes, d) as AnyDoc);
   const last = documents.at(-1);
   return { documents, checkpoint: last ? { id: String(last[primaryPath]), lwt: last._meta.lwt } : (checkpoint ?? { id: '', lwt: 0 }) };
+}
+
+/**
+ * Every id stored in an instance of this storage, deleted documents included, read as keys only
+ * (one request, no values): what a first connection counts as pending. Null for an instance of
+ * another storage (the caller reads the documents instead).
+ */
+export async function storedIds(instance: unknown): Promise<string[] | null> {
+  const internals = (instance as { internals?: unknown } | null)?.internals;
+  if (!internals || typeof (internals as Promise<unknown>).then !== 'function') return null;
+  const state = (await internals) as { dexieTable?: { toCollection(): { primaryKeys(): Promise<unknown[]> } } } | null;
+  if (!state?.dexieTable) return null;
+  return (await state.dexieTable.toCollection().primaryKeys()).map(String);
 }
 
 /** Known ids for this connection's tables, off as soon as another connection to the database shows up. */
@@ -273,14 +301,19 @@ export const knownKeysAddon = (db: Dexie): void => {
 
 /** RxDB's Dexie storage with the shortcuts above on every instance and database it opens. */
 export function tutorDexieStorage(settings: DexieOptions = {}): RxStorage<DexieStorageInternals, DexieSettings> {
-  const base = getRxStorageDexie({ ...settings, addons: [...(settings.addons ?? []), (db) => void db.use(sparseReadsMiddleware), knownKeysAddon, leanIndexesAddon] });
+  const base = getRxStorageDexie({
+    ...settings,
+    addons: [...(settings.addons ?? []), (db) => void db.use(sparseReadsMiddleware), knownKeysAddon, leanIndexesAddon],
+  });
   return {
     name: base.name,
     rxdbVersion: base.rxdbVersion,
     async createStorageInstance<D>(params: Parameters<typeof base.createStorageInstance<D>>[0]) {
       const instance = await base.createStorageInstance<D>(params);
-      (instance as RxStorageInstance<D, DexieStorageInternals, DexieSettings, RxStorageDefaultCheckpoint>).getChangedDocumentsSince = (limit, checkpoint) =>
-        changedDocumentsSince(instance as never, limit, checkpoint) as never;
+      (instance as RxStorageInstance<D, DexieStorageInternals, DexieSettings, RxStorageDefaultCheckpoint>).getChangedDocumentsSince = (
+        limit,
+        checkpoint,
+      ) => changedDocumentsSince(instance as never, limit, checkpoint) as never;
       instance.cleanup = (minimumDeletedTime) => cleanupDeleted(instance as never, minimumDeletedTime);
       return instance;
     },

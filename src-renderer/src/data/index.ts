@@ -1,22 +1,29 @@
 /**
  * The data layer's one public entry: the local database (RxDB over Dexie/IndexedDB), the write
- * path, and the sync client. Features, the app shell and the entry point import from here and
- * from nothing else inside `data/` (docs/architecture.md).
+ * path, and the sync client (./sync/, docs/sync.md). Features, the app shell and the entry point
+ * import from here and from nothing else inside `data/` (docs/architecture.md).
  */
 export { createTutorDatabase, type TutorDatabase } from './database';
 export { tutorDexieStorage } from './dexie-storage';
 export { insertAllOrNothing, newId, saveDoc, type DocOf, type ValuesOf } from './repo';
 export { localDoc$ } from './local-docs';
 export { deleteDoc } from './sync-delete';
-export { dismissQuarantined, dismissSyncConflict, watchQuarantine, watchSyncConflicts } from './sync-conflicts';
-export type { SyncErrorKind } from './sync-errors';
 export {
-  bridgeOnlineSource,
-  createBasicAuthFetch,
-  createBridgeFetch,
-  startSync,
-  testConnection,
-  type ConnectionTestResult,
-  type SyncHandle,
-  type SyncStatus,
-} from './replication';
+  dismissHeldIntent,
+  IntentError,
+  pendingIntents,
+  recoverIntents,
+  runIntent,
+  runIntents,
+  watchHeldIntents,
+  type HeldIntent,
+  type RecoverySummary,
+} from './intents';
+export { checkOrphanClaims, releaseReviewedClaim, watchClaimReviews, type ClaimReview } from './claims-check';
+export { dismissQuarantined, dismissSyncConflict, watchQuarantine, watchSyncConflicts } from './sync/review-lists';
+export type { SyncErrorKind } from './sync/errors';
+export { testConnection, type ConnectionTestResult } from './sync/connection-check';
+export { checkPracticeRules, type PracticeRulesCheck } from './sync/rules-check';
+export type { OnlineSource } from './sync/session';
+export type { SyncState, SyncStatus, SyncStatusError } from './sync/status';
+export { startSync, type StartSyncOptions, type SyncHandle } from './sync/start-sync';

@@ -42,16 +42,15 @@ export async function saveDoc<C extends CollectionName>(
  * Inserts many new documents as one unit: if any row fails, the rows already written are
  * removed again, so an import never leaves half its data behind.
  */
-export async function insertAllOrNothing(
-  db: TutorDatabase,
-  batches: { collection: CollectionName; docs: SyncMeta[] }[],
-): Promise<void> {
+export async function insertAllOrNothing(db: TutorDatabase, batches: { collection: CollectionName; docs: SyncMeta[] }[]): Promise<void> {
   const written: { collection: CollectionName; ids: string[] }[] = [];
   try {
     for (const batch of batches) {
       if (batch.docs.length === 0) continue;
       const coll = db.collections[batch.collection] as unknown as {
-        bulkInsert(docs: SyncMeta[]): Promise<{ success: { id: string }[]; error: { documentId: string; status: number; validationErrors?: unknown }[] }>;
+        bulkInsert(
+          docs: SyncMeta[],
+        ): Promise<{ success: { id: string }[]; error: { documentId: string; status: number; validationErrors?: unknown }[] }>;
       };
       const result = await coll.bulkInsert(batch.docs);
       written.push({ collection: batch.collection, ids: result.success.map((d) => (d as unknown as { id: string }).id) });

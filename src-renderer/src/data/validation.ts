@@ -13,6 +13,7 @@
  */
 import { wrappedValidateStorageFactory, type RxJsonSchema } from 'rxdb';
 import { getValidator as getZSchemaValidator } from 'rxdb/plugins/validate-z-schema';
+import { getValidator as getAjvValidator } from 'rxdb/plugins/validate-ajv';
 import { PRECOMPILED, type PrecompiledValidator } from './generated/validators.js';
 import { schemaFingerprint } from './schema-fingerprint';
 
@@ -32,3 +33,56 @@ function getValidator(schema: RxJsonSchema<unknown>) {
 }
 
 export const wrappedValidatePrecompiledStorage = wrappedValidateStorageFactory(getValidator as never, 'ajv-precompiled');
+
+/** How a database validates its writes (createTutorDatabase's `validate` option). */
+export type ValidationMode = 'precompiled' | 'ajv' | 'z-schema' | false;
+
+const modes = new WeakMap<object, ValidationMode>();
+const validators = new WeakMap<object, (doc: unknown) => unknown[]>();
+
+/** Records how `db` validates (called by createTutorDatabase). */
+export function rememberValidationMode(db: object, mode: ValidationMode): void {
+  modes.set(db, mode);
+}
+
+type ValidationErrorLike = {
+  instancePath?: string;
+  path?: string;
+  message?: string;
+  params?: { missingProperty?: string; additionalProperty?: string };
+};
+
+function describeErrors(errors: unknown[]): string {
+  const parts = (errors as ValidationErrorLike[]).slice(0, 4).map((e) => {
+    const at = (e.instancePath ?? e.path ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const extra = e.params?.missingProperty ?? e.params?.additionalProperty;
+    return `${at ? `${at}: ` : ''}${e.message ?? 'invalid'}${extra && !String(e.message).includes(extra) ? ` (${extra})` : ''}`;
+  });
+  return `${parts.join('; ')}${errors.length > 4 ? `; and ${errors.length - 4} more` : ''}`;
+}
+
+/**
+ * A check of a document received from the sync server against the collection's local schema,
+ * with the same validator the database's writes use (null when the database does not validate):
+ * the reason it cannot be stored, or null when it can. The sync client uses it to set aside a
+ * record the local schema refuses instead of failing the pull of its whole batch.
+ */
+export function localValidatorFor(
+  db: object,
+  collection: { schema: { jsonSchema: RxJsonSchema<unknown> } },
+): ((doc: Record<string, unknown>) => string | null) | null {
+  const mode = modes.get(db) ?? false;
+  if (mode === false) return null;
+  let validate = validators.get(collection);
+  if (!validate) {
+    const schema = collection.schema.jsonSchema;
+    validate = mode === 'precompiled' ? getValidator(schema) : mode === 'ajv' ? getAjvValidator(schema) : getZSchemaValidator(schema);
+    validators.set(collection, validate);
+  }
+  const check = validate;
+  return (doc) => {
+    // The form RxDB's storage validates: the document with its local bookkeeping fields.
+    const errors = check({ ...doc, _meta: { lwt: 1 }, _rev: '1-0', _attachments: {} });
+    return errors.length === 0 ? null : describeErrors(errors);
+  };
+}

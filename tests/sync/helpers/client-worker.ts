@@ -1,7 +1,7 @@
 /**
  * One simulated laptop for the sync integration tests: a child process running the app's own
- * data layer (createTutorDatabase with RxDB's memory storage, startSync with the browser build's
- * basic-auth fetch) and answering commands over IPC. The free RxDB allows 13 open collections
+ * data layer (createTutorDatabase with RxDB's memory storage, startSync with the browser
+ * bridge's sync requests) and answering commands over IPC. The free RxDB allows 13 open collections
  * per process, so each laptop lives in its own process.
  *
  * "Restart" = close the database and open it again on the same storage object, which keeps the
@@ -12,11 +12,14 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
 import { saveDoc } from '../../../src-renderer/src/data/repo';
 import { deleteDoc } from '../../../src-renderer/src/data/sync-delete';
-import { createBasicAuthFetch, startSync, testConnection, type OnlineSource, type SyncHandle, type SyncStatus } from '../../../src-renderer/src/data/replication';
-import { conflictHandlersRecordingTo, listQuarantine, listSyncConflicts } from '../../../src-renderer/src/data/sync-conflicts';
+import { startSync, type SyncHandle } from '../../../src-renderer/src/data/sync/start-sync';
+import { testConnection } from '../../../src-renderer/src/data/sync/connection-check';
+import type { OnlineSource } from '../../../src-renderer/src/data/sync/session';
+import type { SyncStatus } from '../../../src-renderer/src/data/sync/status';
+import { conflictHandlersRecordingTo, listQuarantine, listSyncConflicts } from '../../../src-renderer/src/data/sync/review-lists';
 import type { CollectionName } from '../../../src-shared/model/schemas';
 import { stampChange, type SyncMeta } from '../../../src-shared/model/meta';
-import type { FetchLike } from '../../../src-renderer/src/data/sync-fetch';
+import { basicAuthRequester, loggingRequester } from './requester';
 
 const storage = getRxStorageMemory();
 let db: TutorDatabase | null = null;
@@ -73,15 +76,30 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
             isEqual: h.isEqual,
             async resolve(input: Parameters<typeof h.resolve>[0], ctx: string) {
               const out = await (h.resolve as unknown as (i: unknown, c: string) => Promise<Record<string, unknown>>)(input, ctx);
-              const brief = (d: unknown) => (d ? JSON.stringify({ body: (d as Record<string, unknown>).body, conflicts: ((d as Record<string, unknown>).conflicts as { body: string }[] | undefined)?.map((x) => x.body), clock: ((d as Record<string, unknown>).fieldClock as Record<string, string>)?.body }) : 'none');
-              console.log(`[${dbName}] resolve ${c} ${String(input.realMasterState.id)} master=${brief(input.realMasterState)} fork=${brief(input.newDocumentState)} base=${brief(input.assumedMasterState)} -> ${brief(out)}`);
+              const brief = (d: unknown) =>
+                d
+                  ? JSON.stringify({
+                      body: (d as Record<string, unknown>).body,
+                      conflicts: ((d as Record<string, unknown>).conflicts as { body: string }[] | undefined)?.map((x) => x.body),
+                      clock: ((d as Record<string, unknown>).fieldClock as Record<string, string>)?.body,
+                    })
+                  : 'none';
+              console.log(
+                `[${dbName}] resolve ${c} ${String(input.realMasterState.id)} master=${brief(input.realMasterState)} fork=${brief(input.newDocumentState)} base=${brief(input.assumedMasterState)} -> ${brief(out)}`,
+              );
               return out;
             },
           },
         ]),
       ) as unknown as typeof real;
     }
-    db = await createTutorDatabase({ name: dbName, storage, validate: 'precompiled', ...(openCollections ? { collections: openCollections } : {}), ...(conflictHandlers ? { conflictHandlers } : {}) });
+    db = await createTutorDatabase({
+      name: dbName,
+      storage,
+      validate: 'precompiled',
+      ...(openCollections ? { collections: openCollections } : {}),
+      ...(conflictHandlers ? { conflictHandlers } : {}),
+    });
     return true;
   },
   async close() {
@@ -91,21 +109,22 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
     db = null;
     return true;
   },
+  /** The app's device-local record (AppContext's `device`), which the after-sync checks read. */
+  async setDevice(a) {
+    await needDb().upsertLocal('device', { deviceId: String(a.deviceId), meStaffId: String(a.staffId ?? '') });
+    return true;
+  },
   async setActor(a) {
     actor = { staffId: String(a.staffId), deviceId: String(a.deviceId) };
     return true;
   },
   async startSync(a) {
-    const base = createBasicAuthFetch(String(a.username), String(a.password));
-    const logged: FetchLike = async (input, init) => {
-      requestLog.push(`${init?.method ?? 'GET'} ${String(input)}`);
-      return base(input, init);
-    };
+    const base = basicAuthRequester(String(a.serverUrl), String(a.username), String(a.password));
     sync = await startSync({
       db: needDb(),
       serverUrl: String(a.serverUrl),
       practice: String(a.practice),
-      fetch: logged,
+      request: loggingRequester(base, (line) => requestLog.push(line)),
       online: onlineSource,
       onStatus: (s) => statuses.push(s),
       poll: { minMs: Number(a.pollMs ?? 300), maxMs: Number(a.pollMaxMs ?? 1500) },
@@ -158,7 +177,9 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
    */
   async update(a) {
     const coll = needDb().collections[a.collection as CollectionName] as unknown as {
-      findOne(id: string): { exec(): Promise<{ incrementalModify(fn: (d: SyncMeta) => SyncMeta): Promise<{ toJSON(): Record<string, unknown> }> } | null> };
+      findOne(id: string): {
+        exec(): Promise<{ incrementalModify(fn: (d: SyncMeta) => SyncMeta): Promise<{ toJSON(): Record<string, unknown> }> } | null>;
+      };
     };
     const doc = await coll.findOne(String(a.id)).exec();
     if (!doc) return null;
@@ -173,7 +194,9 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
     return deleteDoc(needDb(), a.collection as CollectionName, String(a.id), { ...actor, now: new Date() });
   },
   async bulkWrite(a) {
-    const coll = needDb().collections[a.collection as CollectionName] as unknown as { bulkInsert(d: unknown[]): Promise<{ error: unknown[] }> };
+    const coll = needDb().collections[a.collection as CollectionName] as unknown as {
+      bulkInsert(d: unknown[]): Promise<{ error: unknown[] }>;
+    };
     const res = await coll.bulkInsert(a.docs as unknown[]);
     if (res.error.length) throw new Error(`bulkInsert: ${JSON.stringify(res.error[0]).slice(0, 300)}`);
     return true;
@@ -209,7 +232,13 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
     return true;
   },
   async testConnection(a) {
-    return testConnection({ serverUrl: String(a.serverUrl), practice: String(a.practice), fetch: createBasicAuthFetch(String(a.username), String(a.password)) });
+    return testConnection({
+      serverUrl: String(a.serverUrl),
+      practice: String(a.practice),
+      request: loggingRequester(basicAuthRequester(String(a.serverUrl), String(a.username), String(a.password)), (line) =>
+        requestLog.push(line),
+      ),
+    });
   },
   async requests(a) {
     const out = requestLog;

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { CollectionName } from '../../../src-shared/model/schemas';
-import type { SyncStatus } from '../../../src-renderer/src/data/replication';
+import type { SyncStatus } from '../../../src-renderer/src/data/sync/status';
 import type { QuarantineRecord, SyncConflictRecord } from '../../../src-shared/sync/conflicts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -51,7 +51,15 @@ export interface Laptop {
   open(collections?: readonly CollectionName[]): Promise<void>;
   close(): Promise<void>;
   setActor(staffId: string, deviceId?: string): Promise<void>;
-  startSync(args: { serverUrl: string; practice: string; username: string; password: string; collections?: readonly CollectionName[]; batchSize?: { push?: number; pull?: number }; pollMs?: number }): Promise<void>;
+  startSync(args: {
+    serverUrl: string;
+    practice: string;
+    username: string;
+    password: string;
+    collections?: readonly CollectionName[];
+    batchSize?: { push?: number; pull?: number };
+    pollMs?: number;
+  }): Promise<void>;
   stopSync(): Promise<void>;
   setOnline(online: boolean): Promise<void>;
   syncNow(): Promise<SyncStatus | null>;
@@ -143,7 +151,8 @@ export async function spawnLaptop(name: string): Promise<Laptop> {
     dump: (collections) => call('dump', { collections }),
     conflicts: () => call('conflicts'),
     quarantine: () => call('quarantine'),
-    unhandled: async () => (exited ? [...unhandled] : [...unhandled, ...(await call<string[]>('unhandled')).filter((u) => !unhandled.includes(u))]),
+    unhandled: async () =>
+      exited ? [...unhandled] : [...unhandled, ...(await call<string[]>('unhandled')).filter((u) => !unhandled.includes(u))],
     assertNoUnhandled() {
       if (unhandled.length) throw new Error(`unhandled rejection in laptop ${name}: ${unhandled.join(' | ')}`);
     },

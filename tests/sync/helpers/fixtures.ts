@@ -9,7 +9,8 @@ type Schema = Record<string, unknown>;
 
 /** A value that satisfies `schema` (required fields only for objects). */
 export function sampleValue(schema: Schema): unknown {
-  if (Array.isArray(schema.oneOf)) return (schema.oneOf as Schema[]).some((s) => s.type === 'null') ? null : sampleValue((schema.oneOf as Schema[])[0]!);
+  if (Array.isArray(schema.oneOf))
+    return (schema.oneOf as Schema[]).some((s) => s.type === 'null') ? null : sampleValue((schema.oneOf as Schema[])[0]!);
   if (Array.isArray(schema.enum)) return schema.enum[0];
   switch (schema.type) {
     case 'string': {
@@ -49,12 +50,25 @@ export function valuesFor<C extends CollectionName>(collection: C, overrides: Pa
   return { ...out, ...overrides } as Values<C>;
 }
 
-export function makeDoc<C extends CollectionName>(collection: C, id: string, overrides: Partial<Values<C>>, ctx: ChangeContext): CollectionDocTypes[C] {
+export function makeDoc<C extends CollectionName>(
+  collection: C,
+  id: string,
+  overrides: Partial<Values<C>>,
+  ctx: ChangeContext,
+): CollectionDocTypes[C] {
   return stampChange<CollectionDocTypes[C]>(undefined, { ...valuesFor(collection, overrides), id } as never, ctx, () => id);
 }
 
 export const studentValues = (o: Partial<Values<'students'>> = {}) =>
-  valuesFor('students', { firstName: 'Ada', lastName: 'Lovelace', familyId: 'fam-1', status: 'active', subjects: ['Maths'], email: 'ada@example.com', ...o });
+  valuesFor('students', {
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    familyId: 'fam-1',
+    status: 'active',
+    subjects: ['Maths'],
+    email: 'ada@example.com',
+    ...o,
+  });
 export const noteValues = (o: Partial<Values<'notes'>> = {}) =>
   valuesFor('notes', { kind: 'lesson', studentIds: ['stu-1'], authorId: 'staff-1', title: 'Lesson', body: '', ...o });
 export const lessonValues = (o: Partial<Values<'lessons'>> = {}) =>

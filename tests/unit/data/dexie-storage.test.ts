@@ -7,7 +7,7 @@ import Dexie, { type DBCore, type Middleware } from 'dexie';
 import fc from 'fast-check';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getChangedDocumentsSinceQuery, prepareQuery } from 'rxdb';
+import { getChangedDocumentsSince, getChangedDocumentsSinceQuery, prepareQuery } from 'rxdb';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { createTutorDatabase } from '../../../src-renderer/src/data/database';
@@ -20,6 +20,7 @@ import {
   tutorDexieStorage,
   cleanupDeleted,
   leanDocsSchema,
+  storedIds,
 } from '../../../src-renderer/src/data/dexie-storage';
 import { makeDoc } from '../../sync/helpers/fixtures';
 
@@ -149,7 +150,12 @@ describe('known ids', () => {
       fc.record({ kind: fc.constant('put' as const), ids: fc.array(fc.nat(300), { minLength: 1, maxLength: 80 }), v: fc.nat() }),
       fc.record({ kind: fc.constant('delete' as const), ids: fc.array(fc.nat(300), { minLength: 1, maxLength: 20 }) }),
       // `alongside`: ids written by another transaction started right after the read's.
-      fc.record({ kind: fc.constant('read' as const), ids: fc.uniqueArray(fc.nat(300), { minLength: MIN_KEYS, maxLength: 120 }), rw: fc.boolean(), alongside: fc.uniqueArray(fc.nat(300), { maxLength: 40 }) }),
+      fc.record({
+        kind: fc.constant('read' as const),
+        ids: fc.uniqueArray(fc.nat(300), { minLength: MIN_KEYS, maxLength: 120 }),
+        rw: fc.boolean(),
+        alongside: fc.uniqueArray(fc.nat(300), { maxLength: 40 }),
+      }),
     );
     let run = 0;
     await fc.assert(
@@ -182,7 +188,10 @@ describe('known ids', () => {
               const ids = o.ids.map(idOf);
               const read = async (db: Dexie) => {
                 const got = o.rw ? db.transaction('rw', 'docs', () => db.table('docs').bulkGet(ids)) : db.table('docs').bulkGet(ids);
-                const [result] = await Promise.all([got, o.alongside.length ? db.table('docs').bulkPut(o.alongside.map((i) => docOf(i, -1))) : null]);
+                const [result] = await Promise.all([
+                  got,
+                  o.alongside.length ? db.table('docs').bulkPut(o.alongside.map((i) => docOf(i, -1))) : null,
+                ]);
                 return result;
               };
               const expected = await read(plainDb);
@@ -283,12 +292,19 @@ describe('known ids', () => {
 describe('getChangedDocumentsSince by the [_meta.lwt+id] index', () => {
   it('pages through every change exactly like RxDB’s generic query, deleted documents included', async () => {
     const ctx = { staffId: 'staff-1', deviceId: 'dev-1', now: new Date('2026-03-01T10:00:00Z') };
-    const db = await createTutorDatabase({ name: `changes${Date.now()}`, storage: tutorDexieStorage({ indexedDB: new IDBFactory(), IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
+    const db = await createTutorDatabase({
+      name: `changes${Date.now()}`,
+      storage: tutorDexieStorage({ indexedDB: new IDBFactory(), IDBKeyRange }),
+      validate: 'precompiled',
+      collections: ['students'],
+    });
     try {
       const students = db.collections.students;
       // Several writes, so documents have different _meta.lwt, some equal within a batch.
       for (let b = 0; b < 4; b++) {
-        await students.bulkInsert(Array.from({ length: 40 }, (_, i) => makeDoc('students', `s${hex(b * 40 + i)}`, { firstName: `S${i}` }, ctx)));
+        await students.bulkInsert(
+          Array.from({ length: 40 }, (_, i) => makeDoc('students', `s${hex(b * 40 + i)}`, { firstName: `S${i}` }, ctx)),
+        );
       }
       const some = await students.find({ limit: 15 }).exec();
       for (const d of some.slice(0, 10)) await d.incrementalPatch({ firstName: 'Changed' });
@@ -315,6 +331,54 @@ describe('getChangedDocumentsSince by the [_meta.lwt+id] index', () => {
       await db.remove();
     }
   });
+
+  it('gives every stored id as keys only, deleted documents included (what a first connection counts as pending)', async () => {
+    const ctx = { staffId: 'staff-1', deviceId: 'dev-1', now: new Date('2026-03-01T10:00:00Z') };
+    const db = await createTutorDatabase({
+      name: `ids${Date.now()}`,
+      storage: tutorDexieStorage({ indexedDB: new IDBFactory(), IDBKeyRange }),
+      validate: 'precompiled',
+      collections: ['students'],
+    });
+    try {
+      await db.collections.students.bulkInsert(
+        Array.from({ length: 30 }, (_, i) => makeDoc('students', `k${hex(i)}`, { firstName: `K${i}` }, ctx)),
+      );
+      for (const d of await db.collections.students.find({ limit: 4 }).exec()) await d.remove();
+      const instance = db.collections.students.storageInstance;
+      const all = (await getChangedDocumentsSince(instance, 1000)).documents.map((d) => String((d as { id: string }).id));
+      expect(all).toHaveLength(30);
+      expect((await storedIds(instance))!.sort()).toEqual(all.sort());
+      expect(await storedIds({ internals: {} })).toBeNull();
+      expect(await storedIds(null)).toBeNull();
+    } finally {
+      await db.remove();
+    }
+  });
+
+  it('takes "no limit" (Number.MAX_SAFE_INTEGER, Infinity) without asking IndexedDB for more than an unsigned long', async () => {
+    // IndexedDB's getAll takes its count as an unsigned long: Chromium (and fake-indexeddb) throw
+    // "outside the 'unsigned long' value range" for Number.MAX_SAFE_INTEGER.
+    const ctx = { staffId: 'staff-1', deviceId: 'dev-1', now: new Date('2026-03-01T10:00:00Z') };
+    const db = await createTutorDatabase({
+      name: `unlimited${Date.now()}`,
+      storage: tutorDexieStorage({ indexedDB: new IDBFactory(), IDBKeyRange }),
+      validate: 'precompiled',
+      collections: ['students'],
+    });
+    try {
+      await db.collections.students.bulkInsert(
+        Array.from({ length: 12 }, (_, i) => makeDoc('students', `u${hex(i)}`, { firstName: `U${i}` }, ctx)),
+      );
+      const instance = db.collections.students.storageInstance;
+      for (const limit of [Number.MAX_SAFE_INTEGER, Infinity, 2 ** 32]) {
+        expect((await instance.getChangedDocumentsSince!(limit)).documents).toHaveLength(12);
+        expect((await getChangedDocumentsSince(instance, limit)).documents).toHaveLength(12);
+      }
+    } finally {
+      await db.remove();
+    }
+  });
 });
 
 describe('lean indexes', () => {
@@ -337,18 +401,29 @@ describe('lean indexes', () => {
 
   it('drops only the _meta.lwt index from collection tables, and keeps bookkeeping tables to their primary key', async () => {
     const students = 'id, [_deleted+id], [_deleted+familyId+id], [_deleted+status+id], [_meta.lwt+id], _meta.lwt';
-    expect(leanDocsSchema('rxdb-dexie-tutordesk--1--students', students)).toBe('id, [_deleted+id], [_deleted+familyId+id], [_deleted+status+id], [_meta.lwt+id]');
-    expect(leanDocsSchema('rxdb-dexie-tutordesk--1--rx-replication-meta-0959fe', 'id, [_deleted+id], [_meta.lwt+id], _meta.lwt')).toBe('id');
+    expect(leanDocsSchema('rxdb-dexie-tutordesk--1--students', students)).toBe(
+      'id, [_deleted+id], [_deleted+familyId+id], [_deleted+status+id], [_meta.lwt+id]',
+    );
+    expect(leanDocsSchema('rxdb-dexie-tutordesk--1--rx-replication-meta-0959fe', 'id, [_deleted+id], [_meta.lwt+id], _meta.lwt')).toBe(
+      'id',
+    );
     // Applying it twice changes nothing (Dexie re-declares the schema on every open).
     expect(leanDocsSchema('x--students', leanDocsSchema('x--students', students))).toBe(leanDocsSchema('x--students', students));
   });
 
   it('replicates through lean bookkeeping tables: pulled states are found again when a local edit is pushed', async () => {
     const factory = new IDBFactory();
-    const db = await createTutorDatabase({ name: `lean${Date.now()}`, storage: tutorDexieStorage({ indexedDB: factory, IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
+    const db = await createTutorDatabase({
+      name: `lean${Date.now()}`,
+      storage: tutorDexieStorage({ indexedDB: factory, IDBKeyRange }),
+      validate: 'precompiled',
+      collections: ['students'],
+    });
     try {
       // A master in memory: 60 students, served in pages of 25.
-      const master = Array.from({ length: 60 }, (_, i) => makeDoc('students', `s${hex(i)}`, { firstName: `S${i}`, familyId: `fam-${i % 3}` }, ctx));
+      const master = Array.from({ length: 60 }, (_, i) =>
+        makeDoc('students', `s${hex(i)}`, { firstName: `S${i}`, familyId: `fam-${i % 3}` }, ctx),
+      );
       const pushed: { newDocumentState: Record<string, unknown>; assumedMasterState?: Record<string, unknown> }[] = [];
       const replication = replicateRxCollection({
         collection: db.collections.students,
@@ -398,14 +473,20 @@ describe('lean indexes', () => {
   });
 
   it('answers cleanup() without the _meta.lwt index: old deleted documents go, everything else stays', async () => {
-    const db = await createTutorDatabase({ name: `cleanup${Date.now()}`, storage: tutorDexieStorage({ indexedDB: new IDBFactory(), IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
+    const db = await createTutorDatabase({
+      name: `cleanup${Date.now()}`,
+      storage: tutorDexieStorage({ indexedDB: new IDBFactory(), IDBKeyRange }),
+      validate: 'precompiled',
+      collections: ['students'],
+    });
     try {
       const students = db.collections.students;
       await students.bulkInsert(Array.from({ length: 12 }, (_, i) => makeDoc('students', `c${hex(i)}`, { firstName: `C${i}` }, ctx)));
       const all = await students.find().exec();
       for (const d of all.slice(0, 4)) await d.remove();
       const instance = students.storageInstance;
-      const stored = async () => (await (instance as unknown as { internals: Promise<{ dexieTable: { count(): Promise<number> } }> }).internals).dexieTable.count();
+      const stored = async () =>
+        (await (instance as unknown as { internals: Promise<{ dexieTable: { count(): Promise<number> } }> }).internals).dexieTable.count();
       expect(await stored()).toBe(12);
       // Deleted a moment ago: kept while younger than the minimum age.
       await instance.cleanup(60_000);
@@ -413,13 +494,23 @@ describe('lean indexes', () => {
       await new Promise((r) => setTimeout(r, 5));
       await instance.cleanup(0);
       expect(await stored()).toBe(8);
-      expect((await students.find().exec()).map((d) => d.id).sort()).toEqual(all.slice(4).map((d) => d.id).sort());
+      expect((await students.find().exec()).map((d) => d.id).sort()).toEqual(
+        all
+          .slice(4)
+          .map((d) => d.id)
+          .sort(),
+      );
       // A table without the [_deleted+id] index (bookkeeping) is scanned instead.
-      const state = await (instance as unknown as { internals: Promise<{ dexieTable: { schema: { idxByName: Record<string, unknown> } } }> }).internals;
+      const state = await (
+        instance as unknown as { internals: Promise<{ dexieTable: { schema: { idxByName: Record<string, unknown> } } }> }
+      ).internals;
       const saved = state.dexieTable.schema.idxByName['[_deleted+id]'];
       delete state.dexieTable.schema.idxByName['[_deleted+id]'];
       try {
-        await students.find().exec().then((docs) => docs[0]!.remove());
+        await students
+          .find()
+          .exec()
+          .then((docs) => docs[0]!.remove());
         await new Promise((r) => setTimeout(r, 5));
         await cleanupDeleted({ internals: (instance as unknown as { internals: never }).internals, primaryPath: 'id' } as never, 0);
         expect(await stored()).toBe(7);
@@ -434,26 +525,50 @@ describe('lean indexes', () => {
   it('opens a database written with RxDB’s full set of indexes: the unused ones are dropped and the data kept', async () => {
     const factory = new IDBFactory();
     const name = `upgrade${Date.now()}`;
-    const before = await createTutorDatabase({ name, storage: getRxStorageDexie({ indexedDB: factory, IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
-    await before.collections.students.bulkInsert(Array.from({ length: 30 }, (_, i) => makeDoc('students', `u${hex(i)}`, { firstName: `U${i}`, familyId: `fam-${i % 2}` }, ctx)));
+    const before = await createTutorDatabase({
+      name,
+      storage: getRxStorageDexie({ indexedDB: factory, IDBKeyRange }),
+      validate: 'precompiled',
+      collections: ['students'],
+    });
+    await before.collections.students.bulkInsert(
+      Array.from({ length: 30 }, (_, i) => makeDoc('students', `u${hex(i)}`, { firstName: `U${i}`, familyId: `fam-${i % 2}` }, ctx)),
+    );
     await before.close();
     expect(Object.entries(await docsIndexes(factory)).find(([n]) => n.endsWith('--students'))![1]).toContain('_meta.lwt');
 
-    const after = await createTutorDatabase({ name, storage: tutorDexieStorage({ indexedDB: factory, IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
+    const after = await createTutorDatabase({
+      name,
+      storage: tutorDexieStorage({ indexedDB: factory, IDBKeyRange }),
+      validate: 'precompiled',
+      collections: ['students'],
+    });
     try {
       expect(Object.entries(await docsIndexes(factory)).find(([n]) => n.endsWith('--students'))![1]).not.toContain('_meta.lwt');
       expect(await after.collections.students.count().exec()).toBe(30);
-      expect((await after.collections.students.find({ selector: { familyId: 'fam-0' }, sort: [{ id: 'asc' }] }).exec()).map((d) => d.firstName)).toHaveLength(15);
+      expect(
+        (await after.collections.students.find({ selector: { familyId: 'fam-0' }, sort: [{ id: 'asc' }] }).exec()).map((d) => d.firstName),
+      ).toHaveLength(15);
       await after.collections.students.insert(makeDoc('students', 'new-one', { firstName: 'New' }, ctx));
       expect(await after.collections.students.count().exec()).toBe(31);
     } finally {
       await after.close();
     }
     // And opening the upgraded database again changes nothing.
-    const again = await createTutorDatabase({ name, storage: tutorDexieStorage({ indexedDB: factory, IDBKeyRange }), validate: 'precompiled', collections: ['students'] });
+    const again = await createTutorDatabase({
+      name,
+      storage: tutorDexieStorage({ indexedDB: factory, IDBKeyRange }),
+      validate: 'precompiled',
+      collections: ['students'],
+    });
     try {
       expect(await again.collections.students.count().exec()).toBe(31);
-      expect(Object.entries(await docsIndexes(factory)).find(([n]) => n.endsWith('--students'))![1]).toEqual(['[_deleted+familyId+id]', '[_deleted+id]', '[_deleted+status+id]', '[_meta.lwt+id]']);
+      expect(Object.entries(await docsIndexes(factory)).find(([n]) => n.endsWith('--students'))![1]).toEqual([
+        '[_deleted+familyId+id]',
+        '[_deleted+id]',
+        '[_deleted+status+id]',
+        '[_meta.lwt+id]',
+      ]);
     } finally {
       await again.remove();
     }

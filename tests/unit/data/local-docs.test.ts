@@ -17,7 +17,8 @@ afterEach(async () => {
   db = undefined;
 });
 
-const open = async (name: string) => (db = await createTutorDatabase({ name, storage: getRxStorageMemory(), validate: false, collections: ['students'] }));
+const open = async (name: string) =>
+  (db = await createTutorDatabase({ name, storage: getRxStorageMemory(), validate: false, collections: ['students'] }));
 const data = (d: { toJSON(): { data: unknown } } | null) => (d ? d.toJSON().data : null);
 
 describe('localDoc$', () => {
@@ -53,7 +54,9 @@ describe('localDoc$', () => {
     const last = firstValueFrom(localDoc$(source, 'watched').pipe(filter((d) => (data(d) as { v: number } | null)?.v === 1)));
     await new Promise((r) => setTimeout(r, 10));
     const students = database.collections.students as unknown as { bulkInsert(docs: unknown[]): Promise<unknown> };
-    await students.bulkInsert(Array.from({ length: 500 }, (_, i) => stampChange(undefined, { firstName: 'A', lastName: `B${i}` } as never, ctx, () => `s-${i}`)));
+    await students.bulkInsert(
+      Array.from({ length: 500 }, (_, i) => stampChange(undefined, { firstName: 'A', lastName: `B${i}` } as never, ctx, () => `s-${i}`)),
+    );
     await database.upsertLocal('other', { v: 'x' });
     expect(reads).toBe(1);
     await database.upsertLocal('watched', { v: 1 });

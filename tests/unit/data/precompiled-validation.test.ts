@@ -36,7 +36,13 @@ describe('precompiled validators', () => {
       staff: sample.staff as never,
       settings: [sample.settings] as never,
     };
-    const withRxdbFields = (d: Record<string, unknown>): Record<string, unknown> => ({ ...d, _deleted: false, _rev: '1-abc', _meta: { lwt: 1_700_000_000_000 }, _attachments: {} });
+    const withRxdbFields = (d: Record<string, unknown>): Record<string, unknown> => ({
+      ...d,
+      _deleted: false,
+      _rev: '1-abc',
+      _meta: { lwt: 1_700_000_000_000 },
+      _attachments: {},
+    });
     const ajv = rxdbAjv(false);
     const schemas = storageSchemas();
     const junk: unknown[] = [null, 1, 'x', [], {}, { id: 'a' }, { id: 1 }];
@@ -51,7 +57,18 @@ describe('precompiled validators', () => {
       }
       if (valid.length === 0) continue;
       const keys = Object.keys(valid[0]!);
-      const badValue = fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer(), fc.double(), fc.string({ maxLength: 5 }), fc.string({ minLength: 400, maxLength: 500 }), fc.constant([]), fc.constant({}), fc.constant({ amount: 1.5, currency: 'GBP' }), fc.constant(['x', 1]));
+      const badValue = fc.oneof(
+        fc.constant(undefined),
+        fc.constant(null),
+        fc.integer(),
+        fc.double(),
+        fc.string({ maxLength: 5 }),
+        fc.string({ minLength: 400, maxLength: 500 }),
+        fc.constant([]),
+        fc.constant({}),
+        fc.constant({ amount: 1.5, currency: 'GBP' }),
+        fc.constant(['x', 1]),
+      );
       fc.assert(
         fc.property(fc.integer({ min: 0, max: valid.length - 1 }), fc.constantFrom(...keys, 'unknownField'), badValue, (i, key, value) => {
           const broken: Record<string, unknown> = { ...valid[i]! };
@@ -69,12 +86,28 @@ describe('precompiled validators', () => {
     const db = await createTutorDatabase({ name: `pre${Date.now()}`, storage: getRxStorageMemory(), validate: 'precompiled' });
     try {
       const ctx = { staffId: 'staff-1', deviceId: 'dev-a', now: new Date('2026-03-01T10:00:00Z') };
-      const values = { firstName: 'Ada', lastName: 'Lovelace', familyId: 'fam-1', status: 'active' as const, subjects: ['Maths'], defaultRate: { amount: 4500, currency: 'GBP' }, email: '', phone: '', gradeLevel: '', notes: '', archivedAt: '' };
+      const values = {
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        familyId: 'fam-1',
+        status: 'active' as const,
+        subjects: ['Maths'],
+        defaultRate: { amount: 4500, currency: 'GBP' },
+        email: '',
+        phone: '',
+        gradeLevel: '',
+        notes: '',
+        archivedAt: '',
+      };
       await db.students.insert(stampChange<Student>(undefined, values as never, ctx, () => 'stu-1'));
       await db.upsertLocal('device', { deviceId: 'dev-a' });
       expect((await db.students.findOne('stu-1').exec())?.lastName).toBe('Lovelace');
       // A fractional amount of money and a missing required field are refused; nothing is stored.
-      await expect(db.students.insert(stampChange<Student>(undefined, { ...values, defaultRate: { amount: 12.5, currency: 'GBP' } } as never, ctx, () => 'stu-2'))).rejects.toThrow();
+      await expect(
+        db.students.insert(
+          stampChange<Student>(undefined, { ...values, defaultRate: { amount: 12.5, currency: 'GBP' } } as never, ctx, () => 'stu-2'),
+        ),
+      ).rejects.toThrow();
       const { lastName: _omit, ...noLastName } = values;
       await expect(db.students.insert(stampChange<Student>(undefined, noLastName as never, ctx, () => 'stu-3'))).rejects.toThrow();
       expect(await db.students.findByIds(['stu-2', 'stu-3']).exec()).toHaveProperty('size', 0);

@@ -3,18 +3,20 @@
  * database:
  * - `sync-conflicts`: conflicts the policy resolved but a person must look at (double billing,
  *   an invoice issued on two laptops, draft edits made after the invoice was issued);
- * - `sync-quarantine`: local documents the server refused (validate_doc_update), with the
- *   server's reason. They stay in the local database; after an edit (or `retryQuarantined`)
- *   they are pushed again.
+ * - `sync-quarantine` (the refused-changes list): local documents the server refused
+ *   (validate_doc_update, or a write it kept refusing with the same answer), with the server's
+ *   reason: they stay in the local database, and after an edit (or `retryQuarantined`) they are
+ *   pushed again; and records received from the server that the local schema refuses (origin
+ *   'server'), which were not stored: they leave the list when a valid version arrives.
  *
  * The UI reads them with `watchSyncConflicts` / `watchQuarantine` (observables) or the list
  * functions, and offers "Dismiss" (and "Retry" for refused documents).
  */
 import { map, type Observable } from 'rxjs';
-import { localDoc$, type LocalDocSource } from './local-docs';
-import type { CollectionName } from '../../../src-shared/model/schemas';
-import type { HumanConflict, QuarantineRecord, SyncConflictRecord } from '../../../src-shared/sync/conflicts';
-import { buildConflictHandlers, type TutorConflictHandlers } from '../../../src-shared/sync/conflict-handlers';
+import { localDoc$, type LocalDocSource } from '../local-docs';
+import type { CollectionName } from '../../../../src-shared/model/schemas';
+import type { HumanConflict, QuarantineRecord, SyncConflictRecord } from '../../../../src-shared/sync/conflicts';
+import { buildConflictHandlers, type TutorConflictHandlers } from '../../../../src-shared/sync/conflict-handlers';
 
 export const CONFLICTS_LOCAL_ID = 'sync-conflicts';
 export const QUARANTINE_LOCAL_ID = 'sync-quarantine';
@@ -91,13 +93,15 @@ export function quarantineDocs(db: LocalDb, records: QuarantineRecord[]): Promis
   });
 }
 
-/** Drops quarantine entries of documents the server has now accepted. */
-export function releaseQuarantined(db: LocalDb, collection: CollectionName, docIds: readonly string[]): Promise<void> {
+/** Drops quarantine entries of documents the server has now accepted (or, with `origin: 'server'`, that arrived valid). */
+export function releaseQuarantined(db: LocalDb, collection: CollectionName, docIds: readonly string[], origin?: 'server'): Promise<void> {
   if (docIds.length === 0) return Promise.resolve();
   return serial(db, async () => {
     const items = await readList<QuarantineRecord>(db, QUARANTINE_LOCAL_ID);
     const ids = new Set(docIds);
-    const kept = items.filter((i) => !(i.collection === collection && ids.has(i.docId)));
+    // A valid version from the server also settles a record set aside by an update's migration.
+    const matches = (o: QuarantineRecord['origin']) => !origin || o === origin || (origin === 'server' && o === 'update');
+    const kept = items.filter((i) => !(i.collection === collection && ids.has(i.docId) && matches(i.origin)));
     if (kept.length !== items.length) await writeList(db, QUARANTINE_LOCAL_ID, kept);
   });
 }

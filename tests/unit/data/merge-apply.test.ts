@@ -1,0 +1,66 @@
+/**
+ * Applying a merge (features/families/merge-action.ts) to a real RxDB database with the app's
+ * schemas and precompiled validators: every reference moves, issued invoices keep their numbers
+ * and amounts, the duplicate is archived with `mergedInto`, and planning again finds nothing to do.
+ */
+import { describe, expect, it } from 'vitest';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
+import { applyMerge, loadMergeDocs, planMerge } from '../../../src-renderer/src/features/families/merge-action';
+import type { AppServices } from '../../../src-renderer/src/app/AppContext';
+import { COLLECTION_NAMES } from '../../../src-shared/model/schemas';
+import { ctx, practice } from '../shared/practice-fixture';
+
+async function openPractice(): Promise<{ db: TutorDatabase; app: AppServices }> {
+  const db = await createTutorDatabase({
+    name: `merge${Date.now()}${Math.random()}`.replace('.', ''),
+    storage: getRxStorageMemory(),
+    validate: 'precompiled',
+  });
+  const docs = practice() as unknown as Record<string, unknown[]>;
+  for (const c of COLLECTION_NAMES) {
+    const list = docs[c] ?? [];
+    if (list.length) {
+      const res = await (db.collections[c] as unknown as { bulkInsert(d: unknown[]): Promise<{ error: unknown[] }> }).bulkInsert(list);
+      expect(res.error, c).toEqual([]);
+    }
+  }
+  const app = { db, ctx: () => ctx } as unknown as AppServices;
+  return { db, app };
+}
+
+describe('applyMerge on a real database', () => {
+  it('a family: students, invoices (issued too), payments and claims move; the duplicate is archived as merged', async () => {
+    const { db, app } = await openPractice();
+    const before = await loadMergeDocs(app);
+    const issuedBefore = before.invoices.filter((i) => i.status === 'issued').map((i) => [i.id, i.number, i.total]);
+    await applyMerge(app, 'family', 'f1', 'f2', { email: 'duplicate' });
+    const after = await loadMergeDocs(app);
+    expect(after.students.filter((s) => s.familyId === 'f2')).toEqual([]);
+    expect(after.invoices.filter((i) => i.familyId === 'f2')).toEqual([]);
+    expect(after.payments.filter((p) => p.familyId === 'f2')).toEqual([]);
+    expect(after.billingclaims.filter((c) => c.familyId === 'f2')).toEqual([]);
+    expect(after.invoices.filter((i) => i.status === 'issued').map((i) => [i.id, i.number, i.total])).toEqual(issuedBefore);
+    const f2 = after.families.find((f) => f.id === 'f2')!;
+    expect([f2.archived, f2.mergedInto]).toEqual([true, 'f1']);
+    expect(planMerge('family', 'f1', 'f2', after, app, {}).writes).toEqual([]);
+    await db.remove();
+  });
+
+  it('a student: lessons, attendance, notes, invoice lines and claims move to the one kept', async () => {
+    const { db, app } = await openPractice();
+    const plan = await applyMerge(app, 'student', 's1', 's2', {});
+    expect(plan.writes.length).toBeGreaterThan(2);
+    const after = await loadMergeDocs(app);
+    expect(after.lessons.filter((l) => l.studentIds.includes('s2'))).toEqual([]);
+    expect(after.notes.filter((n) => n.studentIds.includes('s2'))).toEqual([]);
+    expect(after.occurrences.filter((o) => Object.keys(o.studentStatus ?? {}).includes('s2'))).toEqual([]);
+    expect(after.invoices.flatMap((i) => i.lines).filter((l) => l.studentId === 's2')).toEqual([]);
+    expect(after.billingclaims.filter((c) => c.studentId === 's2')).toEqual([]);
+    const s2 = after.students.find((s) => s.id === 's2')!;
+    expect([s2.status, s2.mergedInto]).toEqual(['archived', 's1']);
+    expect(after.students.find((s) => s.id === 's1')!.subjects).toEqual(expect.arrayContaining(['Maths', 'Physics']));
+    expect(planMerge('student', 's1', 's2', after, app, {}).writes).toEqual([]);
+    await db.remove();
+  });
+});
