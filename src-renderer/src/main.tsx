@@ -4,22 +4,52 @@ import { tutorDexieStorage } from './data';
 import './styles.css';
 import { App } from './app/App';
 import { AppProvider, loadDevice } from './app/AppContext';
-import { createTutorDatabase } from './data';
+import { FEATURES } from './app/features';
+import { combineFeatures, FeatureRegistryProvider } from './app/registry';
+import { checkOrphanClaims, createTutorDatabase, recoverIntents } from './data';
+import { whenStarted } from './app/startup';
+import { ErrorBoundary, PartFailure } from './ui/ErrorBoundary';
 import { ToastProvider } from './ui/Toast';
-import { installTestHooks } from './app/test-hooks';
+
+/**
+ * True only in the test build (`npm run build:web`, vite.renderer.config.ts): the product build
+ * replaces it with `false` and drops the test hooks with the dead branch below.
+ */
+declare const __TEST_HOOKS__: boolean;
 
 async function start() {
   const root = createRoot(document.getElementById('root')!);
   try {
+    const features = combineFeatures(FEATURES);
     const db = await createTutorDatabase({ name: 'tutordesk', storage: tutorDexieStorage(), validate: 'precompiled' });
     const device = await loadDevice(db);
-    if (new URLSearchParams(window.location.search).has('testHooks')) installTestHooks(db);
+    // Writes that stopped half-way last time are finished or undone before any screen reads
+    // (docs/data-model.md "Writes that span several documents"); then, once the first screen is
+    // up, orphan billing claims are released (docs/billing.md "Billing claims").
+    const ctx = () => ({ deviceId: device.deviceId, staffId: device.meStaffId || 'unknown', now: new Date() });
+    try {
+      await recoverIntents(db, ctx());
+    } catch (e) {
+      console.error('Recovering unfinished writes failed', e);
+    }
+    void whenStarted()
+      .then(() => checkOrphanClaims(db, ctx(), { invoicesCaughtUp: false }))
+      .catch((e: unknown) => console.error('Orphan-claim check failed', e));
+    if (__TEST_HOOKS__ && new URLSearchParams(window.location.search).has('testHooks')) {
+      const { installTestHooks } = await import('./testing/install');
+      installTestHooks(db, features);
+    }
     root.render(
       <StrictMode>
         <ToastProvider>
-          <AppProvider db={db} initialDevice={device}>
-            <App />
-          </AppProvider>
+          <FeatureRegistryProvider registry={features}>
+            <AppProvider db={db} initialDevice={device}>
+              {/* The last line of defence: screens and top-bar items have their own (app/App.tsx). */}
+              <ErrorBoundary fallback={(error, retry) => <AppFailure error={error} retry={retry} />}>
+                <App />
+              </ErrorBoundary>
+            </AppProvider>
+          </FeatureRegistryProvider>
         </ToastProvider>
       </StrictMode>,
     );
@@ -33,6 +63,19 @@ async function start() {
       </div>,
     );
   }
+}
+
+/** When the shell itself cannot be drawn: the reason and a way back, never a blank window. */
+function AppFailure({ error, retry }: { error: Error; retry: () => void }) {
+  return (
+    <main className="app-failure">
+      <PartFailure what="This window" error={error} retry={retry} />
+      <p className="muted">Your data has not been changed. If this keeps happening, reload the window.</p>
+      <button type="button" className="btn" onClick={() => window.location.reload()}>
+        Reload
+      </button>
+    </main>
+  );
 }
 
 void start();

@@ -28,7 +28,19 @@ describe('createTutorDatabase', () => {
     const db = await createTutorDatabase({ name: `t${Date.now()}`, storage: getRxStorageMemory(), validate: 'ajv' });
     try {
       expect(Object.keys(db.collections).sort()).toEqual(
-        ['billingclaims', 'closures', 'families', 'invoices', 'lessons', 'notes', 'occurrences', 'payments', 'settings', 'staff', 'students'].sort(),
+        [
+          'billingclaims',
+          'closures',
+          'families',
+          'invoices',
+          'lessons',
+          'notes',
+          'occurrences',
+          'payments',
+          'settings',
+          'staff',
+          'students',
+        ].sort(),
       );
       const doc = stampChange<Student>(undefined, studentValues(), ctx, () => 'stu-1');
       await db.students.insert(doc);

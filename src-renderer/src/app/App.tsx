@@ -1,17 +1,11 @@
 import { useEffect } from 'react';
 import { useApp } from './AppContext';
-import { FEATURES, TOPBAR } from './features';
+import { NAV_SECTIONS, useFeatureRegistry, type TopbarContribution } from './registry';
 import { navigate, useRoute } from './router';
+import { ErrorBoundary, PartFailure } from '../ui/ErrorBoundary';
 import { Icon } from '../ui/Icon';
-import { Welcome } from '../features/onboarding/Welcome';
 import { getBridge } from '../platform/bridge';
 import { appMounted } from './startup';
-
-const SECTIONS: { id: 'practice' | 'money' | 'admin'; label: string }[] = [
-  { id: 'practice', label: 'Practice' },
-  { id: 'money', label: 'Money' },
-  { id: 'admin', label: 'Admin' },
-];
 
 const MENU_ROUTES: Record<string, string> = {
   'new-student': '/students?new=1',
@@ -21,6 +15,7 @@ const MENU_ROUTES: Record<string, string> = {
 
 export function App() {
   const { settings, me } = useApp();
+  const { screens, topbar, firstRun: FirstRun } = useFeatureRegistry();
   const route = useRoute();
 
   // After the first commit: the opened screen's live queries have started (app/startup.ts).
@@ -35,9 +30,9 @@ export function App() {
     [],
   );
 
-  if (!settings) return <Welcome />;
+  if (!settings) return FirstRun ? <FirstRun /> : null;
 
-  const active = FEATURES.find((f) => route.path === f.path || route.path.startsWith(`${f.path}/`)) ?? FEATURES[0]!;
+  const active = screens.find((f) => route.path === f.path || route.path.startsWith(`${f.path}/`)) ?? screens[0]!;
   const Screen = active.component;
 
   return (
@@ -54,8 +49,8 @@ export function App() {
             </div>
           </div>
         </div>
-        {SECTIONS.map((section) => {
-          const items = FEATURES.filter((f) => f.section === section.id);
+        {NAV_SECTIONS.map((section) => {
+          const items = screens.filter((f) => f.section === section.id);
           if (items.length === 0) return null;
           return (
             <div key={section.id} role="group" aria-label={section.label}>
@@ -78,27 +73,46 @@ export function App() {
         </div>
       </nav>
       <div className="main">
-        {TOPBAR.length > 0 && (
+        {topbar.start.length + topbar.end.length > 0 && (
           <header className="topbar">
-            {[...TOPBAR]
-              .filter((i) => i.order < 50)
-              .sort((a, b) => a.order - b.order)
-              .map((item) => (
-                <item.component key={item.id} />
-              ))}
+            {topbar.start.map((item) => (
+              <TopbarSlot key={item.id} item={item} />
+            ))}
             <span className="spacer" />
-            {[...TOPBAR]
-              .filter((i) => i.order >= 50)
-              .sort((a, b) => a.order - b.order)
-              .map((item) => (
-                <item.component key={item.id} />
-              ))}
+            {topbar.end.map((item) => (
+              <TopbarSlot key={item.id} item={item} />
+            ))}
           </header>
         )}
         <main className="content" id="main">
-          <Screen />
+          {/* A screen that cannot be drawn (e.g. a record it cannot show) says so; the rest of the app stays. */}
+          <ErrorBoundary
+            resetKeys={[active.path, route.path, route.query.toString()]}
+            fallback={(error, retry) => (
+              <div className="page">
+                <PartFailure what={`The ${active.label} screen`} error={error} retry={retry} />
+              </div>
+            )}
+          >
+            <Screen />
+          </ErrorBoundary>
         </main>
       </div>
     </div>
+  );
+}
+
+/** One item of the top bar; if it cannot be drawn, a small notice takes its place. */
+function TopbarSlot({ item }: { item: TopbarContribution }) {
+  return (
+    <ErrorBoundary
+      fallback={(error) => (
+        <span className="topbar-failure" role="status" title={error.message}>
+          <Icon name="alert" size={14} /> {item.label} could not be shown
+        </span>
+      )}
+    >
+      <item.component />
+    </ErrorBoundary>
   );
 }

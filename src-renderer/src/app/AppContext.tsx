@@ -7,6 +7,13 @@ import type { TutorDatabase } from '../data';
 import { localDoc$ } from '../data';
 import { saveDoc, type DocOf, type ValuesOf } from '../data';
 import { foregroundLoad } from './startup';
+import {
+  resolvePracticeLocale,
+  practiceFormat,
+  type PracticeFormat,
+  type ResolvedLocale,
+} from '../../../src-shared/locale/practice-locale';
+import { decide, type Action, type Decision, type InvoiceAction, type PracticeRole } from '../../../src-shared/sync/permissions';
 
 /** Device-local facts, stored as an RxDB local document: never replicated. */
 export interface DeviceInfo {
@@ -17,7 +24,18 @@ export interface DeviceInfo {
 export interface AppServices {
   db: TutorDatabase;
   device: DeviceInfo;
+  /**
+   * The practice settings, with `locale` RESOLVED (docs/billing.md "One locale for the
+   * practice"): the locale the practice chose, or, when it chose none (`''`), the system's
+   * languages put in the practice's country. Every screen and export formats with it.
+   */
   settings: PracticeSettings | null;
+  /** What the practice stored in `settings.locale` ('' = follow the system): for the Settings form only. */
+  chosenLocale: string;
+  /** Where the resolved locale comes from. */
+  localeSource: ResolvedLocale['source'];
+  /** The practice's formatters (`practiceFormat` of the resolved locale, zone and currency). */
+  format: PracticeFormat;
   me: Staff | null;
   ctx(): ChangeContext;
   save<C extends CollectionName>(collection: C, id: string | undefined, values: Partial<ValuesOf<C>>): Promise<DocOf<C>>;
@@ -30,6 +48,17 @@ export function useApp(): AppServices {
   const v = useContext(Ctx);
   if (!v) throw new Error('useApp outside AppProvider');
   return v;
+}
+
+/** The system's languages, most preferred first (the browser's, which Electron takes from the OS). */
+export function systemLanguages(): readonly string[] {
+  if (typeof navigator === 'undefined') return [];
+  return navigator.languages?.length ? navigator.languages : navigator.language ? [navigator.language] : [];
+}
+
+/** The locale a practice with no settings yet would get (before the welcome screen). */
+function systemLocale(): string {
+  return resolvePracticeLocale({ systemLanguages: systemLanguages() }).locale;
 }
 
 export async function loadDevice(db: TutorDatabase): Promise<DeviceInfo> {
@@ -70,12 +99,28 @@ export function AppProvider({ db, initialDevice, children }: { db: TutorDatabase
     return () => sub.unsubscribe();
   }, [db, device.meStaffId]);
 
+  const resolved = useMemo(() => {
+    if (!settings) return null;
+    const r = resolvePracticeLocale({
+      chosen: settings.locale,
+      systemLanguages: systemLanguages(),
+      currency: settings.currency,
+      timeZone: settings.timeZone,
+    });
+    return { ...r, settings: r.locale === settings.locale ? settings : { ...settings, locale: r.locale } };
+  }, [settings]);
+
   const services = useMemo<AppServices>(() => {
     const ctx = (): ChangeContext => ({ staffId: device.meStaffId || 'unknown', deviceId: device.deviceId, now: new Date() });
     return {
       db,
       device,
-      settings,
+      settings: resolved?.settings ?? null,
+      chosenLocale: settings?.locale ?? '',
+      localeSource: resolved?.source ?? 'default',
+      format: resolved
+        ? practiceFormat(resolved.locale, resolved.settings.timeZone, resolved.settings.currency)
+        : practiceFormat(systemLocale(), 'UTC', 'GBP'),
       me,
       ctx,
       save: (collection, id, values) => saveDoc(db, collection, id, values, ctx()),
@@ -83,10 +128,42 @@ export function AppProvider({ db, initialDevice, children }: { db: TutorDatabase
         await db.upsertLocal('device', { ...device, meStaffId: staffId });
       },
     };
-  }, [db, device, settings, me]);
+  }, [db, device, settings, resolved, me]);
 
   if (!settingsLoaded) return null;
   return <Ctx.Provider value={services}>{children}</Ctx.Provider>;
+}
+
+export interface Permissions {
+  /** The role the permission table applies to on this computer. */
+  role: PracticeRole;
+  /** The staff record of this computer's user ('' when none is chosen). */
+  staffId: string;
+  /** The table's answer (src-shared/sync/permissions.ts `decide`), with the reason to show when not allowed. */
+  decide(collection: CollectionName, action: Action | InvoiceAction, doc?: object | null): Decision;
+}
+
+/**
+ * What this computer's user may do, from the same permission table the server rules are generated
+ * from. The role is the one of the staff record chosen in Settings → This computer ("I am"; the
+ * sync connection picks it from the server's staff link): a tutor gets the tutor column; an
+ * administrator, or nobody chosen yet (a practice only on this computer: its owner), the admin
+ * column. The server decides by the user's server roles whatever the UI shows.
+ */
+export function rolePermissions(me: Pick<Staff, 'id' | 'role'> | null): Permissions {
+  const role: PracticeRole = me?.role === 'tutor' ? 'tutor' : 'admin';
+  const staffId = me?.id ?? '';
+  return {
+    role,
+    staffId,
+    decide: (collection, action, doc) =>
+      decide(role, collection, action, { doc: (doc ?? null) as Record<string, unknown> | null, staffId }),
+  };
+}
+
+export function usePermissions(): Permissions {
+  const { me } = useApp();
+  return useMemo(() => rolePermissions(me), [me]);
 }
 
 /**
@@ -110,7 +187,9 @@ export function useLiveQuery<C extends CollectionName>(
   useEffect(() => {
     // Waiting to start is part of loading the screen (app/startup.ts).
     if (!enabled) return foregroundLoad();
-    const coll = db.collections[collection] as unknown as { find(q: unknown): { $: { subscribe(cb: (docs: { toJSON(): unknown }[]) => void): { unsubscribe(): void } } } };
+    const coll = db.collections[collection] as unknown as {
+      find(q: unknown): { $: { subscribe(cb: (docs: { toJSON(): unknown }[]) => void): { unsubscribe(): void } } };
+    };
     // Background start-up work waits for this first result (app/startup.ts).
     const loaded = foregroundLoad();
     const sub = coll.find(query).$.subscribe((docs) => {

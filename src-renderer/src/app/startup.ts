@@ -26,7 +26,8 @@ function open(): void {
 
 /** After the next painted frame (a timer where there is no frame, e.g. a hidden window). */
 function afterPaint(fn: () => void): void {
-  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && document.visibilityState === 'visible') requestAnimationFrame(() => setTimeout(fn, 0));
+  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && document.visibilityState === 'visible')
+    requestAnimationFrame(() => setTimeout(fn, 0));
   else setTimeout(fn, 0);
 }
 

@@ -3,6 +3,17 @@
  * fallback for a web build): downloads instead of save dialogs, a file input instead of the open
  * dialog, the Notification API, the browser's print dialog for PDFs. Sync credentials are kept
  * in memory only for the life of the tab (never in IndexedDB or localStorage); see docs/sync.md.
+ *
+ * Sync HTTP (`browserSyncFetch`) follows the same contract as the desktop app's main process
+ * (src-shared/sync/http-contract.ts): allowed headers only, paths inside the configured server,
+ * and a request that gets no answer comes back as status 0 with an error code and a sentence a
+ * person can act on. A browser reports every such failure as "Failed to fetch"; this tells apart
+ * what it can: offline (the browser's online flag), timeout (our own timer), CORS not set up for
+ * this page's address (a `no-cors` probe of the server root gets an answer, so the server is
+ * there but refuses to share its answers with this origin), and unreachable (the probe fails
+ * too: server down, wrong address, or, for https, a certificate this browser does not trust —
+ * a page cannot tell those apart). Where the runtime attaches error codes (Node, in tests), TLS
+ * and the other causes are named exactly, as in main.
  */
 import type {
   HostEvent,
@@ -16,7 +27,100 @@ import type {
   SyncFetchResponse,
   TutorBridge,
 } from '../../../src-shared/bridge';
-import { ExternalUrlSchema, SyncCredentialsSchema, SyncFetchRequestSchema } from '../../../src-shared/bridge';
+import { ExternalUrlSchema, SyncCredentialsSchema } from '../../../src-shared/bridge';
+import {
+  HIDDEN_RESPONSE_HEADERS,
+  SyncFetchRequestSchema,
+  allowedRequestHeaders,
+  basicAuthHeader,
+  describeNetworkError,
+  networkFailure,
+  resolveSyncUrl,
+} from '../../../src-shared/sync/http-contract';
+import { checkTransport } from '../../../src-shared/sync/transport';
+
+export type FetchFn = (input: URL, init?: RequestInit) => Promise<Response>;
+
+export interface BrowserSyncEnv {
+  fetch?: FetchFn;
+  /** The browser's online flag (navigator.onLine). */
+  isOnline?: () => boolean;
+  /** This page's origin, named in the CORS advice. */
+  origin?: string;
+  /** A request with no complete answer after this long fails as a timeout. Default 60 s. */
+  timeoutMs?: number;
+}
+
+class RequestTimeout extends Error {}
+
+/**
+ * One sync request with basic auth from the given credentials (see the file comment for how
+ * failures are told apart).
+ */
+export async function browserSyncFetch(
+  creds: Pick<SyncCredentials, 'serverUrl' | 'username' | 'password' | 'plaintextConfirmed'> | null,
+  raw: SyncFetchRequest,
+  env: BrowserSyncEnv = {},
+): Promise<SyncFetchResponse> {
+  const req = SyncFetchRequestSchema.parse(raw);
+  if (!creds) return networkFailure('not-configured', 'No sync account is set up on this computer.');
+  const refusal = checkTransport(creds.serverUrl, creds.plaintextConfirmed);
+  if (refusal) return networkFailure('not-configured', refusal);
+  const url = resolveSyncUrl(creds.serverUrl, req.path);
+  const doFetch: FetchFn = env.fetch ?? ((i, n) => globalThis.fetch(i, n));
+  const timeoutMs = env.timeoutMs ?? 60_000;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new RequestTimeout()), timeoutMs);
+  try {
+    const res = await doFetch(url, {
+      method: req.method,
+      headers: { ...allowedRequestHeaders(req.headers), authorization: basicAuthHeader(creds.username, creds.password) },
+      body: req.body ?? null,
+      credentials: 'omit',
+      signal: controller.signal,
+    });
+    const headers: Record<string, string> = {};
+    res.headers.forEach((v, k) => {
+      if (!HIDDEN_RESPONSE_HEADERS.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
+    });
+    return { status: res.status, statusText: res.statusText, headers, body: req.method === 'HEAD' ? '' : await res.text() };
+  } catch (e) {
+    if (controller.signal.aborted && controller.signal.reason instanceof RequestTimeout) {
+      return networkFailure('timeout', `${url.host} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+    }
+    if (env.isOnline && !env.isOnline()) return networkFailure('offline', 'This computer is offline.');
+    const known = describeNetworkError(e, url);
+    if (known.code !== 'network') return networkFailure(known.code, known.statusText);
+    return networkFailure(...(await probe(doFetch, creds.serverUrl, url, env.origin)));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** After a fetch failed without a cause: does the server answer at all (a `no-cors` request, which CORS does not stop)? */
+async function probe(
+  doFetch: FetchFn,
+  serverUrl: string,
+  url: URL,
+  origin: string | undefined,
+): Promise<Parameters<typeof networkFailure>> {
+  const root = resolveSyncUrl(serverUrl, '/');
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 10_000);
+  try {
+    await doFetch(root, { mode: 'no-cors', credentials: 'omit', signal: controller.signal });
+    const page = origin ?? 'this page';
+    return [
+      'cors',
+      `The server at ${url.origin} answers, but does not allow ${page} to read its answers: CORS is not set up for this address. To allow it: npm run server:setup -- --url ${url.origin} --admin <name:password> --practice <id> --cors ${page}`,
+    ];
+  } catch {
+    const tls = url.protocol === 'https:' ? ', or its certificate is not trusted by this browser (open the address in a tab to see)' : '';
+    return ['unreachable', `${url.host} cannot be reached: the server is not running, the address is wrong${tls}.`];
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
@@ -66,7 +170,14 @@ export function createBrowserBridge(): TutorBridge {
 
   return {
     async appInfo() {
-      return { name: 'TutorDesk', version: __APP_VERSION__, platform: 'browser', os: navigator.platform, secureStorage: false };
+      return {
+        name: 'TutorDesk',
+        version: __APP_VERSION__,
+        platform: 'browser',
+        os: navigator.platform,
+        secureStorage: false,
+        passwordStorage: 'session',
+      };
     },
     async saveFile(req: SaveFileRequest): Promise<SaveFileResult> {
       const blob =
@@ -134,33 +245,21 @@ export function createBrowserBridge(): TutorBridge {
     sync: {
       async getAccount(): Promise<SyncAccount | null> {
         if (!credentials) return null;
-        const { password: _pw, ...rest } = credentials;
-        return { ...rest, hasPassword: true };
+        const { password: _pw, storeWithoutKeychain: _s, ...rest } = credentials;
+        return { ...rest, hasPassword: true, passwordKept: 'session' };
       },
       async saveCredentials(creds) {
+        // The same validation as main's IPC boundary (an unconfirmed http:// address to another
+        // computer is refused); the password stays in this tab's memory whatever was asked.
         credentials = SyncCredentialsSchema.parse(creds);
-        const { password: _pw, ...rest } = credentials;
-        return { ...rest, hasPassword: true };
+        const { password: _pw, storeWithoutKeychain: _s, ...rest } = credentials;
+        return { ...rest, hasPassword: true, passwordKept: 'session' };
       },
       async clearCredentials() {
         credentials = null;
       },
-      async fetch(raw: SyncFetchRequest): Promise<SyncFetchResponse> {
-        const req = SyncFetchRequestSchema.parse(raw);
-        if (!credentials) return { status: 0, statusText: 'No sync account is set up', headers: {}, body: '' };
-        // Keep a path prefix of the server address (e.g. https://host/couch/ behind a proxy).
-        const base = credentials.serverUrl.endsWith('/') ? credentials.serverUrl : `${credentials.serverUrl}/`;
-        const url = new URL(req.path.replace(/^\/+/, ''), base);
-        const headers = new Headers(req.headers);
-        headers.set('Authorization', `Basic ${btoa(unescape(encodeURIComponent(`${credentials.username}:${credentials.password}`)))}`);
-        try {
-          const res = await fetch(url, { method: req.method, headers, body: req.body ?? null });
-          const out: Record<string, string> = {};
-          res.headers.forEach((v, k) => (out[k] = v));
-          return { status: res.status, statusText: res.statusText, headers: out, body: await res.text() };
-        } catch (e) {
-          return { status: 0, statusText: `The server could not be reached (${(e as Error).message})`, headers: {}, body: '' };
-        }
+      fetch(raw: SyncFetchRequest): Promise<SyncFetchResponse> {
+        return browserSyncFetch(credentials, raw, { isOnline: () => navigator.onLine, origin: location.origin });
       },
     },
     onEvent(listener) {

@@ -24,8 +24,17 @@ import {
   type ColumnVisibilityState as VisibilityState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { ErrorBoundary } from './ErrorBoundary';
 import { Icon } from './Icon';
-import { canGlobalFilter, createFastFilteredRowModel, createPresortedRowModel, globalSearch, type SearchableRow } from './table-row-models';
+import {
+  canGlobalFilter,
+  createFastFilteredRowModel,
+  createPresortedRowModel,
+  globalSearch,
+  type SearchableRow,
+  type SkippedRow,
+} from './table-row-models';
+import { SkippedRecords } from './SkippedRecords';
 
 export type { SearchableRow } from './table-row-models';
 
@@ -67,6 +76,10 @@ export interface DataTableProps<Row extends SearchableRow> {
   toolbar: ReactNode;
   emptyMessage: ReactNode;
   noun: [string, string];
+  /** The practice locale, for the counts ("1,234 students"); absent = the browser's. */
+  locale?: string;
+  /** Records left out because their rows could not be built (rowsOf): listed above the table. */
+  skipped?: readonly SkippedRow[];
 }
 
 export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>) {
@@ -98,7 +111,11 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
   const colStyle = useMemo(
     () => (id: string) => {
       const l = props.layout[id] ?? { width: 120 };
-      return { flex: `${l.grow ?? 0} 1 ${l.width}px`, minWidth: Math.min(l.width, 72), justifyContent: l.align === 'right' ? 'flex-end' : undefined };
+      return {
+        flex: `${l.grow ?? 0} 1 ${l.width}px`,
+        minWidth: Math.min(l.width, 72),
+        justifyContent: l.align === 'right' ? 'flex-end' : undefined,
+      };
     },
     [props.layout],
   );
@@ -110,7 +127,13 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
         {props.toolbar}
         <span style={{ flex: 1 }} />
         <div className="rel">
-          <button type="button" className="btn btn-sm" aria-expanded={showColumns} aria-haspopup="true" onClick={() => setShowColumns((v) => !v)}>
+          <button
+            type="button"
+            className="btn btn-sm"
+            aria-expanded={showColumns}
+            aria-haspopup="true"
+            onClick={() => setShowColumns((v) => !v)}
+          >
             <Icon name="columns" size={16} />
             Columns
           </button>
@@ -130,6 +153,11 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
           )}
         </div>
       </div>
+      {props.skipped && props.skipped.length > 0 && (
+        <div className="table-skipped">
+          <SkippedRecords records={props.skipped} noun={props.noun} where="in this table" />
+        </div>
+      )}
       <div className="table-scroll" ref={scrollRef}>
         <table className="data" aria-label={props.label} aria-rowcount={rows.length + 1}>
           <thead>
@@ -162,23 +190,35 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
           <tbody style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
               const row = rows[item.index]!;
+              // A record whose cells cannot be drawn is reported in its row; the other rows stay.
               return (
-                <tr
+                <ErrorBoundary
                   key={row.id}
-                  aria-rowindex={item.index + 2}
-                  tabIndex={0}
-                  style={{ transform: `translateY(${item.start}px)` }}
-                  onClick={() => props.onRowOpen(row.original)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter') props.onRowOpen(row.original);
-                  }}
+                  resetKeys={[row.original]}
+                  fallback={(error) => (
+                    <tr aria-rowindex={item.index + 2} style={{ transform: `translateY(${item.start}px)` }}>
+                      <td className="row-failure" role="alert">
+                        Record {row.id} could not be shown: {error.message}
+                      </td>
+                    </tr>
+                  )}
                 >
-                  {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} style={colStyle(cell.column.id)}>
-                      <table.FlexRender cell={cell} />
-                    </td>
-                  ))}
-                </tr>
+                  <tr
+                    aria-rowindex={item.index + 2}
+                    tabIndex={0}
+                    style={{ transform: `translateY(${item.start}px)` }}
+                    onClick={() => props.onRowOpen(row.original)}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter') props.onRowOpen(row.original);
+                    }}
+                  >
+                    {row.getVisibleCells().map((cell) => (
+                      <td key={cell.id} style={colStyle(cell.column.id)}>
+                        <table.FlexRender cell={cell} />
+                      </td>
+                    ))}
+                  </tr>
+                </ErrorBoundary>
               );
             })}
           </tbody>
@@ -188,8 +228,8 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
       <div className="table-footer" aria-live="polite">
         <span>
           {rows.length === total
-            ? `${total.toLocaleString()} ${total === 1 ? props.noun[0] : props.noun[1]}`
-            : `Showing ${rows.length.toLocaleString()} of ${total.toLocaleString()} ${props.noun[1]}`}
+            ? `${total.toLocaleString(props.locale)} ${total === 1 ? props.noun[0] : props.noun[1]}`
+            : `Showing ${rows.length.toLocaleString(props.locale)} of ${total.toLocaleString(props.locale)} ${props.noun[1]}`}
         </span>
         <span className="muted">Click a row to open it</span>
       </div>

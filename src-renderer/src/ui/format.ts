@@ -20,3 +20,14 @@ export function money(m: Money | null | undefined, locale: string): string {
 export function fileStamp(d = new Date()): string {
   return d.toISOString().slice(0, 10);
 }
+
+/**
+ * `format` applied to an instant or date, or `placeholder` when the value is missing or not a
+ * date: one record with an empty or unreadable date shows "—" where its date goes, and never
+ * takes its list or screen down (Intl throws "Invalid time value" on an invalid Date).
+ */
+export function formatWhen(format: Intl.DateTimeFormat, value: string | number | Date | null | undefined, placeholder = '—'): string {
+  if (value === null || value === undefined || value === '') return placeholder;
+  const d = value instanceof Date ? value : new Date(value);
+  return Number.isFinite(d.getTime()) ? format.format(d) : placeholder;
+}

@@ -15,7 +15,15 @@
  *   with a value) the global filter's column, so TanStack asks once per row instead of once per
  *   column for every row that does not match.
  */
-import { createFilteredRowModel, createSortedRowModel, type Row, type RowData, type RowModel, type Table, type TableFeatures } from '@tanstack/react-table';
+import {
+  createFilteredRowModel,
+  createSortedRowModel,
+  type Row,
+  type RowData,
+  type RowModel,
+  type Table,
+  type TableFeatures,
+} from '@tanstack/react-table';
 
 /** Rows carry a precomputed lower-case `searchText` so a keystroke filters 10,000 rows in a few ms. */
 export interface SearchableRow {
@@ -63,7 +71,9 @@ export function canGlobalFilter(column: GlobalFilterColumn): boolean {
  * rows, memoised on the sorting state and the data, and filters that sorted list. Tables with
  * sub-rows (none in this app) get TanStack's usual model.
  */
-export function createPresortedRowModel<TFeatures extends TableFeatures, TData extends RowData>(): (table: Table<TFeatures, TData>) => () => RowModel<TFeatures, TData> {
+export function createPresortedRowModel<TFeatures extends TableFeatures, TData extends RowData>(): (
+  table: Table<TFeatures, TData>,
+) => () => RowModel<TFeatures, TData> {
   const sortedModel = createSortedRowModel<TFeatures, TData>();
   return (table) => {
     // TanStack's sorted model, fed the core (unfiltered) rows instead of the filtered ones.
@@ -87,7 +97,9 @@ export function createPresortedRowModel<TFeatures extends TableFeatures, TData e
   };
 }
 
-type AnyFilterFn = ((row: unknown, columnId: string, value: unknown, addMeta: (meta: unknown) => void) => boolean) & { resolveFilterValue?: (value: unknown) => unknown };
+type AnyFilterFn = ((row: unknown, columnId: string, value: unknown, addMeta: (meta: unknown) => void) => boolean) & {
+  resolveFilterValue?: (value: unknown) => unknown;
+};
 interface FilterColumn {
   id: string;
   getFilterFn?(): AnyFilterFn | undefined;
@@ -124,12 +136,19 @@ function listModel<TFeatures extends TableFeatures, TData extends RowData>(rows:
  * bookkeeping (two objects per row and a map of every kept row on each keystroke). Tables with
  * sub-rows get TanStack's usual model.
  */
-export function createFastFilteredRowModel<TFeatures extends TableFeatures, TData extends RowData>(): (table: Table<TFeatures, TData>) => () => RowModel<TFeatures, TData> {
+export function createFastFilteredRowModel<TFeatures extends TableFeatures, TData extends RowData>(): (
+  table: Table<TFeatures, TData>,
+) => () => RowModel<TFeatures, TData> {
   const filteredModel = createFilteredRowModel<TFeatures, TData>();
   return (table) => {
     const usual = filteredModel(table);
     const t = table as unknown as FilterTable;
-    let last: { pre: RowModel<TFeatures, TData>; columnFilters: unknown; globalFilter: unknown; result: RowModel<TFeatures, TData> } | null = null;
+    let last: {
+      pre: RowModel<TFeatures, TData>;
+      columnFilters: unknown;
+      globalFilter: unknown;
+      result: RowModel<TFeatures, TData>;
+    } | null = null;
     return () => {
       const pre = table.getPreFilteredRowModel();
       if (pre.flatRows.length !== pre.rows.length) return usual();
@@ -162,4 +181,28 @@ export function createFastFilteredRowModel<TFeatures extends TableFeatures, TDat
       return result;
     };
   };
+}
+
+/** A record a table leaves out because its row could not be built, and why. */
+export interface SkippedRow {
+  id: string;
+  reason: string;
+}
+
+/**
+ * One table row per record. A record whose row cannot be built (e.g. a money amount in a
+ * currency Intl does not know) is left out and listed with its id and the reason, so one bad
+ * record costs its row, not the table.
+ */
+export function rowsOf<T extends { id: string }, R>(records: readonly T[], build: (record: T) => R): { rows: R[]; skipped: SkippedRow[] } {
+  const rows: R[] = [];
+  const skipped: SkippedRow[] = [];
+  for (const record of records) {
+    try {
+      rows.push(build(record));
+    } catch (e) {
+      skipped.push({ id: record.id, reason: (e as Error).message });
+    }
+  }
+  return { rows, skipped };
 }

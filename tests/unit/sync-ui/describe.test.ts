@@ -3,13 +3,17 @@ import {
   cleanConnectionForm,
   conflictFields,
   describeIndicator,
+  errorTitle,
   formatSyncTime,
+  REFUSE_TO_CONNECT,
+  retryAfterText,
   recordRoute,
   recordTitle,
   sameAccount,
   validateConnectionForm,
 } from '../../../src-renderer/src/features/sync/describe';
-import type { SyncStatus } from '../../../src-renderer/src/data/replication';
+import type { SyncStatus } from '../../../src-renderer/src/data/sync/status';
+import { SYNC_ERROR_KINDS } from '../../../src-renderer/src/data/sync/errors';
 
 const base: SyncStatus = {
   state: 'up-to-date',
@@ -33,7 +37,9 @@ describe('the indicator text', () => {
     expect(t.accessibleName).toBe('Sync status: up to date, last synced 12:04');
     expect(t.label).toBe('Up to date');
     expect(t.tone).toBe('ok');
-    expect(describeIndicator('on', base, { ...opts, timeZone: 'America/New_York' }).accessibleName).toBe('Sync status: up to date, last synced 07:04');
+    expect(describeIndicator('on', base, { ...opts, timeZone: 'America/New_York' }).accessibleName).toBe(
+      'Sync status: up to date, last synced 07:04',
+    );
   });
 
   it('shows the date for a sync on another day', () => {
@@ -59,6 +65,36 @@ describe('the indicator text', () => {
     const t = describeIndicator('on', { ...base, state: 'error', error: { kind: 'wrong-credentials', message: 'x', action: 'y' } }, opts);
     expect(t.accessibleName).toBe('Sync status: error, wrong username or password');
     expect(t.tone).toBe('danger');
+  });
+
+  it('has a title for every kind of problem, and says when a locked account can try again', () => {
+    const titles = SYNC_ERROR_KINDS.map((k) => [k, errorTitle(k)]);
+    expect(new Set(titles.map(([, t]) => t)).size).toBe(SYNC_ERROR_KINDS.length);
+    expect(errorTitle('account-locked')).toBe('Account temporarily locked');
+    expect(errorTitle('cors')).toBe('The server does not allow this web address (CORS)');
+    expect(errorTitle('offline')).toBe('This computer is offline');
+    const locked = describeIndicator(
+      'on',
+      { ...base, state: 'error', error: { kind: 'account-locked', message: 'x', action: 'y', retryAfter: '2026-03-02T15:05:00Z' } },
+      opts,
+    );
+    expect(locked.accessibleName).toBe('Sync status: error, account temporarily locked');
+    expect(retryAfterText('2026-03-02T15:05:00Z', now, 'en-GB', 'Europe/London')).toBe('Try again after 15:05.');
+    expect(retryAfterText(undefined, now)).toBe('');
+    // Connect keeps no details it could not check: a locked account, or a browser the server does not allow.
+    for (const k of ['wrong-credentials', 'account-locked', 'not-member', 'database-missing', 'cors', 'tls'] as const)
+      expect(REFUSE_TO_CONNECT.has(k), k).toBe(true);
+    for (const k of ['unreachable', 'offline', 'timeout'] as const) expect(REFUSE_TO_CONNECT.has(k), k).toBe(false);
+  });
+
+  it('says offline without blaming the server when the computer itself is offline', () => {
+    expect(
+      describeIndicator('on', { ...base, state: 'offline', error: { kind: 'offline', message: 'x', action: 'y' } }, opts).accessibleName,
+    ).toMatch(/^Sync status: offline, last synced/);
+    expect(
+      describeIndicator('on', { ...base, state: 'offline', error: { kind: 'unreachable', message: 'x', action: 'y' } }, opts)
+        .accessibleName,
+    ).toMatch(/^Sync status: offline, the server cannot be reached/);
   });
 
   it('says when sync is off or needs the password again', () => {
@@ -89,6 +125,13 @@ describe('the connection form', () => {
     expect(validateConnectionForm({ ...ok, serverUrl: 'https://jo:pw@sync.example.org' }).serverUrl).toMatch(/own fields/);
     expect(validateConnectionForm({ ...ok, practice: 'maple-admin' }).practice).toMatch(/-admin or -tutor/);
     expect(validateConnectionForm({ ...ok, serverUrl: '' }).serverUrl).toMatch(/^Enter the server address/);
+    // http:// to another computer needs the explicit confirmation; https and loopback do not.
+    expect(validateConnectionForm({ ...ok, serverUrl: 'http://192.168.1.4:5984' }).plaintextConfirmed).toMatch(
+      /Send my password unencrypted/,
+    );
+    expect(validateConnectionForm({ ...ok, serverUrl: 'http://192.168.1.4:5984', plaintextConfirmed: true })).toEqual({});
+    expect(validateConnectionForm({ ...ok, serverUrl: 'http://127.0.0.1:5984' })).toEqual({});
+    expect(validateConnectionForm({ ...ok, serverUrl: 'https://sync.example.org' })).toEqual({});
   });
 
   it('lets the password stay empty when one is saved for the same account', () => {
@@ -99,7 +142,20 @@ describe('the connection form', () => {
   });
 
   it('trims the details', () => {
-    expect(cleanConnectionForm({ serverUrl: ' https://x.org// ', username: ' jo ', password: ' p ', practice: ' maple ' })).toEqual({ serverUrl: 'https://x.org', username: 'jo', password: ' p ', practice: 'maple' });
+    expect(cleanConnectionForm({ serverUrl: ' https://x.org// ', username: ' jo ', password: ' p ', practice: ' maple ' })).toEqual({
+      serverUrl: 'https://x.org',
+      username: 'jo',
+      password: ' p ',
+      practice: 'maple',
+    });
+    // The confirmation travels only with an address that needs it.
+    expect(
+      cleanConnectionForm({ serverUrl: 'https://x.org', username: 'jo', password: 'p', practice: 'maple', plaintextConfirmed: true }),
+    ).not.toHaveProperty('plaintextConfirmed');
+    expect(
+      cleanConnectionForm({ serverUrl: 'http://x.org', username: 'jo', password: 'p', practice: 'maple', plaintextConfirmed: true })
+        .plaintextConfirmed,
+    ).toBe(true);
   });
 });
 

@@ -21,7 +21,14 @@ import {
   type SortingState,
 } from '@tanstack/table-core';
 import { storeReactivityBindings } from '@tanstack/table-core/store-reactivity-bindings';
-import { canGlobalFilter, createFastFilteredRowModel, createPresortedRowModel, globalSearch, matchesTerms, searchTerms } from '../../../src-renderer/src/ui/table-row-models';
+import {
+  canGlobalFilter,
+  createFastFilteredRowModel,
+  createPresortedRowModel,
+  globalSearch,
+  matchesTerms,
+  searchTerms,
+} from '../../../src-renderer/src/ui/table-row-models';
 
 interface Row {
   id: string;
@@ -49,11 +56,18 @@ function columnsFor() {
   return [
     h.accessor('name', { sortFn: 'text' }),
     h.accessor('rate', { sortFn: 'basic', sortUndefined: 'last' }),
-    h.accessor('group', { sortFn: 'text', filterFn: ((row: { original: Row }, _id: string, v: string) => row.original.group === v) as never }),
+    h.accessor('group', {
+      sortFn: 'text',
+      filterFn: ((row: { original: Row }, _id: string, v: string) => row.original.group === v) as never,
+    }),
   ];
 }
 
-function tableOf(features: typeof presorted | typeof usual, data: Row[], state: { sorting: SortingState; columnFilters: ColumnFiltersState; globalFilter: string }) {
+function tableOf(
+  features: typeof presorted | typeof usual,
+  data: Row[],
+  state: { sorting: SortingState; columnFilters: ColumnFiltersState; globalFilter: string },
+) {
   return constructTable({
     features: withReactivity(features),
     columns: columnsFor() as never,
@@ -63,7 +77,11 @@ function tableOf(features: typeof presorted | typeof usual, data: Row[], state: 
     initialState: state,
     globalFilterFn: globalSearch as never,
     getColumnCanGlobalFilter: canGlobalFilter as never,
-  } as never) as unknown as { getRowModel(): { rows: { id: string }[] }; setSorting(s: SortingState): void; setGlobalFilter(v: string): void };
+  } as never) as unknown as {
+    getRowModel(): { rows: { id: string }[] };
+    setSorting(s: SortingState): void;
+    setGlobalFilter(v: string): void;
+  };
 }
 
 const rowArb = fc.record({
@@ -78,11 +96,27 @@ describe('presorted and fast filtered row models', () => {
     fc.assert(
       fc.property(
         fc.array(rowArb, { maxLength: 40 }),
-        fc.constantFrom<SortingState>([], [{ id: 'name', desc: false }], [{ id: 'name', desc: true }], [{ id: 'rate', desc: false }], [{ id: 'rate', desc: true }], [{ id: 'group', desc: false }, { id: 'name', desc: true }]),
+        fc.constantFrom<SortingState>(
+          [],
+          [{ id: 'name', desc: false }],
+          [{ id: 'name', desc: true }],
+          [{ id: 'rate', desc: false }],
+          [{ id: 'rate', desc: true }],
+          [
+            { id: 'group', desc: false },
+            { id: 'name', desc: true },
+          ],
+        ),
         fc.constantFrom<ColumnFiltersState>([], [{ id: 'group', value: 'a' }], [{ id: 'group', value: 'c' }]),
         fc.constantFrom('', 'an', 'AN pia', 'o', 'zzz', '  cleo  '),
         (raw, sorting, columnFilters, globalFilter) => {
-          const data = raw.map((r, i) => ({ id: `r${i}`, name: r.name, rate: r.rate, group: r.group, searchText: `${r.name} ${r.extra}`.toLowerCase() }));
+          const data = raw.map((r, i) => ({
+            id: `r${i}`,
+            name: r.name,
+            rate: r.rate,
+            group: r.group,
+            searchText: `${r.name} ${r.extra}`.toLowerCase(),
+          }));
           const state = { sorting, columnFilters, globalFilter };
           const ids = (t: ReturnType<typeof tableOf>) => t.getRowModel().rows.map((r) => r.id);
           expect(ids(tableOf(presorted, data, state))).toEqual(ids(tableOf(usual, data, state)));
@@ -111,7 +145,11 @@ describe('presorted and fast filtered row models', () => {
     expect(ids([{ id: 'name', desc: true }], [], 'o pia')).toBe('dcb');
     expect(ids([{ id: 'name', desc: true }], [], 'pia  LE')).toBe('c');
     // rowsById (built only when asked for) holds exactly the kept rows.
-    const model = tableOf(presorted, data, { sorting: [{ id: 'name', desc: false }], columnFilters: [{ id: 'group', value: 'a' }], globalFilter: 'piano' }).getRowModel() as unknown as {
+    const model = tableOf(presorted, data, {
+      sorting: [{ id: 'name', desc: false }],
+      columnFilters: [{ id: 'group', value: 'a' }],
+      globalFilter: 'piano',
+    }).getRowModel() as unknown as {
       rowsById: Record<string, { id: string }>;
     };
     expect(Object.keys(model.rowsById).sort()).toEqual(['c', 'd']);

@@ -3,6 +3,7 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useApp, useLiveQuery } from '../../app/AppContext';
 import { navigate, useRoute } from '../../app/router';
 import { DataTable, type ColumnLayout, type Features, type SearchableRow } from '../../ui/DataTable';
+import { rowsOf } from '../../ui/table-row-models';
 import { EmptyState } from '../../ui/EmptyState';
 import { Icon } from '../../ui/Icon';
 import { avatarColour } from '../../ui/format';
@@ -48,9 +49,9 @@ export function FamiliesScreen() {
     return m;
   }, [students]);
 
-  const rows = useMemo<FamilyRow[]>(
+  const { rows, skipped } = useMemo(
     () =>
-      families.map((f) => ({
+      rowsOf(families, (f): FamilyRow => ({
         id: f.id,
         family: f,
         name: f.name,
@@ -89,7 +90,11 @@ export function FamiliesScreen() {
       helper.accessor('state', {
         header: 'Status',
         filterFn: ((row: { original: FamilyRow }, _id: string, value: string) => value === 'all' || row.original.state === value) as never,
-        cell: (i) => <span className={`badge badge-${i.getValue() === 'archived' ? 'archived' : 'active'}`}>{i.getValue() === 'archived' ? 'Archived' : 'Current'}</span>,
+        cell: (i) => (
+          <span className={`badge badge-${i.getValue() === 'archived' ? 'archived' : 'active'}`}>
+            {i.getValue() === 'archived' ? 'Archived' : 'Current'}
+          </span>
+        ),
       }),
     ],
     [],
@@ -97,7 +102,7 @@ export function FamiliesScreen() {
 
   const openId = route.query.get('id');
   const creating = route.query.get('new') === '1';
-  const open = openId ? families.find((f) => f.id === openId) ?? null : null;
+  const open = openId ? (families.find((f) => f.id === openId) ?? null) : null;
   const columnFilters = useMemo(() => [{ id: 'state', value: state }], [state]);
 
   return (
@@ -128,6 +133,8 @@ export function FamiliesScreen() {
         </div>
       ) : (
         <DataTable
+          skipped={skipped}
+          locale={app.settings?.locale}
           label="Families"
           rows={rows}
           columns={columns}
@@ -150,9 +157,22 @@ export function FamiliesScreen() {
             <>
               <div className="search">
                 <Icon name="search" size={16} />
-                <input className="input" type="search" aria-label="Search families" placeholder="Search name, contact, e-mail, city…" value={search} onChange={(e) => setSearch(e.target.value)} />
+                <input
+                  className="input"
+                  type="search"
+                  aria-label="Search families"
+                  placeholder="Search name, contact, e-mail, city…"
+                  value={search}
+                  onChange={(e) => setSearch(e.target.value)}
+                />
               </div>
-              <select className="input" style={{ width: 160 }} aria-label="Filter families by status" value={state} onChange={(e) => setState(e.target.value)}>
+              <select
+                className="input"
+                style={{ width: 160 }}
+                aria-label="Filter families by status"
+                value={state}
+                onChange={(e) => setState(e.target.value)}
+              >
                 <option value="current">Current</option>
                 <option value="archived">Archived</option>
                 <option value="all">All</option>

@@ -1,18 +1,26 @@
 import { useState } from 'react';
-import { useApp, useLiveQuery } from '../../app/AppContext';
+import { humaniseWriteError } from '../../../../src-shared/validation/schema-limits';
+import { findFamilyMatches, type DuplicateMatch } from '../../../../src-shared/students/duplicates';
+import { Alert } from '../../ui/Alert';
+import { Icon } from '../../ui/Icon';
+import { useApp, useLiveQuery, usePermissions } from '../../app/AppContext';
+import { MergeDialog } from './MergeDialog';
+import { mergeDecision } from './merge-action';
+import { PermissionButton } from '../../ui/Permission';
 import { navigate } from '../../app/router';
-import { Dialog } from '../../ui/Dialog';
+import { FormDialog } from '../../ui/FormDialog';
 import { SelectField, TextArea, TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
 import { EMPTY_ADDRESS, validateFamily, type FieldErrors } from '../../../../src-shared/validation/forms';
 import { moneyToInput } from '../../../../src-shared/money';
 import type { Family } from '../../../../src-shared/model/types';
-import { FamilyBillingFields, FamilyLedgerButton } from '../invoices/BillingFields';
+import { FamilyBillingFields, FamilyLedgerButton } from '../billing';
 
 export function FamilyForm({ family, onClose }: { family: Family | null; onClose: () => void }) {
   const app = useApp();
   const toast = useToast();
   const currency = app.settings?.currency ?? 'GBP';
+  const locale = app.settings?.locale ?? 'en-GB';
   const { docs: students } = useLiveQuery('students', { selector: { familyId: family?.id ?? '__none__' } }, [family?.id]);
   const [v, setV] = useState({
     kind: family?.kind ?? 'family',
@@ -23,64 +31,114 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
     address: family?.address ?? EMPTY_ADDRESS,
     preferredContact: family?.preferredContact ?? 'email',
     notes: family?.notes ?? '',
-    rate: family?.defaultRate ? moneyToInput(family.defaultRate.amount, family.defaultRate.currency) : '',
+    rate: family?.defaultRate ? moneyToInput(family.defaultRate.amount, family.defaultRate.currency, app.settings?.locale) : '',
   });
   const [errors, setErrors] = useState<FieldErrors>({});
+  const { docs: allFamilies } = useLiveQuery('families');
+  /** Families that may be this one (name ignoring accents and case, e-mail or phone), asked about once per entry. */
+  const [dupes, setDupes] = useState<{ key: string; matches: DuplicateMatch<Family>[] } | null>(null);
+  const dupeKey = `${v.name}|${v.email}|${v.phone}`;
+  const askedDupes = dupes && dupes.key === dupeKey ? dupes : null;
   const [saving, setSaving] = useState(false);
+  const [merging, setMerging] = useState(false);
+  const mayMerge = mergeDecision(usePermissions().role, 'families');
   const set = (k: keyof typeof v) => (value: string) => setV((p) => ({ ...p, [k]: value }));
   const setAddr = (k: keyof typeof v.address) => (value: string) => setV((p) => ({ ...p, address: { ...p.address, [k]: value } }));
 
   const save = async (archived?: boolean) => {
-    const result = validateFamily({ ...v, currency }, family ?? undefined);
+    const result = validateFamily({ ...v, currency, moneyLocale: locale }, family ?? undefined);
     if (!result.ok) {
       setErrors(result.errors);
       return;
     }
     setErrors({});
+    if (!family && !askedDupes) {
+      const matches = findFamilyMatches({ name: v.name, email: v.email, phone: v.phone }, allFamilies);
+      if (matches.length > 0) {
+        setDupes({ key: dupeKey, matches });
+        return;
+      }
+    }
     setSaving(true);
     try {
       await app.save('families', family?.id, { ...result.value, ...(archived === undefined ? {} : { archived }) });
-      toast(archived === true ? `${result.value.name} archived` : archived === false ? `${result.value.name} restored` : family ? `${result.value.name} saved` : `${result.value.name} added`);
+      toast(
+        archived === true
+          ? `${result.value.name} archived`
+          : archived === false
+            ? `${result.value.name} restored`
+            : family
+              ? `${result.value.name} saved`
+              : `${result.value.name} added`,
+      );
       onClose();
     } catch (e) {
-      setErrors({ _form: `Could not save: ${(e as Error).message}` });
+      // Never RxDB's own text: the field's name and its limit, or a plain sentence.
+      const human = humaniseWriteError(e, { collection: 'families' });
+      setErrors({ ...human.fields, _form: human.summary });
     } finally {
       setSaving(false);
     }
   };
 
+  if (merging && family) return <MergeDialog kind="family" duplicateId={family.id} onClose={() => setMerging(false)} />;
   return (
-    <Dialog
+    <FormDialog
       title={family ? family.name : 'New family'}
       description="The payer for lessons: invoices and statements are addressed here."
       onClose={onClose}
-      onSubmit={() => void save()}
-      footer={
-        <>
-          {family && (
-            <div className="left">
-              <button type="button" className="btn" disabled={saving} onClick={() => void save(!family.archived)}>
-                {family.archived ? 'Restore' : 'Archive'}
-              </button>
-              <FamilyLedgerButton familyId={family.id} />
-            </div>
-          )}
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={saving}>
-            {family ? 'Save changes' : 'Add family'}
-          </button>
-        </>
+      onSubmit={() => save()}
+      submitLabel={family ? 'Save changes' : askedDupes ? 'Add a new family anyway' : 'Add family'}
+      busy={saving}
+      {...(errors._form ? { error: errors._form } : {})}
+      footerStart={
+        family && (
+          <>
+            <button type="button" className="btn" disabled={saving} onClick={() => void save(!family.archived)}>
+              {family.archived ? 'Restore' : 'Archive'}
+            </button>
+            <FamilyLedgerButton familyId={family.id} />
+            {!family.mergedInto && (
+              <PermissionButton className="btn" decision={mayMerge} disabled={saving} onClick={() => setMerging(true)}>
+                Merge into…
+              </PermissionButton>
+            )}
+          </>
+        )
       }
     >
-      {errors._form && (
-        <div className="alert alert-error" role="alert">
-          {errors._form}
-        </div>
+      {askedDupes && (
+        <Alert tone="warning" role="alert" icon={<Icon name="alert" />} title="This family may already exist.">
+          <ul className="dupe-list">
+            {askedDupes.matches.map((m) => (
+              <li key={m.record.id}>
+                {m.message}{' '}
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-sm"
+                  onClick={() => {
+                    onClose();
+                    navigate(`/families?id=${m.record.id}`);
+                  }}
+                >
+                  Open {m.record.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+          Open the existing family instead, or choose “Add a new family anyway”.
+        </Alert>
       )}
       <div className="grid-2">
-        <TextField label="Family name" value={v.name} onChange={set('name')} required error={errors.name} autoFocus placeholder="e.g. Patel family" />
+        <TextField
+          label="Family name"
+          value={v.name}
+          onChange={set('name')}
+          required
+          error={errors.name}
+          autoFocus
+          placeholder="e.g. Patel family"
+        />
         <TextField label="Parent / guardian" value={v.contactName} onChange={set('contactName')} error={errors.contactName} />
         <TextField label="E-mail" type="email" value={v.email} onChange={set('email')} error={errors.email} inputMode="email" />
         <TextField label="Phone" type="tel" value={v.phone} onChange={set('phone')} error={errors.phone} inputMode="tel" />
@@ -95,13 +153,33 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
             { value: 'sms', label: 'Text message' },
           ]}
         />
-        <TextField label="Family lesson rate" value={v.rate} onChange={set('rate')} error={errors.rate} prefix={currency} inputMode="decimal" hint="Optional: used when a student has no rate of their own." />
+        <TextField
+          label="Family lesson rate"
+          value={v.rate}
+          onChange={set('rate')}
+          error={errors.rate}
+          prefix={currency}
+          inputMode="decimal"
+          hint="Optional: used when a student has no rate of their own."
+        />
       </div>
       <fieldset className="group">
         <legend>Billing address</legend>
         <div className="grid-2">
-          <TextField label="Address line 1" value={v.address.line1} onChange={setAddr('line1')} error={errors['address.line1']} className="span-2" />
-          <TextField label="Address line 2" value={v.address.line2} onChange={setAddr('line2')} error={errors['address.line2']} className="span-2" />
+          <TextField
+            label="Address line 1"
+            value={v.address.line1}
+            onChange={setAddr('line1')}
+            error={errors['address.line1']}
+            className="span-2"
+          />
+          <TextField
+            label="Address line 2"
+            value={v.address.line2}
+            onChange={setAddr('line2')}
+            error={errors['address.line2']}
+            className="span-2"
+          />
           <TextField label="City" value={v.address.city} onChange={setAddr('city')} error={errors['address.city']} />
           <TextField label="Region" value={v.address.region} onChange={setAddr('region')} error={errors['address.region']} />
           <TextField label="Postcode" value={v.address.postalCode} onChange={setAddr('postalCode')} error={errors['address.postalCode']} />
@@ -131,6 +209,6 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
           )}
         </section>
       )}
-    </Dialog>
+    </FormDialog>
   );
 }

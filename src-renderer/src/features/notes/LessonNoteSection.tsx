@@ -6,10 +6,10 @@
  */
 import { useMemo } from 'react';
 import { useApp } from '../../app/AppContext';
-import type { OccurrencePanelSectionProps } from '../schedule/extensions';
+import type { OccurrencePanelSectionProps } from '../../app/registry';
 import { newLessonNote } from '../../../../src-shared/notes/timeline';
 import { LESSON_NOTE_FIELDS, NoteEditor } from './NoteEditor';
-import { useStudentNames } from './queries';
+import { useStudentNames } from '../../app/queries';
 
 /** The id of an occurrence's lesson note. */
 export function lessonNoteId(occurrenceId: string): string {
@@ -28,7 +28,10 @@ export function lessonNoteId(occurrenceId: string): string {
 export function LessonNoteSection({ occurrence }: OccurrencePanelSectionProps) {
   const app = useApp();
   const noteId = lessonNoteId(occurrence.id);
-  const createValues = useMemo(() => newLessonNote(occurrence, app.me?.id ?? app.device.meStaffId), [occurrence, app.me?.id, app.device.meStaffId]);
+  const createValues = useMemo(
+    () => newLessonNote(occurrence, app.me?.id ?? app.device.meStaffId),
+    [occurrence, app.me?.id, app.device.meStaffId],
+  );
   return (
     <div className="lesson-note">
       <NoteEditor key={noteId} noteId={noteId} createValues={createValues} fields={LESSON_NOTE_FIELDS} label="Lesson note" />

@@ -6,10 +6,18 @@
 import { useState } from 'react';
 import { useApp, useLiveQuery } from '../../app/AppContext';
 import { useToast } from '../../ui/Toast';
+import { formatWhen } from '../../ui/format';
 import type { Note, NoteConflictVersion } from '../../../../src-shared/model/types';
 import { NOTE_TEXT_FIELDS, resolveNoteConflict, type NoteConflictChoice, type NoteTextField } from '../../../../src-shared/notes/merge';
+import './notes.css';
 
-const LABELS: Record<NoteTextField, string> = { title: 'Title', covered: 'What was covered', homework: 'Homework', nextSteps: 'Next steps', body: 'Notes' };
+const LABELS: Record<NoteTextField, string> = {
+  title: 'Title',
+  covered: 'What was covered',
+  homework: 'Homework',
+  nextSteps: 'Next steps',
+  body: 'Notes',
+};
 
 function differing(note: Note, v: NoteConflictVersion): NoteTextField[] {
   return NOTE_TEXT_FIELDS.filter((f) => v[f] !== undefined && v[f] !== note[f]);
@@ -21,7 +29,11 @@ export function NoteConflicts({ note, beforeResolve }: { note: Note; beforeResol
   const { docs: staff } = useLiveQuery('staff');
   const [busy, setBusy] = useState(false);
   const who = (id: string) => staff.find((s) => s.id === id)?.name ?? 'someone';
-  const fmt = new Intl.DateTimeFormat(app.settings?.locale ?? 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: app.settings?.timeZone });
+  const fmt = new Intl.DateTimeFormat(app.settings?.locale ?? 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: app.settings?.timeZone,
+  });
 
   const resolve = async (choice: NoteConflictChoice, version: NoteConflictVersion) => {
     setBusy(true);
@@ -30,12 +42,26 @@ export function NoteConflicts({ note, beforeResolve }: { note: Note; beforeResol
       const fresh = await app.db.notes.findOne(note.id).exec();
       const current = (fresh?.toJSON() as Note | undefined) ?? note;
       // The list may have changed meanwhile (sync): find the same version again.
-      const same = (c: NoteConflictVersion) => c.updatedAt === version.updatedAt && c.deviceId === version.deviceId && c.body === version.body;
+      const same = (c: NoteConflictVersion) =>
+        c.updatedAt === version.updatedAt && c.deviceId === version.deviceId && c.body === version.body;
       const index = current.conflicts.findIndex(same);
       if (index < 0) return;
       const next = resolveNoteConflict(current, { ...choice, index }, app.ctx());
-      await app.save('notes', note.id, { title: next.title, body: next.body, covered: next.covered, homework: next.homework, nextSteps: next.nextSteps, conflicts: next.conflicts });
-      toast(choice.keep === 'both' ? 'Both versions kept in the note' : choice.keep === 'other' ? 'The other version is now the note' : 'Kept the current version');
+      await app.save('notes', note.id, {
+        title: next.title,
+        body: next.body,
+        covered: next.covered,
+        homework: next.homework,
+        nextSteps: next.nextSteps,
+        conflicts: next.conflicts,
+      });
+      toast(
+        choice.keep === 'both'
+          ? 'Both versions kept in the note'
+          : choice.keep === 'other'
+            ? 'The other version is now the note'
+            : 'Kept the current version',
+      );
     } finally {
       setBusy(false);
     }
@@ -51,7 +77,8 @@ export function NoteConflicts({ note, beforeResolve }: { note: Note; beforeResol
             <div className="note-conflict-head">
               <strong>This note was edited in two places</strong>
               <span className="muted">
-                Another version was written by {who(v.updatedBy)} on {fmt.format(new Date(v.updatedAt))}. Nothing has been lost: choose what to keep.
+                Another version was written by {who(v.updatedBy)} on {formatWhen(fmt, v.updatedAt)}. Nothing has been lost: choose what to
+                keep.
               </span>
             </div>
             <div className="note-conflict-cols">
@@ -81,7 +108,12 @@ export function NoteConflicts({ note, beforeResolve }: { note: Note; beforeResol
               <button type="button" className="btn btn-sm" disabled={busy} onClick={() => void resolve({ index, keep: 'other' }, v)}>
                 Keep other version
               </button>
-              <button type="button" className="btn btn-sm btn-primary" disabled={busy} onClick={() => void resolve({ index, keep: 'both' }, v)}>
+              <button
+                type="button"
+                className="btn btn-sm btn-primary"
+                disabled={busy}
+                onClick={() => void resolve({ index, keep: 'both' }, v)}
+              >
                 Keep both
               </button>
             </div>

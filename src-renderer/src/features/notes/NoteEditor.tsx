@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { NoteTextField } from '../../../../src-shared/notes/merge';
 import type { NoteValues } from '../../../../src-shared/notes/timeline';
+import { usePermissions } from '../../app/AppContext';
 import type { AutosaveStatus } from './autosave';
 import { NoteConflicts } from './NoteConflicts';
 import { useNoteEditor } from './useNoteEditor';
@@ -46,16 +47,31 @@ export function SaveStatus({ status, error, exists }: { status: AutosaveStatus; 
 }
 
 /** An autosaving note form (lesson note or progress note). */
-export function NoteEditor(props: { noteId: string; createValues: NoteValues; fields: NoteFieldSpec[]; label: string; autoFocus?: boolean }) {
+export function NoteEditor(props: {
+  noteId: string;
+  createValues: NoteValues;
+  fields: NoteFieldSpec[];
+  label: string;
+  autoFocus?: boolean;
+}) {
   const ed = useNoteEditor(props.noteId, props.createValues);
+  const permissions = usePermissions();
   const baseId = useId();
   if (ed.note === undefined) return <p className="muted">Loading note…</p>;
+  // Another tutor's note is shown, not edited (docs/security.md, the permission table).
+  const may = ed.note ? permissions.decide('notes', 'change', ed.note) : permissions.decide('notes', 'create');
   return (
     <div className="note-editor" role="group" aria-label={props.label}>
       <div className="note-editor-status">
-        <SaveStatus status={ed.status} error={ed.error} exists={ed.note !== null} />
+        {may.allowed ? (
+          <SaveStatus status={ed.status} error={ed.error} exists={ed.note !== null} />
+        ) : (
+          <span className="save-status save-readonly" id={`${baseId}-why`}>
+            Read only: {may.reason}
+          </span>
+        )}
       </div>
-      {ed.note && ed.note.conflicts.length > 0 && <NoteConflicts note={ed.note} beforeResolve={ed.flush} />}
+      {may.allowed && ed.note && ed.note.conflicts.length > 0 && <NoteConflicts note={ed.note} beforeResolve={ed.flush} />}
       {props.fields.map((f, i) => {
         const id = `${baseId}-${f.field}`;
         const common = {
@@ -63,8 +79,10 @@ export function NoteEditor(props: { noteId: string; createValues: NoteValues; fi
           className: 'input',
           value: ed.text[f.field],
           placeholder: f.placeholder,
-          autoFocus: props.autoFocus && i === 0,
-          onBlur: () => void ed.flush(),
+          autoFocus: may.allowed && props.autoFocus && i === 0,
+          readOnly: !may.allowed,
+          'aria-describedby': may.allowed ? undefined : `${baseId}-why`,
+          onBlur: () => void (may.allowed && ed.flush()),
         };
         return (
           <div className="field" key={f.field}>

@@ -1,11 +1,16 @@
-/** Lesson notes and progress notes: registered into the occurrence panel and the app shell. */
-import { registerOccurrencePanelSection } from '../schedule/extensions';
-import { registerSampleExtender } from '../onboarding/load-sample';
+/** Lesson notes and progress notes: the occurrence panel's note, draft recovery, sample notes. */
+import type { FeatureManifest } from '../../app/registry';
 import { LessonNoteSection } from './LessonNoteSection';
+import { NoteDraftRecovery } from './NoteDraftRecovery';
 import { addSampleNotes } from './sample';
 
-registerOccurrencePanelSection('lesson-note', LessonNoteSection, { title: 'Lesson note', order: 20 });
-registerSampleExtender(addSampleNotes);
+export const notesFeature: FeatureManifest = {
+  id: 'notes',
+  topbar: [{ id: 'notes-recovery', label: 'Note recovery', side: 'start', component: NoteDraftRecovery }],
+  occurrencePanelSections: [{ id: 'lesson-note', title: 'Lesson note', component: LessonNoteSection }],
+  sampleData: addSampleNotes,
+};
 
-export { NoteDraftRecovery } from './NoteDraftRecovery';
 export { lessonNoteId } from './LessonNoteSection';
+export { LESSON_NOTE_FIELDS, NoteEditor, PROGRESS_NOTE_FIELDS } from './NoteEditor';
+export { NoteConflicts } from './NoteConflicts';

@@ -15,7 +15,13 @@ import { getNoteDraft, putNoteDraft, recoverNoteDraft, removeNoteDraft } from '.
 export type NoteText = Record<NoteTextField, string>;
 export const AUTOSAVE_DELAY_MS = 700;
 
-const textOf = (n: Pick<Note, NoteTextField> | NoteValues): NoteText => ({ title: n.title, body: n.body, covered: n.covered, homework: n.homework, nextSteps: n.nextSteps });
+const textOf = (n: Pick<Note, NoteTextField> | NoteValues): NoteText => ({
+  title: n.title,
+  body: n.body,
+  covered: n.covered,
+  homework: n.homework,
+  nextSteps: n.nextSteps,
+});
 
 export interface NoteEditorState {
   /** The saved note (null: not created yet; undefined: loading). */
@@ -52,7 +58,8 @@ export function useNoteEditor(noteId: string, createValues: NoteValues): NoteEdi
         setStatus(s);
         setError(e ?? '');
       },
-      journal: (unconfirmed) => putNoteDraft(db.name, { noteId, values: createRef.current, changes: unconfirmed, typedAt: new Date().toISOString() }),
+      journal: (unconfirmed) =>
+        putNoteDraft(db.name, { noteId, values: createRef.current, changes: unconfirmed, typedAt: new Date().toISOString() }),
       clearJournal: () => removeNoteDraft(db.name, noteId),
     });
   }

@@ -2,32 +2,68 @@ import { useState } from 'react';
 import { useApp } from '../../app/AppContext';
 import { Icon } from '../../ui/Icon';
 import { TextField } from '../../ui/Field';
+import { Alert } from '../../ui/Alert';
 import { EMPTY_ADDRESS, validatePracticeBasics, type FieldErrors } from '../../../../src-shared/validation/forms';
 import { PRACTICE_SETTINGS_ID } from '../../../../src-shared/model/types';
+import { useSampleExtenders } from '../../app/registry';
+import { defaultPracticeSettings, LocaleField } from '../settings';
+import { systemLanguages } from '../../app/AppContext';
+import { resolvePracticeLocale } from '../../../../src-shared/locale/practice-locale';
 import { loadSamplePractice } from './load-sample';
-import { defaultPracticeSettings } from '../settings/defaults';
 
 function guessCurrency(locale: string): string {
   const region = new Intl.Locale(locale).maximize().region ?? 'GB';
-  const map: Record<string, string> = { GB: 'GBP', US: 'USD', CA: 'CAD', AU: 'AUD', NZ: 'NZD', IE: 'EUR', DE: 'EUR', FR: 'EUR', ES: 'EUR', IT: 'EUR', NL: 'EUR', IN: 'INR', JP: 'JPY', CH: 'CHF', ZA: 'ZAR', SG: 'SGD' };
+  const map: Record<string, string> = {
+    GB: 'GBP',
+    US: 'USD',
+    CA: 'CAD',
+    AU: 'AUD',
+    NZ: 'NZD',
+    IE: 'EUR',
+    DE: 'EUR',
+    FR: 'EUR',
+    ES: 'EUR',
+    IT: 'EUR',
+    NL: 'EUR',
+    IN: 'INR',
+    JP: 'JPY',
+    CH: 'CHF',
+    ZA: 'ZAR',
+    SG: 'SGD',
+  };
   return map[region] ?? 'GBP';
 }
 
 /** First run: explains what to do, offers the sample practice or a short set-up form. */
 export function Welcome() {
   const app = useApp();
-  const locale = navigator.language || 'en-GB';
+  const sampleExtenders = useSampleExtenders();
+  const system = systemLanguages();
   const [practiceName, setPracticeName] = useState('');
   const [myName, setMyName] = useState('');
-  const [currency, setCurrency] = useState(guessCurrency(locale));
+  const [currency, setCurrency] = useState(guessCurrency(system[0] ?? 'en-GB'));
   const [timeZone, setTimeZone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone || 'Europe/London');
   const [rate, setRate] = useState('45.00');
+  // The locale follows the currency and time zone (an en-US browser on a GBP / Europe/London
+  // practice gets en-GB) until the person picks one.
+  const [pickedLocale, setPickedLocale] = useState('');
+  const locale = pickedLocale || resolvePracticeLocale({ systemLanguages: system, currency, timeZone }).locale;
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState<'' | 'sample' | 'setup'>('');
   const [failure, setFailure] = useState('');
 
   const start = async () => {
-    const basics = validatePracticeBasics({ name: practiceName, address: EMPTY_ADDRESS, email: '', phone: '', currency, locale, timeZone, taxId: '', defaultRate: rate });
+    const basics = validatePracticeBasics({
+      name: practiceName,
+      address: EMPTY_ADDRESS,
+      email: '',
+      phone: '',
+      currency,
+      locale,
+      timeZone,
+      taxId: '',
+      defaultRate: rate,
+    });
     const nextErrors: FieldErrors = basics.ok ? {} : { ...basics.errors };
     if (!myName.trim()) nextErrors.myName = 'Enter your name';
     setErrors(nextErrors);
@@ -62,13 +98,14 @@ export function Welcome() {
           </div>
           <h1>Welcome to TutorDesk</h1>
           <p className="muted">
-            Keep your students, families, lessons, notes and invoices in one place. Everything is stored on this computer and works without internet; you can connect a sync server later to share with colleagues.
+            Keep your students, families, lessons, notes and invoices in one place. Everything is stored on this computer and works without
+            internet; you can connect a sync server later to share with colleagues.
           </p>
         </section>
         {failure && (
-          <div className="alert alert-error" role="alert">
+          <Alert tone="error" role="alert">
             {failure}
-          </div>
+          </Alert>
         )}
         <div className="welcome-options">
           <section className="card option-card" aria-labelledby="setup-title">
@@ -82,13 +119,40 @@ export function Welcome() {
                 void start();
               }}
             >
-              <TextField label="Practice name" value={practiceName} onChange={setPracticeName} required error={errors.name} placeholder="e.g. Brightside Tutoring" />
-              <TextField label="Your name" value={myName} onChange={setMyName} required error={errors.myName} hint="You will be the administrator on this computer." />
+              <TextField
+                label="Practice name"
+                value={practiceName}
+                onChange={setPracticeName}
+                required
+                error={errors.name}
+                placeholder="e.g. Brightside Tutoring"
+              />
+              <TextField
+                label="Your name"
+                value={myName}
+                onChange={setMyName}
+                required
+                error={errors.myName}
+                hint="You will be the administrator on this computer."
+              />
               <div className="grid-2">
-                <TextField label="Currency" value={currency} onChange={(v) => setCurrency(v.toUpperCase())} error={errors.currency} hint="ISO code, e.g. GBP" />
+                <TextField
+                  label="Currency"
+                  value={currency}
+                  onChange={(v) => setCurrency(v.toUpperCase())}
+                  error={errors.currency}
+                  hint="ISO code, e.g. GBP"
+                />
                 <TextField label="Default lesson rate" value={rate} onChange={setRate} error={errors.defaultRate} inputMode="decimal" />
               </div>
-              <TextField label="Time zone" value={timeZone} onChange={setTimeZone} error={errors.timeZone} hint="Lessons keep their local time across daylight-saving changes." />
+              <TextField
+                label="Time zone"
+                value={timeZone}
+                onChange={setTimeZone}
+                error={errors.timeZone}
+                hint="Lessons keep their local time across daylight-saving changes."
+              />
+              <LocaleField value={locale} onChange={setPickedLocale} timeZone={timeZone} currency={currency} error={errors.locale} />
               <button type="submit" className="btn btn-primary" disabled={busy !== ''}>
                 {busy === 'setup' ? 'Creating…' : 'Create my practice'}
               </button>
@@ -112,7 +176,7 @@ export function Welcome() {
               onClick={async () => {
                 setBusy('sample');
                 try {
-                  await loadSamplePractice(app.db);
+                  await loadSamplePractice(app.db, sampleExtenders);
                 } catch (e) {
                   setFailure((e as Error).message);
                   setBusy('');

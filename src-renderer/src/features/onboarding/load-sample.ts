@@ -2,16 +2,14 @@ import { generateSamplePractice } from '../../../../src-shared/sample/generate';
 import type { TutorDatabase } from '../../data';
 import { insertAllOrNothing } from '../../data';
 import type { DeviceInfo } from '../../app/AppContext';
+import type { SampleExtender } from '../../app/registry';
 
-/** Extra sample data contributed by other features (e.g. lessons, invoices). */
-export type SampleExtender = (db: TutorDatabase, practice: ReturnType<typeof generateSamplePractice>) => Promise<void>;
-const extenders: SampleExtender[] = [];
-export function registerSampleExtender(fn: SampleExtender): void {
-  extenders.push(fn);
-}
-
-/** Fills an empty database with a realistic demo practice and makes its admin "me". */
-export async function loadSamplePractice(db: TutorDatabase, students = 60, seed = 42): Promise<void> {
+/**
+ * Fills an empty database with a realistic demo practice and makes its admin "me". The people
+ * first, then each feature's sample records (`extenders`, in the shell's feature order: the
+ * schedule's lessons before the notes and invoices made from them), the settings last.
+ */
+export async function loadSamplePractice(db: TutorDatabase, extenders: readonly SampleExtender[], students = 60, seed = 42): Promise<void> {
   const device = (await db.getLocal<DeviceInfo>('device'))?.toJSON().data as DeviceInfo | undefined;
   const practice = generateSamplePractice({ students, seed, deviceId: device?.deviceId ?? 'sample' });
   await insertAllOrNothing(db, [

@@ -8,6 +8,7 @@ import { useApp } from '../../app/AppContext';
 import { navigate } from '../../app/router';
 import { getBridge } from '../../platform/bridge';
 import { Icon } from '../../ui/Icon';
+import { formatWhen } from '../../ui/format';
 import type { SearchHit, SearchKind } from '../../../../src-shared/search/index';
 import { getSearchService } from './search-service';
 import { Highlighted } from './highlight';
@@ -92,8 +93,17 @@ export function SearchBox() {
   };
 
   const showPopup = open && query.trim().length > 0;
-  const studentNames = (ids: string[]) => ids.map((id) => service.studentName(id)).filter(Boolean).join(', ');
-  const dateFmt = new Intl.DateTimeFormat(app.settings?.locale ?? 'en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: app.settings?.timeZone });
+  const studentNames = (ids: string[]) =>
+    ids
+      .map((id) => service.studentName(id))
+      .filter(Boolean)
+      .join(', ');
+  const dateFmt = new Intl.DateTimeFormat(app.settings?.locale ?? 'en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: app.settings?.timeZone,
+  });
 
   let index = -1;
   return (
@@ -152,7 +162,9 @@ export function SearchBox() {
               <div key={g.kind} role="group" aria-labelledby={`${listId}-${g.kind}`} className="topsearch-group">
                 <div className="topsearch-group-title" id={`${listId}-${g.kind}`} role="presentation">
                   <span>{g.label}</span>
-                  <span className="muted">{g.count > g.hits.length ? `${g.hits.length} of ${g.count}${total >= SEARCH_LIMIT ? '+' : ''}` : g.count}</span>
+                  <span className="muted">
+                    {g.count > g.hits.length ? `${g.hits.length} of ${g.count}${total >= SEARCH_LIMIT ? '+' : ''}` : g.count}
+                  </span>
                 </div>
                 {g.hits.map((hit) => {
                   index += 1;
@@ -175,7 +187,7 @@ export function SearchBox() {
                         <span className="topsearch-title">
                           <Highlighted text={hit.title} terms={hit.terms} />
                           {who && <span className="topsearch-meta"> · {who}</span>}
-                          {hit.kind === 'note' && hit.date && <span className="topsearch-meta"> · {dateFmt.format(new Date(hit.date))}</span>}
+                          {hit.kind === 'note' && hit.date && <span className="topsearch-meta"> · {formatWhen(dateFmt, hit.date)}</span>}
                         </span>
                         {hit.snippet && hit.snippet !== hit.title && (
                           <span className="topsearch-snippet">
@@ -192,7 +204,7 @@ export function SearchBox() {
           {flat.length === 0 && (
             <p className="topsearch-empty" role="status">
               {service.status === 'building' && flat.length === 0
-                ? `Building the search index… (${service.size.toLocaleString()} so far)`
+                ? `Building the search index… (${service.size.toLocaleString(app.settings?.locale)} so far)`
                 : service.status === 'error'
                   ? `Search is unavailable: ${service.error}`
                   : `Nothing matches “${shownQuery.trim()}”.`}
@@ -200,7 +212,8 @@ export function SearchBox() {
           )}
           {flat.length > 0 && (
             <p className="topsearch-foot muted" aria-hidden="true">
-              <span className="kbd">↑</span> <span className="kbd">↓</span> to choose · <span className="kbd">Enter</span> to open · <span className="kbd">Esc</span> to close
+              <span className="kbd">↑</span> <span className="kbd">↓</span> to choose · <span className="kbd">Enter</span> to open ·{' '}
+              <span className="kbd">Esc</span> to close
             </p>
           )}
         </div>

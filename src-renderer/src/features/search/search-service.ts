@@ -223,7 +223,11 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     let seenAtCursor = new Set<string>();
     for (;;) {
       const r0 = performance.now();
-      const page = (await db.notes.find({ selector: cursor ? { updatedAt: { $gte: cursor } } : {}, sort: [{ updatedAt: 'asc' }], limit: pageSize } as never).exec()).map((d) => d.toJSON() as Note);
+      const page = (
+        await db.notes
+          .find({ selector: cursor ? { updatedAt: { $gte: cursor } } : {}, sort: [{ updatedAt: 'asc' }], limit: pageSize } as never)
+          .exec()
+      ).map((d) => d.toJSON() as Note);
       readMs += performance.now() - r0;
       if (disposed) return readMs;
       let added = 0;

@@ -1,45 +1,62 @@
-import { useState } from 'react';
-import { useApp, useLiveQuery } from '../../app/AppContext';
+import { useState, type ReactNode } from 'react';
+import { useApp, useLiveQuery, usePermissions } from '../../app/AppContext';
+import { useSettingsSections } from '../../app/registry';
 import { SelectField, TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
-import { validatePracticeBasics, type FieldErrors } from '../../../../src-shared/validation/forms';
+import { PermissionButton, PermissionNote } from '../../ui/Permission';
+import { isValidTimeZone, validatePracticeBasics, type FieldErrors } from '../../../../src-shared/validation/forms';
 import { moneyToInput } from '../../../../src-shared/money';
 import { PRACTICE_SETTINGS_ID, type PracticeSettings } from '../../../../src-shared/model/types';
-import { formatMoney } from '../../../../src-shared/money';
+import type { CollectionName } from '../../../../src-shared/model/schemas';
+import { resolvePracticeLocale, suggestLocaleFix } from '../../../../src-shared/locale/practice-locale';
+import { systemLanguages } from '../../app/AppContext';
+import { LocaleField, localeName, localeSample } from './LocaleField';
+import { Alert } from '../../ui/Alert';
 
-/** Extra settings sections contributed by other features (billing, attendance, sync…). */
-const sections: { id: string; title: string; component: React.ComponentType }[] = [];
-export function registerSettingsSection(id: string, title: string, component: React.ComponentType): void {
-  if (!sections.some((s) => s.id === id)) sections.push({ id, title, component });
+/** "the United Kingdom" for en-GB's country. */
+function regionName(tag: string): string {
+  try {
+    const region = new Intl.Locale(tag).region;
+    const name = region ? new Intl.DisplayNames(['en-GB'], { type: 'region' }).of(region) : undefined;
+    if (!name) return 'another country';
+    return /^(United|Netherlands)/.test(name) ? `the ${name}` : name;
+  } catch {
+    return 'another country';
+  }
 }
 
 function PracticeForm({ settings }: { settings: PracticeSettings }) {
   const app = useApp();
   const toast = useToast();
+  const may = usePermissions().decide('settings', 'change');
   const [v, setV] = useState({
     name: settings.name,
     address: settings.address,
     email: settings.email,
     phone: settings.phone,
     currency: settings.currency,
-    locale: settings.locale,
+    // What the practice chose ('' = follow this computer), not the resolved locale.
+    locale: app.chosenLocale,
     timeZone: settings.timeZone,
     taxId: settings.taxId,
-    defaultRate: moneyToInput(settings.defaultRate.amount, settings.defaultRate.currency),
+    defaultRate: moneyToInput(settings.defaultRate.amount, settings.defaultRate.currency, settings.locale),
   });
   const [errors, setErrors] = useState<FieldErrors>({});
   const set = (k: keyof typeof v) => (value: string) => setV((p) => ({ ...p, [k]: value }));
   const setAddr = (k: keyof typeof v.address) => (value: string) => setV((p) => ({ ...p, address: { ...p.address, [k]: value } }));
-  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [settings.timeZone];
-  let preview = '';
-  try {
-    preview = `${formatMoney({ amount: 123456, currency: v.currency.toUpperCase() }, v.locale)} · ${new Intl.DateTimeFormat(v.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: v.timeZone }).format(new Date())}`;
-  } catch {
-    preview = '';
-  }
+  // Only zones the practice settings accept (the schema's fixed list; a newer engine may know more).
+  const zones =
+    typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone').filter(isValidTimeZone) : [settings.timeZone];
+  const currency = v.currency.toUpperCase();
+  // What '' gives on this computer for the currency and zone being edited.
+  const followed = resolvePracticeLocale({ systemLanguages: systemLanguages(), currency, timeZone: v.timeZone }).locale;
+  // A locale that does not fit the practice's country (an en-US browser language stored on a
+  // GBP / Europe/London practice) is pointed out with the fix; never changed without asking.
+  const [keptLocale, setKeptLocale] = useState('');
+  const fix = v.locale && v.locale !== keptLocale ? suggestLocaleFix({ locale: v.locale, currency, timeZone: v.timeZone }) : null;
 
   const save = async () => {
-    const result = validatePracticeBasics(v);
+    const result = validatePracticeBasics({ ...v, moneyLocale: settings.locale });
     if (!result.ok) return setErrors(result.errors);
     setErrors({});
     await app.save('settings', PRACTICE_SETTINGS_ID, result.value);
@@ -57,34 +74,80 @@ function PracticeForm({ settings }: { settings: PracticeSettings }) {
       }}
     >
       <h2 id="practice-title">Practice</h2>
-      <div className="grid-2">
-        <TextField label="Practice name" value={v.name} onChange={set('name')} required error={errors.name} />
-        <TextField label="Tax / VAT number" value={v.taxId} onChange={set('taxId')} error={errors.taxId} />
-        <TextField label="E-mail" type="email" value={v.email} onChange={set('email')} error={errors.email} />
-        <TextField label="Phone" type="tel" value={v.phone} onChange={set('phone')} error={errors.phone} />
-        <TextField label="Address line 1" value={v.address.line1} onChange={setAddr('line1')} error={errors['address.line1']} />
-        <TextField label="Address line 2" value={v.address.line2} onChange={setAddr('line2')} error={errors['address.line2']} />
-        <TextField label="City" value={v.address.city} onChange={setAddr('city')} />
-        <TextField label="Postcode" value={v.address.postalCode} onChange={setAddr('postalCode')} />
-        <TextField label="Region" value={v.address.region} onChange={setAddr('region')} />
-        <TextField label="Country" value={v.address.country} onChange={setAddr('country')} />
-      </div>
-      <h3>Money, language and time</h3>
-      <div className="grid-2">
-        <TextField label="Currency" value={v.currency} onChange={(c) => set('currency')(c.toUpperCase())} error={errors.currency} hint="ISO 4217 code, e.g. GBP, EUR, USD" />
-        <TextField label="Default lesson rate" value={v.defaultRate} onChange={set('defaultRate')} error={errors.defaultRate} prefix={v.currency} inputMode="decimal" />
-        <TextField label="Locale" value={v.locale} onChange={set('locale')} error={errors.locale} hint="How dates and amounts are written, e.g. en-GB, en-US, de-DE" />
-        <SelectField label="Time zone" value={v.timeZone} onChange={set('timeZone')} error={errors.timeZone} options={zones.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))} />
-      </div>
-      {preview && (
-        <p className="muted" aria-live="polite">
-          Preview: {preview}
-        </p>
-      )}
+      {!may.allowed && <PermissionNote id="practice-permission" reason={may.reason} />}
+      <fieldset
+        className="permission-fieldset stack"
+        disabled={!may.allowed}
+        {...(may.allowed ? {} : { 'aria-describedby': 'practice-permission' })}
+      >
+        <div className="grid-2">
+          <TextField label="Practice name" value={v.name} onChange={set('name')} required error={errors.name} />
+          <TextField label="Tax / VAT number" value={v.taxId} onChange={set('taxId')} error={errors.taxId} />
+          <TextField label="E-mail" type="email" value={v.email} onChange={set('email')} error={errors.email} />
+          <TextField label="Phone" type="tel" value={v.phone} onChange={set('phone')} error={errors.phone} />
+          <TextField label="Address line 1" value={v.address.line1} onChange={setAddr('line1')} error={errors['address.line1']} />
+          <TextField label="Address line 2" value={v.address.line2} onChange={setAddr('line2')} error={errors['address.line2']} />
+          <TextField label="City" value={v.address.city} onChange={setAddr('city')} />
+          <TextField label="Postcode" value={v.address.postalCode} onChange={setAddr('postalCode')} />
+          <TextField label="Region" value={v.address.region} onChange={setAddr('region')} />
+          <TextField label="Country" value={v.address.country} onChange={setAddr('country')} />
+        </div>
+        <h3>Money, language and time</h3>
+        <div className="grid-2">
+          <TextField
+            label="Currency"
+            value={v.currency}
+            onChange={(c) => set('currency')(c.toUpperCase())}
+            error={errors.currency}
+            hint="ISO 4217 code, e.g. GBP, EUR, USD"
+          />
+          <TextField
+            label="Default lesson rate"
+            value={v.defaultRate}
+            onChange={set('defaultRate')}
+            error={errors.defaultRate}
+            prefix={v.currency}
+            inputMode="decimal"
+          />
+          <LocaleField
+            value={v.locale}
+            onChange={set('locale')}
+            followSystem={followed}
+            timeZone={v.timeZone}
+            currency={currency}
+            error={errors.locale}
+          />
+          <SelectField
+            label="Time zone"
+            value={v.timeZone}
+            onChange={set('timeZone')}
+            error={errors.timeZone}
+            options={zones.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))}
+          />
+        </div>
+        {fix && (
+          <Alert tone="warning" role="status">
+            <div className="stack" style={{ gap: 8 }}>
+              <span>
+                Dates and amounts are written the {localeName(v.locale)} way, but this practice is in {regionName(fix)}. Use{' '}
+                {localeName(fix)}? It would write {localeSample(fix, v.timeZone, currency)}.
+              </span>
+              <span className="row">
+                <button type="button" className="btn btn-sm btn-primary" onClick={() => set('locale')(fix)}>
+                  Use {localeName(fix)}
+                </button>
+                <button type="button" className="btn btn-sm" onClick={() => setKeptLocale(v.locale)}>
+                  Keep {localeName(v.locale)}
+                </button>
+              </span>
+            </div>
+          </Alert>
+        )}
+      </fieldset>
       <div className="row">
-        <button type="submit" className="btn btn-primary">
+        <PermissionButton type="submit" className="btn btn-primary" decision={may} reasonId="practice-permission">
           Save practice settings
-        </button>
+        </PermissionButton>
       </div>
     </form>
   );
@@ -117,8 +180,34 @@ function ThisComputer() {
   );
 }
 
+/**
+ * A section contributed by a feature that changes practice-wide records (`writes`): when this
+ * computer's role may not change them, its controls are disabled and the reason is shown.
+ */
+function GuardedSection({ id, writes, children }: { id: string; writes: readonly CollectionName[]; children: ReactNode }) {
+  const permissions = usePermissions();
+  const reasons = [
+    ...new Set(
+      writes
+        .map((c) => permissions.decide(c, 'change'))
+        .filter((d) => !d.allowed)
+        .map((d) => d.reason),
+    ),
+  ];
+  if (reasons.length === 0) return <>{children}</>;
+  const noteId = `settings-${id}-permission`;
+  return (
+    <fieldset className="permission-fieldset stack" disabled aria-describedby={noteId}>
+      <PermissionNote id={noteId} reason={reasons.join(' ')} className="section-note" />
+      {children}
+    </fieldset>
+  );
+}
+
 export function SettingsScreen() {
   const { settings } = useApp();
+  // The cards other features contribute (schedule, attendance, sync, billing…).
+  const sections = useSettingsSections();
   if (!settings) return null;
   return (
     <div className="page" style={{ maxWidth: 980 }}>
@@ -131,7 +220,9 @@ export function SettingsScreen() {
       <PracticeForm key={settings.updatedAt} settings={settings} />
       <ThisComputer />
       {sections.map((S) => (
-        <S.component key={S.id} />
+        <GuardedSection key={S.id} id={S.id} writes={S.writes ?? []}>
+          <S.component />
+        </GuardedSection>
       ))}
     </div>
   );

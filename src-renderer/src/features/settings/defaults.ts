@@ -2,14 +2,16 @@ import type { PracticeSettings } from '../../../../src-shared/model/types';
 import { EMPTY_ADDRESS } from '../../../../src-shared/validation/forms';
 
 /** Defaults for a new practice (everything a tutor can change later in Settings). */
-export function defaultPracticeSettings(currency: string): Omit<PracticeSettings, 'id' | 'createdAt' | 'updatedAt' | 'updatedBy' | 'deviceId' | 'fieldClock'> {
+export function defaultPracticeSettings(
+  currency: string,
+): Omit<PracticeSettings, 'id' | 'createdAt' | 'updatedAt' | 'updatedBy' | 'deviceId' | 'fieldClock'> {
   return {
     name: '',
     address: EMPTY_ADDRESS,
     email: '',
     phone: '',
     currency,
-    locale: navigator.language || 'en-GB',
+    locale: '', // follow the system (docs/billing.md "One locale for the practice"); the welcome screen stores the one shown
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'Europe/London',
     taxId: '',
     logo: '',

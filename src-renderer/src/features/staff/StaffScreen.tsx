@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import { useApp, useLiveQuery } from '../../app/AppContext';
+import { useApp, useLiveQuery, usePermissions } from '../../app/AppContext';
 import { navigate, useRoute } from '../../app/router';
-import { Dialog } from '../../ui/Dialog';
+import { FormDialog } from '../../ui/FormDialog';
 import { Checkbox, SelectField, TextField } from '../../ui/Field';
 import { Icon } from '../../ui/Icon';
+import { PermissionButton, PermissionNote } from '../../ui/Permission';
 import { useToast } from '../../ui/Toast';
+import { ReportTable } from '../../ui/ReportTable';
 import { money } from '../../ui/format';
 import { validateStaff, type FieldErrors } from '../../../../src-shared/validation/forms';
 import { moneyToInput } from '../../../../src-shared/money';
@@ -16,12 +18,13 @@ function StaffForm({ staff, onClose }: { staff: Staff | null; onClose: () => voi
   const app = useApp();
   const toast = useToast();
   const currency = app.settings?.currency ?? 'GBP';
+  const locale = app.settings?.locale ?? 'en-GB';
   const [v, setV] = useState({
     name: staff?.name ?? '',
     email: staff?.email ?? '',
     phone: staff?.phone ?? '',
     role: staff?.role ?? 'tutor',
-    payRate: staff ? moneyToInput(staff.payRate.amount, staff.payRate.currency) : '',
+    payRate: staff ? moneyToInput(staff.payRate.amount, staff.payRate.currency, app.settings?.locale) : '',
     payUnit: staff?.payUnit ?? 'lesson',
     colour: staff?.colour ?? COLOURS[Math.floor(Math.random() * COLOURS.length)]!,
     username: staff?.username ?? '',
@@ -30,28 +33,19 @@ function StaffForm({ staff, onClose }: { staff: Staff | null; onClose: () => voi
   const [errors, setErrors] = useState<FieldErrors>({});
   const set = (k: keyof typeof v) => (value: string) => setV((p) => ({ ...p, [k]: value }));
   const save = async () => {
-    const result = validateStaff({ ...v, currency });
+    const result = validateStaff({ ...v, currency, moneyLocale: locale });
     if (!result.ok) return setErrors(result.errors);
     await app.save('staff', staff?.id, result.value);
     toast(`${result.value.name} saved`);
     onClose();
   };
   return (
-    <Dialog
+    <FormDialog
       title={staff ? staff.name : 'New staff member'}
       description="Tutors and administrators of the practice."
       onClose={onClose}
-      onSubmit={() => void save()}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary">
-            {staff ? 'Save changes' : 'Add staff member'}
-          </button>
-        </>
-      }
+      onSubmit={save}
+      submitLabel={staff ? 'Save changes' : 'Add staff member'}
     >
       <div className="grid-2">
         <TextField label="Name" value={v.name} onChange={set('name')} required error={errors.name} autoFocus />
@@ -67,7 +61,15 @@ function StaffForm({ staff, onClose }: { staff: Staff | null; onClose: () => voi
         />
         <TextField label="E-mail" type="email" value={v.email} onChange={set('email')} error={errors.email} />
         <TextField label="Phone" type="tel" value={v.phone} onChange={set('phone')} error={errors.phone} />
-        <TextField label="Pay rate" value={v.payRate} onChange={set('payRate')} error={errors.payRate} prefix={currency} inputMode="decimal" required />
+        <TextField
+          label="Pay rate"
+          value={v.payRate}
+          onChange={set('payRate')}
+          error={errors.payRate}
+          prefix={currency}
+          inputMode="decimal"
+          required
+        />
         <SelectField
           label="Paid"
           value={v.payUnit}
@@ -91,15 +93,28 @@ function StaffForm({ staff, onClose }: { staff: Staff | null; onClose: () => voi
                 aria-checked={v.colour === c}
                 aria-label={`Colour ${c}`}
                 onClick={() => set('colour')(c)}
-                style={{ width: 26, height: 26, borderRadius: 8, border: v.colour === c ? '3px solid var(--text)' : '1px solid var(--border)', background: c, cursor: 'pointer' }}
+                style={{
+                  width: 26,
+                  height: 26,
+                  borderRadius: 8,
+                  border: v.colour === c ? '3px solid var(--text)' : '1px solid var(--border)',
+                  background: c,
+                  cursor: 'pointer',
+                }}
               />
             ))}
           </div>
         </div>
-        <TextField label="Sync user name" value={v.username} onChange={set('username')} error={errors.username} hint="Their user on the sync server, if they use their own laptop." />
+        <TextField
+          label="Sync user name"
+          value={v.username}
+          onChange={set('username')}
+          error={errors.username}
+          hint="Their user on the sync server, if they use their own laptop."
+        />
         <Checkbox label="Active" checked={v.active} onChange={(active) => setV((p) => ({ ...p, active }))} />
       </div>
-    </Dialog>
+    </FormDialog>
   );
 }
 
@@ -109,8 +124,11 @@ export function StaffScreen() {
   const { docs: staff } = useLiveQuery('staff', { sort: [{ name: 'asc' }] } as never);
   const locale = app.settings?.locale ?? 'en-GB';
   const openId = route.query.get('id');
-  const open = openId ? staff.find((s) => s.id === openId) ?? null : null;
-  const creating = route.query.get('new') === '1';
+  const open = openId ? (staff.find((s) => s.id === openId) ?? null) : null;
+  const permissions = usePermissions();
+  const mayCreate = permissions.decide('staff', 'create');
+  const mayChange = permissions.decide('staff', 'change');
+  const creating = route.query.get('new') === '1' && mayCreate.allowed;
   return (
     <div className="page">
       <div className="page-header">
@@ -118,54 +136,58 @@ export function StaffScreen() {
           <h1>Staff</h1>
           <p>Tutors and administrators, their pay and calendar colour.</p>
         </div>
-        <button type="button" className="btn btn-primary" onClick={() => navigate('/staff?new=1')}>
+        <PermissionButton
+          className="btn btn-primary"
+          decision={mayCreate}
+          reasonId="staff-permission"
+          onClick={() => navigate('/staff?new=1')}
+        >
           <Icon name="plus" size={16} />
           New staff member
-        </button>
+        </PermissionButton>
       </div>
+      {!mayChange.allowed && <PermissionNote id="staff-permission" reason={mayChange.reason} className="page-note" />}
       <div className="card">
-        <table className="preview-table" aria-label="Staff" style={{ fontSize: 14 }}>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">E-mail</th>
-              <th scope="col">Pay</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {staff.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <span className="row">
-                    <span className="swatch" style={{ background: s.colour }} aria-hidden="true" />
-                    <strong>{s.name}</strong>
-                    {s.id === app.device.meStaffId && <span className="chip">You</span>}
-                  </span>
-                </td>
-                <td>{s.role === 'admin' ? 'Administrator' : 'Tutor'}</td>
-                <td>{s.email}</td>
-                <td>
-                  {money(s.payRate, locale)} {s.payUnit === 'hour' ? 'per hour' : 'per lesson'}
-                </td>
-                <td>
-                  <span className={`badge badge-${s.active ? 'active' : 'archived'}`}>{s.active ? 'Active' : 'Inactive'}</span>
-                </td>
-                <td>
-                  <button type="button" className="btn btn-sm" onClick={() => navigate(`/staff?id=${s.id}`)} aria-label={`Edit ${s.name}`}>
-                    Edit
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ReportTable
+          label="Staff"
+          rows={staff}
+          rowKey={(s) => s.id}
+          columns={[
+            {
+              header: 'Name',
+              cell: (s) => (
+                <span className="row">
+                  <span className="swatch" style={{ background: s.colour }} aria-hidden="true" />
+                  <strong>{s.name}</strong>
+                  {s.id === app.device.meStaffId && <span className="chip">You</span>}
+                </span>
+              ),
+            },
+            { header: 'Role', cell: (s) => (s.role === 'admin' ? 'Administrator' : 'Tutor') },
+            { header: 'E-mail', cell: (s) => s.email },
+            { header: 'Pay', cell: (s) => `${money(s.payRate, locale)} ${s.payUnit === 'hour' ? 'per hour' : 'per lesson'}` },
+            {
+              header: 'Status',
+              cell: (s) => <span className={`badge badge-${s.active ? 'active' : 'archived'}`}>{s.active ? 'Active' : 'Inactive'}</span>,
+            },
+            {
+              header: <span className="sr-only">Actions</span>,
+              cell: (s) => (
+                <PermissionButton
+                  className="btn btn-sm"
+                  decision={mayChange}
+                  reasonId="staff-permission"
+                  onClick={() => navigate(`/staff?id=${s.id}`)}
+                  aria-label={`Edit ${s.name}`}
+                >
+                  Edit
+                </PermissionButton>
+              ),
+            },
+          ]}
+        />
       </div>
-      {(creating || open) && <StaffForm key={open?.id ?? 'new'} staff={open} onClose={() => navigate('/staff')} />}
+      {(creating || (open && mayChange.allowed)) && <StaffForm key={open?.id ?? 'new'} staff={open} onClose={() => navigate('/staff')} />}
     </div>
   );
 }

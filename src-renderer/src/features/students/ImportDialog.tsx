@@ -3,14 +3,37 @@ import { useApp } from '../../app/AppContext';
 import { Dialog } from '../../ui/Dialog';
 import { Icon } from '../../ui/Icon';
 import { useToast } from '../../ui/Toast';
+import { Alert } from '../../ui/Alert';
 import { getBridge } from '../../platform/bridge';
-import { insertAllOrNothing, newId } from '../../data';
+import { IntentError, newId } from '../../data';
+import { importStudents } from './import-action';
 import { parseCsv, type ParsedCsv } from '../../../../src-shared/csv';
-import { guessMapping, IMPORT_FIELDS, mappingProblems, planImport, type Mapping } from '../../../../src-shared/students/csv-import';
+import {
+  defaultSkipLines,
+  guessMapping,
+  IMPORT_FIELDS,
+  mappingProblems,
+  matchImportRows,
+  planImport,
+  type ImportRowMatch,
+  type Mapping,
+} from '../../../../src-shared/students/csv-import';
+import type { Student } from '../../../../src-shared/model/types';
+
+/** Matched rows listed in the preview (the rest are counted, and skipped unless chosen). */
+const MATCH_LIST_LIMIT = 200;
+
+const MATCH_BADGE: Record<ImportRowMatch['status'], { label: string; className: string }> = {
+  existing: { label: 'Already a student', className: 'badge badge-archived' },
+  possible_duplicate: { label: 'Possible duplicate', className: 'badge badge-paused' },
+  new: { label: 'New', className: 'badge badge-active' },
+};
 
 /**
  * CSV import: choose a file → map columns (guessed from the headers) → preview with row-by-row
- * errors → import. Nothing is written until the user confirms, and only when every row is valid.
+ * errors and the rows that match existing students (docs/data-model.md "Duplicates") → import.
+ * Matched rows are skipped unless the person chooses to import them anyway. Nothing is written
+ * until the user confirms, and only when every imported row is valid.
  */
 export function ImportDialog({ onClose }: { onClose: () => void }) {
   const app = useApp();
@@ -20,6 +43,9 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [families, setFamilies] = useState<Parameters<typeof planImport>[2]>([]);
+  const [students, setStudents] = useState<Student[]>([]);
+  // Matched rows the person chose to import anyway (by line); every other matched row is skipped.
+  const [importAnyway, setImportAnyway] = useState<ReadonlySet<number>>(new Set());
 
   const choose = async () => {
     setError('');
@@ -34,15 +60,35 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       return;
     }
     setFamilies((await app.db.families.find().exec()).map((d) => d.toJSON() as never));
+    setStudents((await app.db.students.find().exec()).map((d) => d.toJSON() as Student));
+    setImportAnyway(new Set());
     setFile({ name: result.name, csv });
     setMapping(guessMapping(csv.headers));
   };
 
+  const matches = useMemo(
+    () => (file && mappingProblems(mapping).length === 0 ? matchImportRows(file.csv, mapping, { students, families }) : []),
+    [file, mapping, students, families],
+  );
+  const matched = matches.filter((m) => m.status !== 'new');
+  const matchByLine = useMemo(() => new Map(matches.map((m) => [m.line, m])), [matches]);
+  const skipLines = useMemo(
+    () => new Set([...defaultSkipLines(matches)].filter((line) => !importAnyway.has(line))),
+    [matches, importAnyway],
+  );
+
   const plan = useMemo(() => {
     if (!file) return null;
-    return planImport(file.csv, mapping, families, app.ctx(), app.settings?.currency ?? 'GBP', newId);
+    return planImport(file.csv, mapping, families, app.ctx(), app.settings?.currency ?? 'GBP', newId, { skipLines });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [file, mapping, families]);
+  }, [file, mapping, families, skipLines]);
+  const toggleAnyway = (line: number, on: boolean) =>
+    setImportAnyway((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(line);
+      else next.delete(line);
+      return next;
+    });
 
   const badLines = new Set(plan?.issues.map((i) => i.line) ?? []);
   const problems = mappingProblems(mapping);
@@ -52,14 +98,11 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
     if (!plan || !canImport) return;
     setBusy(true);
     try {
-      await insertAllOrNothing(app.db, [
-        { collection: 'families', docs: plan.families },
-        { collection: 'students', docs: plan.students },
-      ]);
+      await importStudents(app, plan);
       toast(`Imported ${plan.students.length} students and ${plan.families.length} new families`);
       onClose();
     } catch (e) {
-      setError(`Nothing was imported: ${(e as Error).message}`);
+      setError(e instanceof IntentError ? (e as Error).message : `Nothing was imported: ${(e as Error).message}`);
     } finally {
       setBusy(false);
     }
@@ -80,16 +123,20 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           </button>
           {file && (
             <button type="button" className="btn btn-primary" disabled={!canImport || busy} onClick={() => void doImport()}>
-              {busy ? 'Importing…' : canImport ? `Import ${plan.students.length} ${plan.students.length === 1 ? 'student' : 'students'}` : 'Import'}
+              {busy
+                ? 'Importing…'
+                : canImport
+                  ? `Import ${plan.students.length} ${plan.students.length === 1 ? 'student' : 'students'}`
+                  : 'Import'}
             </button>
           )}
         </>
       }
     >
       {error && (
-        <div className="alert alert-error" role="alert">
+        <Alert tone="error" role="alert">
           {error}
-        </div>
+        </Alert>
       )}
       {!file ? (
         <div className="empty" style={{ padding: 24 }}>
@@ -97,7 +144,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
             <Icon name="upload" size={30} />
           </div>
           <p>
-            The first row must name the columns, e.g. <em>First name, Last name, Family name, Family e-mail, Subjects, Rate</em>. Students without a family name are treated as adults who pay for themselves.
+            The first row must name the columns, e.g. <em>First name, Last name, Family name, Family e-mail, Subjects, Rate</em>. Students
+            without a family name are treated as adults who pay for themselves.
           </p>
           <button type="button" className="btn btn-primary" onClick={() => void choose()}>
             Choose a CSV file…
@@ -140,15 +188,16 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
             </div>
           </fieldset>
           {problems.map((p) => (
-            <div className="alert alert-warning" role="alert" key={p}>
+            <Alert tone="warning" role="alert" key={p}>
               {p}
-            </div>
+            </Alert>
           ))}
           {plan && plan.issues.length > 0 && problems.length === 0 && (
-            <div className="alert alert-error" role="alert">
+            <Alert tone="error" role="alert">
               <div>
                 <strong>
-                  {plan.issues.length === 1 ? '1 problem' : `${plan.issues.length} problems`} must be fixed in the file before anything can be imported:
+                  {plan.issues.length === 1 ? '1 problem' : `${plan.issues.length} problems`} must be fixed in the file before anything can
+                  be imported:
                 </strong>
                 <ul className="errors-list" aria-label="Import problems">
                   {plan.issues.slice(0, 200).map((i, n) => (
@@ -159,19 +208,74 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                   ))}
                 </ul>
               </div>
-            </div>
+            </Alert>
           )}
           {plan && plan.issues.length === 0 && plan.students.length > 0 && (
-            <div className="alert alert-success" role="status">
-              Ready: {plan.students.length} students, {plan.families.length} new families
-              {plan.matchedFamilies > 0 ? `, ${plan.matchedFamilies} existing families matched` : ''}.
-            </div>
+            <Alert tone="success" role="status">
+              Ready: {plan.students.length} {plan.students.length === 1 ? 'student' : 'students'}, {plan.families.length} new{' '}
+              {plan.families.length === 1 ? 'family' : 'families'}
+              {plan.matchedFamilies > 0 ? `, ${plan.matchedFamilies} existing families matched` : ''}
+              {plan.skippedRows > 0 ? `; ${plan.skippedRows} matching ${plan.skippedRows === 1 ? 'row' : 'rows'} skipped` : ''}.
+            </Alert>
+          )}
+          {plan && plan.issues.length === 0 && plan.students.length === 0 && plan.skippedRows > 0 && (
+            <Alert tone="info" role="status">
+              Every row matches a student already in TutorDesk: nothing new to import. Choose “Import anyway” on a row to add it again.
+            </Alert>
+          )}
+          {matched.length > 0 && (
+            <section className="import-matches" aria-labelledby="import-matches-title">
+              <h3 id="import-matches-title">{matched.length === 1 ? '1 row matches' : `${matched.length} rows match`} existing students</h3>
+              <p className="muted">
+                These rows are skipped, so importing the same file twice (or TutorDesk’s own export) adds nobody twice. Tick “Import anyway”
+                for a row that is really someone new.
+              </p>
+              <div className="import-matches-scroll">
+                <table className="preview-table import-match-table" aria-label="Rows that match existing students">
+                  <thead>
+                    <tr>
+                      <th scope="col">Line</th>
+                      <th scope="col">Student</th>
+                      <th scope="col">Match</th>
+                      <th scope="col">Why</th>
+                      <th scope="col">Import anyway</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {matched.slice(0, MATCH_LIST_LIMIT).map((m) => (
+                      <tr key={m.line}>
+                        <td>{m.line}</td>
+                        <td>{m.name}</td>
+                        <td>
+                          <span className={MATCH_BADGE[m.status].className}>{MATCH_BADGE[m.status].label}</span>
+                        </td>
+                        <td className="import-match-why" title={m.message}>
+                          {m.message}
+                        </td>
+                        <td>
+                          <input
+                            type="checkbox"
+                            aria-label={`Import line ${m.line} (${m.name}) anyway`}
+                            checked={importAnyway.has(m.line)}
+                            onChange={(e) => toggleAnyway(m.line, e.target.checked)}
+                          />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {matched.length > MATCH_LIST_LIMIT && (
+                <p className="muted">…and {matched.length - MATCH_LIST_LIMIT} more matching rows, all skipped.</p>
+              )}
+            </section>
           )}
           <div style={{ overflow: 'auto' }}>
             <table className="preview-table" aria-label="Preview of the first rows">
               <thead>
                 <tr>
                   <th scope="col">Line</th>
+                  <th scope="col">Match</th>
                   {mappedFields.map((f) => (
                     <th scope="col" key={f.key}>
                       {f.label}
@@ -183,6 +287,15 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
                 {file.csv.rows.slice(0, 8).map((r) => (
                   <tr key={r.line} className={badLines.has(r.line) ? 'bad' : undefined}>
                     <td>{r.line}</td>
+                    <td>
+                      {matchByLine.get(r.line) ? (
+                        <span className={MATCH_BADGE[matchByLine.get(r.line)!.status].className}>
+                          {MATCH_BADGE[matchByLine.get(r.line)!.status].label}
+                        </span>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
                     {mappedFields.map((f) => (
                       <td key={f.key}>{r.values[mapping[f.key]!]}</td>
                     ))}

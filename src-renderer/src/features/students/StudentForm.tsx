@@ -1,6 +1,12 @@
 import { useState } from 'react';
-import { useApp, useLiveQuery } from '../../app/AppContext';
-import { Dialog } from '../../ui/Dialog';
+import { findStudentMatches, type DuplicateMatch } from '../../../../src-shared/students/duplicates';
+import { navigate } from '../../app/router';
+import { Alert } from '../../ui/Alert';
+import { Icon } from '../../ui/Icon';
+import { humaniseWriteError } from '../../../../src-shared/validation/schema-limits';
+import { useApp, useLiveQuery, usePermissions } from '../../app/AppContext';
+import { PermissionButton } from '../../ui/Permission';
+import { FormDialog } from '../../ui/FormDialog';
 import { SelectField, TextArea, TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
 import { validateStudent, EMPTY_ADDRESS, type FieldErrors } from '../../../../src-shared/validation/forms';
@@ -8,7 +14,8 @@ import { moneyToInput } from '../../../../src-shared/money';
 import type { Student } from '../../../../src-shared/model/types';
 import { studentHasHistory } from './queries';
 import { deleteDoc } from '../../data';
-import { BillingFields } from '../invoices/BillingFields';
+import { BillingFields } from '../billing';
+import { MergeDialog, mergeDecision } from '../families';
 import { StudentTimelineLink } from './StudentTimeline';
 
 const SELF = '__self__';
@@ -16,8 +23,13 @@ const SELF = '__self__';
 /** Create or edit a student; archive/restore; delete only when the student has no history. */
 export function StudentForm({ student, onClose }: { student: Student | null; onClose: () => void }) {
   const app = useApp();
+  const permissions = usePermissions();
+  const mayDelete = permissions.decide('students', 'delete');
+  const mayMerge = mergeDecision(permissions.role, 'students');
+  const [merging, setMerging] = useState(false);
   const toast = useToast();
   const currency = app.settings?.currency ?? 'GBP';
+  const locale = app.settings?.locale ?? 'en-GB';
   const { docs: families } = useLiveQuery('families', { selector: { archived: false }, sort: [{ name: 'asc' }] } as never);
   const existingFamily = student ? families.find((f) => f.id === student.familyId) : undefined;
   const [v, setV] = useState({
@@ -26,13 +38,18 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
     familyId: student ? (existingFamily?.kind === 'self' ? SELF : student.familyId) : '',
     status: student?.status ?? 'active',
     subjects: student?.subjects.join(', ') ?? '',
-    rate: student?.defaultRate ? moneyToInput(student.defaultRate.amount, student.defaultRate.currency) : '',
+    rate: student?.defaultRate ? moneyToInput(student.defaultRate.amount, student.defaultRate.currency, app.settings?.locale) : '',
     email: student?.email ?? '',
     phone: student?.phone ?? '',
     gradeLevel: student?.gradeLevel ?? '',
     notes: student?.notes ?? '',
   });
   const [errors, setErrors] = useState<FieldErrors>({});
+  const { docs: allStudents } = useLiveQuery('students');
+  /** Students that may be this one (name ignoring accents and case, e-mail or phone), asked about once per entry. */
+  const [dupes, setDupes] = useState<{ key: string; matches: DuplicateMatch<Student>[] } | null>(null);
+  const dupeKey = `${v.firstName}|${v.lastName}|${v.email}|${v.phone}`;
+  const askedDupes = dupes && dupes.key === dupeKey ? dupes : null;
   const [saving, setSaving] = useState(false);
   const set = (k: keyof typeof v) => (value: string) => setV((prev) => ({ ...prev, [k]: value }));
 
@@ -44,12 +61,22 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
 
   const save = async (statusOverride?: Student['status']) => {
     const familyId = v.familyId === SELF ? (existingFamily?.kind === 'self' ? existingFamily.id : SELF) : v.familyId;
-    const result = validateStudent({ ...v, status: statusOverride ?? v.status, familyId, currency }, student ?? undefined);
+    const result = validateStudent(
+      { ...v, status: statusOverride ?? v.status, familyId, currency, moneyLocale: locale },
+      student ?? undefined,
+    );
     if (!result.ok) {
       setErrors(result.errors);
       return;
     }
     setErrors({});
+    if (!student && !askedDupes) {
+      const matches = findStudentMatches({ firstName: v.firstName, lastName: v.lastName, email: v.email, phone: v.phone }, allStudents);
+      if (matches.length > 0) {
+        setDupes({ key: dupeKey, matches });
+        return;
+      }
+    }
     setSaving(true);
     try {
       let payerId = result.value.familyId;
@@ -83,7 +110,9 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
       );
       onClose();
     } catch (e) {
-      setErrors({ _form: `Could not save: ${(e as Error).message}` });
+      // Never RxDB's own text: the field's name and its limit, or a plain sentence.
+      const human = humaniseWriteError(e, { collection: 'students' });
+      setErrors({ ...human.fields, _form: human.summary });
     } finally {
       setSaving(false);
     }
@@ -100,49 +129,76 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
     onClose();
   };
 
+  if (merging && student) return <MergeDialog kind="student" duplicateId={student.id} onClose={() => setMerging(false)} />;
   return (
-    <Dialog
+    <FormDialog
       title={student ? `${student.firstName} ${student.lastName}` : 'New student'}
       description={student ? 'Edit the student’s details.' : 'Add a student and choose who pays for their lessons.'}
       onClose={onClose}
-      onSubmit={() => void save()}
-      footer={
-        <>
-          {student && (
-            <div className="left">
-              {student.status === 'archived' ? (
-                <button type="button" className="btn" onClick={() => void save('active')} disabled={saving}>
-                  Restore
-                </button>
-              ) : (
-                <button type="button" className="btn" onClick={() => void save('archived')} disabled={saving}>
-                  Archive
-                </button>
-              )}
-              <button type="button" className="btn btn-ghost btn-danger" onClick={() => void remove()} disabled={saving}>
-                Delete
+      onSubmit={() => save()}
+      submitLabel={student ? 'Save changes' : askedDupes ? 'Add a new student anyway' : 'Add student'}
+      busy={saving}
+      {...(errors._form ? { error: errors._form } : {})}
+      footerStart={
+        student && (
+          <>
+            {student.status === 'archived' ? (
+              <button type="button" className="btn" onClick={() => void save('active')} disabled={saving}>
+                Restore
               </button>
-            </div>
-          )}
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={saving}>
-            {student ? 'Save changes' : 'Add student'}
-          </button>
-        </>
+            ) : (
+              <button type="button" className="btn" onClick={() => void save('archived')} disabled={saving}>
+                Archive
+              </button>
+            )}
+            <PermissionButton className="btn btn-ghost btn-danger" decision={mayDelete} onClick={() => void remove()} disabled={saving}>
+              Delete
+            </PermissionButton>
+            {!student.mergedInto && (
+              <PermissionButton className="btn" decision={mayMerge} disabled={saving} onClick={() => setMerging(true)}>
+                Merge into…
+              </PermissionButton>
+            )}
+          </>
+        )
       }
     >
-      {errors._form && (
-        <div className="alert alert-error" role="alert">
-          {errors._form}
-        </div>
-      )}
       {student && <StudentTimelineLink studentId={student.id} />}
+      {askedDupes && (
+        <Alert tone="warning" role="alert" icon={<Icon name="alert" />} title="This student may already exist.">
+          <ul className="dupe-list">
+            {askedDupes.matches.map((m) => (
+              <li key={m.record.id}>
+                {m.message}{' '}
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-sm"
+                  onClick={() => {
+                    onClose();
+                    navigate(`/students?id=${m.record.id}`);
+                  }}
+                >
+                  Open {m.record.firstName} {m.record.lastName}
+                </button>
+              </li>
+            ))}
+          </ul>
+          Open the existing student instead, or choose “Add a new student anyway”.
+        </Alert>
+      )}
       <div className="grid-2">
         <TextField label="First name" value={v.firstName} onChange={set('firstName')} required error={errors.firstName} autoFocus />
         <TextField label="Last name" value={v.lastName} onChange={set('lastName')} error={errors.lastName} />
-        <SelectField label="Who pays" value={v.familyId} onChange={set('familyId')} options={payerOptions} required error={errors.familyId} className="span-2" hint="Invoices are addressed to the family (or to an adult student)." />
+        <SelectField
+          label="Who pays"
+          value={v.familyId}
+          onChange={set('familyId')}
+          options={payerOptions}
+          required
+          error={errors.familyId}
+          className="span-2"
+          hint="Invoices are addressed to the family (or to an adult student)."
+        />
         <SelectField
           label="Status"
           value={v.status}
@@ -154,15 +210,36 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
           ]}
           error={errors.status}
         />
-        <TextField label="Year / level" value={v.gradeLevel} onChange={set('gradeLevel')} error={errors.gradeLevel} placeholder="e.g. Year 10" />
-        <TextField label="Subjects" value={v.subjects} onChange={set('subjects')} error={errors.subjects} hint="Separate with commas, e.g. Maths, Physics" className="span-2" />
-        <TextField label="Default lesson rate" value={v.rate} onChange={set('rate')} error={errors.rate} prefix={currency} inputMode="decimal" hint="Leave empty to use the family’s or the practice’s rate." />
+        <TextField
+          label="Year / level"
+          value={v.gradeLevel}
+          onChange={set('gradeLevel')}
+          error={errors.gradeLevel}
+          placeholder="e.g. Year 10"
+        />
+        <TextField
+          label="Subjects"
+          value={v.subjects}
+          onChange={set('subjects')}
+          error={errors.subjects}
+          hint="Separate with commas, e.g. Maths, Physics"
+          className="span-2"
+        />
+        <TextField
+          label="Default lesson rate"
+          value={v.rate}
+          onChange={set('rate')}
+          error={errors.rate}
+          prefix={currency}
+          inputMode="decimal"
+          hint="Leave empty to use the family’s or the practice’s rate."
+        />
         <span />
         <TextField label="E-mail" type="email" value={v.email} onChange={set('email')} error={errors.email} inputMode="email" />
         <TextField label="Phone" type="tel" value={v.phone} onChange={set('phone')} error={errors.phone} inputMode="tel" />
         <TextArea label="Notes" value={v.notes} onChange={set('notes')} className="span-2" />
       </div>
       <BillingFields student={student} />
-    </Dialog>
+    </FormDialog>
   );
 }

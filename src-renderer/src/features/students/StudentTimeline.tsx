@@ -9,19 +9,13 @@ import { useApp, useLiveQuery } from '../../app/AppContext';
 import { navigate, useRoute } from '../../app/router';
 import { EmptyState } from '../../ui/EmptyState';
 import { Icon } from '../../ui/Icon';
-import { avatarColour, initials } from '../../ui/format';
+import { avatarColour, initials, formatWhen } from '../../ui/format';
+import { Alert } from '../../ui/Alert';
 import type { Family, Note, Student } from '../../../../src-shared/model/types';
 import { newProgressNote, studentTimeline, type NoteValues, type TimelineEntry } from '../../../../src-shared/notes/timeline';
-import { materialise } from '../../../../src-shared/schedule/expand';
-import type { MakeupCredit } from '../../../../src-shared/schedule/attendance';
-import { getSearchService } from '../search/search-service';
-import { LESSON_NOTE_FIELDS, NoteEditor, PROGRESS_NOTE_FIELDS } from '../notes/NoteEditor';
-import { NoteConflicts } from '../notes/NoteConflicts';
-import { BookMakeupDialog } from '../attendance/BookMakeupDialog';
-import { useStudentMakeupCredits, type StudentCredits } from '../attendance/queries';
-import { STATUS_LABELS } from '../attendance/labels';
-import '../notes/notes.css';
-import '../attendance/attendance.css';
+import { getSearchService } from '../search';
+import { LESSON_NOTE_FIELDS, NoteConflicts, NoteEditor, PROGRESS_NOTE_FIELDS } from '../notes';
+import { MakeupCreditsBadge, MakeupCreditsCard } from '../attendance';
 import './timeline.css';
 
 const PAGE = 30;
@@ -34,7 +28,11 @@ function useDoc<T>(collection: 'students' | 'families', id: string): T | null | 
       setDoc(null);
       return;
     }
-    const sub = (db.collections[collection] as unknown as { findOne(id: string): { $: { subscribe(cb: (d: { toJSON(): unknown } | null) => void): { unsubscribe(): void } } } })
+    const sub = (
+      db.collections[collection] as unknown as {
+        findOne(id: string): { $: { subscribe(cb: (d: { toJSON(): unknown } | null) => void): { unsubscribe(): void } } };
+      }
+    )
       .findOne(id)
       .$.subscribe((d) => setDoc(d ? (d.toJSON() as T) : null));
     return () => sub.unsubscribe();
@@ -53,7 +51,9 @@ function useStudentNotes(studentId: string): { notes: Note[]; loading: boolean }
   const [notes, setNotes] = useState<{ key: string; notes: Note[] } | null>(null);
   useEffect(() => {
     if (key === null) return;
-    const sub = db.notes.findByIds(key ? key.split('\n') : []).$.subscribe((m) => setNotes({ key, notes: [...m.values()].map((d) => d.toJSON() as Note) }));
+    const sub = db.notes
+      .findByIds(key ? key.split('\n') : [])
+      .$.subscribe((m) => setNotes({ key, notes: [...m.values()].map((d) => d.toJSON() as Note) }));
     return () => sub.unsubscribe();
   }, [db, key]);
   void version;
@@ -70,13 +70,15 @@ export function StudentTimeline() {
   const student = useDoc<Student>('students', studentId);
   const family = useDoc<Family>('families', student?.familyId ?? '');
   const { notes, loading } = useStudentNotes(studentId);
-  const credits = useStudentMakeupCredits(studentId);
   const { docs: staff } = useLiveQuery('staff');
   const [shown, setShown] = useState(PAGE);
   const [editing, setEditing] = useState<string | null>(null);
   const [drafting, setDrafting] = useState<{ id: string; values: NoteValues } | null>(null);
 
-  const entries = useMemo(() => studentTimeline(studentId, notes).filter((e) => e.note.id !== drafting?.id), [studentId, notes, drafting?.id]);
+  const entries = useMemo(
+    () => studentTimeline(studentId, notes).filter((e) => e.note.id !== drafting?.id),
+    [studentId, notes, drafting?.id],
+  );
   const targetIndex = target ? entries.findIndex((e) => e.note.id === target) : -1;
   const visibleCount = Math.max(shown, targetIndex + 1);
   const staffName = (id: string) => staff.find((s) => s.id === id)?.name ?? '';
@@ -88,7 +90,15 @@ export function StudentTimeline() {
     return (
       <div className="page">
         <div className="card">
-          <EmptyState icon="students" title="Student not found" actions={<a className="btn" href="#/students">Back to students</a>}>
+          <EmptyState
+            icon="students"
+            title="Student not found"
+            actions={
+              <a className="btn" href="#/students">
+                Back to students
+              </a>
+            }
+          >
             This student may have been deleted on another computer.
           </EmptyState>
         </div>
@@ -135,9 +145,10 @@ export function StudentTimeline() {
       <div className="timeline-layout">
         <div className="timeline-main">
           {conflicted > 0 && (
-            <div className="alert alert-warning" role="alert">
-              {conflicted === 1 ? 'One note was' : `${conflicted} notes were`} edited on two computers at once. Both versions are kept below: choose what to keep.
-            </div>
+            <Alert tone="warning" role="alert">
+              {conflicted === 1 ? 'One note was' : `${conflicted} notes were`} edited on two computers at once. Both versions are kept
+              below: choose what to keep.
+            </Alert>
           )}
           {drafting && (
             <section className="card card-pad tl-draft" aria-label="New progress note">
@@ -147,14 +158,28 @@ export function StudentTimeline() {
                   Done
                 </button>
               </div>
-              <NoteEditor noteId={drafting.id} createValues={drafting.values} fields={PROGRESS_NOTE_FIELDS} label="New progress note" autoFocus />
+              <NoteEditor
+                noteId={drafting.id}
+                createValues={drafting.values}
+                fields={PROGRESS_NOTE_FIELDS}
+                label="New progress note"
+                autoFocus
+              />
             </section>
           )}
           {loading ? (
             <p className="muted">Loading notes…</p>
           ) : entries.length === 0 && !drafting ? (
             <div className="card">
-              <EmptyState icon="notes" title="No notes yet" actions={<button type="button" className="btn btn-primary" onClick={startDraft}>Write a progress note</button>}>
+              <EmptyState
+                icon="notes"
+                title="No notes yet"
+                actions={
+                  <button type="button" className="btn btn-primary" onClick={startDraft}>
+                    Write a progress note
+                  </button>
+                }
+              >
                 Lesson notes written in the calendar and progress notes appear here, newest first.
               </EmptyState>
             </div>
@@ -168,8 +193,8 @@ export function StudentTimeline() {
                   editing={editing === e.note.id}
                   onEdit={() => setEditing(editing === e.note.id ? null : e.note.id)}
                   author={staffName(e.note.authorId)}
-                  date={dateFmt.format(new Date(e.date))}
-                  time={e.kind === 'lesson' && e.lessonStart ? timeFmt.format(new Date(e.lessonStart)) : ''}
+                  date={formatWhen(dateFmt, e.date)}
+                  time={e.kind === 'lesson' && e.lessonStart ? formatWhen(timeFmt, e.lessonStart, '') : ''}
                 />
               ))}
             </ol>
@@ -182,14 +207,22 @@ export function StudentTimeline() {
         </div>
         <aside className="timeline-side">
           <StudentFacts student={student} family={family ?? null} />
-          <CreditsCard credits={credits} studentName={name} dateFmt={dateFmt} />
+          <MakeupCreditsCard studentId={studentId} studentName={name} dateFmt={dateFmt} />
         </aside>
       </div>
     </div>
   );
 }
 
-function TimelineItem(props: { entry: TimelineEntry; isTarget: boolean; editing: boolean; onEdit: () => void; author: string; date: string; time: string }) {
+function TimelineItem(props: {
+  entry: TimelineEntry;
+  isTarget: boolean;
+  editing: boolean;
+  onEdit: () => void;
+  author: string;
+  date: string;
+  time: string;
+}) {
   const { note, kind } = props.entry;
   const ref = useRef<HTMLLIElement>(null);
   useEffect(() => {
@@ -200,12 +233,20 @@ function TimelineItem(props: { entry: TimelineEntry; isTarget: boolean; editing:
   }, [props.isTarget]);
   const title = note.title || (kind === 'lesson' ? 'Lesson note' : 'Progress note');
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const values = useMemo<NoteValues>(() => (({ id: _i, createdAt: _c, updatedAt: _u, updatedBy: _b, deviceId: _d, fieldClock: _f, ...rest }) => rest)(note), [note.id]);
+  const values = useMemo<NoteValues>(
+    () => (({ id: _i, createdAt: _c, updatedAt: _u, updatedBy: _b, deviceId: _d, fieldClock: _f, ...rest }) => rest)(note),
+    [note.id],
+  );
   const headingId = `tl-${note.id}`;
   const fields = kind === 'lesson' ? LESSON_NOTE_FIELDS : PROGRESS_NOTE_FIELDS.filter((f) => f.field !== 'title');
   const empty = fields.every((f) => !note[f.field].trim());
   return (
-    <li ref={ref} tabIndex={-1} className={`tl-item kind-${kind}${props.isTarget ? ' target' : ''}`} aria-current={props.isTarget ? 'true' : undefined}>
+    <li
+      ref={ref}
+      tabIndex={-1}
+      className={`tl-item kind-${kind}${props.isTarget ? ' target' : ''}`}
+      aria-current={props.isTarget ? 'true' : undefined}
+    >
       <div className="tl-dot" aria-hidden="true">
         <Icon name={kind === 'lesson' ? 'calendar' : 'notes'} size={14} />
       </div>
@@ -220,12 +261,24 @@ function TimelineItem(props: { entry: TimelineEntry; isTarget: boolean; editing:
               {props.author ? ` · ${props.author}` : ''}
             </span>
           </div>
-          <button type="button" className="btn btn-sm" aria-expanded={props.editing} aria-label={props.editing ? `Done editing ${title}` : `Edit ${title}`} onClick={props.onEdit}>
+          <button
+            type="button"
+            className="btn btn-sm"
+            aria-expanded={props.editing}
+            aria-label={props.editing ? `Done editing ${title}` : `Edit ${title}`}
+            onClick={props.onEdit}
+          >
             {props.editing ? 'Done' : 'Edit'}
           </button>
         </header>
         {props.editing ? (
-          <NoteEditor noteId={note.id} createValues={values} fields={kind === 'lesson' ? LESSON_NOTE_FIELDS : PROGRESS_NOTE_FIELDS} label={`Editing ${title}`} autoFocus />
+          <NoteEditor
+            noteId={note.id}
+            createValues={values}
+            fields={kind === 'lesson' ? LESSON_NOTE_FIELDS : PROGRESS_NOTE_FIELDS}
+            label={`Editing ${title}`}
+            autoFocus
+          />
         ) : (
           <>
             {note.conflicts.length > 0 && <NoteConflicts note={note} />}
@@ -295,73 +348,15 @@ function StudentFacts({ student, family }: { student: Student; family: Family | 
   );
 }
 
-function CreditsCard({ credits, studentName, dateFmt }: { credits: StudentCredits | null; studentName: string; dateFmt: Intl.DateTimeFormat }) {
-  const app = useApp();
-  const tz = app.settings?.timeZone ?? 'UTC';
-  const [booking, setBooking] = useState<MakeupCredit | null>(null);
-  const available = credits?.available.length ?? 0;
-  const bookingLesson = booking ? credits?.lessonsById.get(booking.lessonId) : undefined;
-  return (
-    <section className="card card-pad tl-credits" aria-labelledby="tl-credits-title">
-      <div className="tl-credits-head">
-        <h2 id="tl-credits-title">Make-up credits</h2>
-        <span className={`att-badge tone-${available ? 'ok' : 'neutral'}`}>{credits ? `${available} available` : '…'}</span>
-      </div>
-      {!credits ? (
-        <p className="muted">Loading…</p>
-      ) : credits.granted.length === 0 ? (
-        <p className="muted">No make-up credits. A cancellation in good time (per the attendance policy) earns one.</p>
-      ) : (
-        <ul className="list credits-list" aria-label="Make-up credits">
-          {[...credits.granted].reverse().map((c) => {
-            const used = c.consumedByLessonId ? credits.lessonsById.get(c.consumedByLessonId) : undefined;
-            return (
-              <li key={`${c.occurrenceId}|${c.studentId}`}>
-                <div className="credit-text">
-                  <strong>
-                    {c.subject || 'Lesson'} · {dateFmt.format(new Date(c.originalStart))}
-                  </strong>
-                  <span className="muted">
-                    {STATUS_LABELS[c.reason]}
-                    {c.consumedByLessonId ? ` · used: make-up ${used ? `on ${dateFmt.format(new Date(used.start))}` : 'booked'}` : ''}
-                  </span>
-                </div>
-                {c.consumedByLessonId ? (
-                  <span className="att-badge tone-neutral">Used</span>
-                ) : (
-                  <button type="button" className="btn btn-sm" onClick={() => setBooking(c)} aria-label={`Book make-up lesson for the ${c.subject || 'lesson'} of ${dateFmt.format(new Date(c.originalStart))}`}>
-                    Book
-                  </button>
-                )}
-              </li>
-            );
-          })}
-        </ul>
-      )}
-      {booking && bookingLesson && (
-        <BookMakeupDialog
-          credit={booking}
-          lesson={bookingLesson}
-          occurrence={materialise(bookingLesson, Date.parse(booking.originalStart), credits?.occurrencesById.get(booking.occurrenceId) ?? null, [], tz)}
-          studentName={studentName}
-          onClose={() => setBooking(null)}
-        />
-      )}
-    </section>
-  );
-}
-
 /** A strip in the student dialog: the way to the timeline, with the make-up credits available. */
 export function StudentTimelineLink({ studentId }: { studentId: string }) {
-  const credits = useStudentMakeupCredits(studentId);
-  const n = credits?.available.length ?? 0;
   return (
     <div className="timeline-link">
       <a className="btn btn-sm" href={`#/students/timeline?id=${encodeURIComponent(studentId)}`}>
         <Icon name="notes" size={15} />
         Notes &amp; timeline
       </a>
-      {n > 0 && <span className="att-badge tone-ok">{n === 1 ? '1 make-up credit available' : `${n} make-up credits available`}</span>}
+      <MakeupCreditsBadge studentId={studentId} />
     </div>
   );
 }

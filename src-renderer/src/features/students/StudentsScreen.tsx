@@ -3,16 +3,17 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useApp, useLiveQuery } from '../../app/AppContext';
 import { navigate, useRoute } from '../../app/router';
 import { DataTable, type ColumnLayout, type Features, type SearchableRow } from '../../ui/DataTable';
+import { rowsOf } from '../../ui/table-row-models';
 import { EmptyState } from '../../ui/EmptyState';
 import { Icon } from '../../ui/Icon';
-import { avatarColour, fileStamp, initials, money } from '../../ui/format';
+import { avatarColour, fileStamp, initials, money, formatWhen } from '../../ui/format';
 import { useToast } from '../../ui/Toast';
 import { getBridge } from '../../platform/bridge';
 import type { Family, Student } from '../../../../src-shared/model/types';
 import { studentsToCsv } from '../../../../src-shared/students/csv-export';
 import { StudentForm } from './StudentForm';
 import { ImportDialog } from './ImportDialog';
-import { useLessonDates } from './lesson-dates';
+import { useLessonDates } from '../../app/registry';
 import { StudentTimeline } from './StudentTimeline';
 
 interface StudentRow extends SearchableRow {
@@ -85,11 +86,14 @@ export function StudentsScreen() {
   const [importing, setImporting] = useState(false);
 
   const familyById = useMemo(() => new Map<string, Family>(families.map((f) => [f.id, f])), [families]);
-  const dateFmt = useMemo(() => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: app.settings?.timeZone }), [locale, app.settings?.timeZone]);
+  const dateFmt = useMemo(
+    () => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: app.settings?.timeZone }),
+    [locale, app.settings?.timeZone],
+  );
 
-  const rows = useMemo<StudentRow[]>(
+  const { rows, skipped } = useMemo(
     () =>
-      (loading ? [] : students).map((s) => {
+      rowsOf(loading ? [] : students, (s): StudentRow => {
         const fam = familyById.get(s.familyId);
         const name = `${s.firstName} ${s.lastName}`.trim();
         const familyName = fam ? (fam.kind === 'self' ? 'Self (adult)' : fam.name) : '—';
@@ -107,9 +111,10 @@ export function StudentsScreen() {
           rateText: money(s.defaultRate, locale),
           email: s.email,
           phone: s.phone,
-          lastLesson: dates?.last ? dateFmt.format(new Date(dates.last)) : '',
-          nextLesson: dates?.next ? dateFmt.format(new Date(dates.next)) : '',
-          searchText: `${name} ${familyName} ${fam?.contactName ?? ''} ${subjectsText} ${s.email} ${s.phone} ${fam?.email ?? ''} ${s.gradeLevel}`.toLowerCase(),
+          lastLesson: dates?.last ? formatWhen(dateFmt, dates.last, '') : '',
+          nextLesson: dates?.next ? formatWhen(dateFmt, dates.next, '') : '',
+          searchText:
+            `${name} ${familyName} ${fam?.contactName ?? ''} ${subjectsText} ${s.email} ${s.phone} ${fam?.email ?? ''} ${s.gradeLevel}`.toLowerCase(),
         };
       }),
     [loading, students, familyById, locale, lessonDates, dateFmt],
@@ -138,13 +143,20 @@ export function StudentsScreen() {
       helper.accessor('status', {
         header: 'Status',
         filterFn: ((row: { original: StudentRow }, _id: string, value: string) => statusMatches(value, row.original.status)) as never,
-        cell: (info) => <span className={`badge badge-${info.getValue()}`}>{info.getValue()[0]!.toUpperCase() + info.getValue().slice(1)}</span>,
+        cell: (info) => (
+          <span className={`badge badge-${info.getValue()}`}>{info.getValue()[0]!.toUpperCase() + info.getValue().slice(1)}</span>
+        ),
       }),
       helper.accessor('subjectsText', {
         header: 'Subjects',
         enableSorting: false,
         filterFn: ((row: { original: StudentRow }, _id: string, value: string) => row.original.subjects.includes(value)) as never,
-        cell: (info) => info.row.original.subjects.map((s) => <span className="chip" key={s}>{s}</span>),
+        cell: (info) =>
+          info.row.original.subjects.map((s) => (
+            <span className="chip" key={s}>
+              {s}
+            </span>
+          )),
       }),
       helper.accessor('rate', {
         header: 'Rate',
@@ -154,8 +166,16 @@ export function StudentsScreen() {
       }),
       helper.accessor('email', { header: 'E-mail', sortFn: 'text' }),
       helper.accessor('phone', { header: 'Phone', enableSorting: false }),
-      helper.accessor('lastLesson', { header: 'Last lesson', enableSorting: false, cell: (i) => i.getValue() || <span className="muted">—</span> }),
-      helper.accessor('nextLesson', { header: 'Next lesson', enableSorting: false, cell: (i) => i.getValue() || <span className="muted">—</span> }),
+      helper.accessor('lastLesson', {
+        header: 'Last lesson',
+        enableSorting: false,
+        cell: (i) => i.getValue() || <span className="muted">—</span>,
+      }),
+      helper.accessor('nextLesson', {
+        header: 'Next lesson',
+        enableSorting: false,
+        cell: (i) => i.getValue() || <span className="muted">—</span>,
+      }),
     ],
     [],
   );
@@ -167,7 +187,7 @@ export function StudentsScreen() {
 
   const openId = route.query.get('id');
   const creating = route.query.get('new') === '1';
-  const open = openId ? students.find((s) => s.id === openId) ?? null : null;
+  const open = openId ? (students.find((s) => s.id === openId) ?? null) : null;
 
   const exportCsv = async () => {
     const csv = studentsToCsv(students, familyById, locale);
@@ -225,6 +245,8 @@ export function StudentsScreen() {
         </div>
       ) : (
         <DataTable
+          skipped={skipped}
+          locale={app.settings?.locale}
           label="Students"
           rows={rows}
           columns={columns}
@@ -241,16 +263,35 @@ export function StudentsScreen() {
             <>
               <div className="search">
                 <Icon name="search" size={16} />
-                <input className="input" type="search" aria-label="Search students" placeholder="Search name, family, subject, e-mail…" value={search} onChange={(e) => setSearch(e.target.value)} />
+                <input
+                  className="input"
+                  type="search"
+                  aria-label="Search students"
+                  placeholder="Search name, family, subject, e-mail…"
+                  value={search}
+                  onChange={(e) => setSearch(e.target.value)}
+                />
               </div>
-              <select className="input" style={{ width: 170 }} aria-label="Filter by status" value={statusFilter} onChange={(e) => setStatusFilter(e.target.value)}>
+              <select
+                className="input"
+                style={{ width: 170 }}
+                aria-label="Filter by status"
+                value={statusFilter}
+                onChange={(e) => setStatusFilter(e.target.value)}
+              >
                 {STATUS_FILTERS.map((o) => (
                   <option key={o.value} value={o.value}>
                     {o.label}
                   </option>
                 ))}
               </select>
-              <select className="input" style={{ width: 170 }} aria-label="Filter by subject" value={subjectFilter} onChange={(e) => setSubjectFilter(e.target.value)}>
+              <select
+                className="input"
+                style={{ width: 170 }}
+                aria-label="Filter by subject"
+                value={subjectFilter}
+                onChange={(e) => setSubjectFilter(e.target.value)}
+              >
                 <option value="">All subjects</option>
                 {subjects.map((s) => (
                   <option key={s} value={s}>

@@ -29,7 +29,8 @@ function ConflictItem({ c }: { c: SyncConflictRecord }) {
   const fields = conflictFields(c.collection, c.kept, c.setAside);
   const headingId = `conflict-${c.key.replace(/[^a-z0-9]/gi, '-')}`;
   // A double billing involves two invoices: offer both.
-  const invoices = c.collection === 'billingclaims' ? [String(c.kept.invoiceId ?? ''), String(c.setAside.invoiceId ?? '')].filter(Boolean) : [];
+  const invoices =
+    c.collection === 'billingclaims' ? [String(c.kept.invoiceId ?? ''), String(c.setAside.invoiceId ?? '')].filter(Boolean) : [];
   const route = recordRoute(c.collection, c.kept, c.docId);
   return (
     <li className="card sync-item" aria-labelledby={headingId}>
@@ -114,11 +115,17 @@ function NoteVersionsItem({ note, studentName }: { note: Note; studentName: stri
           </span>
         </div>
         <p>
-          The same text was changed on two computers. Nothing was lost: the note keeps {n === 1 ? 'the other version' : `${n} other versions`} next to the current text. Open the note to choose or combine them.
+          The same text was changed on two computers. Nothing was lost: the note keeps{' '}
+          {n === 1 ? 'the other version' : `${n} other versions`} next to the current text. Open the note to choose or combine them.
         </p>
         {route && (
           <div className="toolbar">
-            <button type="button" className="btn btn-sm" aria-label={`Open note${studentName ? ` for ${studentName}` : ''}`} onClick={() => navigate(route)}>
+            <button
+              type="button"
+              className="btn btn-sm"
+              aria-label={`Open note${studentName ? ` for ${studentName}` : ''}`}
+              onClick={() => navigate(route)}
+            >
               <SyncIcon name="external" size={15} />
               Open note
             </button>
@@ -137,7 +144,8 @@ export function ConflictsTab() {
     return (
       <div className="card">
         <EmptyState icon="check" title="No conflicts">
-          When the same record is changed on two computers, TutorDesk merges the changes field by field. Only the cases a person must judge (such as an invoice issued twice) are listed here.
+          When the same record is changed on two computers, TutorDesk merges the changes field by field. Only the cases a person must judge
+          (such as an invoice issued twice) are listed here.
         </EmptyState>
       </div>
     );
@@ -145,7 +153,8 @@ export function ConflictsTab() {
   return (
     <div className="stack sync-tab">
       <p className="muted">
-        These were changed on two computers at once. TutorDesk kept one version in use and set the other aside, so nothing is lost; check them and mark them as dealt with.
+        These were changed on two computers at once. TutorDesk kept one version in use and set the other aside, so nothing is lost; check
+        them and mark them as dealt with.
       </p>
       <ul className="list stack" aria-label="Conflicts to review">
         {conflicts.map((c) => (
@@ -185,6 +194,8 @@ function RefusedItem({ q, canRetry }: { q: QuarantineRecord; canRetry: boolean }
   const route = recordRoute(q.collection, q.doc, q.docId);
   const headingId = `refused-${q.collection}-${q.docId}`.replace(/[^a-z0-9-]/gi, '-');
   const [busy, setBusy] = useState(false);
+  // A record from the server the local schema refuses: not on this computer, nothing to open or send.
+  const fromServer = q.origin === 'server' || q.origin === 'update';
   return (
     <li className="card sync-item" aria-labelledby={headingId}>
       <div className="sync-item-icon tone-danger" aria-hidden="true">
@@ -194,45 +205,56 @@ function RefusedItem({ q, canRetry }: { q: QuarantineRecord; canRetry: boolean }
         <div className="sync-item-head">
           <h3 id={headingId}>{title}</h3>
           <span className="muted sync-small">
-            Refused <When iso={q.quarantinedAt} />
+            {fromServer ? (
+              <>
+                {q.origin === 'update' ? 'Set aside when TutorDesk was updated' : 'Received from the server'}, not stored · id {q.docId} ·{' '}
+                <When iso={q.quarantinedAt} />
+              </>
+            ) : (
+              <>
+                Refused <When iso={q.quarantinedAt} />
+              </>
+            )}
           </span>
         </div>
         <blockquote className="sync-reason">
-          <span className="sr-only">The server's reason: </span>
+          <span className="sr-only">{fromServer ? 'Why it was not stored: ' : "The server's reason: "}</span>
           {q.reason}
         </blockquote>
         <div className="toolbar">
-          {route && (
+          {route && !fromServer && (
             <button type="button" className="btn btn-sm" aria-label={`Open ${title}`} onClick={() => navigate(route)}>
               <SyncIcon name="external" size={15} />
               Open record
             </button>
           )}
-          <button
-            type="button"
-            className="btn btn-sm btn-primary"
-            disabled={!canRetry || busy}
-            title={canRetry ? undefined : 'Connect to the server to retry'}
-            aria-label={`Retry sending ${title}`}
-            onClick={async () => {
-              setBusy(true);
-              try {
-                const ok = await controller.retryQuarantined(q.collection as CollectionName, q.docId);
-                toast(ok ? 'Sending it again' : 'Not connected: connect to the server first');
-              } finally {
-                setBusy(false);
-              }
-            }}
-          >
-            Retry
-          </button>
+          {!fromServer && (
+            <button
+              type="button"
+              className="btn btn-sm btn-primary"
+              disabled={!canRetry || busy}
+              title={canRetry ? undefined : 'Connect to the server to retry'}
+              aria-label={`Retry sending ${title}`}
+              onClick={async () => {
+                setBusy(true);
+                try {
+                  const ok = await controller.retryQuarantined(q.collection as CollectionName, q.docId);
+                  toast(ok ? 'Sending it again' : 'Not connected: connect to the server first');
+                } finally {
+                  setBusy(false);
+                }
+              }}
+            >
+              Retry
+            </button>
+          )}
           <button
             type="button"
             className="btn btn-sm"
             aria-label={`Dismiss ${title}`}
             onClick={async () => {
               await dismissQuarantined(app.db, q.collection as CollectionName, q.docId);
-              toast('Dismissed: the change stays on this computer only');
+              toast(fromServer ? 'Dismissed' : 'Dismissed: the change stays on this computer only');
             }}
           >
             Dismiss
@@ -251,7 +273,8 @@ export function RefusedTab() {
     return (
       <div className="card">
         <EmptyState icon="check" title="No refused changes">
-          The server checks every change (for example, a tutor may only change their own lessons). Changes it refuses are listed here with its reason, and kept on this computer.
+          The server checks every change (for example, a tutor may only change their own lessons). Changes it refuses are listed here with
+          its reason, and kept on this computer.
         </EmptyState>
       </div>
     );
@@ -259,7 +282,10 @@ export function RefusedTab() {
   return (
     <div className="stack sync-tab">
       <p className="muted">
-        The server refused these changes. They are kept on this computer but not sent again until you retry them; everything else keeps syncing. Correct the record (or ask an admin for permission), then choose Retry. Dismiss removes the entry from this list and leaves the change on this computer only.
+        The server refused these changes. They are kept on this computer but not sent again until you retry them; everything else keeps
+        syncing. Correct the record (or ask an admin for permission), then choose Retry. Dismiss removes the entry from this list and leaves
+        the change on this computer only. Records received from the server that this version of TutorDesk cannot store are listed here too,
+        with the reason; the rest of the sync goes on.
       </p>
       <ul className="list stack" aria-label="Refused changes">
         {list.map((q) => (

@@ -7,7 +7,8 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useApp } from '../../app/AppContext';
 import { navigate } from '../../app/router';
-import { describeIndicator, errorTitle, formatSyncTime, type Tone } from './describe';
+import { describeIndicator, formatSyncTime, type Tone } from './describe';
+import { SyncErrorAlert } from './SyncErrorAlert';
 import { useSyncController, useSyncSnapshot, useNow } from './hooks';
 import { SyncIcon, type SyncIconName } from './SyncIcon';
 import type { SyncSnapshot } from './controller';
@@ -25,9 +26,18 @@ function iconFor(snapshot: SyncSnapshot): { name: SyncIconName; spin: boolean } 
 }
 
 export function ProgressBar({ done, total, label }: { done: number; total: number; label: string }) {
+  const locale = useApp().settings?.locale ?? 'en-GB';
   const pct = total > 0 ? Math.min(100, (done / total) * 100) : 0;
   return (
-    <div className="sync-progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={total} aria-valuenow={Math.min(done, total)} aria-valuetext={`${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')}`}>
+    <div
+      className="sync-progress"
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={total}
+      aria-valuenow={Math.min(done, total)}
+      aria-valuetext={`${done.toLocaleString(locale)} of ${total.toLocaleString(locale)}`}
+    >
       <div className="sync-progress-fill" style={{ width: `${pct}%` }} />
     </div>
   );
@@ -110,7 +120,17 @@ export function SyncIndicator() {
       <span className="sr-only" role="status" aria-live="polite">
         {announce}
       </span>
-      {open && <SyncPanel id={panelId} snapshot={snapshot} now={now} locale={locale} timeZone={timeZone} onGo={go} onSyncNow={() => void controller.syncNow()} />}
+      {open && (
+        <SyncPanel
+          id={panelId}
+          snapshot={snapshot}
+          now={now}
+          locale={locale}
+          timeZone={timeZone}
+          onGo={go}
+          onSyncNow={() => void controller.syncNow()}
+        />
+      )}
     </div>
   );
 }
@@ -144,7 +164,10 @@ function SyncPanel(props: {
       </div>
 
       {snapshot.phase === 'off' && (
-        <p className="muted">This computer does not sync. Everything is kept here; connect a sync server to share the practice with colleagues or your other computers.</p>
+        <p className="muted">
+          This computer does not sync. Everything is kept here; connect a sync server to share the practice with colleagues or your other
+          computers.
+        </p>
       )}
       {snapshot.phase === 'needs-password' && (
         <div className="alert alert-warning">
@@ -152,16 +175,7 @@ function SyncPanel(props: {
         </div>
       )}
 
-      {status?.state === 'error' && status.error && (
-        <div className="alert alert-error sync-alert" role="alert">
-          <SyncIcon name="alert" />
-          <div>
-            <strong>{errorTitle(status.error.kind)}</strong>
-            <p>{status.error.message}</p>
-            <p>{status.error.action}</p>
-          </div>
-        </div>
-      )}
+      {status?.state === 'error' && status.error && <SyncErrorAlert error={status.error} role="alert" />}
       {status?.state === 'offline' && (
         <p className="muted">
           {status.error ? `${status.error.message} ` : 'This computer is offline. '}
@@ -173,7 +187,7 @@ function SyncPanel(props: {
       {status?.progress && status.state === 'syncing' && (
         <div className="stack sync-first">
           <span>
-            First sync: {status.progress.done.toLocaleString('en-GB')} of {status.progress.total.toLocaleString('en-GB')} records received
+            First sync: {status.progress.done.toLocaleString(locale)} of {status.progress.total.toLocaleString(locale)} records received
           </span>
           <ProgressBar done={status.progress.done} total={status.progress.total} label="First sync progress" />
         </div>
@@ -195,12 +209,16 @@ function SyncPanel(props: {
               <dt>Last synced</dt>
               <dd>{at(status.lastSyncedAt)}</dd>
               <dt>Waiting to send</dt>
-              <dd>{status.pending === 0 ? 'Nothing' : `${status.pending.toLocaleString('en-GB')} ${status.pending === 1 ? 'change' : 'changes'}`}</dd>
+              <dd>
+                {status.pending === 0
+                  ? 'Nothing'
+                  : `${status.pending.toLocaleString(locale)} ${status.pending === 1 ? 'change' : 'changes'}`}
+              </dd>
               {(status.pulled > 0 || status.pushed > 0) && (
                 <>
                   <dt>This session</dt>
                   <dd>
-                    {status.pulled.toLocaleString('en-GB')} received · {status.pushed.toLocaleString('en-GB')} sent
+                    {status.pulled.toLocaleString(locale)} received · {status.pushed.toLocaleString(locale)} sent
                   </dd>
                 </>
               )}
@@ -221,7 +239,8 @@ function SyncPanel(props: {
           {status.quarantined > 0 && (
             <li>
               <a href="#/sync?tab=refused" onClick={(e) => (e.preventDefault(), onGo('/sync?tab=refused'))}>
-                <SyncIcon name="ban" size={16} /> {status.quarantined} {status.quarantined === 1 ? 'change was' : 'changes were'} refused by the server
+                <SyncIcon name="ban" size={16} /> {status.quarantined} {status.quarantined === 1 ? 'change was' : 'changes were'} refused by
+                the server
               </a>
             </li>
           )}

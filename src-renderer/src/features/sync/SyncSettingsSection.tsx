@@ -10,7 +10,11 @@ export function SyncSettingsSection() {
   const snapshot = useSyncSnapshot();
   const now = useNow();
   const tz = app.settings?.timeZone;
-  const text = describeIndicator(snapshot.phase, snapshot.status, { now, locale: app.settings?.locale ?? 'en-GB', ...(tz ? { timeZone: tz } : {}) });
+  const text = describeIndicator(snapshot.phase, snapshot.status, {
+    now,
+    locale: app.settings?.locale ?? 'en-GB',
+    ...(tz ? { timeZone: tz } : {}),
+  });
   const account = snapshot.account;
   return (
     <section className="card card-pad stack" aria-labelledby="settings-sync-title">

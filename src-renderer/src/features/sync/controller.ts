@@ -8,17 +8,19 @@
  * process keeps them encrypted with the OS keychain and adds the password to every request; the
  * browser build's bridge keeps them in memory until the tab closes. They are never written to
  * RxDB, localStorage or anything else in the renderer. Replication HTTP always goes through
- * `bridge.sync.fetch` (createBridgeFetch), in both builds.
+ * `bridge.sync.fetch`, in both builds, and the network state comes from the bridge's online
+ * events (`bridgeOnlineSource`): the data layer's sync client is given both.
  */
-import type { SyncAccount, SyncCredentials, TutorBridge } from '../../../../src-shared/bridge';
-import type { CollectionName } from '../../../../src-shared/model/schemas';
+import type { AppInfo, SyncAccount, SyncCredentials, TutorBridge } from '../../../../src-shared/bridge';
+import { COLLECTION_NAMES, type CollectionName } from '../../../../src-shared/model/schemas';
 import type { TutorDatabase } from '../../data';
 import {
-  bridgeOnlineSource,
-  createBridgeFetch,
+  checkPracticeRules,
   startSync,
   testConnection,
   type ConnectionTestResult,
+  type OnlineSource,
+  type PracticeRulesCheck,
   type SyncHandle,
   type SyncStatus,
 } from '../../data';
@@ -33,16 +35,34 @@ export interface SyncSnapshot {
   platform: 'electron' | 'browser' | null;
   /** The desktop app's credentials are protected by the OS keychain. */
   secureStorage: boolean;
+  /** How the host would keep a password (AppInfo.passwordStorage); null until known. */
+  passwordStorage: AppInfo['passwordStorage'] | null;
   /** A connect / disconnect / test is running. */
   busy: '' | 'test' | 'connect' | 'disconnect';
 }
 
 export type ConnectOutcome = ConnectionTestResult & { started: boolean };
 
+/** Online state from the host bridge (Electron's `net.isOnline` and online events, or the browser's). */
+export function bridgeOnlineSource(bridge: Pick<TutorBridge, 'isOnline' | 'onEvent'>): OnlineSource {
+  return {
+    isOnline: () => bridge.isOnline(),
+    subscribe: (listener) => bridge.onEvent((e) => e.type === 'online-changed' && listener(Boolean(e.online))),
+  };
+}
+
 type Listener = () => void;
 
 export class SyncController {
-  private snapshot: SyncSnapshot = { phase: 'loading', account: null, status: null, platform: null, secureStorage: false, busy: '' };
+  private snapshot: SyncSnapshot = {
+    phase: 'loading',
+    account: null,
+    status: null,
+    platform: null,
+    secureStorage: false,
+    passwordStorage: null,
+    busy: '',
+  };
   private readonly listeners = new Set<Listener>();
   private handle: SyncHandle | null = null;
   private starting: Promise<void> | null = null;
@@ -75,8 +95,16 @@ export class SyncController {
         this.unsubscribeMenu = this.bridge.onEvent((e) => {
           if (e.type === 'menu' && e.command === 'sync-now') void this.syncNow();
         });
-        const [info, account] = await Promise.all([this.bridge.appInfo().catch(() => null), this.bridge.sync.getAccount().catch(() => null)]);
-        this.set({ platform: info?.platform ?? null, secureStorage: info?.secureStorage ?? false, account });
+        const [info, account] = await Promise.all([
+          this.bridge.appInfo().catch(() => null),
+          this.bridge.sync.getAccount().catch(() => null),
+        ]);
+        this.set({
+          platform: info?.platform ?? null,
+          secureStorage: info?.secureStorage ?? false,
+          passwordStorage: info?.passwordStorage ?? null,
+          account,
+        });
         if (account && account.hasPassword) await this.start(account);
         else this.set({ phase: account ? 'needs-password' : 'off' });
       })().catch((e: unknown) => {
@@ -115,7 +143,12 @@ export class SyncController {
       void this.adoptIdentity(status.identity.staffId);
     }
     const shown = this.snapshot.status;
-    const urgent = !shown || shown.state !== status.state || shown.error?.kind !== status.error?.kind || shown.conflicts !== status.conflicts || shown.quarantined !== status.quarantined;
+    const urgent =
+      !shown ||
+      shown.state !== status.state ||
+      shown.error?.kind !== status.error?.kind ||
+      shown.conflicts !== status.conflicts ||
+      shown.quarantined !== status.quarantined;
     if (urgent) {
       if (this.statusTimer) clearTimeout(this.statusTimer);
       this.statusTimer = null;
@@ -134,9 +167,8 @@ export class SyncController {
     }
   }
 
-  private fetchFor(serverUrl: string) {
-    return createBridgeFetch((req) => this.bridge.sync.fetch(req), serverUrl);
-  }
+  /** Requests to the sync server go through the host, which adds the stored credentials. */
+  private readonly request = (req: Parameters<TutorBridge['sync']['fetch']>[0]) => this.bridge.sync.fetch(req);
 
   private async start(account: SyncAccount): Promise<void> {
     await this.stopHandle();
@@ -148,7 +180,7 @@ export class SyncController {
         db: this.db,
         serverUrl: account.serverUrl,
         practice: account.practice,
-        fetch: this.fetchFor(account.serverUrl),
+        request: this.request,
         online: bridgeOnlineSource(this.bridge),
         ...(this.options.collections ? { collections: this.options.collections } : {}),
         onStatus: (status) => {
@@ -215,7 +247,12 @@ export class SyncController {
     try {
       const saved = this.snapshot.account;
       if (!form.password && saved?.hasPassword && sameAccount(form, saved)) {
-        return await testConnection({ serverUrl: saved.serverUrl, practice: saved.practice, fetch: this.fetchFor(saved.serverUrl), ...this.collectionsOption() });
+        return await testConnection({
+          serverUrl: saved.serverUrl,
+          practice: saved.practice,
+          request: this.request,
+          ...this.collectionsOption(),
+        });
       }
       const wasConnected = saved !== null;
       await this.stopHandle();
@@ -226,7 +263,12 @@ export class SyncController {
         if (wasConnected && saved?.hasPassword) await this.start(saved);
         return { ok: false, kind: 'not-configured', message: hostError(e), action: 'Correct the details and try again.' };
       }
-      const result = await testConnection({ serverUrl: account.serverUrl, practice: account.practice, fetch: this.fetchFor(account.serverUrl), ...this.collectionsOption() });
+      const result = await testConnection({
+        serverUrl: account.serverUrl,
+        practice: account.practice,
+        request: this.request,
+        ...this.collectionsOption(),
+      });
       if (!wasConnected) {
         await this.bridge.sync.clearCredentials();
         this.set({ phase: 'off', account: null, status: null });
@@ -264,7 +306,12 @@ export class SyncController {
           return { ok: false, kind: 'not-configured', message: hostError(e), action: 'Correct the details and try again.', started: false };
         }
       }
-      const result = await testConnection({ serverUrl: account.serverUrl, practice: account.practice, fetch: this.fetchFor(account.serverUrl), ...this.collectionsOption() });
+      const result = await testConnection({
+        serverUrl: account.serverUrl,
+        practice: account.practice,
+        request: this.request,
+        ...this.collectionsOption(),
+      });
       if (!result.ok && REFUSE_TO_CONNECT.has(result.kind)) {
         await this.bridge.sync.clearCredentials();
         this.set({ phase: 'off', account: null, status: null });
@@ -275,6 +322,11 @@ export class SyncController {
     } finally {
       this.set({ busy: '' });
     }
+  }
+
+  /** Compares the practice's rules (and `_security` where readable) on the server with this version's (a practice admin's check). */
+  async checkRules(practice: string): Promise<PracticeRulesCheck> {
+    return checkPracticeRules(this.request, practice, this.collectionsOption().collections ?? COLLECTION_NAMES);
   }
 
   /** "Disconnect": stops syncing and forgets the credentials. Local data stays. */

@@ -6,6 +6,7 @@
 import type { CollectionName } from '../../../../src-shared/model/schemas';
 import type { HumanConflictKind } from '../../../../src-shared/sync/conflicts';
 import { PRACTICE_ID_RE } from '../../../../src-shared/sync/names';
+import { plaintextRefusal, sendsPasswordInClear } from '../../../../src-shared/sync/transport';
 import type { SyncStatus } from '../../data';
 import type { SyncErrorKind } from '../../data';
 
@@ -58,7 +59,11 @@ function extras(status: SyncStatus | null): string {
   return parts.length ? `, ${parts.join(', ')}` : '';
 }
 
-export function describeIndicator(phase: SyncPhase, status: SyncStatus | null, opts: { now?: Date; locale?: string; timeZone?: string } = {}): IndicatorText {
+export function describeIndicator(
+  phase: SyncPhase,
+  status: SyncStatus | null,
+  opts: { now?: Date; locale?: string; timeZone?: string } = {},
+): IndicatorText {
   const now = opts.now ?? new Date();
   const at = (iso: string | null) => formatSyncTime(iso, now, opts.locale, opts.timeZone);
   const make = (label: string, detail: string, spoken: string, tone: Tone): IndicatorText => ({
@@ -70,7 +75,8 @@ export function describeIndicator(phase: SyncPhase, status: SyncStatus | null, o
   });
   if (phase === 'loading') return make('Sync', '', 'starting', 'neutral');
   if (phase === 'off') return make('Sync off', 'Set up', 'off, not set up on this computer', 'neutral');
-  if (phase === 'needs-password') return make('Sync paused', 'Password needed', 'paused, enter the password again in sync settings', 'warning');
+  if (phase === 'needs-password')
+    return make('Sync paused', 'Password needed', 'paused, enter the password again in sync settings', 'warning');
   if (!status) return make('Sync', '', 'starting', 'neutral');
   const last = at(status.lastSyncedAt);
   switch (status.state) {
@@ -82,34 +88,55 @@ export function describeIndicator(phase: SyncPhase, status: SyncStatus | null, o
       if (status.progress && status.progress.total > 0) {
         const { done, total } = status.progress;
         const pct = Math.min(100, Math.floor((done / total) * 100));
-        return make('Syncing…', `${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')}`, `syncing, first sync ${pct}% done (${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} records)`, 'busy');
+        return make(
+          'Syncing…',
+          `${done.toLocaleString(opts.locale ?? 'en-GB')} of ${total.toLocaleString(opts.locale ?? 'en-GB')}`,
+          `syncing, first sync ${pct}% done (${done.toLocaleString(opts.locale ?? 'en-GB')} of ${total.toLocaleString(opts.locale ?? 'en-GB')} records)`,
+          'busy',
+        );
       }
-      const detail = status.pending > 0 ? `${status.pending.toLocaleString('en-GB')} to send` : '';
+      const detail = status.pending > 0 ? `${status.pending.toLocaleString(opts.locale ?? 'en-GB')} to send` : '';
       return make('Syncing…', detail, 'syncing', 'busy');
     }
     case 'up-to-date':
-      return make('Up to date', last, last ? `up to date, last synced ${last}` : 'up to date', status.conflicts + status.quarantined > 0 ? 'warning' : 'ok');
+      return make(
+        'Up to date',
+        last,
+        last ? `up to date, last synced ${last}` : 'up to date',
+        status.conflicts + status.quarantined > 0 ? 'warning' : 'ok',
+      );
     case 'offline': {
-      const detail = status.pending > 0 ? `${status.pending.toLocaleString('en-GB')} waiting` : last ? `Last ${last}` : '';
-      const why = status.error ? 'offline, the server cannot be reached' : 'offline';
+      const detail = status.pending > 0 ? `${status.pending.toLocaleString(opts.locale ?? 'en-GB')} waiting` : last ? `Last ${last}` : '';
+      const why = status.error && status.error.kind !== 'offline' ? 'offline, the server cannot be reached' : 'offline';
       return make('Offline', detail, `${why}${last ? `, last synced ${last}` : ''}`, 'neutral');
     }
     case 'error':
-      return make('Sync problem', errorTitle(status.error?.kind ?? 'server-error'), `error, ${errorTitle(status.error?.kind ?? 'server-error').toLowerCase()}`, 'danger');
+      return make(
+        'Sync problem',
+        errorTitle(status.error?.kind ?? 'server-error'),
+        `error, ${errorTitle(status.error?.kind ?? 'server-error').toLowerCase()}`,
+        'danger',
+      );
   }
 }
 
 /** A heading for each kind of connection problem (Test connection, the status panel). */
 export function errorTitle(kind: SyncErrorKind): string {
   switch (kind) {
+    case 'offline':
+      return 'This computer is offline';
     case 'unreachable':
       return 'Server unreachable';
     case 'tls':
       return 'Secure connection (TLS) problem';
+    case 'cors':
+      return 'The server does not allow this web address (CORS)';
     case 'timeout':
       return 'The server did not answer in time';
     case 'wrong-credentials':
       return 'Wrong username or password';
+    case 'account-locked':
+      return 'Account temporarily locked';
     case 'not-member':
       return 'Not a member of this practice';
     case 'database-missing':
@@ -122,7 +149,22 @@ export function errorTitle(kind: SyncErrorKind): string {
 }
 
 /** Errors after which Connect does not keep the account: the details must be corrected first. */
-export const REFUSE_TO_CONNECT: ReadonlySet<SyncErrorKind> = new Set(['wrong-credentials', 'not-member', 'database-missing', 'tls', 'not-configured', 'server-error']);
+export const REFUSE_TO_CONNECT: ReadonlySet<SyncErrorKind> = new Set([
+  'wrong-credentials',
+  'account-locked',
+  'not-member',
+  'database-missing',
+  'tls',
+  'cors',
+  'not-configured',
+  'server-error',
+]);
+
+/** "Try again after 12:09" for an error that says when (a locked account), else ''. */
+export function retryAfterText(retryAfter: string | undefined, now: Date, locale = 'en-GB', timeZone?: string): string {
+  const at = formatSyncTime(retryAfter ?? null, now, locale, timeZone);
+  return at ? `Try again after ${at}.` : '';
+}
 
 // ---- the connection form ------------------------------------------------------------------
 
@@ -131,9 +173,13 @@ export interface ConnectionForm {
   username: string;
   password: string;
   practice: string;
+  /** "Send my password unencrypted" ticked (needed for http:// to another computer). */
+  plaintextConfirmed?: boolean;
+  /** "Remember the password without the keychain" ticked (Linux basic_text only). */
+  storeWithoutKeychain?: boolean;
 }
 
-export type FormErrors = Partial<Record<keyof ConnectionForm, string>>;
+export type FormErrors = Partial<Record<Exclude<keyof ConnectionForm, 'storeWithoutKeychain'>, string>>;
 
 /**
  * Checks the connection form. `passwordSaved`: a password for these same details is already
@@ -150,9 +196,11 @@ export function validateConnectionForm(form: ConnectionForm, passwordSaved = fal
     } catch {
       u = null;
     }
-    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) errors.serverUrl = 'The server address must start with http:// or https://';
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:'))
+      errors.serverUrl = 'The server address must start with http:// or https://';
     else if (u.username || u.password) errors.serverUrl = 'Put the username and password in their own fields, not in the address';
     else if (u.search || u.hash) errors.serverUrl = 'The server address may not contain ? or #';
+    else if (sendsPasswordInClear(url) && !form.plaintextConfirmed) errors.plaintextConfirmed = plaintextRefusal(url);
   }
   if (!form.username.trim()) errors.username = 'Enter your sync username';
   if (!form.password && !passwordSaved) errors.password = 'Enter the password';
@@ -165,14 +213,27 @@ export function validateConnectionForm(form: ConnectionForm, passwordSaved = fal
 
 /** The form with whitespace trimmed and the address without a trailing slash. */
 export function cleanConnectionForm(form: ConnectionForm): ConnectionForm {
-  return { serverUrl: form.serverUrl.trim().replace(/\/+$/, ''), username: form.username.trim(), password: form.password, practice: form.practice.trim() };
+  const serverUrl = form.serverUrl.trim().replace(/\/+$/, '');
+  return {
+    serverUrl,
+    username: form.username.trim(),
+    password: form.password,
+    practice: form.practice.trim(),
+    // The confirmation only travels with an address that needs it.
+    ...(form.plaintextConfirmed && sendsPasswordInClear(serverUrl) ? { plaintextConfirmed: true } : {}),
+    ...(form.storeWithoutKeychain ? { storeWithoutKeychain: true } : {}),
+  };
 }
 
 /** Whether the form names the same account as the saved one (server, user, practice). */
 export function sameAccount(form: ConnectionForm, account: { serverUrl: string; username: string; practice: string } | null): boolean {
   if (!account) return false;
   const norm = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase();
-  return norm(form.serverUrl) === norm(account.serverUrl) && form.username.trim() === account.username && form.practice.trim() === account.practice;
+  return (
+    norm(form.serverUrl) === norm(account.serverUrl) &&
+    form.username.trim() === account.username &&
+    form.practice.trim() === account.practice
+  );
 }
 
 // ---- records --------------------------------------------------------------------------------
@@ -307,9 +368,14 @@ export function conflictFields(collection: string, kept: Doc, setAside: Doc): { 
     invoices: ['number', 'status', 'issueDate', 'total', 'currency', 'familyId'],
     billingclaims: ['invoiceId', 'studentId', 'occurrenceId', 'familyId'],
   };
-  const fields = preferred[collection] ?? Object.keys({ ...kept, ...setAside }).filter((k) => !['fieldClock', 'updatedAt', 'createdAt', 'deviceId', 'updatedBy', 'id', '_deleted'].includes(k));
+  const fields =
+    preferred[collection] ??
+    Object.keys({ ...kept, ...setAside }).filter(
+      (k) => !['fieldClock', 'updatedAt', 'createdAt', 'deviceId', 'updatedBy', 'id', '_deleted'].includes(k),
+    );
   const rows = fields.map((field) => ({ field, kept: show(kept[field]), setAside: show(setAside[field]) }));
-  if (Boolean(kept._deleted) !== Boolean(setAside._deleted)) rows.push({ field: 'deleted', kept: kept._deleted ? 'yes' : 'no', setAside: setAside._deleted ? 'yes' : 'no' });
+  if (Boolean(kept._deleted) !== Boolean(setAside._deleted))
+    rows.push({ field: 'deleted', kept: kept._deleted ? 'yes' : 'no', setAside: setAside._deleted ? 'yes' : 'no' });
   return rows;
 }
 

@@ -55,7 +55,9 @@ export function useNotesWithVersions(): Note[] {
   useEffect(() => {
     const sub = db.notes
       .find({ selector: NOTES_WITH_VERSIONS_SELECTOR as never })
-      .$.subscribe((docs) => setNotes(docs.map((d) => d.toJSON() as unknown as Note).filter((n) => Array.isArray(n.conflicts) && n.conflicts.length > 0)));
+      .$.subscribe((docs) =>
+        setNotes(docs.map((d) => d.toJSON() as unknown as Note).filter((n) => Array.isArray(n.conflicts) && n.conflicts.length > 0)),
+      );
     return () => sub.unsubscribe();
   }, [db]);
   return notes;

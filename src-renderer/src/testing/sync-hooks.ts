@@ -1,24 +1,30 @@
 /**
- * Test and benchmark hooks of the sync feature (installed from app/test-hooks.ts only when the
+ * Test and benchmark hooks of the sync feature (test build only, installed from install.ts when the
  * page is opened with `?testHooks`): `window.__tutordeskSyncTest`.
  *
  * - `save` writes a record through the app's own write path (stamped like every UI change), for
  *   e2e steps whose screens belong to other features (e.g. billing two computers at once).
- * - `benchPull` / `benchPush` run TutorDesk's replication (startSync, the browser build's
- *   basic-auth fetch) on this page's database and time it (scripts/bench/sync.ts).
+ * - `benchPull` / `benchPush` run TutorDesk's replication (startSync, the browser bridge's
+ *   sync requests) on this page's database and time it (scripts/bench/sync.ts).
  */
-import type { CollectionName } from '../../../../src-shared/model/schemas';
-import type { SyncMeta } from '../../../../src-shared/model/meta';
-import type { TutorDatabase } from '../../data';
-import { saveDoc } from '../../data';
-import { createBasicAuthFetch, startSync, type SyncStatus } from '../../data';
-import { createTutorDatabase } from '../../data';
-import { tutorDexieStorage } from '../../data';
+import type { CollectionName } from '../../../src-shared/model/schemas';
+import type { SyncMeta } from '../../../src-shared/model/meta';
+import type { TutorDatabase } from '../data';
+import { saveDoc } from '../data';
+import { startSync, type SyncStatus } from '../data';
+import { browserSyncFetch } from '../platform/browser-bridge';
+import { createTutorDatabase } from '../data';
+import { tutorDexieStorage } from '../data';
 
 /** The database a benchmark runs on, and how to clean it up. */
 async function benchDb(appDb: TutorDatabase, o: SyncBenchOptions): Promise<{ db: TutorDatabase; done: () => Promise<void> }> {
   if (o.database !== 'unvalidated') return { db: appDb, done: async () => undefined };
-  const db = await createTutorDatabase({ name: `bench-${Date.now()}`, storage: tutorDexieStorage(), validate: false, collections: o.collections });
+  const db = await createTutorDatabase({
+    name: `bench-${Date.now()}`,
+    storage: tutorDexieStorage(),
+    validate: false,
+    collections: o.collections,
+  });
   return { db, done: async () => void (await db.remove()) };
 }
 
@@ -64,7 +70,11 @@ declare global {
   }
 }
 
-async function timedSync(db: TutorDatabase, o: SyncBenchOptions, until: (s: SyncStatus) => boolean): Promise<{ ms: number; complete: boolean; status: SyncStatus; trace: SyncBenchResult['trace'] }> {
+async function timedSync(
+  db: TutorDatabase,
+  o: SyncBenchOptions,
+  until: (s: SyncStatus) => boolean,
+): Promise<{ ms: number; complete: boolean; status: SyncStatus; trace: SyncBenchResult['trace'] }> {
   const t0 = performance.now();
   let failed: SyncStatus | null = null;
   const trace: SyncBenchResult['trace'] = [];
@@ -73,7 +83,8 @@ async function timedSync(db: TutorDatabase, o: SyncBenchOptions, until: (s: Sync
     db,
     serverUrl: o.serverUrl,
     practice: o.practice,
-    fetch: createBasicAuthFetch(o.username, o.password),
+    request: (req) =>
+      browserSyncFetch({ serverUrl: o.serverUrl, username: o.username, password: o.password }, req, { origin: location.origin }),
     collections: o.collections,
     ...(o.batchSize ? { batchSize: o.batchSize } : {}),
     onStatus: (s) => {
@@ -130,7 +141,8 @@ export function installSyncTestHooks(db: TutorDatabase): void {
       try {
         const { ms, complete, status, trace } = await timedSync(target.db, o, () => true);
         let docs = 0;
-        for (const c of o.collections) docs += await (target.db.collections[c] as unknown as { count(): { exec(): Promise<number> } }).count().exec();
+        for (const c of o.collections)
+          docs += await (target.db.collections[c] as unknown as { count(): { exec(): Promise<number> } }).count().exec();
         return { ms, docs, complete, status, trace };
       } finally {
         await target.done();

@@ -1,6 +1,10 @@
+/**
+ * Read hooks over the practice's core records that several features share (beside
+ * `useLiveQuery` in AppContext.tsx).
+ */
 import { useEffect, useState } from 'react';
-import { useApp } from '../../app/AppContext';
-import type { Student } from '../../../../src-shared/model/types';
+import { useApp } from './AppContext';
+import type { Student } from '../../../src-shared/model/types';
 
 /** Display names of a few students, by id (live; primary-key lookups only). */
 export function useStudentNames(ids: readonly string[]): Map<string, string> {

@@ -1,16 +1,16 @@
 /**
  * Test/benchmark hooks of the notes, attendance and search features (installed with the app's
- * other test hooks, only with `?testHooks`): seed notes in bulk, add a lesson, read the search
+ * other test hooks, test build only, with `?testHooks`): seed notes in bulk, add a lesson, read the search
  * service's state.
  */
-import type { TutorDatabase } from '../../data';
-import type { DeviceInfo } from '../../app/AppContext';
-import { PRACTICE_SETTINGS_ID, type Lesson, type Note, type PracticeSettings } from '../../../../src-shared/model/types';
-import { mergeNotes, type NoteTextField } from '../../../../src-shared/notes/merge';
-import { saveNote } from '../../../../src-shared/notes/timeline';
-import { generateSampleNotes } from '../../../../src-shared/schedule/sample';
-import { createLesson, type LessonValues } from '../../../../src-shared/schedule/edit';
-import { getSearchService } from '../search/search-service';
+import type { TutorDatabase } from '../data';
+import type { DeviceInfo } from '../app/AppContext';
+import { PRACTICE_SETTINGS_ID, type Lesson, type Note, type PracticeSettings } from '../../../src-shared/model/types';
+import { mergeNotes, type NoteTextField } from '../../../src-shared/notes/merge';
+import { saveNote } from '../../../src-shared/notes/timeline';
+import { generateSampleNotes } from '../../../src-shared/schedule/sample';
+import { createLesson, type LessonValues } from '../../../src-shared/schedule/edit';
+import { getSearchService } from '../features/search';
 
 export interface NotesTestHooks {
   /** Inserts `count` generated notes about the existing students; resolves with the time taken. */
@@ -68,7 +68,11 @@ export function installNotesTestHooks(db: TutorDatabase): void {
       const staff = await db.staff.find().exec();
       const tutorId = tutor ? staff.find((s) => s.name === tutor)?.id : c.staffId !== 'test' ? c.staffId : staff[0]?.id;
       if (!tutorId) throw new Error('No tutor');
-      const lesson: Lesson = createLesson({ subject: 'Maths', durationMinutes: 60, timeZone: settings?.timeZone ?? 'UTC', ...values, studentIds, tutorId }, c, () => crypto.randomUUID());
+      const lesson: Lesson = createLesson(
+        { subject: 'Maths', durationMinutes: 60, timeZone: settings?.timeZone ?? 'UTC', ...values, studentIds, tutorId },
+        c,
+        () => crypto.randomUUID(),
+      );
       await db.lessons.insert(lesson);
       return lesson.id;
     },
@@ -77,7 +81,12 @@ export function installNotesTestHooks(db: TutorDatabase): void {
       if (!doc) throw new Error(`No note titled ${title}`);
       await doc.incrementalModify((current) => {
         const local = current as Note;
-        const remote = saveNote(local, changes, { staffId: local.authorId, deviceId: 'office-laptop', now: new Date(Date.parse(local.updatedAt) + 60_000) }, () => local.id);
+        const remote = saveNote(
+          local,
+          changes,
+          { staffId: local.authorId, deviceId: 'office-laptop', now: new Date(Date.parse(local.updatedAt) + 60_000) },
+          () => local.id,
+        );
         return mergeNotes(local, remote);
       });
     },

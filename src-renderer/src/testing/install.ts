@@ -1,0 +1,46 @@
+/**
+ * Hooks for the end-to-end tests and the benchmark. This folder is part of the test build only
+ * (`npm run build:web`, vite's mode `e2e`): main.tsx imports it behind the build-time flag
+ * `__TEST_HOOKS__`, which is false in the product build (`npm run build`), so none of it is in the
+ * desktop app (tests/unit/architecture/product-bundle.test.ts checks the emitted code). Even in
+ * the test build the hooks are installed only when the page is opened with `?testHooks`.
+ * They drive the same code paths as the UI.
+ */
+import type { TutorDatabase } from '../data';
+import type { FeatureRegistry } from '../app/registry';
+import { loadSamplePractice } from '../features/onboarding';
+import { benchScheduleExpansion, seedSchedule, type ExpansionFigures } from './schedule-bench';
+import { installNotesTestHooks } from './notes-hooks';
+import { installSyncTestHooks } from './sync-hooks';
+import { billingTestHooks, type BillingTestHooks } from './billing-hooks';
+
+declare global {
+  interface Window {
+    __tutordeskTest?: {
+      loadSample(students: number): Promise<void>;
+      count(collection: string): Promise<number>;
+      /** settings.locale as stored ('' = follow the system). */
+      storedLocale(): Promise<string>;
+      seedSchedule(series: number, weeksBack?: number, extraTutors?: number): Promise<{ lessons: number; occurrences: number }>;
+      scheduleExpansion(weeks?: number): Promise<ExpansionFigures>;
+      billing: BillingTestHooks;
+    };
+  }
+}
+
+export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): void {
+  window.__tutordeskTest = {
+    loadSample: (students) => loadSamplePractice(db, features.sampleExtenders, students),
+    seedSchedule: (series, weeksBack, extraTutors) => seedSchedule(db, series, weeksBack, extraTutors),
+    scheduleExpansion: (weeks) => benchScheduleExpansion(db, weeks),
+    billing: billingTestHooks(db),
+    storedLocale: async () => ((await db.settings.findOne('practice').exec())?.toJSON() as { locale?: string } | undefined)?.locale ?? '',
+    count: async (collection) => {
+      const coll = (db.collections as Record<string, { count(): { exec(): Promise<number> } }>)[collection];
+      if (!coll) throw new Error(`No collection ${collection}`);
+      return coll.count().exec();
+    },
+  };
+  installNotesTestHooks(db);
+  installSyncTestHooks(db);
+}
