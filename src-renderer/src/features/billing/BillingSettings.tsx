@@ -52,7 +52,10 @@ function BillingForm({ settings }: { settings: PracticeSettings }) {
   const onLogo = async (file: File | undefined) => {
     if (!file) return;
     if (file.size > LOGO_MAX_BYTES) {
-      setErrors((e) => ({ ...e, logo: `The logo is ${Math.ceil(file.size / 1024)} KB; use an image of at most ${LOGO_MAX_BYTES / 1024} KB` }));
+      setErrors((e) => ({
+        ...e,
+        logo: `The logo is ${Math.ceil(file.size / 1024)} KB; use an image of at most ${LOGO_MAX_BYTES / 1024} KB`,
+      }));
       return;
     }
     try {
@@ -127,8 +130,21 @@ function BillingForm({ settings }: { settings: PracticeSettings }) {
       <h2 id={titleId}>Billing</h2>
       <p className="muted">How invoices are numbered, taxed and printed. Changes apply to new drafts; issued invoices never change.</p>
       <div className="grid-2">
-        <TextField label="Payment terms (days)" value={v.paymentTermsDays} onChange={set('paymentTermsDays')} inputMode="decimal" error={errors.paymentTermsDays} hint="Due date = issue date + this many days" />
-        <TextField label="Invoice number prefix" value={v.invoicePrefix} onChange={set('invoicePrefix')} error={errors.invoicePrefix} hint={`Numbers look like ${example} (year, this computer’s code, sequence)`} />
+        <TextField
+          label="Payment terms (days)"
+          value={v.paymentTermsDays}
+          onChange={set('paymentTermsDays')}
+          inputMode="decimal"
+          error={errors.paymentTermsDays}
+          hint="Due date = issue date + this many days"
+        />
+        <TextField
+          label="Invoice number prefix"
+          value={v.invoicePrefix}
+          onChange={set('invoicePrefix')}
+          error={errors.invoicePrefix}
+          hint={`Numbers look like ${example} (year, this computer’s code, sequence)`}
+        />
         <SelectField
           label="Tax"
           value={v.taxMode}
@@ -151,7 +167,13 @@ function BillingForm({ settings }: { settings: PracticeSettings }) {
         {v.taxMode !== 'none' && (
           <>
             <TextField label="Tax rate (%)" value={v.taxRate} onChange={set('taxRate')} inputMode="decimal" error={errors.taxRate} />
-            <TextField label="Tax name" value={v.taxLabel} onChange={set('taxLabel')} error={errors.taxLabel} hint="Printed on invoices, e.g. VAT, GST, Sales tax" />
+            <TextField
+              label="Tax name"
+              value={v.taxLabel}
+              onChange={set('taxLabel')}
+              error={errors.taxLabel}
+              hint="Printed on invoices, e.g. VAT, GST, Sales tax"
+            />
           </>
         )}
         <TextArea

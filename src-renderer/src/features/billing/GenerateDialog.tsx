@@ -8,10 +8,11 @@ import { useState } from 'react';
 import { useApp } from '../../app/AppContext';
 import { Dialog } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
+import { Alert } from '../../ui/Alert';
 import { generateMonthDrafts, type BatchSummary, type BillingWarning } from '../../../../src-shared/billing/generate';
 import { monthRange } from '../../../../src-shared/billing/dates';
 import { newId } from '../../data';
-import { scheduleStoreFor } from '../schedule/store';
+import { scheduleStoreFor } from '../schedule';
 import { insertDrafts } from './actions';
 import { loadBillableLessons, useMoney, type BillingData } from './data';
 import { monthLabel } from './labels';
@@ -29,7 +30,17 @@ interface Outcome {
   warnings: (BillingWarning & { family: string })[];
 }
 
-export function GenerateDialog({ data, defaultMonth, onClose, onShowDrafts }: { data: BillingData; defaultMonth: string; onClose: () => void; onShowDrafts: (month: string) => void }) {
+export function GenerateDialog({
+  data,
+  defaultMonth,
+  onClose,
+  onShowDrafts,
+}: {
+  data: BillingData;
+  defaultMonth: string;
+  onClose: () => void;
+  onShowDrafts: (month: string) => void;
+}) {
   const app = useApp();
   const money = useMoney();
   const locale = app.settings?.locale ?? 'en-GB';
@@ -66,7 +77,10 @@ export function GenerateDialog({ data, defaultMonth, onClose, onShowDrafts }: { 
         const chunk = families.slice(i, i + CHUNK);
         setProgress({ done: i, total: families.length, phase: 'Building drafts…' });
         await new Promise((r) => setTimeout(r, 0));
-        const batch = generateMonthDrafts({ month, families: chunk, students: data.students, lessons, claims: data.claims, invoices: data.invoices }, { settings, ctx: app.ctx(), newId });
+        const batch = generateMonthDrafts(
+          { month, families: chunk, students: data.students, lessons, claims: data.claims, invoices: data.invoices },
+          { settings, ctx: app.ctx(), newId },
+        );
         const s: BatchSummary = batch.summary;
         try {
           if (batch.invoices.length) await insertDrafts(app, batch.invoices, batch.claims);
@@ -125,14 +139,33 @@ export function GenerateDialog({ data, defaultMonth, onClose, onShowDrafts }: { 
       }
     >
       <div className="grid-2">
-        <TextField label="Month" type="month" value={month} onChange={setMonth} error={error} required hint={`Families: ${data.families.filter((f) => !f.archived).length} current`} />
+        <TextField
+          label="Month"
+          type="month"
+          value={month}
+          onChange={setMonth}
+          error={error}
+          required
+          hint={`Families: ${data.families.filter((f) => !f.archived).length} current`}
+        />
       </div>
       {progress && (
         <div className="stack" aria-live="polite">
-          <div className="inv-progress" role="progressbar" aria-label="Generating drafts" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+          <div
+            className="inv-progress"
+            role="progressbar"
+            aria-label="Generating drafts"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={pct}
+          >
             <div style={{ width: `${pct}%` }} />
           </div>
-          <span className="muted">{progress.phase === 'Done' ? `Finished: ${progress.total} families considered` : `${progress.phase} ${progress.done} of ${progress.total} families`}</span>
+          <span className="muted">
+            {progress.phase === 'Done'
+              ? `Finished: ${progress.total} families considered`
+              : `${progress.phase} ${progress.done} of ${progress.total} families`}
+          </span>
         </div>
       )}
       {outcome && (
@@ -156,11 +189,15 @@ export function GenerateDialog({ data, defaultMonth, onClose, onShowDrafts }: { 
               <strong>{outcome.nothingToBill.length + outcome.failures.length}</strong>
             </div>
           </div>
-          {outcome.alreadyBilled > 0 && <p className="muted">{outcome.alreadyBilled} billable lessons of the month were already invoiced and were left out.</p>}
+          {outcome.alreadyBilled > 0 && (
+            <p className="muted">{outcome.alreadyBilled} billable lessons of the month were already invoiced and were left out.</p>
+          )}
           {outcome.failures.length > 0 && (
-            <div className="alert alert-error" role="alert">
+            <Alert tone="error" role="alert">
               <div>
-                <strong>Could not create a draft for {outcome.failures.length} {outcome.failures.length === 1 ? 'family' : 'families'}:</strong>
+                <strong>
+                  Could not create a draft for {outcome.failures.length} {outcome.failures.length === 1 ? 'family' : 'families'}:
+                </strong>
                 <ul className="inv-plain-list">
                   {outcome.failures.map((f, i) => (
                     <li key={i}>
@@ -169,20 +206,23 @@ export function GenerateDialog({ data, defaultMonth, onClose, onShowDrafts }: { 
                   ))}
                 </ul>
               </div>
-            </div>
+            </Alert>
           )}
           {outcome.nothingToBill.length > 0 && (
             <details>
               <summary>
-                {outcome.nothingToBill.length} {outcome.nothingToBill.length === 1 ? 'family has' : 'families have'} nothing to bill (no billable lessons this month that are not invoiced yet)
+                {outcome.nothingToBill.length} {outcome.nothingToBill.length === 1 ? 'family has' : 'families have'} nothing to bill (no
+                billable lessons this month that are not invoiced yet)
               </summary>
               <p className="muted inv-names">{outcome.nothingToBill.join(', ')}</p>
             </details>
           )}
           {outcome.warnings.length > 0 && (
-            <div className="alert alert-warning">
+            <Alert tone="warning">
               <div>
-                <strong>{outcome.warnings.length} {outcome.warnings.length === 1 ? 'thing needs' : 'things need'} a look:</strong>
+                <strong>
+                  {outcome.warnings.length} {outcome.warnings.length === 1 ? 'thing needs' : 'things need'} a look:
+                </strong>
                 <ul className="inv-plain-list">
                   {outcome.warnings.slice(0, 30).map((w, i) => (
                     <li key={i}>
@@ -192,7 +232,7 @@ export function GenerateDialog({ data, defaultMonth, onClose, onShowDrafts }: { 
                   {outcome.warnings.length > 30 && <li>… and {outcome.warnings.length - 30} more</li>}
                 </ul>
               </div>
-            </div>
+            </Alert>
           )}
         </section>
       )}

@@ -46,6 +46,7 @@ export function invoiceHtml(invoice: Invoice, src: InvoiceDocSources, settings: 
     payments: src.payments.filter((p) => p.familyId === invoice.familyId),
     ...(src.students ? { students: src.students } : {}),
     related: relatedId ? (src.invoiceById.get(relatedId) ?? null) : null,
+    creditNotes: invoice.kind === 'invoice' ? [...src.invoiceById.values()].filter((c) => c.creditNoteFor === invoice.id) : [],
     pageSize: pageSizeOf(settings),
   });
 }
@@ -72,7 +73,13 @@ export async function saveInvoicePdfBatch(invoices: readonly Invoice[], src: Inv
 }
 
 export async function saveCsv(suggestedName: string, content: string) {
-  return getBridge().saveFile({ suggestedName, filters: [{ name: 'CSV', extensions: ['csv'] }], content, encoding: 'utf8', mimeType: 'text/csv' });
+  return getBridge().saveFile({
+    suggestedName,
+    filters: [{ name: 'CSV', extensions: ['csv'] }],
+    content,
+    encoding: 'utf8',
+    mimeType: 'text/csv',
+  });
 }
 
 /** A file-name-safe slug. */

@@ -14,8 +14,18 @@ import { issueInvoices } from '../../../../src-shared/billing/lifecycle';
 import { chooseDeviceCode } from '../../../../src-shared/billing/numbering';
 import { allocatePayment, createPayment } from '../../../../src-shared/billing/payments';
 import { stampChange, type ChangeContext } from '../../../../src-shared/model/meta';
-import type { BillingClaim, Closure, Invoice, Lesson, Occurrence, Payment, PaymentMethod, Student } from '../../../../src-shared/model/types';
-import { prng, type SamplePractice } from '../../../../src-shared/sample/generate';
+import type {
+  BillingClaim,
+  Closure,
+  Invoice,
+  Lesson,
+  Occurrence,
+  Payment,
+  PaymentMethod,
+  Student,
+} from '../../../../src-shared/model/types';
+import { seededRandom } from '../../../../src-shared/random';
+import type { SamplePractice } from '../../../../src-shared/sample/generate';
 import { expandLessons } from '../../../../src-shared/schedule/expand';
 import { localDaysRange } from '../../../../src-shared/schedule/time';
 import { previousMonth } from './data';
@@ -33,8 +43,12 @@ export async function addSampleBilling(db: TutorDatabase, practice: SamplePracti
   const tz = settings.timeZone;
   const now = new Date();
   const today = todayIn(tz, now);
-  const ctxOn = (date: string): ChangeContext => ({ staffId: practice.meStaffId, deviceId, now: new Date(Math.min(Date.parse(`${date}T09:00:00Z`), now.getTime())) });
-  const rand = prng(17);
+  const ctxOn = (date: string): ChangeContext => ({
+    staffId: practice.meStaffId,
+    deviceId,
+    now: new Date(Math.min(Date.parse(`${date}T09:00:00Z`), now.getTime())),
+  });
+  const rand = seededRandom(17);
   const code = chooseDeviceCode(deviceId, []);
   const monthB = previousMonth(today);
   const monthA = previousMonth(`${monthB}-01`);
@@ -48,7 +62,11 @@ export async function addSampleBilling(db: TutorDatabase, practice: SamplePracti
       pkgStudent.id,
       stampChange<Student>(
         pkgStudent,
-        { ...pkgStudent, billingModel: 'package', packages: [{ id: newId(), lessons: 10, price: 40000, purchasedOn: `${monthA}-01`, description: '10-lesson package' }] },
+        {
+          ...pkgStudent,
+          billingModel: 'package',
+          packages: [{ id: newId(), lessons: 10, price: 40000, purchasedOn: `${monthA}-01`, description: '10-lesson package' }],
+        },
         ctxOn(`${monthA}-01`),
         () => pkgStudent.id,
       ),
@@ -58,7 +76,12 @@ export async function addSampleBilling(db: TutorDatabase, practice: SamplePracti
   if (monthlyStudent) {
     changed.set(
       monthlyStudent.id,
-      stampChange<Student>(monthlyStudent, { ...monthlyStudent, billingModel: 'monthly', monthlyFee: { amount: 18000, currency: settings.currency } }, ctxOn(`${monthA}-01`), () => monthlyStudent.id),
+      stampChange<Student>(
+        monthlyStudent,
+        { ...monthlyStudent, billingModel: 'monthly', monthlyFee: { amount: 18000, currency: settings.currency } },
+        ctxOn(`${monthA}-01`),
+        () => monthlyStudent.id,
+      ),
     );
   }
   const students = practice.students.map((x) => changed.get(x.id) ?? x);
@@ -101,7 +124,13 @@ export async function addSampleBilling(db: TutorDatabase, practice: SamplePracti
         const extra = k === 0 && issueDate === thisMonthStart ? 2500 : 0;
         const amount = paidShare === 1 ? inv.total + extra : Math.round(inv.total / 200) * 100;
         const p = createPayment(
-          { familyId: inv.familyId, date, amount, method: METHODS[Math.floor(rand() * METHODS.length)]!, reference: rand() < 0.8 ? inv.number : '' },
+          {
+            familyId: inv.familyId,
+            date,
+            amount,
+            method: METHODS[Math.floor(rand() * METHODS.length)]!,
+            reference: rand() < 0.8 ? inv.number : '',
+          },
           settings.currency,
           ctxOn(date),
           newId,

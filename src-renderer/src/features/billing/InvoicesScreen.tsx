@@ -8,11 +8,13 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useApp } from '../../app/AppContext';
 import { navigate, useRoute } from '../../app/router';
 import { DataTable, type ColumnLayout, type Features, type SearchableRow } from '../../ui/DataTable';
+import { rowsOf } from '../../ui/table-row-models';
 import { Dialog } from '../../ui/Dialog';
 import { EmptyState } from '../../ui/EmptyState';
 import { TextField } from '../../ui/Field';
 import { Icon } from '../../ui/Icon';
 import { useToast } from '../../ui/Toast';
+import { Alert } from '../../ui/Alert';
 import { detectDoubleBilling } from '../../../../src-shared/billing/claims';
 import { invoiceLinesCsv, invoicesCsv, paymentsCsv } from '../../../../src-shared/billing/exports';
 import { invoiceStanding, type InvoiceDisplayStatus } from '../../../../src-shared/billing/lifecycle';
@@ -21,6 +23,7 @@ import { issueDrafts } from './actions';
 import { useBillingData, useMoney, useToday, previousMonth, type BillingData } from './data';
 import { saveCsv, saveInvoicePdfBatch } from './documents';
 import { DoubleBillingDialog } from './DoubleBillingDialog';
+import { IntegrityReview } from './IntegrityReview';
 import { GenerateDialog } from './GenerateDialog';
 import { InvoiceDetail } from './InvoiceDetail';
 import { dateLabel, monthLabel, periodLabel, StatusBadge, STATUS_LABELS } from './labels';
@@ -91,17 +94,18 @@ function InvoiceList({ data }: { data: BillingData }) {
   const [month, setMonth] = useState(route.query.get('month') ?? '');
   const [dialog, setDialog] = useState<'' | 'generate' | 'new' | 'export' | 'issue' | 'double'>('');
 
-  const rows = useMemo<InvoiceRow[]>(
+  const { rows, skipped } = useMemo(
     () =>
-      data.invoices.map((inv) => {
-        const st = invoiceStanding(inv, data.paid.get(inv.id) ?? 0, today);
+      rowsOf(data.invoices, (inv): InvoiceRow => {
+        const st = invoiceStanding(inv, data.paid.get(inv.id) ?? 0, today, data.credited.get(inv.id) ?? 0);
         const family = data.familyName(inv.familyId);
         const number = inv.number || 'Draft';
         const period = periodLabel(inv.periodStart, inv.periodEnd, locale);
         return {
           id: inv.id,
           invoice: inv,
-          sortKey: inv.status === 'draft' ? `~${inv.createdAt}` : `${inv.issueDate}|${inv.sequenceKey}|${String(inv.sequence).padStart(8, '0')}`,
+          sortKey:
+            inv.status === 'draft' ? `~${inv.createdAt}` : `${inv.issueDate}|${inv.sequenceKey}|${String(inv.sequence).padStart(8, '0')}`,
           number,
           family,
           period,
@@ -118,7 +122,10 @@ function InvoiceList({ data }: { data: BillingData }) {
   );
 
   // Only once every collection has loaded: invoices without their claims would look unclaimed.
-  const findings = useMemo(() => (data.loading ? [] : detectDoubleBilling(data.claims, data.invoices)), [data.loading, data.claims, data.invoices]);
+  const findings = useMemo(
+    () => (data.loading ? [] : detectDoubleBilling(data.claims, data.invoices)),
+    [data.loading, data.claims, data.invoices],
+  );
   const billedTwice = findings.filter((f) => f.kind === 'billed_twice').length;
   const stats = useMemo(() => {
     let outstanding = 0;
@@ -155,7 +162,8 @@ function InvoiceList({ data }: { data: BillingData }) {
         header: 'Period',
         sortFn: 'text',
         filterFn: ((row: { original: InvoiceRow }, _id: string, value: string) =>
-          !value || (row.original.invoice.periodStart.slice(0, 7) <= value && row.original.invoice.periodEnd.slice(0, 7) >= value)) as never,
+          !value ||
+          (row.original.invoice.periodStart.slice(0, 7) <= value && row.original.invoice.periodEnd.slice(0, 7) >= value)) as never,
         cell: (i) => <span className="cell-text">{i.row.original.period}</span>,
       }),
       helper.accessor('issueDate', { header: 'Issued', sortFn: 'text', cell: (i) => dateLabel(i.getValue(), locale) }),
@@ -166,7 +174,11 @@ function InvoiceList({ data }: { data: BillingData }) {
         filterFn: ((row: { original: InvoiceRow }, _id: string, value: string) => matchesStatus(row.original.status, value)) as never,
         cell: (i) => <StatusBadge status={i.getValue()} />,
       }),
-      helper.accessor('total', { header: 'Total', sortFn: 'basic', cell: (i) => <span className="num">{money(i.getValue(), i.row.original.invoice.currency)}</span> }),
+      helper.accessor('total', {
+        header: 'Total',
+        sortFn: 'basic',
+        cell: (i) => <span className="num">{money(i.getValue(), i.row.original.invoice.currency)}</span>,
+      }),
       helper.accessor('balance', {
         header: 'Balance',
         sortFn: 'basic',
@@ -174,7 +186,9 @@ function InvoiceList({ data }: { data: BillingData }) {
           i.row.original.status === 'draft' || i.row.original.status === 'void' || i.row.original.status === 'credit_note' ? (
             <span className="num muted">—</span>
           ) : (
-            <span className={`num${i.getValue() > 0 ? ' inv-owed' : ' muted'}`}>{money(i.getValue(), i.row.original.invoice.currency)}</span>
+            <span className={`num${i.getValue() > 0 ? ' inv-owed' : ' muted'}`}>
+              {money(i.getValue(), i.row.original.invoice.currency)}
+            </span>
           ),
       }),
     ],
@@ -189,7 +203,10 @@ function InvoiceList({ data }: { data: BillingData }) {
     [status, month],
   );
   const visibleDrafts = useMemo(
-    () => rows.filter((r) => r.status === 'draft' && (!month || (r.invoice.periodStart.slice(0, 7) <= month && r.invoice.periodEnd.slice(0, 7) >= month))),
+    () =>
+      rows.filter(
+        (r) => r.status === 'draft' && (!month || (r.invoice.periodStart.slice(0, 7) <= month && r.invoice.periodEnd.slice(0, 7) >= month)),
+      ),
     [rows, month],
   );
 
@@ -223,7 +240,7 @@ function InvoiceList({ data }: { data: BillingData }) {
       </div>
 
       {findings.length > 0 && (
-        <div className="alert alert-warning" role="alert">
+        <Alert tone="warning" role="alert">
           <Icon name="alert" />
           <div className="inv-grow">
             {billedTwice > 0 ? (
@@ -245,8 +262,10 @@ function InvoiceList({ data }: { data: BillingData }) {
           <button type="button" className="btn btn-sm" onClick={() => setDialog('double')}>
             Review double billing
           </button>
-        </div>
+        </Alert>
       )}
+
+      <IntegrityReview />
 
       <div className="inv-stats" role="group" aria-label="Invoice totals">
         <button type="button" className="inv-stat" onClick={() => setStatus('open')}>
@@ -285,6 +304,8 @@ function InvoiceList({ data }: { data: BillingData }) {
         </div>
       ) : (
         <DataTable
+          skipped={skipped}
+          locale={app.settings?.locale}
           label="Invoices"
           rows={rows}
           columns={columns}
@@ -306,16 +327,36 @@ function InvoiceList({ data }: { data: BillingData }) {
             <>
               <div className="search">
                 <Icon name="search" size={16} />
-                <input className="input" type="search" aria-label="Search invoices" placeholder="Search number, family, amount…" value={search} onChange={(e) => setSearch(e.target.value)} />
+                <input
+                  className="input"
+                  type="search"
+                  aria-label="Search invoices"
+                  placeholder="Search number, family, amount…"
+                  value={search}
+                  onChange={(e) => setSearch(e.target.value)}
+                />
               </div>
-              <select className="input" style={{ width: 180 }} aria-label="Filter invoices by status" value={status} onChange={(e) => setStatus(e.target.value)}>
+              <select
+                className="input"
+                style={{ width: 180 }}
+                aria-label="Filter invoices by status"
+                value={status}
+                onChange={(e) => setStatus(e.target.value)}
+              >
                 {STATUS_FILTERS.map((o) => (
                   <option key={o.value} value={o.value}>
                     {o.label}
                   </option>
                 ))}
               </select>
-              <input className="input" style={{ width: 170 }} type="month" aria-label="Filter invoices by month" value={month} onChange={(e) => setMonth(e.target.value)} />
+              <input
+                className="input"
+                style={{ width: 170 }}
+                type="month"
+                aria-label="Filter invoices by month"
+                value={month}
+                onChange={(e) => setMonth(e.target.value)}
+              />
               {month && (
                 <button type="button" className="btn btn-sm btn-ghost" onClick={() => setMonth('')}>
                   All months
@@ -331,7 +372,9 @@ function InvoiceList({ data }: { data: BillingData }) {
         />
       )}
 
-      {dialog === 'generate' && <GenerateDialog data={data} defaultMonth={previousMonth(today)} onClose={() => setDialog('')} onShowDrafts={showDrafts} />}
+      {dialog === 'generate' && (
+        <GenerateDialog data={data} defaultMonth={previousMonth(today)} onClose={() => setDialog('')} onShowDrafts={showDrafts} />
+      )}
       {dialog === 'new' && (
         <NewInvoiceDialog
           data={data}
@@ -351,7 +394,12 @@ function InvoiceList({ data }: { data: BillingData }) {
           onClose={() => setDialog('')}
           onIssue={async () => {
             try {
-              const issued = await issueDrafts(app, visibleDrafts.map((r) => r.id), data.invoices, today);
+              const issued = await issueDrafts(
+                app,
+                visibleDrafts.map((r) => r.id),
+                data.invoices,
+                today,
+              );
               toast(`${issued.length} invoices issued: ${issued[0]?.number} … ${issued.at(-1)?.number}`);
               setStatus('open');
               setDialog('');
@@ -365,7 +413,17 @@ function InvoiceList({ data }: { data: BillingData }) {
   );
 }
 
-function IssueManyDialog({ drafts, total, onClose, onIssue }: { drafts: Invoice[]; total: number; onClose: () => void; onIssue: () => Promise<void> }) {
+function IssueManyDialog({
+  drafts,
+  total,
+  onClose,
+  onIssue,
+}: {
+  drafts: Invoice[];
+  total: number;
+  onClose: () => void;
+  onIssue: () => Promise<void>;
+}) {
   const money = useMoney();
   const [busy, setBusy] = useState(false);
   const empty = drafts.filter((d) => d.lines.length === 0).length;
@@ -398,9 +456,9 @@ function IssueManyDialog({ drafts, total, onClose, onIssue }: { drafts: Invoice[
         Total invoiced: <strong>{money(total)}</strong>
       </p>
       {empty > 0 && (
-        <div className="alert alert-error" role="alert">
+        <Alert tone="error" role="alert">
           {empty} of these drafts have no lines. Delete them or add items first.
-        </div>
+        </Alert>
       )}
     </Dialog>
   );
@@ -421,10 +479,16 @@ function ExportDialog({ data, defaultMonth, onClose }: { data: BillingData; defa
     setBusy(true);
     try {
       if (what === 'invoices') {
-        const r = await saveCsv(`invoices-${month}.csv`, invoicesCsv(invoices, { settings, families: data.families, payments: data.payments }));
+        const r = await saveCsv(
+          `invoices-${month}.csv`,
+          invoicesCsv(invoices, { settings, families: data.families, payments: data.payments }),
+        );
         if (r.saved) toast(`${invoices.length} invoices exported to ${r.location}`);
       } else if (what === 'lines') {
-        const r = await saveCsv(`invoice-lines-${month}.csv`, invoiceLinesCsv(invoices, { families: data.families, students: data.students, staff: data.staff }));
+        const r = await saveCsv(
+          `invoice-lines-${month}.csv`,
+          invoiceLinesCsv(invoices, { families: data.families, students: data.students, staff: data.staff }),
+        );
         if (r.saved) toast(`Invoice lines exported to ${r.location}`);
       } else if (what === 'payments') {
         const r = await saveCsv(`payments-${month}.csv`, paymentsCsv(payments, { invoices: data.invoices, families: data.families }));
@@ -441,9 +505,19 @@ function ExportDialog({ data, defaultMonth, onClose }: { data: BillingData; defa
   };
 
   return (
-    <Dialog title="Export" description="Accountant-friendly CSV files (UTF-8, one header row) and PDF copies of the month’s invoices." onClose={onClose}>
+    <Dialog
+      title="Export"
+      description="Accountant-friendly CSV files (UTF-8, one header row) and PDF copies of the month’s invoices."
+      onClose={onClose}
+    >
       <div className="grid-2">
-        <TextField label="Month issued" type="month" value={month} onChange={setMonth} hint={`${invoices.length} invoices and credit notes, ${payments.length} payments in ${label}`} />
+        <TextField
+          label="Month issued"
+          type="month"
+          value={month}
+          onChange={setMonth}
+          hint={`${invoices.length} invoices and credit notes, ${payments.length} payments in ${label}`}
+        />
       </div>
       <div className="inv-export-grid">
         <button type="button" className="btn" disabled={busy || invoices.length === 0} onClick={() => void run('invoices')}>

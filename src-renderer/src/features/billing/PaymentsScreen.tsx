@@ -8,13 +8,22 @@ import { createColumnHelper } from '@tanstack/react-table';
 import { useApp } from '../../app/AppContext';
 import { navigate, useRoute } from '../../app/router';
 import { DataTable, type ColumnLayout, type Features, type SearchableRow } from '../../ui/DataTable';
+import { rowsOf } from '../../ui/table-row-models';
 import { EmptyState } from '../../ui/EmptyState';
+import { ReportTable, type ReportColumn } from '../../ui/ReportTable';
 import { TextField } from '../../ui/Field';
 import { Icon } from '../../ui/Icon';
 import { useToast } from '../../ui/Toast';
 import { agingCsv, paymentsCsv } from '../../../../src-shared/billing/exports';
-import { AGING_BUCKETS, AGING_BUCKET_LABELS, agingReport, allocatedAmount, paymentMethodLabel } from '../../../../src-shared/billing/payments';
+import {
+  AGING_BUCKETS,
+  AGING_BUCKET_LABELS,
+  agingReport,
+  allocatedAmount,
+  paymentMethodLabel,
+} from '../../../../src-shared/billing/payments';
 import type { Payment } from '../../../../src-shared/model/types';
+import { recordKind, refundedByPayment, reversedIds } from '../../../../src-shared/billing/records';
 import { useBillingData, useMoney, useToday, type BillingData } from './data';
 import { saveCsv } from './documents';
 import { dateLabel } from './labels';
@@ -70,10 +79,24 @@ function PaymentsHome({ data }: { data: BillingData }) {
         </div>
       </div>
       <div className="inv-tabs" role="tablist" aria-label="Payments views">
-        <button type="button" role="tab" id="tab-payments" aria-controls="panel-payments" aria-selected={tab === 'payments'} onClick={() => setTab('payments')}>
+        <button
+          type="button"
+          role="tab"
+          id="tab-payments"
+          aria-controls="panel-payments"
+          aria-selected={tab === 'payments'}
+          onClick={() => setTab('payments')}
+        >
           Payments received
         </button>
-        <button type="button" role="tab" id="tab-outstanding" aria-controls="panel-outstanding" aria-selected={tab === 'outstanding'} onClick={() => setTab('outstanding')}>
+        <button
+          type="button"
+          role="tab"
+          id="tab-outstanding"
+          aria-controls="panel-outstanding"
+          aria-selected={tab === 'outstanding'}
+          onClick={() => setTab('outstanding')}
+        >
           Outstanding
         </button>
       </div>
@@ -91,35 +114,69 @@ function PaymentsList({ data, onRecord }: { data: BillingData; onRecord: () => v
   const toast = useToast();
   const locale = app.settings?.locale ?? 'en-GB';
   const [search, setSearch] = useState('');
-  const rows = useMemo<PaymentRow[]>(
-    () =>
-      data.payments.map((p) => {
-        const family = data.familyName(p.familyId);
-        const appliedTo = p.allocations.map((a) => data.invoiceById.get(a.invoiceId)?.number || '?').join(', ');
-        return {
-          id: p.id,
-          payment: p,
-          date: p.date,
-          family,
-          method: paymentMethodLabel(p.method),
-          reference: p.reference,
-          amount: p.amount,
-          appliedTo,
-          credit: p.amount - allocatedAmount(p),
-          searchText: `${family} ${p.reference} ${paymentMethodLabel(p.method)} ${appliedTo} ${money(p.amount)} ${p.date}`.toLowerCase(),
-        };
-      }),
-    [data, money],
-  );
+  const { rows, skipped } = useMemo(() => {
+    const reversed = reversedIds(data.payments);
+    const refunded = refundedByPayment(data.payments);
+    const byId = new Map(data.payments.map((p) => [p.id, p]));
+    return rowsOf(data.payments, (p): PaymentRow => {
+      const family = data.familyName(p.familyId);
+      const kind = recordKind(p);
+      const target = p.reverses ? byId.get(p.reverses) : undefined;
+      // Signed by the effect on the practice's cash, as in the payments CSV.
+      const amount =
+        kind === 'payment'
+          ? p.amount
+          : kind === 'refund'
+            ? -p.amount
+            : target && recordKind(target) === 'refund'
+              ? target.amount
+              : -(target?.amount ?? p.amount);
+      const appliedTo =
+        kind === 'payment'
+          ? p.allocations.map((a) => data.invoiceById.get(a.invoiceId)?.number || '?').join(', ')
+          : kind === 'refund'
+            ? `Refund: ${p.reason ?? ''}`
+            : `Reversal: ${p.reason ?? ''}`;
+      const live = kind === 'payment' && !reversed.has(p.id);
+      return {
+        id: p.id,
+        payment: p,
+        date: p.date,
+        family,
+        method: `${paymentMethodLabel(p.method)}${reversed.has(p.id) ? ' (reversed)' : ''}`,
+        reference: p.reference,
+        amount,
+        appliedTo,
+        credit: live ? p.amount - allocatedAmount(p) - (refunded.get(p.id) ?? 0) : 0,
+        searchText: `${family} ${p.reference} ${paymentMethodLabel(p.method)} ${appliedTo} ${money(p.amount)} ${p.date}`.toLowerCase(),
+      };
+    });
+  }, [data, money]);
   const columns = useMemo(
     () => [
       helper.accessor('date', { header: 'Date', sortFn: 'text', cell: (i) => dateLabel(i.getValue(), locale) }),
       helper.accessor('family', { header: 'Family', sortFn: 'text', cell: (i) => <span className="cell-text">{i.getValue()}</span> }),
       helper.accessor('method', { header: 'Method', sortFn: 'text' }),
-      helper.accessor('reference', { header: 'Reference', enableSorting: false, cell: (i) => <span className="cell-text">{i.getValue()}</span> }),
-      helper.accessor('appliedTo', { header: 'Paid invoices', enableSorting: false, cell: (i) => <span className="cell-text">{i.getValue() || <span className="muted">—</span>}</span> }),
-      helper.accessor('amount', { header: 'Amount', sortFn: 'basic', cell: (i) => <span className="num inv-owed">{money(i.getValue())}</span> }),
-      helper.accessor('credit', { header: 'Left as credit', sortFn: 'basic', cell: (i) => <span className={`num${i.getValue() ? '' : ' muted'}`}>{money(i.getValue())}</span> }),
+      helper.accessor('reference', {
+        header: 'Reference',
+        enableSorting: false,
+        cell: (i) => <span className="cell-text">{i.getValue()}</span>,
+      }),
+      helper.accessor('appliedTo', {
+        header: 'Paid invoices',
+        enableSorting: false,
+        cell: (i) => <span className="cell-text">{i.getValue() || <span className="muted">—</span>}</span>,
+      }),
+      helper.accessor('amount', {
+        header: 'Amount',
+        sortFn: 'basic',
+        cell: (i) => <span className="num inv-owed">{money(i.getValue())}</span>,
+      }),
+      helper.accessor('credit', {
+        header: 'Left as credit',
+        sortFn: 'basic',
+        cell: (i) => <span className={`num${i.getValue() ? '' : ' muted'}`}>{money(i.getValue())}</span>,
+      }),
     ],
     [locale, money],
   );
@@ -142,6 +199,8 @@ function PaymentsList({ data, onRecord }: { data: BillingData; onRecord: () => v
   }
   return (
     <DataTable
+      skipped={skipped}
+      locale={app.settings?.locale}
       label="Payments"
       rows={rows}
       columns={columns}
@@ -162,13 +221,23 @@ function PaymentsList({ data, onRecord }: { data: BillingData; onRecord: () => v
         <>
           <div className="search">
             <Icon name="search" size={16} />
-            <input className="input" type="search" aria-label="Search payments" placeholder="Search family, reference, amount…" value={search} onChange={(e) => setSearch(e.target.value)} />
+            <input
+              className="input"
+              type="search"
+              aria-label="Search payments"
+              placeholder="Search family, reference, amount…"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+            />
           </div>
           <button
             type="button"
             className="btn btn-sm"
             onClick={async () => {
-              const r = await saveCsv(`payments-${new Date().toISOString().slice(0, 10)}.csv`, paymentsCsv(data.payments, { invoices: data.invoices, families: data.families }));
+              const r = await saveCsv(
+                `payments-${new Date().toISOString().slice(0, 10)}.csv`,
+                paymentsCsv(data.payments, { invoices: data.invoices, families: data.families }),
+              );
               if (r.saved) toast(`${data.payments.length} payments exported to ${r.location}`);
             }}
           >
@@ -188,7 +257,10 @@ function Outstanding({ data }: { data: BillingData }) {
   const today = useToday();
   const [asOf, setAsOf] = useState(today);
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(asOf);
-  const report = useMemo(() => (valid ? agingReport(data.invoices, data.payments, asOf) : null), [data.invoices, data.payments, asOf, valid]);
+  const report = useMemo(
+    () => (valid ? agingReport(data.invoices, data.payments, asOf) : null),
+    [data.invoices, data.payments, asOf, valid],
+  );
   const currency = app.settings?.currency ?? 'GBP';
 
   return (
@@ -218,65 +290,39 @@ function Outstanding({ data }: { data: BillingData }) {
         </EmptyState>
       ) : (
         report && (
-          <div className="inv-scroll">
-            <table className="inv-table" aria-label="Outstanding by age">
-              <thead>
-                <tr>
-                  <th scope="col">Family</th>
-                  {AGING_BUCKETS.map((b) => (
-                    <th key={b} scope="col" className="num">
-                      {AGING_BUCKET_LABELS[b]}
-                    </th>
-                  ))}
-                  <th scope="col" className="num">
-                    Outstanding
-                  </th>
-                  <th scope="col" className="num">
-                    Credit
-                  </th>
-                  <th scope="col" className="num">
-                    Net
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.rows.map((r) => (
-                  <tr
-                    key={r.familyId}
-                    className="clickable"
-                    tabIndex={0}
-                    onClick={() => navigate(`/payments/ledger?family=${r.familyId}`)}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Enter') navigate(`/payments/ledger?family=${r.familyId}`);
-                    }}
-                  >
-                    <td>{data.familyName(r.familyId)}</td>
-                    {AGING_BUCKETS.map((b) => (
-                      <td key={b} className={`num inv-aging-cell${b !== 'current' && r.buckets[b] > 0 ? ' hot' : ''}`}>
-                        {r.buckets[b] ? money(r.buckets[b]) : <span className="muted">—</span>}
-                      </td>
-                    ))}
-                    <td className="num">{money(r.outstanding)}</td>
-                    <td className="num">{r.credit ? money(r.credit) : <span className="muted">—</span>}</td>
-                    <td className="num inv-owed">{money(r.net)}</td>
-                  </tr>
-                ))}
-              </tbody>
-              <tfoot>
-                <tr>
-                  <th scope="row">Total</th>
-                  {AGING_BUCKETS.map((b) => (
-                    <td key={b} className="num">
-                      {money(report.totals[b])}
-                    </td>
-                  ))}
-                  <td className="num">{money(report.totals.outstanding)}</td>
-                  <td className="num">{money(report.totals.credit)}</td>
-                  <td className="num">{money(report.totals.net)}</td>
-                </tr>
-              </tfoot>
-            </table>
-          </div>
+          <ReportTable
+            label="Outstanding by age"
+            scroll
+            rows={report.rows}
+            rowKey={(r) => r.familyId}
+            rowProps={(r) => ({
+              className: 'clickable',
+              tabIndex: 0,
+              onClick: () => navigate(`/payments/ledger?family=${r.familyId}`),
+              onKeyDown: (e) => {
+                if (e.key === 'Enter') navigate(`/payments/ledger?family=${r.familyId}`);
+              },
+            })}
+            totalsLabel="Total"
+            columns={[
+              { header: 'Family', cell: (r) => data.familyName(r.familyId) },
+              ...AGING_BUCKETS.map((b): ReportColumn<(typeof report.rows)[number]> => ({
+                header: AGING_BUCKET_LABELS[b],
+                numeric: true,
+                className: (r) => `inv-aging-cell${b !== 'current' && r.buckets[b] > 0 ? ' hot' : ''}`,
+                cell: (r) => (r.buckets[b] ? money(r.buckets[b]) : <span className="muted">—</span>),
+                total: money(report.totals[b]),
+              })),
+              { header: 'Outstanding', numeric: true, cell: (r) => money(r.outstanding), total: money(report.totals.outstanding) },
+              {
+                header: 'Credit',
+                numeric: true,
+                cell: (r) => (r.credit ? money(r.credit) : <span className="muted">—</span>),
+                total: money(report.totals.credit),
+              },
+              { header: 'Net', numeric: true, className: 'inv-owed', cell: (r) => money(r.net), total: money(report.totals.net) },
+            ]}
+          />
         )
       )}
     </section>

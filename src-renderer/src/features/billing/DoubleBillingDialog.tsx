@@ -8,11 +8,20 @@ import { useApp } from '../../app/AppContext';
 import { navigate } from '../../app/router';
 import { Dialog } from '../../ui/Dialog';
 import { useToast } from '../../ui/Toast';
+import { Alert } from '../../ui/Alert';
 import type { DoubleBillingFinding } from '../../../../src-shared/billing/claims';
 import { resolveDoubleBilling } from './actions';
 import { useMoney, type BillingData } from './data';
 
-export function DoubleBillingDialog({ data, findings, onClose }: { data: BillingData; findings: DoubleBillingFinding[]; onClose: () => void }) {
+export function DoubleBillingDialog({
+  data,
+  findings,
+  onClose,
+}: {
+  data: BillingData;
+  findings: DoubleBillingFinding[];
+  onClose: () => void;
+}) {
   const app = useApp();
   const toast = useToast();
   const money = useMoney();
@@ -70,9 +79,9 @@ export function DoubleBillingDialog({ data, findings, onClose }: { data: Billing
       }
     >
       {error && (
-        <div className="alert alert-error" role="alert">
+        <Alert tone="error" role="alert">
           {error}
-        </div>
+        </Alert>
       )}
       {findings.length === 0 ? (
         <p>Nothing is billed twice.</p>
@@ -84,18 +93,30 @@ export function DoubleBillingDialog({ data, findings, onClose }: { data: Billing
                 <span>{f.message}</span>
                 <span className="muted">
                   {f.invoices
-                    .map((r) => `${r.number || 'draft'} (${money(r.lineAmount)}): ${r.action === 'keep' ? 'keep' : r.action === 'remove_line_from_draft' ? 'remove from draft' : 'void with credit note'}`)
+                    .map(
+                      (r) =>
+                        `${r.number || 'draft'} (${money(r.lineAmount)}): ${r.action === 'keep' ? 'keep' : r.action === 'remove_line_from_draft' ? 'remove from draft' : 'void with credit note'}`,
+                    )
                     .join(' · ')}
                 </span>
               </div>
               <button type="button" className="btn btn-sm" disabled={busy === f.claimId} onClick={() => void fix(f)}>
-                {f.invoices.some((r) => r.action === 'void_with_credit_note') ? 'Open the invoice to void' : f.kind === 'claim_mismatch' ? 'Repair' : 'Fix'}
+                {f.invoices.some((r) => r.action === 'void_with_credit_note')
+                  ? 'Open the invoice to void'
+                  : f.kind === 'claim_mismatch'
+                    ? 'Repair'
+                    : 'Fix'}
               </button>
             </li>
           ))}
         </ul>
       )}
-      <p className="muted">Invoices involved: {[...new Set(findings.flatMap((f) => f.invoices.map((r) => data.familyName(data.invoiceById.get(r.invoiceId)?.familyId ?? ''))))].join(', ')}</p>
+      <p className="muted">
+        Invoices involved:{' '}
+        {[
+          ...new Set(findings.flatMap((f) => f.invoices.map((r) => data.familyName(data.invoiceById.get(r.invoiceId)?.familyId ?? '')))),
+        ].join(', ')}
+      </p>
     </Dialog>
   );
 }

@@ -9,12 +9,13 @@ import { useApp, useLiveQuery } from '../../app/AppContext';
 import { billableLessonsFromOccurrences } from '../../../../src-shared/billing/from-schedule';
 import { todayIn } from '../../../../src-shared/billing/dates';
 import { paidByInvoice } from '../../../../src-shared/billing/lifecycle';
-import { formatMoney } from '../../../../src-shared/billing/money';
+import { creditedByInvoice } from '../../../../src-shared/billing/records';
+import { formatMoney } from '../../../../src-shared/money';
 import type { BillableLesson } from '../../../../src-shared/billing/rates';
 import type { BillingClaim, Family, Invoice, Payment, PracticeSettings, Staff, Student } from '../../../../src-shared/model/types';
 import { expandLessons } from '../../../../src-shared/schedule/expand';
 import { localDaysRange } from '../../../../src-shared/schedule/time';
-import { useScheduleStore, type ScheduleStore } from '../schedule/store';
+import { useScheduleStore, type ScheduleStore } from '../schedule';
 
 export interface BillingData {
   loading: boolean;
@@ -29,6 +30,8 @@ export interface BillingData {
   studentById: Map<string, Student>;
   /** Allocated payments per invoice id. */
   paid: Map<string, number>;
+  /** What partial credit notes credit per invoice id (positive). */
+  credited: Map<string, number>;
   familyName(id: string): string;
 }
 
@@ -54,13 +57,20 @@ export function useBillingData(): BillingData {
       familyById,
       studentById: new Map(stu.docs.map((s) => [s.id, s])),
       paid: paidByInvoice(pay.docs),
+      credited: creditedByInvoice(inv.docs),
       familyName: (id: string) => familyById.get(id)?.name ?? 'Unknown family',
     };
   }, [inv.docs, pay.docs, cl.docs, fam.docs, stu.docs, st.docs, inv.loading, pay.loading, cl.loading, fam.loading, stu.loading]);
 }
 
 /** The billable lessons (one per student per occurrence) of local dates [from, to]. */
-export function billableLessonsIn(store: ScheduleStore, students: readonly Student[], from: string, to: string, timeZone: string): BillableLesson[] {
+export function billableLessonsIn(
+  store: ScheduleStore,
+  students: readonly Student[],
+  from: string,
+  to: string,
+  timeZone: string,
+): BillableLesson[] {
   const range = localDaysRange(from, to, timeZone);
   const occurrences = expandLessons(store.allLessons(), store.occurrenceIndex, store.allClosures(), range, timeZone);
   return billableLessonsFromOccurrences(occurrences, students);
@@ -72,7 +82,13 @@ export function billableLessonsIn(store: ScheduleStore, students: readonly Stude
  * ones on demand: billing last month straight after start-up must wait for them, or attended
  * lessons would look unmarked and be left off the invoice.
  */
-export async function loadBillableLessons(store: ScheduleStore, students: readonly Student[], from: string, to: string, timeZone: string): Promise<BillableLesson[]> {
+export async function loadBillableLessons(
+  store: ScheduleStore,
+  students: readonly Student[],
+  from: string,
+  to: string,
+  timeZone: string,
+): Promise<BillableLesson[]> {
   await store.whenReady();
   await store.ensureLoaded(Date.parse(localDaysRange(from, to, timeZone).start));
   return billableLessonsIn(store, students, from, to, timeZone);

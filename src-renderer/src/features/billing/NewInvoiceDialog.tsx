@@ -1,7 +1,8 @@
 /** One family's draft for a chosen period (or an empty draft for manual items only). */
 import { useState } from 'react';
 import { useApp } from '../../app/AppContext';
-import { Dialog } from '../../ui/Dialog';
+import { Alert } from '../../ui/Alert';
+import { FormDialog } from '../../ui/FormDialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { newId } from '../../data';
 import { buildBillingState, generateDraftInvoice } from '../../../../src-shared/billing/generate';
@@ -9,18 +10,27 @@ import { newDraftValues } from '../../../../src-shared/billing/drafts';
 import { monthRange } from '../../../../src-shared/billing/dates';
 import { stampChange } from '../../../../src-shared/model/meta';
 import type { Invoice } from '../../../../src-shared/model/types';
-import { scheduleStoreFor } from '../schedule/store';
+import { scheduleStoreFor } from '../schedule';
 import { insertDrafts } from './actions';
 import { loadBillableLessons, previousMonth, useToday, type BillingData } from './data';
 
-export function NewInvoiceDialog({ data, familyId, onClose, onCreated }: { data: BillingData; familyId?: string; onClose: () => void; onCreated: (invoiceId: string) => void }) {
+export function NewInvoiceDialog({
+  data,
+  familyId,
+  onClose,
+  onCreated,
+}: {
+  data: BillingData;
+  familyId?: string;
+  onClose: () => void;
+  onCreated: (invoiceId: string) => void;
+}) {
   const app = useApp();
   const today = useToday();
   const last = monthRange(previousMonth(today));
   const [v, setV] = useState({ familyId: familyId ?? '', from: last.start, to: last.end });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [nothing, setNothing] = useState('');
-  const [busy, setBusy] = useState(false);
   const families = data.families.filter((f) => !f.archived || f.id === familyId).sort((a, b) => a.name.localeCompare(b.name));
 
   const validate = () => {
@@ -36,34 +46,29 @@ export function NewInvoiceDialog({ data, familyId, onClose, onCreated }: { data:
   const generate = async () => {
     const settings = app.settings;
     if (!settings || !validate()) return;
-    setBusy(true);
     setNothing('');
-    try {
-      const family = data.familyById.get(v.familyId)!;
-      const store = scheduleStoreFor(app.db);
-      const students = data.students.filter((s) => s.familyId === family.id);
-      const lessons = (await loadBillableLessons(store, data.students, v.from, v.to, settings.timeZone)).filter((l) => l.familyId === family.id);
-      const r = generateDraftInvoice(
-        { family, students, lessons },
-        { periodStart: v.from, periodEnd: v.to },
-        buildBillingState(data.claims, data.invoices),
-        { settings, ctx: app.ctx(), newId },
+    const family = data.familyById.get(v.familyId)!;
+    const store = scheduleStoreFor(app.db);
+    const students = data.students.filter((s) => s.familyId === family.id);
+    const lessons = (await loadBillableLessons(store, data.students, v.from, v.to, settings.timeZone)).filter(
+      (l) => l.familyId === family.id,
+    );
+    const r = generateDraftInvoice(
+      { family, students, lessons },
+      { periodStart: v.from, periodEnd: v.to },
+      buildBillingState(data.claims, data.invoices),
+      { settings, ctx: app.ctx(), newId },
+    );
+    if (!r.invoice) {
+      setNothing(
+        r.lessonsAlreadyBilled > 0
+          ? `Nothing new to bill: the ${r.lessonsAlreadyBilled} billable lessons of this period are already invoiced.`
+          : 'There are no billable lessons in this period.',
       );
-      if (!r.invoice) {
-        setNothing(
-          r.lessonsAlreadyBilled > 0
-            ? `Nothing new to bill: the ${r.lessonsAlreadyBilled} billable lessons of this period are already invoiced.`
-            : 'There are no billable lessons in this period.',
-        );
-        return;
-      }
-      await insertDrafts(app, [r.invoice], r.claims);
-      onCreated(r.invoice.id);
-    } catch (e) {
-      setErrors({ _form: (e as Error).message });
-    } finally {
-      setBusy(false);
+      return;
     }
+    await insertDrafts(app, [r.invoice], r.claims);
+    onCreated(r.invoice.id);
   };
 
   const createEmpty = async () => {
@@ -76,27 +81,13 @@ export function NewInvoiceDialog({ data, familyId, onClose, onCreated }: { data:
   };
 
   return (
-    <Dialog
+    <FormDialog
       title="New invoice"
       description="A draft for one family: the period’s billable lessons that are not invoiced yet. Add books, fees or credits on the draft."
       onClose={onClose}
-      onSubmit={() => void generate()}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            Create draft
-          </button>
-        </>
-      }
+      onSubmit={generate}
+      submitLabel="Create draft"
     >
-      {errors._form && (
-        <div className="alert alert-error" role="alert">
-          {errors._form}
-        </div>
-      )}
       <div className="grid-2">
         <SelectField
           label="Family"
@@ -107,11 +98,18 @@ export function NewInvoiceDialog({ data, familyId, onClose, onCreated }: { data:
           error={errors.familyId}
           className="span-2"
         />
-        <TextField label="From" type="date" value={v.from} onChange={(from) => setV((p) => ({ ...p, from }))} required error={errors.from} />
+        <TextField
+          label="From"
+          type="date"
+          value={v.from}
+          onChange={(from) => setV((p) => ({ ...p, from }))}
+          required
+          error={errors.from}
+        />
         <TextField label="To" type="date" value={v.to} onChange={(to) => setV((p) => ({ ...p, to }))} required error={errors.to} />
       </div>
       {nothing && (
-        <div className="alert alert-info" role="status">
+        <Alert tone="info" role="status">
           <div className="stack">
             <span>{nothing}</span>
             <div>
@@ -120,8 +118,8 @@ export function NewInvoiceDialog({ data, familyId, onClose, onCreated }: { data:
               </button>
             </div>
           </div>
-        </div>
+        </Alert>
       )}
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -10,7 +10,7 @@ import { navigate } from '../../app/router';
 import { SelectField, TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
 import { newId } from '../../data';
-import { moneyToInput, parseMoneyInput, formatMoney } from '../../../../src-shared/billing/money';
+import { moneyToInput, parseMoneyInput, formatMoney } from '../../../../src-shared/money';
 import { packageBalances } from '../../../../src-shared/billing/packages';
 import { resolveBillingModel } from '../../../../src-shared/billing/rates';
 import type { BillingModel, Family, PrepaidPackage, Student } from '../../../../src-shared/model/types';
@@ -48,7 +48,7 @@ function StudentBilling({ student: initial }: { student: Student }) {
   const inherited = resolveBillingModel(undefined, family).model;
   const model = resolveBillingModel(student, family).model;
   const balances = useMemo(() => packageBalances(student, invoices), [student, invoices]);
-  const [fee, setFee] = useState(student.monthlyFee ? moneyToInput(student.monthlyFee.amount, student.monthlyFee.currency) : '');
+  const [fee, setFee] = useState(student.monthlyFee ? moneyToInput(student.monthlyFee.amount, student.monthlyFee.currency, locale) : '');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [adding, setAdding] = useState(false);
   const [pkg, setPkg] = useState({ lessons: '10', price: '', purchasedOn: new Date().toISOString().slice(0, 10), description: '' });
@@ -61,7 +61,7 @@ function StudentBilling({ student: initial }: { student: Student }) {
 
   const saveFee = async () => {
     if (!fee.trim()) return save({ monthlyFee: null }, 'Monthly fee cleared');
-    const p = parseMoneyInput(fee, currency);
+    const p = parseMoneyInput(fee, currency, { locale });
     if (!p.ok) return setErrors((e) => ({ ...e, fee: p.error }));
     setErrors((e) => ({ ...e, fee: '' }));
     await save({ monthlyFee: { amount: p.amount, currency } }, 'Monthly fee saved');
@@ -71,13 +71,22 @@ function StudentBilling({ student: initial }: { student: Student }) {
     const e: Record<string, string> = {};
     const lessons = Number(pkg.lessons.trim());
     if (!/^\d+$/.test(pkg.lessons.trim()) || lessons < 1 || lessons > 1000) e.lessons = 'Enter a number of lessons from 1 to 1000';
-    const price = parseMoneyInput(pkg.price, currency);
+    const price = parseMoneyInput(pkg.price, currency, { locale });
     if (!price.ok) e.price = price.error;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(pkg.purchasedOn)) e.purchasedOn = 'Enter the date it was bought';
     setErrors(e);
     if (Object.keys(e).length || !price.ok) return;
-    const next: PrepaidPackage = { id: newId(), lessons, price: price.amount, purchasedOn: pkg.purchasedOn, description: pkg.description.trim() || `${lessons}-lesson package` };
-    await save({ packages: [...(student.packages ?? []), next], ...(student.billingModel ? {} : { billingModel: 'package' as const }) }, 'Package added; it is billed on the next invoice');
+    const next: PrepaidPackage = {
+      id: newId(),
+      lessons,
+      price: price.amount,
+      purchasedOn: pkg.purchasedOn,
+      description: pkg.description.trim() || `${lessons}-lesson package`,
+    };
+    await save(
+      { packages: [...(student.packages ?? []), next], ...(student.billingModel ? {} : { billingModel: 'package' as const }) },
+      'Package added; it is billed on the next invoice',
+    );
     setAdding(false);
     setPkg((p) => ({ ...p, price: '', description: '' }));
   };
@@ -104,7 +113,11 @@ function StudentBilling({ student: initial }: { student: Student }) {
               prefix={currency}
               inputMode="decimal"
               error={errors.fee || undefined}
-              hint={!student.monthlyFee && family?.monthlyFee ? `Empty: the family’s fee of ${money(family.monthlyFee.amount)}` : 'Billed once a month; lessons are then included'}
+              hint={
+                !student.monthlyFee && family?.monthlyFee
+                  ? `Empty: the family’s fee of ${money(family.monthlyFee.amount)}`
+                  : 'Billed once a month; lessons are then included'
+              }
             />
             <div>
               <button type="button" className="btn btn-sm" onClick={() => void saveFee()}>
@@ -124,7 +137,9 @@ function StudentBilling({ student: initial }: { student: Student }) {
               </button>
             )}
           </div>
-          {balances.length === 0 && !adding && <p className="muted">No packages yet. Lessons beyond the packages are billed at the per-lesson rate.</p>}
+          {balances.length === 0 && !adding && (
+            <p className="muted">No packages yet. Lessons beyond the packages are billed at the per-lesson rate.</p>
+          )}
           <ul className="bf-packages list" aria-label="Prepaid packages">
             {balances.map((b) => (
               <li key={b.package.id} className="bf-package">
@@ -146,7 +161,9 @@ function StudentBilling({ student: initial }: { student: Student }) {
                       type="button"
                       className="btn btn-ghost btn-sm btn-danger"
                       aria-label={`Remove package ${b.package.description}`}
-                      onClick={() => void save({ packages: (student.packages ?? []).filter((p) => p.id !== b.package.id) }, 'Package removed')}
+                      onClick={() =>
+                        void save({ packages: (student.packages ?? []).filter((p) => p.id !== b.package.id) }, 'Package removed')
+                      }
                     >
                       Remove
                     </button>
@@ -157,10 +174,34 @@ function StudentBilling({ student: initial }: { student: Student }) {
           </ul>
           {adding && (
             <div className="grid-2 bf-add" role="group" aria-label="New package">
-              <TextField label="Lessons in the package" value={pkg.lessons} onChange={(lessons) => setPkg((p) => ({ ...p, lessons }))} inputMode="decimal" error={errors.lessons} />
-              <TextField label="Package price" value={pkg.price} onChange={(price) => setPkg((p) => ({ ...p, price }))} prefix={currency} inputMode="decimal" error={errors.price} />
-              <TextField label="Bought on" type="date" value={pkg.purchasedOn} onChange={(purchasedOn) => setPkg((p) => ({ ...p, purchasedOn }))} error={errors.purchasedOn} />
-              <TextField label="Package description" value={pkg.description} onChange={(description) => setPkg((p) => ({ ...p, description }))} placeholder="e.g. 10 piano lessons" />
+              <TextField
+                label="Lessons in the package"
+                value={pkg.lessons}
+                onChange={(lessons) => setPkg((p) => ({ ...p, lessons }))}
+                inputMode="decimal"
+                error={errors.lessons}
+              />
+              <TextField
+                label="Package price"
+                value={pkg.price}
+                onChange={(price) => setPkg((p) => ({ ...p, price }))}
+                prefix={currency}
+                inputMode="decimal"
+                error={errors.price}
+              />
+              <TextField
+                label="Bought on"
+                type="date"
+                value={pkg.purchasedOn}
+                onChange={(purchasedOn) => setPkg((p) => ({ ...p, purchasedOn }))}
+                error={errors.purchasedOn}
+              />
+              <TextField
+                label="Package description"
+                value={pkg.description}
+                onChange={(description) => setPkg((p) => ({ ...p, description }))}
+                placeholder="e.g. 10 piano lessons"
+              />
               <div className="row span-2">
                 <button type="button" className="btn btn-sm btn-primary" onClick={() => void addPackage()}>
                   Save package
@@ -186,9 +227,10 @@ export function FamilyBillingFields({ family }: { family: Family | null }) {
   const toast = useToast();
   const legendId = useId();
   const currency = app.settings?.currency ?? 'GBP';
+  const locale = app.settings?.locale ?? 'en-GB';
   const { docs } = useLiveQuery('families', { selector: { id: family?.id ?? '__none__' } }, [family?.id]);
   const current = docs[0] ?? family;
-  const [fee, setFee] = useState(family?.monthlyFee ? moneyToInput(family.monthlyFee.amount, family.monthlyFee.currency) : '');
+  const [fee, setFee] = useState(family?.monthlyFee ? moneyToInput(family.monthlyFee.amount, family.monthlyFee.currency, locale) : '');
   const [error, setError] = useState('');
   if (!current) return null;
   const model = current.billingModel || 'per_lesson';
@@ -198,7 +240,7 @@ export function FamilyBillingFields({ family }: { family: Family | null }) {
   };
   const saveFee = async () => {
     if (!fee.trim()) return save({ monthlyFee: null }, 'Monthly fee cleared');
-    const p = parseMoneyInput(fee, currency);
+    const p = parseMoneyInput(fee, currency, { locale });
     if (!p.ok) return setError(p.error);
     setError('');
     await save({ monthlyFee: { amount: p.amount, currency } }, 'Monthly fee saved');
@@ -219,7 +261,14 @@ export function FamilyBillingFields({ family }: { family: Family | null }) {
         />
         {model === 'monthly' && (
           <div className="stack" style={{ gap: 6 }}>
-            <TextField label="Monthly fee per student" value={fee} onChange={setFee} prefix={currency} inputMode="decimal" error={error || undefined} />
+            <TextField
+              label="Monthly fee per student"
+              value={fee}
+              onChange={setFee}
+              prefix={currency}
+              inputMode="decimal"
+              error={error || undefined}
+            />
             <div>
               <button type="button" className="btn btn-sm" onClick={() => void saveFee()}>
                 Save monthly fee

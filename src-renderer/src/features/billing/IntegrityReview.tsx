@@ -1,0 +1,173 @@
+import { useEffect, useState } from 'react';
+import { useApp } from '../../app/AppContext';
+import {
+  dismissHeldIntent,
+  releaseReviewedClaim,
+  watchClaimReviews,
+  watchHeldIntents,
+  type ClaimReview,
+  type HeldIntent,
+} from '../../data';
+import { Alert } from '../../ui/Alert';
+import { formatWhen } from '../../ui/format';
+import { Icon } from '../../ui/Icon';
+import { useToast } from '../../ui/Toast';
+import type { Family, Invoice, Payment, Student } from '../../../../src-shared/model/types';
+import type { TutorDatabase } from '../../data';
+import { useMoney } from './data';
+
+interface Names {
+  students: Map<string, Student>;
+  families: Map<string, Family>;
+  invoices: Map<string, Invoice>;
+  payments: Map<string, Payment>;
+}
+
+/** The records the list names, read once per change of the list. */
+async function namesFor(db: TutorDatabase, held: readonly HeldIntent[], claims: readonly ClaimReview[]): Promise<Names> {
+  const ids = (c: string) => [...held.flatMap((h) => h.changed.filter((x) => x.collection === c).map((x) => x.id))];
+  const [payments, invoices, students] = await Promise.all([
+    db.payments.findByIds(ids('payments')).exec(),
+    db.invoices.findByIds(ids('invoices')).exec(),
+    db.students.findByIds(claims.map((c) => c.studentId)).exec(),
+  ]);
+  const plain = <T,>(m: Map<string, { toJSON(): unknown }>) => new Map([...m].map(([k, v]) => [k, v.toJSON() as T]));
+  const p = plain<Payment>(payments);
+  const i = plain<Invoice>(invoices);
+  const s = plain<Student>(students);
+  const familyIds = [
+    ...[...p.values()].map((x) => x.familyId),
+    ...[...i.values()].map((x) => x.familyId),
+    ...[...s.values()].map((x) => x.familyId),
+  ];
+  const families = plain<Family>(await db.families.findByIds([...new Set(familyIds)]).exec());
+  return { students: s, families, invoices: i, payments: p };
+}
+
+/**
+ * What the integrity checks leave to a person (docs/data-model.md "Writes that span several
+ * documents", docs/billing.md "Billing claims"): an operation that stopped half-way while another
+ * laptop changed one of its records, and another laptop's billing claims whose invoice never
+ * arrived. Each is named with what to check and one button.
+ */
+export function IntegrityReview() {
+  const app = useApp();
+  const toast = useToast();
+  const [held, setHeld] = useState<HeldIntent[]>([]);
+  const [claims, setClaims] = useState<ClaimReview[]>([]);
+  const [error, setError] = useState('');
+  const [names, setNames] = useState<Names | null>(null);
+  const money = useMoney();
+  const locale = app.settings?.locale ?? 'en-GB';
+  const day = new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: app.settings?.timeZone ?? 'UTC',
+  });
+  const dateOnly = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+  useEffect(() => {
+    let live = true;
+    void namesFor(app.db, held, claims).then(
+      (n) => live && setNames(n),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [app.db, held, claims]);
+
+  const familyName = (id: string | undefined) => (id ? (names?.families.get(id)?.name ?? 'a family') : 'a family');
+  /** A record changed elsewhere, as a person knows it. */
+  const recordLabel = (collection: string, id: string): string => {
+    if (collection === 'payments') {
+      const p = names?.payments.get(id);
+      return p
+        ? `the payment of ${money(p.amount)} on ${formatWhen(dateOnly, `${p.date}T00:00:00Z`)} (${familyName(p.familyId)})`
+        : 'a payment';
+    }
+    if (collection === 'invoices') {
+      const i = names?.invoices.get(id);
+      return i ? `${i.number || 'a draft invoice'} (${familyName(i.familyId)})` : 'an invoice';
+    }
+    return `a record of ${collection}`;
+  };
+  const heldText = (h: HeldIntent) =>
+    `“${h.intent.description}” stopped half-way on this computer, and ${h.changed.map((c) => recordLabel(c.collection, c.id)).join(', ')} ${
+      h.changed.length === 1 ? 'was' : 'were'
+    } changed on another computer since, so it was neither completed nor undone. Check ${h.changed.length === 1 ? 'that record' : 'those records'}; “Keep as they are now” leaves everything as it is.`;
+  const claimSubject = (c: ClaimReview) => {
+    const st = names?.students.get(c.studentId);
+    const who = st ? `${st.firstName} ${st.lastName}` : 'a student';
+    const at = c.occurrenceId.split('@')[1];
+    return `${who}’s lesson${at ? ` of ${formatWhen(day, at)}` : ''}`;
+  };
+  const claimText = (c: ClaimReview) =>
+    `Another computer marked ${claimSubject(c)} as billed, but the invoice it named never arrived. Until the claim is released, the lesson cannot be billed again.`;
+
+  useEffect(() => {
+    const a = watchHeldIntents(app.db).subscribe(setHeld);
+    const b = watchClaimReviews(app.db).subscribe(setClaims);
+    return () => {
+      a.unsubscribe();
+      b.unsubscribe();
+    };
+  }, [app.db]);
+
+  if (held.length === 0 && claims.length === 0) return null;
+  const count = held.length + claims.length;
+
+  const act = async (what: () => Promise<void>, done: string) => {
+    setError('');
+    try {
+      await what();
+      toast(done);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  return (
+    <section className="integrity-review" aria-labelledby="integrity-review-title">
+      <Alert tone="warning" icon={<Icon name="alert" />} title={<span id="integrity-review-title">Needs your attention</span>}>
+        {count === 1 ? 'One billing record could' : `${count} billing records could`} not be put right automatically.
+      </Alert>
+      {error && (
+        <Alert tone="error" role="alert">
+          {error}
+        </Alert>
+      )}
+      <ul className="integrity-list">
+        {held.map((h) => (
+          <li key={h.key}>
+            <p>{names ? heldText(h) : h.message}</p>
+            <button
+              type="button"
+              className="btn btn-sm"
+              aria-label={`Keep the records as they are now: ${h.intent.description}`}
+              onClick={() => void act(() => dismissHeldIntent(app.db, h.key), `${h.intent.description}: records kept as they are`)}
+            >
+              Keep as they are now
+            </button>
+          </li>
+        ))}
+        {claims.map((c) => (
+          <li key={c.claimId}>
+            <p>{names ? claimText(c) : c.message}</p>
+            <button
+              type="button"
+              className="btn btn-sm"
+              aria-label={`Release the claim on ${claimSubject(c)}`}
+              onClick={() =>
+                void act(() => releaseReviewedClaim(app.db, c.claimId, app.ctx()), 'Claim released: the lesson can be billed again')
+              }
+            >
+              Release claim
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
