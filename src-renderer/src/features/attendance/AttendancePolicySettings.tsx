@@ -7,7 +7,12 @@ import { useId, useState } from 'react';
 import { useApp } from '../../app/AppContext';
 import { Checkbox, TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
-import { ATTENDANCE_STATUSES, PRACTICE_SETTINGS_ID, type AttendanceStatus, type PracticeSettings } from '../../../../src-shared/model/types';
+import {
+  ATTENDANCE_STATUSES,
+  PRACTICE_SETTINGS_ID,
+  type AttendanceStatus,
+  type PracticeSettings,
+} from '../../../../src-shared/model/types';
 import { STATUS_LABELS } from './labels';
 import './attendance.css';
 
@@ -72,7 +77,9 @@ function PolicyForm({ settings }: { settings: PracticeSettings }) {
     >
       <div>
         <h2 id={titleId}>Attendance policy</h2>
-        <p className="muted">What each attendance status means for invoices and tutor pay, and when a student’s cancellation counts as in time.</p>
+        <p className="muted">
+          What each attendance status means for invoices and tutor pay, and when a student’s cancellation counts as in time.
+        </p>
       </div>
       <table className="policy-table">
         <caption className="sr-only">Billing and tutor pay by attendance status</caption>
@@ -91,10 +98,20 @@ function PolicyForm({ settings }: { settings: PracticeSettings }) {
                 {HINTS[s] && <span className="muted policy-hint">{HINTS[s]}</span>}
               </th>
               <td>
-                <input type="checkbox" aria-label={`${STATUS_LABELS[s]}: billed to the family`} checked={billable.has(s)} onChange={(e) => toggle(billable, setBillable, s, e.target.checked)} />
+                <input
+                  type="checkbox"
+                  aria-label={`${STATUS_LABELS[s]}: billed to the family`}
+                  checked={billable.has(s)}
+                  onChange={(e) => toggle(billable, setBillable, s, e.target.checked)}
+                />
               </td>
               <td>
-                <input type="checkbox" aria-label={`${STATUS_LABELS[s]}: paid to the tutor`} checked={payable.has(s)} onChange={(e) => toggle(payable, setPayable, s, e.target.checked)} />
+                <input
+                  type="checkbox"
+                  aria-label={`${STATUS_LABELS[s]}: paid to the tutor`}
+                  checked={payable.has(s)}
+                  onChange={(e) => toggle(payable, setPayable, s, e.target.checked)}
+                />
               </td>
             </tr>
           ))}

@@ -7,14 +7,22 @@
  */
 import { useId, useMemo, useState } from 'react';
 import { useApp } from '../../app/AppContext';
-import type { OccurrencePanelSectionProps } from '../schedule/extensions';
+import type { OccurrencePanelSectionProps } from '../../app/registry';
 import type { AttendanceStatus } from '../../../../src-shared/model/types';
-import { allMakeupCredits, cancelByStudent, isBillable, isPayable, recordAttendance, type MakeupCredit } from '../../../../src-shared/schedule/attendance';
+import {
+  allMakeupCredits,
+  cancelByStudent,
+  isBillable,
+  isPayable,
+  recordAttendance,
+  type MakeupCredit,
+} from '../../../../src-shared/schedule/attendance';
 import { writeOccurrence } from '../../../../src-shared/schedule/edit';
 import { studentAttendance, type ExpandedOccurrence } from '../../../../src-shared/schedule/expand';
 import { describeCancellationNotice } from '../../../../src-shared/schedule/cancellation-notice';
 import { useToast } from '../../ui/Toast';
-import { useStudentNames } from '../notes/queries';
+import { formatWhen } from '../../ui/format';
+import { useStudentNames } from '../../app/queries';
 import { CHOICES, STATUS_LABELS, choiceOf, type AttendanceChoice } from './labels';
 import { attendanceSettings, saveOccurrence, useMakeupLessonsFor, useOccurrenceDoc } from './queries';
 import { BookMakeupDialog } from './BookMakeupDialog';
@@ -39,11 +47,20 @@ export function AttendanceSection({ occurrence, lesson }: OccurrencePanelSection
     () =>
       doc === undefined
         ? occurrence
-        : { ...occurrence, status: doc?.status ?? 'scheduled', studentStatus: doc?.studentStatus ?? {}, makeupGranted: doc?.makeupGranted ?? false, occurrence: doc },
+        : {
+            ...occurrence,
+            status: doc?.status ?? 'scheduled',
+            studentStatus: doc?.studentStatus ?? {},
+            makeupGranted: doc?.makeupGranted ?? false,
+            occurrence: doc,
+          },
     [occurrence, doc],
   );
   const credits = useMemo(
-    () => (doc ? allMakeupCredits([lesson, ...consumers.filter((c) => c.id !== lesson.id)], [doc], policy).filter((c) => c.occurrenceId === o.id) : []),
+    () =>
+      doc
+        ? allMakeupCredits([lesson, ...consumers.filter((c) => c.id !== lesson.id)], [doc], policy).filter((c) => c.occurrenceId === o.id)
+        : [],
     [doc, lesson, consumers, policy, o.id],
   );
   const group = o.studentIds.length > 1;
@@ -71,7 +88,8 @@ export function AttendanceSection({ occurrence, lesson }: OccurrencePanelSection
       }
       // In a group lesson the occurrence's statusChangedAt is when another student cancelled:
       // marking this student must not move that moment (it decides late / in time).
-      const otherCancelled = studentId && group && o.studentIds.some((s) => s !== studentId && isStudentCancellation(studentAttendance(o, s)));
+      const otherCancelled =
+        studentId && group && o.studentIds.some((s) => s !== studentId && isStudentCancellation(studentAttendance(o, s)));
       const keep = otherCancelled && o.occurrence?.statusChangedAt ? { statusChangedAt: o.occurrence.statusChangedAt } : {};
       await saveOccurrence(app, recordAttendance(o, choice, ctx, opts), keep);
     });
@@ -132,7 +150,15 @@ export function AttendanceSection({ occurrence, lesson }: OccurrencePanelSection
           </label>
         )}
       </div>
-      {booking && <BookMakeupDialog credit={booking} lesson={lesson} occurrence={o} studentName={nameOf(booking.studentId)} onClose={() => setBooking(null)} />}
+      {booking && (
+        <BookMakeupDialog
+          credit={booking}
+          lesson={lesson}
+          occurrence={o}
+          studentName={nameOf(booking.studentId)}
+          onClose={() => setBooking(null)}
+        />
+      )}
     </div>
   );
 }
@@ -161,7 +187,14 @@ function StudentAttendanceRow(props: {
   const studentCancelled = choice === 'cancelled_student';
   const notice = studentCancelled && props.cancelledAt ? describeCancellationNotice(props.start, props.cancelledAt, props.policy) : null;
   const [draftAt, setDraftAt] = useState<string | null>(null);
-  const fmt = new Intl.DateTimeFormat(app.settings?.locale ?? 'en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: props.tz });
+  const fmt = new Intl.DateTimeFormat(app.settings?.locale ?? 'en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: props.tz,
+  });
   const billed = isBillable(props.status, props.policy);
   const paid = isPayable(props.status, props.policy);
 
@@ -171,7 +204,13 @@ function StudentAttendanceRow(props: {
       <div className="att-choices" role="radiogroup" aria-label={`Attendance of ${props.name}`}>
         {CHOICES.map((c) => (
           <label key={c.value} className={choice === c.value ? 'on' : ''}>
-            <input type="radio" name={radioName} value={c.value} checked={choice === c.value} disabled={props.disabled} onChange={() => {
+            <input
+              type="radio"
+              name={radioName}
+              value={c.value}
+              checked={choice === c.value}
+              disabled={props.disabled}
+              onChange={() => {
                 setOptimistic({ choice: c.value, from: props.status });
                 void Promise.resolve(props.onChoose(c.value)).finally(() => setOptimistic(null));
               }}
@@ -218,7 +257,7 @@ function StudentAttendanceRow(props: {
       {props.credit && (
         <div className={`att-credit ${props.credit.consumedByLessonId ? 'used' : 'available'}`}>
           {props.credit.consumedByLessonId ? (
-            <span>Make-up credit used: make-up lesson {props.consumer ? `on ${fmt.format(new Date(props.consumer.start))}` : 'booked'}</span>
+            <span>Make-up credit used: make-up lesson {props.consumer ? `on ${formatWhen(fmt, props.consumer.start)}` : 'booked'}</span>
           ) : (
             <>
               <span>Make-up credit available</span>

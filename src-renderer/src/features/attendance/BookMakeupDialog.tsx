@@ -7,9 +7,11 @@
 import { useState } from 'react';
 import { DateTime } from 'luxon';
 import { useApp, useLiveQuery } from '../../app/AppContext';
-import { Dialog } from '../../ui/Dialog';
+import { Alert } from '../../ui/Alert';
+import { FormDialog } from '../../ui/FormDialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
+import { formatWhen } from '../../ui/format';
 import { newId } from '../../data';
 import type { Closure, Lesson, Occurrence, Student } from '../../../../src-shared/model/types';
 import { canBookMakeup, type MakeupCredit } from '../../../../src-shared/schedule/attendance';
@@ -26,7 +28,14 @@ function defaultStart(original: string, zone: string): string {
   return dt.toUTC().toISO()!;
 }
 
-export function BookMakeupDialog(props: { credit: MakeupCredit; lesson: Lesson; occurrence: ExpandedOccurrence; studentName: string; onClose: () => void; onBooked?: (lesson: Lesson) => void }) {
+export function BookMakeupDialog(props: {
+  credit: MakeupCredit;
+  lesson: Lesson;
+  occurrence: ExpandedOccurrence;
+  studentName: string;
+  onClose: () => void;
+  onBooked?: (lesson: Lesson) => void;
+}) {
   const app = useApp();
   const toast = useToast();
   const tz = app.settings?.timeZone ?? 'UTC';
@@ -62,7 +71,7 @@ export function BookMakeupDialog(props: { credit: MakeupCredit; lesson: Lesson; 
       timeZone: tz,
       rrule: '',
       makeupForOccurrenceId: props.credit.occurrenceId,
-      notes: `Make-up for the lesson of ${fmt.format(new Date(props.credit.originalStart))}`,
+      notes: `Make-up for the lesson of ${formatWhen(fmt, props.credit.originalStart)}`,
     };
     const errs = validateLessonValues(values);
     if (Object.keys(errs).length) {
@@ -75,18 +84,37 @@ export function BookMakeupDialog(props: { credit: MakeupCredit; lesson: Lesson; 
       const ctx = app.ctx();
       const draft = createLesson(values, ctx, newId);
       // The credit may have been used meanwhile (another laptop, another window).
-      const [allLessons, closures] = await Promise.all([app.db.lessons.find({ selector: { cancelled: false } }).exec(), app.db.closures.find().exec()]);
+      const [allLessons, closures] = await Promise.all([
+        app.db.lessons.find({ selector: { cancelled: false } }).exec(),
+        app.db.closures.find().exec(),
+      ]);
       const lessons = allLessons.map((d) => d.toJSON() as Lesson);
-      const ownOccurrences = (await app.db.occurrences.find({ selector: { lessonId: props.lesson.id } }).exec()).map((d) => d.toJSON() as Occurrence);
+      const ownOccurrences = (await app.db.occurrences.find({ selector: { lessonId: props.lesson.id } }).exec()).map(
+        (d) => d.toJSON() as Occurrence,
+      );
       if (!canBookMakeup(props.credit.studentId, props.credit.occurrenceId, lessons, ownOccurrences, attendanceSettings(app.settings))) {
         setErrors({ _form: 'This make-up credit has already been used.' });
         return;
       }
       if (warnings === null) {
-        const relevant = lessons.filter((l) => l.tutorId === draft.tutorId || l.studentIds.some((s) => draft.studentIds.includes(s)) || (draft.room !== '' && l.room === draft.room));
-        const occs = (await app.db.occurrences.find({ selector: { lessonId: { $in: relevant.map((l) => l.id) } } }).exec()).map((d) => d.toJSON() as Occurrence);
+        const relevant = lessons.filter(
+          (l) =>
+            l.tutorId === draft.tutorId ||
+            l.studentIds.some((s) => draft.studentIds.includes(s)) ||
+            (draft.room !== '' && l.room === draft.room),
+        );
+        const occs = (await app.db.occurrences.find({ selector: { lessonId: { $in: relevant.map((l) => l.id) } } }).exec()).map(
+          (d) => d.toJSON() as Occurrence,
+        );
         const end = new Date(Date.parse(draft.start) + draft.durationMinutes * 60_000).toISOString();
-        const conflicts = findLessonConflicts(draft, relevant, occs, closures.map((c) => c.toJSON() as Closure), { start: draft.start, end }, tz);
+        const conflicts = findLessonConflicts(
+          draft,
+          relevant,
+          occs,
+          closures.map((c) => c.toJSON() as Closure),
+          { start: draft.start, end },
+          tz,
+        );
         if (conflicts.length > 0) {
           const studentDocs = await app.db.students.findByIds([...new Set(conflicts.flatMap((c) => c.other.studentIds))]).exec();
           const studentName = (id: string) => {
@@ -94,12 +122,14 @@ export function BookMakeupDialog(props: { credit: MakeupCredit; lesson: Lesson; 
             return s ? `${s.firstName} ${s.lastName}` : 'a student';
           };
           const tutorName = (id: string) => staff.find((s) => s.id === id)?.name ?? 'The tutor';
-          setWarnings(conflicts.map((c) => describeConflict(c, { tutorName, studentName, timeZone: tz, locale: app.settings?.locale ?? 'en-GB' })));
+          setWarnings(
+            conflicts.map((c) => describeConflict(c, { tutorName, studentName, timeZone: tz, locale: app.settings?.locale ?? 'en-GB' })),
+          );
           return;
         }
       }
       const saved = await app.save('lessons', undefined, lessonValues(draft));
-      toast(`Make-up lesson booked for ${props.studentName} on ${fmt.format(new Date(saved.start))}`);
+      toast(`Make-up lesson booked for ${props.studentName} on ${formatWhen(fmt, saved.start)}`);
       props.onBooked?.(saved);
       props.onClose();
     } catch (e) {
@@ -110,44 +140,46 @@ export function BookMakeupDialog(props: { credit: MakeupCredit; lesson: Lesson; 
   };
 
   return (
-    <Dialog
+    <FormDialog
       title="Book make-up lesson"
-      description={`${props.studentName} · uses the credit from ${props.credit.subject || 'the lesson'} on ${fmt.format(new Date(props.credit.originalStart))}`}
+      description={`${props.studentName} · uses the credit from ${props.credit.subject || 'the lesson'} on ${formatWhen(fmt, props.credit.originalStart)}`}
       onClose={props.onClose}
-      onSubmit={() => void book()}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={saving}>
-            {warnings && warnings.length ? 'Book anyway' : 'Book make-up lesson'}
-          </button>
-        </>
-      }
+      onSubmit={book}
+      submitLabel={warnings && warnings.length ? 'Book anyway' : 'Book make-up lesson'}
+      busy={saving}
+      {...(errors._form ? { error: errors._form } : {})}
     >
-      {errors._form && (
-        <div className="alert alert-error" role="alert">
-          {errors._form}
-        </div>
-      )}
       {warnings && warnings.length > 0 && (
-        <div className="alert alert-warning" role="alert">
+        <Alert tone="warning" role="alert">
           <strong>Double booking</strong>
           <ul>
             {warnings.map((w) => (
               <li key={w}>{w}</li>
             ))}
           </ul>
-        </div>
+        </Alert>
       )}
       <div className="grid-2">
         <TextField label="Date and time" type="datetime-local" value={v.start} onChange={set('start')} error={errors.start} required />
-        <TextField label="Duration (minutes)" type="number" inputMode="decimal" value={v.duration} onChange={set('duration')} error={errors.durationMinutes} required />
-        <SelectField label="Tutor" value={v.tutorId} onChange={set('tutorId')} error={errors.tutorId} options={[{ value: '', label: 'Choose…' }, ...staff.map((s) => ({ value: s.id, label: s.name }))]} />
+        <TextField
+          label="Duration (minutes)"
+          type="number"
+          inputMode="decimal"
+          value={v.duration}
+          onChange={set('duration')}
+          error={errors.durationMinutes}
+          required
+        />
+        <SelectField
+          label="Tutor"
+          value={v.tutorId}
+          onChange={set('tutorId')}
+          error={errors.tutorId}
+          options={[{ value: '', label: 'Choose…' }, ...staff.map((s) => ({ value: s.id, label: s.name }))]}
+        />
         <TextField label="Subject" value={v.subject} onChange={set('subject')} />
         <TextField label="Room" value={v.room} onChange={set('room')} />
       </div>
-    </Dialog>
+    </FormDialog>
   );
 }

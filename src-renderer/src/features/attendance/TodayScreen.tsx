@@ -8,12 +8,13 @@ import { useApp, useLiveQuery } from '../../app/AppContext';
 import { Dialog } from '../../ui/Dialog';
 import { EmptyState } from '../../ui/EmptyState';
 import { Icon } from '../../ui/Icon';
+import { SkippedRecords } from '../../ui/SkippedRecords';
 import { useToast } from '../../ui/Toast';
 import { markRestOfDayAttended } from '../../../../src-shared/schedule/attendance';
 import { studentAttendance, type ExpandedOccurrence } from '../../../../src-shared/schedule/expand';
 import { localDate } from '../../../../src-shared/schedule/time';
-import { useOccurrencePanelSections } from '../schedule/extensions';
-import { useStudentNames } from '../notes/queries';
+import { OccurrencePanelSection, useOccurrencePanelSections } from '../../app/registry';
+import { useStudentNames } from '../../app/queries';
 import { STATUS_SHORT, statusTone } from './labels';
 import { saveOccurrence, useDayOccurrences } from './queries';
 import './attendance.css';
@@ -34,7 +35,7 @@ export function TodayScreen() {
   const locale = app.settings?.locale ?? 'en-GB';
   const now = useNow(30_000);
   const day = localDate(now, tz);
-  const { occurrences, loading } = useDayOccurrences(day);
+  const { occurrences, loading, skipped } = useDayOccurrences(day);
   const { docs: staff } = useLiveQuery('staff');
   const [tutorId, setTutorId] = useState('');
   const [open, setOpen] = useState<string | null>(null);
@@ -47,13 +48,26 @@ export function TodayScreen() {
   const names = useStudentNames(studentIds);
   const staffById = useMemo(() => new Map(staff.map((s) => [s.id, s])), [staff]);
 
-  const plan = (upcoming: boolean) => markRestOfDayAttended(visible, day, tz, { ...app.ctx(), now: new Date(now) }, { ...(tutorId ? { tutorId } : {}), includeUpcoming: upcoming });
+  const plan = (upcoming: boolean) =>
+    markRestOfDayAttended(
+      visible,
+      day,
+      tz,
+      { ...app.ctx(), now: new Date(now) },
+      { ...(tutorId ? { tutorId } : {}), includeUpcoming: upcoming },
+    );
   const startedCount = plan(false).length;
   const allCount = plan(true).length;
   const count = includeUpcoming ? allCount : startedCount;
 
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: tz });
-  const dayTitle = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: tz }).format(new Date(now));
+  const dayTitle = new Intl.DateTimeFormat(locale, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: tz,
+  }).format(new Date(now));
 
   const markAll = async () => {
     setSaving(true);
@@ -89,15 +103,21 @@ export function TodayScreen() {
                 </option>
               ))}
           </select>
-          <button type="button" className="btn btn-primary" disabled={allCount === 0} onClick={() => {
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={allCount === 0}
+            onClick={() => {
               setIncludeUpcoming(startedCount === 0);
               setConfirming(true);
-            }}>
+            }}
+          >
             <Icon name="check" size={16} />
             Mark the rest of today’s lessons attended
           </button>
         </div>
       </div>
+      <SkippedRecords records={skipped} noun={['lesson record', 'lesson records']} where="in today’s list" />
       {!loading && visible.length === 0 ? (
         <div className="card">
           <EmptyState icon="calendar" title="No lessons today">
@@ -114,7 +134,13 @@ export function TodayScreen() {
             const label = `${time.format(o.startMs)} ${o.subject || 'Lesson'} with ${studentsText(o)}`;
             return (
               <li key={o.id} className={`today-item${expanded ? ' open' : ''}${o.startMs <= now && o.endMs > now ? ' now' : ''}`}>
-                <button type="button" className="today-row" aria-expanded={expanded} aria-label={label} onClick={() => setOpen(expanded ? null : o.id)}>
+                <button
+                  type="button"
+                  className="today-row"
+                  aria-expanded={expanded}
+                  aria-label={label}
+                  onClick={() => setOpen(expanded ? null : o.id)}
+                >
                   <span className="today-time num">
                     {time.format(o.startMs)}
                     <span className="muted">{time.format(o.endMs)}</span>
@@ -129,7 +155,9 @@ export function TodayScreen() {
                       {o.lesson.makeupForOccurrenceId ? ' · Make-up lesson' : ''}
                     </span>
                   </span>
-                  <span className={`att-badge tone-${o.closed ? 'neutral' : mixed ? 'warn' : statusTone(statuses[0]!)}`}>{o.closed ? `Closed: ${o.closureLabel}` : mixed ? 'Mixed' : STATUS_SHORT[statuses[0]!]}</span>
+                  <span className={`att-badge tone-${o.closed ? 'neutral' : mixed ? 'warn' : statusTone(statuses[0]!)}`}>
+                    {o.closed ? `Closed: ${o.closureLabel}` : mixed ? 'Mixed' : STATUS_SHORT[statuses[0]!]}
+                  </span>
                   <Icon name={expanded ? 'up' : 'down'} size={16} />
                 </button>
                 {expanded && <OccurrenceDetails occurrence={o} />}
@@ -170,7 +198,7 @@ export function TodayScreen() {
   );
 }
 
-/** The registered occurrence panel sections, inline under a lesson of the Today list. */
+/** The occurrence panel sections the features contribute, inline under a lesson of the Today list. */
 function OccurrenceDetails({ occurrence }: { occurrence: ExpandedOccurrence }) {
   const sections = useOccurrencePanelSections();
   return (
@@ -178,7 +206,7 @@ function OccurrenceDetails({ occurrence }: { occurrence: ExpandedOccurrence }) {
       {sections.map((s) => (
         <section key={s.id} className="today-section" aria-label={s.title ?? s.id}>
           {s.title && <h3>{s.title}</h3>}
-          <s.component occurrence={occurrence} lesson={occurrence.lesson} />
+          <OccurrencePanelSection section={s} occurrence={occurrence} lesson={occurrence.lesson} />
         </section>
       ))}
     </div>

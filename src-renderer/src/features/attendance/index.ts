@@ -1,12 +1,14 @@
-/** Attendance: occurrence panel section, settings section, Today screen. */
-import { registerOccurrencePanelSection } from '../schedule/extensions';
-import { registerSettingsSection } from '../settings/SettingsScreen';
-import { AttendanceSection } from './AttendanceSection';
+/** Attendance: the occurrence panel's attendance, the attendance policy, the Today screen, make-up credits. */
+import type { FeatureManifest } from '../../app/registry';
 import { AttendancePolicySettings } from './AttendancePolicySettings';
+import { AttendanceSection } from './AttendanceSection';
+import { TodayScreen } from './TodayScreen';
 
-registerOccurrencePanelSection('attendance', AttendanceSection, { title: 'Attendance', order: 10 });
-registerSettingsSection('attendance-policy', 'Attendance policy', AttendancePolicySettings);
+export const attendanceFeature: FeatureManifest = {
+  id: 'attendance',
+  screens: [{ path: '/today', label: 'Today', icon: 'today', section: 'practice', component: TodayScreen }],
+  settingsSections: [{ id: 'attendance-policy', title: 'Attendance policy', component: AttendancePolicySettings, writes: ['settings'] }],
+  occurrencePanelSections: [{ id: 'attendance', title: 'Attendance', component: AttendanceSection, writes: ['occurrences'] }],
+};
 
-export { TodayScreen } from './TodayScreen';
-export { BookMakeupDialog } from './BookMakeupDialog';
-export { useStudentMakeupCredits } from './queries';
+export { MakeupCreditsBadge, MakeupCreditsCard } from './MakeupCredits';

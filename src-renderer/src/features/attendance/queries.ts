@@ -11,6 +11,25 @@ import { expandLessons, occurrenceId, type ExpandedOccurrence } from '../../../.
 import { makeupCredits, type MakeupCredit } from '../../../../src-shared/schedule/attendance';
 import { DAY_MS, localDaysRange, toMs } from '../../../../src-shared/schedule/time';
 import { ruleInstances } from '../../../../src-shared/schedule/recurrence';
+import { lessonProblem, occurrenceProblem } from '../../../../src-shared/schedule/validity';
+
+/** A record left out because it cannot be expanded (src-shared/schedule/validity.ts). */
+export interface SkippedRecord {
+  id: string;
+  reason: string;
+}
+
+/** Splits documents into those that can be drawn and those that cannot (with the reason). */
+function drawable<T extends { id: string }>(docs: T[], problem: (doc: T) => string | null): { ok: T[]; skipped: SkippedRecord[] } {
+  const ok: T[] = [];
+  const skipped: SkippedRecord[] = [];
+  for (const d of docs) {
+    const reason = problem(d);
+    if (reason) skipped.push({ id: d.id, reason });
+    else ok.push(d);
+  }
+  return { ok, skipped };
+}
 
 type Sub = { unsubscribe(): void };
 
@@ -30,7 +49,9 @@ export function useMakeupLessonsFor(occurrenceIdValue: string): Lesson[] {
   const { db } = useApp();
   const [lessons, setLessons] = useState<Lesson[]>([]);
   useEffect(() => {
-    const sub = db.lessons.find({ selector: { makeupForOccurrenceId: occurrenceIdValue } }).$.subscribe((docs) => setLessons(docs.map((d) => d.toJSON() as Lesson)));
+    const sub = db.lessons
+      .find({ selector: { makeupForOccurrenceId: occurrenceIdValue } })
+      .$.subscribe((docs) => setLessons(docs.map((d) => d.toJSON() as Lesson)));
     return () => sub.unsubscribe();
   }, [db, occurrenceIdValue]);
   return lessons;
@@ -50,19 +71,32 @@ export function useStudentMakeupCredits(studentId: string): StudentCredits | nul
   const [lessons, setLessons] = useState<Lesson[] | null>(null);
   const [occurrences, setOccurrences] = useState<Occurrence[] | null>(null);
   useEffect(() => {
-    const sub = db.lessons.find({ selector: { studentIds: { $elemMatch: { $eq: studentId } } } } as never).$.subscribe((docs) => setLessons(docs.map((d) => d.toJSON() as Lesson)));
+    const sub = db.lessons
+      .find({ selector: { studentIds: { $elemMatch: { $eq: studentId } } } } as never)
+      .$.subscribe((docs) => setLessons(docs.map((d) => d.toJSON() as Lesson)));
     return () => sub.unsubscribe();
   }, [db, studentId]);
-  const lessonKey = lessons?.map((l) => l.id).sort().join(',') ?? null;
+  const lessonKey =
+    lessons
+      ?.map((l) => l.id)
+      .sort()
+      .join(',') ?? null;
   useEffect(() => {
     if (lessonKey === null) return;
     const ids = lessonKey ? lessonKey.split(',') : [];
-    const sub = db.occurrences.find({ selector: { lessonId: { $in: ids } } }).$.subscribe((docs) => setOccurrences(docs.map((d) => d.toJSON() as Occurrence)));
+    const sub = db.occurrences
+      .find({ selector: { lessonId: { $in: ids } } })
+      .$.subscribe((docs) => setOccurrences(docs.map((d) => d.toJSON() as Occurrence)));
     return () => sub.unsubscribe();
   }, [db, lessonKey]);
   return useMemo(() => {
     if (!lessons || !occurrences || !settings) return null;
-    return { ...makeupCredits(studentId, lessons, occurrences, settings.attendance), lessonsById: new Map(lessons.map((l) => [l.id, l])), occurrencesById: new Map(occurrences.map((o) => [o.id, o])) };
+    const usable = { lessons: drawable(lessons, lessonProblem).ok, occurrences: drawable(occurrences, occurrenceProblem).ok };
+    return {
+      ...makeupCredits(studentId, usable.lessons, usable.occurrences, settings.attendance),
+      lessonsById: new Map(lessons.map((l) => [l.id, l])),
+      occurrencesById: new Map(occurrences.map((o) => [o.id, o])),
+    };
   }, [lessons, occurrences, settings, studentId]);
 }
 
@@ -71,7 +105,12 @@ export function useStudentMakeupCredits(studentId: string): StudentCredits | nul
  * are fetched by id for the instances of the surrounding week, which also finds an occurrence
  * moved into this day from up to a week away.
  */
-export function useDayOccurrences(day: string): { occurrences: ExpandedOccurrence[]; lessons: Lesson[]; loading: boolean } {
+export function useDayOccurrences(day: string): {
+  occurrences: ExpandedOccurrence[];
+  lessons: Lesson[];
+  loading: boolean;
+  skipped: SkippedRecord[];
+} {
   const { db, settings } = useApp();
   const tz = settings?.timeZone ?? 'UTC';
   const [lessons, setLessons] = useState<Lesson[] | null>(null);
@@ -85,27 +124,32 @@ export function useDayOccurrences(day: string): { occurrences: ExpandedOccurrenc
     return () => subs.forEach((s) => s.unsubscribe());
   }, [db]);
   const range = useMemo(() => localDaysRange(day, day, tz), [day, tz]);
+  const usable = useMemo(() => (lessons ? drawable(lessons, lessonProblem) : null), [lessons]);
   const ids = useMemo(() => {
-    if (!lessons) return null;
+    if (!usable) return null;
     const from = toMs(range.start) - 7 * DAY_MS;
     const to = toMs(range.end) + 7 * DAY_MS;
     const out: string[] = [];
-    for (const l of lessons) {
+    for (const l of usable.ok) {
       for (const ms of ruleInstances(l, from, to)) out.push(occurrenceId(l.id, ms));
     }
     return out.sort();
-  }, [lessons, range]);
+  }, [usable, range]);
   const idKey = ids?.join('\n') ?? null;
   useEffect(() => {
     if (idKey === null) return;
-    const sub = db.occurrences.findByIds(idKey ? idKey.split('\n') : []).$.subscribe((m) => setDocs([...m.values()].map((d) => d.toJSON() as Occurrence)));
+    const sub = db.occurrences
+      .findByIds(idKey ? idKey.split('\n') : [])
+      .$.subscribe((m) => setDocs([...m.values()].map((d) => d.toJSON() as Occurrence)));
     return () => sub.unsubscribe();
   }, [db, idKey]);
+  const usableDocs = useMemo(() => (docs ? drawable(docs, occurrenceProblem) : null), [docs]);
   const occurrences = useMemo(
-    () => (lessons && docs ? expandLessons(lessons, docs, closures, range, tz) : []),
-    [lessons, docs, closures, range, tz],
+    () => (usable && usableDocs ? expandLessons(usable.ok, usableDocs.ok, closures, range, tz) : []),
+    [usable, usableDocs, closures, range, tz],
   );
-  return { occurrences, lessons: lessons ?? [], loading: lessons === null || docs === null };
+  const skipped = useMemo(() => [...(usable?.skipped ?? []), ...(usableDocs?.skipped ?? [])], [usable, usableDocs]);
+  return { occurrences, lessons: usable?.ok ?? [], loading: lessons === null || docs === null, skipped };
 }
 
 /** Writes an Occurrence built by the schedule domain (recordAttendance…) through app.save. */
@@ -115,5 +159,12 @@ export async function saveOccurrence(app: AppServices, occ: Occurrence, extra: P
 }
 
 export function attendanceSettings(settings: PracticeSettings | null): PracticeSettings['attendance'] {
-  return settings?.attendance ?? { billable: ['attended', 'cancelled_student_late', 'no_show'], payable: ['attended', 'cancelled_student_late', 'no_show'], cancellationNoticeHours: 24, makeupForInTimeCancellation: true };
+  return (
+    settings?.attendance ?? {
+      billable: ['attended', 'cancelled_student_late', 'no_show'],
+      payable: ['attended', 'cancelled_student_late', 'no_show'],
+      cancellationNoticeHours: 24,
+      makeupForInTimeCancellation: true,
+    }
+  );
 }

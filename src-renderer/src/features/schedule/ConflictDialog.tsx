@@ -2,6 +2,7 @@
 import { describeConflict, type Conflict } from '../../../../src-shared/schedule';
 import { Dialog } from '../../ui/Dialog';
 import { Icon } from '../../ui/Icon';
+import { Alert } from '../../ui/Alert';
 import type { Fmt } from './format';
 import type { Directory } from './queries';
 
@@ -14,7 +15,9 @@ export function ConflictDialog(props: { conflicts: Conflict[]; dir: Directory; f
   return (
     <Dialog
       title="This clashes with another booking"
-      description={dates.size > 1 ? `${dates.size} lessons of this booking overlap other lessons.` : 'The new time overlaps another lesson.'}
+      description={
+        dates.size > 1 ? `${dates.size} lessons of this booking overlap other lessons.` : 'The new time overlaps another lesson.'
+      }
       onClose={props.onChange}
       footer={
         <>
@@ -27,7 +30,7 @@ export function ConflictDialog(props: { conflicts: Conflict[]; dir: Directory; f
         </>
       }
     >
-      <div className="alert alert-warning" role="alert">
+      <Alert tone="warning" role="alert">
         <Icon name="alert" />
         <ul className="conflict-list">
           {lines.slice(0, SHOWN).map((l) => (
@@ -35,7 +38,7 @@ export function ConflictDialog(props: { conflicts: Conflict[]; dir: Directory; f
           ))}
           {lines.length > SHOWN && <li>…and {lines.length - SHOWN} more.</li>}
         </ul>
-      </div>
+      </Alert>
       <p className="muted">You can still book it: double bookings stay flagged on the calendar until one of the lessons moves.</p>
     </Dialog>
   );

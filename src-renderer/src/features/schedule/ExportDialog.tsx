@@ -4,18 +4,11 @@
  * are built by src-shared/schedule (ics.ts, export-csv.ts, timetable.ts) and handed to the host.
  */
 import { useState } from 'react';
-import {
-  buildIcs,
-  icsFileName,
-  lessonsCsv,
-  localDaysRange,
-  localWeekRange,
-  weeklyTimetableHtml,
-} from '../../../../src-shared/schedule';
+import { buildIcs, icsFileName, lessonsCsv, localDaysRange, localWeekRange, weeklyTimetableHtml } from '../../../../src-shared/schedule';
 import { isLocalDate } from '../../../../src-shared/schedule/calendar';
 import { useApp } from '../../app/AppContext';
 import { getBridge } from '../../platform/bridge';
-import { Dialog } from '../../ui/Dialog';
+import { FormDialog } from '../../ui/FormDialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
 import { expandRange, type Directory } from './queries';
@@ -24,7 +17,14 @@ import type { ScheduleStore } from './store';
 type Format = 'ics' | 'csv' | 'timetable';
 
 function slug(s: string): string {
-  return s.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().toLowerCase().replace(/[\s_]+/g, '-') || 'schedule';
+  return (
+    s
+      .normalize('NFKD')
+      .replace(/[^\w\s-]/g, '')
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_]+/g, '-') || 'schedule'
+  );
 }
 
 export function ExportDialog(props: { store: ScheduleStore; dir: Directory; from: string; to: string; anchor: string; onClose(): void }) {
@@ -44,7 +44,11 @@ export function ExportDialog(props: { store: ScheduleStore; dir: Directory; from
   const whoOptions = [
     ...(format === 'timetable' ? [] : [{ value: 'all', label: 'Whole practice' }]),
     ...props.dir.tutors.map((t) => ({ value: `tutor:${t.id}`, label: `Tutor: ${t.name}` })),
-    ...(format === 'timetable' ? [] : props.dir.students.filter((s) => s.status !== 'archived').map((s) => ({ value: `student:${s.id}`, label: `Student: ${s.firstName} ${s.lastName}` }))),
+    ...(format === 'timetable'
+      ? []
+      : props.dir.students
+          .filter((s) => s.status !== 'archived')
+          .map((s) => ({ value: `student:${s.id}`, label: `Student: ${s.firstName} ${s.lastName}` }))),
   ];
   const whoValue = whoOptions.some((o) => o.value === who) ? who : (whoOptions[0]?.value ?? '');
 
@@ -66,7 +70,10 @@ export function ExportDialog(props: { store: ScheduleStore; dir: Directory; from
     setBusy(true);
     try {
       await props.store.whenReady();
-      const fromMs = format === 'timetable' ? Date.parse(localWeekRange(week, tz, settings.weekStartsOn || 1).range.start) : Date.parse(localDaysRange(from, to, tz).start);
+      const fromMs =
+        format === 'timetable'
+          ? Date.parse(localWeekRange(week, tz, settings.weekStartsOn || 1).range.start)
+          : Date.parse(localDaysRange(from, to, tz).start);
       await props.store.ensureLoaded(fromMs);
       if (format === 'ics') {
         const range = localDaysRange(from, to, tz);
@@ -80,16 +87,31 @@ export function ExportDialog(props: { store: ScheduleStore; dir: Directory; from
           names,
           calendarName: `${label} — TutorDesk`,
         });
-        const r = await getBridge().saveFile({ suggestedName: icsFileName(label, range, tz), filters: [{ name: 'iCalendar', extensions: ['ics'] }], content, encoding: 'utf8', mimeType: 'text/calendar' });
+        const r = await getBridge().saveFile({
+          suggestedName: icsFileName(label, range, tz),
+          filters: [{ name: 'iCalendar', extensions: ['ics'] }],
+          content,
+          encoding: 'utf8',
+          mimeType: 'text/calendar',
+        });
         if (r.saved) toast(`Calendar exported to ${r.location}`);
       } else if (format === 'csv') {
         const range = localDaysRange(from, to, tz);
-        const occ = expandRange(props.store, range, tz).filter((o) => (!filter.tutorId || o.tutorId === filter.tutorId) && (!filter.studentId || o.studentIds.includes(filter.studentId)));
-        const content = lessonsCsv(
-          filter.studentId ? occ.map((o) => ({ ...o, studentIds: [filter.studentId!] })) : occ,
-          { ...names, timeZone: tz, settings: settings.attendance },
+        const occ = expandRange(props.store, range, tz).filter(
+          (o) => (!filter.tutorId || o.tutorId === filter.tutorId) && (!filter.studentId || o.studentIds.includes(filter.studentId)),
         );
-        const r = await getBridge().saveFile({ suggestedName: `tutordesk-lessons-${slug(label)}-${from}-${to}.csv`, filters: [{ name: 'CSV', extensions: ['csv'] }], content, encoding: 'utf8', mimeType: 'text/csv' });
+        const content = lessonsCsv(filter.studentId ? occ.map((o) => ({ ...o, studentIds: [filter.studentId!] })) : occ, {
+          ...names,
+          timeZone: tz,
+          settings: settings.attendance,
+        });
+        const r = await getBridge().saveFile({
+          suggestedName: `tutordesk-lessons-${slug(label)}-${from}-${to}.csv`,
+          filters: [{ name: 'CSV', extensions: ['csv'] }],
+          content,
+          encoding: 'utf8',
+          mimeType: 'text/csv',
+        });
         if (r.saved) toast(`${occ.length} lessons exported to ${r.location}`);
       } else {
         const { range, days } = localWeekRange(week, tz, settings.weekStartsOn || 1);
@@ -104,7 +126,12 @@ export function ExportDialog(props: { store: ScheduleStore; dir: Directory; from
           practiceName: settings.name,
           weekStartsOn: settings.weekStartsOn || 1,
         });
-        const r = await getBridge().savePdf({ html, pageSize: 'A4', landscape: true, suggestedName: `timetable-${slug(label)}-${days[0]}.pdf` });
+        const r = await getBridge().savePdf({
+          html,
+          pageSize: 'A4',
+          landscape: true,
+          suggestedName: `timetable-${slug(label)}-${days[0]}.pdf`,
+        });
         if (r.saved) toast(`Timetable saved to ${r.location}`);
       }
       props.onClose();
@@ -116,27 +143,15 @@ export function ExportDialog(props: { store: ScheduleStore; dir: Directory; from
   };
 
   return (
-    <Dialog
+    <FormDialog
       title="Export schedule"
       description="Calendar files for other calendar apps, a spreadsheet of lessons and attendance, or a printable timetable."
       onClose={props.onClose}
-      onSubmit={() => void run()}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {format === 'timetable' ? 'Print timetable' : 'Export'}
-          </button>
-        </>
-      }
+      onSubmit={run}
+      submitLabel={format === 'timetable' ? 'Print timetable' : 'Export'}
+      busy={busy}
+      {...(errors.form ? { error: errors.form } : {})}
     >
-      {errors.form && (
-        <p className="alert alert-error" role="alert">
-          {errors.form}
-        </p>
-      )}
       <fieldset className="group">
         <legend>What</legend>
         <div className="segmented" role="radiogroup" aria-label="Export format">
@@ -163,7 +178,11 @@ export function ExportDialog(props: { store: ScheduleStore; dir: Directory; from
           <TextField label="To" type="date" value={to} onChange={setTo} error={errors.to} />
         </div>
       )}
-      {format === 'ics' && <p className="muted">Each series is one repeating event with its exceptions, so re-importing the file updates the lessons instead of duplicating them.</p>}
-    </Dialog>
+      {format === 'ics' && (
+        <p className="muted">
+          Each series is one repeating event with its exceptions, so re-importing the file updates the lessons instead of duplicating them.
+        </p>
+      )}
+    </FormDialog>
   );
 }

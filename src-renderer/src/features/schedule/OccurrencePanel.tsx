@@ -1,10 +1,10 @@
 /**
  * The occurrence details panel (opens beside the calendar when a lesson is clicked): when, who,
  * where, status, double bookings; actions edit / move (keyboard alternative to dragging) / skip /
- * cancel / end series; and the sections other features register through extensions.ts
- * (attendance, lesson notes…).
+ * cancel / end series; and the sections other features contribute in their manifests
+ * (attendance, lesson notes…; app/registry.tsx).
  */
-import { Component, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { DateTime } from 'luxon';
 import type { Lesson } from '../../../../src-shared/model/types';
 import {
@@ -20,29 +20,19 @@ import {
 } from '../../../../src-shared/schedule';
 import { instantAt, isLocalDate } from '../../../../src-shared/schedule/calendar';
 import { formatMoney } from '../../../../src-shared/money';
-import { useApp } from '../../app/AppContext';
+import { useApp, usePermissions } from '../../app/AppContext';
 import { getBridge } from '../../platform/bridge';
 import { Dialog } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
 import { Icon } from '../../ui/Icon';
+import { PermissionButton, PermissionNote } from '../../ui/Permission';
 import { useToast } from '../../ui/Toast';
+import { Alert } from '../../ui/Alert';
 import { applyPlan, emptyPlan } from './actions';
-import { useOccurrencePanelSections } from './extensions';
+import { OccurrencePanelSection, useOccurrencePanelSections } from '../../app/registry';
 import { fullDateTime, lessonTitle, type Fmt } from './format';
 import type { Directory } from './queries';
 import type { ScheduleStore } from './store';
-
-/** A failing extension section must not take the whole panel down. */
-class SectionBoundary extends Component<{ name: string; children: ReactNode }, { error: string | null }> {
-  override state = { error: null as string | null };
-  static getDerivedStateFromError(e: Error) {
-    return { error: e.message };
-  }
-  override render() {
-    if (this.state.error) return <p className="alert alert-error">The {this.props.name} section failed: {this.state.error}</p>;
-    return this.props.children;
-  }
-}
 
 function MoveForm(props: { o: ExpandedOccurrence; fmt: Fmt; onMove(newStartMs: number): Promise<void> }) {
   const local = DateTime.fromMillis(props.o.startMs, { zone: props.fmt.tz });
@@ -101,6 +91,12 @@ export function OccurrencePanel(props: {
   const toast = useToast();
   const { occurrence: o, lesson, dir, fmt } = props;
   const sections = useOccurrencePanelSections();
+  const permissions = usePermissions();
+  // The lesson (edit, skip, end the series) and this date's record (cancel, move, attendance):
+  // a tutor may change only their own (the occurrence belongs to its substitute, else the lesson's tutor).
+  const mayLesson = permissions.decide('lessons', 'change', lesson);
+  const mayOcc = permissions.decide('occurrences', 'change', { tutorId: o.tutorId, lessonTutorId: lesson.tutorId });
+  const panelReason = [...new Set([mayLesson, mayOcc].filter((d) => !d.allowed).map((d) => d.reason))].join(' ');
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [ending, setEnding] = useState(false);
   const [endDay, setEndDay] = useState('');
@@ -128,7 +124,11 @@ export function OccurrencePanel(props: {
       props.onClose();
       toast(lesson.rrule ? `Skipped ${fullDateTime(o, fmt)}` : 'Lesson removed from the calendar', {
         label: 'Undo',
-        run: () => void applyPlan(app, { ...emptyPlan(), lessons: [restoreOccurrence(props.store.lessons.get(lesson.id) ?? updated, o.originalStart, app.ctx())] }),
+        run: () =>
+          void applyPlan(app, {
+            ...emptyPlan(),
+            lessons: [restoreOccurrence(props.store.lessons.get(lesson.id) ?? updated, o.originalStart, app.ctx())],
+          }),
       });
     });
 
@@ -171,24 +171,32 @@ export function OccurrencePanel(props: {
       </div>
       <div className="occ-panel-body">
         <div className="row wrap">
-          <span className={`badge ${cancelled || o.status === 'no_show' ? 'badge-archived' : o.status === 'attended' ? 'badge-active' : 'badge-paused'}`}>{o.closed ? 'Closed day' : ATTENDANCE_LABELS[o.status]}</span>
+          <span
+            className={`badge ${cancelled || o.status === 'no_show' ? 'badge-archived' : o.status === 'attended' ? 'badge-active' : 'badge-paused'}`}
+          >
+            {o.closed ? 'Closed day' : ATTENDANCE_LABELS[o.status]}
+          </span>
           {lesson.rrule && <span className="chip">Series</span>}
-          {o.moved && <span className="chip">Moved from {DateTime.fromISO(o.originalStart, { zone: fmt.tz }).setLocale(fmt.locale).toFormat('ccc d LLL, HH:mm')}</span>}
+          {o.moved && (
+            <span className="chip">
+              Moved from {DateTime.fromISO(o.originalStart, { zone: fmt.tz }).setLocale(fmt.locale).toFormat('ccc d LLL, HH:mm')}
+            </span>
+          )}
         </div>
         {o.closed && (
-          <div className="alert alert-info">
+          <Alert tone="info">
             <Icon name="calendar" />
             Skipped: the practice is closed ({o.closureLabel}).
-          </div>
+          </Alert>
         )}
         {!o.closed && o.closureLabel && (
-          <div className="alert alert-warning">
+          <Alert tone="warning">
             <Icon name="alert" />
             Booked on a closed day ({o.closureLabel}).
-          </div>
+          </Alert>
         )}
         {props.conflicts.length > 0 && (
-          <div className="alert alert-error" role="status">
+          <Alert tone="error" role="status">
             <Icon name="alert" />
             <div>
               <strong>Double-booked</strong>
@@ -198,7 +206,7 @@ export function OccurrencePanel(props: {
                 ))}
               </ul>
             </div>
-          </div>
+          </Alert>
         )}
         <dl className="detail-grid occ-details">
           <dt>Tutor</dt>
@@ -244,26 +252,43 @@ export function OccurrencePanel(props: {
             </>
           )}
         </dl>
+        {panelReason && <PermissionNote id="occ-permission" reason={panelReason} />}
         <div className="toolbar">
-          <button type="button" className="btn btn-sm" onClick={props.onEdit}>
+          <PermissionButton className="btn btn-sm" decision={mayLesson} reasonId="occ-permission" onClick={props.onEdit}>
             <Icon name="notes" size={15} /> Edit
-          </button>
-          <button type="button" className="btn btn-sm" onClick={() => void skip()}>
+          </PermissionButton>
+          <PermissionButton
+            className="btn btn-sm"
+            decision={lesson.rrule ? mayOcc : mayLesson}
+            reasonId="occ-permission"
+            onClick={() => void skip()}
+          >
             {lesson.rrule ? 'Skip this date' : 'Delete lesson'}
-          </button>
+          </PermissionButton>
           {!o.closed &&
             (cancelled ? (
-              <button type="button" className="btn btn-sm" onClick={() => void setStatus('scheduled')}>
+              <PermissionButton
+                className="btn btn-sm"
+                decision={mayOcc}
+                reasonId="occ-permission"
+                onClick={() => void setStatus('scheduled')}
+              >
                 Reinstate
-              </button>
+              </PermissionButton>
             ) : (
-              <button type="button" className="btn btn-sm btn-danger" onClick={() => void setStatus('cancelled_tutor')}>
+              <PermissionButton
+                className="btn btn-sm btn-danger"
+                decision={mayOcc}
+                reasonId="occ-permission"
+                onClick={() => void setStatus('cancelled_tutor')}
+              >
                 Cancel lesson
-              </button>
+              </PermissionButton>
             ))}
           {lesson.rrule && (
-            <button
-              type="button"
+            <PermissionButton
+              decision={mayLesson}
+              reasonId="occ-permission"
               className="btn btn-sm"
               onClick={() => {
                 setEndDay(localDay);
@@ -272,16 +297,22 @@ export function OccurrencePanel(props: {
               }}
             >
               End series…
-            </button>
+            </PermissionButton>
           )}
         </div>
-        {!o.closed && <MoveForm o={o} fmt={fmt} onMove={(ms) => props.onMove(o, ms)} />}
+        {!o.closed && (
+          <fieldset
+            className="permission-fieldset"
+            disabled={!mayOcc.allowed}
+            {...(mayOcc.allowed ? {} : { 'aria-describedby': 'occ-permission' })}
+          >
+            <MoveForm o={o} fmt={fmt} onMove={(ms) => props.onMove(o, ms)} />
+          </fieldset>
+        )}
         {sections.map((s) => (
           <section key={s.id} className="occ-section" aria-label={s.title ?? s.id}>
             {s.title && <h3>{s.title}</h3>}
-            <SectionBoundary name={s.title ?? s.id}>
-              <s.component occurrence={o} lesson={lesson} />
-            </SectionBoundary>
+            <OccurrencePanelSection section={s} occurrence={o} lesson={lesson} />
           </section>
         ))}
       </div>

@@ -89,7 +89,10 @@ export function ScheduleTopbarItem() {
     const due = dueReminders(mine, now, minutes, keys);
     for (const r of due) {
       const text = reminderText(r, { studentName: dir.studentName, timeZone: tz, locale: settings?.locale }, now);
-      void getBridge().notify({ ...text, route: `/schedule?view=day&date=${localDate(r.occurrence.startMs, tz)}&occ=${encodeURIComponent(r.occurrence.id)}` });
+      void getBridge().notify({
+        ...text,
+        route: `/schedule?view=day&date=${localDate(r.occurrence.startMs, tz)}&occ=${encodeURIComponent(r.occurrence.id)}`,
+      });
       notified.set(r.key, now);
     }
     if (due.length) saveNotified(notified);
@@ -103,7 +106,11 @@ export function ScheduleTopbarItem() {
   const next = useMemo(() => {
     if (!meId || version < 0) return null;
     const now = Date.now();
-    return myUpcoming(store, meId, tz, now).find((o) => o.startMs > now && o.status === 'scheduled' && !o.closed && localDate(o.startMs, tz) === localDate(now, tz)) ?? null;
+    return (
+      myUpcoming(store, meId, tz, now).find(
+        (o) => o.startMs > now && o.status === 'scheduled' && !o.closed && localDate(o.startMs, tz) === localDate(now, tz),
+      ) ?? null
+    );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, version, meId, tz, tick]);
 

@@ -9,24 +9,47 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Lesson } from '../../../../src-shared/model/types';
 import { editLesson, findConflicts, slotOf, type Conflict, type ExpandedOccurrence } from '../../../../src-shared/schedule';
-import { arrowStep, addDays, CALENDAR_VIEWS, isLocalDate, stepAnchor, todayIn, viewDays, viewRange, type CalendarView } from '../../../../src-shared/schedule/calendar';
+import {
+  arrowStep,
+  addDays,
+  CALENDAR_VIEWS,
+  isLocalDate,
+  stepAnchor,
+  todayIn,
+  viewDays,
+  viewRange,
+  type CalendarView,
+} from '../../../../src-shared/schedule/calendar';
 import { useApp } from '../../app/AppContext';
 import { useRoute } from '../../app/router';
 import { getBridge } from '../../platform/bridge';
 import { Icon } from '../../ui/Icon';
+import { SkippedRecords } from '../../ui/SkippedRecords';
 import { useToast } from '../../ui/Toast';
 import { applyPlan, newId } from './actions';
+import { calendarTitle, CalendarStatus, CalendarToolbar, VIEW_LABELS } from './CalendarBars';
 import { ConflictDialog } from './ConflictDialog';
 import { ExportDialog } from './ExportDialog';
-import { dayLabel, dt, fullDateTime, type Fmt } from './format';
+import { dt, fullDateTime, type Fmt } from './format';
 import { LessonEditor, type EditorResult, type EditorTarget } from './LessonEditor';
 import { OccurrencePanel } from './OccurrencePanel';
-import { expandRange, NO_FILTERS, occurrenceById, occurrenceConflicts, planConflicts, useDirectory, useRangeOccurrences, type ScheduleFilters } from './queries';
+import {
+  expandRange,
+  NO_FILTERS,
+  occurrenceById,
+  occurrenceConflicts,
+  planConflicts,
+  useDirectory,
+  useRangeOccurrences,
+  type ScheduleFilters,
+} from './queries';
 import { useScheduleStore } from './store';
-import { AgendaList, MonthGrid, TimeGrid, type ViewProps } from './views';
+import { AgendaList } from './AgendaList';
+import { MonthGrid } from './MonthGrid';
+import { TimeGrid } from './TimeGrid';
+import type { ViewProps } from './view-parts';
 import './schedule.css';
 
-const VIEW_LABELS: Record<CalendarView, string> = { day: 'Day', week: 'Week', month: 'Month', agenda: 'Agenda' };
 const VIEW_KEYS: Record<string, CalendarView> = { d: 'day', w: 'week', m: 'month', a: 'agenda' };
 
 function isTyping(target: EventTarget | null): boolean {
@@ -117,7 +140,10 @@ export function ScheduleScreen() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, version]);
 
-  const selected = useMemo(() => (selectedId && version >= 0 ? occurrenceById(store, selectedId, tz) : null), [selectedId, store, version, tz]);
+  const selected = useMemo(
+    () => (selectedId && version >= 0 ? occurrenceById(store, selectedId, tz) : null),
+    [selectedId, store, version, tz],
+  );
   const selectedLesson: Lesson | null = selected ? (store.lessons.get(selected.lessonId) ?? null) : null;
   const selectedConflicts = useMemo(() => (selected ? occurrenceConflicts(store, selected, tz) : []), [selected, store, tz]);
 
@@ -140,7 +166,11 @@ export function ScheduleScreen() {
     const found = planConflicts(store, r.plan, tz, r.fromMs);
     if (found.length && !(await askConflicts(found))) return false;
     const orphaned = await applyPlan(app, r.plan);
-    toast(orphaned ? `${r.message}. ${orphaned} lessons with recorded attendance no longer fit the series and are kept for the records.` : r.message);
+    toast(
+      orphaned
+        ? `${r.message}. ${orphaned} lessons with recorded attendance no longer fit the series and are kept for the records.`
+        : r.message,
+    );
     const first = r.plan.lessons[0];
     if (first && !r.plan.lessons.some((l) => l.id === selected?.lessonId)) {
       const d = todayIn(tz, new Date(Math.max(r.fromMs, Date.parse(first.start))));
@@ -154,15 +184,37 @@ export function ScheduleScreen() {
     const lesson = store.lessons.get(o.lessonId);
     if (!lesson) return;
     if (opts.check !== false) {
-      const around = expandRange(store, { start: new Date(newStartMs - 86_400_000).toISOString(), end: new Date(newStartMs + 86_400_000 + o.durationMinutes * 60_000).toISOString() }, tz);
-      const found = findConflicts(slotOf(o, { start: new Date(newStartMs).toISOString() }), around.filter((x) => x.lessonId !== o.lessonId || x.id !== o.id));
+      const around = expandRange(
+        store,
+        {
+          start: new Date(newStartMs - 86_400_000).toISOString(),
+          end: new Date(newStartMs + 86_400_000 + o.durationMinutes * 60_000).toISOString(),
+        },
+        tz,
+      );
+      const found = findConflicts(
+        slotOf(o, { start: new Date(newStartMs).toISOString() }),
+        around.filter((x) => x.lessonId !== o.lessonId || x.id !== o.id),
+      );
       if (found.length && !(await askConflicts(found))) return;
     }
     try {
-      const plan = editLesson('this', lesson, o.originalStart, { start: new Date(newStartMs).toISOString() }, app.ctx(), newId, store.occurrencesOf(lesson.id));
+      const plan = editLesson(
+        'this',
+        lesson,
+        o.originalStart,
+        { start: new Date(newStartMs).toISOString() },
+        app.ctx(),
+        newId,
+        store.occurrencesOf(lesson.id),
+      );
       await applyPlan(app, plan);
       const moved = { ...o, startMs: newStartMs, endMs: newStartMs + o.durationMinutes * 60_000 };
-      toast(`Moved to ${fullDateTime(moved, fmt)}`, { label: 'Undo', run: () => void moveOccurrence({ ...o, startMs: newStartMs, start: new Date(newStartMs).toISOString() }, o.startMs, { check: false }) });
+      toast(`Moved to ${fullDateTime(moved, fmt)}`, {
+        label: 'Undo',
+        run: () =>
+          void moveOccurrence({ ...o, startMs: newStartMs, start: new Date(newStartMs).toISOString() }, o.startMs, { check: false }),
+      });
       const d = todayIn(tz, new Date(newStartMs));
       if (!days.includes(d)) setAnchor(d);
     } catch (e) {
@@ -177,7 +229,8 @@ export function ScheduleScreen() {
     () =>
       getBridge().onEvent((e) => {
         if (e.type !== 'menu') return;
-        if (e.command === 'new-lesson') setEditor((cur) => cur ?? { mode: 'new', date: anchor, minutes: nextSlot(tz, anchor === todayIn(tz)) });
+        if (e.command === 'new-lesson')
+          setEditor((cur) => cur ?? { mode: 'new', date: anchor, minutes: nextSlot(tz, anchor === todayIn(tz)) });
         if (e.command === 'go-today') goTo(todayIn(tz));
       }),
     [anchor, tz, goTo],
@@ -206,14 +259,7 @@ export function ScheduleScreen() {
     }
   };
 
-  const title = useMemo(() => {
-    const first = dt(Date.parse(`${days[0]}T12:00:00Z`), { ...fmt, tz: 'UTC' });
-    const last = dt(Date.parse(`${days.at(-1)}T12:00:00Z`), { ...fmt, tz: 'UTC' });
-    if (view === 'day') return dayLabel(anchor, fmt, true);
-    if (view === 'month') return dt(Date.parse(`${anchor}T12:00:00Z`), { ...fmt, tz: 'UTC' }).toFormat('LLLL yyyy');
-    const sameMonth = first.month === last.month && first.year === last.year;
-    return sameMonth ? `${first.toFormat('d')} – ${last.toFormat('d LLLL yyyy')}` : `${first.toFormat('d LLL')} – ${last.toFormat('d LLL yyyy')}`;
-  }, [days, view, anchor, fmt]);
+  const title = useMemo(() => calendarTitle(view, days, anchor, fmt), [days, view, anchor, fmt]);
 
   const viewProps: ViewProps = {
     days,
@@ -230,17 +276,15 @@ export function ScheduleScreen() {
     onPickDate: (date, v) => goTo(date, v, true),
   };
 
-  const setFilter = (k: keyof ScheduleFilters) => (value: string) => setFilters((f) => ({ ...f, [k]: value }));
-  const filtered = filters.tutorId || filters.studentId || filters.location;
-
   return (
     <div className={`page schedule-page${selected ? ' has-panel' : ''}`} onKeyDown={onKeyDown}>
       <div className="page-header">
         <div>
           <h1>Schedule</h1>
           <p>
-            Times in {tz.replace(/_/g, ' ')} · <span className="kbd">←</span> <span className="kbd">→</span> <span className="kbd">↑</span> <span className="kbd">↓</span> move,{' '}
-            <span className="kbd">T</span> today, <span className="kbd">D</span>/<span className="kbd">W</span>/<span className="kbd">M</span>/<span className="kbd">A</span> views
+            Times in {tz.replace(/_/g, ' ')} · <span className="kbd">←</span> <span className="kbd">→</span> <span className="kbd">↑</span>{' '}
+            <span className="kbd">↓</span> move, <span className="kbd">T</span> today, <span className="kbd">D</span>/
+            <span className="kbd">W</span>/<span className="kbd">M</span>/<span className="kbd">A</span> views
           </p>
         </div>
         <div className="toolbar">
@@ -253,94 +297,25 @@ export function ScheduleScreen() {
         </div>
       </div>
 
-      <div className="card cal-toolbar">
-        <div className="row" role="group" aria-label="Calendar navigation">
-          <button type="button" className="btn btn-sm" onClick={() => goTo(today)}>
-            Today
-          </button>
-          <div className="row tight">
-            <button type="button" className="btn btn-sm icon-btn" aria-label={`Previous ${view === 'agenda' ? 'two weeks' : view}`} onClick={() => goTo(stepAnchor(view, anchor, -1))}>
-              <span aria-hidden="true">‹</span>
-            </button>
-            <button type="button" className="btn btn-sm icon-btn" aria-label={`Next ${view === 'agenda' ? 'two weeks' : view}`} onClick={() => goTo(stepAnchor(view, anchor, 1))}>
-              <span aria-hidden="true">›</span>
-            </button>
-          </div>
-          <h2 className="cal-title" aria-live="polite">
-            {title}
-          </h2>
-        </div>
-        <div className="segmented" role="group" aria-label="View">
-          {CALENDAR_VIEWS.map((v) => (
-            <button key={v} type="button" className={`segment${view === v ? ' is-on' : ''}`} aria-pressed={view === v} onClick={() => goTo(anchor, v)}>
-              {VIEW_LABELS[v]}
-            </button>
-          ))}
-        </div>
-      </div>
+      <CalendarToolbar
+        view={view}
+        title={title}
+        onToday={() => goTo(today)}
+        onStep={(step) => goTo(stepAnchor(view, anchor, step))}
+        onView={(v) => goTo(anchor, v)}
+      />
+      <CalendarStatus
+        view={view}
+        dir={dir}
+        locations={locations}
+        filters={filters}
+        onFilters={setFilters}
+        loading={loading}
+        lessons={occurrences.length}
+        conflicts={conflictCount}
+      />
 
-      <div className="cal-status">
-        <div className="row wrap cal-filters" role="group" aria-label="Filters">
-          <Icon name="filter" size={15} />
-          <select className="input input-sm" aria-label="Filter by tutor" value={filters.tutorId} onChange={(e) => setFilter('tutorId')(e.target.value)}>
-            <option value="">All tutors</option>
-            {dir.staff.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-          <select className="input input-sm" aria-label="Filter by student" value={filters.studentId} onChange={(e) => setFilter('studentId')(e.target.value)}>
-            <option value="">All students</option>
-            {dir.students
-              .filter((st) => st.status !== 'archived')
-              .map((st) => (
-                <option key={st.id} value={st.id}>
-                  {st.firstName} {st.lastName}
-                </option>
-              ))}
-          </select>
-          <select className="input input-sm" aria-label="Filter by location" value={filters.location} onChange={(e) => setFilter('location')(e.target.value)}>
-            <option value="">All locations</option>
-            {locations.list.map((l) => (
-              <option key={l} value={l}>
-                {l}
-              </option>
-            ))}
-            {locations.online && <option value="__online">Online lessons</option>}
-          </select>
-          {filtered && (
-            <button type="button" className="btn btn-sm btn-ghost" onClick={() => setFilters(NO_FILTERS)}>
-              Clear filters
-            </button>
-          )}
-        </div>
-        <span role="status" className="cal-status-text">
-          {loading ? (
-            <span className="muted">Loading lessons…</span>
-          ) : (
-            <>
-              <span className="muted">
-                {occurrences.length === 1 ? '1 lesson' : `${occurrences.length} lessons`} {view === 'day' ? 'on this day' : view === 'month' ? 'shown' : view === 'agenda' ? 'in these two weeks' : 'this week'}
-                {filtered ? ' (filtered)' : ''}
-              </span>
-              {conflictCount > 0 && (
-                <span className="conflict-banner">
-                  <Icon name="alert" size={14} /> {conflictCount === 1 ? '1 lesson is double-booked' : `${conflictCount} lessons are double-booked`} (red outline)
-                </span>
-              )}
-            </>
-          )}
-        </span>
-        <div className="legend" role="list" aria-label="Tutor colours">
-          {dir.tutors.map((t) => (
-            <span key={t.id} className="legend-item" role="listitem">
-              <span className="swatch" style={{ background: t.colour }} aria-hidden="true" />
-              {t.name}
-            </span>
-          ))}
-        </div>
-      </div>
+      <SkippedRecords records={store.skippedRecords()} noun={['lesson record', 'lesson records']} where="on the calendar" />
 
       <div className="schedule-body">
         <div className="cal-wrap card" ref={calendarRef} aria-label={`${VIEW_LABELS[view]} view, ${title}`} role="region">
@@ -349,7 +324,11 @@ export function ScheduleScreen() {
           ) : view === 'agenda' ? (
             <AgendaList {...viewProps} />
           ) : (
-            <TimeGrid {...viewProps} onCreateAt={(date, minutes) => openNew(date, minutes)} onMove={(o, ms) => void moveOccurrence(o, ms)} />
+            <TimeGrid
+              {...viewProps}
+              onCreateAt={(date, minutes) => openNew(date, minutes)}
+              onMove={(o, ms) => void moveOccurrence(o, ms)}
+            />
           )}
         </div>
         {selected && selectedLesson && (
@@ -388,7 +367,9 @@ export function ScheduleScreen() {
           }}
         />
       )}
-      {exporting && <ExportDialog store={store} dir={dir} from={days[0]!} to={days.at(-1)!} anchor={anchor} onClose={() => setExporting(false)} />}
+      {exporting && (
+        <ExportDialog store={store} dir={dir} from={days[0]!} to={days.at(-1)!} anchor={anchor} onClose={() => setExporting(false)} />
+      )}
     </div>
   );
 }

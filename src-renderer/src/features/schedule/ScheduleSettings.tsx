@@ -36,7 +36,11 @@ function ReminderForm() {
         void save();
       }}
     >
-      <Checkbox label="Remind me before my lessons (desktop notification while TutorDesk is open)" checked={enabled} onChange={setEnabled} />
+      <Checkbox
+        label="Remind me before my lessons (desktop notification while TutorDesk is open)"
+        checked={enabled}
+        onChange={setEnabled}
+      />
       <div className="grid-2">
         <TextField label="Minutes before the lesson" type="number" value={minutes} onChange={setMinutes} error={error} />
         <SelectField
@@ -57,7 +61,13 @@ function ReminderForm() {
         <button
           type="button"
           className="btn"
-          onClick={() => void getBridge().notify({ title: 'Test reminder from TutorDesk', body: 'Lesson reminders will look like this.', route: '/schedule' })}
+          onClick={() =>
+            void getBridge().notify({
+              title: 'Test reminder from TutorDesk',
+              body: 'Lesson reminders will look like this.',
+              route: '/schedule',
+            })
+          }
         >
           Send a test notification
         </button>
@@ -75,7 +85,10 @@ function Closures() {
   const [label, setLabel] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const sorted = [...docs].sort((a, b) => a.startDate.localeCompare(b.startDate));
-  const fmt = (d: string) => DateTime.fromISO(d).setLocale(app.settings?.locale || 'en-GB').toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
+  const fmt = (d: string) =>
+    DateTime.fromISO(d)
+      .setLocale(app.settings?.locale || 'en-GB')
+      .toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
   const add = async () => {
     const errs: Record<string, string> = {};
     if (!isLocalDate(startDate)) errs.start = 'Enter the first closed day';
@@ -112,7 +125,12 @@ function Closures() {
                   {c.endDate !== c.startDate ? ` – ${fmt(c.endDate)}` : ''}
                 </span>
               </span>
-              <button type="button" className="btn btn-sm btn-ghost" aria-label={`Remove ${c.label}`} onClick={() => void remove(c.id, c.label)}>
+              <button
+                type="button"
+                className="btn btn-sm btn-ghost"
+                aria-label={`Remove ${c.label}`}
+                onClick={() => void remove(c.id, c.label)}
+              >
                 <Icon name="x" size={14} /> Remove
               </button>
             </li>

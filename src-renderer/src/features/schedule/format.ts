@@ -24,7 +24,9 @@ export function timeRange(o: Pick<ExpandedOccurrence, 'startMs' | 'endMs'>, f: F
 /** "Monday 10 March" */
 export function dayLabel(date: string, f: Fmt, withYear = false): string {
   const d = DateTime.fromISO(date, { zone: f.tz }).setLocale(f.locale);
-  return d.toLocaleString(withYear ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } : { weekday: 'long', day: 'numeric', month: 'long' });
+  return d.toLocaleString(
+    withYear ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } : { weekday: 'long', day: 'numeric', month: 'long' },
+  );
 }
 
 export function fullDateTime(o: Pick<ExpandedOccurrence, 'startMs' | 'endMs'>, f: Fmt): string {

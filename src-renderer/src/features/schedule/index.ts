@@ -1,18 +1,21 @@
 /**
- * Schedule feature registrations (imported once from app/features.tsx): the settings section,
- * the sample lessons of "Load a sample practice" and the students table's lesson dates.
+ * Schedule: the calendar, the lesson editor, the next-lesson reminder in the top bar, schedule
+ * settings, the sample lessons, and the students table's lesson dates.
  */
-import { registerSettingsSection } from '../settings/SettingsScreen';
-import { registerSampleExtender } from '../onboarding/load-sample';
-import { registerLessonDatesProvider } from '../students/lesson-dates';
-import { ScheduleSettings } from './ScheduleSettings';
-import { addSampleLessons } from './sample';
+import type { FeatureManifest } from '../../app/registry';
 import { useScheduleLessonDates } from './lesson-dates';
+import { ScheduleTopbarItem } from './Reminders';
+import { addSampleLessons } from './sample';
+import { ScheduleScreen } from './ScheduleScreen';
+import { ScheduleSettings } from './ScheduleSettings';
 
-registerSettingsSection('schedule', 'Schedule', ScheduleSettings);
-registerSampleExtender(addSampleLessons);
-registerLessonDatesProvider(useScheduleLessonDates);
+export const scheduleFeature: FeatureManifest = {
+  id: 'schedule',
+  screens: [{ path: '/schedule', label: 'Schedule', icon: 'calendar', section: 'practice', component: ScheduleScreen }],
+  topbar: [{ id: 'schedule-next-lesson', label: 'Next lesson', side: 'end', component: ScheduleTopbarItem }],
+  settingsSections: [{ id: 'schedule', title: 'Schedule', component: ScheduleSettings, writes: ['settings', 'closures'] }],
+  sampleData: addSampleLessons,
+  lessonDates: useScheduleLessonDates,
+};
 
-export { ScheduleScreen } from './ScheduleScreen';
-export { ScheduleTopbarItem } from './Reminders';
-export { registerOccurrencePanelSection } from './extensions';
+export { scheduleStoreFor, useScheduleStore, type ScheduleStore } from './store';

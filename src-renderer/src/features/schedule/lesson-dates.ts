@@ -8,13 +8,18 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { expandLessons, isActive, type ExpandedOccurrence } from '../../../../src-shared/schedule';
 import type { Occurrence } from '../../../../src-shared/model/types';
-import type { LessonDates } from '../students/lesson-dates';
+import type { LessonDates } from '../../app/registry';
 import { useApp } from '../../app/AppContext';
 import { scheduleStoreFor, type ScheduleStore } from './store';
 
 const WEEK_MS = 7 * 86_400_000;
 
-function collect(occurrences: readonly ExpandedOccurrence[], now: number, out: Map<string, { last?: string; next?: string }>, only?: Set<string>): void {
+function collect(
+  occurrences: readonly ExpandedOccurrence[],
+  now: number,
+  out: Map<string, { last?: string; next?: string }>,
+  only?: Set<string>,
+): void {
   for (const o of occurrences) {
     if (!isActive(o)) continue;
     for (const s of o.studentIds) {
@@ -60,7 +65,12 @@ export async function computeLessonDates(store: ScheduleStore, tz: string, now: 
   }
   if (missingNext.size) {
     const mine = lessons.filter((l) => l.studentIds.some((s) => missingNext.has(s)));
-    collect(expandLessons(mine, index, closures, { start: near.end, end: new Date(now + 52 * WEEK_MS).toISOString() }, tz), now, out, missingNext);
+    collect(
+      expandLessons(mine, index, closures, { start: near.end, end: new Date(now + 52 * WEEK_MS).toISOString() }, tz),
+      now,
+      out,
+      missingNext,
+    );
   }
   return out;
 }
@@ -69,7 +79,7 @@ const EMPTY: LessonDates = new Map();
 const computed = new WeakMap<ScheduleStore, { version: number; tz: string; hour: number; dates: LessonDates }>();
 
 /**
- * The provider registered with the students feature. The dates are recomputed at most every
+ * The schedule's `lessonDates` contribution (its manifest, index.ts). The dates are recomputed at most every
  * couple of seconds while the schedule changes (a bulk import or a sync writes thousands of
  * documents), and at least every hour (so "next" moves on during the day); until then the
  * previous Map is returned unchanged.
@@ -88,13 +98,16 @@ export function useScheduleLessonDates(): LessonDates {
     if (!stale) return;
     const first = !computed.get(store);
     let cancelled = false;
-    const t = setTimeout(() => {
-      const at = { version: store.version, hour: Math.floor(Date.now() / 3_600_000) };
-      void computeLessonDates(store, tz, Date.now()).then((dates) => {
-        computed.set(store, { ...at, tz, dates });
-        if (!cancelled) setTick((n) => n + 1);
-      });
-    }, first ? 0 : 2000);
+    const t = setTimeout(
+      () => {
+        const at = { version: store.version, hour: Math.floor(Date.now() / 3_600_000) };
+        void computeLessonDates(store, tz, Date.now()).then((dates) => {
+          computed.set(store, { ...at, tz, dates });
+          if (!cancelled) setTick((n) => n + 1);
+        });
+      },
+      first ? 0 : 2000,
+    );
     return () => {
       cancelled = true;
       clearTimeout(t);

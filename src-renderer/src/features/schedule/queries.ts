@@ -66,7 +66,11 @@ export function rangeConflicts(store: ScheduleStore, range: TimeRange, tz: strin
 
 /** The double bookings of one occurrence, each naming the other lesson (for the details panel). */
 export function occurrenceConflicts(store: ScheduleStore, o: ExpandedOccurrence, tz: string): Conflict[] {
-  const around = expandRange(store, { start: new Date(o.startMs - DAY_MS).toISOString(), end: new Date(o.endMs + DAY_MS).toISOString() }, tz);
+  const around = expandRange(
+    store,
+    { start: new Date(o.startMs - DAY_MS).toISOString(), end: new Date(o.endMs + DAY_MS).toISOString() },
+    tz,
+  );
   return isActive(o) ? findConflicts(slotOf(o), around) : [];
 }
 
@@ -160,17 +164,27 @@ export function planConflicts(store: ScheduleStore, plan: SchedulePlan, tz: stri
   const rooms = new Set(mine.map((o) => o.room.trim().toLowerCase()).filter(Boolean));
   const overrideHits = new Set<string>();
   for (const [lessonId, m] of index) {
-    for (const o of m.values()) if ((o.tutorId && tutors.has(o.tutorId)) || (o.room && rooms.has(o.room.trim().toLowerCase()))) overrideHits.add(lessonId);
+    for (const o of m.values())
+      if ((o.tutorId && tutors.has(o.tutorId)) || (o.room && rooms.has(o.room.trim().toLowerCase()))) overrideHits.add(lessonId);
   }
   const relevant = [...lessons.values()].filter(
     (l) =>
       !affectedIds.has(l.id) &&
       !l.cancelled &&
-      (tutors.has(l.tutorId) || l.studentIds.some((s) => students.has(s)) || rooms.has(l.room.trim().toLowerCase()) || overrideHits.has(l.id)),
+      (tutors.has(l.tutorId) ||
+        l.studentIds.some((s) => students.has(s)) ||
+        rooms.has(l.room.trim().toLowerCase()) ||
+        overrideHits.has(l.id)),
   );
   const first = Math.min(...mine.map((o) => o.startMs));
   const last = Math.max(...mine.map((o) => o.endMs));
-  const others = expandLessons(relevant, index, closures, { start: new Date(first - DAY_MS).toISOString(), end: new Date(last).toISOString() }, tz);
+  const others = expandLessons(
+    relevant,
+    index,
+    closures,
+    { start: new Date(first - DAY_MS).toISOString(), end: new Date(last).toISOString() },
+    tz,
+  );
   return conflictsBetween(mine, others);
 }
 

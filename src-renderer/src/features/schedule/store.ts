@@ -12,6 +12,10 @@
  *   `loadedFromMs` are in memory, so any range starting a day after it expands exactly.
  *   They are indexed by lesson and original start, the form `expandLessons` takes directly.
  *
+ * A lesson or occurrence document that cannot be expanded (a schema-valid record with an empty
+ * start, see src-shared/schedule/validity.ts) is kept out and listed in `skipped`, so one bad
+ * record costs the calendar that record, not the whole screen.
+ *
  * Change notifications are coalesced (one per animation frame at most), so a bulk write of
  * thousands of documents re-renders once.
  */
@@ -19,6 +23,7 @@ import { useSyncExternalStore } from 'react';
 import type { Subscription } from 'rxjs';
 import type { Closure, Lesson, Occurrence } from '../../../../src-shared/model/types';
 import { toMs } from '../../../../src-shared/schedule/time';
+import { lessonProblem, occurrenceProblem } from '../../../../src-shared/schedule/validity';
 import type { TutorDatabase } from '../../data';
 import { useApp } from '../../app/AppContext';
 import { whenStarted } from '../../app/startup';
@@ -36,8 +41,17 @@ function plain<T>(data: T & Meta): T {
   return doc as T;
 }
 
+/** A record the store keeps out of the calendar, and why. */
+export interface SkippedRecord {
+  collection: 'lessons' | 'occurrences';
+  id: string;
+  reason: string;
+}
+
 export class ScheduleStore {
   readonly lessons = new Map<string, Lesson>();
+  /** Records that cannot be expanded, by id. */
+  readonly skipped = new Map<string, SkippedRecord>();
   readonly closuresById = new Map<string, Closure>();
   readonly occurrencesById = new Map<string, Occurrence>();
   /** lessonId → original start (ms) → Occurrence document. */
@@ -53,6 +67,7 @@ export class ScheduleStore {
   private loading: Promise<void> = Promise.resolve();
   private lessonList: Lesson[] | null = null;
   private closureList: Closure[] | null = null;
+  private skippedList: SkippedRecord[] | null = null;
   private listeners = new Set<() => void>();
   private subs: Subscription[] = [];
   private pending = false;
@@ -94,12 +109,18 @@ export class ScheduleStore {
     this.subs.push(
       this.db.lessons.$.subscribe((e) => route(() => this.applyLesson(e.operation, plain(e.documentData as Lesson & Meta)))),
       this.db.occurrences.$.subscribe((e) =>
-        route(() => this.applyOccurrence(e.operation, plain(e.documentData as Occurrence & Meta), e.previousDocumentData ? plain(e.previousDocumentData as Occurrence & Meta) : undefined)),
+        route(() =>
+          this.applyOccurrence(
+            e.operation,
+            plain(e.documentData as Occurrence & Meta),
+            e.previousDocumentData ? plain(e.previousDocumentData as Occurrence & Meta) : undefined,
+          ),
+        ),
       ),
       this.db.closures.$.subscribe((e) => route(() => this.applyClosure(e.operation, plain(e.documentData as Closure & Meta)))),
     );
     const cutoff = Date.now() - INITIAL_WEEKS * WEEK_MS;
-    const timed = async <T,>(name: string, p: Promise<T>): Promise<T> => {
+    const timed = async <T>(name: string, p: Promise<T>): Promise<T> => {
       const r = await p;
       this.loadPhases[name] = performance.now() - t0;
       return r;
@@ -156,9 +177,17 @@ export class ScheduleStore {
   }
 
   private applyLesson(op: string, doc: Lesson): void {
-    if (op === 'DELETE') this.lessons.delete(doc.id);
+    const problem = op === 'DELETE' ? null : lessonProblem(doc);
+    if (op === 'DELETE' || problem) this.lessons.delete(doc.id);
     else this.lessons.set(doc.id, doc);
+    this.skip('lessons', doc.id, problem);
     this.lessonList = null;
+  }
+
+  private skip(collection: SkippedRecord['collection'], id: string, reason: string | null): void {
+    if (reason) this.skipped.set(id, { collection, id, reason });
+    else if (!this.skipped.delete(id)) return;
+    this.skippedList = null;
   }
 
   private applyClosure(op: string, doc: Closure): void {
@@ -168,7 +197,11 @@ export class ScheduleStore {
   }
 
   private applyOccurrence(op: string, doc: Occurrence, previous?: Occurrence): void {
-    const old = this.occurrencesById.get(doc.id) ?? previous;
+    const problem = op === 'DELETE' ? null : occurrenceProblem(doc);
+    this.skip('occurrences', doc.id, problem);
+    if (problem) op = 'DELETE';
+    const known = this.occurrencesById.get(doc.id);
+    const old = known ?? (previous && !occurrenceProblem(previous) ? previous : undefined);
     if (old) {
       const m = this.occurrenceIndex.get(old.lessonId);
       if (m) {
@@ -202,6 +235,12 @@ export class ScheduleStore {
   allLessons(): Lesson[] {
     if (!this.lessonList) this.lessonList = [...this.lessons.values()];
     return this.lessonList;
+  }
+
+  /** The records kept out of the calendar (array, stable until that list changes). */
+  skippedRecords(): SkippedRecord[] {
+    if (!this.skippedList) this.skippedList = [...this.skipped.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return this.skippedList;
   }
 
   allClosures(): Closure[] {
