@@ -8,9 +8,12 @@ export const TZ = 'Europe/London';
 /** Today's date in the practice's zone, and an instant at a local time of a day relative to it. */
 export const today = (): string => DateTime.now().setZone(TZ).toISODate()!;
 export const at = (time: string, dayOffset = 0): string =>
-  DateTime.fromISO(`${DateTime.now().setZone(TZ).plus({ days: dayOffset }).toISODate()}T${time}`, { zone: TZ }).toUTC().toISO()!;
+  DateTime.fromISO(`${DateTime.now().setZone(TZ).plus({ days: dayOffset }).toISODate()}T${time}`, { zone: TZ })
+    .toUTC()
+    .toISO()!;
 /** The value of a datetime-local input for a local time. */
-export const localInput = (time: string, dayOffset = 0): string => `${DateTime.now().setZone(TZ).plus({ days: dayOffset }).toISODate()}T${time}`;
+export const localInput = (time: string, dayOffset = 0): string =>
+  `${DateTime.now().setZone(TZ).plus({ days: dayOffset }).toISODate()}T${time}`;
 
 /** A practice made through the UI, with students added through the student form. */
 export async function practiceWithStudents(page: Page, students: [string, string][]): Promise<void> {
@@ -28,7 +31,10 @@ export async function practiceWithStudents(page: Page, students: [string, string
   }
 }
 
-export async function addLesson(page: Page, values: { students: string[]; subject: string; start: string; durationMinutes?: number; rrule?: string }): Promise<string> {
+export async function addLesson(
+  page: Page,
+  values: { students: string[]; subject: string; start: string; durationMinutes?: number; rrule?: string },
+): Promise<string> {
   return page.evaluate((v) => window.__tutordeskNotesTest!.addLesson(v), values);
 }
 

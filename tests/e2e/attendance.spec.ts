@@ -6,7 +6,9 @@ test.afterEach(async ({ page }) => {
   expect(pageErrors(page), 'no uncaught errors in the page').toEqual([]);
 });
 
-test('mark attendance: attended, a late cancellation, an in-time one granting a make-up credit that a make-up lesson uses', async ({ page }) => {
+test('mark attendance: attended, a late cancellation, an in-time one granting a make-up credit that a make-up lesson uses', async ({
+  page,
+}) => {
   await practiceWithStudents(page, [
     ['Olivia', 'García'],
     ['Noah', 'Patel'],
@@ -41,13 +43,17 @@ test('mark attendance: attended, a late cancellation, an in-time one granting a 
   // A group lesson: Olivia attends, Noah cancelled two days ahead (in time → make-up credit).
   const physics = await openTodayLesson(page, /Physics with Olivia García, Noah Patel/);
   await physics.getByRole('radiogroup', { name: 'Attendance of Olivia García' }).getByRole('radio', { name: 'Attended' }).check();
-  await expect(physics.getByRole('radiogroup', { name: 'Attendance of Olivia García' }).getByRole('radio', { name: 'Attended' })).toBeChecked();
+  await expect(
+    physics.getByRole('radiogroup', { name: 'Attendance of Olivia García' }).getByRole('radio', { name: 'Attended' }),
+  ).toBeChecked();
   const noah = physics.getByRole('group', { name: 'Noah Patel' });
   await noah.getByRole('radio', { name: 'Cancelled by student' }).check();
   await noah.getByLabel('Cancelled at').fill(localInput('13:00', -2));
   await expect(noah.getByText('Cancelled 50 hours before: in time, make-up credit granted')).toBeVisible();
   await expect(noah.getByText('Make-up credit available')).toBeVisible();
-  await expect(physics.getByRole('radiogroup', { name: 'Attendance of Olivia García' }).getByRole('radio', { name: 'Attended' })).toBeChecked();
+  await expect(
+    physics.getByRole('radiogroup', { name: 'Attendance of Olivia García' }).getByRole('radio', { name: 'Attended' }),
+  ).toBeChecked();
   await expect(page.getByRole('button', { name: /Physics with/ })).toContainText('Mixed');
   // Changing Olivia's mark later does not move the moment Noah cancelled.
   const olivia = physics.getByRole('radiogroup', { name: 'Attendance of Olivia García' });
@@ -59,7 +65,10 @@ test('mark attendance: attended, a late cancellation, an in-time one granting a 
 
   // The credit is visible on the student: the dialog and the timeline.
   await page.getByRole('link', { name: 'Students' }).click();
-  await page.getByRole('table', { name: 'Students' }).getByRole('row', { name: /Noah Patel/ }).click();
+  await page
+    .getByRole('table', { name: 'Students' })
+    .getByRole('row', { name: /Noah Patel/ })
+    .click();
   const dialog = page.getByRole('dialog', { name: 'Noah Patel' });
   await expect(dialog.getByText('1 make-up credit available')).toBeVisible();
   await dialog.getByRole('link', { name: 'Notes & timeline' }).click();
@@ -110,7 +119,9 @@ test('bulk: mark the rest of today’s lessons attended, with a confirmation giv
   await page.getByRole('button', { name: 'Mark the rest of today’s lessons attended' }).click();
   const confirm = page.getByRole('dialog', { name: 'Mark lessons attended' });
   await confirm.getByRole('checkbox', { name: /Include lessons that have not started yet/ }).check();
-  await expect(confirm.getByText('2 lessons of today are still marked “Scheduled” and will be marked attended.', { exact: false })).toBeVisible();
+  await expect(
+    confirm.getByText('2 lessons of today are still marked “Scheduled” and will be marked attended.', { exact: false }),
+  ).toBeVisible();
   await confirm.getByRole('button', { name: 'Mark 2 lessons attended' }).click();
   await expect(confirm).toBeHidden();
   await expect(page.getByRole('button', { name: /Maths with/ })).toContainText('Attended');

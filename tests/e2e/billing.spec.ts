@@ -44,7 +44,10 @@ function pdfText(pdf: Buffer): string {
   }
 }
 
-test('a month of billing: drafts, issue, partial and full payment, ledger, void via credit note, PDF and CSV', async ({ page, browser }) => {
+test('a month of billing: drafts, issue, partial and full payment, ledger, void via credit note, PDF and CSV', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(120_000);
   await openApp(page);
   await createPractice(page);
@@ -59,16 +62,25 @@ test('a month of billing: drafts, issue, partial and full payment, ledger, void 
   await billing.getByLabel('Tax name').fill('VAT');
   await billing.getByLabel('Payment instructions').fill('Bank transfer, sort code 12-34-56 <quote the invoice number>');
   // A logo: too large is refused with a message; a small PNG is shown and saved.
-  await billing.getByLabel('Upload logo image').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(300 * 1024, 1) });
+  await billing
+    .getByLabel('Upload logo image')
+    .setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(300 * 1024, 1) });
   await expect(billing.getByText(/The logo is 300 KB; use an image of at most 200 KB/)).toBeVisible();
-  await billing.getByLabel('Upload logo image').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(PNG_BASE64, 'base64') });
+  await billing
+    .getByLabel('Upload logo image')
+    .setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(PNG_BASE64, 'base64') });
   await expect(billing.getByRole('img', { name: 'Current logo' })).toBeVisible();
   await billing.getByRole('button', { name: 'Save billing settings' }).click();
   await expect(page.getByText('Billing settings saved')).toBeVisible();
 
   // Four weekly lessons each in March: three attended, one cancelled by the tutor (not billable).
   const seeded = await page.evaluate(
-    (month) => window.__tutordeskTest!.billing.seedLessons({ month, families: 2, statuses: ['attended', 'attended', 'cancelled_tutor', 'attended'] }),
+    (month) =>
+      window.__tutordeskTest!.billing.seedLessons({
+        month,
+        families: 2,
+        statuses: ['attended', 'attended', 'cancelled_tutor', 'attended'],
+      }),
     MONTH,
   );
   expect(seeded.families).toEqual(['Ada Okafor', 'Ren Nakamura']);
@@ -238,7 +250,22 @@ test('a month of billing: drafts, issue, partial and full payment, ledger, void 
   expect(files.at(-1)).toBe(`invoices-${new Date().toISOString().slice(0, 7)}.csv`);
   expect(csv.charCodeAt(0)).toBe(0xfeff);
   const parsed = Papa.parse<Record<string, string>>(csv.slice(1), { header: true, skipEmptyLines: true });
-  expect(parsed.meta.fields).toEqual(expect.arrayContaining(['Number', 'Type', 'Status', 'Family', 'Issue date', 'Net', 'Tax', 'Total', 'Paid', 'Balance', 'Credits invoice', 'Voided by']));
+  expect(parsed.meta.fields).toEqual(
+    expect.arrayContaining([
+      'Number',
+      'Type',
+      'Status',
+      'Family',
+      'Issue date',
+      'Net',
+      'Tax',
+      'Total',
+      'Paid',
+      'Balance',
+      'Credits invoice',
+      'Voided by',
+    ]),
+  );
   const rows = parsed.data;
   expect(rows).toHaveLength(3);
   const ren = rows.find((r) => r.Number === number)!;
@@ -304,7 +331,10 @@ test('a prepaid package: set up on the student, sold once, consumed by lessons, 
   await openApp(page);
   await createPractice(page);
   await addAdultStudent(page, 'Lia', 'Moreau');
-  await page.getByRole('table', { name: 'Students' }).getByRole('row', { name: /Lia Moreau/ }).click();
+  await page
+    .getByRole('table', { name: 'Students' })
+    .getByRole('row', { name: /Lia Moreau/ })
+    .click();
   let student = page.getByRole('dialog', { name: 'Lia Moreau' });
   const billingGroup = student.getByRole('group', { name: 'Billing' });
   await billingGroup.getByLabel('Billing model').selectOption('package');
@@ -330,14 +360,20 @@ test('a prepaid package: set up on the student, sold once, consumed by lessons, 
   await gen.getByRole('button', { name: 'Generate drafts' }).click();
   await expect(gen.getByText('Total of the drafts').locator('..')).toContainText('£200.00');
   await gen.getByRole('button', { name: 'Show the drafts' }).click();
-  await page.getByRole('table', { name: 'Invoices' }).getByRole('row', { name: /Lia Moreau/ }).click();
+  await page
+    .getByRole('table', { name: 'Invoices' })
+    .getByRole('row', { name: /Lia Moreau/ })
+    .click();
   const lines = page.getByRole('table', { name: 'Invoice lines' });
   await expect(lines.getByRole('row')).toHaveCount(5);
   await expect(lines.getByRole('row', { name: /5 maths lessons/ })).toContainText('£200.00');
   await expect(lines.getByRole('row', { name: /package, lesson 3 of 5/ })).toContainText('£0.00');
 
   await page.getByRole('link', { name: 'Students' }).click();
-  await page.getByRole('table', { name: 'Students' }).getByRole('row', { name: /Lia Moreau/ }).click();
+  await page
+    .getByRole('table', { name: 'Students' })
+    .getByRole('row', { name: /Lia Moreau/ })
+    .click();
   student = page.getByRole('dialog', { name: 'Lia Moreau' });
   await expect(student.getByRole('list', { name: 'Prepaid packages' })).toContainText('2 of 5 lessons left');
   await expect(student.getByRole('list', { name: 'Prepaid packages' })).not.toContainText('not invoiced yet');
@@ -348,7 +384,10 @@ test('a family on a monthly fee: set on the family form, one fee line, lessons i
   await createPractice(page);
   await addAdultStudent(page, 'Omar', 'Haddad');
   await page.getByRole('link', { name: 'Families' }).click();
-  await page.getByRole('table', { name: 'Families' }).getByRole('row', { name: /Omar Haddad/ }).click();
+  await page
+    .getByRole('table', { name: 'Families' })
+    .getByRole('row', { name: /Omar Haddad/ })
+    .click();
   const family = page.getByRole('dialog', { name: 'Omar Haddad' });
   const group = family.getByRole('group', { name: 'Billing' });
   await group.getByLabel('Family billing model').selectOption('monthly');
@@ -367,7 +406,10 @@ test('a family on a monthly fee: set on the family form, one fee line, lessons i
   await gen.getByRole('button', { name: 'Generate drafts' }).click();
   await expect(gen.getByText('Total of the drafts').locator('..')).toContainText('£150.00');
   await gen.getByRole('button', { name: 'Show the drafts' }).click();
-  await page.getByRole('table', { name: 'Invoices' }).getByRole('row', { name: /Omar Haddad/ }).click();
+  await page
+    .getByRole('table', { name: 'Invoices' })
+    .getByRole('row', { name: /Omar Haddad/ })
+    .click();
   const lines = page.getByRole('table', { name: 'Invoice lines' });
   await expect(lines.getByRole('row')).toHaveCount(6);
   await expect(lines.getByRole('row', { name: /Monthly fee, March 2026/ })).toContainText('£150.00');

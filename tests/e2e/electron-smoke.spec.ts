@@ -44,7 +44,8 @@ test.describe('Electron app', () => {
     expect(existsSync(join(root, 'out/preload/index.cjs')), 'out/preload/index.cjs is missing: run `npm run build` first').toBe(true);
     userData = mkdtempSync(join(tmpdir(), 'tutordesk-smoke-'));
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'ELECTRON_RENDERER_URL' && k !== 'ELECTRON_RUN_AS_NODE') env[k] = v;
+    for (const [k, v] of Object.entries(process.env))
+      if (v !== undefined && k !== 'ELECTRON_RENDERER_URL' && k !== 'ELECTRON_RUN_AS_NODE') env[k] = v;
     env['TUTORDESK_USER_DATA_DIR'] = userData;
     const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     app = await electron.launch({
@@ -79,13 +80,27 @@ test.describe('Electron app', () => {
     });
     expect(shape).toEqual({
       bridge: 'object',
-      methods: ['appInfo', 'isOnline', 'notify', 'onEvent', 'openExternal', 'openFile', 'renderPdf', 'saveFile', 'savePdf', 'savePdfBatch', 'sync'],
+      methods: [
+        'appInfo',
+        'isOnline',
+        'notify',
+        'onEvent',
+        'openExternal',
+        'openFile',
+        'renderPdf',
+        'saveFile',
+        'savePdf',
+        'savePdfBatch',
+        'sync',
+      ],
       sync: ['clearCredentials', 'fetch', 'getAccount', 'saveCredentials'],
       require: 'undefined',
       process: 'undefined',
     });
 
-    const info = await window.evaluate(() => (window as unknown as { tutordesk: { appInfo(): Promise<{ name: string; platform: string }> } }).tutordesk.appInfo());
+    const info = await window.evaluate(() =>
+      (window as unknown as { tutordesk: { appInfo(): Promise<{ name: string; platform: string }> } }).tutordesk.appInfo(),
+    );
     expect(info).toMatchObject({ name: 'TutorDesk', platform: 'electron' });
   });
 

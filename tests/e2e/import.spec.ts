@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { createPractice, openApp, pageErrors, studentsTable } from './helpers';
+import { readFileSync } from 'node:fs';
+import { createPractice, loadSample, openApp, pageErrors, studentsTable } from './helpers';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -53,4 +54,69 @@ test('a good CSV is previewed, mapped and imported with its families', async ({ 
   expect(await page.evaluate(() => window.__tutordeskTest!.count('families'))).toBe(3);
   await page.getByLabel('Filter by status').selectOption('paused');
   await expect(table.getByRole('row', { name: /Byron Lovelace/ })).toBeVisible();
+});
+
+test('re-importing the app’s own students export marks every row and creates no duplicate', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openApp(page);
+  await loadSample(page);
+  const before = {
+    students: await page.evaluate(() => window.__tutordeskTest!.count('students')),
+    families: await page.evaluate(() => window.__tutordeskTest!.count('families')),
+  };
+  expect(before.students).toBeGreaterThan(8);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const exported = (await (await download).path())!;
+  const lines = readFileSync(exported, 'utf8').trim().split(/\r?\n/).length - 1;
+  expect(lines).toBe(before.students);
+
+  await page.getByRole('button', { name: 'Import CSV' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import students from CSV' });
+  await chooseFile(page, exported);
+  // Every row is marked with what it matches, and skipped by default.
+  const matches = dialog.getByRole('table', { name: 'Rows that match existing students' });
+  await expect(dialog.getByRole('heading', { name: `${before.students} rows match existing students` })).toBeVisible();
+  await expect(matches.getByRole('row')).toHaveCount(before.students + 1);
+  await expect(matches.getByText('Already a student', { exact: true })).toHaveCount(before.students);
+  await expect(matches.getByText('Possible duplicate', { exact: true })).toHaveCount(0);
+  await expect(matches.getByRole('row').nth(1)).toContainText(/is already a student/);
+  const preview = dialog.getByRole('table', { name: 'Preview of the first rows' });
+  await expect(preview.getByText('Already a student', { exact: true })).toHaveCount(8);
+  await expect(dialog.getByText('Every row matches a student already in TutorDesk: nothing new to import.')).toBeVisible();
+  await expect(dialog.getByRole('button', { name: /^Import/ })).toBeDisabled();
+
+  // A row can be imported anyway, on purpose; untick it again.
+  const first = matches.getByRole('checkbox').first();
+  await first.check();
+  await expect(dialog.getByRole('button', { name: 'Import 1 student' })).toBeEnabled();
+  await first.uncheck();
+  await expect(dialog.getByRole('button', { name: /^Import/ })).toBeDisabled();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  expect(await page.evaluate(() => window.__tutordeskTest!.count('students'))).toBe(before.students);
+  expect(await page.evaluate(() => window.__tutordeskTest!.count('families'))).toBe(before.families);
+});
+
+test('importing the same file twice imports only the new rows the second time', async ({ page }) => {
+  await openApp(page);
+  await createPractice(page);
+  for (const round of [1, 2]) {
+    await page.getByRole('button', { name: 'Import CSV' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import students from CSV' });
+    await chooseFile(page, fixture('students-good.csv'));
+    if (round === 1) {
+      await dialog.getByRole('button', { name: 'Import 4 students' }).click();
+      await expect(dialog).toBeHidden();
+      continue;
+    }
+    await expect(dialog.getByRole('heading', { name: '4 rows match existing students' })).toBeVisible();
+    const matches = dialog.getByRole('table', { name: 'Rows that match existing students' });
+    await expect(matches.getByRole('row', { name: /Ada Lovelace/ })).toContainText('Already a student');
+    await expect(dialog.getByRole('button', { name: /^Import/ })).toBeDisabled();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  }
+  expect(await page.evaluate(() => window.__tutordeskTest!.count('students'))).toBe(4);
+  expect(await page.evaluate(() => window.__tutordeskTest!.count('families'))).toBe(3);
 });

@@ -43,7 +43,10 @@ test('screenshots of attendance, notes, timeline, search and settings', async ({
   // Today: a group lesson with one student attending, the other cancelled in time, and a note.
   await page.getByRole('link', { name: 'Today', exact: true }).click();
   const item = await openTodayLesson(page, new RegExp(`Chemistry with ${a}`));
-  await item.getByRole('radiogroup', { name: `Attendance of ${a}` }).getByRole('radio', { name: 'Attended' }).check();
+  await item
+    .getByRole('radiogroup', { name: `Attendance of ${a}` })
+    .getByRole('radio', { name: 'Attended' })
+    .check();
   const other = item.getByRole('group', { name: b });
   await other.getByRole('radio', { name: 'Cancelled by student' }).check();
   await other.getByLabel('Cancelled at').fill(localInput('07:00', -2));
@@ -57,7 +60,9 @@ test('screenshots of attendance, notes, timeline, search and settings', async ({
   await shoot(page, 'today-occurrence-sections');
 
   // The calendar's occurrence panel shows the same sections.
-  await page.goto(`/?testHooks=1#/schedule?view=day&date=${today()}&occ=${encodeURIComponent(`${lessonId}@${new Date(start).toISOString()}`)}`);
+  await page.goto(
+    `/?testHooks=1#/schedule?view=day&date=${today()}&occ=${encodeURIComponent(`${lessonId}@${new Date(start).toISOString()}`)}`,
+  );
   const panel = page.locator('aside').filter({ has: page.getByRole('region', { name: 'Attendance' }) });
   await expect(panel.getByRole('region', { name: 'Lesson note' })).toBeVisible();
   await shoot(page, 'calendar-occurrence-panel');
@@ -66,7 +71,11 @@ test('screenshots of attendance, notes, timeline, search and settings', async ({
 
   // Timeline of the student with the make-up credit.
   await page.goto('/?testHooks=1#/students');
-  await page.getByRole('table', { name: 'Students' }).getByRole('row', { name: new RegExp(b) }).first().click();
+  await page
+    .getByRole('table', { name: 'Students' })
+    .getByRole('row', { name: new RegExp(b) })
+    .first()
+    .click();
   await page.getByRole('dialog', { name: b }).getByRole('link', { name: 'Notes & timeline' }).click();
   await expect(page.getByRole('heading', { name: b, level: 1 })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Make-up credits' }).getByText(/\d+ available/)).toBeVisible();
@@ -76,10 +85,16 @@ test('screenshots of attendance, notes, timeline, search and settings', async ({
   await page.getByRole('button', { name: 'New progress note' }).click();
   const draft = page.getByRole('region', { name: 'New progress note' });
   await draft.getByLabel('Title').fill('Mock exam review');
-  await draft.getByRole('textbox', { name: 'Progress note', exact: true }).fill('Much more confident with organic chemistry. Keep practising mechanisms.');
+  await draft
+    .getByRole('textbox', { name: 'Progress note', exact: true })
+    .fill('Much more confident with organic chemistry. Keep practising mechanisms.');
   await expect(draft.getByRole('status')).toHaveText('Saved');
   await draft.getByRole('button', { name: 'Done' }).click();
-  await page.evaluate(() => window.__tutordeskNotesTest!.simulateConcurrentEdit('Mock exam review', { body: 'Confident with organic chemistry; mechanisms still need work (from the office laptop).' }));
+  await page.evaluate(() =>
+    window.__tutordeskNotesTest!.simulateConcurrentEdit('Mock exam review', {
+      body: 'Confident with organic chemistry; mechanisms still need work (from the office laptop).',
+    }),
+  );
   const conflicted = page.getByRole('article', { name: 'Mock exam review' });
   await expect(conflicted.getByRole('region', { name: 'Version conflict' })).toBeVisible();
   await shoot(page, 'note-conflict', conflicted);

@@ -58,12 +58,18 @@ test('a lesson note autosaves, survives reloads (even mid-typing) and is found t
   // A student result opens the student; accents do not matter.
   await search.fill('garcia');
   await expect(results.getByRole('group', { name: /Students/ }).getByRole('option')).toHaveCount(1);
-  await results.getByRole('group', { name: /Students/ }).getByRole('option').click();
+  await results
+    .getByRole('group', { name: /Students/ })
+    .getByRole('option')
+    .click();
   await expect(page.getByRole('dialog', { name: 'Olivia García' })).toBeVisible();
   await page.getByRole('dialog', { name: 'Olivia García' }).getByRole('button', { name: 'Cancel' }).click();
   // A family result opens the family (Olivia pays for herself: her payer account).
   await search.fill('garcia');
-  await results.getByRole('group', { name: /Families/ }).getByRole('option').click();
+  await results
+    .getByRole('group', { name: /Families/ })
+    .getByRole('option')
+    .click();
   await expect(page).toHaveURL(/#\/families\?id=/);
   await expect(page.getByRole('dialog', { name: 'Olivia García' })).toBeVisible();
   await page.getByRole('dialog', { name: 'Olivia García' }).getByRole('button', { name: 'Close' }).click();
@@ -107,13 +113,20 @@ test('progress notes on the timeline, newest first, and a sync conflict resolved
 
   // Edit in place, autosaved.
   await timeline.getByRole('button', { name: 'Edit Spring goals' }).click();
-  await timeline.getByRole('group', { name: 'Editing Spring goals' }).getByRole('textbox', { name: 'Progress note', exact: true }).fill('Aim for a grade 8 in the mock.');
+  await timeline
+    .getByRole('group', { name: 'Editing Spring goals' })
+    .getByRole('textbox', { name: 'Progress note', exact: true })
+    .fill('Aim for a grade 8 in the mock.');
   await expect(timeline.getByRole('group', { name: 'Editing Spring goals' }).getByRole('status')).toHaveText('Saved');
   await timeline.getByRole('button', { name: 'Done editing Spring goals' }).click();
   await expect(timeline.getByRole('article', { name: 'Spring goals' })).toContainText('grade 8');
 
   // The same note was edited on another laptop while offline: both versions are shown.
-  await page.evaluate(() => window.__tutordeskNotesTest!.simulateConcurrentEdit('Autumn term review', { body: 'Fractions are secure now (written on the office laptop).' }));
+  await page.evaluate(() =>
+    window.__tutordeskNotesTest!.simulateConcurrentEdit('Autumn term review', {
+      body: 'Fractions are secure now (written on the office laptop).',
+    }),
+  );
   await expect(page.getByRole('alert').filter({ hasText: 'edited on two computers at once' })).toBeVisible();
   const conflict = timeline.getByRole('region', { name: 'Version conflict' });
   await expect(conflict).toContainText('Current version');
@@ -137,7 +150,10 @@ test('progress notes on the timeline, newest first, and a sync conflict resolved
 
 test('text typed before a crash is recovered from the journal at the next start', async ({ page }) => {
   await practiceWithStudents(page, [['Mia', 'Brown']]);
-  await page.getByRole('table', { name: 'Students' }).getByRole('row', { name: /Mia Brown/ }).click();
+  await page
+    .getByRole('table', { name: 'Students' })
+    .getByRole('row', { name: /Mia Brown/ })
+    .click();
   await page.getByRole('dialog', { name: 'Mia Brown' }).getByRole('link', { name: 'Notes & timeline' }).click();
   await expect(page.getByRole('heading', { name: 'Mia Brown', level: 1 })).toBeVisible();
   const studentId = decodeURIComponent(/[?&]id=([^&]+)/.exec(new URL(page.url()).hash)![1]!);
@@ -146,7 +162,19 @@ test('text typed before a crash is recovered from the journal at the next start'
   await page.evaluate((id) => {
     const draft = {
       noteId: 'note-crash-1',
-      values: { kind: 'progress', studentIds: [id], lessonId: '', occurrenceId: '', authorId: '', title: '', body: '', covered: '', homework: '', nextSteps: '', conflicts: [] },
+      values: {
+        kind: 'progress',
+        studentIds: [id],
+        lessonId: '',
+        occurrenceId: '',
+        authorId: '',
+        title: '',
+        body: '',
+        covered: '',
+        homework: '',
+        nextSteps: '',
+        conflicts: [],
+      },
       changes: { title: 'Typed just before the crash', body: 'Every keystroke is journalled before it is saved.' },
       typedAt: new Date().toISOString(),
     };

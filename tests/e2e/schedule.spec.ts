@@ -39,7 +39,10 @@ async function practiceWithStudents(page: Page, names: [string, string][]): Prom
   await expect(page.getByRole('heading', { name: 'Schedule', level: 1 })).toBeVisible();
 }
 
-async function bookLesson(page: Page, v: { student: string; subject: string; date: string; time: string; repeat?: string; count?: string }) {
+async function bookLesson(
+  page: Page,
+  v: { student: string; subject: string; date: string; time: string; repeat?: string; count?: string },
+) {
   await page.getByRole('button', { name: 'New lesson' }).click();
   const dialog = page.getByRole('dialog', { name: 'New lesson' });
   await dialog.getByLabel('Find a student').fill(v.student.split(' ')[0]!);
@@ -97,7 +100,13 @@ test('weekly series: book, skip a date, move onto a clash with a warning, export
   await expect(day(page, 'Monday 22 March').getByRole('button', { name: /Maths with Ada Lovelace/ })).toHaveCount(0);
 
   // A one-off Physics lesson on Tuesday 30 March, same tutor: no clash yet.
-  dialog = await bookLesson(page, { student: 'Alan Turing', subject: 'Physics', date: '2027-03-30', time: '16:00', repeat: 'Does not repeat' });
+  dialog = await bookLesson(page, {
+    student: 'Alan Turing',
+    subject: 'Physics',
+    date: '2027-03-30',
+    time: '16:00',
+    repeat: 'Does not repeat',
+  });
   await expect(dialog.getByText(/Once on Tuesday,? 30 March 2027 at 16:00$/)).toBeVisible();
   await dialog.getByRole('button', { name: 'Book lesson' }).click();
   await expect(dialog).toBeHidden();
@@ -132,8 +141,12 @@ test('weekly series: book, skip a date, move onto a clash with a warning, export
   await warning.getByRole('button', { name: 'Book anyway' }).click();
   await expect(page.getByText(/^Moved to Tuesday,? 30 March 2027, 16:30–17:30$/)).toBeVisible();
   await expect(day(page, 'Monday 29 March').getByRole('button', { name: /Maths/ })).toHaveCount(0);
-  await expect(day(page, 'Tuesday 30 March').getByRole('button', { name: 'Maths with Ada Lovelace, 16:30–17:30, moved, double-booked' })).toBeVisible();
-  await expect(day(page, 'Tuesday 30 March').getByRole('button', { name: 'Physics with Alan Turing, 16:00–17:00, double-booked' })).toBeVisible();
+  await expect(
+    day(page, 'Tuesday 30 March').getByRole('button', { name: 'Maths with Ada Lovelace, 16:30–17:30, moved, double-booked' }),
+  ).toBeVisible();
+  await expect(
+    day(page, 'Tuesday 30 March').getByRole('button', { name: 'Physics with Alan Turing, 16:00–17:00, double-booked' }),
+  ).toBeVisible();
   await expect(page.getByText('2 lessons are double-booked')).toBeVisible();
 
   // .ics of the whole practice for March–April, parsed with ical.js.
@@ -156,7 +169,8 @@ test('weekly series: book, skip a date, move onto a clash with a warning, export
   for (const v of vevents) if (v !== master && v.getFirstPropertyValue('uid') === event.uid) event.relateException(v);
   const starts: string[] = [];
   const iter = event.iterator();
-  for (let next = iter.next(); next; next = iter.next()) starts.push(DateTime.fromJSDate(event.getOccurrenceDetails(next).startDate.toJSDate(), { zone: TZ }).toFormat("yyyy-LL-dd'T'HH:mm"));
+  for (let next = iter.next(); next; next = iter.next())
+    starts.push(DateTime.fromJSDate(event.getOccurrenceDetails(next).startDate.toJSDate(), { zone: TZ }).toFormat("yyyy-LL-dd'T'HH:mm"));
   // 22 March skipped, 29 March moved to Tuesday 16:30; 16:00 London time before and after the change.
   expect(starts.sort()).toEqual(['2027-03-15T16:00', '2027-03-30T16:30', '2027-04-05T16:00', '2027-04-12T16:00', '2027-04-19T16:00']);
   const physics = vevents.find((v) => String(v.getFirstPropertyValue('summary')).startsWith('Physics'))!;
@@ -238,7 +252,8 @@ test('edit this and following, edit all, end a series', async ({ page }) => {
 test('keyboard: arrows move the date, t goes to today, d/w/m/a switch views, with visible focus', async ({ page }) => {
   await practiceWithStudents(page, [['Ada', 'Lovelace']]);
   const now = DateTime.now().setZone(TZ);
-  const label = (d: DateTime, today = false) => new RegExp(`^${dayPattern(d.toFormat('cccc'), d.toFormat('d LLLL yyyy'))}${today ? ', today' : ''}$`);
+  const label = (d: DateTime, today = false) =>
+    new RegExp(`^${dayPattern(d.toFormat('cccc'), d.toFormat('d LLLL yyyy'))}${today ? ', today' : ''}$`);
   const heading = (d: DateTime) => new RegExp(`^${dayPattern(d.toFormat('cccc'), d.toFormat('d LLLL yyyy'))}$`);
   const pressed = (name: string) => page.getByRole('group', { name: 'View' }).getByRole('button', { name, exact: true });
 
@@ -308,10 +323,17 @@ test('closed days from settings, a desktop reminder before my lesson, and lesson
 
   // A weekly lesson for me starting in ten minutes (reminders: 15 minutes before, the default).
   await page.getByRole('link', { name: 'Schedule' }).click();
-  const dialog = await bookLesson(page, { student: 'Ada Lovelace', subject: 'Maths', date: start.toISODate()!, time: start.toFormat('HH:mm') });
+  const dialog = await bookLesson(page, {
+    student: 'Ada Lovelace',
+    subject: 'Maths',
+    date: start.toISODate()!,
+    time: start.toFormat('HH:mm'),
+  });
   await dialog.getByRole('button', { name: 'Book lesson' }).click();
   await expect(dialog).toBeHidden();
-  await page.waitForFunction(() => (window as unknown as { __notifications: unknown[] }).__notifications.length > 0, null, { timeout: 15_000 });
+  await page.waitForFunction(() => (window as unknown as { __notifications: unknown[] }).__notifications.length > 0, null, {
+    timeout: 15_000,
+  });
   const notes = await page.evaluate(() => (window as unknown as { __notifications: { title: string; body: string }[] }).__notifications);
   expect(notes).toHaveLength(1);
   expect(notes[0]!.title).toBe(`Maths at ${start.toFormat('HH:mm')}`);
@@ -324,8 +346,14 @@ test('closed days from settings, a desktop reminder before my lesson, and lesson
   await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Week', exact: true }).click();
   await page.getByRole('button', { name: 'Today', exact: true }).click();
   await page.getByRole('button', { name: 'Next week' }).click();
-  const closedColumn = page.getByRole('group', { name: new RegExp(`^${dayPattern(closedDay.toFormat('cccc'), closedDay.toFormat('d LLLL'))}, closed: Staff training`) });
-  await expect(closedColumn.getByRole('button', { name: `Maths with Ada Lovelace, ${start.toFormat('HH:mm')}–${start.plus({ hours: 1 }).toFormat('HH:mm')}, skipped: Staff training` })).toBeVisible();
+  const closedColumn = page.getByRole('group', {
+    name: new RegExp(`^${dayPattern(closedDay.toFormat('cccc'), closedDay.toFormat('d LLLL'))}, closed: Staff training`),
+  });
+  await expect(
+    closedColumn.getByRole('button', {
+      name: `Maths with Ada Lovelace, ${start.toFormat('HH:mm')}–${start.plus({ hours: 1 }).toFormat('HH:mm')}, skipped: Staff training`,
+    }),
+  ).toBeVisible();
   await expect(page.getByText('Closed: Staff training')).toBeVisible();
 
   // Students table: the Next lesson column shows the lesson's date.
@@ -353,7 +381,10 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.screenshot({ path: `screenshots/schedule-${view.toLowerCase()}-${scheme}.png` });
     }
     await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Week', exact: true }).click();
-    await page.getByRole('button', { name: /, \d\d:\d\d–\d\d:\d\d/ }).first().click();
+    await page
+      .getByRole('button', { name: /, \d\d:\d\d–\d\d:\d\d/ })
+      .first()
+      .click();
     await expect(page.getByRole('complementary')).toBeVisible();
     await page.screenshot({ path: `screenshots/schedule-panel-${scheme}.png` });
     await page.getByRole('complementary').getByRole('button', { name: 'Edit' }).click();

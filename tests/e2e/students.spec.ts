@@ -90,7 +90,9 @@ test('create, edit, archive and restore a student and a family; data survives a 
   await expect(studentsTable(page).getByRole('row', { name: /Ren Nakamura/ })).toContainText('Paused');
 
   // Archive: hidden from the default view, visible under "Archived"; restore brings it back.
-  await studentsTable(page).getByRole('row', { name: /Ren Nakamura/ }).click();
+  await studentsTable(page)
+    .getByRole('row', { name: /Ren Nakamura/ })
+    .click();
   await page.getByRole('dialog', { name: 'Ren Nakamura' }).getByRole('button', { name: 'Archive' }).click();
   await expect(studentsTable(page).getByRole('row', { name: /Ren Nakamura/ })).toHaveCount(0);
   await page.getByLabel('Filter by status').selectOption('archived');
@@ -99,7 +101,9 @@ test('create, edit, archive and restore a student and a family; data survives a 
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Students', level: 1 })).toBeVisible();
   await page.getByLabel('Filter by status').selectOption('archived');
-  await studentsTable(page).getByRole('row', { name: /Ren Nakamura/ }).click();
+  await studentsTable(page)
+    .getByRole('row', { name: /Ren Nakamura/ })
+    .click();
   const restore = page.getByRole('dialog', { name: 'Ren Nakamura' });
   await expect(restore.getByLabel('Year / level')).toHaveValue('Year 9');
   await restore.getByRole('button', { name: 'Restore' }).click();
@@ -162,7 +166,8 @@ test('searching keeps the chosen sort order, and matches every word in any order
   await expect(nameHeader).toHaveAttribute('aria-sort', 'descending');
   const names = async () => {
     const out: string[] = [];
-    for (const row of (await table.getByRole('row').all()).slice(1)) out.push((await row.getByRole('cell').first().innerText()).split('\n').at(-1)!.trim());
+    for (const row of (await table.getByRole('row').all()).slice(1))
+      out.push((await row.getByRole('cell').first().innerText()).split('\n').at(-1)!.trim());
     return out;
   };
   const descending = (list: string[]) => list.every((n, i) => i === 0 || list[i - 1]!.toLowerCase() >= n.toLowerCase());
@@ -192,7 +197,10 @@ test('searching keeps the chosen sort order, and matches every word in any order
   await nameHeader.getByRole('button').click();
   await expect(nameHeader).toHaveAttribute('aria-sort', 'ascending');
   const ascending = await names();
-  expect(ascending.every((n, i) => i === 0 || ascending[i - 1]!.toLowerCase() <= n.toLowerCase()), ascending.join(', ')).toBe(true);
+  expect(
+    ascending.every((n, i) => i === 0 || ascending[i - 1]!.toLowerCase() <= n.toLowerCase()),
+    ascending.join(', '),
+  ).toBe(true);
   expect([...ascending].sort()).toEqual([...pianists].sort());
 });
 

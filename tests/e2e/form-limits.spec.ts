@@ -1,0 +1,44 @@
+import { expect, test } from '@playwright/test';
+import { createPractice, openApp, pageErrors } from './helpers';
+
+/**
+ * Issue 15: a 5,000-character room showed "Could not save: RxDB Error-Code: VD2…" and 19,480
+ * characters of the record. The schema's limit is the form's limit: the Room field says so, by
+ * name, and nothing is booked.
+ */
+test.use({ locale: 'en-GB', timezoneId: 'Europe/London' });
+
+test('a 5,000-character room is a field error of the lesson form, never raw RxDB text', async ({ page }) => {
+  await openApp(page);
+  await createPractice(page);
+  await page.getByRole('button', { name: 'New student' }).first().click();
+  const student = page.getByRole('dialog', { name: 'New student' });
+  await student.getByLabel('First name').fill('Ada');
+  await student.getByLabel('Last name').fill('Lovelace');
+  await student.getByLabel('Who pays').selectOption({ label: 'The student (an adult paying for themselves)' });
+  await student.getByRole('button', { name: 'Add student' }).click();
+  await expect(student).toBeHidden();
+
+  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('button', { name: 'New lesson' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New lesson' });
+  await dialog.getByLabel('Find a student').fill('Ada');
+  await dialog.getByRole('checkbox', { name: 'Ada Lovelace' }).check();
+  await dialog.getByLabel('Subject').fill('Maths');
+  await dialog.getByLabel('Date').fill('2027-03-15');
+  await dialog.getByLabel('Start time').fill('16:00');
+  const room = dialog.getByRole('textbox', { name: 'Room' });
+  await room.fill('x'.repeat(5000));
+  await dialog.getByRole('button', { name: 'Book lesson' }).click();
+  await expect(dialog.getByText('Room: at most 100 characters')).toBeVisible();
+  await expect(room).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog).not.toContainText(/RxDB|VD2/);
+  await page.screenshot({ path: 'screenshots/form-limits-room-light.png' });
+
+  // Within the limit, the lesson is booked.
+  await room.fill('2');
+  await dialog.getByRole('button', { name: 'Book lesson' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: /Maths with Ada Lovelace/ }).first()).toBeVisible();
+  expect(pageErrors(page)).toEqual([]);
+});
