@@ -9,28 +9,49 @@ import { benchSchedule } from './bench/schedule';
 import { benchSearch } from './bench/search';
 import { benchBilling } from './bench/billing';
 import { benchSync } from './bench/sync';
+import { benchSyncTargets } from './bench/sync-targets';
 
-const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [];
+const sections: { name: string; run: () => Promise<BenchRow[]>; syncServer?: string }[] = [];
+/** The sync section's rows per server, printed side by side when there are several. */
+const syncRows = new Map<string, BenchRow[]>();
 const rows: BenchRow[] = [];
 
 async function main() {
   const session = await openRenderer();
   try {
     sections.unshift({ name: 'Students table (Chromium)', run: () => benchStudents(session) });
-    sections.push({ name: 'Schedule: week view and recurrence expansion at 100,000 occurrences (Chromium)', run: () => benchSchedule(session) });
+    sections.push({
+      name: 'Schedule: week view and recurrence expansion at 100,000 occurrences (Chromium)',
+      run: () => benchSchedule(session),
+    });
     sections.push({ name: 'Search over 50,000 notes: index build and keystroke to results (Chromium)', run: () => benchSearch(session) });
-    sections.push({ name: 'Billing: month drafts for 1,000 families from 100,000 lessons (Node) and PDF per invoice (Chromium)', run: () => benchBilling(session) });
-    sections.push({ name: 'Sync throughput: TutorDesk replication vs PouchDB.replicate vs the raw server (PouchDB Server, Chromium IndexedDB)', run: () => benchSync(session) });
+    sections.push({
+      name: 'Billing: month drafts for 1,000 families from 100,000 lessons (Node) and PDF per invoice (Chromium)',
+      run: () => benchBilling(session),
+    });
+    // One sync section per server: the embedded PouchDB Server, and COUCH_URL's CouchDB when set.
+    for (const target of await benchSyncTargets()) {
+      sections.push({
+        name: `Sync throughput: TutorDesk replication vs PouchDB.replicate vs the raw server (${target.name}, Chromium IndexedDB)`,
+        run: () => benchSync(session, target),
+        syncServer: target.name,
+      });
+    }
     const only = process.argv.slice(2).map((a) => a.toLowerCase());
     const chosen = only.length ? sections.filter((s) => only.some((w) => s.name.toLowerCase().includes(w))) : sections;
-    if (chosen.length === 0) console.log(`No section matches ${only.join(', ')}; sections: ${sections.map((s) => s.name.split(':')[0]).join('; ')}`);
+    if (chosen.length === 0)
+      console.log(`No section matches ${only.join(', ')}; sections: ${sections.map((s) => s.name.split(':')[0]).join('; ')}`);
     for (const s of chosen) {
       console.log(`\n▶ ${s.name}`);
       try {
         const result = await s.run();
+        if (s.syncServer) syncRows.set(s.syncServer, result);
+        const several = chosen.filter((c) => c.syncServer).length > 1;
         for (const r of result) {
-          rows.push(r);
-          console.log(`  ${r.name}: ${r.value.toFixed(r.value < 100 ? 1 : 0)} ${r.unit}${r.goal ? `  (goal ${r.goal})` : ''}${r.detail ? `  [${r.detail}]` : ''}`);
+          rows.push(s.syncServer && several ? { ...r, name: `${r.name} [${s.syncServer}]` } : r);
+          console.log(
+            `  ${r.name}: ${r.value.toFixed(r.value < 100 ? 1 : 0)} ${r.unit}${r.goal ? `  (goal ${r.goal})` : ''}${r.detail ? `  [${r.detail}]` : ''}`,
+          );
         }
       } catch (e) {
         console.log(`  failed: ${(e as Error).message}`);
@@ -39,8 +60,22 @@ async function main() {
   } finally {
     await session.close();
   }
+  if (syncRows.size > 1) {
+    const servers = [...syncRows.keys()];
+    const names = [...new Set([...syncRows.values()].flatMap((rs) => rs.map((r) => r.name)))];
+    const cell = (server: string, name: string) => {
+      const r = syncRows.get(server)!.find((x) => x.name === name);
+      return r ? `${r.value.toFixed(r.value < 100 ? 2 : 0)} ${r.unit}` : '–';
+    };
+    console.log('\nSync throughput by server (each with its own raw _bulk_docs / _changes in this run)');
+    const width = servers.map((s) => Math.max(16, s.length));
+    console.log(`  ${''.padEnd(70)} ${servers.map((s, i) => s.padStart(width[i]!)).join('  ')}`);
+    for (const name of names)
+      console.log(`  ${name.slice(0, 70).padEnd(70)} ${servers.map((s, i) => cell(s, name).padStart(width[i]!)).join('  ')}`);
+  }
   console.log('\nSummary');
-  for (const r of rows) console.log(`  ${r.name.padEnd(70)} ${r.value.toFixed(1).padStart(10)} ${r.unit}${r.goal ? `   goal ${r.goal}` : ''}`);
+  for (const r of rows)
+    console.log(`  ${r.name.padEnd(70)} ${r.value.toFixed(1).padStart(10)} ${r.unit}${r.goal ? `   goal ${r.goal}` : ''}`);
 }
 
 void main();

@@ -1,14 +1,14 @@
 /**
  * Billing figures for `npm run bench`:
  * - batch generation of a month's draft invoices for 1,000 families from 100,000 lessons (the
- *   domain's generateMonthDrafts, in Node, on the seeded fixture of src-shared/billing/bench.ts);
+ *   domain's generateMonthDrafts, in Node, on the seeded fixture of billing-fixture.ts);
  * - the schedule → billing step (100,000 expanded occurrences → BillableLessons) and issuing the
  *   1,000 drafts (numbering + immutability), for context;
  * - PDF generation per invoice: the invoice HTML template printed by Chromium's page.pdf (what
  *   Electron's printToPDF does in the app), ms per invoice.
  * Printed only; goals are never asserted.
  */
-import { createBillingBenchFixture, runBillingBenchBatch } from '../../src-shared/billing/bench';
+import { createBillingBenchFixture, runBillingBenchBatch } from './billing-fixture';
 import { billableLessonsFromOccurrences } from '../../src-shared/billing/from-schedule';
 import { renderInvoiceHtml } from '../../src-shared/billing/html';
 import { issueInvoices } from '../../src-shared/billing/lifecycle';
@@ -37,7 +37,10 @@ function time<T>(fn: () => T): { ms: number; result: T } {
   return { ms: performance.now() - t0, result };
 }
 
-export async function benchBilling(session: RendererSession | null, opts: { families?: number; lessons?: number; runs?: number; pdfs?: number } = {}): Promise<BenchRow[]> {
+export async function benchBilling(
+  session: RendererSession | null,
+  opts: { families?: number; lessons?: number; runs?: number; pdfs?: number } = {},
+): Promise<BenchRow[]> {
   const families = opts.families ?? 1000;
   const lessons = opts.lessons ?? 100_000;
   const runs = opts.runs ?? 7;
@@ -45,7 +48,11 @@ export async function benchBilling(session: RendererSession | null, opts: { fami
 
   const setup = time(() => createBillingBenchFixture({ families, lessons }));
   const fx = setup.result;
-  rows.push({ name: `billing: build fixture (${families.toLocaleString()} families, ${lessons.toLocaleString()} lessons; setup)`, value: setup.ms, unit: 'ms' });
+  rows.push({
+    name: `billing: build fixture (${families.toLocaleString()} families, ${lessons.toLocaleString()} lessons; setup)`,
+    value: setup.ms,
+    unit: 'ms',
+  });
 
   // Warm up the JIT and the date caches once, then measure.
   runBillingBenchBatch(fx);
@@ -83,10 +90,20 @@ export async function benchBilling(session: RendererSession | null, opts: { fami
   }));
   billableLessonsFromOccurrences(occurrences, fx.students);
   const conv = median(Array.from({ length: 5 }, () => time(() => billableLessonsFromOccurrences(occurrences, fx.students)).ms));
-  rows.push({ name: `billing: ${lessons.toLocaleString()} schedule occurrences → billable lessons (median of 5)`, value: conv, unit: 'ms' });
+  rows.push({
+    name: `billing: ${lessons.toLocaleString()} schedule occurrences → billable lessons (median of 5)`,
+    value: conv,
+    unit: 'ms',
+  });
 
-  const issue = time(() => issueInvoices(last.invoices, { issueDate: '2026-04-01', deviceCode: 'K7Q', invoices: [], settings: fx.settings, ctx: fx.ctx }));
-  rows.push({ name: `billing: issue ${last.invoices.length.toLocaleString()} drafts (numbering, totals check)`, value: issue.ms, unit: 'ms' });
+  const issue = time(() =>
+    issueInvoices(last.invoices, { issueDate: '2026-04-01', deviceCode: 'K7Q', invoices: [], settings: fx.settings, ctx: fx.ctx }),
+  );
+  rows.push({
+    name: `billing: issue ${last.invoices.length.toLocaleString()} drafts (numbering, totals check)`,
+    value: issue.ms,
+    unit: 'ms',
+  });
 
   if (session) {
     const issued = issue.result;
@@ -116,7 +133,12 @@ export async function benchBilling(session: RendererSession | null, opts: { fami
       unit: 'ms',
       detail: `mean ${(results.reduce((a, r) => a + r.ms, 0) / results.length).toFixed(0)} ms, ${Math.round(median(results.map((r) => r.bytes)) / 1024)} KB each`,
     });
-    rows.push({ name: `billing: PDF of the largest invoice (${largest.lines.length} lines)`, value: big.ms, unit: 'ms', detail: `${Math.round(big.bytes / 1024)} KB` });
+    rows.push({
+      name: `billing: PDF of the largest invoice (${largest.lines.length} lines)`,
+      value: big.ms,
+      unit: 'ms',
+      detail: `${Math.round(big.bytes / 1024)} KB`,
+    });
   }
   return rows;
 }

@@ -1,10 +1,17 @@
 /** Shared set-up for benchmarks that run the built renderer in Debian's Chromium. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { chromium, type Browser } from '@playwright/test';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,19 +42,36 @@ export interface RendererSession {
   close(): Promise<void>;
 }
 
-/** Builds the renderer if needed, serves it with `vite preview` and launches Chromium. */
+/**
+ * Builds the renderer's test build (the product's UI plus the test hooks the benchmarks drive,
+ * out-e2e/renderer), serves it with `vite preview` and launches Chromium.
+ */
 export async function openRenderer(): Promise<RendererSession> {
-  if (!existsSync('out/renderer/index.html')) {
-    await new Promise<void>((resolve, reject) => {
-      const p = spawn('npx', ['vite', 'build', '--config', 'vite.renderer.config.ts'], { stdio: 'inherit' });
-      p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`renderer build failed (${code})`))));
-    });
-  }
-  const port = await freePort();
-  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--config', 'vite.renderer.config.ts', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-    stdio: 'ignore',
-    detached: true,
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn('npm', ['run', '--silent', 'build:web', '--', '--logLevel', 'warn'], { stdio: 'inherit' });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`renderer build failed (${code})`))));
   });
+  const port = await freePort();
+  const server: ChildProcess = spawn(
+    'npx',
+    [
+      'vite',
+      'preview',
+      '--config',
+      'vite.renderer.config.ts',
+      '--mode',
+      'e2e',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort',
+    ],
+    {
+      stdio: 'ignore',
+      detached: true,
+    },
+  );
   const url = `http://127.0.0.1:${port}/`;
   await waitForHttp(url, 30_000);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });

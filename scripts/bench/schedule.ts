@@ -16,7 +16,9 @@ type Figures = Awaited<ReturnType<NonNullable<Window['__tutordeskTest']>['schedu
 /** In the page: click a button (by its accessible name) and resolve when the calendar title changed and a frame was painted. */
 async function clickAndPaint(page: import('@playwright/test').Page, buttonName: string): Promise<number> {
   return page.evaluate(async (name) => {
-    const button = [...document.querySelectorAll<HTMLButtonElement>('button')].find((b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name);
+    const button = [...document.querySelectorAll<HTMLButtonElement>('button')].find(
+      (b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name,
+    );
     if (!button) throw new Error(`No button ${name}`);
     const title = document.querySelector('.cal-title')!;
     const before = title.textContent;
@@ -93,15 +95,61 @@ export async function benchSchedule(session: RendererSession, series = 2000): Pr
   const week = byView('week');
   const month = byView('month');
   return [
-    { name: `schedule: seed ${seeded.lessons.toLocaleString()} series + ${seeded.occurrences.toLocaleString()} attendance docs (setup)`, value: seedMs, unit: 'ms' },
-    { name: `schedule: occurrences in the first 52 weeks (size of the practice)`, value: figures.occurrencesInYear, unit: 'occurrences', detail: `expanding the whole year took ${figures.yearExpandMs.toFixed(0)} ms` },
-    { name: 'schedule: open the store (all lessons + recent occurrence docs from IndexedDB)', value: figures.storeLoadMs, unit: 'ms', detail: `${figures.lessons} lessons, ${figures.initialOccurrenceDocs} of ${figures.occurrenceDocs} occurrence docs; arrived after ${Object.entries(figures.loadPhases).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}` },
+    {
+      name: `schedule: seed ${seeded.lessons.toLocaleString()} series + ${seeded.occurrences.toLocaleString()} attendance docs (setup)`,
+      value: seedMs,
+      unit: 'ms',
+    },
+    {
+      name: `schedule: occurrences in the first 52 weeks (size of the practice)`,
+      value: figures.occurrencesInYear,
+      unit: 'occurrences',
+      detail: `expanding the whole year took ${figures.yearExpandMs.toFixed(0)} ms`,
+    },
+    {
+      name: 'schedule: open the store (all lessons + recent occurrence docs from IndexedDB)',
+      value: figures.storeLoadMs,
+      unit: 'ms',
+      detail: `${figures.lessons} lessons, ${figures.initialOccurrenceDocs} of ${figures.occurrenceDocs} occurrence docs; arrived after ${Object.entries(
+        figures.loadPhases,
+      )
+        .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
+        .join(', ')}`,
+    },
     { name: 'schedule: load the older occurrence docs on demand (whole history)', value: figures.olderLoadMs, unit: 'ms' },
-    { name: 'schedule: page load → week view painted (median of 3)', value: median(opens), unit: 'ms', goal: '≤ 2000 ms', detail: `${opens.map((v) => v.toFixed(0)).join(', ')}; ${lessonsShown} lessons drawn` },
-    { name: 'schedule: next week click → painted (median of 12)', value: median(weeks), unit: 'ms', goal: '≤ 200 ms', detail: weeks.map((v) => v.toFixed(0)).join(', ') },
-    { name: 'schedule: month ↔ week switch → painted (median of 8)', value: median(switches), unit: 'ms', goal: '≤ 300 ms', detail: switches.map((v) => v.toFixed(0)).join(', ') },
-    { name: `schedule: expand visible week (median of ${week.length}, ~${Math.round(median(week.map((r) => r.occurrences)))} occurrences)`, value: median(week.map((r) => r.expandMs)), unit: 'ms', goal: '≤ 50 ms' },
-    { name: `schedule: expand visible month (median of ${month.length}, ~${Math.round(median(month.map((r) => r.occurrences)))} occurrences)`, value: median(month.map((r) => r.expandMs)), unit: 'ms', goal: '≤ 150 ms' },
+    {
+      name: 'schedule: page load → week view painted (median of 3)',
+      value: median(opens),
+      unit: 'ms',
+      goal: '≤ 2000 ms',
+      detail: `${opens.map((v) => v.toFixed(0)).join(', ')}; ${lessonsShown} lessons drawn`,
+    },
+    {
+      name: 'schedule: next week click → painted (median of 12)',
+      value: median(weeks),
+      unit: 'ms',
+      goal: '≤ 200 ms',
+      detail: weeks.map((v) => v.toFixed(0)).join(', '),
+    },
+    {
+      name: 'schedule: month ↔ week switch → painted (median of 8)',
+      value: median(switches),
+      unit: 'ms',
+      goal: '≤ 300 ms',
+      detail: switches.map((v) => v.toFixed(0)).join(', '),
+    },
+    {
+      name: `schedule: expand visible week (median of ${week.length}, ~${Math.round(median(week.map((r) => r.occurrences)))} occurrences)`,
+      value: median(week.map((r) => r.expandMs)),
+      unit: 'ms',
+      goal: '≤ 50 ms',
+    },
+    {
+      name: `schedule: expand visible month (median of ${month.length}, ~${Math.round(median(month.map((r) => r.occurrences)))} occurrences)`,
+      value: median(month.map((r) => r.expandMs)),
+      unit: 'ms',
+      goal: '≤ 150 ms',
+    },
     { name: 'schedule: conflict sweep of the visible week (median)', value: median(week.map((r) => r.conflictsMs)), unit: 'ms' },
   ];
 }

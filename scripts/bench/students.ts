@@ -49,7 +49,11 @@ export async function benchStudents(session: RendererSession, students = 10_000)
     await page.goto(`${session.url}?testHooks=1`);
     await page.getByRole('button', { name: 'Load a sample practice' }).waitFor();
     const seedStart = Date.now();
-    await within(`loading ${students} sample students`, 300_000, page.evaluate((n) => window.__tutordeskTest!.loadSample(n), students));
+    await within(
+      `loading ${students} sample students`,
+      300_000,
+      page.evaluate((n) => window.__tutordeskTest!.loadSample(n), students),
+    );
     const seedMs = Date.now() - seedStart;
     log(`seeded ${students} students in ${seedMs} ms`);
 
@@ -77,7 +81,13 @@ export async function benchStudents(session: RendererSession, students = 10_000)
     let rendered = 0;
     for (let i = 0; i < 5; i++) {
       await page.goto(`${session.url}?run=${i}#/students`);
-      opens.push(await within(`navigation ${i + 1} to the students table: rows painted`, WAIT_MS, page.evaluate(() => (window as unknown as { __tablePainted: Promise<number> }).__tablePainted)));
+      opens.push(
+        await within(
+          `navigation ${i + 1} to the students table: rows painted`,
+          WAIT_MS,
+          page.evaluate(() => (window as unknown as { __tablePainted: Promise<number> }).__tablePainted),
+        ),
+      );
       // The page must be responsive again (Playwright's own queries run in the page) before the next one.
       await count.waitFor();
       rendered = (await table.getByRole('row').count()) - 1;
@@ -106,7 +116,11 @@ export async function benchStudents(session: RendererSession, students = 10_000)
             let t0 = NaN;
             const timer = setTimeout(() => {
               obs.disconnect();
-              reject(new Error(`typing "${q}" did not change the row count ("${before}") within ${ms} ms; the query may match the same students as "${q.slice(0, -1)}"`));
+              reject(
+                new Error(
+                  `typing "${q}" did not change the row count ("${before}") within ${ms} ms; the query may match the same students as "${q.slice(0, -1)}"`,
+                ),
+              );
             }, ms);
             input!.addEventListener(
               'keydown',
@@ -130,7 +144,11 @@ export async function benchStudents(session: RendererSession, students = 10_000)
         [input, counter, q, WAIT_MS] as const,
       );
       await search.press(q.at(-1)!);
-      const ms = await within(`typing "${q}": filtered rows painted`, WAIT_MS + 5_000, page.evaluate(() => (window as unknown as { __keystroke: Promise<number> }).__keystroke));
+      const ms = await within(
+        `typing "${q}": filtered rows painted`,
+        WAIT_MS + 5_000,
+        page.evaluate(() => (window as unknown as { __keystroke: Promise<number> }).__keystroke),
+      );
       await Promise.all([input.dispose(), counter.dispose()]);
       if (!Number.isFinite(ms)) throw new Error(`typing "${q}": the key press was not seen by the search box`);
       filters.push(ms);

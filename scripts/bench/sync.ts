@@ -1,7 +1,8 @@
 /**
- * Sync throughput (section of `npm run bench`), against a PouchDB Server started here (the
- * embedded server of `npm run sync-server`: PouchDB Server over LevelDB behind its guard, with the
- * practice's validate_doc_update rules), in Chromium with real IndexedDB:
+ * Sync throughput (section of `npm run bench`), against a server target (scripts/bench/sync-targets.ts:
+ * the embedded server of `npm run sync-server`, PouchDB Server over LevelDB behind its guard, started
+ * here; and the CouchDB at COUCH_URL when set), with the practice's validate_doc_update rules, in
+ * Chromium with real IndexedDB:
  *
  * - the server's raw speed: `_bulk_docs` (writing the pull set, batches of 1,000, from Node) and
  *   `_changes?include_docs=true` (reading it back in pages of 1,000, from Node);
@@ -11,22 +12,27 @@
  *   esbuild) with the same documents, server and batch size.
  *
  * Each client run gets a fresh browser context (empty IndexedDB). The pulls run in alternating
- * rounds (BENCH_SYNC_PULL_ROUNDS, default 2) and each side's fastest run counts. Sizes: BENCH_SYNC_PULL (default
+ * rounds (BENCH_SYNC_PULL_ROUNDS, default 2) and each side's fastest run counts; so do TutorDesk's
+ * pushes (BENCH_SYNC_PUSH_ROUNDS, default 1), each into a fresh practice.
+ *
+ * Comparing two versions of TutorDesk in the same run: BENCH_SYNC_BASELINE=<a built renderer
+ * folder of another checkout>, e.g. `git worktree add --detach ../base main`, `npm ci` and
+ * `npx vite build --config vite.renderer.config.ts` there, then
+ * `BENCH_SYNC_BASELINE=../base/out/renderer npx tsx scripts/bench/sync.ts`. That build is served
+ * next to this one, and its pulls and pushes alternate with this one's (same server, documents
+ * and batch sizes; its `__tutordeskSyncTest` hooks take the same options). Sizes: BENCH_SYNC_PULL (default
  * 50,000) and BENCH_SYNC_PUSH (default 10,000); every phase stops after BENCH_SYNC_BUDGET_S (default
  * 90 s: enough for 50,000 here) and the figures say how much was done in that time, so the section stays within a few
  * minutes on a slow or busy machine. Printed, never asserted.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { build } from 'esbuild';
 import type { Page } from '@playwright/test';
-import { startSyncServer } from '../sync-server';
-import { provisionPractice } from '../lib/couch-provision';
+import { benchSyncTargets, embeddedBenchTarget, type BenchSyncTarget } from './sync-targets';
 import { stampChange, type ChangeContext, type SyncMeta } from '../../src-shared/model/meta';
 import type { Student } from '../../src-shared/model/types';
 import { practiceDbName } from '../../src-shared/sync/names';
-import type { BenchRow, RendererSession } from './browser';
+import { freePort, type BenchRow, type RendererSession } from './browser';
 
 const BATCH = 1000;
 /** Rounds of the pull comparison (BENCH_SYNC_PULL_ROUNDS); each side's fastest run counts. */
@@ -96,6 +102,48 @@ async function bundlePouchDB(): Promise<string> {
 
 const rate = (docs: number, ms: number) => (docs / ms) * 1000;
 
+/** Rounds of TutorDesk's push (BENCH_SYNC_PUSH_ROUNDS); the fastest counts. */
+const PUSH_ROUNDS = Math.max(1, Number(process.env.BENCH_SYNC_PUSH_ROUNDS ?? 1));
+
+/** Serves another checkout's built renderer (BENCH_SYNC_BASELINE) with `vite preview`; its URL. */
+async function serveBaseline(dir: string): Promise<{ url: string; stop: () => void }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'npx',
+    [
+      'vite',
+      'preview',
+      '--config',
+      'vite.renderer.config.ts',
+      '--outDir',
+      dir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort',
+    ],
+    { stdio: 'ignore', detached: true },
+  );
+  const url = `http://127.0.0.1:${port}/`;
+  const end = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) break;
+    } catch {}
+    if (Date.now() > end) throw new Error(`the baseline renderer (${dir}) did not start`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    stop: () => {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {}
+    },
+  };
+}
+
 /**
  * fetch with a retry when a kept-alive connection was closed by the server just as it was reused
  * (EPIPE / ECONNRESET, a race of HTTP keep-alive, not a failure of the server).
@@ -111,31 +159,25 @@ async function fetchRetry(url: string, init?: RequestInit): Promise<Response> {
   }
 }
 
-export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
+export async function benchSync(session: RendererSession, target: BenchSyncTarget = embeddedBenchTarget): Promise<BenchRow[]> {
   const pullTarget = Number(process.env.BENCH_SYNC_PULL ?? 50_000);
   const pushDocs = Number(process.env.BENCH_SYNC_PUSH ?? 10_000);
   /** Each phase (seeding, each pull, each push) stops after this long and reports what it did. */
   const budgetMs = Number(process.env.BENCH_SYNC_BUDGET_S ?? 90) * 1000;
   const origin = new URL(session.url).origin;
-  const dataDir = mkdtempSync(join(tmpdir(), 'tutordesk-bench-sync-'));
-  const admin = { username: 'couchadmin', password: 'bench-admin-pw' };
-  const user = { username: 'benchadmin', password: 'bench-user-pw' };
-  const server = await startSyncServer({
-    port: 0,
-    dataDir,
-    admin,
-    practice: 'bench',
-    users: [{ ...user, role: 'admin' }],
-    corsOrigins: [origin],
-    restartOnCrash: false,
+  const baselineDir = process.env.BENCH_SYNC_BASELINE;
+  const baseline = baselineDir ? await serveBaseline(baselineDir) : null;
+  // The server (scripts/bench/sync-targets.ts): the pull set's practice and fresh push targets with
+  // the same rules, for TutorDesk (one per round and build) and for PouchDB.
+  const server = await target.start({
+    origins: [origin, ...(baseline ? [new URL(baseline.url).origin] : [])],
+    pushRounds: PUSH_ROUNDS,
+    sides: baseline ? ['td', 'base'] : ['td'],
   });
+  const { user, practices } = server;
   const rows: BenchRow[] = [];
   const log = (s: string) => process.env.BENCH_DEBUG && console.log(`    ${s}`);
   try {
-    // Two more practices: fresh push targets with the same rules for TutorDesk and PouchDB.
-    for (const practice of ['benchtd', 'benchpouch']) {
-      await provisionPractice({ url: server.url, admin, practice, users: [{ ...user, role: 'admin' }] });
-    }
     const auth = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
     const dbUrl = (practice: string) => `${server.url}/${practiceDbName(practice, 'students')}`;
 
@@ -145,7 +187,7 @@ export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
     let seeded = 0;
     while (seeded < pullSet.length && performance.now() - t0 < budgetMs) {
       const batch = pullSet.slice(seeded, seeded + BATCH);
-      const res = await fetchRetry(`${dbUrl('bench')}/_bulk_docs`, {
+      const res = await fetchRetry(`${dbUrl(practices.pull)}/_bulk_docs`, {
         method: 'POST',
         headers: { Authorization: auth, 'Content-Type': 'application/json' },
         body: JSON.stringify({ docs: batch.map(toCouch) }),
@@ -163,7 +205,10 @@ export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
     let since: unknown = 0;
     let read = 0;
     for (;;) {
-      const res = await fetchRetry(`${dbUrl('bench')}/_changes?include_docs=true&limit=${BATCH}&since=${encodeURIComponent(String(since))}`, { headers: { Authorization: auth } });
+      const res = await fetchRetry(
+        `${dbUrl(practices.pull)}/_changes?include_docs=true&limit=${BATCH}&since=${encodeURIComponent(String(since))}`,
+        { headers: { Authorization: auth } },
+      );
       const json = (await res.json()) as { results: { id: string; doc?: unknown }[]; last_seq: unknown };
       read += json.results.filter((r) => !r.id.startsWith('_design/')).length;
       since = json.last_seq;
@@ -175,15 +220,22 @@ export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
 
     const pouchSource = await bundlePouchDB();
     // PouchDB is injected as an inline script: its pages bypass the app's CSP (script-src 'self').
-    const openPage = async (bypassCSP = false): Promise<{ page: Page; close: () => Promise<void> }> => {
+    const openPage = async (bypassCSP = false, appUrl = session.url): Promise<{ page: Page; close: () => Promise<void> }> => {
       const context = await session.browser.newContext({ bypassCSP });
       await context.addInitScript('globalThis.__name = (f) => f;');
       const page = await context.newPage();
-      await page.goto(`${session.url}?testHooks=1`);
+      await page.goto(`${appUrl}?testHooks=1`);
       await page.waitForFunction(() => Boolean(window.__tutordeskSyncTest));
       return { page, close: () => context.close() };
     };
-    const common = { serverUrl: server.url, username: user.username, password: user.password, collections: ['students'] as never, batchSize: { pull: BATCH, push: BATCH }, deadlineMs: budgetMs };
+    const common = {
+      serverUrl: server.url,
+      username: user.username,
+      password: user.password,
+      collections: ['students'] as never,
+      batchSize: { pull: BATCH, push: BATCH },
+      deadlineMs: budgetMs,
+    };
 
     /** PouchDB.replicate in a fresh page, stopped at the budget; optionally fills the local db first. */
     const pouch = async (direction: 'pull' | 'push', url: string, docs: Record<string, unknown>[] = []) => {
@@ -203,7 +255,10 @@ export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
             const insertMs = performance.now() - t1;
             const remote = new PouchDB(url, { auth: { username, password }, skip_setup: true });
             const t = performance.now();
-            const rep = direction === 'pull' ? PouchDB.replicate(remote, local, { batch_size: batch, batches_limit: 5 }) : PouchDB.replicate(local, remote, { batch_size: batch, batches_limit: 5 });
+            const rep =
+              direction === 'pull'
+                ? PouchDB.replicate(remote, local, { batch_size: batch, batches_limit: 5 })
+                : PouchDB.replicate(local, remote, { batch_size: batch, batches_limit: 5 });
             const timer = setTimeout(() => rep.cancel(), budget);
             const r = await rep;
             clearTimeout(timer);
@@ -217,10 +272,16 @@ export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
         await p.close();
       }
     };
-    const tutordesk = async (kind: 'benchPull' | 'benchPush', options: Record<string, unknown>) => {
-      const p = await openPage();
+    const tutordesk = async (kind: 'benchPull' | 'benchPush', options: Record<string, unknown>, appUrl = session.url) => {
+      const p = await openPage(false, appUrl);
       try {
-        return await p.page.evaluate(({ kind, options }) => (kind === 'benchPull' ? window.__tutordeskSyncTest!.benchPull(options as never) : window.__tutordeskSyncTest!.benchPush(options as never)), { kind, options });
+        return await p.page.evaluate(
+          ({ kind, options }) =>
+            kind === 'benchPull'
+              ? window.__tutordeskSyncTest!.benchPull(options as never)
+              : window.__tutordeskSyncTest!.benchPush(options as never),
+          { kind, options },
+        );
       } finally {
         await p.close();
       }
@@ -231,33 +292,54 @@ export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
     // fastest run counts. Single runs of the same pull vary by 15-30% on a shared 2-core machine
     // (PouchDB's 50,000 took 44-60 s in one evening), and the first client run after seeding is
     // often the slowest: alternating rounds give both sides the same chances.
-    const best = <T extends { ms: number; complete: boolean }>(runs: T[]): T => [...runs].sort((a, b) => Number(b.complete) - Number(a.complete) || a.ms - b.ms)[0]!;
+    const best = <T extends { ms: number; complete: boolean }>(runs: T[]): T =>
+      [...runs].sort((a, b) => Number(b.complete) - Number(a.complete) || a.ms - b.ms)[0]!;
     const tdPulls: Awaited<ReturnType<typeof tutordesk>>[] = [];
+    const basePulls: Awaited<ReturnType<typeof tutordesk>>[] = [];
     const pdPulls: Awaited<ReturnType<typeof pouch>>[] = [];
     for (let round = 1; round <= PULL_ROUNDS; round++) {
-      const td = await tutordesk('benchPull', { ...common, practice: 'bench' });
+      const td = await tutordesk('benchPull', { ...common, practice: practices.pull });
       log(`round ${round}: TutorDesk pull ${td.docs} in ${td.ms.toFixed(0)} ms: ${JSON.stringify(td.trace)}`);
       tdPulls.push(td);
-      const pd = await pouch('pull', dbUrl('bench'));
+      if (baseline) {
+        const base = await tutordesk('benchPull', { ...common, practice: practices.pull }, baseline.url);
+        log(`round ${round}: baseline pull ${base.docs} in ${base.ms.toFixed(0)} ms: ${JSON.stringify(base.trace)}`);
+        basePulls.push(base);
+      }
+      const pd = await pouch('pull', dbUrl(practices.pull));
       log(`round ${round}: PouchDB pull ${pd.docs} in ${pd.ms.toFixed(0)} ms`);
       pdPulls.push(pd);
     }
     const tdPull = best(tdPulls);
     const pdPull = best(pdPulls);
     const runsOf = (runs: { ms: number }[]) => `runs ${runs.map((r) => `${(r.ms / 1000).toFixed(1)} s`).join(', ')}, fastest counts`;
-    const tdPullRaw = await tutordesk('benchPull', { ...common, practice: 'bench', database: 'unvalidated' });
+    const tdPullRaw = await tutordesk('benchPull', { ...common, practice: practices.pull, database: 'unvalidated' });
     log(`TutorDesk pull (no local validation) ${tdPullRaw.docs} in ${tdPullRaw.ms.toFixed(0)} ms`);
 
     // ---- pushes ----------------------------------------------------------------------------------
     const pushSet = benchStudentDocs(pushDocs, 'push');
-    const tdPush = await tutordesk('benchPush', { ...common, practice: 'benchtd', docs: pushSet });
-    log(`TutorDesk push ${tdPush.docs} in ${tdPush.ms.toFixed(0)} ms (local insert ${(tdPush as unknown as { insertMs: number }).insertMs.toFixed(0)} ms): ${JSON.stringify(tdPush.trace)}`);
-    const pdPush = await pouch('push', dbUrl('benchpouch'), pushSet.map(toCouch));
+    const tdPushes: Awaited<ReturnType<typeof tutordesk>>[] = [];
+    const basePushes: Awaited<ReturnType<typeof tutordesk>>[] = [];
+    for (let round = 1; round <= PUSH_ROUNDS; round++) {
+      const td = await tutordesk('benchPush', { ...common, practice: practices.push('td', round), docs: pushSet });
+      log(
+        `round ${round}: TutorDesk push ${td.docs} in ${td.ms.toFixed(0)} ms (local insert ${(td as unknown as { insertMs: number }).insertMs.toFixed(0)} ms): ${JSON.stringify(td.trace)}`,
+      );
+      tdPushes.push(td);
+      if (baseline) {
+        const base = await tutordesk('benchPush', { ...common, practice: practices.push('base', round), docs: pushSet }, baseline.url);
+        log(`round ${round}: baseline push ${base.docs} in ${base.ms.toFixed(0)} ms: ${JSON.stringify(base.trace)}`);
+        basePushes.push(base);
+      }
+    }
+    const tdPush = best(tdPushes);
+    const pdPush = await pouch('push', dbUrl(practices.pouchdb), pushSet.map(toCouch));
     log(`PouchDB push ${pdPush.docs} in ${pdPush.ms.toFixed(0)} ms`);
 
     const n = (x: number) => x.toLocaleString('en-GB');
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-    const done = (r: { docs: number; complete: boolean }, of: number) => (r.complete || r.docs >= of ? `${n(r.docs)} docs` : `only ${n(r.docs)} of ${n(of)} docs within the ${budgetMs / 1000} s budget`);
+    const done = (r: { docs: number; complete: boolean }, of: number) =>
+      r.complete || r.docs >= of ? `${n(r.docs)} docs` : `only ${n(r.docs)} of ${n(of)} docs within the ${budgetMs / 1000} s budget`;
     const tdPullRate = rate(tdPull.docs, tdPull.ms);
     const tdPullRawRate = rate(tdPullRaw.docs, tdPullRaw.ms);
     const pdPullRate = rate(pdPull.docs, pdPull.ms);
@@ -265,22 +347,95 @@ export async function benchSync(session: RendererSession): Promise<BenchRow[]> {
     const tdPushRate = rate(tdPush.docs, tdPush.ms);
     const pdPushRate = rate(pdPush.docs, pdPush.ms);
     const rawPushRate = rate(pullDocs, rawPushMs);
-    const size = pullDocs < pullTarget ? ` (size used: ${n(pullDocs)} of the planned ${n(pullTarget)}: the server took longer than the ${budgetMs / 1000} s budget to store them)` : '';
+    const size =
+      pullDocs < pullTarget
+        ? ` (size used: ${n(pullDocs)} of the planned ${n(pullTarget)}: the server took longer than the ${budgetMs / 1000} s budget to store them)`
+        : '';
     rows.push(
-      { name: `sync: server raw _bulk_docs, ${n(pullDocs)} docs (Node → PouchDB Server)${size}`, value: rawPushRate, unit: 'docs/s', detail: `${(rawPushMs / 1000).toFixed(1)} s, batches of ${n(BATCH)}, through the guard and validate_doc_update` },
-      { name: `sync: server raw _changes?include_docs, ${n(pullDocs)} docs (Node)`, value: rawPullRate, unit: 'docs/s', detail: `${(rawPullMs / 1000).toFixed(1)} s, pages of ${n(BATCH)}` },
-      { name: `sync: TutorDesk initial pull of ${n(pullDocs)} (Chromium, RxDB+Dexie, validated as shipped)`, value: tdPullRate, unit: 'docs/s', detail: `${(tdPull.ms / 1000).toFixed(1)} s, ${done(tdPull, pullDocs)}; ${runsOf(tdPulls)}` },
-      { name: `sync: TutorDesk initial pull of ${n(pullDocs)}, local schema validation off (diagnostic)`, value: tdPullRawRate, unit: 'docs/s', detail: `${(tdPullRaw.ms / 1000).toFixed(1)} s, ${done(tdPullRaw, pullDocs)}` },
-      { name: `sync: PouchDB.replicate pull of ${n(pullDocs)} (Chromium, pouchdb-browser 9 idb)`, value: pdPullRate, unit: 'docs/s', detail: `${(pdPull.ms / 1000).toFixed(1)} s, ${done(pdPull, pullDocs + 1)} (incl. the design doc); ${runsOf(pdPulls)}` },
-      { name: 'sync: pull ratio TutorDesk / PouchDB', value: tdPullRate / pdPullRate, unit: '×', goal: '> 1 (clearly faster)', detail: `without validation ${ratio(tdPullRawRate, pdPullRate)}; TutorDesk at ${ratio(tdPullRate, rawPullRate)} of the raw _changes speed, PouchDB at ${ratio(pdPullRate, rawPullRate)}` },
-      { name: `sync: TutorDesk push of ${n(pushDocs)} (Chromium)`, value: tdPushRate, unit: 'docs/s', detail: `${(tdPush.ms / 1000).toFixed(1)} s, ${done(tdPush, pushDocs)}; local insert before it ${((tdPush as unknown as { insertMs: number }).insertMs / 1000).toFixed(1)} s` },
-      { name: `sync: PouchDB.replicate push of ${n(pushDocs)} (Chromium)`, value: pdPushRate, unit: 'docs/s', detail: `${(pdPush.ms / 1000).toFixed(1)} s, ${done(pdPush, pushDocs)}; local insert before it ${(pdPush.insertMs / 1000).toFixed(1)} s` },
-      { name: 'sync: push ratio TutorDesk / PouchDB', value: tdPushRate / pdPushRate, unit: '×', goal: '> 1 (clearly faster)', detail: `TutorDesk at ${ratio(tdPushRate, rawPushRate)} of the raw _bulk_docs speed, PouchDB at ${ratio(pdPushRate, rawPushRate)}` },
+      {
+        name: `sync: server raw _bulk_docs, ${n(pullDocs)} docs (Node → server)${size}`,
+        value: rawPushRate,
+        unit: 'docs/s',
+        detail: `${(rawPushMs / 1000).toFixed(1)} s, batches of ${n(BATCH)}, through the guard and validate_doc_update`,
+      },
+      {
+        name: `sync: server raw _changes?include_docs, ${n(pullDocs)} docs (Node)`,
+        value: rawPullRate,
+        unit: 'docs/s',
+        detail: `${(rawPullMs / 1000).toFixed(1)} s, pages of ${n(BATCH)}`,
+      },
+      {
+        name: `sync: TutorDesk initial pull of ${n(pullDocs)} (Chromium, RxDB+Dexie, validated as shipped)`,
+        value: tdPullRate,
+        unit: 'docs/s',
+        detail: `${(tdPull.ms / 1000).toFixed(1)} s, ${done(tdPull, pullDocs)}; ${runsOf(tdPulls)}`,
+      },
+      {
+        name: `sync: TutorDesk initial pull of ${n(pullDocs)}, local schema validation off (diagnostic)`,
+        value: tdPullRawRate,
+        unit: 'docs/s',
+        detail: `${(tdPullRaw.ms / 1000).toFixed(1)} s, ${done(tdPullRaw, pullDocs)}`,
+      },
+      {
+        name: `sync: PouchDB.replicate pull of ${n(pullDocs)} (Chromium, pouchdb-browser 9 idb)`,
+        value: pdPullRate,
+        unit: 'docs/s',
+        detail: `${(pdPull.ms / 1000).toFixed(1)} s, ${done(pdPull, pullDocs + 1)} (incl. the design doc); ${runsOf(pdPulls)}`,
+      },
+      {
+        name: 'sync: pull ratio TutorDesk / PouchDB',
+        value: tdPullRate / pdPullRate,
+        unit: '×',
+        goal: '> 1 (clearly faster)',
+        detail: `without validation ${ratio(tdPullRawRate, pdPullRate)}; TutorDesk at ${ratio(tdPullRate, rawPullRate)} of the raw _changes speed, PouchDB at ${ratio(pdPullRate, rawPullRate)}`,
+      },
+      {
+        name: `sync: TutorDesk push of ${n(pushDocs)} (Chromium)`,
+        value: tdPushRate,
+        unit: 'docs/s',
+        detail: `${(tdPush.ms / 1000).toFixed(1)} s, ${done(tdPush, pushDocs)}; local insert before it ${((tdPush as unknown as { insertMs: number }).insertMs / 1000).toFixed(1)} s`,
+      },
+      {
+        name: `sync: PouchDB.replicate push of ${n(pushDocs)} (Chromium)`,
+        value: pdPushRate,
+        unit: 'docs/s',
+        detail: `${(pdPush.ms / 1000).toFixed(1)} s, ${done(pdPush, pushDocs)}; local insert before it ${(pdPush.insertMs / 1000).toFixed(1)} s`,
+      },
+      {
+        name: 'sync: push ratio TutorDesk / PouchDB',
+        value: tdPushRate / pdPushRate,
+        unit: '×',
+        goal: '> 1 (clearly faster)',
+        detail: `TutorDesk at ${ratio(tdPushRate, rawPushRate)} of the raw _bulk_docs speed, PouchDB at ${ratio(pdPushRate, rawPushRate)}`,
+      },
     );
+    if (PUSH_ROUNDS > 1) rows.find((r) => r.name.startsWith('sync: TutorDesk push'))!.detail += `; ${runsOf(tdPushes)}`;
+    if (baseline && basePulls.length && basePushes.length) {
+      const basePull = best(basePulls);
+      const basePush = best(basePushes);
+      const basePullRate = rate(basePull.docs, basePull.ms);
+      const basePushRate = rate(basePush.docs, basePush.ms);
+      rows.push(
+        {
+          name: `sync: baseline (${baselineDir}) initial pull of ${n(pullDocs)}`,
+          value: basePullRate,
+          unit: 'docs/s',
+          detail: `${(basePull.ms / 1000).toFixed(1)} s, ${done(basePull, pullDocs)}; ${runsOf(basePulls)}`,
+        },
+        { name: 'sync: pull ratio this / baseline', value: tdPullRate / basePullRate, unit: '×', detail: `same run, alternating rounds` },
+        {
+          name: `sync: baseline push of ${n(pushDocs)}`,
+          value: basePushRate,
+          unit: 'docs/s',
+          detail: `${(basePush.ms / 1000).toFixed(1)} s, ${done(basePush, pushDocs)}; ${runsOf(basePushes)}`,
+        },
+        { name: 'sync: push ratio this / baseline', value: tdPushRate / basePushRate, unit: '×', detail: `same run, alternating rounds` },
+      );
+    }
     return rows;
   } finally {
     await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    baseline?.stop();
   }
 }
 
@@ -289,7 +444,13 @@ if (process.argv[1] && process.argv[1].endsWith('bench/sync.ts')) {
   const { openRenderer } = await import('./browser');
   const session = await openRenderer();
   try {
-    for (const r of await benchSync(session)) console.log(`  ${r.name}: ${r.value.toFixed(r.value < 100 ? 2 : 0)} ${r.unit}${r.goal ? `  (goal ${r.goal})` : ''}${r.detail ? `  [${r.detail}]` : ''}`);
+    for (const target of await benchSyncTargets()) {
+      console.log(`▶ ${target.name}`);
+      for (const r of await benchSync(session, target))
+        console.log(
+          `  ${r.name}: ${r.value.toFixed(r.value < 100 ? 2 : 0)} ${r.unit}${r.goal ? `  (goal ${r.goal})` : ''}${r.detail ? `  [${r.detail}]` : ''}`,
+        );
+    }
   } finally {
     await session.close();
   }
