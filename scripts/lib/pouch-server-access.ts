@@ -53,6 +53,9 @@ export class ServerAccess {
   private readonly inflight = new Map<string, Promise<Authentication>>();
   private readonly security = new Map<string, { value: SecurityObject | null; at: number }>();
   private readonly dbs = new Map<string, any>();
+  /** Checks running on each authentication database, and the replaced ones to retire when idle. */
+  private readonly uses = new Map<any, number>();
+  private readonly retired = new Set<any>();
   private readonly verifyMs: number;
   private readonly recheckMs: number;
   private readonly securityMs: number;
@@ -63,19 +66,18 @@ export class ServerAccess {
     this.securityMs = opts.securityMs ?? 5_000;
   }
 
-  /** (Re)opens the authentication database with the config file's admins and secret. */
+  /**
+   * (Re)opens the authentication database with the config file's admins and secret. The new
+   * database is set up before it replaces the old one, and the old one is retired only once no
+   * check is using it: retiring it removes its login methods, so a check in flight on it (a PBKDF2
+   * round takes a quarter of a second) would otherwise fail and answer a right password with 401.
+   * PouchDB Server rewrites its config file as it starts, so a reload often lands just as the
+   * first clients log in.
+   */
   reload(): Promise<void> {
     this.basic.clear();
     this.cookies.clear();
-    const previous = this.usersDb;
     this.ready = (async () => {
-      if (previous) {
-        try {
-          previous.stopUsingAsAuthenticationDB();
-        } catch {
-          // it was never set up
-        }
-      }
       const config = JSON.parse(readFileSync(this.opts.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
       const auth = config.couch_httpd_auth ?? {};
       const db = new this.opts.PouchDB('_users');
@@ -87,15 +89,41 @@ export class ServerAccess {
         pbkdf2_prf: auth.pbkdf2_prf === 'sha256' ? 'sha256' : 'sha1',
         admins: config.admins ?? {},
       });
+      const previous = this.usersDb;
       this.usersDb = db;
+      if (previous && previous !== db) {
+        this.retired.add(previous);
+        if (!this.uses.has(previous)) this.retire(previous);
+      }
     })();
     return this.ready;
   }
 
-  private async db(): Promise<any> {
+  private retire(db: any): void {
+    this.retired.delete(db);
+    try {
+      db.stopUsingAsAuthenticationDB();
+    } catch {
+      // it was never set up
+    }
+  }
+
+  /** Runs `fn` with the current authentication database, which stays set up until `fn` is done. */
+  private async withDb<T>(fn: (db: any) => Promise<T>): Promise<T> {
     if (!this.ready) await this.reload();
     await this.ready;
-    return this.usersDb;
+    const db = this.usersDb;
+    this.uses.set(db, (this.uses.get(db) ?? 0) + 1);
+    try {
+      return await fn(db);
+    } finally {
+      const left = (this.uses.get(db) ?? 1) - 1;
+      if (left > 0) this.uses.set(db, left);
+      else {
+        this.uses.delete(db);
+        if (this.retired.has(db)) this.retire(db);
+      }
+    }
   }
 
   async authenticate(headers: IncomingMessage['headers']): Promise<Authentication> {
@@ -127,8 +155,11 @@ export class ServerAccess {
   }
 
   /** The user's `_users` document revision and roles (null rev for a config admin without one). */
-  private async userDoc(name: string): Promise<{ rev: string | null; roles: string[] } | null> {
-    const db = await this.db();
+  private userDoc(name: string): Promise<{ rev: string | null; roles: string[] } | null> {
+    return this.withDb((db) => this.userDocIn(db, name));
+  }
+
+  private async userDocIn(db: any, name: string): Promise<{ rev: string | null; roles: string[] } | null> {
     try {
       const doc = (await db.get(`org.couchdb.user:${name}`)) as { _rev: string; roles?: string[] };
       return { rev: doc._rev, roles: doc.roles ?? [] };
@@ -150,51 +181,53 @@ export class ServerAccess {
       }
       this.basic.delete(key);
     }
-    return this.shared(key, async () => {
-      const db = await this.db();
-      let login: { name: string; roles: string[]; sessionID: string };
-      try {
-        login = (await db.multiUserLogIn(name, password)) as typeof login;
-      } catch {
-        return { kind: 'invalid', reason: 'Name or password is incorrect.' };
-      }
-      const doc = await this.userDoc(name);
-      const entry: CacheEntry = {
-        user: { name: login.name, roles: login.roles ?? [] },
-        cookie: login.sessionID,
-        rev: doc?.rev ?? null,
-        verifiedAt: Date.now(),
-        checkedAt: Date.now(),
-      };
-      this.remember(this.basic, key, entry);
-      return { kind: 'user', user: entry.user, cookie: entry.cookie, via: 'basic' };
-    });
+    return this.shared(key, () =>
+      this.withDb(async (db) => {
+        let login: { name: string; roles: string[]; sessionID: string };
+        try {
+          login = (await db.multiUserLogIn(name, password)) as typeof login;
+        } catch {
+          return { kind: 'invalid', reason: 'Name or password is incorrect.' };
+        }
+        const doc = await this.userDocIn(db, name);
+        const entry: CacheEntry = {
+          user: { name: login.name, roles: login.roles ?? [] },
+          cookie: login.sessionID,
+          rev: doc?.rev ?? null,
+          verifiedAt: Date.now(),
+          checkedAt: Date.now(),
+        };
+        this.remember(this.basic, key, entry);
+        return { kind: 'user', user: entry.user, cookie: entry.cookie, via: 'basic' };
+      }),
+    );
   }
 
   private async cookieAuth(cookie: string): Promise<Authentication> {
     const key = credentialKey(`cookie:${cookie}`);
     const hit = this.cookies.get(key);
     if (hit && Date.now() - hit.checkedAt < this.recheckMs) return { kind: 'user', user: hit.user, cookie: null, via: 'cookie' };
-    return this.shared(key, async () => {
-      const db = await this.db();
-      let session: { userCtx?: { name?: string | null; roles?: string[] }; info?: { authenticated?: unknown } };
-      try {
-        session = (await db.multiUserSession(cookie)) as typeof session;
-      } catch {
-        return { kind: 'invalid', reason: 'The session cookie is malformed; log in again.' };
-      }
-      if (!session.info?.authenticated || !session.userCtx?.name)
-        return { kind: 'invalid', reason: 'The session has expired or is not valid; log in again.' };
-      const entry: CacheEntry = {
-        user: { name: session.userCtx.name, roles: session.userCtx.roles ?? [] },
-        cookie: null,
-        rev: null,
-        verifiedAt: Date.now(),
-        checkedAt: Date.now(),
-      };
-      this.remember(this.cookies, key, entry);
-      return { kind: 'user', user: entry.user, cookie: null, via: 'cookie' };
-    });
+    return this.shared(key, () =>
+      this.withDb(async (db) => {
+        let session: { userCtx?: { name?: string | null; roles?: string[] }; info?: { authenticated?: unknown } };
+        try {
+          session = (await db.multiUserSession(cookie)) as typeof session;
+        } catch {
+          return { kind: 'invalid', reason: 'The session cookie is malformed; log in again.' };
+        }
+        if (!session.info?.authenticated || !session.userCtx?.name)
+          return { kind: 'invalid', reason: 'The session has expired or is not valid; log in again.' };
+        const entry: CacheEntry = {
+          user: { name: session.userCtx.name, roles: session.userCtx.roles ?? [] },
+          cookie: null,
+          rev: null,
+          verifiedAt: Date.now(),
+          checkedAt: Date.now(),
+        };
+        this.remember(this.cookies, key, entry);
+        return { kind: 'user', user: entry.user, cookie: null, via: 'cookie' };
+      }),
+    );
   }
 
   /** `_security` of a database; null when it does not exist. */
