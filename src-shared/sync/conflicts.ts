@@ -13,6 +13,8 @@ export const HUMAN_CONFLICT_KINDS = [
   'invoice-changed-after-issue',
   /** Two laptops billed the same lesson for the same student on different invoices. */
   'double-billing',
+  /** Two laptops edited the same payment's values; the later edit was kept, the other is in its history. */
+  'payment-edited-twice',
 ] as const;
 export type HumanConflictKind = (typeof HUMAN_CONFLICT_KINDS)[number];
 

@@ -14,12 +14,17 @@
  *   server refuses changes to an issued invoice) and record the other for a person;
  * - billingclaims: the same claim id pointing at two different invoices is double billing: the
  *   claim created first wins and the conflict is recorded for a person;
+ * - payments: the history of edits (`revisions`) is the union of both sides. A payment edited on
+ *   two laptops at once keeps the later edit whole (amount, date, method, reference, allocations
+ *   and notes belong together), adds the other edit's values to the history, and records the
+ *   conflict for a person; other fields merge as structured records;
  * - delete versus edit, everywhere: see merge.ts (an edit made after the delete resurrects).
  *
  * Pure: no Electron, React or DOM.
  */
 import type { CollectionName } from '../model/schemas';
-import type { Note } from '../model/types';
+import { mergePaymentRevisions } from '../billing/corrections';
+import type { Note, Payment, PaymentRevision } from '../model/types';
 import { mergeNotes } from '../notes/merge';
 import { humanConflictKey, type HumanConflict } from './conflicts';
 import { canonicalJson, docsEqual, isUserField, mapMerger, mergeDocs, setMerger, stampOf, type AnyDoc, type FieldMerger } from './merge';
@@ -43,6 +48,7 @@ export interface Resolution {
 export const FIELD_MERGERS: Partial<Record<CollectionName, Record<string, FieldMerger>>> = {
   lessons: { exdates: setMerger },
   occurrences: { studentStatus: mapMerger },
+  payments: { revisions: ({ a, b }) => mergePaymentRevisions(a as PaymentRevision[] | undefined, b as PaymentRevision[] | undefined) },
 };
 
 function structured(collection: CollectionName, input: ConflictInput): Resolution {
@@ -173,6 +179,73 @@ export function resolveBillingClaim(input: ConflictInput): Resolution {
   };
 }
 
+/** A payment's values an edit replaces together (the history keeps them as one revision). */
+const PAYMENT_VALUE_FIELDS = ['amount', 'date', 'method', 'reference', 'allocations', 'notes'] as const;
+const revisionKey = (r: PaymentRevision) => `${r.revisedAt}|${r.deviceId}|${r.revisedBy}`;
+const lastEdit = (d: AnyDoc, unseen: PaymentRevision[]) => {
+  const last = unseen[unseen.length - 1]!;
+  return `${last.revisedAt}|${String(d.deviceId ?? '')}`;
+};
+
+/**
+ * Payments: edits are never lost. When only one side edited the payment's values, the structured
+ * merge keeps that edit and the union of both histories. When both did (each holds revisions the
+ * other has not seen), the later edit is kept whole, the other edit's values go into the history
+ * as a revision ("set aside"), and a person is asked to check.
+ */
+export function resolvePayment(input: ConflictInput): Resolution {
+  const master = input.realMasterState;
+  const fork = input.newDocumentState;
+  const merged = structured('payments', input);
+  if (master._deleted || fork._deleted) return merged;
+  const revs = (d: AnyDoc) => (Array.isArray(d.revisions) ? (d.revisions as PaymentRevision[]) : []);
+  const keys = (d: AnyDoc) => new Set(revs(d).map(revisionKey));
+  const unseenIn = (d: AnyDoc, other: AnyDoc) => revs(d).filter((r) => !keys(other).has(revisionKey(r)));
+  const masterEdits = unseenIn(master, fork);
+  const forkEdits = unseenIn(fork, master);
+  const differs = PAYMENT_VALUE_FIELDS.some((f) => canonicalJson(master[f]) !== canonicalJson(fork[f]));
+  if (masterEdits.length === 0 || forkEdits.length === 0 || !differs) return merged;
+  const masterLater = lastEdit(master, masterEdits) >= lastEdit(fork, forkEdits);
+  const [kept, setAside, keptEdits, setAsideEdits] = masterLater
+    ? [master, fork, masterEdits, forkEdits]
+    : [fork, master, forkEdits, masterEdits];
+  const keptLast = keptEdits[keptEdits.length - 1]!;
+  const setAsideLast = setAsideEdits[setAsideEdits.length - 1]!;
+  const p = setAside as unknown as Payment;
+  const setAsideValues: PaymentRevision = {
+    amount: p.amount,
+    date: p.date,
+    method: p.method,
+    reference: p.reference,
+    allocations: p.allocations,
+    notes: p.notes,
+    revisedAt: keptLast.revisedAt,
+    revisedBy: setAsideLast.revisedBy,
+    deviceId: String(setAside.deviceId ?? setAsideLast.deviceId),
+    reason: `Edited on two computers at once: this edit was set aside for the later one (${keptLast.revisedAt}).`,
+  };
+  const document: AnyDoc = { ...merged.document };
+  for (const f of PAYMENT_VALUE_FIELDS) document[f] = kept[f];
+  document.revisions = mergePaymentRevisions(document.revisions as PaymentRevision[] | undefined, [setAsideValues]);
+  const id = String(master.id ?? fork.id ?? '');
+  return {
+    document,
+    human: [
+      {
+        key: humanConflictKey('payment-edited-twice', 'payments', id, kept, setAside),
+        collection: 'payments',
+        docId: id,
+        kind: 'payment-edited-twice',
+        message:
+          `A payment of ${String(p.date)} was edited on two computers at once. The later edit is kept; the other one is in the payment's history. ` +
+          `Check the amount and what it pays, and edit the payment again if the kept values are wrong.`,
+        kept: { ...kept },
+        setAside: { ...setAside },
+      },
+    ],
+  };
+}
+
 /** The resolved version for a conflict in `collection`. */
 export function resolveConflict(collection: CollectionName, input: ConflictInput): Resolution {
   if (docsEqual(input.realMasterState, input.newDocumentState)) {
@@ -185,6 +258,8 @@ export function resolveConflict(collection: CollectionName, input: ConflictInput
       return resolveInvoice(input);
     case 'billingclaims':
       return resolveBillingClaim(input);
+    case 'payments':
+      return resolvePayment(input);
     default:
       return structured(collection, input);
   }

@@ -7,12 +7,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'acorn';
 import { stampChange, type ChangeContext } from '../../src-shared/model/meta';
-import type { BillingClaim, Invoice, Lesson, Note, Occurrence, Student } from '../../src-shared/model/types';
+import type { BillingClaim, Invoice, Lesson, Note, Occurrence, Payment, Student } from '../../src-shared/model/types';
 import { COLLECTION_NAMES } from '../../src-shared/model/schemas';
 import { canonicalJson, docsEqual, mergeDocs, stampDeletion, type AnyDoc } from '../../src-shared/sync/merge';
 import { resolveConflict } from '../../src-shared/sync/policy';
 import { buildConflictHandlers } from '../../src-shared/sync/conflict-handlers';
 import { validateDocUpdateSource } from '../../src-shared/sync/validate-doc-update';
+import { createPayment } from '../../src-shared/billing/payments';
+import { editPayment } from '../../src-shared/billing/corrections';
 import { studentValues, noteValues, lessonValues, invoiceValues, occurrenceValues } from './helpers/fixtures';
 
 const at = (iso: string, deviceId: string, staffId = 'staff-1'): ChangeContext => ({ now: new Date(iso), deviceId, staffId });
@@ -337,6 +339,69 @@ describe('invoices and billing claims', () => {
       expect(r.human[0]!.kind).toBe('double-billing');
       expect(r.human[0]!.setAside.invoiceId).toBe('inv-B');
     }
+  });
+});
+
+describe('payments: no edit is lost', () => {
+  const original = createPayment(
+    { familyId: 'fam-1', date: '2026-03-02', amount: 4500, method: 'bank_transfer', reference: 'REF 1' },
+    'GBP',
+    at('2026-03-02T10:00:00Z', 'dev-a'),
+    () => 'pay-1',
+  );
+  const edit = (p: Payment, e: Parameters<typeof editPayment>[1], iso: string, device: string) =>
+    editPayment(p, e, { invoices: [], payments: [p], ctx: at(iso, device) });
+
+  it('one side edited the values, the other a field outside them: both kept, with the history', () => {
+    const onA = edit(original, { amount: 450, reason: 'typed 4500 for 450' }, '2026-03-03T10:00:00Z', 'dev-a');
+    const onB = stampChange<Payment>(original, { ...original, familyId: 'fam-2' }, at('2026-03-03T11:00:00Z', 'dev-b'), () => 'x');
+    const r = resolveConflict('payments', { realMasterState: live(onA), newDocumentState: live(onB), assumedMasterState: live(original) });
+    expect(r.document.amount).toBe(450);
+    expect(r.document.familyId).toBe('fam-2');
+    expect((r.document.revisions as unknown[]).length).toBe(1);
+    expect(r.human).toEqual([]);
+  });
+
+  it('edited on two laptops at once: the later edit is kept whole, the other is in the history, a person is asked', () => {
+    const onA = edit(original, { amount: 450, method: 'cash', reason: 'typed 4500 for 450' }, '2026-03-03T10:00:00Z', 'dev-a');
+    const onB = edit(original, { amount: 5400, reference: 'REF 2', reason: 'digits swapped' }, '2026-03-03T11:00:00Z', 'dev-b');
+    for (const [master, fork] of [
+      [onA, onB],
+      [onB, onA],
+    ] as const) {
+      const r = resolveConflict('payments', {
+        realMasterState: live(master),
+        newDocumentState: live(fork),
+        assumedMasterState: live(original),
+      });
+      // B's edit is later: its values are kept together (not A's method with B's amount).
+      expect(r.document).toMatchObject({ amount: 5400, method: 'bank_transfer', reference: 'REF 2' });
+      const history = (r.document.revisions ?? []) as NonNullable<Payment['revisions']>;
+      // Both edits' replaced values (the original, twice) and A's edit, set aside; oldest first.
+      expect(history.map((h) => [h.revisedAt, h.amount, h.method, h.reference])).toEqual([
+        ['2026-03-03T10:00:00.000Z', 4500, 'bank_transfer', 'REF 1'],
+        ['2026-03-03T11:00:00.000Z', 450, 'cash', 'REF 1'],
+        ['2026-03-03T11:00:00.000Z', 4500, 'bank_transfer', 'REF 1'],
+      ]);
+      expect(history[1]!.reason).toMatch(/two computers/);
+      expect(r.human).toHaveLength(1);
+      expect(r.human[0]).toMatchObject({ kind: 'payment-edited-twice', collection: 'payments', docId: 'pay-1' });
+      expect(r.human[0]!.kept).toMatchObject({ amount: 5400 });
+      expect(r.human[0]!.setAside).toMatchObject({ amount: 450 });
+    }
+    // Both orders give the same history (the handler may run on either laptop).
+    const ab = resolveConflict('payments', { realMasterState: live(onA), newDocumentState: live(onB) }).document;
+    const ba = resolveConflict('payments', { realMasterState: live(onB), newDocumentState: live(onA) }).document;
+    expect(canonicalJson(ab.revisions)).toBe(canonicalJson(ba.revisions));
+  });
+
+  it('the resolved payment passes the server rule that the history only grows', () => {
+    const onA = edit(original, { amount: 450 }, '2026-03-03T10:00:00Z', 'dev-a');
+    const onB = edit(original, { amount: 5400 }, '2026-03-03T11:00:00Z', 'dev-b');
+    const r = resolveConflict('payments', { realMasterState: live(onB), newDocumentState: live(onA), assumedMasterState: live(original) });
+    const keys = (d: AnyDoc) => ((d.revisions as unknown[]) ?? []).map((x) => canonicalJson(x));
+    for (const side of [onA, onB]) for (const k of keys(live(side))) expect(keys(r.document)).toContain(k);
+    expect(keys(r.document).length).toBeGreaterThan(keys(live(onB)).length);
   });
 });
 

@@ -8,7 +8,8 @@ import { spawnLaptop, type Laptop } from './helpers/client';
 import { startTestServer, target, type TestServer } from './helpers/server';
 import { valuesFor } from './helpers/fixtures';
 import { stampChange } from '../../src-shared/model/meta';
-import type { Student } from '../../src-shared/model/types';
+import type { Payment, Student } from '../../src-shared/model/types';
+import { editPayment } from '../../src-shared/billing/corrections';
 import { practiceDbName } from '../../src-shared/sync/names';
 
 let server: TestServer;
@@ -157,6 +158,59 @@ describe(`${target.title} replication with a real server`, () => {
       expect(note.homework).toBe('Sheet 4');
       expect((note.conflicts as { body: string }[]).map((v) => v.body)).toEqual(['Long division: 3 of 5 correct.']);
     }
+    await expectSameAsServer([a, b], cols);
+  });
+
+  it('a payment edited on two laptops at once: the later edit is kept, the other is in its history, a person is asked', async () => {
+    const cols = ['payments'] as const;
+    const [a, b] = await Promise.all([laptop('pay-a', USERS.admin, cols), laptop('pay-b', USERS.admin, cols)]);
+    await a.write('payments', 'pay-1', {
+      ...valuesFor('payments'),
+      familyId: 'fam-1',
+      date: '2026-03-02',
+      amount: 4500,
+      currency: 'GBP',
+      method: 'bank_transfer',
+      reference: 'REF 1',
+      allocations: [],
+      notes: '',
+    });
+    await Promise.all([a, b].map((l) => connect(l, USERS.admin, { collections: cols })));
+    await a.awaitInSync();
+    await b.syncNow();
+    expect((await b.get('payments', 'pay-1'))?.amount).toBe(4500);
+    await Promise.all([a, b].map((l) => l.setOnline(false)));
+    // As EditPaymentDialog does: editPayment on the stored version, then the changed fields.
+    const edit = async (l: Laptop, e: Parameters<typeof editPayment>[1], device: string) => {
+      const p = (await l.get('payments', 'pay-1')) as unknown as Payment;
+      const next = editPayment(p, e, {
+        invoices: [],
+        payments: [p],
+        ctx: { staffId: USERS.admin.staffId, deviceId: device, now: new Date() },
+      });
+      const { amount, date, method, reference, allocations, notes, revisions } = next;
+      await l.write('payments', 'pay-1', { amount, date, method, reference, allocations, notes, revisions });
+    };
+    await edit(a, { amount: 450, method: 'cash', reason: 'typed 4500 for 450' }, 'dev-pay-a');
+    await new Promise((r) => setTimeout(r, 20));
+    await edit(b, { amount: 5400, reference: 'REF 2', reason: 'digits swapped' }, 'dev-pay-b');
+    await Promise.all([a, b].map((l) => l.setOnline(true)));
+    for (let round = 0; round < 2; round++) for (const l of [a, b]) await l.syncNow();
+    for (const l of [a, b]) {
+      const p = (await l.get('payments', 'pay-1')) as unknown as Payment;
+      // B's edit is later and kept whole; A's edit is in the history, next to both replaced originals.
+      expect(p, l.name).toMatchObject({ amount: 5400, method: 'bank_transfer', reference: 'REF 2' });
+      expect((p.revisions ?? []).map((r) => [r.amount, r.method, r.reference]).sort()).toEqual(
+        [
+          [4500, 'bank_transfer', 'REF 1'],
+          [4500, 'bank_transfer', 'REF 1'],
+          [450, 'cash', 'REF 1'],
+        ].sort(),
+      );
+    }
+    // The laptop whose push met the other edit records the conflict for a person.
+    const recorded = [...(await a.conflicts()), ...(await b.conflicts())].filter((c) => c.collection === 'payments');
+    expect(recorded.map((c) => [c.kind, c.docId])).toEqual([['payment-edited-twice', 'pay-1']]);
     await expectSameAsServer([a, b], cols);
   });
 

@@ -352,6 +352,8 @@ export function conflictTitle(kind: HumanConflictKind | string): string {
       return 'Invoice changed after it was issued';
     case 'double-billing':
       return 'Lesson billed twice';
+    case 'payment-edited-twice':
+      return 'Payment edited on two computers';
     default:
       return 'Conflict';
   }
@@ -367,13 +369,16 @@ export function conflictFields(collection: string, kept: Doc, setAside: Doc): { 
   const preferred: Record<string, string[]> = {
     invoices: ['number', 'status', 'issueDate', 'total', 'currency', 'familyId'],
     billingclaims: ['invoiceId', 'studentId', 'occurrenceId', 'familyId'],
+    payments: ['amount', 'date', 'method', 'reference', 'notes', 'currency'],
   };
   const fields =
     preferred[collection] ??
     Object.keys({ ...kept, ...setAside }).filter(
       (k) => !['fieldClock', 'updatedAt', 'createdAt', 'deviceId', 'updatedBy', 'id', '_deleted'].includes(k),
     );
-  const rows = fields.map((field) => ({ field, kept: show(kept[field]), setAside: show(setAside[field]) }));
+  // Money in minor units reads as money ("£45.00", not "4500") where the record names its currency.
+  const value = (d: Doc, field: string) => (['amount', 'total'].includes(field) && money(d[field], d.currency)) || show(d[field]);
+  const rows = fields.map((field) => ({ field, kept: value(kept, field), setAside: value(setAside, field) }));
   if (Boolean(kept._deleted) !== Boolean(setAside._deleted))
     rows.push({ field: 'deleted', kept: kept._deleted ? 'yes' : 'no', setAside: setAside._deleted ? 'yes' : 'no' });
   return rows;
