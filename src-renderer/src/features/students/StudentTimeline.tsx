@@ -232,9 +232,11 @@ function TimelineItem(props: {
     }
   }, [props.isTarget]);
   const title = note.title || (kind === 'lesson' ? 'Lesson note' : 'Progress note');
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // The editor's starting values: made once per note. Later versions (a sync, another window)
+  // reach the open editor through its own merge, not by resetting it here.
   const values = useMemo<NoteValues>(
     () => (({ id: _i, createdAt: _c, updatedAt: _u, updatedBy: _b, deviceId: _d, fieldClock: _f, ...rest }) => rest)(note),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [note.id],
   );
   const headingId = `tl-${note.id}`;
