@@ -27,3 +27,4 @@ export { checkPracticeRules, type PracticeRulesCheck } from './sync/rules-check'
 export type { OnlineSource } from './sync/session';
 export type { SyncState, SyncStatus, SyncStatusError } from './sync/status';
 export { startSync, type StartSyncOptions, type SyncHandle } from './sync/start-sync';
+export { collectBackupData, restoreBackupData, RestoreError, type RestoreSummary } from './backup';

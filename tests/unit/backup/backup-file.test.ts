@@ -2,7 +2,6 @@
  * The backup file (src-shared/backup): written and read with Node's Web Crypto, as the window's.
  * Every refusal is specific and comes before anything could be restored.
  */
-import { webcrypto } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,22 +11,11 @@ import {
   readBackup,
   readBackupManifest,
   type BackupData,
-  type BackupPlatform,
 } from '../../../src-shared/backup/backup-file';
 import { upgradeBackupData } from '../../../src-shared/backup/upgrade';
 import { collectionSchemas } from '../../../src-shared/model/schemas';
+import { nodeBackupPlatform } from './node-platform';
 
-export const nodeBackupPlatform: BackupPlatform = {
-  subtle: webcrypto.subtle as unknown as BackupPlatform['subtle'],
-  randomBytes: (n) => webcrypto.getRandomValues(new Uint8Array(n)),
-  utf8Encode: (s) => new TextEncoder().encode(s),
-  utf8Decode: (b) => new TextDecoder('utf-8', { fatal: true }).decode(b),
-  base64Encode: (b) => Buffer.from(b).toString('base64'),
-  base64Decode: (s) => {
-    if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new Error('not base64');
-    return new Uint8Array(Buffer.from(s, 'base64'));
-  },
-};
 const P = nodeBackupPlatform;
 const FAST = 1000; // PBKDF2 rounds for the tests that are not about the key derivation itself
 
