@@ -17,6 +17,7 @@ import { staffFeature } from '../features/staff';
 import { settingsFeature } from '../features/settings';
 import { syncFeature } from '../features/sync';
 import { billingFeature } from '../features/billing';
+import { backupFeature } from '../features/backup';
 import { onboardingFeature } from '../features/onboarding';
 
 export const FEATURES: readonly FeatureManifest[] = [
@@ -30,5 +31,6 @@ export const FEATURES: readonly FeatureManifest[] = [
   settingsFeature,
   syncFeature,
   billingFeature,
+  backupFeature,
   onboardingFeature,
 ];

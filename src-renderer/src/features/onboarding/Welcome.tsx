@@ -10,6 +10,7 @@ import { defaultPracticeSettings, LocaleField } from '../settings';
 import { systemLanguages } from '../../app/AppContext';
 import { resolvePracticeLocale } from '../../../../src-shared/locale/practice-locale';
 import { loadSamplePractice } from './load-sample';
+import { RestoreFromBackup } from '../backup';
 
 function guessCurrency(locale: string): string {
   const region = new Intl.Locale(locale).maximize().region ?? 'GB';
@@ -188,6 +189,7 @@ export function Welcome() {
             </button>
           </section>
         </div>
+        <RestoreFromBackup disabled={busy !== ''} />
       </div>
     </main>
   );

@@ -1,0 +1,82 @@
+/**
+ * Making a backup file of the practice and restoring one (docs/backup.md). The file format and
+ * its checks are src-shared/backup; collecting and restoring the records is the data layer's.
+ */
+import type { AppServices } from '../../app/AppContext';
+import { collectBackupData, restoreBackupData, type RestoreSummary, type TutorDatabase } from '../../data';
+import { getBridge } from '../../platform/bridge';
+import { createBackup, readBackup, readBackupManifest, type BackupManifest } from '../../../../src-shared/backup/backup-file';
+import { windowBackupPlatform } from './web-crypto';
+
+export const BACKUP_EXTENSION = 'tutordesk-backup';
+const BACKUP_STATE_DOC = 'backup-state';
+/** Backups larger than this are refused when opened (a practice of 10,000 students is ~40 MB). */
+const MAX_BACKUP_BYTES = 100 * 1024 * 1024;
+
+export interface BackupState {
+  lastBackupAt: string;
+  location: string;
+  encrypted: boolean;
+}
+
+/** The file name a backup is offered under: practice, date and time, no characters a file system refuses. */
+export function backupFileName(practiceName: string, at: Date): string {
+  const safe =
+    practiceName
+      .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '')
+      .trim()
+      .slice(0, 80) || 'Practice';
+  const stamp = at.toISOString().slice(0, 16).replace('T', ' ').replace(':', '.');
+  return `${safe} backup ${stamp}.${BACKUP_EXTENSION}`;
+}
+
+/** Writes a backup file of the whole practice through the save dialog (desktop) or a download (browser). */
+export async function saveBackup(app: AppServices, passphrase: string | undefined): Promise<BackupState | null> {
+  const now = new Date();
+  const info = await getBridge().appInfo();
+  const text = await createBackup(
+    await collectBackupData(app.db),
+    { appVersion: info.version, practiceName: app.settings?.name ?? '', now, ...(passphrase ? { passphrase } : {}) },
+    windowBackupPlatform,
+  );
+  const result = await getBridge().saveFile({
+    suggestedName: backupFileName(app.settings?.name ?? '', now),
+    filters: [{ name: 'TutorDesk backup', extensions: [BACKUP_EXTENSION] }],
+    content: text,
+    encoding: 'utf8',
+    mimeType: 'application/json',
+  });
+  if (!result.saved) return null;
+  const state: BackupState = { lastBackupAt: now.toISOString(), location: result.location, encrypted: Boolean(passphrase) };
+  await app.db.upsertLocal(BACKUP_STATE_DOC, state);
+  return state;
+}
+
+export async function lastBackup(db: TutorDatabase): Promise<BackupState | null> {
+  return ((await db.getLocal<BackupState>(BACKUP_STATE_DOC))?.toJSON().data as BackupState | undefined) ?? null;
+}
+
+export interface OpenedBackup {
+  name: string;
+  text: string;
+  manifest: BackupManifest;
+}
+
+/** Asks for a backup file and reads its manifest (refusing what is not a usable backup). */
+export async function openBackupFile(): Promise<OpenedBackup | null> {
+  const r = await getBridge().openFile({
+    filters: [{ name: 'TutorDesk backup', extensions: [BACKUP_EXTENSION] }],
+    maxBytes: MAX_BACKUP_BYTES,
+  });
+  if (!r.opened) {
+    if (r.error) throw new Error(r.error);
+    return null;
+  }
+  return { name: r.name, text: r.text, manifest: readBackupManifest(r.text) };
+}
+
+/** Checks the whole file (passphrase, checksum) and restores it into this computer's empty database. */
+export async function restoreBackup(db: TutorDatabase, opened: OpenedBackup, passphrase: string | undefined): Promise<RestoreSummary> {
+  const { manifest, data } = await readBackup(opened.text, passphrase ? { passphrase } : {}, windowBackupPlatform);
+  return restoreBackupData(db, manifest, data);
+}
