@@ -12,6 +12,7 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
 import { saveDoc } from '../../../src-renderer/src/data/repo';
 import { deleteDoc } from '../../../src-renderer/src/data/sync-delete';
+import { collectBackupData, restoreBackupData } from '../../../src-renderer/src/data/backup';
 import { startSync, type SyncHandle } from '../../../src-renderer/src/data/sync/start-sync';
 import { testConnection } from '../../../src-renderer/src/data/sync/connection-check';
 import type { OnlineSource } from '../../../src-renderer/src/data/sync/session';
@@ -101,6 +102,14 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
       ...(conflictHandlers ? { conflictHandlers } : {}),
     });
     return true;
+  },
+  /** The practice as a backup holds it (src-renderer/src/data/backup.ts). */
+  async backup() {
+    return collectBackupData(needDb());
+  },
+  /** Restores backup data into this (empty) laptop. */
+  async restore(a) {
+    return restoreBackupData(needDb(), { schemaVersions: {} }, a.data as never);
   },
   async close() {
     if (sync) await sync.stop();
