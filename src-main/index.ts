@@ -3,6 +3,7 @@
  * Logic lives in those modules (unit-tested with fakes); this file only connects them.
  * See docs/main-process.md.
  */
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,7 @@ import {
 import icon from '../resources/icon.png?asset&asarUnpack';
 import type { HostEvent } from '../src-shared/bridge';
 import { createAppUrlPolicy } from './app-url';
+import { createAutoBackups } from './auto-backups';
 import { CredentialStore } from './credentials';
 import { openFile, saveFile, type DialogLike } from './files';
 import { createSenderCheck, registerIpcHandlers, sendHostEvent, type HostServices } from './ipc';
@@ -177,6 +179,11 @@ function start(): void {
     });
     powerMonitor.on('resume', () => online.check());
 
+    const backups = createAutoBackups({
+      dir: join(app.getPath('userData'), 'backups'),
+      fs: { mkdir, writeFile, rename, readdir, stat, readFile, unlink },
+    });
+
     const services: HostServices = {
       appInfo: async () => ({
         name: app.getName(),
@@ -206,6 +213,7 @@ function start(): void {
         },
         fetch: (req) => http.fetch(req),
       },
+      backups,
     };
     registerIpcHandlers(
       ipcMain,

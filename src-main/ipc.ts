@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import {
+  AutoBackupNameSchema,
+  AutoBackupRequestSchema,
   ExternalUrlSchema,
   IPC,
   NotificationRequestSchema,
@@ -78,6 +80,9 @@ export const ROUTES: Record<Exclude<keyof typeof IPC, 'event'>, Route> = {
   syncSaveCredentials: route(one(SyncCredentialsSchema), (s, [c]) => s.sync.saveCredentials(c)),
   syncClearCredentials: route(none, (s) => s.sync.clearCredentials()),
   syncFetch: route(one(SyncFetchRequestSchema), (s, [r]) => s.sync.fetch(r)),
+  backupsSaveAutomatic: route(one(AutoBackupRequestSchema), (s, [r]) => s.backups.saveAutomatic(r)),
+  backupsListAutomatic: route(none, (s) => s.backups.listAutomatic()),
+  backupsReadAutomatic: route(one(AutoBackupNameSchema), (s, [n]) => s.backups.readAutomatic(n)),
 };
 
 export function describeIssues(error: z.ZodError): string {

@@ -26,6 +26,11 @@ const bridge: TutorBridge = {
     clearCredentials: () => invoke(IPC.syncClearCredentials),
     fetch: (req) => invoke(IPC.syncFetch, req),
   },
+  backups: {
+    saveAutomatic: (req) => invoke(IPC.backupsSaveAutomatic, req),
+    listAutomatic: () => invoke(IPC.backupsListAutomatic),
+    readAutomatic: (name) => invoke(IPC.backupsReadAutomatic, name),
+  },
   onEvent(listener) {
     if (typeof listener !== 'function') throw new TypeError('onEvent needs a function');
     const handler = (_event: IpcRendererEvent, hostEvent: HostEvent): void => listener(hostEvent);

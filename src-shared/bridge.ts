@@ -142,6 +142,28 @@ export type SyncAccount = Omit<SyncCredentials, 'password' | 'storeWithoutKeycha
   passwordKept?: 'stored' | 'session';
 };
 
+/** Automatic backups (desktop only): files named after their instant, in the app's data folder. */
+export const AUTO_BACKUP_NAME_RE = /^auto-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.tutordesk-backup$/;
+export const AutoBackupRequestSchema = z.object({
+  content: z
+    .string()
+    .min(1)
+    .max(200 * 1024 * 1024),
+  createdAt: z.string().datetime(),
+});
+export type AutoBackupRequest = z.infer<typeof AutoBackupRequestSchema>;
+export const AutoBackupNameSchema = z.string().regex(AUTO_BACKUP_NAME_RE, 'Not the name of an automatic backup');
+export interface AutoBackupInfo {
+  name: string;
+  createdAt: string;
+  bytes: number;
+}
+export interface AutoBackupResult {
+  saved: AutoBackupInfo;
+  /** The older backups the rotation removed. */
+  removed: string[];
+}
+
 /** Sync HTTP (`sync.fetch`): one contract for both hosts, in sync/http-contract.ts. */
 export { SyncFetchRequestSchema, type SyncFetchRequest, type SyncFetchResponse } from './sync/http-contract';
 export type HostEvent =
@@ -181,6 +203,15 @@ export interface TutorBridge {
     saveCredentials(creds: SyncCredentials): Promise<SyncAccount>;
     clearCredentials(): Promise<void>;
     fetch(req: SyncFetchRequest): Promise<SyncFetchResponse>;
+  };
+  /**
+   * Automatic backups, kept by the desktop app in its data folder with a rotation (docs/backup.md).
+   * The browser has no folder of its own: its implementation refuses with a message saying so.
+   */
+  backups: {
+    saveAutomatic(req: AutoBackupRequest): Promise<AutoBackupResult>;
+    listAutomatic(): Promise<AutoBackupInfo[]>;
+    readAutomatic(name: string): Promise<string>;
   };
   /** Subscribes to host events; returns an unsubscribe function. */
   onEvent(listener: (event: HostEvent) => void): () => void;

@@ -16,5 +16,8 @@ export const IPC = {
   syncSaveCredentials: 'td:sync-save-credentials',
   syncClearCredentials: 'td:sync-clear-credentials',
   syncFetch: 'td:sync-fetch',
+  backupsSaveAutomatic: 'td:backups-save-automatic',
+  backupsListAutomatic: 'td:backups-list-automatic',
+  backupsReadAutomatic: 'td:backups-read-automatic',
   event: 'td:event',
 } as const;

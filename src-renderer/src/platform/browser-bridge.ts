@@ -37,6 +37,8 @@ import {
   networkFailure,
   resolveSyncUrl,
 } from '../../../src-shared/sync/http-contract';
+
+const NO_AUTOMATIC_BACKUPS = 'Automatic backups need the TutorDesk desktop app; in the browser, use “Back up now” in Settings.';
 import { checkTransport } from '../../../src-shared/sync/transport';
 
 export type FetchFn = (input: URL, init?: RequestInit) => Promise<Response>;
@@ -260,6 +262,18 @@ export function createBrowserBridge(): TutorBridge {
       },
       fetch(raw: SyncFetchRequest): Promise<SyncFetchResponse> {
         return browserSyncFetch(credentials, raw, { isOnline: () => navigator.onLine, origin: location.origin });
+      },
+    },
+    // A web page has no folder of its own to keep backups in: "Back up now" downloads one instead.
+    backups: {
+      async saveAutomatic() {
+        throw new Error(NO_AUTOMATIC_BACKUPS);
+      },
+      async listAutomatic() {
+        return [];
+      },
+      async readAutomatic() {
+        throw new Error(NO_AUTOMATIC_BACKUPS);
       },
     },
     onEvent(listener) {

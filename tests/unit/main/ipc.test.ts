@@ -53,6 +53,11 @@ function fakeServices() {
       clearCredentials: rec('sync.clearCredentials') as HostServices['sync']['clearCredentials'],
       fetch: rec('sync.fetch', { status: 200, statusText: 'OK', headers: {}, body: '{}' }) as HostServices['sync']['fetch'],
     },
+    backups: {
+      saveAutomatic: rec('backups.saveAutomatic', { saved: {}, removed: [] }) as HostServices['backups']['saveAutomatic'],
+      listAutomatic: rec('backups.listAutomatic', []) as HostServices['backups']['listAutomatic'],
+      readAutomatic: rec('backups.readAutomatic', '{}') as HostServices['backups']['readAutomatic'],
+    },
   };
   return { services, calls };
 }
@@ -103,6 +108,8 @@ describe('IPC handlers', () => {
     const creds: SyncCredentials = { serverUrl: 'https://couch.example.org', username: 'ana', password: 's3cret', practice: 'demo' };
     await call(IPC.syncSaveCredentials, fromApp, creds);
     await call(IPC.syncFetch, fromApp, { path: '/tutordesk-demo-students/_all_docs', method: 'GET', headers: {} });
+    await call(IPC.backupsSaveAutomatic, fromApp, { content: '{"manifest":{}}', createdAt: '2026-12-06T07:41:00.123Z' });
+    await call(IPC.backupsReadAutomatic, fromApp, 'auto-2026-12-06T07-41-00-123Z.tutordesk-backup');
     expect(svc.calls.map(([n]) => n)).toEqual([
       'appInfo',
       'saveFile',
@@ -111,6 +118,8 @@ describe('IPC handlers', () => {
       'openExternal',
       'sync.saveCredentials',
       'sync.fetch',
+      'backups.saveAutomatic',
+      'backups.readAutomatic',
     ]);
     expect(svc.calls[1]![1]).toEqual([save]);
     expect(svc.calls[5]![1]).toEqual([creds]);
@@ -166,6 +175,10 @@ describe('IPC handlers', () => {
     [IPC.syncFetch, [{ path: 'http://evil.example/', method: 'GET', headers: {} }], /path/],
     [IPC.syncFetch, [{ path: '/db', method: 'PATCH', headers: {} }], /method/],
     [IPC.appInfo, ['unexpected'], /Invalid request/],
+    [IPC.backupsReadAutomatic, ['../sync-credentials.json'], /Not the name of an automatic backup/],
+    [IPC.backupsReadAutomatic, ['auto-2026-12-06T07-41-00-123Z.tutordesk-backup/../../x'], /Not the name of an automatic backup/],
+    [IPC.backupsSaveAutomatic, [{ content: '', createdAt: '2026-12-06T07:41:00Z' }], /content/],
+    [IPC.backupsSaveAutomatic, [{ content: 'x', createdAt: 'yesterday' }], /createdAt/],
   ])('rejects an invalid payload on %s', async (channel, args, message) => {
     await expect(call(channel, fromApp, ...args)).rejects.toThrow(message);
     await expect(call(channel, fromApp, ...args)).rejects.toThrow(new RegExp(`Invalid request for ${channel}`));
@@ -190,7 +203,7 @@ describe('IPC handlers', () => {
   it('the unregister function removes every handler', () => {
     const ipc2 = fakeIpcMain();
     const off = registerIpcHandlers(ipc2, svc.services, () => true);
-    expect(ipc2.handlers.size).toBe(13);
+    expect(ipc2.handlers.size).toBe(16);
     off();
     expect(ipc2.handlers.size).toBe(0);
   });

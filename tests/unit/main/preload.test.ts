@@ -34,6 +34,7 @@ describe('preload bridge', () => {
     expect(Object.keys(bridge).sort()).toEqual(
       [
         'appInfo',
+        'backups',
         'isOnline',
         'notify',
         'onEvent',
@@ -47,6 +48,7 @@ describe('preload bridge', () => {
       ].sort(),
     );
     expect(Object.keys(bridge.sync).sort()).toEqual(['clearCredentials', 'fetch', 'getAccount', 'saveCredentials']);
+    expect(Object.keys(bridge.backups).sort()).toEqual(['listAutomatic', 'readAutomatic', 'saveAutomatic']);
     expect(JSON.stringify(Object.keys(bridge))).not.toMatch(/ipc|invoke|send/i);
   });
 
@@ -66,6 +68,9 @@ describe('preload bridge', () => {
       [bridge.sync.saveCredentials(req), IPC.syncSaveCredentials, [req]],
       [bridge.sync.clearCredentials(), IPC.syncClearCredentials, []],
       [bridge.sync.fetch(req), IPC.syncFetch, [req]],
+      [bridge.backups.saveAutomatic(req), IPC.backupsSaveAutomatic, [req]],
+      [bridge.backups.listAutomatic(), IPC.backupsListAutomatic, []],
+      [bridge.backups.readAutomatic('n'), IPC.backupsReadAutomatic, ['n']],
     ];
     for (const [promise] of cases) expect(await promise).toBe('result');
     expect(invoke.mock.calls).toEqual(cases.map(([, channel, args]) => [channel, ...args]));
