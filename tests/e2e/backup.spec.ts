@@ -127,3 +127,25 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await target.close();
   });
 }
+
+test('a practice with neither a backup nor a sync for a week is reminded, until it makes one', async ({ page }) => {
+  await page.clock.install({ time: new Date('2026-11-20T09:00:00Z') });
+  await openApp(page);
+  await loadSample(page);
+  const reminder = page.getByRole('banner').getByRole('button', { name: /^No backup yet/ });
+  await expect(reminder).toHaveCount(0);
+  // Eight days later, the app still open: the reminder appears.
+  await page.clock.fastForward(8 * 24 * 3_600_000);
+  await expect(reminder).toBeVisible({ timeout: 10_000 });
+  await expect(reminder).toHaveAccessibleName(/this computer holds the only copy of the practice/);
+  await page.screenshot({ path: 'screenshots/backup-reminder-light.png' });
+  await reminder.click();
+  const card = page.getByRole('region', { name: 'Backups' });
+  await expect(card.getByRole('heading', { name: 'Backups' })).toBeFocused();
+  await expect(card).toContainText('Automatic daily backups need the TutorDesk desktop app');
+  const download = page.waitForEvent('download');
+  await card.getByRole('button', { name: 'Back up now…' }).click();
+  await download;
+  await expect(card.getByRole('status', { name: 'Last backup' })).toContainText('Last backup from this computer');
+  await expect(reminder).toHaveCount(0);
+});

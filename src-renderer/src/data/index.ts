@@ -28,3 +28,4 @@ export type { OnlineSource } from './sync/session';
 export type { SyncState, SyncStatus, SyncStatusError } from './sync/status';
 export { startSync, type StartSyncOptions, type SyncHandle } from './sync/start-sync';
 export { collectBackupData, restoreBackupData, RestoreError, type RestoreSummary } from './backup';
+export { SYNC_STATE_LOCAL_ID } from './sync/pending';

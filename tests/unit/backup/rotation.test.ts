@@ -82,3 +82,14 @@ describe('backup reminder', () => {
     });
   });
 });
+
+describe('automatic backup due', () => {
+  it('when there is none, or the newest is a day old', async () => {
+    const { automaticBackupDue } = await import('../../../src-renderer/src/features/backup/auto');
+    const now = new Date('2026-12-06T09:00:00Z');
+    const b = (createdAt: string) => ({ name: createdAt, createdAt, bytes: 1 });
+    expect(automaticBackupDue([], now)).toBe(true);
+    expect(automaticBackupDue([b('2026-12-05T12:00:00.000Z'), b('2026-12-01T12:00:00.000Z')], now)).toBe(false);
+    expect(automaticBackupDue([b('2026-12-05T09:00:00.000Z')], now)).toBe(true);
+  });
+});

@@ -2,7 +2,8 @@
  * Settings → Backups: make a backup file of the whole practice now, optionally protected by a
  * passphrase, and see when this computer last made one.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useRoute } from '../../app/router';
 import { useApp } from '../../app/AppContext';
 import { localDoc$ } from '../../data';
 import { Alert } from '../../ui/Alert';
@@ -11,6 +12,83 @@ import { Icon } from '../../ui/Icon';
 import { useToast } from '../../ui/Toast';
 import { MIN_PASSPHRASE_LENGTH } from '../../../../src-shared/backup/backup-file';
 import { saveBackup, type BackupState } from './actions';
+import { AUTO_STATE_DOC, type AutoBackupState } from './auto';
+import { getBridge } from '../../platform/bridge';
+import type { AutoBackupInfo } from '../../../../src-shared/bridge';
+
+interface AutomaticView {
+  platform: 'electron' | 'browser' | null;
+  list: AutoBackupInfo[];
+  state: AutoBackupState | null;
+}
+
+/** The desktop's automatic backups (none in the browser), listed again when a new one is written. */
+function useAutomaticBackups(): AutomaticView {
+  const { db } = useApp();
+  const [view, setView] = useState<AutomaticView>({ platform: null, list: [], state: null });
+  useEffect(() => {
+    let live = true;
+    const sub = localDoc$(db, AUTO_STATE_DOC).subscribe((d) => {
+      const state = (d?.toJSON().data as AutoBackupState | undefined) ?? null;
+      void (async () => {
+        const bridge = getBridge();
+        const platform = (await bridge.appInfo()).platform;
+        const list = platform === 'electron' ? await bridge.backups.listAutomatic().catch(() => []) : [];
+        if (live) setView({ platform, list, state });
+      })();
+    });
+    return () => {
+      live = false;
+      sub.unsubscribe();
+    };
+  }, [db]);
+  return view;
+}
+
+function AutomaticBackups({ state }: { state: AutomaticView }) {
+  const app = useApp();
+  if (state.platform === null) return null;
+  if (state.platform === 'browser')
+    return (
+      <p className="muted">
+        Automatic daily backups need the TutorDesk desktop app. In the browser, use “Back up now” and keep the file somewhere safe.
+      </p>
+    );
+  const size = (bytes: number) =>
+    bytes >= 1_048_576
+      ? `${app.format.number(bytes / 1_048_576, 1)} MB`
+      : `${app.format.number(Math.max(1, Math.round(bytes / 1024)), 0)} KB`;
+  return (
+    <div className="stack">
+      <p className="muted">
+        Every day this computer also keeps an automatic backup in TutorDesk’s own folder: the last 7 days, 4 weeks and 12 months.
+      </p>
+      {state.state?.error && (
+        <Alert tone="error" role="alert">
+          The last automatic backup failed: {state.state.error}
+        </Alert>
+      )}
+      {state.list.length > 0 && (
+        <table className="report-table" aria-label="Automatic backups">
+          <thead>
+            <tr>
+              <th scope="col">Made</th>
+              <th scope="col">Size</th>
+            </tr>
+          </thead>
+          <tbody>
+            {state.list.slice(0, 7).map((b) => (
+              <tr key={b.name}>
+                <td>{app.format.dateTime(b.createdAt)}</td>
+                <td>{size(b.bytes)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
 
 function useLastBackup(): BackupState | null {
   const { db } = useApp();
@@ -32,6 +110,15 @@ export function BackupSection() {
   const [errors, setErrors] = useState<{ passphrase?: string; repeat?: string }>({});
   const [failure, setFailure] = useState('');
   const [busy, setBusy] = useState(false);
+  const route = useRoute();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const auto = useAutomaticBackups();
+  // Reached from the top bar's reminder: bring the card into view.
+  useEffect(() => {
+    if (route.query.get('section') !== 'backup' || !heading.current) return;
+    heading.current.scrollIntoView({ block: 'start' });
+    heading.current.focus({ preventScroll: true });
+  }, [route]);
 
   const backUp = async () => {
     setFailure('');
@@ -59,7 +146,9 @@ export function BackupSection() {
 
   return (
     <section className="card card-pad stack" aria-labelledby="backup-title">
-      <h2 id="backup-title">Backups</h2>
+      <h2 id="backup-title" ref={heading} tabIndex={-1}>
+        Backups
+      </h2>
       <p className="muted">
         A backup is one file holding your whole practice: students, families, lessons, notes, invoices and payments. Keep it somewhere other
         than this computer, such as a USB stick or your cloud storage. To bring it back on a new computer, choose “Restore from a backup”
@@ -75,6 +164,7 @@ export function BackupSection() {
           'This computer has not made a backup yet.'
         )}
       </p>
+      <AutomaticBackups state={auto} />
       {failure && (
         <Alert tone="error" role="alert">
           {failure}
