@@ -94,18 +94,22 @@ export function watchMoneyReview(db: TutorDatabase): Observable<{ findings: Mone
 }
 
 /**
- * While the review list is on screen: the findings are checked again after each change of the
- * payments or invoices (a person reversing the extra refund sees its finding go), and when they
- * were written in another locale than the practice's `format`. Nothing while there are none.
+ * While the review list is on screen: the findings are checked again when it appears, after each
+ * change of the payments or invoices (a person reversing the extra refund sees its finding go), and
+ * when they were written in another locale than the practice's `format`. Nothing while there are none.
  */
 export function keepMoneyReviewFresh(db: TutorDatabase, format: MoneyCheckFormat): { unsubscribe(): void } {
   const c = db.collections as Partial<TutorDatabase['collections']>;
   if (!c.payments || !c.invoices) return { unsubscribe: () => undefined };
   let listed = 0;
+  let first = true;
   const recheck = () => void checkMoneyRecordsOf(db, format).catch((e: unknown) => console.error('Money-records check failed', e));
   const review = watchMoneyReview(db).subscribe((r) => {
     listed = r.findings.length;
-    if (listed > 0 && r.locale !== format.locale) recheck();
+    // Once when the list appears (records may have been corrected since, on another screen), then
+    // whenever it was written in another locale.
+    if (listed > 0 && (first || r.locale !== format.locale)) recheck();
+    first = false;
   });
   const changes = merge(c.payments.$, c.invoices.$)
     .pipe(debounceTime(300))

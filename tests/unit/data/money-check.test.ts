@@ -126,6 +126,28 @@ describe('checkMoneyRecordsOf', () => {
     }
   });
 
+  it('a list corrected while it was not on screen is checked again when it appears', async () => {
+    const d = await open(makeSettings());
+    const { payment, a, b } = refundedTwice('GBP');
+    await d.payments.bulkInsert([payment, a, b]);
+    await checkMoneyRecordsOf(d);
+    // The extra refund is reversed on the ledger screen; nothing re-checks there.
+    await d.payments.insert(
+      reverseRecord(b, { payments: [payment, a, b], reason: 'Twice', date: '2026-02-04', ctx: ctxAt('2026-02-04T09:00:00Z') }),
+    );
+    expect((await stored(d))!.findings).toHaveLength(1);
+    const gb = practiceFormat('en-GB', 'Europe/London', 'GBP');
+    const fresh = keepMoneyReviewFresh(d, { locale: gb.locale, date: (x) => gb.date(x) });
+    try {
+      expect(await firstValueFrom(watchMoneyReview(d).pipe(filter((r) => r.findings.length === 0)))).toEqual({
+        findings: [],
+        locale: 'en-GB',
+      });
+    } finally {
+      fresh.unsubscribe();
+    }
+  });
+
   it('without payments or invoices in the database, does nothing', async () => {
     db = await createTutorDatabase({
       name: `money-check-${++seq}`,
