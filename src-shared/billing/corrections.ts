@@ -544,13 +544,26 @@ export interface MoneyFinding {
   message: string;
 }
 
+/** How the messages of `checkMoneyRecords` write amounts (the locale) and dates (default: as stored, YYYY-MM-DD). */
+export interface MoneyFindingFormat {
+  locale?: string;
+  /** A business date (YYYY-MM-DD) in the practice locale: "3 Feb 2026". */
+  date?: (isoDate: string) => string;
+}
+
 /**
  * What a person must look at in the money records after sync (nothing here is repaired
  * silently): a reversal of a record that is not there (yet) or was edited on another laptop
  * after being reversed, the same record reversed twice, credit refunded more than once, payments
  * allocated beyond their amount, invoices paid and credited beyond their total.
  */
-export function checkMoneyRecords(records: readonly Payment[], invoices: readonly Invoice[], locale?: string): MoneyFinding[] {
+export function checkMoneyRecords(
+  records: readonly Payment[],
+  invoices: readonly Invoice[],
+  format?: string | MoneyFindingFormat,
+): MoneyFinding[] {
+  const locale = typeof format === 'string' ? format : format?.locale;
+  const d = (typeof format === 'object' && format.date) || ((iso: string) => iso);
   const out: MoneyFinding[] = [];
   const byId = new Map(records.map((p) => [p.id, p]));
   const reversalsOf = new Map<string, Payment[]>();
@@ -562,7 +575,7 @@ export function checkMoneyRecords(records: readonly Payment[], invoices: readonl
         code: 'reversal_target_missing',
         recordIds: [r.id],
         familyId: r.familyId,
-        message: `The reversal of ${r.date} names a payment or refund (${r.reverses ?? '?'}) that this laptop does not have.`,
+        message: `The reversal of ${d(r.date)} names a payment or refund that this laptop does not have (yet): it may still be on its way from another laptop.`,
       });
       continue;
     }
@@ -571,7 +584,7 @@ export function checkMoneyRecords(records: readonly Payment[], invoices: readonl
         code: 'reversal_of_reversal',
         recordIds: [r.id, target.id],
         familyId: r.familyId,
-        message: `The record of ${r.date} reverses a reversal; record the payment again instead.`,
+        message: `The record of ${d(r.date)} reverses a reversal; record the payment again instead.`,
       });
     }
     if (target.amount !== r.amount) {
@@ -579,7 +592,7 @@ export function checkMoneyRecords(records: readonly Payment[], invoices: readonl
         code: 'reversal_amount_changed',
         recordIds: [r.id, target.id],
         familyId: r.familyId,
-        message: `The ${recordKind(target)} of ${target.date} was reversed for ${fmt(r.amount, r.currency, locale)} but is now ${fmt(target.amount, target.currency, locale)}: it was edited on another laptop. The whole ${recordKind(target)} counts as reversed; check that this is right.`,
+        message: `The ${recordKind(target)} of ${d(target.date)} was reversed for ${fmt(r.amount, r.currency, locale)} but is now ${fmt(target.amount, target.currency, locale)}: it was edited on another laptop. The whole ${recordKind(target)} counts as reversed; check that this is right.`,
       });
     }
     reversalsOf.set(target.id, [...(reversalsOf.get(target.id) ?? []), r]);
@@ -603,7 +616,7 @@ export function checkMoneyRecords(records: readonly Payment[], invoices: readonl
           code: 'refund_of_reversed_payment',
           recordIds: [r.id, s.paymentId],
           familyId: r.familyId,
-          message: `The refund of ${r.date} paid back money from a payment that was later reversed: the family owes that refund.`,
+          message: `The refund of ${d(r.date)} paid back money from a payment that was later reversed: the family owes that refund.`,
         });
       }
     }
@@ -618,8 +631,8 @@ export function checkMoneyRecords(records: readonly Payment[], invoices: readonl
         familyId: p.familyId,
         message:
           taken > 0
-            ? `The payment of ${p.date} was allocated and refunded beyond its amount by ${fmt(-left, p.currency, locale)}: probably refunded on two laptops while offline.`
-            : `The payment of ${p.date} is allocated beyond its amount by ${fmt(-left, p.currency, locale)}.`,
+            ? `The payment of ${d(p.date)} was allocated and refunded beyond its amount by ${fmt(-left, p.currency, locale)}: probably refunded on two laptops while offline.`
+            : `The payment of ${d(p.date)} is allocated beyond its amount by ${fmt(-left, p.currency, locale)}.`,
       });
     }
   }

@@ -4,7 +4,9 @@
  * health check of a practice's data. Pure.
  *
  * - every billing claim names a live invoice that bills its item (no orphan, no stale claim);
- * - every item a live invoice bills is claimed by that invoice (nothing can be billed twice);
+ * - every item a live invoice bills is claimed by that invoice (nothing can be billed twice),
+ *   except on a line a partial credit note credited in full: its claim may have been released so
+ *   the lesson can be billed again (`rebill`, docs/billing.md "Corrections and refunds");
  * - a void invoice has its credit note, and a full credit note's invoice is void;
  * - payments pay only issued invoices, never more than their amount;
  * - every student has its payer.
@@ -13,6 +15,7 @@ import type { BillingClaim, Family, Invoice, Payment, Student } from '../model/t
 import { claimId } from '../billing/claims';
 import { allocatedAmount } from '../billing/payments';
 import { reversedIds } from '../billing/records';
+import { lineGross } from '../billing/totals';
 
 export interface PracticeState {
   families: readonly Family[];
@@ -38,18 +41,45 @@ export interface Inconsistency {
   message: string;
 }
 
+/** What partial credit notes credited of each invoice line: `<invoice id>/<line id>` → amount and tax (positive). */
+function creditedLines(invoices: readonly Invoice[]): Map<string, { amount: number; tax: number }> {
+  const out = new Map<string, { amount: number; tax: number }>();
+  for (const cn of invoices) {
+    if (cn.kind !== 'credit_note' || !cn.creditNoteFor) continue;
+    for (const l of cn.lines) {
+      if (!l.creditsLineId) continue;
+      const key = `${cn.creditNoteFor}/${l.creditsLineId}`;
+      const c = out.get(key) ?? { amount: 0, tax: 0 };
+      c.amount -= l.amount;
+      c.tax -= l.taxAmount;
+      out.set(key, c);
+    }
+  }
+  return out;
+}
+
 export function checkConsistency(s: PracticeState): Inconsistency[] {
   const out: Inconsistency[] = [];
   const invoices = new Map(s.invoices.map((i) => [i.id, i]));
   const claims = new Map(s.billingclaims.map((c) => [c.id, c]));
   const billed = new Map<string, Set<string>>(); // invoice id → claim ids it bills
+  const credited = creditedLines(s.invoices);
   for (const inv of s.invoices) {
     if (inv.kind !== 'invoice') continue;
     const items = new Set<string>();
-    for (const l of inv.lines) for (const occ of l.occurrenceIds) items.add(claimId(occ, l.studentId));
+    const mustClaim = new Set<string>();
+    for (const l of inv.lines) {
+      const c = credited.get(`${inv.id}/${l.id}`);
+      const fullyCredited =
+        !!c && l.amount > 0 && lineGross({ amount: l.amount - c.amount, taxAmount: l.taxAmount - c.tax }, inv.taxMode) <= 0;
+      for (const occ of l.occurrenceIds) {
+        items.add(claimId(occ, l.studentId));
+        if (!fullyCredited) mustClaim.add(claimId(occ, l.studentId));
+      }
+    }
     billed.set(inv.id, items);
     if (inv.status === 'void') continue;
-    for (const id of items) {
+    for (const id of mustClaim) {
       const c = claims.get(id);
       if (!c || c.invoiceId !== inv.id)
         out.push({ code: 'unclaimed_item', id, message: `${inv.number || `draft ${inv.id}`} bills ${id} without holding its claim` });

@@ -20,6 +20,7 @@ export {
   type RecoverySummary,
 } from './intents';
 export { checkOrphanClaims, releaseReviewedClaim, watchClaimReviews, type ClaimReview } from './claims-check';
+export { checkMoneyRecordsOf, keepMoneyReviewFresh, watchMoneyReview, type MoneyCheckFormat, type MoneyFinding } from './money-check';
 export { dismissQuarantined, dismissSyncConflict, watchQuarantine, watchSyncConflicts } from './sync/review-lists';
 export type { SyncErrorKind } from './sync/errors';
 export { testConnection, type ConnectionTestResult } from './sync/connection-check';

@@ -6,8 +6,10 @@
 import { formatDate } from '../../../src-shared/billing/dates';
 import { resolvePracticeLocale } from '../../../src-shared/locale/practice-locale';
 import type { TutorDatabase } from '../data';
-import { checkOrphanClaims, newId, recoverIntents } from '../data';
+import { checkMoneyRecordsOf, checkOrphanClaims, newId, recoverIntents } from '../data';
+import { refundCredit } from '../../../src-shared/billing/corrections';
 import { PENDING_INTENTS_DOC } from '../data/intents';
+import { MONEY_REVIEW_DOC } from '../data/money-check';
 import { claimId } from '../../../src-shared/billing/claims';
 import { intentFromWrites, intentKey, put } from '../../../src-shared/integrity/intent-log';
 import { stampChange, type ChangeContext } from '../../../src-shared/model/meta';
@@ -16,7 +18,7 @@ import type { AttendanceStatus, BillingClaim, Family, Invoice, Payment, Practice
 import { createLesson, writeOccurrence } from '../../../src-shared/schedule/edit';
 import { ruleInstances } from '../../../src-shared/schedule/recurrence';
 import { renderStatementHtml } from '../../../src-shared/billing/statement-html';
-import { familyStatement } from '../../../src-shared/billing/payments';
+import { createPayment, familyStatement } from '../../../src-shared/billing/payments';
 import { startOfLocalDay } from '../../../src-shared/schedule/time';
 import { invoiceHtml } from '../features/billing/documents';
 import { pageSizeOf } from '../features/billing/data';
@@ -48,6 +50,14 @@ export interface BillingTestHooks {
    * stopped half-way while another laptop changed one of its payments (held by intent recovery).
    */
   integrityReview(): Promise<{ claimId: string }>;
+  /**
+   * What two laptops refunding the same credit offline leave after sync (issue 15): for the first
+   * family by name, a £50 payment left as credit, refunded in full twice (once by "laptop-b"); then
+   * the money-records check as after a sync. Returns the family.
+   */
+  refundedTwice(): Promise<{ familyId: string; familyName: string; paymentDate: string }>;
+  /** The money findings stored by the last check (`money-review`); null when no check ran. */
+  moneyFindings(): Promise<unknown[] | null>;
   /** The orphan-claim check as after a sync, two days from now: what it releases, waits for, lists. */
   checkClaims(): Promise<{ released: string[]; waiting: string[]; review: unknown[] }>;
 }
@@ -153,6 +163,33 @@ export function billingTestHooks(db: TutorDatabase): BillingTestHooks {
         pageSize: pageSizeOf(settings),
         generatedOn: to,
       });
+    },
+    async refundedTwice() {
+      const settings = await settingsOf(db);
+      const family = (await db.families.find({ selector: { archived: false } }).exec())
+        .map((d) => d.toJSON() as Family)
+        .sort((a, b) => a.name.localeCompare(b.name))[0];
+      if (!family) throw new Error('No family');
+      const here: ChangeContext = { staffId: 'test', deviceId: 'test-hooks', now: new Date(Date.now() - 86_400_000) };
+      const paymentDate = here.now.toISOString().slice(0, 10);
+      const payment = createPayment(
+        { familyId: family.id, date: paymentDate, amount: 5000, method: 'bank_transfer', reference: 'OVERPAID' },
+        settings.currency,
+        here,
+        newId,
+      );
+      const refund = (deviceId: string) =>
+        refundCredit(
+          { familyId: family.id, amount: 5000, date: paymentDate, method: 'bank_transfer', reference: 'REFUND', reason: 'Overpaid' },
+          { payments: [payment], currency: settings.currency, ctx: { ...here, deviceId }, newId },
+        );
+      await db.payments.bulkInsert([payment, refund('test-hooks'), refund('laptop-b')]);
+      await checkMoneyRecordsOf(db);
+      return { familyId: family.id, familyName: family.name, paymentDate };
+    },
+    async moneyFindings() {
+      const doc = await db.getLocal<{ findings: unknown[] }>(MONEY_REVIEW_DOC);
+      return (doc?.toJSON().data as { findings?: unknown[] } | undefined)?.findings ?? null;
     },
     async checkClaims() {
       const device = (await db.getLocal<{ deviceId: string }>('device'))?.toJSON().data as { deviceId: string };

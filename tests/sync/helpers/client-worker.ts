@@ -13,6 +13,7 @@ import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/s
 import { saveDoc } from '../../../src-renderer/src/data/repo';
 import { deleteDoc } from '../../../src-renderer/src/data/sync-delete';
 import { collectBackupData, restoreBackupData } from '../../../src-renderer/src/data/backup';
+import { MONEY_REVIEW_DOC } from '../../../src-renderer/src/data/money-check';
 import { startSync, type SyncHandle } from '../../../src-renderer/src/data/sync/start-sync';
 import { testConnection } from '../../../src-renderer/src/data/sync/connection-check';
 import type { OnlineSource } from '../../../src-renderer/src/data/sync/session';
@@ -235,6 +236,10 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
   },
   async quarantine() {
     return listQuarantine(needDb());
+  },
+  /** The money records a person must look at, as the after-sync check stored them (`money-review`). */
+  async moneyReview() {
+    return (await needDb().getLocal(MONEY_REVIEW_DOC))?.toJSON().data ?? null;
   },
   async retryQuarantined(a) {
     await sync!.retryQuarantined(a.collection as CollectionName, String(a.id));

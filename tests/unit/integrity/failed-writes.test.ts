@@ -18,6 +18,7 @@ import { IntentError, pendingIntents, recoverIntents } from '../../../src-render
 import { checkOrphanClaims } from '../../../src-renderer/src/data/claims-check';
 import {
   applyCredit,
+  creditInvoicePartly,
   deleteDraft,
   insertDrafts,
   issueDrafts,
@@ -25,6 +26,7 @@ import {
   voidWithCreditNote,
 } from '../../../src-renderer/src/features/billing/actions';
 import { importStudents } from '../../../src-renderer/src/features/students/import-action';
+import { checkMoneyRecords } from '../../../src-shared/billing/corrections';
 import { buildBillingState, generateDraftInvoice } from '../../../src-shared/billing/generate';
 import { createPayment } from '../../../src-shared/billing/payments';
 import { parseCsv } from '../../../src-shared/csv';
@@ -133,14 +135,23 @@ function same(a: Snapshot, b: Snapshot): boolean {
   return COLLECTIONS.every((c) => a[c].size === b[c].size && [...a[c]].every(([id, doc]) => sameContent(doc, b[c].get(id) ?? null)));
 }
 
+/**
+ * The invariants of `checkConsistency`, and the money checks run after sync (`checkMoneyRecords`):
+ * no payment allocated beyond its amount, no invoice paid and credited beyond its total.
+ */
 function consistency(s: Snapshot) {
-  return checkConsistency({
-    families: [...s.families.values()] as Family[],
-    students: [...s.students.values()] as Student[],
-    invoices: [...s.invoices.values()] as Invoice[],
-    payments: [...s.payments.values()] as Payment[],
-    billingclaims: [...s.billingclaims.values()] as BillingClaim[],
-  });
+  const invoices = [...s.invoices.values()] as Invoice[];
+  const payments = [...s.payments.values()] as Payment[];
+  return [
+    ...checkConsistency({
+      families: [...s.families.values()] as Family[],
+      students: [...s.students.values()] as Student[],
+      invoices,
+      payments,
+      billingclaims: [...s.billingclaims.values()] as BillingClaim[],
+    }),
+    ...checkMoneyRecords(payments, invoices).map((f) => ({ code: f.code, id: f.recordIds.join(','), message: f.message })),
+  ];
 }
 
 /** The sample practice (two Patel families, an issued invoice paid in part, a draft), plus extras. */
@@ -211,6 +222,12 @@ const SCENARIOS: Scenario[] = [
     name: 'record a payment',
     run: (app) =>
       recordPayment(app, { familyId: 'f2', date: '2026-03-08', amount: 4000, method: 'card', reference: 'NEW', notes: '' }, undefined),
+  },
+  {
+    // The no-show line of I1 (£45 of £90, £50 paid): the credit note, the payment's allocation
+    // cut to the new balance (£5 becomes family credit), and the line's claim released to re-bill.
+    name: 'partial credit note with re-billing (credit note, payment cut, claim released)',
+    run: (app) => creditInvoicePartly(app, 'I1', { lines: [{ lineId: 'I1-b' }], reason: 'No-show not charged', rebill: true }),
   },
   {
     name: 'import students and families',
@@ -368,6 +385,68 @@ describe('orphan claims', () => {
       expect(await db.billingclaims.count().exec()).toBe(practice().billingclaims.length + 3);
     } finally {
       await db.remove();
+    }
+  });
+});
+
+describe('partial credit notes', () => {
+  const inDb = async (db: TutorDatabase) => {
+    const s = await snapshot(db);
+    return { claims: [...s.billingclaims.values()] as BillingClaim[], invoices: [...s.invoices.values()] as Invoice[], s };
+  };
+
+  it('with “can be billed again”, the claims of the line credited in full are released and the lesson can be billed again', async () => {
+    uuid = 0;
+    const f: Failure = { failAfter: null, written: 0, failing: false };
+    const db = await open(`rebill${++seq}`, f);
+    try {
+      await seed(db);
+      const p = practice();
+      const noShow = p.invoices.find((i) => i.id === 'I1')!.lines.find((l) => l.id === 'I1-b')!;
+      const item = `${noShow.occurrenceIds[0]!}#s2`;
+      expect((await inDb(db)).claims.map((c) => c.id)).toContain(item);
+
+      const cn = await creditInvoicePartly(services(db), 'I1', {
+        lines: [{ lineId: 'I1-b' }],
+        reason: 'Charged at the wrong rate',
+        rebill: true,
+      });
+      const after = await inDb(db);
+      expect(after.claims.map((c) => c.id)).not.toContain(item);
+      // The other line keeps its claim; the credit note is stored; the £50 payment now pays £45.
+      expect(after.claims.filter((c) => c.invoiceId === 'I1').map((c) => c.id)).toEqual([
+        `${p.invoices[0]!.lines[0]!.occurrenceIds[0]!}#s2`,
+      ]);
+      expect(after.invoices.find((i) => i.id === cn.id)).toMatchObject({ kind: 'credit_note', creditNoteFor: 'I1', total: -4500 });
+      expect([...after.s.payments.values()].map((x) => (x as Payment).allocations)).toEqual([[{ invoiceId: 'I1', amount: 4500 }]]);
+      expect(consistency(after.s)).toEqual([]);
+      // The lesson is no longer claimed: generate would bill it again.
+      const state = buildBillingState(after.claims, after.invoices);
+      expect(state.claimed.has(noShow.occurrenceIds[0]!, 's2')).toBe(false);
+      expect(state.claimed.has(p.invoices[0]!.lines[0]!.occurrenceIds[0]!, 's2')).toBe(true);
+    } finally {
+      await db.remove();
+    }
+  });
+
+  it('without it, and for a line credited in part, the claims stay', async () => {
+    for (const input of [
+      { lines: [{ lineId: 'I1-b' }], reason: 'Goodwill' },
+      { lines: [{ lineId: 'I1-b', amount: 1000 }], reason: 'Goodwill', rebill: true },
+    ]) {
+      uuid = 0;
+      const f: Failure = { failAfter: null, written: 0, failing: false };
+      const db = await open(`rebill${++seq}`, f);
+      try {
+        await seed(db);
+        const before = (await inDb(db)).claims.map((c) => c.id).sort();
+        await creditInvoicePartly(services(db), 'I1', input);
+        const after = await inDb(db);
+        expect(after.claims.map((c) => c.id).sort()).toEqual(before);
+        expect(consistency(after.s)).toEqual([]);
+      } finally {
+        await db.remove();
+      }
     }
   });
 });

@@ -11,7 +11,8 @@
  *        │                    └─ requests.ts (every request: ≤ 4 in flight, typed errors.ts) ← couchdb.ts (the calls)
  *        ├─ pending.ts (local changes not yet on the server)
  *        ├─ status.ts (what the indicator shows)
- *        └─ reports.ts → review-lists.ts (refused changes, conflicts that need a person)
+ *        ├─ reports.ts → review-lists.ts (refused changes, conflicts that need a person)
+ *        └─ after each completed cycle: ../claims-check.ts (orphan claims), ../money-check.ts (money records)
  *
  * Requests go through the host's requester (`bridge.sync.fetch`), so the password never reaches
  * the renderer; the network state comes from the host too (`online`). Both are injected: this
@@ -30,6 +31,7 @@ import { dismissQuarantined, watchQuarantine, watchSyncConflicts } from './revie
 import { ALWAYS_ONLINE, Reconnector, type OnlineSource } from './session';
 import { StatusStore, initialStatus, type SyncStatus } from './status';
 import { checkOrphanClaims } from '../claims-check';
+import { checkMoneyRecordsOf } from '../money-check';
 
 export interface StartSyncOptions {
   db: TutorDatabase;
@@ -93,7 +95,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     watchQuarantine(db).subscribe((list) => store.update({ quarantined: list.length })),
     watchSyncConflicts(db).subscribe((list) => store.update({ conflicts: list.length })),
   ];
-  subs.push(...orphanClaimsAfterSync(db, store));
+  subs.push(...orphanClaimsAfterSync(db, store), ...moneyRecordsAfterSync(db, store));
   const refusals = new Map(names.map((c) => [c, new RepeatedRefusals()] as const));
 
   const reconnector = new Reconnector({
@@ -161,31 +163,54 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
 }
 
 /**
- * After each completed sync cycle (the status reaches up to date with a new `lastSyncedAt`), the
- * orphan-claim check runs with the invoices caught up (docs/billing.md "Billing claims") — only
- * when claims or invoices changed since the last check, so an idle live poll costs nothing.
+ * Runs `check` after each completed sync cycle (the status reaches up to date with a new
+ * `lastSyncedAt`) in which one of `names` changed since the last run (locally or by the pull), so
+ * an idle live poll costs nothing. Nothing when the database lacks one of the collections.
  */
-function orphanClaimsAfterSync(db: TutorDatabase, store: StatusStore): { unsubscribe(): void }[] {
-  const names = ['billingclaims', 'invoices'].filter((c) => (db.collections as Record<string, unknown>)[c]);
-  if (names.length < 2) return [];
+function afterCompletedSync(
+  db: TutorDatabase,
+  store: StatusStore,
+  names: readonly CollectionName[],
+  what: string,
+  check: () => Promise<unknown>,
+): { unsubscribe(): void }[] {
+  const colls = names.map((c) => (db.collections as unknown as Record<string, RxCollection | undefined>)[c]);
+  if (colls.some((c) => !c)) return [];
   let dirty = true;
   let last = store.get().lastSyncedAt;
-  const changes = [db.billingclaims.$.subscribe(() => (dirty = true)), db.invoices.$.subscribe(() => (dirty = true))];
+  const changes = colls.map((c) => c!.$.subscribe(() => (dirty = true)));
   const stopListening = store.listen((s) => {
     if (s.state !== 'up-to-date' || !s.lastSyncedAt || s.lastSyncedAt === last) return;
     last = s.lastSyncedAt;
     if (!dirty) return;
     dirty = false;
-    void (async () => {
-      const device = (await db.getLocal<{ deviceId: string; meStaffId: string }>('device'))?.toJSON().data as
-        { deviceId?: string; meStaffId?: string } | undefined;
-      if (!device?.deviceId || db.closed) return;
-      await checkOrphanClaims(
-        db,
-        { deviceId: device.deviceId, staffId: device.meStaffId || 'unknown', now: new Date() },
-        { invoicesCaughtUp: true },
-      );
-    })().catch((e: unknown) => console.error('orphan-claim check after sync failed', e));
+    void check().catch((e: unknown) => console.error(`${what} after sync failed`, e));
   });
   return [...changes, { unsubscribe: stopListening }];
+}
+
+/**
+ * The orphan-claim check after each completed sync cycle, with the invoices caught up
+ * (docs/billing.md "Billing claims") — when claims or invoices changed since the last check.
+ */
+function orphanClaimsAfterSync(db: TutorDatabase, store: StatusStore): { unsubscribe(): void }[] {
+  return afterCompletedSync(db, store, ['billingclaims', 'invoices'], 'orphan-claim check', async () => {
+    const device = (await db.getLocal<{ deviceId: string; meStaffId: string }>('device'))?.toJSON().data as
+      { deviceId?: string; meStaffId?: string } | undefined;
+    if (!device?.deviceId || db.closed) return;
+    await checkOrphanClaims(
+      db,
+      { deviceId: device.deviceId, staffId: device.meStaffId || 'unknown', now: new Date() },
+      { invoicesCaughtUp: true },
+    );
+  });
+}
+
+/**
+ * The money-records check after each completed sync cycle in which payments or invoices changed
+ * (docs/billing.md "Corrections and refunds": credit refunded on two laptops, a reversal of an
+ * edited payment, …): its findings are listed for a person, never repaired.
+ */
+function moneyRecordsAfterSync(db: TutorDatabase, store: StatusStore): { unsubscribe(): void }[] {
+  return afterCompletedSync(db, store, ['payments', 'invoices'], 'money-records check', () => checkMoneyRecordsOf(db));
 }

@@ -1,12 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../app/AppContext';
+import { navigate } from '../../app/router';
 import {
   dismissHeldIntent,
+  keepMoneyReviewFresh,
   releaseReviewedClaim,
   watchClaimReviews,
   watchHeldIntents,
+  watchMoneyReview,
   type ClaimReview,
   type HeldIntent,
+  type MoneyFinding,
 } from '../../data';
 import { Alert } from '../../ui/Alert';
 import { formatWhen } from '../../ui/format';
@@ -24,7 +28,12 @@ interface Names {
 }
 
 /** The records the list names, read once per change of the list. */
-async function namesFor(db: TutorDatabase, held: readonly HeldIntent[], claims: readonly ClaimReview[]): Promise<Names> {
+async function namesFor(
+  db: TutorDatabase,
+  held: readonly HeldIntent[],
+  claims: readonly ClaimReview[],
+  money: readonly MoneyFinding[],
+): Promise<Names> {
   const ids = (c: string) => [...held.flatMap((h) => h.changed.filter((x) => x.collection === c).map((x) => x.id))];
   const [payments, invoices, students] = await Promise.all([
     db.payments.findByIds(ids('payments')).exec(),
@@ -39,6 +48,7 @@ async function namesFor(db: TutorDatabase, held: readonly HeldIntent[], claims: 
     ...[...p.values()].map((x) => x.familyId),
     ...[...i.values()].map((x) => x.familyId),
     ...[...s.values()].map((x) => x.familyId),
+    ...money.map((f) => f.familyId),
   ];
   const families = plain<Family>(await db.families.findByIds([...new Set(familyIds)]).exec());
   return { students: s, families, invoices: i, payments: p };
@@ -46,9 +56,11 @@ async function namesFor(db: TutorDatabase, held: readonly HeldIntent[], claims: 
 
 /**
  * What the integrity checks leave to a person (docs/data-model.md "Writes that span several
- * documents", docs/billing.md "Billing claims"): an operation that stopped half-way while another
- * laptop changed one of its records, and another laptop's billing claims whose invoice never
- * arrived. Each is named with what to check and one button.
+ * documents", docs/billing.md "Billing claims", "Corrections and refunds"): an operation that
+ * stopped half-way while another laptop changed one of its records, another laptop's billing claims
+ * whose invoice never arrived, and the money records that disagree after sync (`checkMoneyRecords`:
+ * credit refunded twice, …), each with its family and a button to open the family's ledger. Each
+ * is named with what to check and one button.
  */
 export function IntegrityReview() {
   const app = useApp();
@@ -56,6 +68,7 @@ export function IntegrityReview() {
   const [held, setHeld] = useState<HeldIntent[]>([]);
   const [claims, setClaims] = useState<ClaimReview[]>([]);
   const [error, setError] = useState('');
+  const [findings, setFindings] = useState<MoneyFinding[]>([]);
   const [names, setNames] = useState<Names | null>(null);
   const money = useMoney();
   const locale = app.settings?.locale ?? 'en-GB';
@@ -69,14 +82,25 @@ export function IntegrityReview() {
 
   useEffect(() => {
     let live = true;
-    void namesFor(app.db, held, claims).then(
+    void namesFor(app.db, held, claims, findings).then(
       (n) => live && setNames(n),
       () => undefined,
     );
     return () => {
       live = false;
     };
-  }, [app.db, held, claims]);
+  }, [app.db, held, claims, findings]);
+
+  // The money findings' messages are written in the practice locale; checked again as records change.
+  const format = useMemo(() => ({ locale: app.format.locale, date: (d: string) => app.format.date(d) }), [app.format]);
+  useEffect(() => {
+    const a = watchMoneyReview(app.db).subscribe((r) => setFindings(r.findings));
+    const b = keepMoneyReviewFresh(app.db, format);
+    return () => {
+      a.unsubscribe();
+      b.unsubscribe();
+    };
+  }, [app.db, format]);
 
   const familyName = (id: string | undefined) => (id ? (names?.families.get(id)?.name ?? 'a family') : 'a family');
   /** A record changed elsewhere, as a person knows it. */
@@ -115,8 +139,8 @@ export function IntegrityReview() {
     };
   }, [app.db]);
 
-  if (held.length === 0 && claims.length === 0) return null;
-  const count = held.length + claims.length;
+  if (held.length === 0 && claims.length === 0 && findings.length === 0) return null;
+  const count = held.length + claims.length + findings.length;
 
   const act = async (what: () => Promise<void>, done: string) => {
     setError('');
@@ -138,36 +162,69 @@ export function IntegrityReview() {
           {error}
         </Alert>
       )}
-      <ul className="integrity-list">
-        {held.map((h) => (
-          <li key={h.key}>
-            <p>{names ? heldText(h) : h.message}</p>
-            <button
-              type="button"
-              className="btn btn-sm"
-              aria-label={`Keep the records as they are now: ${h.intent.description}`}
-              onClick={() => void act(() => dismissHeldIntent(app.db, h.key), `${h.intent.description}: records kept as they are`)}
-            >
-              Keep as they are now
-            </button>
-          </li>
-        ))}
-        {claims.map((c) => (
-          <li key={c.claimId}>
-            <p>{names ? claimText(c) : c.message}</p>
-            <button
-              type="button"
-              className="btn btn-sm"
-              aria-label={`Release the claim on ${claimSubject(c)}`}
-              onClick={() =>
-                void act(() => releaseReviewedClaim(app.db, c.claimId, app.ctx()), 'Claim released: the lesson can be billed again')
-              }
-            >
-              Release claim
-            </button>
-          </li>
-        ))}
-      </ul>
+      {held.length + claims.length > 0 && (
+        <ul className="integrity-list">
+          {held.map((h) => (
+            <li key={h.key}>
+              <p>{names ? heldText(h) : h.message}</p>
+              <button
+                type="button"
+                className="btn btn-sm"
+                aria-label={`Keep the records as they are now: ${h.intent.description}`}
+                onClick={() => void act(() => dismissHeldIntent(app.db, h.key), `${h.intent.description}: records kept as they are`)}
+              >
+                Keep as they are now
+              </button>
+            </li>
+          ))}
+          {claims.map((c) => (
+            <li key={c.claimId}>
+              <p>{names ? claimText(c) : c.message}</p>
+              <button
+                type="button"
+                className="btn btn-sm"
+                aria-label={`Release the claim on ${claimSubject(c)}`}
+                onClick={() =>
+                  void act(() => releaseReviewedClaim(app.db, c.claimId, app.ctx()), 'Claim released: the lesson can be billed again')
+                }
+              >
+                Release claim
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {findings.length > 0 && (
+        <section className="integrity-group" aria-labelledby="money-review-title">
+          <h2 id="money-review-title" className="integrity-heading">
+            Money records that disagree after sync
+          </h2>
+          <p className="muted integrity-intro">
+            Payments, refunds or credit notes written on different computers do not add up. Nothing was changed: open the family’s ledger
+            and correct it there, for example by reversing a refund that was recorded twice.
+          </p>
+          <ul className="integrity-list">
+            {findings.map((f) => {
+              const family = familyName(f.familyId);
+              return (
+                <li key={`${f.code}:${f.recordIds.join(',')}`}>
+                  <p>
+                    <strong>{family}:</strong> {f.message}
+                  </p>
+                  <button
+                    type="button"
+                    className="btn btn-sm"
+                    aria-label={`Open the ledger of ${family}`}
+                    onClick={() => navigate(`/payments/ledger?family=${encodeURIComponent(f.familyId)}`)}
+                  >
+                    Open ledger
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
     </section>
   );
 }

@@ -4,10 +4,11 @@
  * version (never a stale copy from the screen), and deletions carry a sync stamp (deleteDoc).
  *
  * Operations that write several documents (generate, issue, void, delete or edit a draft, apply
- * credit, record a payment) go through the intent log (`runIntents`, data/intents.ts): computed
+ * credit, record a payment, a partial credit note) go through the intent log (`runIntents`, data/intents.ts): computed
  * from the current stored versions, checked unchanged before anything is written, and finished or
  * rolled back at next start if the storage fails half-way (docs/data-model.md "Writes that span
- * several documents").
+ * several documents"). Editing a payment, reversing one and refunding credit write one document
+ * each (atomic already).
  *
  * Double billing is prevented on the normal path by a draft's BillingClaims (one per
  * lesson/student, deterministic ids): a lesson already claimed makes the operation fail before
@@ -40,7 +41,14 @@ import {
 import type { DoubleBillingFinding } from '../../../../src-shared/billing/claims';
 import { stampChange } from '../../../../src-shared/model/meta';
 import { intentFromWrites, put, remove } from '../../../../src-shared/integrity/intent-log';
-import { deleteDraftIntent, draftIntent, issueIntent, paymentIntent, voidIntent } from '../../../../src-shared/integrity/operations';
+import {
+  creditNoteIntent,
+  deleteDraftIntent,
+  draftIntent,
+  issueIntent,
+  paymentIntent,
+  voidIntent,
+} from '../../../../src-shared/integrity/operations';
 import { humaniseWriteError } from '../../../../src-shared/validation/schema-limits';
 import type { BillingClaim, Invoice, Payment } from '../../../../src-shared/model/types';
 
@@ -315,19 +323,23 @@ export async function refundFamilyCredit(app: AppServices, input: RefundInput): 
 
 /**
  * A partial credit note for an issued invoice (chosen lines, in full or in part, or an amount
- * spread over the lines): inserts the credit note (numbered at once), then cuts the allocations of
- * payments that now cover more than the invoice owes (that money becomes family credit). The
- * invoice itself is not touched: issued invoices are immutable.
+ * spread over the lines): the credit note (numbered at once), the payments whose allocation the
+ * domain cut because they now cover more than the invoice owes (that money becomes family credit)
+ * and, with `rebill`, the claims of lines credited in full (those lessons can be billed again) —
+ * together or not at all (intent log). The invoice itself is not touched: issued invoices are
+ * immutable.
  */
 export async function creditInvoicePartly(app: AppServices, invoiceId: string, input: PartialCreditInput): Promise<Invoice> {
   const settings = app.settings;
   if (!settings) throw new Error('The practice settings are missing');
   const invoice = plain<Invoice>(await findDoc<Invoice>(app, 'invoices', invoiceId));
-  const [invoices, payments] = await Promise.all([
+  const [invoices, payments, claims] = await Promise.all([
     app.db.invoices.find().exec(),
     app.db.payments.find({ selector: { familyId: invoice.familyId } }).exec(),
+    input.rebill ? app.db.billingclaims.find({ selector: { invoiceId } }).exec() : Promise.resolve([]),
   ]);
   const allInvoices = invoices.map((d) => plain<Invoice>(d));
+  const existing = payments.map((d) => plain<Payment>(d));
   const ctx = app.ctx();
   const r = createPartialCreditNote(invoice, input, {
     issueDate: todayIn(settings.timeZone, ctx.now),
@@ -336,27 +348,12 @@ export async function creditInvoicePartly(app: AppServices, invoiceId: string, i
     settings,
     ctx,
     newId,
-    payments: payments.map((d) => plain<Payment>(d)),
+    payments: existing,
+    claims: claims.map((c) => plain<BillingClaim>(c)),
     locale: settings.locale,
   });
-  await readable('invoices', () => app.db.invoices.insert(r.creditNote));
-  for (const p of r.payments) {
-    const pd = await findDoc<Payment>(app, 'payments', p.id);
-    const cut = new Map(p.allocations.map((a) => [a.invoiceId, a.amount]));
-    await pd.incrementalModify((prev) =>
-      stampChange<Payment>(
-        prev,
-        {
-          ...prev,
-          allocations: prev.allocations
-            .map((a) => (a.invoiceId === invoiceId ? { ...a, amount: Math.min(a.amount, cut.get(invoiceId) ?? 0) } : a))
-            .filter((a) => a.amount > 0),
-        },
-        { ...ctx, now: new Date() },
-        () => prev.id,
-      ),
-    );
-  }
+  // A payment or claim changed meanwhile (another window, a sync) aborts before anything is written.
+  await readable('invoices', () => runIntent(app.db, creditNoteIntent(invoice, r, existing, { ctx, newId }), ctx));
   return r.creditNote;
 }
 
