@@ -6,7 +6,7 @@ import { App } from './app/App';
 import { AppProvider, loadDevice } from './app/AppContext';
 import { FEATURES } from './app/features';
 import { combineFeatures, FeatureRegistryProvider } from './app/registry';
-import { checkOrphanClaims, createTutorDatabase, recoverIntents } from './data';
+import { checkOrphanClaims, createTutorDatabase, followUpMergesAtStart, recoverIntents } from './data';
 import { whenStarted } from './app/startup';
 import { ErrorBoundary, PartFailure } from './ui/ErrorBoundary';
 import { ToastProvider } from './ui/Toast';
@@ -25,7 +25,8 @@ async function start() {
     const device = await loadDevice(db);
     // Writes that stopped half-way last time are finished or undone before any screen reads
     // (docs/data-model.md "Writes that span several documents"); then, once the first screen is
-    // up, orphan billing claims are released (docs/billing.md "Billing claims").
+    // up, orphan billing claims are released (docs/billing.md "Billing claims") and what still
+    // points at a merged family or student is moved to it (docs/data-model.md "Merging duplicates").
     const ctx = () => ({ deviceId: device.deviceId, staffId: device.meStaffId || 'unknown', now: new Date() });
     try {
       await recoverIntents(db, ctx());
@@ -34,7 +35,9 @@ async function start() {
     }
     void whenStarted()
       .then(() => checkOrphanClaims(db, ctx(), { invoicesCaughtUp: false }))
-      .catch((e: unknown) => console.error('Orphan-claim check failed', e));
+      .catch((e: unknown) => console.error('Orphan-claim check failed', e))
+      .then(() => followUpMergesAtStart(db, ctx()))
+      .catch((e: unknown) => console.error('Moving records to merged families and students failed', e));
     if (__TEST_HOOKS__ && new URLSearchParams(window.location.search).has('testHooks')) {
       const { installTestHooks } = await import('./testing/install');
       installTestHooks(db, features);

@@ -30,6 +30,7 @@ import { dismissQuarantined, watchQuarantine, watchSyncConflicts } from './revie
 import { ALWAYS_ONLINE, Reconnector, type OnlineSource } from './session';
 import { StatusStore, initialStatus, type SyncStatus } from './status';
 import { checkOrphanClaims } from '../claims-check';
+import { mergesAfterSync } from '../merge-followup';
 
 export interface StartSyncOptions {
   db: TutorDatabase;
@@ -94,6 +95,8 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     watchSyncConflicts(db).subscribe((list) => store.update({ conflicts: list.length })),
   ];
   subs.push(...orphanClaimsAfterSync(db, store));
+  // References another laptop wrote to a merged duplicate move to the survivor (../merge-followup.ts).
+  subs.push(...mergesAfterSync(db, store));
   const refusals = new Map(names.map((c) => [c, new RepeatedRefusals()] as const));
 
   const reconnector = new Reconnector({
