@@ -79,6 +79,7 @@ async function run(db: TutorDatabase, ctx: ChangeContext, writer: MergeWriter, s
   }
   const docs = await loadMergeDocs(db, only);
   const plan = planMergeFollowUps(docs, ctx, writer);
+  if (plan.problems.length) console.warn(`Merged records a person must look at: ${plan.problems.join('; ')}`);
   if (plan.writes.length > 0) await writeMergePlan(db, { kind: 'follow-up', writes: plan.writes }, ctx);
   return { moved: plan.writes.map((w) => `${w.collection}/${w.id}`), left: plan.left, problems: plan.problems };
 }
