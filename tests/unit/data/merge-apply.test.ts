@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { tutorDexieStorage } from '../../../src-renderer/src/data/dexie-storage';
 import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
 import { applyMerge, loadMergeDocs, planMerge } from '../../../src-renderer/src/features/families/merge-action';
 import { followUpMerges, followUpMergesAtStart } from '../../../src-renderer/src/data/merge-followup';
@@ -13,10 +15,16 @@ import type { AppServices } from '../../../src-renderer/src/app/AppContext';
 import { COLLECTION_NAMES } from '../../../src-shared/model/schemas';
 import { ctx, practice } from '../shared/practice-fixture';
 
-async function openPractice(): Promise<{ db: TutorDatabase; app: AppServices }> {
+type Storage = Parameters<typeof createTutorDatabase>[0]['storage'];
+const STORAGES: [string, () => Storage][] = [
+  ['memory', () => getRxStorageMemory()],
+  ['the app’s Dexie storage', () => tutorDexieStorage({ indexedDB: new IDBFactory(), IDBKeyRange })],
+];
+
+async function openPractice(storage: Storage = getRxStorageMemory()): Promise<{ db: TutorDatabase; app: AppServices }> {
   const db = await createTutorDatabase({
     name: `merge${Date.now()}${Math.random()}`.replace('.', ''),
-    storage: getRxStorageMemory(),
+    storage,
     validate: 'precompiled',
   });
   const docs = practice() as unknown as Record<string, unknown[]>;
@@ -66,8 +74,8 @@ describe('applyMerge on a real database', () => {
     await db.remove();
   });
 
-  it('after sync: what another laptop wrote for the duplicate moves, as far as the role allows', async () => {
-    const { db, app } = await openPractice();
+  it.each(STORAGES)('after sync: what another laptop wrote for the duplicate moves, as far as the role allows (%s)', async (_, storage) => {
+    const { db, app } = await openPractice(storage());
     // Nothing merged yet: nothing to do, nothing read.
     expect(await followUpMerges(db, ctx, { role: 'admin', staffId: 'staff-admin' })).toEqual({ moved: [], left: [], problems: [] });
     await applyMerge(app, 'family', 'f1', 'f2', {});
@@ -89,6 +97,11 @@ describe('applyMerge on a real database', () => {
     expect((await followUpMergesAtStart(db, ctx)).moved).toEqual(['payments/P9']);
     expect((await db.payments.findOne('P9').exec())!.familyId).toBe('f1');
     expect((await followUpMergesAtStart(db, ctx)).moved).toEqual([]);
+    // Once a sync named this laptop's user a tutor, the run at start acts as that tutor.
+    await db.upsertLocal('merge-writer', { role: 'tutor', staffId: 't1' });
+    await db.payments.insert({ ...payment, id: 'P10', familyId: 'f2' } as never);
+    const asTutor = await followUpMergesAtStart(db, ctx);
+    expect([asTutor.moved, asTutor.left.map((l) => l.id)]).toEqual([[], ['P10']]);
     await db.remove();
   });
 });
