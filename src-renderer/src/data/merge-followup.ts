@@ -28,12 +28,14 @@ export interface MergeFollowUpResult {
   /** What this laptop's user may not move (left for another laptop). */
   left: LeftWrite[];
   problems: string[];
+  /** Merged families and students in the practice (0: nothing to follow, nothing else was read). */
+  merged: number;
 }
 
 /** `all`: every document; else only these documents of the collections named (families and students always whole). */
 export type FollowUpScope = 'all' | ReadonlyMap<MergeCollection, ReadonlySet<string>>;
 
-const NOTHING: MergeFollowUpResult = { moved: [], left: [], problems: [] };
+const NOTHING: MergeFollowUpResult = { moved: [], left: [], problems: [], merged: 0 };
 const running = new WeakMap<TutorDatabase, Promise<MergeFollowUpResult>>();
 
 /**
@@ -53,18 +55,22 @@ export function followUpMerges(
   return next;
 }
 
-async function hasMerged(db: TutorDatabase): Promise<boolean> {
+/** How many families and students are merged into another. */
+async function countMerged(db: TutorDatabase): Promise<number> {
+  let n = 0;
   for (const c of ['families', 'students'] as const) {
     const coll = (db.collections as unknown as Record<string, { find(q: unknown): { exec(): Promise<{ get(f: string): unknown }[]> } }>)[c];
     if (!coll) continue;
     const docs = await coll.find({ selector: { mergedInto: { $exists: true } } }).exec();
-    if (docs.some((d) => Boolean(d.get('mergedInto')))) return true;
+    n += docs.filter((d) => Boolean(d.get('mergedInto'))).length;
   }
-  return false;
+  return n;
 }
 
 async function run(db: TutorDatabase, ctx: ChangeContext, writer: MergeWriter, scope: FollowUpScope): Promise<MergeFollowUpResult> {
-  if (db.closed || !(await hasMerged(db))) return NOTHING;
+  if (db.closed) return NOTHING;
+  const merged = await countMerged(db);
+  if (merged === 0) return NOTHING;
   let only: Map<MergeCollection, ReadonlySet<string>> | undefined;
   if (scope !== 'all') {
     only = new Map();
@@ -81,7 +87,7 @@ async function run(db: TutorDatabase, ctx: ChangeContext, writer: MergeWriter, s
   const plan = planMergeFollowUps(docs, ctx, writer);
   if (plan.problems.length) console.warn(`Merged records a person must look at: ${plan.problems.join('; ')}`);
   if (plan.writes.length > 0) await writeMergePlan(db, { kind: 'follow-up', writes: plan.writes }, ctx);
-  return { moved: plan.writes.map((w) => `${w.collection}/${w.id}`), left: plan.left, problems: plan.problems };
+  return { moved: plan.writes.map((w) => `${w.collection}/${w.id}`), left: plan.left, problems: plan.problems, merged };
 }
 
 type DeviceDoc = { deviceId?: string; meStaffId?: string };
@@ -107,12 +113,15 @@ export async function followUpMergesAtStart(db: TutorDatabase, ctx: ChangeContex
 /**
  * After each completed sync cycle (the status reaches up to date with a new `lastSyncedAt`), the
  * follow-up runs over what changed since the last run — every document when a merge itself came
- * or went (and at the first cycle) — so an idle live poll costs nothing. Used by start-sync.ts.
+ * or went (and at the first cycle) — so an idle live poll costs nothing, and a practice without a
+ * merge reads nothing until one arrives. Used by start-sync.ts.
  */
 export function mergesAfterSync(db: TutorDatabase, store: StatusStore): { unsubscribe(): void }[] {
   const names = MERGE_COLLECTIONS.filter((c) => (db.collections as Record<string, unknown>)[c]);
   if (!names.includes('families') || !names.includes('students')) return [];
   let full = true;
+  /** The last run found no merged record (a new merge sets `full`). */
+  let noneMerged = false;
   let changed = new Map<MergeCollection, Set<string>>();
   const note = (c: MergeCollection, e: RxChangeEvent<unknown>) => {
     if (c === 'families' || c === 'students') {
@@ -120,6 +129,7 @@ export function mergesAfterSync(db: TutorDatabase, store: StatusStore): { unsubs
       const before = (e.previousDocumentData as { mergedInto?: string } | undefined)?.mergedInto ?? '';
       if (after !== before) full = true;
     }
+    if (full) return; // every document is looked at anyway
     let set = changed.get(c);
     if (!set) changed.set(c, (set = new Set()));
     set.add(e.documentId);
@@ -133,7 +143,10 @@ export function mergesAfterSync(db: TutorDatabase, store: StatusStore): { unsubs
   const stopListening = store.listen((s) => {
     if (s.state !== 'up-to-date' || !s.lastSyncedAt || s.lastSyncedAt === last || !s.identity) return;
     last = s.lastSyncedAt;
-    if (!full && changed.size === 0) return;
+    if (!full && (changed.size === 0 || noneMerged)) {
+      changed = new Map();
+      return;
+    }
     const scope: FollowUpScope = full ? 'all' : changed;
     full = false;
     changed = new Map();
@@ -144,7 +157,8 @@ export function mergesAfterSync(db: TutorDatabase, store: StatusStore): { unsubs
       const stored = (await db.getLocal<MergeWriter>(MERGE_WRITER_DOC))?.toJSON().data as MergeWriter | undefined;
       if (stored?.role !== writer.role || stored.staffId !== writer.staffId) await db.upsertLocal(MERGE_WRITER_DOC, writer);
       try {
-        await followUpMerges(db, { deviceId: dev.deviceId, staffId: dev.meStaffId || 'unknown', now: new Date() }, writer, scope);
+        const r = await followUpMerges(db, { deviceId: dev.deviceId, staffId: dev.meStaffId || 'unknown', now: new Date() }, writer, scope);
+        noneMerged = r.merged === 0;
       } catch (e) {
         // A document changed while the follow-up ran (a sync, another window): next cycle, everything.
         full = true;

@@ -77,7 +77,12 @@ describe('applyMerge on a real database', () => {
   it.each(STORAGES)('after sync: what another laptop wrote for the duplicate moves, as far as the role allows (%s)', async (_, storage) => {
     const { db, app } = await openPractice(storage());
     // Nothing merged yet: nothing to do, nothing read.
-    expect(await followUpMerges(db, ctx, { role: 'admin', staffId: 'staff-admin' })).toEqual({ moved: [], left: [], problems: [] });
+    expect(await followUpMerges(db, ctx, { role: 'admin', staffId: 'staff-admin' })).toEqual({
+      moved: [],
+      left: [],
+      problems: [],
+      merged: 0,
+    });
     await applyMerge(app, 'family', 'f1', 'f2', {});
     await applyMerge(app, 'student', 's1', 's2', {});
     // Laptop B's writes, arriving by sync after the merges.
