@@ -6,7 +6,7 @@ import { App } from './app/App';
 import { AppProvider, loadDevice } from './app/AppContext';
 import { FEATURES } from './app/features';
 import { combineFeatures, FeatureRegistryProvider } from './app/registry';
-import { checkMoneyRecordsOf, checkOrphanClaims, createTutorDatabase, recoverIntents } from './data';
+import { checkMoneyRecordsOf, checkOrphanClaims, createTutorDatabase, followUpMergesAtStart, recoverIntents } from './data';
 import { whenStarted } from './app/startup';
 import { ErrorBoundary, PartFailure } from './ui/ErrorBoundary';
 import { ToastProvider } from './ui/Toast';
@@ -25,8 +25,9 @@ async function start() {
     const device = await loadDevice(db);
     // Writes that stopped half-way last time are finished or undone before any screen reads
     // (docs/data-model.md "Writes that span several documents"); then, once the first screen is
-    // up, orphan billing claims are released (docs/billing.md "Billing claims") and the money
-    // records checked.
+    // up, orphan billing claims are released (docs/billing.md "Billing claims"), what still
+    // points at a merged family or student is moved to it (docs/data-model.md "Merging
+    // duplicates"), and the money records are checked.
     const ctx = () => ({ deviceId: device.deviceId, staffId: device.meStaffId || 'unknown', now: new Date() });
     try {
       await recoverIntents(db, ctx());
@@ -36,6 +37,8 @@ async function start() {
     void whenStarted()
       .then(() => checkOrphanClaims(db, ctx(), { invoicesCaughtUp: false }))
       .catch((e: unknown) => console.error('Orphan-claim check failed', e))
+      .then(() => followUpMergesAtStart(db, ctx()))
+      .catch((e: unknown) => console.error('Moving records to merged families and students failed', e))
       // Then the money records (docs/billing.md "Corrections and refunds": "After sync").
       .then(() => checkMoneyRecordsOf(db))
       .catch((e: unknown) => console.error('Money-records check failed', e));

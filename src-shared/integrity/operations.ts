@@ -108,11 +108,16 @@ export function importIntent(plan: Pick<ImportPlan, 'families' | 'students'>, a:
   return intentFromWrites('import', `Import of ${plan.students.length} students`, writes, a.ctx, a.newId);
 }
 
-/** A merge of two families or two students. */
-export function mergeIntent(plan: MergePlan, a: Ids): Intent {
+/**
+ * A merge of two families or two students; or (`kind: 'follow-up'`) the references that still
+ * pointed at merged records, moved after sync (src-shared/students/merge-followup.ts).
+ */
+export function mergeIntent(plan: { kind: MergePlan['kind'] | 'follow-up'; writes: MergePlan['writes'] }, a: Ids): Intent {
   return intentFromWrites(
     'merge',
-    `Merge of two ${plan.kind === 'family' ? 'families' : 'students'}`,
+    plan.kind === 'follow-up'
+      ? 'Moving records to the family or student they were merged into'
+      : `Merge of two ${plan.kind === 'family' ? 'families' : 'students'}`,
     plan.writes.map((w) => ({ collection: w.collection, id: w.id, before: w.before, after: w.after })),
     a.ctx,
     a.newId,

@@ -16,7 +16,10 @@
  *
  * The duplicate is not deleted: it is archived with `mergedInto` = the survivor, so a record that
  * another laptop wrote before it synced the merge still resolves (`resolveMerged`), and running
- * the plan again after sync moves those late references too (a plan with no writes = done).
+ * the plan again after sync moves those late references too (a plan with no writes = done; the
+ * data layer does it after every sync, ./merge-followup.ts). Planning with a duplicate already
+ * merged into another record (a chain: A into B, then B into C; planned as C ← A) moves only the
+ * references: the duplicate's own record keeps its `mergedInto`, which never changes.
  *
  * Field rules (the survivor keeps what), each reported as a FieldDecision:
  * - names and kind: the survivor's;
@@ -194,7 +197,9 @@ export function planFamilyMerge(
   if (billingModel) merged.billingModel = billingModel;
   const monthlyFee = pick('monthlyFee', 'Monthly fee', survivor.monthlyFee ?? null, duplicate.monthlyFee ?? null, choices, decisions);
   if (monthlyFee) merged.monthlyFee = monthlyFee;
-  if (duplicate.mergedInto !== survivorId || !duplicate.archived) {
+  // The records themselves: once, or again when the duplicate came back from the archive. A
+  // duplicate merged into another record (a chain) stays as it is: `mergedInto` is set once.
+  if (!duplicate.mergedInto || (duplicate.mergedInto === survivorId && !duplicate.archived)) {
     write(
       writes,
       'families',
@@ -345,7 +350,7 @@ export function planStudentMerge(
   if (billingModel) merged.billingModel = billingModel;
   const monthlyFee = pick('monthlyFee', 'Monthly fee', survivor.monthlyFee ?? null, duplicate.monthlyFee ?? null, choices, decisions);
   if (monthlyFee) merged.monthlyFee = monthlyFee;
-  if (duplicate.mergedInto !== survivorId || duplicate.status !== 'archived') {
+  if (!duplicate.mergedInto || (duplicate.mergedInto === survivorId && duplicate.status !== 'archived')) {
     write(
       writes,
       'students',

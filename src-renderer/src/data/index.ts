@@ -19,6 +19,8 @@ export {
   type HeldIntent,
   type RecoverySummary,
 } from './intents';
+export { loadMergeDocs, writeMergePlan } from './merge';
+export { followUpMerges, followUpMergesAtStart, type MergeFollowUpResult } from './merge-followup';
 export { checkOrphanClaims, releaseReviewedClaim, watchClaimReviews, type ClaimReview } from './claims-check';
 export { checkMoneyRecordsOf, keepMoneyReviewFresh, watchMoneyReview, type MoneyCheckFormat, type MoneyFinding } from './money-check';
 export { dismissQuarantined, dismissSyncConflict, watchQuarantine, watchSyncConflicts } from './sync/review-lists';

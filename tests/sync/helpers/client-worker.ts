@@ -14,6 +14,8 @@ import { saveDoc } from '../../../src-renderer/src/data/repo';
 import { deleteDoc } from '../../../src-renderer/src/data/sync-delete';
 import { collectBackupData, restoreBackupData } from '../../../src-renderer/src/data/backup';
 import { MONEY_REVIEW_DOC } from '../../../src-renderer/src/data/money-check';
+import { loadMergeDocs, writeMergePlan } from '../../../src-renderer/src/data/merge';
+import { planFamilyMerge, planStudentMerge } from '../../../src-shared/students/merge';
 import { startSync, type SyncHandle } from '../../../src-renderer/src/data/sync/start-sync';
 import { testConnection } from '../../../src-renderer/src/data/sync/connection-check';
 import type { OnlineSource } from '../../../src-renderer/src/data/sync/session';
@@ -199,6 +201,18 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
       return stampChange(prev, a.values as never, { ...actor, now: new Date() }, () => String(a.id));
     });
     return { doc: updated.toJSON(), previous };
+  },
+  /** A merge as the merge dialog applies it (features/families/merge-action.ts `applyMerge`). */
+  async merge(a) {
+    const ctx = { ...actor, now: new Date() };
+    const plan = (a.kind === 'family' ? planFamilyMerge : planStudentMerge)(
+      String(a.survivorId),
+      String(a.duplicateId),
+      await loadMergeDocs(needDb()),
+      ctx,
+    );
+    await writeMergePlan(needDb(), plan, ctx);
+    return plan.writes.map((w) => `${w.collection}/${w.id}`);
   },
   async remove(a) {
     return deleteDoc(needDb(), a.collection as CollectionName, String(a.id), { ...actor, now: new Date() });

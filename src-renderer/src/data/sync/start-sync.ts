@@ -32,6 +32,7 @@ import { ALWAYS_ONLINE, Reconnector, type OnlineSource } from './session';
 import { StatusStore, initialStatus, type SyncStatus } from './status';
 import { checkOrphanClaims } from '../claims-check';
 import { checkMoneyRecordsOf } from '../money-check';
+import { mergesAfterSync } from '../merge-followup';
 
 export interface StartSyncOptions {
   db: TutorDatabase;
@@ -95,7 +96,10 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     watchQuarantine(db).subscribe((list) => store.update({ quarantined: list.length })),
     watchSyncConflicts(db).subscribe((list) => store.update({ conflicts: list.length })),
   ];
-  subs.push(...orphanClaimsAfterSync(db, store), ...moneyRecordsAfterSync(db, store));
+  subs.push(...orphanClaimsAfterSync(db, store));
+  // References another laptop wrote to a merged duplicate move to the survivor (../merge-followup.ts).
+  subs.push(...mergesAfterSync(db, store));
+  subs.push(...moneyRecordsAfterSync(db, store));
   const refusals = new Map(names.map((c) => [c, new RepeatedRefusals()] as const));
 
   const reconnector = new Reconnector({

@@ -1,12 +1,12 @@
 /**
  * Applying a merge plan (src-shared/students/merge.ts) to the local database: the plan is made
  * again from the documents as they are NOW (never from what a dialog showed a minute ago), then
- * every write is done as one intent (all or nothing, recovered at next start). Planning again
- * after sync moves what another laptop wrote meanwhile (a plan without writes = done).
+ * every write is done as one intent (all or nothing, recovered at next start; data/merge.ts). What
+ * another laptop writes to the duplicate later is moved after sync by the data layer
+ * (data/merge-followup.ts).
  */
 import type { AppServices } from '../../app/AppContext';
-import { newId, runIntent } from '../../data';
-import { mergeIntent } from '../../../../src-shared/integrity/operations';
+import { loadMergeDocs as loadDocs, writeMergePlan } from '../../data';
 import type { CollectionName } from '../../../../src-shared/model/schemas';
 import { MERGE_RULES, type Decision, type PracticeRole } from '../../../../src-shared/sync/permissions';
 import {
@@ -19,17 +19,9 @@ import {
 
 export type MergeKind = 'family' | 'student';
 
-const MERGE_COLLECTIONS = ['families', 'students', 'lessons', 'occurrences', 'notes', 'invoices', 'payments', 'billingclaims'] as const;
-
 /** Every document a merge may touch, as plain JSON. */
-export async function loadMergeDocs(app: AppServices): Promise<MergeDocs> {
-  const entries = await Promise.all(
-    MERGE_COLLECTIONS.map(async (c) => {
-      const coll = app.db.collections[c] as unknown as { find(): { exec(): Promise<{ toJSON(): unknown }[]> } };
-      return [c, (await coll.find().exec()).map((d) => d.toJSON())] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as unknown as MergeDocs;
+export function loadMergeDocs(app: AppServices): Promise<MergeDocs> {
+  return loadDocs(app.db);
 }
 
 export function planMerge(
@@ -54,8 +46,7 @@ export async function applyMerge(
   const plan = planMerge(kind, survivorId, duplicateId, await loadMergeDocs(app), app, choices);
   // One intent: the merge is finished or undone at next start if the app stops half-way
   // (docs/data-model.md "Writes that span several documents").
-  const ctx = app.ctx();
-  await runIntent(app.db, mergeIntent(plan, { ctx, newId }), ctx);
+  await writeMergePlan(app.db, plan, app.ctx());
   return plan;
 }
 
