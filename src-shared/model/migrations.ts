@@ -2,7 +2,10 @@
  * Migration strategies, per collection and target version. RxDB runs them when a laptop opens a
  * database written by an older TutorDesk; `server:setup` applies the same functions to the
  * documents already on the server (scripts/lib/couch-provision.ts, `upgradePracticeDocuments`).
- * Each function is pure and tested in tests/unit/shared/migrations.test.ts.
+ * Each function is pure and tested in tests/unit/shared/migrations.test.ts; all of them together
+ * are proven on databases written by older released versions in
+ * tests/unit/shared/migration-fixtures.test.ts (fixtures: tests/fixtures/migrations, made by
+ * scripts/make-migration-fixture.ts). Bumping a version after a release adds a fixture.
  *
  * Migrations never stamp `fieldClock`: a value a migration fills in has no clock, so any stamped
  * value (the server's upgrade by `server:setup`, a later edit) wins a merge with it, and two
