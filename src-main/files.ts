@@ -65,13 +65,13 @@ export async function openFile(req: OpenFileRequest, deps: FileDeps): Promise<Op
   const result = await deps.dialog.showOpenDialog({ defaultPath: deps.defaultDir, filters: req.filters, properties: ['openFile'] });
   const file = result.filePaths[0];
   if (result.canceled || !file) return { opened: false };
-  return readTextFile(file, req.maxBytes);
+  return readTextFile(file, req.maxBytes, req.read ?? 'text');
 }
 
 const mib = (n: number): string => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
 
 /** Reads a UTF-8 text file of at most maxBytes (a BOM is dropped, as the browser's File.text() does). */
-export async function readTextFile(file: string, maxBytes: number): Promise<OpenFileResult> {
+export async function readTextFile(file: string, maxBytes: number, read: 'text' | 'bytes' = 'text'): Promise<OpenFileResult> {
   const name = basename(file);
   const info = await stat(file);
   if (!info.isFile()) return { opened: false, error: `${name} is not a file.` };
@@ -79,5 +79,6 @@ export async function readTextFile(file: string, maxBytes: number): Promise<Open
   const data = await readFile(file);
   // The file may have grown since stat().
   if (data.length > maxBytes) return { opened: false, error: `${name} is larger than ${mib(maxBytes)}.` };
+  if (read === 'bytes') return { opened: true, name, text: '', bytes: data.toString('base64') };
   return { opened: true, name, text: new TextDecoder('utf-8').decode(data) };
 }

@@ -45,9 +45,14 @@ export const OpenFileRequestSchema = z.object({
     .int()
     .positive()
     .max(100 * 1024 * 1024),
+  /**
+   * 'bytes': the file's bytes, base64 (`bytes`), for text whose encoding the caller detects (a CSV
+   * from Excel may be Windows-1252 or UTF-16). Default 'text': decoded as UTF-8.
+   */
+  read: z.enum(['text', 'bytes']).optional(),
 });
 export type OpenFileRequest = z.infer<typeof OpenFileRequestSchema>;
-export type OpenFileResult = { opened: true; name: string; text: string } | { opened: false; error?: string };
+export type OpenFileResult = { opened: true; name: string; text: string; bytes?: string } | { opened: false; error?: string };
 
 export const PdfRequestSchema = z.object({
   html: z

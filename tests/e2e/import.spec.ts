@@ -1,6 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createPractice, loadSample, openApp, pageErrors, studentsTable } from './helpers';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -120,3 +122,47 @@ test('importing the same file twice imports only the new rows the second time', 
   expect(await page.evaluate(() => window.__tutordeskTest!.count('students'))).toBe(4);
   expect(await page.evaluate(() => window.__tutordeskTest!.count('families'))).toBe(3);
 });
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`a CSV saved by Excel in Windows-1252 or UTF-16 reads its accented names, and the encoding can be changed (${colorScheme})`, async ({
+    browser,
+  }) => {
+    const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await openApp(page);
+    await createPractice(page);
+    const dir = mkdtempSync(join(tmpdir(), 'tutordesk-csv-'));
+    const text = 'First name,Last name,Family name,Family e-mail\r\nZoë,Müller,Müller family,mueller@example.com\r\n';
+    const latin1 = join(dir, 'excel-western.csv');
+    writeFileSync(latin1, Buffer.from(text, 'latin1'));
+    const utf16 = join(dir, 'excel-unicode.csv');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+
+    await page.getByRole('button', { name: 'Import CSV' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import students from CSV' });
+    await chooseFile(page, latin1);
+    const preview = dialog.getByRole('table', { name: 'Preview of the first rows' });
+    await expect(dialog.getByText('1 row, 4 columns')).toBeVisible();
+    await expect(dialog.getByLabel('Read the file as')).toHaveValue('windows-1252');
+    await expect(dialog.getByText('Detected from the file (not valid UTF-8).', { exact: false })).toBeVisible();
+    await expect(preview).toContainText('Zoë');
+    await expect(preview).toContainText('Müller');
+    // Read as UTF-8 instead, the names break and the dialog says so.
+    await dialog.getByLabel('Read the file as').selectOption('utf-8');
+    await expect(dialog.getByRole('alert').filter({ hasText: 'cannot be read as Unicode (UTF-8)' })).toContainText('3 characters');
+    await expect(preview).toContainText('Zo\uFFFD');
+    await dialog.getByLabel('Read the file as').selectOption('windows-1252');
+    await expect(preview).toContainText('Zoë');
+    await page.screenshot({ path: `screenshots/import-encoding-${colorScheme}.png` });
+
+    // UTF-16 with its mark: the headers are found and the import goes through.
+    await chooseFile(page, utf16);
+    await expect(dialog.getByLabel('Read the file as')).toHaveValue('utf-16le');
+    await expect(dialog.getByText('Ready: 1 student, 1 new family.')).toBeVisible();
+    await dialog.getByRole('button', { name: 'Import 1 student' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(studentsTable(page).getByRole('row', { name: /Zoë Müller/ })).toContainText('Müller family');
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+}

@@ -124,6 +124,12 @@ async function probe(
   }
 }
 
+function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
 function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
@@ -204,6 +210,8 @@ export function createBrowserBridge(): TutorBridge {
           if (file.size > req.maxBytes) {
             return resolve({ opened: false, error: `${file.name} is too large (${Math.ceil(file.size / 1024 / 1024)} MB)` });
           }
+          if (req.read === 'bytes')
+            return resolve({ opened: true, name: file.name, text: '', bytes: bytesToBase64(new Uint8Array(await file.arrayBuffer())) });
           resolve({ opened: true, name: file.name, text: await file.text() });
         });
         input.addEventListener('cancel', () => {

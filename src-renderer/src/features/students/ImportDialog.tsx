@@ -19,6 +19,38 @@ import {
   type Mapping,
 } from '../../../../src-shared/students/csv-import';
 import type { Student } from '../../../../src-shared/model/types';
+import { SelectField } from '../../ui/Field';
+import {
+  bomLengthFor,
+  detectTextEncoding,
+  ENCODING_LABELS,
+  TEXT_ENCODINGS,
+  type DetectedEncoding,
+  type TextEncodingName,
+} from '../../../../src-shared/text-encoding';
+
+interface ChosenFile {
+  name: string;
+  bytes: Uint8Array;
+  detected: DetectedEncoding;
+  encoding: TextEncodingName;
+  csv: ParsedCsv;
+  /** Characters the chosen encoding could not read (shown as �). */
+  unreadable: number;
+}
+
+function base64Bytes(b64: string): Uint8Array {
+  const binary = atob(b64);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/** The file's text in `encoding` (without its byte order mark) and how many characters it could not read. */
+function decode(bytes: Uint8Array, encoding: TextEncodingName): { text: string; unreadable: number } {
+  const text = new TextDecoder(encoding).decode(bytes.subarray(bomLengthFor(bytes, encoding)));
+  return { text, unreadable: (text.match(/\uFFFD/g) ?? []).length };
+}
 
 /** Matched rows listed in the preview (the rest are counted, and skipped unless chosen). */
 const MATCH_LIST_LIMIT = 200;
@@ -38,7 +70,7 @@ const MATCH_BADGE: Record<ImportRowMatch['status'], { label: string; className: 
 export function ImportDialog({ onClose }: { onClose: () => void }) {
   const app = useApp();
   const toast = useToast();
-  const [file, setFile] = useState<{ name: string; csv: ParsedCsv } | null>(null);
+  const [file, setFile] = useState<ChosenFile | null>(null);
   const [mapping, setMapping] = useState<Mapping>({});
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -49,12 +81,19 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
 
   const choose = async () => {
     setError('');
-    const result = await getBridge().openFile({ filters: [{ name: 'CSV files', extensions: ['csv', 'txt'] }], maxBytes: 20 * 1024 * 1024 });
+    const result = await getBridge().openFile({
+      filters: [{ name: 'CSV files', extensions: ['csv', 'txt'] }],
+      maxBytes: 20 * 1024 * 1024,
+      read: 'bytes',
+    });
     if (!result.opened) {
       if (result.error) setError(result.error);
       return;
     }
-    const csv = parseCsv(result.text);
+    const bytes = base64Bytes(result.bytes ?? '');
+    const detected = detectTextEncoding(bytes);
+    const { text, unreadable } = decode(bytes, detected.encoding);
+    const csv = parseCsv(text);
     if (csv.headers.length === 0) {
       setError(`${result.name} is empty.`);
       return;
@@ -62,9 +101,20 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
     setFamilies((await app.db.families.find().exec()).map((d) => d.toJSON() as never));
     setStudents((await app.db.students.find().exec()).map((d) => d.toJSON() as Student));
     setImportAnyway(new Set());
-    setFile({ name: result.name, csv });
+    setFile({ name: result.name, bytes, detected, encoding: detected.encoding, csv, unreadable });
     setMapping(guessMapping(csv.headers));
   };
+
+  /** Reads the same file again in another encoding (the person knows better than the guess). */
+  const readAs = (encoding: TextEncodingName) => {
+    if (!file) return;
+    const { text, unreadable } = decode(file.bytes, encoding);
+    const csv = parseCsv(text);
+    setFile({ ...file, encoding, csv, unreadable });
+    if (csv.headers.join('\u0000') !== file.csv.headers.join('\u0000')) setMapping(guessMapping(csv.headers));
+  };
+  const plural = new Intl.PluralRules(app.format.locale);
+  const count = (n: number, one: string, many: string) => `${app.format.number(n, 0)} ${plural.select(n) === 'one' ? one : many}`;
 
   const matches = useMemo(
     () => (file && mappingProblems(mapping).length === 0 ? matchImportRows(file.csv, mapping, { students, families }) : []),
@@ -99,7 +149,9 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     try {
       await importStudents(app, plan);
-      toast(`Imported ${plan.students.length} students and ${plan.families.length} new families`);
+      toast(
+        `Imported ${count(plan.students.length, 'student', 'students')} and ${count(plan.families.length, 'new family', 'new families')}`,
+      );
       onClose();
     } catch (e) {
       setError(e instanceof IntentError ? (e as Error).message : `Nothing was imported: ${(e as Error).message}`);
@@ -157,13 +209,30 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
             <Icon name="invoice" />
             <strong>{file.name}</strong>
             <span className="muted">
-              {file.csv.rows.length} rows, {file.csv.headers.length} columns
+              {count(file.csv.rows.length, 'row', 'rows')}, {count(file.csv.headers.length, 'column', 'columns')}
             </span>
             <span style={{ flex: 1 }} />
             <button type="button" className="btn btn-sm" onClick={() => void choose()}>
               Choose another file
             </button>
           </div>
+          <SelectField
+            label="Read the file as"
+            value={file.encoding}
+            onChange={(v) => readAs(v as TextEncodingName)}
+            options={TEXT_ENCODINGS.map((e) => ({ value: e, label: ENCODING_LABELS[e] }))}
+            hint={
+              file.encoding === file.detected.encoding
+                ? `Detected from the file (${file.detected.reason}). Change it if names look wrong in the preview.`
+                : `You chose this; the file looked like ${ENCODING_LABELS[file.detected.encoding]}.`
+            }
+          />
+          {file.unreadable > 0 && (
+            <Alert tone="warning" role="alert">
+              {count(file.unreadable, 'character', 'characters')} cannot be read as {ENCODING_LABELS[file.encoding]} (shown as �): choose
+              the encoding the file was saved in.
+            </Alert>
+          )}
           <fieldset className="group">
             <legend>Match the columns</legend>
             <div className="mapping">
@@ -212,10 +281,9 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           )}
           {plan && plan.issues.length === 0 && plan.students.length > 0 && (
             <Alert tone="success" role="status">
-              Ready: {plan.students.length} {plan.students.length === 1 ? 'student' : 'students'}, {plan.families.length} new{' '}
-              {plan.families.length === 1 ? 'family' : 'families'}
-              {plan.matchedFamilies > 0 ? `, ${plan.matchedFamilies} existing families matched` : ''}
-              {plan.skippedRows > 0 ? `; ${plan.skippedRows} matching ${plan.skippedRows === 1 ? 'row' : 'rows'} skipped` : ''}.
+              Ready: {count(plan.students.length, 'student', 'students')}, {count(plan.families.length, 'new family', 'new families')}
+              {plan.matchedFamilies > 0 ? `, ${count(plan.matchedFamilies, 'existing family', 'existing families')} matched` : ''}
+              {plan.skippedRows > 0 ? `; ${count(plan.skippedRows, 'matching row', 'matching rows')} skipped` : ''}.
             </Alert>
           )}
           {plan && plan.issues.length === 0 && plan.students.length === 0 && plan.skippedRows > 0 && (
