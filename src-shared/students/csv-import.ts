@@ -370,8 +370,10 @@ export function planImport(
         subjects: get(values, 'subjects'),
         rate: get(values, 'rate'),
         currency,
-        email: get(values, 'email'),
-        phone: get(values, 'phone'),
+        // An adult who pays for themselves: the family columns are their own contact when the
+        // student columns are empty (a spreadsheet with one e-mail column per row).
+        email: get(values, 'email') || (selfPaying ? get(values, 'familyEmail') : ''),
+        phone: get(values, 'phone') || (selfPaying ? get(values, 'familyPhone') : ''),
         gradeLevel: get(values, 'gradeLevel'),
         notes: get(values, 'notes'),
       },

@@ -43,6 +43,22 @@ describe('planImport', () => {
     ]);
   });
 
+  it('an adult who pays for themselves keeps the e-mail and phone given in the family columns', () => {
+    const csv = parseCsv(
+      'First name,Last name,Family name,Family e-mail,Family phone\nGrace,Hopper,,grace@example.com,+44 7700 900123\nAda,Byron,Byron family,byron@example.com,\n',
+    );
+    const plan = planImport(csv, guessMapping(csv.headers), [], ctx, 'GBP', newId);
+    expect(plan.issues).toEqual([]);
+    const grace = plan.students.find((x) => x.firstName === 'Grace')!;
+    expect([grace.email, grace.phone]).toEqual(['grace@example.com', '+44 7700 900123']);
+    const payer = plan.families.find((f) => f.id === grace.familyId)!;
+    expect([payer.kind, payer.email]).toEqual(['self', 'grace@example.com']);
+    // A child's family e-mail stays the family's.
+    const ada = plan.students.find((x) => x.firstName === 'Ada')!;
+    expect(ada.email).toBe('');
+    expect(plan.families.find((f) => f.id === ada.familyId)!.email).toBe('byron@example.com');
+  });
+
   it('refuses a mapping without a name column', () => {
     const csv = parseCsv('Email\nx@example.com\n');
     const plan = planImport(csv, guessMapping(csv.headers), [], ctx, 'GBP', newId);
