@@ -289,9 +289,10 @@ export function practiceFormat(locale: string, timeZone: string, currency: strin
   const medium = pair({ day: 'numeric', month: 'short', year: 'numeric' });
   const long = pair({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
   const numeric = pair({ day: '2-digit', month: '2-digit', year: 'numeric' });
-  const time = pair({ hour: 'numeric', minute: '2-digit' });
-  const dateTime = pair({ day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' });
-  const weekdayDateTime = pair({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' });
+  const hour = clockHour(loc);
+  const time = pair({ hour, minute: '2-digit' });
+  const dateTime = pair({ day: 'numeric', month: 'short', year: 'numeric', hour, minute: '2-digit' });
+  const weekdayDateTime = pair({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour, minute: '2-digit' });
   const month = dtf(loc, { month: 'long', year: 'numeric', timeZone: 'UTC' });
   const monthShort = dtf(loc, { month: 'short', year: 'numeric', timeZone: 'UTC' });
   const numbers = new Map<number, Intl.NumberFormat>();
@@ -350,6 +351,68 @@ export function practiceFormat(locale: string, timeZone: string, currency: strin
   };
   formats.set(key, format);
   return format;
+}
+
+export interface ClockFormat {
+  /** True where the locale writes 12-hour times ("4:00 PM"). */
+  readonly hour12: boolean;
+  /** "16:00" / "4:00 PM" of an instant, in the practice zone. */
+  time(ms: number): string;
+  /** "16:00–17:30" / "4:00 – 5:30 PM": a lesson's start and end (Intl formatRange). */
+  range(startMs: number, endMs: number): string;
+  /** The label of a wall-clock hour (0–23) on a time axis: "16:00" / "4 PM". */
+  hour(hour: number): string;
+}
+
+const clocks = new Map<string, ClockFormat>();
+const hourStyles = new Map<string, '2-digit' | 'numeric'>();
+
+/**
+ * The `hour` option that writes a locale's clock as its people do: '2-digit' where the day has 24
+ * hours ("09:05", "16:00"), 'numeric' where it has two halves ("9:05 AM", not "09:05 AM").
+ */
+export function clockHour(locale: string): '2-digit' | 'numeric' {
+  const hit = hourStyles.get(locale);
+  if (hit) return hit;
+  let cycle: string | undefined;
+  try {
+    cycle = new Intl.DateTimeFormat(locale, { hour: 'numeric' }).resolvedOptions().hourCycle;
+  } catch {
+    cycle = 'h23';
+  }
+  const style = cycle === 'h11' || cycle === 'h12' ? 'numeric' : '2-digit';
+  hourStyles.set(locale, style);
+  return style;
+}
+
+/**
+ * Clock times of the schedule, Today and timelines in the practice locale (never hand-built
+ * HH:mm): an en-US practice reads "4:00 PM", an en-GB one "16:00". Cached per (locale, zone).
+ */
+export function clockFormat(locale: string, timeZone: string): ClockFormat {
+  const key = `${locale}|${timeZone}`;
+  const hit = clocks.get(key);
+  if (hit) return hit;
+  const loc = canonicalLocale(locale) || DEFAULT_LOCALE;
+  let zone = timeZone;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    zone = 'UTC';
+  }
+  const hour = clockHour(loc);
+  const hour12 = hour === 'numeric';
+  const time = dtf(loc, { hour, minute: '2-digit', timeZone: zone });
+  const axisTime = dtf(loc, { hour, minute: '2-digit', timeZone: 'UTC' });
+  const axisHour = dtf(loc, { hour: 'numeric', timeZone: 'UTC' });
+  const clock: ClockFormat = {
+    hour12,
+    time: (ms) => (Number.isFinite(ms) ? time.format(ms) : ''),
+    range: (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > a ? time.formatRange(a, b) : clock.time(a)),
+    hour: (h) => (hour12 ? axisHour : axisTime).format(Date.UTC(2000, 0, 1, h, 0)),
+  };
+  clocks.set(key, clock);
+  return clock;
 }
 
 /** The formatters of a practice's settings (locale resolved as `resolvePracticeLocale` does). */

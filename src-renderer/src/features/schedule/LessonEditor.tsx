@@ -249,13 +249,17 @@ export function LessonEditor(props: {
     if (shared.rrule && !errs.repeat) errs.repeat = shared.rrule;
     if (!values.subject) errs.subject = 'Enter a subject';
     // The schema's limits, at the field that breaks them (docs/data-model.md "Limits and error messages").
-    const limits = formFieldErrors('lesson', {
-      subject: values.subject,
-      location: values.location,
-      room: values.room,
-      onlineUrl: values.onlineUrl,
-      notes: values.notes,
-    });
+    const limits = formFieldErrors(
+      'lesson',
+      {
+        subject: values.subject,
+        location: values.location,
+        room: values.room,
+        onlineUrl: values.onlineUrl,
+        notes: values.notes,
+      },
+      app.settings?.locale,
+    );
     for (const [field, message] of Object.entries(limits)) errs[field as keyof Errors] ??= message;
     setErrors(errs);
     if (Object.keys(errs).length) {
@@ -282,7 +286,7 @@ export function LessonEditor(props: {
       if (done) props.onClose();
     } catch (e) {
       // Never RxDB's own text: the field's name and its limit, or a plain sentence.
-      const human = humaniseWriteError(e, { collection: 'lessons' });
+      const human = humaniseWriteError(e, { collection: 'lessons', locale: app.settings?.locale });
       const fields: Errors = {};
       for (const [path, message] of Object.entries(human.fields)) if (path in v) fields[path as keyof FormValues] = message;
       setErrors({ ...fields, form: human.summary });

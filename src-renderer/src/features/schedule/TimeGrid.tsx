@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import { closureOn, localDate, type ExpandedOccurrence } from '../../../../src-shared/schedule';
 import { instantAt, layoutDay, snapMinutes, wallMinutes, type DayLayoutItem } from '../../../../src-shared/schedule/calendar';
-import { dayLabel, dt, lessonLabel, lessonTitle, studentsText, timeOf, timeRange } from './format';
+import { dayLabel, dt, hourLabel, lessonLabel, lessonTitle, studentsText, timeOf, timeRange } from './format';
 import { byDay, ConflictMark, DateCell, eventClass, HOUR_PX, type ViewProps } from './view-parts';
 
 interface DragState {
@@ -92,7 +92,7 @@ export function TimeGrid(
           <div className="cal-hours" aria-hidden="true">
             {hours.map((h) => (
               <div key={h} className="cal-hour-label" style={{ top: (h - startHour) * HOUR_PX }}>
-                {String(h).padStart(2, '0')}:00
+                {hourLabel(h, fmt)}
               </div>
             ))}
           </div>
@@ -129,7 +129,7 @@ export function TimeGrid(
                       left: `calc(${((maxCols - 1) / maxCols) * 100}% + 2px)`,
                       width: `calc(${100 / maxCols}% - 4px)`,
                     }}
-                    aria-label={`${m.count} more lessons from ${String(Math.floor(m.startMin / 60)).padStart(2, '0')}:${String(Math.round(m.startMin % 60)).padStart(2, '0')}, ${days.length > 1 ? 'show the day' : 'show the list'}`}
+                    aria-label={`${m.count} more lessons from ${timeOf(instantAt(d, Math.round(m.startMin), fmt.tz), fmt)}, ${days.length > 1 ? 'show the day' : 'show the list'}`}
                     onClick={() => (days.length > 1 ? props.onPickDate(d, 'day') : props.onPickDate(d, 'agenda'))}
                   >
                     +{m.count}
