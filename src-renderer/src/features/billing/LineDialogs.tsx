@@ -77,7 +77,7 @@ export function LineDialog({
     const discount = v.discount.trim() ? parseMoneyInput(v.discount, currency, { locale }) : { ok: true as const, amount: 0 };
     if (!discount.ok) errs.discount = discount.error;
     // The schema's limits at the field ("Description: at most … characters").
-    for (const [field, message] of Object.entries(formFieldErrors('invoiceLine', { description: v.description.trim() })))
+    for (const [field, message] of Object.entries(formFieldErrors('invoiceLine', { description: v.description.trim() }, locale)))
       errs[field] ??= message;
     if (!isLesson && unit.ok && !errs.unit && app.settings) {
       const sanity = checkLinePrice({

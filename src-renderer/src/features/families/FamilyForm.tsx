@@ -74,7 +74,7 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
       onClose();
     } catch (e) {
       // Never RxDB's own text: the field's name and its limit, or a plain sentence.
-      const human = humaniseWriteError(e, { collection: 'families' });
+      const human = humaniseWriteError(e, { collection: 'families', locale });
       setErrors({ ...human.fields, _form: human.summary });
     } finally {
       setSaving(false);

@@ -111,7 +111,7 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
       onClose();
     } catch (e) {
       // Never RxDB's own text: the field's name and its limit, or a plain sentence.
-      const human = humaniseWriteError(e, { collection: 'students' });
+      const human = humaniseWriteError(e, { collection: 'students', locale });
       setErrors({ ...human.fields, _form: human.summary });
     } finally {
       setSaving(false);
