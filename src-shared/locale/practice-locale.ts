@@ -415,6 +415,16 @@ export function clockFormat(locale: string, timeZone: string): ClockFormat {
   return clock;
 }
 
+const taxPercents = new Map<string, Intl.NumberFormat>();
+
+/** A tax rate in basis points, in the locale's percent style: 2000 → "20%" (en-GB), "20 %" (de-DE), 750 → "7.5%". */
+export function taxRateLabel(rateBp: number, locale: string): string {
+  const loc = canonicalLocale(locale) || DEFAULT_LOCALE;
+  let f = taxPercents.get(loc);
+  if (!f) taxPercents.set(loc, (f = new Intl.NumberFormat(loc, { style: 'percent', maximumFractionDigits: 2 })));
+  return f.format(rateBp / 10_000);
+}
+
 /** The formatters of a practice's settings (locale resolved as `resolvePracticeLocale` does). */
 export function formatForSettings(
   settings: { locale?: string; timeZone: string; currency: string },
