@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockFormat } from '../../../src-shared/locale/practice-locale';
+import { clockFormat, practiceFormat, taxRateLabel } from '../../../src-shared/locale/practice-locale';
 import { hourLabel, lessonLabel, timeOf, timeRange } from '../../../src-renderer/src/features/schedule/format';
 import { formatLessonStart } from '../../../src-shared/billing/dates';
 
@@ -71,5 +71,14 @@ describe('schedule display strings follow the practice locale', () => {
     expect(formatLessonStart(START, 'en-US', LONDON)).not.toMatch(/04:00/);
     expect(formatLessonStart(START, 'en-US', LONDON)).toMatch(/4:00\sPM/);
     expect(formatLessonStart(START, 'en-GB', LONDON)).toMatch(/16:00/);
+  });
+});
+
+describe('percentages in the practice locale', () => {
+  it('tax rates and rates use Intl percent style, not "${n} %"', () => {
+    expect(taxRateLabel(2000, 'en-GB')).toBe('20%');
+    expect(taxRateLabel(750, 'en-GB')).toBe('7.5%');
+    expect(taxRateLabel(750, 'de-DE')).toBe('7,5\u00a0%');
+    expect(practiceFormat('fr-FR', 'UTC', 'EUR').percent(0.925, 1)).toMatch(/^92,5\s%$/);
   });
 });
