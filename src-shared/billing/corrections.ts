@@ -21,7 +21,7 @@
 import { stampChange, type ChangeContext } from '../model/meta';
 import type { BillingClaim, Invoice, InvoiceLine, Payment, PaymentMethod, PaymentRevision, RefundSource } from '../model/types';
 import { claimsOfInvoice } from './claims';
-import { assertIsoDate } from './dates';
+import { assertIsoDate, formatDate } from './dates';
 import { creditNoteFromLines, paidByInvoice, type IssueArgs } from './lifecycle';
 import { BillingError } from './errors';
 import { allocateLargestRemainder, assertMinor, formatMoney, mulDivRoundHalfEven } from '../money';
@@ -45,6 +45,11 @@ function fmt(amount: number, currency: string, locale = 'en-GB'): string {
   return formatMoney({ amount, currency }, locale);
 }
 
+/** A business date for a message, in the practice locale when known: "2 Mar 2026", never "2026-03-02". */
+function day(date: string, locale = 'en-GB'): string {
+  return formatDate(date, locale);
+}
+
 // ───────────────────────────── Editing a payment ─────────────────────────────
 
 export type Editability = { editable: true } | { editable: false; reason: string };
@@ -54,20 +59,21 @@ export type Editability = { editable: true } | { editable: false; reason: string
  * word on that money (no reversal names it, no live refund takes money out of it). Otherwise it
  * is corrected by a reversal and a new record.
  */
-export function paymentEditability(payment: Payment, records: readonly Payment[]): Editability {
+export function paymentEditability(payment: Payment, records: readonly Payment[], locale?: string): Editability {
   const kind = recordKind(payment);
   if (kind !== 'payment') {
     return { editable: false, reason: `A ${kind} is not edited: reverse it${kind === 'refund' ? ' and record the refund again' : ''}.` };
   }
   const reversal = records.find((r) => r.kind === 'reversal' && r.reverses === payment.id);
-  if (reversal) return { editable: false, reason: `This payment was reversed on ${reversal.date}: record a new payment instead.` };
+  if (reversal)
+    return { editable: false, reason: `This payment was reversed on ${day(reversal.date, locale)}: record a new payment instead.` };
   const refunds = liveRecords(records).filter(
     (r) => r.kind === 'refund' && (r.refundSources ?? []).some((s) => s.paymentId === payment.id),
   );
   if (refunds.length > 0) {
     return {
       editable: false,
-      reason: `Part of this payment was refunded on ${refunds.map((r) => r.date).join(', ')}: reverse the refund first, or reverse this payment and record it again.`,
+      reason: `Part of this payment was refunded on ${refunds.map((r) => day(r.date, locale)).join(', ')}: reverse the refund first, or reverse this payment and record it again.`,
     };
   }
   return { editable: true };
@@ -196,7 +202,7 @@ export function reverseRecord(target: Payment, args: ReverseArgs): Payment {
   if (reason.length > 500) throw new BillingError('reason_too_long', 'The reason is too long (500 characters at most)');
   assertIsoDate(args.date, 'reversal date');
   if (args.date < target.date)
-    throw new BillingError('reversal_before_record', `The reversal cannot be dated before the ${kind} (${target.date})`);
+    throw new BillingError('reversal_before_record', `The reversal cannot be dated before the ${kind} (${day(target.date, args.locale)})`);
   if (reversedIds(args.payments).has(target.id)) throw new BillingError('already_reversed', `This ${kind} is already reversed`);
   if (kind === 'payment' && !args.evenIfRefunded) {
     const refunded = refundedByPayment(args.payments).get(target.id) ?? 0;
@@ -562,7 +568,7 @@ export function checkMoneyRecords(records: readonly Payment[], invoices: readonl
         code: 'reversal_target_missing',
         recordIds: [r.id],
         familyId: r.familyId,
-        message: `The reversal of ${r.date} names a payment or refund (${r.reverses ?? '?'}) that this laptop does not have.`,
+        message: `The reversal of ${day(r.date, locale)} names a payment or refund (${r.reverses ?? '?'}) that this laptop does not have.`,
       });
       continue;
     }
@@ -571,7 +577,7 @@ export function checkMoneyRecords(records: readonly Payment[], invoices: readonl
         code: 'reversal_of_reversal',
         recordIds: [r.id, target.id],
         familyId: r.familyId,
-        message: `The record of ${r.date} reverses a reversal; record the payment again instead.`,
+        message: `The record of ${day(r.date, locale)} reverses a reversal; record the payment again instead.`,
       });
     }
     if (target.amount !== r.amount) {
@@ -579,7 +585,7 @@ export function checkMoneyRecords(records: readonly Payment[], invoices: readonl
         code: 'reversal_amount_changed',
         recordIds: [r.id, target.id],
         familyId: r.familyId,
-        message: `The ${recordKind(target)} of ${target.date} was reversed for ${fmt(r.amount, r.currency, locale)} but is now ${fmt(target.amount, target.currency, locale)}: it was edited on another laptop. The whole ${recordKind(target)} counts as reversed; check that this is right.`,
+        message: `The ${recordKind(target)} of ${day(target.date, locale)} was reversed for ${fmt(r.amount, r.currency, locale)} but is now ${fmt(target.amount, target.currency, locale)}: it was edited on another laptop. The whole ${recordKind(target)} counts as reversed; check that this is right.`,
       });
     }
     reversalsOf.set(target.id, [...(reversalsOf.get(target.id) ?? []), r]);
@@ -603,7 +609,7 @@ export function checkMoneyRecords(records: readonly Payment[], invoices: readonl
           code: 'refund_of_reversed_payment',
           recordIds: [r.id, s.paymentId],
           familyId: r.familyId,
-          message: `The refund of ${r.date} paid back money from a payment that was later reversed: the family owes that refund.`,
+          message: `The refund of ${day(r.date, locale)} paid back money from a payment that was later reversed: the family owes that refund.`,
         });
       }
     }
@@ -618,8 +624,8 @@ export function checkMoneyRecords(records: readonly Payment[], invoices: readonl
         familyId: p.familyId,
         message:
           taken > 0
-            ? `The payment of ${p.date} was allocated and refunded beyond its amount by ${fmt(-left, p.currency, locale)}: probably refunded on two laptops while offline.`
-            : `The payment of ${p.date} is allocated beyond its amount by ${fmt(-left, p.currency, locale)}.`,
+            ? `The payment of ${day(p.date, locale)} was allocated and refunded beyond its amount by ${fmt(-left, p.currency, locale)}: probably refunded on two laptops while offline.`
+            : `The payment of ${day(p.date, locale)} is allocated beyond its amount by ${fmt(-left, p.currency, locale)}.`,
       });
     }
   }
