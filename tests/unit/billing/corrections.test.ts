@@ -418,7 +418,7 @@ describe('partial credit notes', () => {
     expect(checkTotals(creditNote)).toEqual([]);
     const all = [inv, creditNote];
     expect(creditedByInvoice(all).get(inv.id)).toBe(5000);
-    expect(invoiceStanding(inv, 0, '2026-02-11', 5000)).toMatchObject({ status: 'partially_paid', balance: 3000, credited: 5000 });
+    expect(invoiceStanding(inv, 0, '2026-02-11', 5000)).toMatchObject({ status: 'partly_credited', balance: 3000, credited: 5000 });
     expect(openInvoices('f1', all, [])).toEqual([{ invoice: inv, balance: 3000 }]);
     expect(creditableLines(inv, all).map((c) => [c.lineId, c.remainingGross])).toEqual([
       [item2.id, 1500],
