@@ -360,6 +360,11 @@ export interface ClockFormat {
   time(ms: number): string;
   /** "16:00–17:30" / "4:00 – 5:30 PM": a lesson's start and end (Intl formatRange). */
   range(startMs: number, endMs: number): string;
+  /**
+   * The shortest clear range, for narrow calendar columns: "16:00–17:00" / "4–5 PM" (both on the
+   * hour) / "9:30–10:15 AM" (no spaces around the dash).
+   */
+  rangeCompact(startMs: number, endMs: number): string;
   /** The label of a wall-clock hour (0–23) on a time axis: "16:00" / "4 PM". */
   hour(hour: number): string;
 }
@@ -405,10 +410,18 @@ export function clockFormat(locale: string, timeZone: string): ClockFormat {
   const time = dtf(loc, { hour, minute: '2-digit', timeZone: zone });
   const axisTime = dtf(loc, { hour, minute: '2-digit', timeZone: 'UTC' });
   const axisHour = dtf(loc, { hour: 'numeric', timeZone: 'UTC' });
+  const hoursOnly = dtf(loc, { hour: 'numeric', timeZone: zone });
+  const minuteOf = dtf('en', { minute: 'numeric', timeZone: zone });
+  const onTheHour = (ms: number) => Number(minuteOf.format(ms)) === 0;
+  const tight = (s: string) => s.replace(/\s+([–-])\s+/u, '$1');
   const clock: ClockFormat = {
     hour12,
     time: (ms) => (Number.isFinite(ms) ? time.format(ms) : ''),
     range: (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > a ? time.formatRange(a, b) : clock.time(a)),
+    rangeCompact: (a, b) =>
+      Number.isFinite(a) && Number.isFinite(b) && b > a
+        ? tight(hour12 && onTheHour(a) && onTheHour(b) ? hoursOnly.formatRange(a, b) : time.formatRange(a, b))
+        : clock.time(a),
     hour: (h) => (hour12 ? axisHour : axisTime).format(Date.UTC(2000, 0, 1, h, 0)),
   };
   clocks.set(key, clock);

@@ -27,6 +27,17 @@ describe('clockFormat: clock times in the practice locale', () => {
     expect(clockFormat('en-GB', LONDON).range(START, START)).toBe('16:00');
   });
 
+  it('writes a compact range for narrow week columns', () => {
+    const nineThirty = Date.parse('2026-11-03T09:30:00.000Z');
+    const tenFifteen = Date.parse('2026-11-03T10:15:00.000Z');
+    const five = Date.parse('2026-11-03T17:00:00.000Z');
+    expect(clockFormat('en-US', LONDON).rangeCompact(START, five).replace(/\s/g, ' ')).toBe('4–5 PM');
+    expect(clockFormat('en-US', LONDON).rangeCompact(nineThirty, tenFifteen).replace(/\s/g, ' ')).toBe('9:30–10:15 AM');
+    expect(clockFormat('en-GB', LONDON).rangeCompact(START, five)).toBe('16:00–17:00');
+    // Kolkata is UTC+5:30: 16:00 UTC is 21:30 there, not on the hour.
+    expect(clockFormat('en-IN', 'Asia/Kolkata').rangeCompact(START, five).replace(/\s/g, ' ')).toBe('9:30–10:30 pm');
+  });
+
   it('labels the hours of a time axis', () => {
     expect(clockFormat('en-GB', LONDON).hour(16)).toBe('16:00');
     expect(clockFormat('en-GB', LONDON).hour(8)).toBe('08:00');

@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import { closureOn, localDate, type ExpandedOccurrence } from '../../../../src-shared/schedule';
 import { instantAt, layoutDay, snapMinutes, wallMinutes, type DayLayoutItem } from '../../../../src-shared/schedule/calendar';
-import { dayLabel, dt, hourLabel, lessonLabel, lessonTitle, studentsText, timeOf, timeRange } from './format';
+import { dayLabel, dt, hourLabel, lessonLabel, lessonTitle, studentsText, timeOf, timeRange, timeRangeCompact, type Fmt } from './format';
 import { byDay, ConflictMark, DateCell, eventClass, HOUR_PX, type ViewProps } from './view-parts';
 
 interface DragState {
@@ -170,7 +170,11 @@ export function TimeGrid(
                         </span>
                       ) : (
                         <>
-                          <span className="cal-event-time">{timeRange(o, fmt)}</span>
+                          {days.length > 1 ? (
+                            <WeekEventTime o={o} fmt={fmt} />
+                          ) : (
+                            <span className="cal-event-time">{timeRange(o, fmt)}</span>
+                          )}
                           <span className="cal-event-title">{o.subject || 'Lesson'}</span>
                         </>
                       )}
@@ -301,4 +305,21 @@ function collapse<T extends DayLayoutItem<ExpandedOccurrence>>(
     } else more.set(p.cluster, { cluster: p.cluster, startMin: p.startMin, count: 1 });
   }
   return { shown, more: [...more.values()] };
+}
+
+/**
+ * The time of a lesson in a week column: the compact range ("16:00–17:00", "4–5 PM"); a long
+ * 12-hour range ("9:30–10:15 AM") gives way to the start time ("9:30 AM") when the lesson's box
+ * is too narrow for it (a container query in schedule.css), never a clipped "9:30–10:15 A".
+ */
+function WeekEventTime({ o, fmt }: { o: ExpandedOccurrence; fmt: Fmt }) {
+  const range = timeRangeCompact(o, fmt);
+  // 11 characters ("16:00–17:00") fit the narrowest week column.
+  const long = range.length > 11;
+  return (
+    <span className="cal-event-time">
+      <span className={long ? 'cal-time-range is-long' : 'cal-time-range'}>{range}</span>
+      {long && <span className="cal-time-start">{timeOf(o.startMs, fmt)}</span>}
+    </span>
+  );
 }

@@ -23,6 +23,11 @@ export function timeRange(o: Pick<ExpandedOccurrence, 'startMs' | 'endMs'>, f: F
   return clockFormat(f.locale, f.tz).range(o.startMs, o.endMs);
 }
 
+/** The shortest clear range, for narrow week columns: "16:00–17:00" / "4–5 PM" / "9:30–10:15 AM". */
+export function timeRangeCompact(o: Pick<ExpandedOccurrence, 'startMs' | 'endMs'>, f: Fmt): string {
+  return clockFormat(f.locale, f.tz).rangeCompact(o.startMs, o.endMs);
+}
+
 /** The label of a wall-clock hour on the time axis: "16:00" / "4 PM". */
 export function hourLabel(hour: number, f: Fmt): string {
   return clockFormat(f.locale, f.tz).hour(hour);
