@@ -7,6 +7,8 @@
 import { useId, useMemo, useState } from 'react';
 import { describeRecurrence, validateLessonValues, WEEKDAY_CODES, type EditScope, type WeekdayCode } from '../../../../src-shared/schedule';
 import { useApp, usePermissions } from '../../app/AppContext';
+import { useRateCheck } from '../../app/queries';
+import { FigureConfirmation } from '../../ui/FigureConfirmation';
 import { ownOnlyReason } from '../../../../src-shared/sync/permissions';
 import { FormDialog } from '../../ui/FormDialog';
 import { SelectField, TextArea, TextField } from '../../ui/Field';
@@ -194,6 +196,7 @@ export function LessonEditor(props: {
   const defaultTutor = app.me && tutorChoices.some((t) => t.id === app.me!.id) ? app.me.id : (tutorChoices[0]?.id ?? '');
   const [initial] = useState(() => initialValues(target, tz, defaultTutor));
   const [v, setV] = useState<FormValues>(initial);
+  const rateCheck = useRateCheck(v.rate);
   const [scope, setScope] = useState<EditScope>('this');
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
@@ -269,6 +272,12 @@ export function LessonEditor(props: {
       );
       return;
     }
+    // A rate override far above the practice's range asks first, naming the figure (only when it was changed).
+    if (v.rate !== initial.rate) {
+      const gate = await rateCheck.gate(values.rateOverride?.amount, v.rate);
+      if (gate === 'ask') return;
+      if (gate) return setErrors({ rate: gate.error });
+    }
     let result: EditorResult | null;
     try {
       result = planFromForm({ v, initial, values, editing, scope, repeatLocked, store: props.store, ctx: app.ctx() });
@@ -303,10 +312,11 @@ export function LessonEditor(props: {
       wide
       onClose={props.onClose}
       onSubmit={submit}
-      submitLabel={editing ? 'Save changes' : 'Book lesson'}
+      submitLabel={rateCheck.pending ? rateCheck.pending.confirmLabel : editing ? 'Save changes' : 'Book lesson'}
       busy={busy}
       {...(errors.form ? { error: errors.form } : {})}
     >
+      <FigureConfirmation confirmation={rateCheck.pending} what="the rate" />
       {editing && recurring && (
         <fieldset className="group scope-group">
           <legend>Apply changes to</legend>
