@@ -358,6 +358,8 @@ export interface ClockFormat {
   readonly hour12: boolean;
   /** "16:00" / "4:00 PM" of an instant, in the practice zone. */
   time(ms: number): string;
+  /** The time without its day period ("4:00" for "4:00 PM"): only for the narrowest calendar boxes. */
+  timeBare(ms: number): string;
   /** "16:00–17:30" / "4:00 – 5:30 PM": a lesson's start and end (Intl formatRange). */
   range(startMs: number, endMs: number): string;
   /**
@@ -417,6 +419,18 @@ export function clockFormat(locale: string, timeZone: string): ClockFormat {
   const clock: ClockFormat = {
     hour12,
     time: (ms) => (Number.isFinite(ms) ? time.format(ms) : ''),
+    timeBare: (ms) =>
+      Number.isFinite(ms)
+        ? time
+            .formatToParts(ms)
+            .filter(
+              (p, i, all) =>
+                p.type !== 'dayPeriod' && !(p.type === 'literal' && (all[i + 1]?.type === 'dayPeriod' || all[i - 1]?.type === 'dayPeriod')),
+            )
+            .map((p) => p.value)
+            .join('')
+            .trim()
+        : '',
     range: (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > a ? time.formatRange(a, b) : clock.time(a)),
     rangeCompact: (a, b) =>
       Number.isFinite(a) && Number.isFinite(b) && b > a

@@ -38,6 +38,12 @@ describe('clockFormat: clock times in the practice locale', () => {
     expect(clockFormat('en-IN', 'Asia/Kolkata').rangeCompact(START, five).replace(/\s/g, ' ')).toBe('9:30–10:30 pm');
   });
 
+  it('writes the time without its day period for the narrowest boxes', () => {
+    expect(clockFormat('en-US', LONDON).timeBare(START)).toBe('4:00');
+    expect(clockFormat('en-GB', LONDON).timeBare(START)).toBe('16:00');
+    expect(clockFormat('ko-KR', LONDON).timeBare(START)).not.toMatch(/오후/);
+  });
+
   it('labels the hours of a time axis', () => {
     expect(clockFormat('en-GB', LONDON).hour(16)).toBe('16:00');
     expect(clockFormat('en-GB', LONDON).hour(8)).toBe('08:00');

@@ -2,7 +2,19 @@
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import { closureOn, localDate, type ExpandedOccurrence } from '../../../../src-shared/schedule';
 import { instantAt, layoutDay, snapMinutes, wallMinutes, type DayLayoutItem } from '../../../../src-shared/schedule/calendar';
-import { dayLabel, dt, hourLabel, lessonLabel, lessonTitle, studentsText, timeOf, timeRange, timeRangeCompact, type Fmt } from './format';
+import {
+  dayLabel,
+  dt,
+  hourLabel,
+  lessonLabel,
+  lessonTitle,
+  studentsText,
+  timeOf,
+  timeRange,
+  timeRangeCompact,
+  timeBareOf,
+  type Fmt,
+} from './format';
 import { byDay, ConflictMark, DateCell, eventClass, HOUR_PX, type ViewProps } from './view-parts';
 
 interface DragState {
@@ -308,18 +320,20 @@ function collapse<T extends DayLayoutItem<ExpandedOccurrence>>(
 }
 
 /**
- * The time of a lesson in a week column: the compact range ("16:00–17:00", "4–5 PM"); a long
- * 12-hour range ("9:30–10:15 AM") gives way to the start time ("9:30 AM") when the lesson's box
- * is too narrow for it (a container query in schedule.css), never a clipped "9:30–10:15 A".
+ * The time of a lesson in a week column: the compact range ("16:00–17:00", "4–5 PM"); it gives way
+ * to the start time ("9:30 AM", "13:30") when the lesson's box is too narrow for it (container
+ * queries in schedule.css; a long 12-hour range sooner), never a clipped "9:30–10:15 A".
  */
 function WeekEventTime({ o, fmt }: { o: ExpandedOccurrence; fmt: Fmt }) {
   const range = timeRangeCompact(o, fmt);
   // 11 characters ("16:00–17:00") fit the narrowest week column.
   const long = range.length > 11;
+  const bare = timeBareOf(o.startMs, fmt);
   return (
-    <span className="cal-event-time">
+    <span className={bare !== null ? 'cal-event-time is-12h' : 'cal-event-time'}>
       <span className={long ? 'cal-time-range is-long' : 'cal-time-range'}>{range}</span>
-      {long && <span className="cal-time-start">{timeOf(o.startMs, fmt)}</span>}
+      <span className="cal-time-start">{timeOf(o.startMs, fmt)}</span>
+      {bare !== null && <span className="cal-time-bare">{bare}</span>}
     </span>
   );
 }

@@ -28,6 +28,12 @@ export function timeRangeCompact(o: Pick<ExpandedOccurrence, 'startMs' | 'endMs'
   return clockFormat(f.locale, f.tz).rangeCompact(o.startMs, o.endMs);
 }
 
+/** "4:00" for "4:00 PM" (12-hour locales only differ), or null where the locale writes 24-hour times. */
+export function timeBareOf(ms: number, f: Fmt): string | null {
+  const clock = clockFormat(f.locale, f.tz);
+  return clock.hour12 ? clock.timeBare(ms) : null;
+}
+
 /** The label of a wall-clock hour on the time axis: "16:00" / "4 PM". */
 export function hourLabel(hour: number, f: Fmt): string {
   return clockFormat(f.locale, f.tz).hour(hour);
