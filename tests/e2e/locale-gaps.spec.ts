@@ -182,6 +182,24 @@ test('a rate far above the practice’s range asks first, naming the figure, in 
   await family.getByRole('button', { name: 'Save changes' }).click();
   await expect(family).toBeHidden();
 
+  // A lesson's rate override.
+  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('button', { name: 'New lesson' }).click();
+  const lesson = page.getByRole('dialog', { name: 'New lesson' });
+  await lesson.getByLabel('Find a student').fill('Aisha');
+  await lesson.getByRole('checkbox', { name: 'Aisha Clarke' }).check();
+  await lesson.getByLabel('Subject').fill('Maths');
+  await lesson.getByLabel('Date').fill('2027-03-15');
+  await lesson.getByLabel('Start time').fill('16:00');
+  await lesson.getByLabel('Rate override').fill('95000');
+  await lesson.getByRole('button', { name: 'Book lesson' }).click();
+  await expect(lesson.getByRole('alert').filter({ hasText: 'Is £95,000.00 right?' })).toContainText('£95,000.00 per lesson is 10 times');
+  await expect(lesson.getByRole('button', { name: 'Use £95,000.00' })).toBeVisible();
+  await shoot(page, 'lesson-rate-confirm');
+  await lesson.getByLabel('Rate override').fill('');
+  await lesson.getByRole('button', { name: 'Book lesson' }).click();
+  await expect(lesson).toBeHidden();
+
   // The practice's default rate in Settings.
   await page.getByRole('link', { name: 'Settings' }).click();
   const practice = page.getByRole('form', { name: 'Practice' });
@@ -195,4 +213,39 @@ test('a rate far above the practice’s range asks first, naming the figure, in 
   await practice.getByLabel('Default lesson rate').fill('48');
   await practice.getByRole('button', { name: 'Save practice settings' }).click();
   await expect(page.getByText('Practice settings saved')).toBeVisible();
+});
+
+test('a schema-limit message writes its number the practice locale’s way (de-DE: 100.000)', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await practiceWithStudents(page, [['Olivia', 'García']]);
+  await chooseLocale(page, 'de-DE');
+  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('button', { name: 'New lesson' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New lesson' });
+  await dialog.getByLabel('Find a student').fill('Olivia');
+  await dialog.getByRole('checkbox', { name: 'Olivia García' }).check();
+  await dialog.getByLabel('Subject').fill('Maths');
+  await dialog.getByLabel('Start time').fill('16:00');
+  await dialog.getByLabel('Notes for this lesson plan').fill('a'.repeat(100_001));
+  await dialog.getByRole('button', { name: 'Book lesson' }).click();
+  // English words, German digits: never "100,000" or "100000".
+  await expect(dialog.getByText(/: at most 100\.000 characters$/)).toBeVisible();
+  await dialog.getByLabel('Notes for this lesson plan').scrollIntoViewIfNeeded();
+  await shoot(page, 'limit-message-de-DE');
+});
+
+test('the sample week, side-by-side lessons included, in en-GB and en-US: no clipped times', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await openApp(page);
+  await loadSample(page);
+  for (const locale of ['en-GB', 'en-US']) {
+    if (locale !== 'en-GB') await chooseLocale(page, locale);
+    await page.getByRole('link', { name: 'Schedule' }).click();
+    await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Week', exact: true }).click();
+    await page.getByRole('button', { name: 'Today', exact: true }).click();
+    await expect(page.getByRole('button', { name: /^\w+ with .+, \d/ }).first()).toBeVisible();
+    await shoot(page, `sample-week-${locale}`);
+  }
 });
