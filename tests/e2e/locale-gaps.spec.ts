@@ -94,6 +94,7 @@ test('an en-US practice reads 12-hour clock times on the schedule and Today; en-
 
 test('Reports write percentages in the locale’s percent style', async ({ page }) => {
   test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
   await openApp(page);
   await loadSample(page);
   await page.getByRole('link', { name: 'Reports' }).click();
@@ -104,6 +105,8 @@ test('Reports write percentages in the locale’s percent style', async ({ page 
   await page.getByRole('link', { name: 'Reports' }).click();
   // German: "92,5 %" (a space before the sign, a decimal comma).
   await expect(page.getByRole('table', { name: 'Attendance' })).toContainText(/\d\s%/);
+  await page.getByRole('table', { name: 'Attendance' }).scrollIntoViewIfNeeded();
+  await shoot(page, 'reports-attendance-de-DE');
 });
 
 test('an unpaid invoice with a partial credit note is “Partly credited”, in the detail, the list and the filter', async ({ page }) => {
