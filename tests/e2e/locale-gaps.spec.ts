@@ -252,3 +252,19 @@ test('the sample week, side-by-side lessons included, in en-GB and en-US: no cli
     await shoot(page, `sample-week-${locale}`);
   }
 });
+
+test('the student timeline writes lesson times in the practice locale (en-US: 4:00 PM)', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openApp(page);
+  await loadSample(page);
+  await chooseLocale(page, 'en-US');
+  await page.getByRole('link', { name: 'Students' }).click();
+  await studentsTable(page).getByRole('row').nth(1).click();
+  await page.getByRole('dialog').getByRole('link', { name: 'Notes & timeline' }).click();
+  const timeline = page.getByRole('list', { name: /^Timeline of / });
+  await expect(timeline).toContainText(/\b\d{1,2}:\d\d\s[AP]M\b/);
+  await expect(timeline).not.toContainText(/\b(1[3-9]|2[0-3]):\d\d\b/);
+  await expect(timeline).not.toContainText(/\b0\d:\d\d\s[AP]M\b/);
+  await shoot(page, 'student-timeline-en-US');
+});
