@@ -21,7 +21,7 @@
 import { stampChange, type ChangeContext } from '../model/meta';
 import type { BillingClaim, Invoice, InvoiceLine, Payment, PaymentMethod, PaymentRevision, RefundSource } from '../model/types';
 import { claimsOfInvoice } from './claims';
-import { assertIsoDate } from './dates';
+import { assertIsoDate, formatDate } from './dates';
 import { creditNoteFromLines, paidByInvoice, type IssueArgs } from './lifecycle';
 import { BillingError } from './errors';
 import { allocateLargestRemainder, assertMinor, formatMoney, mulDivRoundHalfEven } from '../money';
@@ -45,6 +45,11 @@ function fmt(amount: number, currency: string, locale = 'en-GB'): string {
   return formatMoney({ amount, currency }, locale);
 }
 
+/** A business date for a message, in the practice locale when known: "2 Mar 2026", never "2026-03-02". */
+function day(date: string, locale = 'en-GB'): string {
+  return formatDate(date, locale);
+}
+
 // ───────────────────────────── Editing a payment ─────────────────────────────
 
 export type Editability = { editable: true } | { editable: false; reason: string };
@@ -54,20 +59,21 @@ export type Editability = { editable: true } | { editable: false; reason: string
  * word on that money (no reversal names it, no live refund takes money out of it). Otherwise it
  * is corrected by a reversal and a new record.
  */
-export function paymentEditability(payment: Payment, records: readonly Payment[]): Editability {
+export function paymentEditability(payment: Payment, records: readonly Payment[], locale?: string): Editability {
   const kind = recordKind(payment);
   if (kind !== 'payment') {
     return { editable: false, reason: `A ${kind} is not edited: reverse it${kind === 'refund' ? ' and record the refund again' : ''}.` };
   }
   const reversal = records.find((r) => r.kind === 'reversal' && r.reverses === payment.id);
-  if (reversal) return { editable: false, reason: `This payment was reversed on ${reversal.date}: record a new payment instead.` };
+  if (reversal)
+    return { editable: false, reason: `This payment was reversed on ${day(reversal.date, locale)}: record a new payment instead.` };
   const refunds = liveRecords(records).filter(
     (r) => r.kind === 'refund' && (r.refundSources ?? []).some((s) => s.paymentId === payment.id),
   );
   if (refunds.length > 0) {
     return {
       editable: false,
-      reason: `Part of this payment was refunded on ${refunds.map((r) => r.date).join(', ')}: reverse the refund first, or reverse this payment and record it again.`,
+      reason: `Part of this payment was refunded on ${refunds.map((r) => day(r.date, locale)).join(', ')}: reverse the refund first, or reverse this payment and record it again.`,
     };
   }
   return { editable: true };
@@ -196,7 +202,7 @@ export function reverseRecord(target: Payment, args: ReverseArgs): Payment {
   if (reason.length > 500) throw new BillingError('reason_too_long', 'The reason is too long (500 characters at most)');
   assertIsoDate(args.date, 'reversal date');
   if (args.date < target.date)
-    throw new BillingError('reversal_before_record', `The reversal cannot be dated before the ${kind} (${target.date})`);
+    throw new BillingError('reversal_before_record', `The reversal cannot be dated before the ${kind} (${day(target.date, args.locale)})`);
   if (reversedIds(args.payments).has(target.id)) throw new BillingError('already_reversed', `This ${kind} is already reversed`);
   if (kind === 'payment' && !args.evenIfRefunded) {
     const refunded = refundedByPayment(args.payments).get(target.id) ?? 0;
@@ -563,7 +569,7 @@ export function checkMoneyRecords(
   format?: string | MoneyFindingFormat,
 ): MoneyFinding[] {
   const locale = typeof format === 'string' ? format : format?.locale;
-  const d = (typeof format === 'object' && format.date) || ((iso: string) => iso);
+  const d = (typeof format === 'object' && format.date) || ((iso: string) => day(iso, locale));
   const out: MoneyFinding[] = [];
   const byId = new Map(records.map((p) => [p.id, p]));
   const reversalsOf = new Map<string, Payment[]>();

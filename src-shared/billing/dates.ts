@@ -4,7 +4,7 @@
  * arithmetic on `YYYY-MM-DD` is done on UTC midnights, which has no DST, so "+14 days" is always
  * 14 calendar days.
  */
-import { practiceFormat } from '../locale/practice-locale';
+import { clockHour, practiceFormat } from '../locale/practice-locale';
 import { DateTime } from 'luxon';
 import { BillingError } from './errors';
 
@@ -220,7 +220,7 @@ export function formatLessonStart(instant: number, locale: string, timeZone: str
       day: 'numeric',
       month: 'short',
       year: 'numeric',
-      hour: '2-digit',
+      hour: clockHour(locale),
       minute: '2-digit',
     });
     dateTimeFormatters.set(fk, f);

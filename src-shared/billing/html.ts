@@ -14,6 +14,7 @@ import { formatMoney } from '../money';
 import { paymentMethodLabel } from './payments';
 import { lineBase } from './totals';
 import { splitLineDescription } from './line-reasons';
+import { taxRateLabel } from '../locale/practice-locale';
 
 export type PageSize = 'A4' | 'Letter';
 
@@ -210,7 +211,7 @@ export function renderInvoiceHtml(input: InvoiceDocumentInput): string {
   const logo = safeLogo(settings.logo);
   const practiceAddress = addressLines(settings.address);
   const familyAddress = addressLines(family.address);
-  const taxRate = `${(inv.taxRateBp / 100).toLocaleString(settings.locale, { maximumFractionDigits: 2 })} %`;
+  const taxRate = taxRateLabel(inv.taxRateBp, settings.locale);
   const hasTax = inv.taxMode !== 'none' && inv.taxRateBp > 0;
   const hasDiscount = inv.lines.some((l) => l.discountAmount !== 0);
 

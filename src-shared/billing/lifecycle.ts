@@ -318,7 +318,10 @@ export function voidInvoice(invoice: Invoice, args: VoidArgs): VoidResult {
   return { creditNote, invoice: voided, payments, releasedClaims: claimsOfInvoice(invoice.id, args.claims) };
 }
 
-export type InvoiceDisplayStatus = 'draft' | 'issued' | 'partially_paid' | 'paid' | 'overdue' | 'void' | 'credit_note';
+export type InvoiceDisplayStatus = 'draft' | 'issued' | 'partially_paid' | 'partly_credited' | 'paid' | 'overdue' | 'void' | 'credit_note';
+
+/** The statuses of an issued invoice that still has a balance to pay. */
+export const OPEN_STATUSES: readonly InvoiceDisplayStatus[] = ['issued', 'partially_paid', 'partly_credited', 'overdue'];
 
 export interface InvoiceStanding {
   status: InvoiceDisplayStatus;
@@ -348,8 +351,11 @@ export function paidByInvoice(payments: Iterable<MoneyRecord>): Map<string, numb
 
 /**
  * Derived payment state of an invoice on `asOf` (YYYY-MM-DD): paid (settled) when the allocations
- * and the partial credit notes (`credited`, from records.creditedByInvoice) cover the total, partially paid when some are allocated, overdue when a balance remains after the due date
- * (overdue takes precedence over issued / partially paid in `status`; `paid` tells them apart).
+ * and the partial credit notes (`credited`, from records.creditedByInvoice) cover the total;
+ * partially paid when some payment is allocated; partly credited when nothing is paid but a
+ * partial credit note lowers it (a credit is not a payment: "Partially paid" would tell the
+ * family they paid); overdue when a balance remains after the due date (overdue takes precedence
+ * over issued / partially paid / partly credited in `status`; `paid` and `credited` tell them apart).
  */
 export function invoiceStanding(inv: Invoice, paid: number, asOf: string, credited = 0): InvoiceStanding {
   if (inv.kind === 'credit_note') return { status: 'credit_note', paid: 0, credited: 0, balance: 0, overdue: false, daysOverdue: 0 };
@@ -359,7 +365,8 @@ export function invoiceStanding(inv: Invoice, paid: number, asOf: string, credit
   if (balance <= 0) return { status: 'paid', paid, credited, balance, overdue: false, daysOverdue: 0 };
   const days = inv.dueDate ? daysBetween(inv.dueDate, asOf) : 0;
   if (days > 0) return { status: 'overdue', paid, credited, balance, overdue: true, daysOverdue: days };
-  return { status: paid > 0 || credited > 0 ? 'partially_paid' : 'issued', paid, credited, balance, overdue: false, daysOverdue: 0 };
+  const status: InvoiceDisplayStatus = paid > 0 ? 'partially_paid' : credited > 0 ? 'partly_credited' : 'issued';
+  return { status, paid, credited, balance, overdue: false, daysOverdue: 0 };
 }
 
 /**

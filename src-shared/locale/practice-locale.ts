@@ -289,9 +289,10 @@ export function practiceFormat(locale: string, timeZone: string, currency: strin
   const medium = pair({ day: 'numeric', month: 'short', year: 'numeric' });
   const long = pair({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
   const numeric = pair({ day: '2-digit', month: '2-digit', year: 'numeric' });
-  const time = pair({ hour: 'numeric', minute: '2-digit' });
-  const dateTime = pair({ day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' });
-  const weekdayDateTime = pair({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' });
+  const hour = clockHour(loc);
+  const time = pair({ hour, minute: '2-digit' });
+  const dateTime = pair({ day: 'numeric', month: 'short', year: 'numeric', hour, minute: '2-digit' });
+  const weekdayDateTime = pair({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour, minute: '2-digit' });
   const month = dtf(loc, { month: 'long', year: 'numeric', timeZone: 'UTC' });
   const monthShort = dtf(loc, { month: 'short', year: 'numeric', timeZone: 'UTC' });
   const numbers = new Map<number, Intl.NumberFormat>();
@@ -350,6 +351,105 @@ export function practiceFormat(locale: string, timeZone: string, currency: strin
   };
   formats.set(key, format);
   return format;
+}
+
+export interface ClockFormat {
+  /** True where the locale writes 12-hour times ("4:00 PM"). */
+  readonly hour12: boolean;
+  /** "16:00" / "4:00 PM" of an instant, in the practice zone. */
+  time(ms: number): string;
+  /** The time without its day period ("4:00" for "4:00 PM"): only for the narrowest calendar boxes. */
+  timeBare(ms: number): string;
+  /** "16:00–17:30" / "4:00 – 5:30 PM": a lesson's start and end (Intl formatRange). */
+  range(startMs: number, endMs: number): string;
+  /**
+   * The shortest clear range, for narrow calendar columns: "16:00–17:00" / "4–5 PM" (both on the
+   * hour) / "9:30–10:15 AM" (no spaces around the dash).
+   */
+  rangeCompact(startMs: number, endMs: number): string;
+  /** The label of a wall-clock hour (0–23) on a time axis: "16:00" / "4 PM". */
+  hour(hour: number): string;
+}
+
+const clocks = new Map<string, ClockFormat>();
+const hourStyles = new Map<string, '2-digit' | 'numeric'>();
+
+/**
+ * The `hour` option that writes a locale's clock as its people do: '2-digit' where the day has 24
+ * hours ("09:05", "16:00"), 'numeric' where it has two halves ("9:05 AM", not "09:05 AM").
+ */
+export function clockHour(locale: string): '2-digit' | 'numeric' {
+  const hit = hourStyles.get(locale);
+  if (hit) return hit;
+  let cycle: string | undefined;
+  try {
+    cycle = new Intl.DateTimeFormat(locale, { hour: 'numeric' }).resolvedOptions().hourCycle;
+  } catch {
+    cycle = 'h23';
+  }
+  const style = cycle === 'h11' || cycle === 'h12' ? 'numeric' : '2-digit';
+  hourStyles.set(locale, style);
+  return style;
+}
+
+/**
+ * Clock times of the schedule, Today and timelines in the practice locale (never hand-built
+ * HH:mm): an en-US practice reads "4:00 PM", an en-GB one "16:00". Cached per (locale, zone).
+ */
+export function clockFormat(locale: string, timeZone: string): ClockFormat {
+  const key = `${locale}|${timeZone}`;
+  const hit = clocks.get(key);
+  if (hit) return hit;
+  const loc = canonicalLocale(locale) || DEFAULT_LOCALE;
+  let zone = timeZone;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    zone = 'UTC';
+  }
+  const hour = clockHour(loc);
+  const hour12 = hour === 'numeric';
+  const time = dtf(loc, { hour, minute: '2-digit', timeZone: zone });
+  const axisTime = dtf(loc, { hour, minute: '2-digit', timeZone: 'UTC' });
+  const axisHour = dtf(loc, { hour: 'numeric', timeZone: 'UTC' });
+  const hoursOnly = dtf(loc, { hour: 'numeric', timeZone: zone });
+  const minuteOf = dtf('en', { minute: 'numeric', timeZone: zone });
+  const onTheHour = (ms: number) => Number(minuteOf.format(ms)) === 0;
+  const tight = (s: string) => s.replace(/\s+([–-])\s+/u, '$1');
+  const clock: ClockFormat = {
+    hour12,
+    time: (ms) => (Number.isFinite(ms) ? time.format(ms) : ''),
+    timeBare: (ms) =>
+      Number.isFinite(ms)
+        ? time
+            .formatToParts(ms)
+            .filter(
+              (p, i, all) =>
+                p.type !== 'dayPeriod' && !(p.type === 'literal' && (all[i + 1]?.type === 'dayPeriod' || all[i - 1]?.type === 'dayPeriod')),
+            )
+            .map((p) => p.value)
+            .join('')
+            .trim()
+        : '',
+    range: (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > a ? time.formatRange(a, b) : clock.time(a)),
+    rangeCompact: (a, b) =>
+      Number.isFinite(a) && Number.isFinite(b) && b > a
+        ? tight(hour12 && onTheHour(a) && onTheHour(b) ? hoursOnly.formatRange(a, b) : time.formatRange(a, b))
+        : clock.time(a),
+    hour: (h) => (hour12 ? axisHour : axisTime).format(Date.UTC(2000, 0, 1, h, 0)),
+  };
+  clocks.set(key, clock);
+  return clock;
+}
+
+const taxPercents = new Map<string, Intl.NumberFormat>();
+
+/** A tax rate in basis points, in the locale's percent style: 2000 → "20%" (en-GB), "20 %" (de-DE), 750 → "7.5%". */
+export function taxRateLabel(rateBp: number, locale: string): string {
+  const loc = canonicalLocale(locale) || DEFAULT_LOCALE;
+  let f = taxPercents.get(loc);
+  if (!f) taxPercents.set(loc, (f = new Intl.NumberFormat(loc, { style: 'percent', maximumFractionDigits: 2 })));
+  return f.format(rateBp / 10_000);
 }
 
 /** The formatters of a practice's settings (locale resolved as `resolvePracticeLocale` does). */

@@ -377,12 +377,38 @@ const PATTERN_HINTS: Record<string, string> = {
   '^#[0-9a-fA-F]{6}$': 'a colour like #4f46e5',
 };
 
-function plural(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+/** The locale of limit messages when the caller gives none (the app always passes the practice's). */
+const MESSAGE_LOCALE = 'en-GB';
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** A whole number in the practice locale: 5000 → "5,000" (en-GB), "5.000" (de-DE), "5 000" (fr-FR). */
+function count(n: number, locale: string): string {
+  let f = numberFormats.get(locale);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+    } catch {
+      f = new Intl.NumberFormat(MESSAGE_LOCALE, { maximumFractionDigits: 2 });
+    }
+    numberFormats.set(locale, f);
+  }
+  return f.format(n);
 }
 
-/** The message of one limit, with the field's name: "Room: at most 100 characters". */
-export function limitMessage(limit: Pick<SchemaLimit, 'collection' | 'path' | 'keyword' | 'value'>): string {
+function plural(n: number, one: string, many: string, locale: string): string {
+  return `${count(n, locale)} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The message of one limit, with the field's name: "Room: at most 100 characters". The words are
+ * English; the numbers are written in `locale`, the practice's ("Notes: at most 5.000 characters"
+ * for de-DE).
+ */
+export function limitMessage(
+  limit: Pick<SchemaLimit, 'collection' | 'path' | 'keyword' | 'value'>,
+  locale: string = MESSAGE_LOCALE,
+): string {
   const label = fieldLabel(limit.collection, limit.path);
   const v = limit.value;
   if (MONEY_PATHS[limit.collection]?.includes(limit.path)) {
@@ -396,19 +422,19 @@ export function limitMessage(limit: Pick<SchemaLimit, 'collection' | 'path' | 'k
   }
   switch (limit.keyword) {
     case 'maxLength':
-      return `${label}: at most ${plural(v as number, 'character', 'characters')}`;
+      return `${label}: at most ${plural(v as number, 'character', 'characters', locale)}`;
     case 'minLength':
-      return `${label}: at least ${plural(v as number, 'character', 'characters')}`;
+      return `${label}: at least ${plural(v as number, 'character', 'characters', locale)}`;
     case 'minimum':
-      return v === 0 ? `${label}: cannot be negative` : `${label}: at least ${(v as number).toLocaleString('en-GB')}`;
+      return v === 0 ? `${label}: cannot be negative` : `${label}: at least ${count(v as number, locale)}`;
     case 'maximum':
-      return `${label}: at most ${(v as number).toLocaleString('en-GB')}`;
+      return `${label}: at most ${count(v as number, locale)}`;
     case 'pattern':
       return `${label}: ${PATTERN_HINTS[v as string] ?? 'not in the expected form'}`;
     case 'enum':
       return `${label}: choose one of the options`;
     case 'maxItems':
-      return `${label}: at most ${plural(v as number, 'item', 'items')}`;
+      return `${label}: at most ${plural(v as number, 'item', 'items', locale)}`;
     case 'type':
       return `${label}: not a valid value`;
   }
@@ -546,6 +572,7 @@ export function formFieldLimits<F extends FormName>(form: F, field: keyof (typeo
 export function formFieldErrors<F extends FormName>(
   form: F,
   values: Partial<Record<keyof (typeof FORM_FIELDS)[F] & string, unknown>>,
+  locale: string = MESSAGE_LOCALE,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   const fields = FORM_FIELDS[form] as Record<string, readonly [CollectionName, string]>;
@@ -557,7 +584,7 @@ export function formFieldErrors<F extends FormName>(
     for (const item of items) {
       const broken = brokenLimit(collection, path, item);
       if (broken) {
-        out[field] = limitMessage(broken);
+        out[field] = limitMessage(broken, locale);
         break;
       }
     }
@@ -593,14 +620,18 @@ export type FieldErrors = Record<string, string>;
  * collection's schema limits: key = the concrete path ("lines.2.description"), message with the
  * field's name. {} = within every limit.
  */
-export function checkSchemaLimits(collection: CollectionName, values: Record<string, unknown>): FieldErrors {
+export function checkSchemaLimits(
+  collection: CollectionName,
+  values: Record<string, unknown>,
+  locale: string = MESSAGE_LOCALE,
+): FieldErrors {
   const errors: FieldErrors = {};
   const paths = new Set(schemaLimits(collection).map((l) => l.path));
   const known = schemaPaths(collection);
   const visit = (value: unknown, concrete: string, generic: string) => {
     if (paths.has(generic)) {
       const broken = brokenLimit(collection, generic, value);
-      if (broken && !errors[concrete]) errors[concrete] = limitMessage(broken);
+      if (broken && !errors[concrete]) errors[concrete] = limitMessage(broken, locale);
     }
     if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${concrete}.${i}`, `${generic}[]`));
     else if (value && typeof value === 'object') {
@@ -656,7 +687,7 @@ const KEYWORD_FROM_ZSCHEMA: [RegExp, LimitKeyword][] = [
   [/greater than maximum|maximum/i, 'maximum'],
 ];
 
-function messageFor(collection: CollectionName, e: AjvLike, doc: unknown): { path: string; message: string }[] {
+function messageFor(collection: CollectionName, e: AjvLike, doc: unknown, locale: string): { path: string; message: string }[] {
   const path = concretePath(e);
   const generic = genericPathOf(collection, path);
   const label = fieldLabel(collection, path);
@@ -674,13 +705,15 @@ function messageFor(collection: CollectionName, e: AjvLike, doc: unknown): { pat
   if (doc !== undefined) {
     // The document's value says which limit it breaks (the same order as checkSchemaLimits)…
     const broken = brokenLimit(collection, generic, valueAt(doc, path));
-    if (broken) return [{ path, message: limitMessage(broken) }];
+    if (broken) return [{ path, message: limitMessage(broken, locale) }];
     // …or, for an error on an object ("matches none of oneOf"), what breaks inside it.
-    const inside = Object.entries(checkSchemaLimits(collection, doc as Record<string, unknown>)).filter(([p]) => p.startsWith(`${path}.`));
+    const inside = Object.entries(checkSchemaLimits(collection, doc as Record<string, unknown>, locale)).filter(([p]) =>
+      p.startsWith(`${path}.`),
+    );
     if (inside.length) return inside.map(([p, message]) => ({ path: p, message }));
   }
   const limit = schemaLimits(collection).find((l) => l.path === generic && l.keyword === keyword);
-  if (limit) return [{ path, message: limitMessage(limit) }];
+  if (limit) return [{ path, message: limitMessage(limit, locale) }];
   return [{ path, message: `${label}: not a valid value` }];
 }
 
@@ -694,7 +727,10 @@ function collectionFrom(value: unknown): CollectionName | undefined {
  * (`{ status: 422, validationErrors }`) and a conflict (409). Anything else gets a plain sentence;
  * the original error is for the log, never for the screen.
  */
-export function humaniseWriteError(error: unknown, opts: { collection?: CollectionName; document?: unknown } = {}): HumanError {
+export function humaniseWriteError(
+  error: unknown,
+  opts: { collection?: CollectionName; document?: unknown; locale?: string } = {},
+): HumanError {
   const e = (error ?? {}) as Record<string, unknown>;
   const params = (e.parameters ?? {}) as Record<string, unknown>;
   const writeError = (params.writeError ?? (e.status !== undefined ? e : undefined) ?? {}) as Record<string, unknown>;
@@ -709,7 +745,8 @@ export function humaniseWriteError(error: unknown, opts: { collection?: Collecti
     const doc = opts.document ?? row?.document ?? params.data;
     const fields: FieldErrors = {};
     for (const item of list) {
-      for (const { path, message } of messageFor(collection, item, doc)) if (!fields[path]) fields[path] = message;
+      for (const { path, message } of messageFor(collection, item, doc, opts.locale ?? MESSAGE_LOCALE))
+        if (!fields[path]) fields[path] = message;
     }
     // The most precise error of a field wins: "Lesson rate currency: …" over "Lesson rate: not valid".
     for (const path of Object.keys(fields)) {

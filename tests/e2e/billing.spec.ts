@@ -116,7 +116,7 @@ test('a month of billing: drafts, issue, partial and full payment, ledger, void 
   const totals = page.getByRole('table', { name: 'Totals' });
   // (135 + 12.50 − 2.50) = 145, VAT 29, total 174.
   await expect(totals.getByRole('row', { name: /Subtotal/ })).toContainText('£145.00');
-  await expect(totals.getByRole('row', { name: /VAT 20 %/ })).toContainText('£29.00');
+  await expect(totals.getByRole('row', { name: /VAT 20%/ })).toContainText('£29.00');
   await expect(totals.getByRole('row', { name: /^Total/ })).toContainText('£174.00');
 
   // Issue: numbered, and no more edits offered.
@@ -167,7 +167,7 @@ test('a month of billing: drafts, issue, partial and full payment, ledger, void 
   expect(text).toContain('Maple Tutoring');
   expect(text).toContain('Ren Nakamura');
   expect(text).toContain('Workbook "Algebra 1"');
-  expect(text).toMatch(/VAT 20 %\s+£29\.00/);
+  expect(text).toMatch(/VAT 20%\s+£29\.00/);
   expect(text).toMatch(/Total\s+£174\.00/);
   expect(text).toMatch(/Payments received\s+-£174\.00/);
   expect(text).toMatch(/Balance due\s+£0\.00/);

@@ -164,9 +164,21 @@ describe('the mistyped payment of issue 15 is reversed, with the history kept', 
     expect(() => reverseRecord(huge, args)).toThrow('This payment is already reversed');
     expect(() => reverseRecord(reversal, args)).toThrow('A reversal cannot be reversed');
     expect(() => reverseRecord(huge, { ...args, payments: [huge], date: '2026-03-04' })).toThrow(
-      'The reversal cannot be dated before the payment (2026-03-05)',
+      'The reversal cannot be dated before the payment (5 Mar 2026)',
     );
     expect(() => reverseRecord(huge, { ...args, payments: [huge], reason: '  ' })).toThrow('Give a reason for reversing the payment');
+  });
+
+  it('correction messages write their dates in the practice locale, never ISO', () => {
+    const args = { payments: [huge], reason: 'again', date: '2026-03-04', ctx: ctxAt('2026-03-07T09:00:00Z') };
+    expect(() => reverseRecord(huge, { ...args, locale: 'de-DE' })).toThrow(
+      'The reversal cannot be dated before the payment (5. März 2026)',
+    );
+    expect(() => reverseRecord(huge, { ...args, locale: 'en-US' })).toThrow(
+      'The reversal cannot be dated before the payment (Mar 5, 2026)',
+    );
+    expect(paymentEditability(huge, records, 'de-DE')).toMatchObject({ reason: expect.stringContaining('reversed on 6. März 2026') });
+    expect(JSON.stringify(checkMoneyRecords([reversal], [], 'en-US'))).toContain('The reversal of Mar 6, 2026 names');
   });
 
   it('two laptops reversing it offline write the same document id', () => {
@@ -229,7 +241,7 @@ describe('editing a payment while it is the latest word', () => {
     const reversal = reverseRecord(p, { payments: [p], reason: 'duplicate', date: '2026-03-04', ctx: ctxAt('2026-03-04T09:00:00Z') });
     expect(paymentEditability(p, [p, reversal])).toEqual({
       editable: false,
-      reason: 'This payment was reversed on 2026-03-04: record a new payment instead.',
+      reason: 'This payment was reversed on 4 Mar 2026: record a new payment instead.',
     });
     expect(() => editPayment(p, { amount: 1 }, { invoices, payments: [p, reversal], ctx: ctxAt('2026-03-05T09:00:00Z') })).toThrow(
       BillingError,
@@ -406,7 +418,7 @@ describe('partial credit notes', () => {
     expect(checkTotals(creditNote)).toEqual([]);
     const all = [inv, creditNote];
     expect(creditedByInvoice(all).get(inv.id)).toBe(5000);
-    expect(invoiceStanding(inv, 0, '2026-02-11', 5000)).toMatchObject({ status: 'partially_paid', balance: 3000, credited: 5000 });
+    expect(invoiceStanding(inv, 0, '2026-02-11', 5000)).toMatchObject({ status: 'partly_credited', balance: 3000, credited: 5000 });
     expect(openInvoices('f1', all, [])).toEqual([{ invoice: inv, balance: 3000 }]);
     expect(creditableLines(inv, all).map((c) => [c.lineId, c.remainingGross])).toEqual([
       [item2.id, 1500],
@@ -590,7 +602,7 @@ describe('checks after sync', () => {
     const findings = checkMoneyRecords(synced, [inv]);
     expect(findings.map((f) => f.code)).toEqual(['reversal_amount_changed']);
     expect(findings[0]!.message).toBe(
-      'The payment of 2026-02-01 was reversed for £100.00 but is now £90.00: it was edited on another laptop. The whole payment counts as reversed; check that this is right.',
+      'The payment of 1 Feb 2026 was reversed for £100.00 but is now £90.00: it was edited on another laptop. The whole payment counts as reversed; check that this is right.',
     );
     // Whatever the amounts, a reversed payment counts for nothing.
     expect(familyBalance('f1', [inv], synced)).toBe(10000);

@@ -7,6 +7,7 @@ import {
   checkInvoiceChange,
   createCreditNote,
   invoiceStanding,
+  OPEN_STATUSES,
   issueInvoice,
   issueInvoices,
   paidByInvoice,
@@ -145,6 +146,23 @@ describe('payment state (derived from allocations)', () => {
       balance: 0,
       overdue: false,
     });
+  });
+
+  it('a partial credit note on an unpaid invoice is "partly credited", not "partially paid"', () => {
+    const inv = issueInvoice(draftFor(), issueArgs());
+    // 30.00 credited, nothing paid.
+    expect(invoiceStanding(inv, 0, '2026-04-10', 3000)).toMatchObject({
+      status: 'partly_credited',
+      paid: 0,
+      credited: 3000,
+      balance: 7794,
+    });
+    // Once something is paid it is partially paid (credited is still told apart by `credited`).
+    expect(invoiceStanding(inv, 1000, '2026-04-10', 3000)).toMatchObject({ status: 'partially_paid', paid: 1000, credited: 3000 });
+    // Overdue takes precedence, as for a partly paid invoice; credited to the full total = settled.
+    expect(invoiceStanding(inv, 0, '2026-04-16', 3000)).toMatchObject({ status: 'overdue', credited: 3000 });
+    expect(invoiceStanding(inv, 0, '2026-04-10', inv.total).status).toBe('paid');
+    expect(OPEN_STATUSES).toContain('partly_credited');
   });
 });
 

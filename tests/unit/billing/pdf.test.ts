@@ -179,10 +179,10 @@ describe('invoice PDF via headless Chromium', () => {
     expect(text).toContain('15 Apr 2026'); // due date (14 days)
     expect(text).toContain('Physics <i>');
     expect(text).toContain('Workbook "Algebra 1" & <answers>');
-    // 40 + 40 + (12.50 − 2.50) = 90.00; VAT 20 % = 18.00; total 108.00; paid 50.00; due 58.00
+    // 40 + 40 + (12.50 − 2.50) = 90.00; VAT 20% = 18.00; total 108.00; paid 50.00; due 58.00
     expect(invoice.total).toBe(10800);
     expect(text).toMatch(new RegExp(`Subtotal\\s+${gbp(9000).replace('.', '\\.')}`));
-    expect(text).toMatch(/VAT 20 %\s+£18\.00/);
+    expect(text).toMatch(/VAT 20%\s+£18\.00/);
     expect(text).toMatch(/Total\s+£108\.00/);
     expect(text).toMatch(/Payments received\s+-£50\.00/);
     expect(text).toMatch(/Balance due\s+£58\.00/);

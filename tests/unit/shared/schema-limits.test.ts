@@ -17,6 +17,7 @@ import {
   FIELD_LABELS,
   FORM_FIELDS,
   checkSchemaLimits,
+  formFieldErrors,
   fieldLabel,
   formFieldLimits,
   humaniseWriteError,
@@ -397,3 +398,39 @@ type FormName = keyof typeof FORM_FIELDS;
 function errorsOf(r: { ok: true } | { ok: false; errors: Record<string, string> }): Record<string, string> {
   return r.ok ? {} : r.errors;
 }
+
+describe('limit messages write their numbers in the practice locale', () => {
+  const notes = { collection: 'lessons', path: 'notes', keyword: 'maxLength', value: 5000 } as const;
+
+  it('groups digits the locale’s way; the words stay English', () => {
+    expect(limitMessage(notes, 'de-DE')).toBe('Notes: at most 5.000 characters');
+    expect(limitMessage(notes, 'en-GB')).toBe('Notes: at most 5,000 characters');
+    expect(limitMessage(notes, 'fr-FR')).toBe('Notes: at most 5\u202f000 characters');
+    expect(limitMessage({ ...notes, keyword: 'maximum', path: 'durationMinutes', value: 1440 }, 'de-DE')).toBe(
+      'Duration (minutes): at most 1.440',
+    );
+  });
+
+  it('form errors, schema checks and refused writes pass the locale on', () => {
+    const long = 'a'.repeat(formFieldLimits('invoiceLine', 'description').maxLength! + 1);
+    const max = formFieldLimits('invoiceLine', 'description').maxLength!;
+    const de = new Intl.NumberFormat('de-DE').format(max);
+    expect(formFieldErrors('invoiceLine', { description: long }, 'de-DE').description).toBe(`Line description: at most ${de} characters`);
+    expect(checkSchemaLimits('invoices', { lines: [{ description: long }] }, 'de-DE')['lines.0.description']).toBe(
+      `Line description: at most ${de} characters`,
+    );
+    const error = {
+      code: 'VD2',
+      parameters: {
+        writeError: {
+          status: 422,
+          validationErrors: [{ instancePath: '/lines/0/description', keyword: 'maxLength', params: { limit: max } }],
+          writeRow: { document: { lines: [{ description: long }] } },
+        },
+      },
+    };
+    expect(humaniseWriteError(error, { collection: 'invoices', locale: 'de-DE' }).fields['lines.0.description']).toBe(
+      `Line description: at most ${de} characters`,
+    );
+  });
+});

@@ -165,14 +165,27 @@ describe('records in the lists', () => {
     expect(recordTitle('settings', {})).toBe('Practice settings');
     expect(recordTitle('invoices', { number: 'INV-0042', status: 'issued' })).toBe('Invoice INV-0042');
     expect(recordTitle('invoices', { number: '', status: 'draft' })).toBe('Invoice draft');
-    expect(recordTitle('payments', { amount: 12550, currency: 'GBP', date: '2026-03-01' })).toBe('Payment £125.50, 2026-03-01');
-    expect(recordTitle('payments', { amount: 1000, currency: 'JPY', date: '2026-03-01' })).toBe('Payment JP¥1,000, 2026-03-01');
+    expect(recordTitle('payments', { amount: 12550, currency: 'GBP', date: '2026-03-01' })).toBe('Payment £125.50, 1 Mar 2026');
+    expect(recordTitle('payments', { amount: 1000, currency: 'JPY', date: '2026-03-01' })).toBe('Payment JP¥1,000, 1 Mar 2026');
     expect(recordRoute('students', { id: 'a b' })).toBe('/students?id=a%20b');
     expect(recordRoute('notes', { id: 'n1', studentIds: ['s1'] })).toBe('/students?id=s1&note=n1');
     expect(recordRoute('notes', { id: 'n1', studentIds: [] })).toBeNull();
     expect(recordRoute('occurrences', { id: 'o1', start: '2026-03-02T10:00:00Z' })).toBe('/schedule?view=day&date=2026-03-02&occ=o1');
     expect(recordRoute('billingclaims', { invoiceId: 'inv-1' })).toBe('/invoices?id=inv-1');
     expect(recordRoute('staff', {}, 'fallback')).toBe('/staff?id=fallback');
+  });
+
+  it('writes money and dates in the practice locale, not en-GB', () => {
+    const pay = { amount: 123456, currency: 'GBP', date: '2026-03-02' };
+    expect(recordTitle('payments', pay, { locale: 'de-DE' })).toMatch(/^Payment 1\.234,56\s£, 2\. März 2026$/);
+    expect(recordTitle('payments', pay, { locale: 'en-US' })).toBe('Payment £1,234.56, Mar 2, 2026');
+    // A lesson's start is an instant: its date in the practice zone (23:30 UTC is the next day in Auckland).
+    expect(
+      recordTitle('lessons', { subject: 'Maths', start: '2026-03-02T23:30:00Z' }, { locale: 'en-GB', timeZone: 'Pacific/Auckland' }),
+    ).toBe('Lesson Maths, 3 Mar 2026');
+    const rows = conflictFields('payments', pay, { ...pay, amount: 100000 }, { locale: 'de-DE' });
+    expect(rows.find((r) => r.field === 'amount')?.setAside).toMatch(/^1\.000,00\s£$/);
+    expect(rows.find((r) => r.field === 'date')?.kept).toBe('2. März 2026');
   });
 
   it('compares the kept and set-aside versions, deletions included', () => {

@@ -6,6 +6,7 @@
  * All rules come from src-shared/schedule/attendance.ts; writes go through app.save.
  */
 import { useId, useMemo, useState } from 'react';
+import { clockHour } from '../../../../src-shared/locale/practice-locale';
 import { useApp } from '../../app/AppContext';
 import type { OccurrencePanelSectionProps } from '../../app/registry';
 import type { AttendanceStatus } from '../../../../src-shared/model/types';
@@ -191,7 +192,7 @@ function StudentAttendanceRow(props: {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
-    hour: '2-digit',
+    hour: clockHour(app.settings?.locale ?? 'en-GB'),
     minute: '2-digit',
     timeZone: props.tz,
   });

@@ -4,6 +4,7 @@
  * today's lessons attended" (src-shared/schedule/attendance.ts markRestOfDayAttended).
  */
 import { useEffect, useMemo, useState } from 'react';
+import { clockHour } from '../../../../src-shared/locale/practice-locale';
 import { useApp, useLiveQuery } from '../../app/AppContext';
 import { Dialog } from '../../ui/Dialog';
 import { EmptyState } from '../../ui/EmptyState';
@@ -60,7 +61,7 @@ export function TodayScreen() {
   const allCount = plan(true).length;
   const count = includeUpcoming ? allCount : startedCount;
 
-  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: tz });
+  const time = new Intl.DateTimeFormat(locale, { hour: clockHour(locale), minute: '2-digit', timeZone: tz });
   const dayTitle = new Intl.DateTimeFormat(locale, {
     weekday: 'long',
     day: 'numeric',

@@ -87,7 +87,7 @@ function BillingForm({ settings }: { settings: PracticeSettings }) {
       else if (v.taxLabel.trim().length > 40) e.taxLabel = 'At most 40 characters';
     }
     if (!/^[A-Za-z0-9]{0,12}[-/_.]?$/.test(v.invoicePrefix.trim())) e.invoicePrefix = 'Letters and digits only (up to 12), e.g. INV';
-    if (v.paymentInstructions.length > 4000) e.paymentInstructions = 'At most 4000 characters';
+    if (v.paymentInstructions.length > 4000) e.paymentInstructions = `At most ${app.format.number(4000, 0)} characters`;
     setErrors(e);
     return Object.keys(e).length === 0 ? { terms, taxRateBp } : null;
   };

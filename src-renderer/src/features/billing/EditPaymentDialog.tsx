@@ -88,7 +88,7 @@ export function EditPaymentDialog({ data, payment, onClose }: { data: BillingDat
     if (mode === 'choose' && t.targets?.length === 0 && open.length > 0) errs._form = 'Tick at least one invoice, or keep what it pays';
     if (preview?.error) errs._form = preview.error;
     if (v.reason.trim().length > 500) errs.reason = 'Reason: at most 500 characters';
-    if (v.notes.length > 100_000) errs.notes = 'Notes: at most 100,000 characters';
+    if (v.notes.length > 100_000) errs.notes = `Notes: at most ${app.format.number(100_000, 0)} characters`;
     const check = checkPaymentAmount({
       input: v.amount,
       currency,

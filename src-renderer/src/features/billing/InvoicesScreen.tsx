@@ -17,7 +17,7 @@ import { useToast } from '../../ui/Toast';
 import { Alert } from '../../ui/Alert';
 import { detectDoubleBilling } from '../../../../src-shared/billing/claims';
 import { invoiceLinesCsv, invoicesCsv, paymentsCsv } from '../../../../src-shared/billing/exports';
-import { invoiceStanding, type InvoiceDisplayStatus } from '../../../../src-shared/billing/lifecycle';
+import { invoiceStanding, OPEN_STATUSES, type InvoiceDisplayStatus } from '../../../../src-shared/billing/lifecycle';
 import type { Invoice } from '../../../../src-shared/model/types';
 import { issueDrafts } from './actions';
 import { useBillingData, useMoney, useToday, previousMonth, type BillingData } from './data';
@@ -63,6 +63,7 @@ const STATUS_FILTERS: { value: string; label: string }[] = [
   { value: 'open', label: 'Unpaid (all open)' },
   { value: 'overdue', label: 'Overdue' },
   { value: 'partially_paid', label: 'Partially paid' },
+  { value: 'partly_credited', label: 'Partly credited' },
   { value: 'paid', label: 'Paid' },
   { value: 'void', label: 'Void' },
   { value: 'credit_note', label: 'Credit notes' },
@@ -70,7 +71,7 @@ const STATUS_FILTERS: { value: string; label: string }[] = [
 
 function matchesStatus(s: InvoiceDisplayStatus, filter: string): boolean {
   if (filter === 'all') return true;
-  if (filter === 'open') return s === 'issued' || s === 'partially_paid' || s === 'overdue';
+  if (filter === 'open') return OPEN_STATUSES.includes(s);
   return s === filter;
 }
 
@@ -138,7 +139,7 @@ function InvoiceList({ data }: { data: BillingData }) {
         drafts += 1;
         draftTotal += r.total;
       }
-      if (r.status === 'issued' || r.status === 'partially_paid' || r.status === 'overdue') outstanding += r.balance;
+      if (OPEN_STATUSES.includes(r.status)) outstanding += r.balance;
       if (r.status === 'overdue') {
         overdue += r.balance;
         overdueCount += 1;

@@ -234,7 +234,7 @@ export function LedgerScreen({ data }: { data: BillingData }) {
                     const p = (e.kind === 'payment' || e.kind === 'refund') && !e.reversedBy ? paymentById.get(e.documentId) : undefined;
                     if (!p) return e.reversedBy ? <span className="muted">Reversed</span> : '';
                     const on = `the ${e.kind} of ${money(p.amount)} on ${dateLabel(p.date, locale)}`;
-                    const editable = paymentEditability(p, familyRecords);
+                    const editable = paymentEditability(p, familyRecords, locale);
                     const mayEdit = permissions.decide('payments', 'change', p);
                     const edit = !mayEdit.allowed ? mayEdit.reason : editable.editable ? '' : editable.reason;
                     const mayReverse = permissions.decide('payments', 'create', { kind: 'reversal', reverses: p.id });

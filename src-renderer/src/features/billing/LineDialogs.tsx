@@ -1,8 +1,7 @@
 /** Small dialogs of the draft editor: add/edit a line, the invoice discount, void, confirmations. */
 import { useState, type ReactNode } from 'react';
 import { useApp, useLiveQuery } from '../../app/AppContext';
-import { Alert } from '../../ui/Alert';
-import { Icon } from '../../ui/Icon';
+import { FigureConfirmation } from '../../ui/FigureConfirmation';
 import { checkLinePrice, practiceRange, type Confirmation } from '../../../../src-shared/billing/sanity';
 import { formFieldErrors } from '../../../../src-shared/validation/schema-limits';
 import { FormDialog } from '../../ui/FormDialog';
@@ -77,7 +76,7 @@ export function LineDialog({
     const discount = v.discount.trim() ? parseMoneyInput(v.discount, currency, { locale }) : { ok: true as const, amount: 0 };
     if (!discount.ok) errs.discount = discount.error;
     // The schema's limits at the field ("Description: at most … characters").
-    for (const [field, message] of Object.entries(formFieldErrors('invoiceLine', { description: v.description.trim() })))
+    for (const [field, message] of Object.entries(formFieldErrors('invoiceLine', { description: v.description.trim() }, locale)))
       errs[field] ??= message;
     if (!isLesson && unit.ok && !errs.unit && app.settings) {
       const sanity = checkLinePrice({
@@ -136,11 +135,7 @@ export function LineDialog({
       onSubmit={save}
       submitLabel={pending ? pending.confirmLabel : editing ? 'Save line' : kind === 'credit' ? 'Add credit' : 'Add item'}
     >
-      {pending && (
-        <Alert tone="warning" role="alert" icon={<Icon name="alert" />} title={`Is ${pending.figure} right?`}>
-          {pending.message} Check the price, or choose “{pending.confirmLabel}” to keep it.
-        </Alert>
-      )}
+      <FigureConfirmation confirmation={pending} what="the price" />
       <div className="grid-2">
         <TextField
           label="Description"

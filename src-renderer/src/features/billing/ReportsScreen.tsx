@@ -117,7 +117,8 @@ export function ReportsScreen() {
     if (r.saved) toast(`Exported to ${r.location}`);
   };
   const hours = (m: number) => (m / 60).toLocaleString(locale, { maximumFractionDigits: 1 });
-  const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toLocaleString(locale, { maximumFractionDigits: 1 })} %`);
+  // Intl percent style of the practice locale: "92.5%" (en-GB), "92,5 %" (de-DE, fr-FR).
+  const pct = (r: number | null) => (r === null ? '—' : app.format.percent(r, 1));
 
   return (
     <div className="page">

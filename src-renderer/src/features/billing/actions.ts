@@ -70,12 +70,12 @@ function plain<T>(doc: { toJSON(): unknown }): T {
  * told as people read it (humaniseWriteError), never with RxDB's own text; the domain's and this
  * file's own errors are sentences already and pass as they are.
  */
-async function readable<T>(collection: 'invoices' | 'payments', write: () => Promise<T>): Promise<T> {
+async function readable<T>(collection: 'invoices' | 'payments', write: () => Promise<T>, locale?: string): Promise<T> {
   try {
     return await write();
   } catch (e) {
     if (e && typeof e === 'object' && ('parameters' in e || 'status' in e || 'rxdb' in e)) {
-      throw new Error(humaniseWriteError(e, { collection }).summary, { cause: e });
+      throw new Error(humaniseWriteError(e, { collection, locale }).summary, { cause: e });
     }
     throw e;
   }
@@ -300,10 +300,13 @@ export async function editPaymentRecord(app: AppServices, paymentId: string, edi
   ]);
   const inv = invoices.map((d) => plain<Invoice>(d));
   const others = payments.map((d) => plain<Payment>(d)).filter((p) => p.id !== paymentId);
-  const saved = await readable('payments', () =>
-    doc.incrementalModify((prev) =>
-      editPayment(prev, edit, { invoices: inv, payments: [...others, prev], ctx: { ...app.ctx(), now: new Date() } }),
-    ),
+  const saved = await readable(
+    'payments',
+    () =>
+      doc.incrementalModify((prev) =>
+        editPayment(prev, edit, { invoices: inv, payments: [...others, prev], ctx: { ...app.ctx(), now: new Date() } }),
+      ),
+    app.settings?.locale,
   );
   return plain<Payment>(saved);
 }
@@ -317,7 +320,7 @@ export async function refundFamilyCredit(app: AppServices, input: RefundInput): 
   if (!settings) throw new Error('The practice settings are missing');
   const payments = (await app.db.payments.find({ selector: { familyId: input.familyId } }).exec()).map((d) => plain<Payment>(d));
   const refund = refundCredit(input, { payments, currency: settings.currency, ctx: app.ctx(), newId, locale: settings.locale });
-  const doc = await readable('payments', () => app.db.payments.insert(refund));
+  const doc = await readable('payments', () => app.db.payments.insert(refund), settings.locale);
   return plain<Payment>(doc);
 }
 
@@ -353,7 +356,7 @@ export async function creditInvoicePartly(app: AppServices, invoiceId: string, i
     locale: settings.locale,
   });
   // A payment or claim changed meanwhile (another window, a sync) aborts before anything is written.
-  await readable('invoices', () => runIntent(app.db, creditNoteIntent(invoice, r, existing, { ctx, newId }), ctx));
+  await readable('invoices', () => runIntent(app.db, creditNoteIntent(invoice, r, existing, { ctx, newId }), ctx), settings.locale);
   return r.creditNote;
 }
 

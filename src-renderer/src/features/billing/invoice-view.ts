@@ -8,6 +8,7 @@ import { familyCredit } from '../../../../src-shared/billing/payments';
 import { lineBase } from '../../../../src-shared/billing/totals';
 import type { Family, Invoice, Payment, PracticeSettings } from '../../../../src-shared/model/types';
 import type { BillingData } from './data';
+import { taxRateLabel } from '../../../../src-shared/locale/practice-locale';
 
 export interface InvoiceView {
   invoice: Invoice;
@@ -57,7 +58,7 @@ export function invoiceView(inv: Invoice, data: BillingData, settings: PracticeS
     subtotal: inv.lines.reduce((s, l) => s + lineBase(l) - l.discountAmount, 0),
     hasTax: inv.taxMode !== 'none' && inv.taxRateBp > 0,
     showDiscount: isDraft || inv.lines.some((l) => l.discountAmount !== 0),
-    taxRate: `${(inv.taxRateBp / 100).toLocaleString(settings.locale, { maximumFractionDigits: 2 })} %`,
+    taxRate: taxRateLabel(inv.taxRateBp, settings.locale),
     taxDiffers:
       isDraft &&
       (inv.taxMode !== settings.billing.taxMode ||

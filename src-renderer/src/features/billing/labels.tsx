@@ -8,6 +8,7 @@ export const STATUS_LABELS: Record<InvoiceDisplayStatus, string> = {
   draft: 'Draft',
   issued: 'Unpaid',
   partially_paid: 'Partially paid',
+  partly_credited: 'Partly credited',
   paid: 'Paid',
   overdue: 'Overdue',
   void: 'Void',

@@ -4,6 +4,8 @@ import { findFamilyMatches, type DuplicateMatch } from '../../../../src-shared/s
 import { Alert } from '../../ui/Alert';
 import { Icon } from '../../ui/Icon';
 import { useApp, useLiveQuery, usePermissions } from '../../app/AppContext';
+import { useRateCheck } from '../../app/queries';
+import { FigureConfirmation } from '../../ui/FigureConfirmation';
 import { MergeDialog } from './MergeDialog';
 import { mergeDecision } from './merge-action';
 import { PermissionButton } from '../../ui/Permission';
@@ -42,6 +44,8 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
   const [saving, setSaving] = useState(false);
   const [merging, setMerging] = useState(false);
   const mayMerge = mergeDecision(usePermissions().role, 'families');
+  const [initialRate] = useState(v.rate);
+  const rateCheck = useRateCheck(v.rate);
   const set = (k: keyof typeof v) => (value: string) => setV((p) => ({ ...p, [k]: value }));
   const setAddr = (k: keyof typeof v.address) => (value: string) => setV((p) => ({ ...p, address: { ...p.address, [k]: value } }));
 
@@ -52,6 +56,12 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
       return;
     }
     setErrors({});
+    // A rate far above the practice's range asks first, naming the figure (only when it was changed).
+    if (v.rate !== initialRate && archived === undefined) {
+      const gate = await rateCheck.gate(result.value.defaultRate?.amount, v.rate);
+      if (gate === 'ask') return;
+      if (gate) return setErrors({ rate: gate.error });
+    }
     if (!family && !askedDupes) {
       const matches = findFamilyMatches({ name: v.name, email: v.email, phone: v.phone }, allFamilies);
       if (matches.length > 0) {
@@ -74,7 +84,7 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
       onClose();
     } catch (e) {
       // Never RxDB's own text: the field's name and its limit, or a plain sentence.
-      const human = humaniseWriteError(e, { collection: 'families' });
+      const human = humaniseWriteError(e, { collection: 'families', locale });
       setErrors({ ...human.fields, _form: human.summary });
     } finally {
       setSaving(false);
@@ -88,7 +98,9 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
       description="The payer for lessons: invoices and statements are addressed here."
       onClose={onClose}
       onSubmit={() => save()}
-      submitLabel={family ? 'Save changes' : askedDupes ? 'Add a new family anyway' : 'Add family'}
+      submitLabel={
+        rateCheck.pending ? rateCheck.pending.confirmLabel : family ? 'Save changes' : askedDupes ? 'Add a new family anyway' : 'Add family'
+      }
       busy={saving}
       {...(errors._form ? { error: errors._form } : {})}
       footerStart={
@@ -107,6 +119,7 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
         )
       }
     >
+      <FigureConfirmation confirmation={rateCheck.pending} what="the rate" />
       {askedDupes && (
         <Alert tone="warning" role="alert" icon={<Icon name="alert" />} title="This family may already exist.">
           <ul className="dupe-list">

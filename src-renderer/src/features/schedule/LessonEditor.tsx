@@ -7,6 +7,8 @@
 import { useId, useMemo, useState } from 'react';
 import { describeRecurrence, validateLessonValues, WEEKDAY_CODES, type EditScope, type WeekdayCode } from '../../../../src-shared/schedule';
 import { useApp, usePermissions } from '../../app/AppContext';
+import { useRateCheck } from '../../app/queries';
+import { FigureConfirmation } from '../../ui/FigureConfirmation';
 import { ownOnlyReason } from '../../../../src-shared/sync/permissions';
 import { FormDialog } from '../../ui/FormDialog';
 import { SelectField, TextArea, TextField } from '../../ui/Field';
@@ -194,6 +196,7 @@ export function LessonEditor(props: {
   const defaultTutor = app.me && tutorChoices.some((t) => t.id === app.me!.id) ? app.me.id : (tutorChoices[0]?.id ?? '');
   const [initial] = useState(() => initialValues(target, tz, defaultTutor));
   const [v, setV] = useState<FormValues>(initial);
+  const rateCheck = useRateCheck(v.rate);
   const [scope, setScope] = useState<EditScope>('this');
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
@@ -249,13 +252,17 @@ export function LessonEditor(props: {
     if (shared.rrule && !errs.repeat) errs.repeat = shared.rrule;
     if (!values.subject) errs.subject = 'Enter a subject';
     // The schema's limits, at the field that breaks them (docs/data-model.md "Limits and error messages").
-    const limits = formFieldErrors('lesson', {
-      subject: values.subject,
-      location: values.location,
-      room: values.room,
-      onlineUrl: values.onlineUrl,
-      notes: values.notes,
-    });
+    const limits = formFieldErrors(
+      'lesson',
+      {
+        subject: values.subject,
+        location: values.location,
+        room: values.room,
+        onlineUrl: values.onlineUrl,
+        notes: values.notes,
+      },
+      app.settings?.locale,
+    );
     for (const [field, message] of Object.entries(limits)) errs[field as keyof Errors] ??= message;
     setErrors(errs);
     if (Object.keys(errs).length) {
@@ -264,6 +271,12 @@ export function LessonEditor(props: {
         document.querySelector<HTMLElement>('dialog[open] [aria-invalid="true"], dialog[open] .student-picker .input')?.focus(),
       );
       return;
+    }
+    // A rate override far above the practice's range asks first, naming the figure (only when it was changed).
+    if (v.rate !== initial.rate) {
+      const gate = await rateCheck.gate(values.rateOverride?.amount, v.rate);
+      if (gate === 'ask') return;
+      if (gate) return setErrors({ rate: gate.error });
     }
     let result: EditorResult | null;
     try {
@@ -282,7 +295,7 @@ export function LessonEditor(props: {
       if (done) props.onClose();
     } catch (e) {
       // Never RxDB's own text: the field's name and its limit, or a plain sentence.
-      const human = humaniseWriteError(e, { collection: 'lessons' });
+      const human = humaniseWriteError(e, { collection: 'lessons', locale: app.settings?.locale });
       const fields: Errors = {};
       for (const [path, message] of Object.entries(human.fields)) if (path in v) fields[path as keyof FormValues] = message;
       setErrors({ ...fields, form: human.summary });
@@ -299,10 +312,11 @@ export function LessonEditor(props: {
       wide
       onClose={props.onClose}
       onSubmit={submit}
-      submitLabel={editing ? 'Save changes' : 'Book lesson'}
+      submitLabel={rateCheck.pending ? rateCheck.pending.confirmLabel : editing ? 'Save changes' : 'Book lesson'}
       busy={busy}
       {...(errors.form ? { error: errors.form } : {})}
     >
+      <FigureConfirmation confirmation={rateCheck.pending} what="the rate" />
       {editing && recurring && (
         <fieldset className="group scope-group">
           <legend>Apply changes to</legend>

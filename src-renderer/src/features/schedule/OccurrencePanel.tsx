@@ -30,7 +30,7 @@ import { useToast } from '../../ui/Toast';
 import { Alert } from '../../ui/Alert';
 import { applyPlan, emptyPlan } from './actions';
 import { OccurrencePanelSection, useOccurrencePanelSections } from '../../app/registry';
-import { fullDateTime, lessonTitle, type Fmt } from './format';
+import { fullDateTime, lessonTitle, timeOf, type Fmt } from './format';
 import type { Directory } from './queries';
 import type { ScheduleStore } from './store';
 
@@ -179,7 +179,8 @@ export function OccurrencePanel(props: {
           {lesson.rrule && <span className="chip">Series</span>}
           {o.moved && (
             <span className="chip">
-              Moved from {DateTime.fromISO(o.originalStart, { zone: fmt.tz }).setLocale(fmt.locale).toFormat('ccc d LLL, HH:mm')}
+              Moved from {DateTime.fromISO(o.originalStart, { zone: fmt.tz }).setLocale(fmt.locale).toFormat('ccc d LLL')},{' '}
+              {timeOf(Date.parse(o.originalStart), fmt)}
             </span>
           )}
         </div>

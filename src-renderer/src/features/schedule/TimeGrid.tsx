@@ -2,7 +2,19 @@
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import { closureOn, localDate, type ExpandedOccurrence } from '../../../../src-shared/schedule';
 import { instantAt, layoutDay, snapMinutes, wallMinutes, type DayLayoutItem } from '../../../../src-shared/schedule/calendar';
-import { dayLabel, dt, lessonLabel, lessonTitle, studentsText, timeOf, timeRange } from './format';
+import {
+  dayLabel,
+  dt,
+  hourLabel,
+  lessonLabel,
+  lessonTitle,
+  studentsText,
+  timeOf,
+  timeRange,
+  timeRangeCompact,
+  timeBareOf,
+  type Fmt,
+} from './format';
 import { byDay, ConflictMark, DateCell, eventClass, HOUR_PX, type ViewProps } from './view-parts';
 
 interface DragState {
@@ -92,7 +104,7 @@ export function TimeGrid(
           <div className="cal-hours" aria-hidden="true">
             {hours.map((h) => (
               <div key={h} className="cal-hour-label" style={{ top: (h - startHour) * HOUR_PX }}>
-                {String(h).padStart(2, '0')}:00
+                {hourLabel(h, fmt)}
               </div>
             ))}
           </div>
@@ -129,7 +141,7 @@ export function TimeGrid(
                       left: `calc(${((maxCols - 1) / maxCols) * 100}% + 2px)`,
                       width: `calc(${100 / maxCols}% - 4px)`,
                     }}
-                    aria-label={`${m.count} more lessons from ${String(Math.floor(m.startMin / 60)).padStart(2, '0')}:${String(Math.round(m.startMin % 60)).padStart(2, '0')}, ${days.length > 1 ? 'show the day' : 'show the list'}`}
+                    aria-label={`${m.count} more lessons from ${timeOf(instantAt(d, Math.round(m.startMin), fmt.tz), fmt)}, ${days.length > 1 ? 'show the day' : 'show the list'}`}
                     onClick={() => (days.length > 1 ? props.onPickDate(d, 'day') : props.onPickDate(d, 'agenda'))}
                   >
                     +{m.count}
@@ -170,7 +182,11 @@ export function TimeGrid(
                         </span>
                       ) : (
                         <>
-                          <span className="cal-event-time">{timeRange(o, fmt)}</span>
+                          {days.length > 1 ? (
+                            <WeekEventTime o={o} fmt={fmt} />
+                          ) : (
+                            <span className="cal-event-time">{timeRange(o, fmt)}</span>
+                          )}
                           <span className="cal-event-title">{o.subject || 'Lesson'}</span>
                         </>
                       )}
@@ -301,4 +317,23 @@ function collapse<T extends DayLayoutItem<ExpandedOccurrence>>(
     } else more.set(p.cluster, { cluster: p.cluster, startMin: p.startMin, count: 1 });
   }
   return { shown, more: [...more.values()] };
+}
+
+/**
+ * The time of a lesson in a week column: the compact range ("16:00–17:00", "4–5 PM"); it gives way
+ * to the start time ("9:30 AM", "13:30") when the lesson's box is too narrow for it (container
+ * queries in schedule.css; a long 12-hour range sooner), never a clipped "9:30–10:15 A".
+ */
+function WeekEventTime({ o, fmt }: { o: ExpandedOccurrence; fmt: Fmt }) {
+  const range = timeRangeCompact(o, fmt);
+  // 11 characters ("16:00–17:00") fit the narrowest week column.
+  const long = range.length > 11;
+  const bare = timeBareOf(o.startMs, fmt);
+  return (
+    <span className={bare !== null ? 'cal-event-time is-12h' : 'cal-event-time'}>
+      <span className={long ? 'cal-time-range is-long' : 'cal-time-range'}>{range}</span>
+      <span className="cal-time-start">{timeOf(o.startMs, fmt)}</span>
+      {bare !== null && <span className="cal-time-bare">{bare}</span>}
+    </span>
+  );
 }

@@ -1,7 +1,7 @@
 /** Display strings of the schedule UI (always in the practice's zone and locale). */
 import { DateTime } from 'luxon';
 import { ATTENDANCE_LABELS, type ExpandedOccurrence } from '../../../../src-shared/schedule';
-import { wallTime } from '../../../../src-shared/schedule/calendar';
+import { clockFormat } from '../../../../src-shared/locale/practice-locale';
 import type { Directory } from './queries';
 
 export interface Fmt {
@@ -13,12 +13,30 @@ export function dt(ms: number, f: Fmt): DateTime {
   return DateTime.fromMillis(ms, { zone: f.tz }).setLocale(f.locale);
 }
 
+/** "16:00" / "4:00 PM": the practice locale's clock (never a hand-built HH:mm). */
 export function timeOf(ms: number, f: Fmt): string {
-  return wallTime(ms, f.tz);
+  return clockFormat(f.locale, f.tz).time(ms);
 }
 
+/** "16:00–17:00" / "4:00 – 5:00 PM". */
 export function timeRange(o: Pick<ExpandedOccurrence, 'startMs' | 'endMs'>, f: Fmt): string {
-  return `${timeOf(o.startMs, f)}–${timeOf(o.endMs, f)}`;
+  return clockFormat(f.locale, f.tz).range(o.startMs, o.endMs);
+}
+
+/** The shortest clear range, for narrow week columns: "16:00–17:00" / "4–5 PM" / "9:30–10:15 AM". */
+export function timeRangeCompact(o: Pick<ExpandedOccurrence, 'startMs' | 'endMs'>, f: Fmt): string {
+  return clockFormat(f.locale, f.tz).rangeCompact(o.startMs, o.endMs);
+}
+
+/** "4:00" for "4:00 PM" (12-hour locales only differ), or null where the locale writes 24-hour times. */
+export function timeBareOf(ms: number, f: Fmt): string | null {
+  const clock = clockFormat(f.locale, f.tz);
+  return clock.hour12 ? clock.timeBare(ms) : null;
+}
+
+/** The label of a wall-clock hour on the time axis: "16:00" / "4 PM". */
+export function hourLabel(hour: number, f: Fmt): string {
+  return clockFormat(f.locale, f.tz).hour(hour);
 }
 
 /** "Monday 10 March" */

@@ -10,6 +10,8 @@ import { PRACTICE_SETTINGS_ID, type PracticeSettings } from '../../../../src-sha
 import type { CollectionName } from '../../../../src-shared/model/schemas';
 import { resolvePracticeLocale, suggestLocaleFix } from '../../../../src-shared/locale/practice-locale';
 import { systemLanguages } from '../../app/AppContext';
+import { useRateCheck } from '../../app/queries';
+import { FigureConfirmation } from '../../ui/FigureConfirmation';
 import { LocaleField, localeName, localeSample } from './LocaleField';
 import { Alert } from '../../ui/Alert';
 
@@ -42,6 +44,8 @@ function PracticeForm({ settings }: { settings: PracticeSettings }) {
     defaultRate: moneyToInput(settings.defaultRate.amount, settings.defaultRate.currency, settings.locale),
   });
   const [errors, setErrors] = useState<FieldErrors>({});
+  const [initialRate] = useState(v.defaultRate);
+  const rateCheck = useRateCheck(v.defaultRate);
   const set = (k: keyof typeof v) => (value: string) => setV((p) => ({ ...p, [k]: value }));
   const setAddr = (k: keyof typeof v.address) => (value: string) => setV((p) => ({ ...p, address: { ...p.address, [k]: value } }));
   // Only zones the practice settings accept (the schema's fixed list; a newer engine may know more).
@@ -59,6 +63,15 @@ function PracticeForm({ settings }: { settings: PracticeSettings }) {
     const result = validatePracticeBasics({ ...v, moneyLocale: settings.locale });
     if (!result.ok) return setErrors(result.errors);
     setErrors({});
+    // A default rate far above the practice's range asks first, naming the figure (only when it was changed).
+    if (v.defaultRate !== initialRate) {
+      const gate = await rateCheck.gate(
+        result.value.defaultRate.currency === settings.currency ? result.value.defaultRate.amount : null,
+        v.defaultRate,
+      );
+      if (gate === 'ask') return;
+      if (gate) return setErrors({ defaultRate: gate.error });
+    }
     await app.save('settings', PRACTICE_SETTINGS_ID, result.value);
     toast('Practice settings saved');
   };
@@ -144,9 +157,10 @@ function PracticeForm({ settings }: { settings: PracticeSettings }) {
           </Alert>
         )}
       </fieldset>
+      <FigureConfirmation confirmation={rateCheck.pending} what="the rate" />
       <div className="row">
         <PermissionButton type="submit" className="btn btn-primary" decision={may} reasonId="practice-permission">
-          Save practice settings
+          {rateCheck.pending ? rateCheck.pending.confirmLabel : 'Save practice settings'}
         </PermissionButton>
       </div>
     </form>

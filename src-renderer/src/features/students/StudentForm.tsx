@@ -5,6 +5,8 @@ import { Alert } from '../../ui/Alert';
 import { Icon } from '../../ui/Icon';
 import { humaniseWriteError } from '../../../../src-shared/validation/schema-limits';
 import { useApp, useLiveQuery, usePermissions } from '../../app/AppContext';
+import { useRateCheck } from '../../app/queries';
+import { FigureConfirmation } from '../../ui/FigureConfirmation';
 import { PermissionButton } from '../../ui/Permission';
 import { FormDialog } from '../../ui/FormDialog';
 import { SelectField, TextArea, TextField } from '../../ui/Field';
@@ -51,6 +53,8 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
   const dupeKey = `${v.firstName}|${v.lastName}|${v.email}|${v.phone}`;
   const askedDupes = dupes && dupes.key === dupeKey ? dupes : null;
   const [saving, setSaving] = useState(false);
+  const [initialRate] = useState(v.rate);
+  const rateCheck = useRateCheck(v.rate);
   const set = (k: keyof typeof v) => (value: string) => setV((prev) => ({ ...prev, [k]: value }));
 
   const payerOptions = [
@@ -70,6 +74,12 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
       return;
     }
     setErrors({});
+    // A rate far above the practice's range asks first, naming the figure (only when it was changed).
+    if (v.rate !== initialRate && statusOverride === undefined) {
+      const gate = await rateCheck.gate(result.value.defaultRate?.amount, v.rate);
+      if (gate === 'ask') return;
+      if (gate) return setErrors({ rate: gate.error });
+    }
     if (!student && !askedDupes) {
       const matches = findStudentMatches({ firstName: v.firstName, lastName: v.lastName, email: v.email, phone: v.phone }, allStudents);
       if (matches.length > 0) {
@@ -111,7 +121,7 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
       onClose();
     } catch (e) {
       // Never RxDB's own text: the field's name and its limit, or a plain sentence.
-      const human = humaniseWriteError(e, { collection: 'students' });
+      const human = humaniseWriteError(e, { collection: 'students', locale });
       setErrors({ ...human.fields, _form: human.summary });
     } finally {
       setSaving(false);
@@ -136,7 +146,15 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
       description={student ? 'Edit the student’s details.' : 'Add a student and choose who pays for their lessons.'}
       onClose={onClose}
       onSubmit={() => save()}
-      submitLabel={student ? 'Save changes' : askedDupes ? 'Add a new student anyway' : 'Add student'}
+      submitLabel={
+        rateCheck.pending
+          ? rateCheck.pending.confirmLabel
+          : student
+            ? 'Save changes'
+            : askedDupes
+              ? 'Add a new student anyway'
+              : 'Add student'
+      }
       busy={saving}
       {...(errors._form ? { error: errors._form } : {})}
       footerStart={
@@ -164,6 +182,7 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
       }
     >
       {student && <StudentTimelineLink studentId={student.id} />}
+      <FigureConfirmation confirmation={rateCheck.pending} what="the rate" />
       {askedDupes && (
         <Alert tone="warning" role="alert" icon={<Icon name="alert" />} title="This student may already exist.">
           <ul className="dupe-list">

@@ -5,6 +5,7 @@
  * `note` scrolls to and highlights one note (search results lead here).
  */
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { clockHour } from '../../../../src-shared/locale/practice-locale';
 import { useApp, useLiveQuery } from '../../app/AppContext';
 import { navigate, useRoute } from '../../app/router';
 import { EmptyState } from '../../ui/EmptyState';
@@ -83,7 +84,7 @@ export function StudentTimeline() {
   const visibleCount = Math.max(shown, targetIndex + 1);
   const staffName = (id: string) => staff.find((s) => s.id === id)?.name ?? '';
   const dateFmt = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: tz });
-  const timeFmt = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: tz });
+  const timeFmt = new Intl.DateTimeFormat(locale, { hour: clockHour(locale), minute: '2-digit', timeZone: tz });
 
   if (student === undefined) return <div className="page" aria-busy="true" />;
   if (student === null)

@@ -25,8 +25,9 @@ function When({ iso }: { iso: string }) {
 function ConflictItem({ c }: { c: SyncConflictRecord }) {
   const app = useApp();
   const toast = useToast();
-  const title = recordTitle(c.collection, c.kept);
-  const fields = conflictFields(c.collection, c.kept, c.setAside);
+  const f = { locale: app.settings?.locale, timeZone: app.settings?.timeZone };
+  const title = recordTitle(c.collection, c.kept, f);
+  const fields = conflictFields(c.collection, c.kept, c.setAside, f);
   const headingId = `conflict-${c.key.replace(/[^a-z0-9]/gi, '-')}`;
   // A double billing involves two invoices: offer both.
   const invoices =
@@ -190,7 +191,7 @@ function RefusedItem({ q, canRetry }: { q: QuarantineRecord; canRetry: boolean }
   const app = useApp();
   const controller = useSyncController();
   const toast = useToast();
-  const title = recordTitle(q.collection, q.doc);
+  const title = recordTitle(q.collection, q.doc, { locale: app.settings?.locale, timeZone: app.settings?.timeZone });
   const route = recordRoute(q.collection, q.doc, q.docId);
   const headingId = `refused-${q.collection}-${q.docId}`.replace(/[^a-z0-9-]/gi, '-');
   const [busy, setBusy] = useState(false);

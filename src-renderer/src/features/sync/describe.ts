@@ -3,7 +3,9 @@
  * of error kinds and conflict kinds, validation of the connection form, and how a refused or
  * conflicting record is named and where it opens. Unit-tested in tests/unit/sync-ui/.
  */
+import { clockHour, practiceFormat } from '../../../../src-shared/locale/practice-locale';
 import type { CollectionName } from '../../../../src-shared/model/schemas';
+import { formatMoney } from '../../../../src-shared/money';
 import type { HumanConflictKind } from '../../../../src-shared/sync/conflicts';
 import { PRACTICE_ID_RE } from '../../../../src-shared/sync/names';
 import { plaintextRefusal, sendsPasswordInClear } from '../../../../src-shared/sync/transport';
@@ -35,7 +37,7 @@ export interface IndicatorText {
   tone: Tone;
 }
 
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many: string, locale = 'en-GB') => `${n.toLocaleString(locale)} ${n === 1 ? one : many}`;
 
 /** "12:04" today, "3 Mar 12:04" another day, in the practice's locale and time zone. */
 export function formatSyncTime(iso: string | null, now: Date, locale = 'en-GB', timeZone?: string): string {
@@ -44,18 +46,18 @@ export function formatSyncTime(iso: string | null, now: Date, locale = 'en-GB', 
   if (Number.isNaN(d.getTime())) return '';
   const opts = timeZone ? { timeZone } : {};
   const day = (x: Date) => new Intl.DateTimeFormat('en-CA', { ...opts, year: 'numeric', month: '2-digit', day: '2-digit' }).format(x);
-  const time = new Intl.DateTimeFormat(locale, { ...opts, hour: '2-digit', minute: '2-digit' }).format(d);
+  const time = new Intl.DateTimeFormat(locale, { ...opts, hour: clockHour(locale), minute: '2-digit' }).format(d);
   if (day(d) === day(now)) return time;
   return `${new Intl.DateTimeFormat(locale, { ...opts, day: 'numeric', month: 'short' }).format(d)} ${time}`;
 }
 
 /** Changes waiting and items that need a person, as one phrase for accessible names. */
-function extras(status: SyncStatus | null): string {
+function extras(status: SyncStatus | null, locale = 'en-GB'): string {
   if (!status) return '';
   const parts: string[] = [];
-  if (status.pending > 0) parts.push(`${plural(status.pending, 'local change', 'local changes')} not yet on the server`);
+  if (status.pending > 0) parts.push(`${plural(status.pending, 'local change', 'local changes', locale)} not yet on the server`);
   const attention = status.conflicts + status.quarantined;
-  if (attention > 0) parts.push(`${plural(attention, 'item needs', 'items need')} attention`);
+  if (attention > 0) parts.push(`${plural(attention, 'item needs', 'items need', locale)} attention`);
   return parts.length ? `, ${parts.join(', ')}` : '';
 }
 
@@ -69,7 +71,7 @@ export function describeIndicator(
   const make = (label: string, detail: string, spoken: string, tone: Tone): IndicatorText => ({
     label,
     detail,
-    accessibleName: `Sync status: ${spoken}${extras(status)}`,
+    accessibleName: `Sync status: ${spoken}${extras(status, opts.locale)}`,
     announcement: `Sync ${spoken}`,
     tone,
   });
@@ -259,21 +261,33 @@ export function collectionLabel(collection: string): string {
 type Doc = Record<string, unknown>;
 const s = (v: unknown) => (typeof v === 'string' ? v : '');
 
-function money(amount: unknown, currency: unknown): string {
+/** How the review tabs write money and dates: the practice's locale and time zone (useApp). */
+export interface RecordFormat {
+  locale?: string;
+  timeZone?: string;
+}
+
+function money(amount: unknown, currency: unknown, locale = 'en-GB'): string {
   if (typeof amount !== 'number' || typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return '';
   try {
-    const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amount / 10 ** digits);
+    return formatMoney({ amount, currency }, locale);
   } catch {
     return '';
   }
 }
 
-/** A short human name of a record, e.g. "Student Ada Lovelace", "Invoice INV-0042". */
-export function recordTitle(collection: string, doc: Doc | null | undefined): string {
+/** A business date (YYYY-MM-DD) as it is, an instant in the practice zone: "1 Mar 2026" (en-GB). */
+function dateText(value: unknown, f: RecordFormat): string {
+  const v = s(value);
+  if (!v) return '';
+  return practiceFormat(f.locale ?? 'en-GB', f.timeZone ?? 'UTC', 'GBP').date(v);
+}
+
+/** A short human name of a record, e.g. "Student Ada Lovelace", "Invoice INV-0042", "Payment £125.50, 1 Mar 2026". */
+export function recordTitle(collection: string, doc: Doc | null | undefined, f: RecordFormat = {}): string {
   const d = doc ?? {};
   const label = collectionLabel(collection);
-  const date = (v: unknown) => s(v).slice(0, 10);
+  const date = (v: unknown) => dateText(v, f);
   let name = '';
   switch (collection as CollectionName) {
     case 'students':
@@ -298,7 +312,7 @@ export function recordTitle(collection: string, doc: Doc | null | undefined): st
       name = s(d.number) || (s(d.status) === 'draft' || !d.status ? 'draft' : '');
       break;
     case 'payments':
-      name = [money(d.amount, d.currency), date(d.date)].filter(Boolean).join(', ');
+      name = [money(d.amount, d.currency, f.locale), date(d.date)].filter(Boolean).join(', ');
       break;
     case 'billingclaims':
       name = s(d.invoiceId) ? `on invoice ${s(d.invoiceId)}` : '';
@@ -360,7 +374,12 @@ export function conflictTitle(kind: HumanConflictKind | string): string {
 }
 
 /** The fields worth showing side by side for a conflict ("kept" versus "set aside"). */
-export function conflictFields(collection: string, kept: Doc, setAside: Doc): { field: string; kept: string; setAside: string }[] {
+export function conflictFields(
+  collection: string,
+  kept: Doc,
+  setAside: Doc,
+  f: RecordFormat = {},
+): { field: string; kept: string; setAside: string }[] {
   const show = (v: unknown): string => {
     if (v === undefined || v === null || v === '') return '—';
     if (typeof v === 'object') return JSON.stringify(v);
@@ -377,7 +396,11 @@ export function conflictFields(collection: string, kept: Doc, setAside: Doc): { 
       (k) => !['fieldClock', 'updatedAt', 'createdAt', 'deviceId', 'updatedBy', 'id', '_deleted'].includes(k),
     );
   // Money in minor units reads as money ("£45.00", not "4500") where the record names its currency.
-  const value = (d: Doc, field: string) => (['amount', 'total'].includes(field) && money(d[field], d.currency)) || show(d[field]);
+  // Dates in the practice locale ("1 Mar 2026"), as everywhere else.
+  const value = (d: Doc, field: string) =>
+    (['amount', 'total'].includes(field) && money(d[field], d.currency, f.locale)) ||
+    (['date', 'issueDate'].includes(field) && dateText(d[field], f)) ||
+    show(d[field]);
   const rows = fields.map((field) => ({ field, kept: value(kept, field), setAside: value(setAside, field) }));
   if (Boolean(kept._deleted) !== Boolean(setAside._deleted))
     rows.push({ field: 'deleted', kept: kept._deleted ? 'yes' : 'no', setAside: setAside._deleted ? 'yes' : 'no' });
