@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Alert } from './Alert';
-import { Dialog } from './Dialog';
+import { Dialog, DialogCancelButton } from './Dialog';
 import { Icon } from './Icon';
 
 /**
@@ -25,6 +25,8 @@ export function FormDialog(props: {
   error?: string;
   /** Buttons at the start of the footer (archive, delete…). */
   footerStart?: ReactNode;
+  /** Ask before discarding typed changes on Escape, × and Cancel (default: yes). */
+  guardChanges?: boolean;
   children: ReactNode;
 }) {
   const [running, setRunning] = useState(false);
@@ -49,12 +51,11 @@ export function FormDialog(props: {
       {...(props.wide ? { wide: true } : {})}
       onClose={props.onClose}
       onSubmit={() => void submit()}
+      guardChanges={props.guardChanges ?? true}
       footer={
         <>
           {props.footerStart && <div className="left">{props.footerStart}</div>}
-          <button type="button" className="btn" onClick={props.onClose}>
-            {props.cancelLabel ?? 'Cancel'}
-          </button>
+          <DialogCancelButton onClose={props.onClose}>{props.cancelLabel ?? 'Cancel'}</DialogCancelButton>
           <button type="submit" className={`btn btn-primary${props.danger ? ' btn-destructive' : ''}`} disabled={running || props.busy}>
             {props.submitLabel}
           </button>
