@@ -22,6 +22,7 @@ import type { Payroll } from './payroll';
 import type { AttendanceRow, IncomeMonthRow, SubjectReportRow, TutorReportRow } from './reports';
 import { lineNet } from './totals';
 import { splitLineDescription } from './line-reasons';
+import { ATTENDANCE_LABELS } from '../schedule/export-csv';
 import { creditedByInvoice, recordKind, refundedByPayment, reversedIds } from './records';
 
 type Names = { families?: Iterable<Family>; students?: Iterable<Student>; staff?: Iterable<Staff> };
@@ -308,7 +309,8 @@ export function payrollLinesCsv(p: Payroll, args: { staff?: Iterable<Staff>; cur
     { header: 'Subject', value: (l) => l.subject },
     { header: 'Minutes', value: (l) => l.minutes },
     { header: 'Students', value: (l) => l.students },
-    { header: 'Status', value: (l) => l.statuses.join(' ') },
+    { header: 'Status', value: (l) => l.statuses.map((st) => ATTENDANCE_LABELS[st]).join('; ') },
+    { header: 'Status codes', value: (l) => l.statuses.join(' ') },
     { header: 'Amount', value: (l) => moneyCell(l.amount, args.currency) },
     { header: 'Currency', value: () => args.currency },
     { header: 'Occurrence ID', value: (l) => l.occurrenceId },

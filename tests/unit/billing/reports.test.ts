@@ -284,5 +284,12 @@ describe('CSV exports', () => {
     ]);
     const detail = parse(payrollLinesCsv(payroll, { staff, currency: 'GBP' }));
     expect(detail.reduce((s, r) => s + Math.round(Number(r.Amount) * 100), 0)).toBe(payroll.total);
+    // Statuses read as words, with the codes in a column of their own (issue 17).
+    for (const r of detail) {
+      expect(r.Status).not.toMatch(/_/);
+      expect(r['Status codes']).toMatch(/^[a-z_ ]+$/);
+    }
+    const late = detail.find((r) => r['Status codes']!.includes('cancelled_student_late'));
+    expect(late?.Status).toBe('Attended; Cancelled by student (late)');
   });
 });

@@ -16,6 +16,7 @@ import { previousMonth, useBillableLessons, useBillingData, useMoney, useToday }
 import { saveCsv } from './documents';
 import { dateLabel } from './labels';
 import { RangePicker } from './RangePicker';
+import { ATTENDANCE_LABELS } from '../../../../src-shared/schedule/export-csv';
 import './billing.css';
 
 /** Lessons listed on the screen (all of them are in the lessons CSV). */
@@ -172,7 +173,7 @@ export function PayrollScreen() {
               { header: 'Subject', cell: (l) => l.subject },
               { header: 'Minutes', numeric: true, cell: (l) => l.minutes },
               { header: 'Students', numeric: true, cell: (l) => l.students },
-              { header: 'Status', cell: (l) => l.statuses.map((s) => s.replace(/_/g, ' ')).join(', ') },
+              { header: 'Status', cell: (l) => l.statuses.map((s) => ATTENDANCE_LABELS[s]).join(', ') },
               { header: 'Pay', numeric: true, cell: (l) => money(l.amount) },
             ]}
           />
