@@ -316,3 +316,20 @@ export function payrollLinesCsv(p: Payroll, args: { staff?: Iterable<Staff>; cur
     { header: 'Occurrence ID', value: (l) => l.occurrenceId },
   ]);
 }
+
+/**
+ * The month the Export dialog opens on (YYYY-MM): the latest month up to `today` holding an issued
+ * invoice or a payment, so right after issuing this month's invoices it is this month; the current
+ * month when there is nothing yet.
+ */
+export function defaultExportMonth(
+  invoices: readonly Pick<Invoice, 'status' | 'issueDate'>[],
+  payments: readonly Pick<Payment, 'date'>[],
+  today: string,
+): string {
+  const thisMonth = today.slice(0, 7);
+  let latest = '';
+  for (const i of invoices) if (i.status !== 'draft' && i.issueDate && i.issueDate <= today && i.issueDate > latest) latest = i.issueDate;
+  for (const p of payments) if (p.date <= today && p.date > latest) latest = p.date;
+  return latest ? latest.slice(0, 7) : thisMonth;
+}

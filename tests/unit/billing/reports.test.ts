@@ -293,3 +293,35 @@ describe('CSV exports', () => {
     expect(late?.Status).toBe('Attended; Cancelled by student (late)');
   });
 });
+
+describe('the Export dialog’s month', () => {
+  it('opens on the latest month with issued invoices or payments, never an empty past month', async () => {
+    const { defaultExportMonth } = await import('../../../src-shared/billing/exports');
+    const today = '2026-12-06';
+    expect(defaultExportMonth([], [], today)).toBe('2026-12');
+    // Right after issuing this month's invoices: this month, not last month.
+    expect(
+      defaultExportMonth(
+        [
+          { status: 'issued', issueDate: '2026-12-01' },
+          { status: 'issued', issueDate: '2026-11-01' },
+        ],
+        [],
+        today,
+      ),
+    ).toBe('2026-12');
+    // Drafts do not count; a payment does.
+    expect(
+      defaultExportMonth(
+        [
+          { status: 'draft', issueDate: '2026-12-05' },
+          { status: 'issued', issueDate: '2026-10-01' },
+        ],
+        [{ date: '2026-11-15' }],
+        today,
+      ),
+    ).toBe('2026-11');
+    // Nothing dated after today.
+    expect(defaultExportMonth([{ status: 'issued', issueDate: '2027-01-01' }], [], today)).toBe('2026-12');
+  });
+});

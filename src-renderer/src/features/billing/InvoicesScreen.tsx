@@ -16,7 +16,7 @@ import { Icon } from '../../ui/Icon';
 import { useToast } from '../../ui/Toast';
 import { Alert } from '../../ui/Alert';
 import { detectDoubleBilling } from '../../../../src-shared/billing/claims';
-import { invoiceLinesCsv, invoicesCsv, paymentsCsv } from '../../../../src-shared/billing/exports';
+import { defaultExportMonth, invoiceLinesCsv, invoicesCsv, paymentsCsv } from '../../../../src-shared/billing/exports';
 import { invoiceStanding, OPEN_STATUSES, type InvoiceDisplayStatus } from '../../../../src-shared/billing/lifecycle';
 import type { Invoice } from '../../../../src-shared/model/types';
 import { issueDrafts } from './actions';
@@ -386,7 +386,13 @@ function InvoiceList({ data }: { data: BillingData }) {
           }}
         />
       )}
-      {dialog === 'export' && <ExportDialog data={data} defaultMonth={month || previousMonth(today)} onClose={() => setDialog('')} />}
+      {dialog === 'export' && (
+        <ExportDialog
+          data={data}
+          defaultMonth={month || defaultExportMonth(data.invoices, data.payments, today)}
+          onClose={() => setDialog('')}
+        />
+      )}
       {dialog === 'double' && <DoubleBillingDialog data={data} findings={findings} onClose={() => setDialog('')} />}
       {dialog === 'issue' && (
         <IssueManyDialog
