@@ -297,7 +297,9 @@ export function validatePracticeBasics(
   if (input.locale.trim() && !locale) errors.locale = 'Choose a language such as English (United Kingdom) or German (Germany)';
   const timeZone = input.timeZone.trim();
   if (!isValidTimeZone(timeZone)) errors.timeZone = 'Choose a time zone such as Europe/London';
-  const defaultRate = errors.currency ? null : moneyField(input.defaultRate, currency, 'defaultRate', errors, true, input.moneyLocale);
+  // With an unknown currency the rate is still checked (as an amount with cents), so every
+  // problem of the form shows at once instead of the rate's after the currency is fixed.
+  const defaultRate = moneyField(input.defaultRate, errors.currency ? 'GBP' : currency, 'defaultRate', errors, true, input.moneyLocale);
   if (Object.keys(errors).length > 0 || !address.success || !defaultRate) return { ok: false, errors };
   return {
     ok: true,

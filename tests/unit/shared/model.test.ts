@@ -179,6 +179,19 @@ describe('form validation', () => {
       defaultRate: '45',
     });
     expect(!practice.ok && Object.keys(practice.errors).sort()).toEqual(['currency', 'timeZone']);
+    // A bad rate is named together with the other problems, not after the currency is fixed.
+    const all = validatePracticeBasics({
+      name: '',
+      address: EMPTY_ADDRESS,
+      email: '',
+      phone: '',
+      currency: 'ABC',
+      locale: 'en-GB',
+      timeZone: 'Europe/London',
+      taxId: '',
+      defaultRate: 'forty',
+    });
+    expect(!all.ok && Object.keys(all.errors).sort()).toEqual(['currency', 'defaultRate', 'name']);
   });
 
   it('keeps the practice locale as chosen: canonical tag, or "" to follow the system', () => {

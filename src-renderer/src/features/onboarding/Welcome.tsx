@@ -50,6 +50,11 @@ export function Welcome() {
   const [pickedLocale, setPickedLocale] = useState('');
   const locale = pickedLocale || resolvePracticeLocale({ systemLanguages: system, currency, timeZone }).locale;
   const [errors, setErrors] = useState<FieldErrors>({});
+  // A field's error goes as soon as the field is changed (all are checked again on Create).
+  const edit = (setter: (v: string) => void, key: string) => (value: string) => {
+    setter(value);
+    setErrors((e) => (key in e ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== key)) : e));
+  };
   const [busy, setBusy] = useState<'' | 'sample' | 'setup'>('');
   const [failure, setFailure] = useState('');
 
@@ -123,7 +128,7 @@ export function Welcome() {
               <TextField
                 label="Practice name"
                 value={practiceName}
-                onChange={setPracticeName}
+                onChange={edit(setPracticeName, 'name')}
                 required
                 error={errors.name}
                 placeholder="e.g. Brightside Tutoring"
@@ -131,7 +136,7 @@ export function Welcome() {
               <TextField
                 label="Your name"
                 value={myName}
-                onChange={setMyName}
+                onChange={edit(setMyName, 'myName')}
                 required
                 error={errors.myName}
                 hint="You will be the administrator on this computer."
@@ -140,16 +145,22 @@ export function Welcome() {
                 <TextField
                   label="Currency"
                   value={currency}
-                  onChange={(v) => setCurrency(v.toUpperCase())}
+                  onChange={edit((v) => setCurrency(v.toUpperCase()), 'currency')}
                   error={errors.currency}
                   hint="ISO code, e.g. GBP"
                 />
-                <TextField label="Default lesson rate" value={rate} onChange={setRate} error={errors.defaultRate} inputMode="decimal" />
+                <TextField
+                  label="Default lesson rate"
+                  value={rate}
+                  onChange={edit(setRate, 'defaultRate')}
+                  error={errors.defaultRate}
+                  inputMode="decimal"
+                />
               </div>
               <TextField
                 label="Time zone"
                 value={timeZone}
-                onChange={setTimeZone}
+                onChange={edit(setTimeZone, 'timeZone')}
                 error={errors.timeZone}
                 hint="Lessons keep their local time across daylight-saving changes."
               />

@@ -46,8 +46,16 @@ function PracticeForm({ settings }: { settings: PracticeSettings }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [initialRate] = useState(v.defaultRate);
   const rateCheck = useRateCheck(v.defaultRate);
-  const set = (k: keyof typeof v) => (value: string) => setV((p) => ({ ...p, [k]: value }));
-  const setAddr = (k: keyof typeof v.address) => (value: string) => setV((p) => ({ ...p, address: { ...p.address, [k]: value } }));
+  // A field's error goes as soon as the field is changed (it is checked again on Save).
+  const clear = (key: string) => setErrors((e) => (key in e ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== key)) : e));
+  const set = (k: keyof typeof v) => (value: string) => {
+    setV((p) => ({ ...p, [k]: value }));
+    clear(k);
+  };
+  const setAddr = (k: keyof typeof v.address) => (value: string) => {
+    setV((p) => ({ ...p, address: { ...p.address, [k]: value } }));
+    clear(`address.${k}`);
+  };
   // Only zones the practice settings accept (the schema's fixed list; a newer engine may know more).
   const zones =
     typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone').filter(isValidTimeZone) : [settings.timeZone];
