@@ -309,6 +309,8 @@ test('a lesson billed on two laptops offline is flagged after sync and fixed fro
   await dialog.getByRole('button', { name: 'Create draft' }).click();
   await expect(dialog.getByText('Nothing new to bill: the 3 billable lessons of this period are already invoiced.')).toBeVisible();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
+  // The family and dates were chosen: the dialog asks before throwing them away.
+  await dialog.getByRole('alertdialog', { name: 'Discard your changes?' }).getByRole('button', { name: 'Discard' }).click();
 
   // Another laptop billed the same lessons while offline; its draft arrives by sync.
   const otherId = await page.evaluate((id) => window.__tutordeskTest!.billing.duplicateFromOtherLaptop(id), invoiceId);

@@ -295,6 +295,7 @@ test('a partial credit note against chosen lines: the invoice stays issued and o
   await again.getByRole('button', { name: 'Issue credit note' }).click();
   await expect(again.getByText(/^At most £[\d,.]+ is left to credit on /)).toBeVisible();
   await again.getByRole('button', { name: 'Cancel' }).click();
+  await again.getByRole('alertdialog', { name: 'Discard your changes?' }).getByRole('button', { name: 'Discard' }).click();
 
   // The credit note itself: credits the invoice in part.
   await page.getByRole('button', { name: /^Open CN-/ }).click();

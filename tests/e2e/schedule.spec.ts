@@ -79,6 +79,7 @@ test('weekly series: book, skip a date, move onto a clash with a warning, export
   await expect(dialog.getByText('Enter a date')).toBeVisible();
   await expect(dialog.getByLabel('Date')).toHaveAttribute('aria-invalid', 'true');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.getByRole('alertdialog', { name: 'Discard your changes?' }).getByRole('button', { name: 'Discard' }).click();
   await expect(dialog).toBeHidden();
 
   // A weekly series of 6 Monday lessons across the British summer time change (28 March 2027).

@@ -18,7 +18,8 @@ const FOCUSABLE = `${FIELD}, button:not([disabled]), [href], [tabindex]:not([tab
  *
  * Changes are not lost silently: once the person has typed or chosen anything in a dialog with
  * `guardChanges`, Escape, × and the Cancel button (`useRequestClose`) ask "Discard your changes?"
- * first; saving closes it through `onClose` as before.
+ * first; saving closes it through `onClose` as before. Sections marked `data-saves-itself` save
+ * their own changes at once and do not count.
  */
 export function Dialog(props: {
   title: string;
@@ -57,6 +58,13 @@ export function Dialog(props: {
     };
   }, []);
 
+  // A section that saves its own changes at once (`data-saves-itself`, e.g. a student's billing)
+  // leaves nothing to discard.
+  const noteChange = (e: { target: EventTarget }) => {
+    if (e.target instanceof Element && e.target.closest('[data-saves-itself]')) return;
+    changed.current = true;
+  };
+
   const requestClose = useCallback(() => {
     if (guard && changed.current) setAsking(true);
     else onClose();
@@ -73,7 +81,7 @@ export function Dialog(props: {
           <Icon name="x" />
         </button>
       </div>
-      <div className="dialog-body" ref={body} onInput={() => (changed.current = true)} onChange={() => (changed.current = true)}>
+      <div className="dialog-body" ref={body} onInput={noteChange} onChange={noteChange}>
         {props.children}
       </div>
       {asking ? (

@@ -27,7 +27,7 @@ const MODEL_LABELS: Record<BillingModel, string> = {
 export function BillingFields({ student }: { student: Student | null }) {
   const legendId = useId();
   return (
-    <fieldset className="group" aria-labelledby={legendId}>
+    <fieldset className="group" aria-labelledby={legendId} data-saves-itself>
       <legend id={legendId}>Billing</legend>
       {student ? <StudentBilling student={student} /> : <p className="muted">Save the student first, then choose how they are billed.</p>}
     </fieldset>
@@ -246,7 +246,7 @@ export function FamilyBillingFields({ family }: { family: Family | null }) {
     await save({ monthlyFee: { amount: p.amount, currency } }, 'Monthly fee saved');
   };
   return (
-    <fieldset className="group" aria-labelledby={legendId}>
+    <fieldset className="group" aria-labelledby={legendId} data-saves-itself>
       <legend id={legendId}>Billing</legend>
       <div className="grid-2">
         <SelectField
