@@ -169,40 +169,40 @@ export function Welcome() {
                   </button>
                 </form>
               </section>
-              <section className="card option-card" aria-labelledby="sample-title">
-                <div className="empty-art" aria-hidden="true" style={{ width: 48, height: 48 }}>
-                  <Icon name="sparkles" size={24} />
-                </div>
-                <h2 id="sample-title">Try it with sample data</h2>
-                <p className="muted">Explore a realistic tutoring centre first: tutors, families and students ready to browse.</p>
-                <ol className="steps">
-                  <li>Load the sample practice.</li>
-                  <li>Look around: students, families, staff.</li>
-                  <li>When you are ready, start your own practice.</li>
-                </ol>
-                <button
-                  type="button"
-                  className="btn"
-                  disabled={busy !== ''}
-                  onClick={async () => {
-                    setBusy('sample');
-                    try {
-                      await loadSamplePractice(app.db, sampleExtenders);
-                    } catch (e) {
-                      setFailure((e as Error).message);
-                      setBusy('');
-                    }
-                  }}
-                >
-                  <Icon name="sparkles" />
-                  {busy === 'sample' ? 'Loading…' : 'Load a sample practice'}
-                </button>
-              </section>
+              <div className="welcome-side">
+                <JoinCard disabled={busy !== ''} onOpen={() => setJoining(true)} />
+                <section className="card option-card" aria-labelledby="sample-title">
+                  <div className="empty-art" aria-hidden="true" style={{ width: 48, height: 48 }}>
+                    <Icon name="sparkles" size={24} />
+                  </div>
+                  <h2 id="sample-title">Try it with sample data</h2>
+                  <p className="muted">Explore a realistic tutoring centre first: tutors, families and students ready to browse.</p>
+                  <ol className="steps">
+                    <li>Load the sample practice.</li>
+                    <li>Look around: students, families, staff.</li>
+                    <li>When you are ready, start your own practice.</li>
+                  </ol>
+                  <button
+                    type="button"
+                    className="btn"
+                    disabled={busy !== ''}
+                    onClick={async () => {
+                      setBusy('sample');
+                      try {
+                        await loadSamplePractice(app.db, sampleExtenders);
+                      } catch (e) {
+                        setFailure((e as Error).message);
+                        setBusy('');
+                      }
+                    }}
+                  >
+                    <Icon name="sparkles" />
+                    {busy === 'sample' ? 'Loading…' : 'Load a sample practice'}
+                  </button>
+                </section>
+              </div>
             </div>
-            <div className="welcome-options">
-              <JoinCard disabled={busy !== ''} onOpen={() => setJoining(true)} />
-              <RestoreFromBackup disabled={busy !== ''} />
-            </div>
+            <RestoreFromBackup disabled={busy !== ''} />
           </>
         )}
       </div>

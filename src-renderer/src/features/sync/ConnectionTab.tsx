@@ -25,7 +25,8 @@ function TestResult({ result }: { result: ConnectionTestResult }) {
       </Alert>
     );
   }
-  return <SyncErrorAlert error={result} />;
+  // The person is at the form already (the Sync screen's, or the first-run screen's join form).
+  return <SyncErrorAlert error={{ ...result, action: result.action.replace(/ in Settings → Sync/g, '') }} />;
 }
 
 /**
