@@ -254,6 +254,14 @@ test('a wrong password on the join form: the exact answer, and nothing is writte
     await expect(result).toContainText('Practice databases missing');
     await expect(result).toContainText('tutordesk-elsewhere-students does not exist');
 
+    // A server that cannot be reached: Connect would keep the details and retry later; a join
+    // keeps nothing (there is nothing to receive yet) and says why.
+    await fillConnection(D.page, server, JO, { serverUrl: 'http://127.0.0.1:9' });
+    await joinForm(D.page).getByRole('button', { name: 'Join the practice' }).click();
+    await expect(result).toContainText('Server unreachable');
+    await expect(joinForm(D.page)).toBeVisible();
+    await expect(D.page.getByRole('region', { name: 'Receiving the practice' })).toHaveCount(0);
+
     // Nothing written on this computer, nothing on the server, and the details were not kept.
     for (const c of ['settings', 'staff', 'students', 'families']) expect(await count(D.page, c), c).toBe(0);
     expect(await serverRevisions(server)).toEqual(before);
