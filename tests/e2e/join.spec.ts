@@ -161,6 +161,7 @@ test('a tutor joins from the first-run screen: the whole practice arrives, signe
     // Settings arrive early; the first-run screen stays until everything has arrived.
     await expect.poll(() => count(B.page, 'settings'), { timeout: 30_000 }).toBe(1);
     await expect(receiving).toBeVisible();
+    await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThanOrEqual(100);
     await shootBoth(B.page, 'join-progress');
 
     // The app opens once the practice has arrived, as the staff member the server links to.

@@ -88,11 +88,11 @@ export async function bulkWrite(
   }
 }
 
-/** Light and dark screenshots of the page, as screenshots/<name>-light.png and -dark.png. */
+/** Light and dark screenshots of the page, as screenshots/<name>-light.png and -dark.png (transitions finished). */
 export async function shootBoth(page: Page, name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.screenshot({ path: `screenshots/${name}-light.png` });
+  await page.screenshot({ path: `screenshots/${name}-light.png`, animations: 'disabled' });
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: `screenshots/${name}-dark.png` });
+  await page.screenshot({ path: `screenshots/${name}-dark.png`, animations: 'disabled' });
   await page.emulateMedia({ colorScheme: 'light' });
 }

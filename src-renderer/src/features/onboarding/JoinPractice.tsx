@@ -213,7 +213,9 @@ function ChooseMe() {
     return () => sub.unsubscribe();
   }, [app.db, app.settings?.locale]);
 
-  const done = (name: string | null) => {
+  const done = async (name: string | null) => {
+    // "Choose later": a link to a staff record the practice does not have is not kept either.
+    if (!name && app.device.meStaffId && !app.me) await app.setMe('');
     toast(name ? `Joined ${app.settings?.name ?? 'the practice'}: signed in as ${name}` : `Joined ${app.settings?.name ?? 'the practice'}`);
     state.set('idle');
   };
@@ -231,7 +233,7 @@ function ChooseMe() {
           return;
         }
         await app.setMe(me.id);
-        done(me.name);
+        await done(me.name);
       }}
     >
       <div>
@@ -278,7 +280,7 @@ function ChooseMe() {
             Continue
           </button>
         )}
-        <button type="button" className="btn" onClick={() => done(null)}>
+        <button type="button" className="btn" onClick={() => void done(null)}>
           Choose later
         </button>
       </div>
