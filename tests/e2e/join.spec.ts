@@ -137,6 +137,7 @@ test('a tutor joins from the first-run screen: the whole practice arrives, signe
 
     await joinCard(B.page).getByRole('button', { name: 'Join a practice' }).click();
     await expect(joinForm(B.page)).toBeVisible();
+    await expect(B.page.getByRole('textbox', { name: 'Server address' })).toBeFocused();
     // The same exact answers as Settings → Sync.
     await fillConnection(B.page, server, SAM);
     await joinForm(B.page).getByRole('button', { name: 'Test connection' }).click();

@@ -76,6 +76,7 @@ export function JoinPractice({ onBack }: { onBack: () => void }) {
           return outcome;
         }}
         onStarted={() => undefined}
+        autoFocus
       />
     </div>
   );

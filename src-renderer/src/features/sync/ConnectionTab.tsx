@@ -253,6 +253,8 @@ export interface ConnectionDetailsFormProps {
   submit?: (form: ConnectionForm) => Promise<ConnectOutcome>;
   /** Called after a submit that started the sync (default: a toast saying so). */
   onStarted?: (outcome: ConnectOutcome) => void;
+  /** Focus the server address when the form appears (it replaced what had the focus). */
+  autoFocus?: boolean;
 }
 
 /**
@@ -260,7 +262,15 @@ export interface ConnectionDetailsFormProps {
  * with its exact answers, and a submit button: the Sync screen's form, and the first-run
  * screen's "Join an existing practice" (with its own title, button and `submit`).
  */
-export function ConnectionDetailsForm({ title, intro, submitLabel, submittingLabel, submit, onStarted }: ConnectionDetailsFormProps = {}) {
+export function ConnectionDetailsForm({
+  title,
+  intro,
+  submitLabel,
+  submittingLabel,
+  submit,
+  onStarted,
+  autoFocus = false,
+}: ConnectionDetailsFormProps = {}) {
   const controller = useSyncController();
   const snapshot = useSyncSnapshot();
   const toast = useToast();
@@ -384,6 +394,7 @@ export function ConnectionDetailsForm({ title, intro, submitLabel, submittingLab
           error={errors.serverUrl}
           placeholder="https://sync.example.org"
           hint="The address of your practice's CouchDB server"
+          autoFocus={autoFocus}
         />
         <TextField
           label="Practice id"
