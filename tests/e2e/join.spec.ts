@@ -276,3 +276,38 @@ test('a wrong password on the join form: the exact answer, and nothing is writte
     await D.context.close();
   }
 });
+
+test('an empty practice on the server: the join says its administrator has to set it up first', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const empty = await startTarget(POUCHDB_TARGET, { users: { lee: { role: 'tutor' } }, practicePrefix: 'empty', origin: ORIGIN });
+  const E = await freshLaptop(browser);
+  try {
+    // The server answers its changes feeds slowly, so the screen is seen while the pull runs.
+    await E.context.route(`${empty.url}/**`, async (route) => {
+      if (route.request().url().includes('/_changes')) await new Promise((r) => setTimeout(r, 1_500));
+      await route.continue();
+    });
+    await joinCard(E.page).getByRole('button', { name: 'Join a practice' }).click();
+    await fillConnection(E.page, empty, empty.users.lee);
+    await joinForm(E.page).getByRole('button', { name: 'Join the practice' }).click();
+    const receiving = E.page.getByRole('region', { name: 'Receiving the practice' });
+    // A small practice: no total to show, a moving bar and the count.
+    await expect(receiving.getByRole('status', { name: 'Join progress' })).toContainText(
+      /^(Connecting to the server…|0 records received)$/,
+    );
+    await expect(receiving.getByRole('progressbar', { name: 'Receiving the practice' })).toBeVisible();
+    await expect(receiving.getByRole('status', { name: 'Join progress' })).toHaveText('0 records received');
+    await shootBoth(E.page, 'join-progress-small');
+
+    await expect(receiving.getByRole('alert')).toContainText('This practice has no settings on the server yet', { timeout: 30_000 });
+    await shootBoth(E.page, 'join-empty-practice');
+    for (const c of ['settings', 'staff', 'students']) expect(await count(E.page, c), c).toBe(0);
+    await receiving.getByRole('button', { name: 'Back to the start' }).click();
+    await expect(joinForm(E.page)).toBeVisible();
+    for (const c of ['settings', 'staff', 'students', 'families', 'lessons', 'notes']) expect(await empty.dump(c as never), c).toEqual([]);
+    expect(pageErrors(E.page)).toEqual([]);
+  } finally {
+    await E.context.close();
+    await empty.cleanup();
+  }
+});

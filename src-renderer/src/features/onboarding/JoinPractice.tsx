@@ -136,7 +136,7 @@ function Receiving() {
     <section className="card card-pad stack join-receiving" aria-labelledby="join-receiving-title" aria-busy={!empty}>
       <div className="join-receiving-head">
         <div className="join-receiving-icon" aria-hidden="true">
-          <SyncIcon name={status?.state === 'error' ? 'alert' : 'refresh'} size={22} spin={status?.state !== 'error' && !empty} />
+          <SyncIcon name={status?.state === 'error' || empty ? 'alert' : 'refresh'} size={22} spin={status?.state !== 'error' && !empty} />
         </div>
         <div>
           <h2 id="join-receiving-title">Receiving the practice</h2>
@@ -176,7 +176,9 @@ function Receiving() {
           </p>
         </Alert>
       )}
-      <p className="muted join-note">The app opens when everything has arrived. This computer sends nothing to the server until then.</p>
+      {!empty && (
+        <p className="muted join-note">The app opens when everything has arrived. This computer sends nothing to the server until then.</p>
+      )}
       <div className="row join-actions">
         {status?.state === 'error' && (
           <button type="button" className="btn btn-primary" onClick={() => void controller.syncNow()}>
