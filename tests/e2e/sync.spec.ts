@@ -19,6 +19,7 @@ import { couchFromEnv, couchServerName, probeCouch } from '../../scripts/lib/cou
 import { invoiceValues } from '../sync/helpers/fixtures';
 import { makeLine } from '../../src-shared/billing/drafts';
 import { couchTarget, POUCHDB_TARGET, startTarget, type SyncTarget, type TestServer, type TestUser } from '../sync/helpers/targets';
+import { fillConnection as fillConnectionOf, openSyncSettings, serverDocs as serverDocsOf, syncIndicator } from './sync-helpers';
 
 const E2E_PORT = Number(process.env.E2E_PORT ?? 4173);
 const ORIGIN = `http://127.0.0.1:${E2E_PORT}`;
@@ -42,17 +43,10 @@ let SAM: TestUser;
 test.describe.configure({ mode: 'serial' });
 
 /** Every live document of a practice collection on the server (as the server admin sees it). */
-async function serverDocs(collection: string): Promise<Record<string, unknown>[]> {
-  const auth = `Basic ${Buffer.from(`${server.adminAuth.username}:${server.adminAuth.password}`).toString('base64')}`;
-  const res = await fetch(`${server.url}/tutordesk-${PRACTICE}-${collection}/_all_docs?include_docs=true`, {
-    headers: { Authorization: auth },
-  });
-  const json = (await res.json()) as { rows: { id: string; doc: Record<string, unknown> }[] };
-  return json.rows.filter((r) => !r.id.startsWith('_design/')).map((r) => r.doc);
-}
+const serverDocs = (collection: string) => serverDocsOf(server, collection);
 
 /** The indicator in the top bar: a button whose accessible name starts with "Sync status:". */
-const indicator = (page: Page): Locator => page.getByRole('banner').getByRole('button', { name: /^Sync status:/ });
+const indicator = syncIndicator;
 
 /** Records every accessible name the indicator takes (to check the states it went through). */
 async function recordIndicator(context: BrowserContext): Promise<void> {
@@ -78,22 +72,8 @@ async function laptop(browser: Browser, me: string): Promise<{ context: BrowserC
   return { context, page };
 }
 
-async function openSyncSettings(page: Page): Promise<void> {
-  await page.getByRole('link', { name: 'Settings' }).click();
-  await page.getByRole('region', { name: 'Sync' }).getByRole('button', { name: 'Open sync settings' }).click();
-  await expect(page.getByRole('heading', { name: 'Sync', level: 1 })).toBeVisible();
-}
-
-async function fillConnection(
-  page: Page,
-  user: { username: string; password: string },
-  opts: { serverUrl?: string; practice?: string } = {},
-): Promise<void> {
-  await page.getByRole('textbox', { name: 'Server address' }).fill(opts.serverUrl ?? server.url);
-  await page.getByRole('textbox', { name: 'Practice id' }).fill(opts.practice ?? PRACTICE);
-  await page.getByRole('textbox', { name: 'Username' }).fill(user.username);
-  await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
-}
+const fillConnection = (page: Page, user: { username: string; password: string }, opts: { serverUrl?: string; practice?: string } = {}) =>
+  fillConnectionOf(page, server, user, opts);
 
 async function connect(page: Page, user: { username: string; password: string }): Promise<void> {
   await openSyncSettings(page);

@@ -15,8 +15,10 @@ const MENU_ROUTES: Record<string, string> = {
 
 export function App() {
   const { settings, me } = useApp();
-  const { screens, topbar, firstRun: FirstRun } = useFeatureRegistry();
+  const { screens, topbar, firstRun: FirstRun, firstRunStays: useFirstRunStays } = useFeatureRegistry();
   const route = useRoute();
+  // A hook given by the feature of the first-run screen (called on every render, as hooks must be).
+  const stay = useFirstRunStays();
 
   // After the first commit: the opened screen's live queries have started (app/startup.ts).
   useEffect(() => appMounted(), []);
@@ -30,7 +32,7 @@ export function App() {
     [],
   );
 
-  if (!settings) return FirstRun ? <FirstRun /> : null;
+  if (!settings || (stay && FirstRun)) return FirstRun ? <FirstRun /> : null;
 
   const active = screens.find((f) => route.path === f.path || route.path.startsWith(`${f.path}/`)) ?? screens[0]!;
   const Screen = active.component;

@@ -99,6 +99,11 @@ export interface FeatureManifest {
   occurrencePanelSections?: readonly OccurrencePanelSectionContribution[];
   /** Shown instead of the app while there is no practice yet (one feature at most). */
   firstRun?: ComponentType;
+  /**
+   * A hook (with `firstRun`): true while the first-run screen must stay although the practice's
+   * settings exist, e.g. while a practice being joined is received (its settings arrive first).
+   */
+  firstRunStays?: () => boolean;
 }
 
 /** Everything the features contribute, merged, each list in the order of the manifests. */
@@ -111,7 +116,10 @@ export interface FeatureRegistry {
   lessonDates: LessonDatesHook;
   occurrencePanelSections: readonly OccurrencePanelSectionContribution[];
   firstRun: ComponentType | null;
+  firstRunStays: () => boolean;
 }
+
+const never = () => false;
 
 const NO_LESSON_DATES: LessonDates = new Map();
 const noLessonDates: LessonDatesHook = () => NO_LESSON_DATES;
@@ -130,6 +138,7 @@ export function combineFeatures(manifests: readonly FeatureManifest[]): FeatureR
   };
   let lessonDates: LessonDatesHook | null = null;
   let firstRun: ComponentType | null = null;
+  let firstRunStays: () => boolean = never;
   for (const m of manifests) {
     claim('feature', m.id, m.id);
     for (const s of m.screens ?? []) claim('screen', s.path, m.id);
@@ -143,6 +152,9 @@ export function combineFeatures(manifests: readonly FeatureManifest[]): FeatureR
     if (m.firstRun) {
       claim('first-run', 'screen', m.id);
       firstRun = m.firstRun;
+      firstRunStays = m.firstRunStays ?? never;
+    } else if (m.firstRunStays) {
+      throw new Error(`The feature ${m.id} says when the first-run screen stays but has none`);
     }
   }
   const topbar = manifests.flatMap((m) => m.topbar ?? []);
@@ -155,6 +167,7 @@ export function combineFeatures(manifests: readonly FeatureManifest[]): FeatureR
     lessonDates: lessonDates ?? noLessonDates,
     occurrencePanelSections: manifests.flatMap((m) => m.occurrencePanelSections ?? []),
     firstRun,
+    firstRunStays,
   };
 }
 

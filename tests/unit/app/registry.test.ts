@@ -43,6 +43,12 @@ describe('feature manifests', () => {
     expect(() => combineFeatures([s('e'), s('f')])).toThrow('settings section same: e and f');
   });
 
+  it('keeps the first-run screen only when its feature says so', () => {
+    expect(combineFeatures([{ id: 'c', firstRun: Nothing }]).firstRunStays()).toBe(false);
+    expect(combineFeatures([{ id: 'c', firstRun: Nothing, firstRunStays: () => true }]).firstRunStays()).toBe(true);
+    expect(() => combineFeatures([{ id: 'c', firstRunStays: () => true }])).toThrow('c says when the first-run screen stays but has none');
+  });
+
   it('gives empty lesson dates when no feature provides them', () => {
     expect(combineFeatures([]).lessonDates().size).toBe(0);
   });

@@ -11,6 +11,8 @@ import { systemLanguages } from '../../app/AppContext';
 import { resolvePracticeLocale } from '../../../../src-shared/locale/practice-locale';
 import { loadSamplePractice } from './load-sample';
 import { RestoreFromBackup } from '../backup';
+import { JoinCard, JoinPractice } from './JoinPractice';
+import { useJoinState } from './join-state';
 
 function guessCurrency(locale: string): string {
   const region = new Intl.Locale(locale).maximize().region ?? 'GB';
@@ -35,9 +37,14 @@ function guessCurrency(locale: string): string {
   return map[region] ?? 'GBP';
 }
 
-/** First run: explains what to do, offers the sample practice or a short set-up form. */
+/**
+ * First run: explains what to do, offers a short set-up form, the sample practice, joining an
+ * existing practice from its sync server, or restoring a backup.
+ */
 export function Welcome() {
   const app = useApp();
+  const { step: joinStep } = useJoinState();
+  const [joining, setJoining] = useState(false);
   const sampleExtenders = useSampleExtenders();
   const system = systemLanguages();
   const [practiceName, setPracticeName] = useState('');
@@ -108,99 +115,107 @@ export function Welcome() {
             internet; you can connect a sync server later to share with colleagues.
           </p>
         </section>
-        {failure && (
+        {(joining || joinStep !== 'idle') && <JoinPractice onBack={() => setJoining(false)} />}
+        {failure && !joining && joinStep === 'idle' && (
           <Alert tone="error" role="alert">
             {failure}
           </Alert>
         )}
-        <div className="welcome-options">
-          <section className="card option-card" aria-labelledby="setup-title">
-            <h2 id="setup-title">Set up your practice</h2>
-            <p className="muted">Start with an empty practice. You can change all of this later in Settings.</p>
-            <form
-              className="stack"
-              noValidate
-              onSubmit={(e) => {
-                e.preventDefault();
-                void start();
-              }}
-            >
-              <TextField
-                label="Practice name"
-                value={practiceName}
-                onChange={edit(setPracticeName, 'name')}
-                required
-                error={errors.name}
-                placeholder="e.g. Brightside Tutoring"
-              />
-              <TextField
-                label="Your name"
-                value={myName}
-                onChange={edit(setMyName, 'myName')}
-                required
-                error={errors.myName}
-                hint="You will be the administrator on this computer."
-              />
-              <div className="grid-2">
-                <TextField
-                  label="Currency"
-                  value={currency}
-                  onChange={edit((v) => setCurrency(v.toUpperCase()), 'currency')}
-                  error={errors.currency}
-                  hint="ISO code, e.g. GBP"
-                />
-                <TextField
-                  label="Default lesson rate"
-                  value={rate}
-                  onChange={edit(setRate, 'defaultRate')}
-                  error={errors.defaultRate}
-                  inputMode="decimal"
-                />
+        {!joining && joinStep === 'idle' && (
+          <>
+            <div className="welcome-options">
+              <section className="card option-card" aria-labelledby="setup-title">
+                <h2 id="setup-title">Set up your practice</h2>
+                <p className="muted">Start with an empty practice. You can change all of this later in Settings.</p>
+                <form
+                  className="stack"
+                  noValidate
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    void start();
+                  }}
+                >
+                  <TextField
+                    label="Practice name"
+                    value={practiceName}
+                    onChange={edit(setPracticeName, 'name')}
+                    required
+                    error={errors.name}
+                    placeholder="e.g. Brightside Tutoring"
+                  />
+                  <TextField
+                    label="Your name"
+                    value={myName}
+                    onChange={edit(setMyName, 'myName')}
+                    required
+                    error={errors.myName}
+                    hint="You will be the administrator on this computer."
+                  />
+                  <div className="grid-2">
+                    <TextField
+                      label="Currency"
+                      value={currency}
+                      onChange={edit((v) => setCurrency(v.toUpperCase()), 'currency')}
+                      error={errors.currency}
+                      hint="ISO code, e.g. GBP"
+                    />
+                    <TextField
+                      label="Default lesson rate"
+                      value={rate}
+                      onChange={edit(setRate, 'defaultRate')}
+                      error={errors.defaultRate}
+                      inputMode="decimal"
+                    />
+                  </div>
+                  <TextField
+                    label="Time zone"
+                    value={timeZone}
+                    onChange={edit(setTimeZone, 'timeZone')}
+                    error={errors.timeZone}
+                    hint="Lessons keep their local time across daylight-saving changes."
+                  />
+                  <LocaleField value={locale} onChange={setPickedLocale} timeZone={timeZone} currency={currency} error={errors.locale} />
+                  <button type="submit" className="btn btn-primary" disabled={busy !== ''}>
+                    {busy === 'setup' ? 'Creating…' : 'Create my practice'}
+                  </button>
+                </form>
+              </section>
+              <div className="welcome-side">
+                <JoinCard disabled={busy !== ''} onOpen={() => setJoining(true)} />
+                <section className="card option-card" aria-labelledby="sample-title">
+                  <div className="empty-art" aria-hidden="true" style={{ width: 48, height: 48 }}>
+                    <Icon name="sparkles" size={24} />
+                  </div>
+                  <h2 id="sample-title">Try it with sample data</h2>
+                  <p className="muted">Explore a realistic tutoring centre first: tutors, families and students ready to browse.</p>
+                  <ol className="steps">
+                    <li>Load the sample practice.</li>
+                    <li>Look around: students, families, staff.</li>
+                    <li>When you are ready, start your own practice.</li>
+                  </ol>
+                  <button
+                    type="button"
+                    className="btn"
+                    disabled={busy !== ''}
+                    onClick={async () => {
+                      setBusy('sample');
+                      try {
+                        await loadSamplePractice(app.db, sampleExtenders);
+                      } catch (e) {
+                        setFailure((e as Error).message);
+                        setBusy('');
+                      }
+                    }}
+                  >
+                    <Icon name="sparkles" />
+                    {busy === 'sample' ? 'Loading…' : 'Load a sample practice'}
+                  </button>
+                </section>
               </div>
-              <TextField
-                label="Time zone"
-                value={timeZone}
-                onChange={edit(setTimeZone, 'timeZone')}
-                error={errors.timeZone}
-                hint="Lessons keep their local time across daylight-saving changes."
-              />
-              <LocaleField value={locale} onChange={setPickedLocale} timeZone={timeZone} currency={currency} error={errors.locale} />
-              <button type="submit" className="btn btn-primary" disabled={busy !== ''}>
-                {busy === 'setup' ? 'Creating…' : 'Create my practice'}
-              </button>
-            </form>
-          </section>
-          <section className="card option-card" aria-labelledby="sample-title">
-            <div className="empty-art" aria-hidden="true" style={{ width: 48, height: 48 }}>
-              <Icon name="sparkles" size={24} />
             </div>
-            <h2 id="sample-title">Try it with sample data</h2>
-            <p className="muted">Explore a realistic tutoring centre first: tutors, families and students ready to browse.</p>
-            <ol className="steps">
-              <li>Load the sample practice.</li>
-              <li>Look around: students, families, staff.</li>
-              <li>When you are ready, start your own practice.</li>
-            </ol>
-            <button
-              type="button"
-              className="btn"
-              disabled={busy !== ''}
-              onClick={async () => {
-                setBusy('sample');
-                try {
-                  await loadSamplePractice(app.db, sampleExtenders);
-                } catch (e) {
-                  setFailure((e as Error).message);
-                  setBusy('');
-                }
-              }}
-            >
-              <Icon name="sparkles" />
-              {busy === 'sample' ? 'Loading…' : 'Load a sample practice'}
-            </button>
-          </section>
-        </div>
-        <RestoreFromBackup disabled={busy !== ''} />
+            <RestoreFromBackup disabled={busy !== ''} />
+          </>
+        )}
       </div>
     </main>
   );

@@ -1,5 +1,5 @@
 /** Sync settings: the server, username, password and practice; Test connection, Connect, Disconnect, Sync now. */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useApp } from '../../app/AppContext';
 import { Alert } from '../../ui/Alert';
 import { TextField } from '../../ui/Field';
@@ -9,7 +9,7 @@ import { repairCommand } from '../../../../src-shared/sync/rules-check';
 import { describeIndicator, formatSyncTime, sameAccount, validateConnectionForm, type ConnectionForm, type FormErrors } from './describe';
 import { useNow, useSyncController, useSyncSnapshot } from './hooks';
 import { PLAINTEXT_CONFIRMATION_LABEL, sendsPasswordInClear } from '../../../../src-shared/sync/transport';
-import type { SyncSnapshot } from './controller';
+import type { ConnectOutcome, SyncSnapshot } from './controller';
 import { ProgressBar } from './SyncIndicator';
 import { SyncErrorAlert } from './SyncErrorAlert';
 import { SyncIcon } from './SyncIcon';
@@ -25,7 +25,8 @@ function TestResult({ result }: { result: ConnectionTestResult }) {
       </Alert>
     );
   }
-  return <SyncErrorAlert error={result} />;
+  // The person is at the form already (the Sync screen's, or the first-run screen's join form).
+  return <SyncErrorAlert error={{ ...result, action: result.action.replace(/ in Settings → Sync/g, '') }} />;
 }
 
 /**
@@ -231,6 +232,45 @@ function PasswordStorageChoice({
 }
 
 export function ConnectionTab() {
+  return (
+    <div className="stack sync-tab">
+      <StatusCard />
+      <ConnectionDetailsForm />
+    </div>
+  );
+}
+
+export interface ConnectionDetailsFormProps {
+  /** The form's heading (default: "Connect to a sync server", or "Connection details" when connected). */
+  title?: string;
+  /** What the form is for, under the heading (default: how sync works). */
+  intro?: ReactNode;
+  /** The submit button's label (default "Connect", or "Save and reconnect" when connected). */
+  submitLabel?: string;
+  /** The submit button's label while it runs (default "Connecting…"). */
+  submittingLabel?: string;
+  /** What submitting does (default: the controller's `connect`). */
+  submit?: (form: ConnectionForm) => Promise<ConnectOutcome>;
+  /** Called after a submit that started the sync (default: a toast saying so). */
+  onStarted?: (outcome: ConnectOutcome) => void;
+  /** Focus the server address when the form appears (it replaced what had the focus). */
+  autoFocus?: boolean;
+}
+
+/**
+ * The connection details (server address, practice id, username, password), "Test connection"
+ * with its exact answers, and a submit button: the Sync screen's form, and the first-run
+ * screen's "Join an existing practice" (with its own title, button and `submit`).
+ */
+export function ConnectionDetailsForm({
+  title,
+  intro,
+  submitLabel,
+  submittingLabel,
+  submit,
+  onStarted,
+  autoFocus = false,
+}: ConnectionDetailsFormProps = {}) {
   const controller = useSyncController();
   const snapshot = useSyncSnapshot();
   const toast = useToast();
@@ -284,158 +324,161 @@ export function ConnectionTab() {
   const connect = async () => {
     if (!check()) return;
     setResult(null);
-    const outcome = await controller.connect(form);
+    const outcome = await (submit ?? ((f: ConnectionForm) => controller.connect(f)))(form);
     setResult({ action: 'connect', result: outcome, started: outcome.started });
     if (outcome.started) {
       setForm((f) => ({ ...f, password: '' }));
-      toast(outcome.ok ? 'Connected: syncing with the server' : 'Saved: TutorDesk will sync when the server can be reached');
+      if (onStarted) onStarted(outcome);
+      else toast(outcome.ok ? 'Connected: syncing with the server' : 'Saved: TutorDesk will sync when the server can be reached');
     }
   };
 
   const desktop = snapshot.platform === 'electron';
   const inClear = sendsPasswordInClear(form.serverUrl);
   return (
-    <div className="stack sync-tab">
-      <StatusCard />
-      <form
-        className="card card-pad stack"
-        noValidate
-        aria-labelledby="sync-connection-title"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void connect();
-        }}
-      >
-        <div>
-          <h2 id="sync-connection-title">{connected ? 'Connection details' : 'Connect to a sync server'}</h2>
+    <form
+      className="card card-pad stack"
+      noValidate
+      aria-labelledby="sync-connection-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void connect();
+      }}
+    >
+      <div>
+        <h2 id="sync-connection-title">{title ?? (connected ? 'Connection details' : 'Connect to a sync server')}</h2>
+        {intro ?? (
           <p className="muted">
             Each computer keeps the whole practice and works offline. With a sync server (Apache CouchDB, or TutorDesk's own{' '}
             <code>npm run sync-server</code>) the changes made on every computer reach the others.
           </p>
-        </div>
-        {snapshot.platform === 'browser' && (
-          <div className="alert alert-info sync-alert">
-            <SyncIcon name="lock" />
-            <div>
-              <strong>The password is kept only until this tab is closed.</strong>
-              <p>
-                In the browser, TutorDesk does not store the sync password anywhere: after closing or reloading the tab you will be asked to
-                connect again. The desktop app remembers it safely in the system keychain.
-              </p>
-            </div>
+        )}
+      </div>
+      {snapshot.platform === 'browser' && (
+        <div className="alert alert-info sync-alert">
+          <SyncIcon name="lock" />
+          <div>
+            <strong>The password is kept only until this tab is closed.</strong>
+            <p>
+              In the browser, TutorDesk does not store the sync password anywhere: after closing or reloading the tab you will be asked to
+              connect again. The desktop app remembers it safely in the system keychain.
+            </p>
           </div>
-        )}
-        {desktop && (
-          <PasswordStorageChoice
-            storage={snapshot.passwordStorage}
-            value={Boolean(form.storeWithoutKeychain)}
-            onChange={(v) => setForm((f) => ({ ...f, storeWithoutKeychain: v }))}
-          />
-        )}
-        {snapshot.phase === 'needs-password' && (
-          <div className="alert alert-warning sync-alert" role="alert">
-            <SyncIcon name="pause" />
-            <div>
-              <strong>Enter the password again</strong>
-              <p>
-                The saved password could not be read on this computer (the keychain may have been reset). Sync is paused until you connect
-                again.
-              </p>
-            </div>
+        </div>
+      )}
+      {desktop && (
+        <PasswordStorageChoice
+          storage={snapshot.passwordStorage}
+          value={Boolean(form.storeWithoutKeychain)}
+          onChange={(v) => setForm((f) => ({ ...f, storeWithoutKeychain: v }))}
+        />
+      )}
+      {snapshot.phase === 'needs-password' && (
+        <div className="alert alert-warning sync-alert" role="alert">
+          <SyncIcon name="pause" />
+          <div>
+            <strong>Enter the password again</strong>
+            <p>
+              The saved password could not be read on this computer (the keychain may have been reset). Sync is paused until you connect
+              again.
+            </p>
           </div>
-        )}
-        <div className="grid-2">
-          <TextField
-            label="Server address"
-            value={form.serverUrl}
-            onChange={set('serverUrl')}
-            required
-            error={errors.serverUrl}
-            placeholder="https://sync.example.org"
-            hint="The address of your practice's CouchDB server"
-          />
-          <TextField
-            label="Practice id"
-            value={form.practice}
-            onChange={set('practice')}
-            required
-            error={errors.practice}
-            placeholder="e.g. riverside"
-            hint="The practice id given by whoever set up the server"
-          />
-          <TextField label="Username" value={form.username} onChange={set('username')} required error={errors.username} />
-          <TextField
-            label="Password"
-            type="password"
-            value={form.password}
-            onChange={set('password')}
-            required={!passwordSaved}
-            error={errors.password}
-            {...(passwordSaved
-              ? {
-                  hint:
-                    account?.passwordKept === 'session'
-                      ? 'Kept until TutorDesk closes. Leave empty to keep using it.'
-                      : 'Saved. Leave empty to keep it.',
-                  placeholder: '••••••••',
-                }
-              : {})}
-          />
         </div>
-        {inClear && (
-          <div
-            className="alert alert-warning sync-alert"
-            role="group"
-            aria-labelledby="sync-plaintext-title"
-            aria-describedby="sync-plaintext-text"
-          >
-            <SyncIcon name="shield" />
-            <div className="stack sync-plaintext">
-              <strong id="sync-plaintext-title">This address is not encrypted</strong>
-              <p id="sync-plaintext-text">
-                With <code>http://</code> to another computer, your password and the practice's data (names, addresses, notes, money) cross
-                the network in clear text: anyone on the same network can read them. Use an <code>https://</code> address if the server has
-                one (docs/security.md, "Exposing a server").
-              </p>
-              <div className="checkbox">
-                <input
-                  id="sync-plaintext-confirm"
-                  type="checkbox"
-                  checked={Boolean(form.plaintextConfirmed)}
-                  aria-describedby={errors.plaintextConfirmed ? 'sync-plaintext-error' : 'sync-plaintext-text'}
-                  aria-invalid={errors.plaintextConfirmed ? true : undefined}
-                  onChange={(e) => {
-                    const checked = e.target.checked;
-                    setForm((f) => ({ ...f, plaintextConfirmed: checked }));
-                    if (errors.plaintextConfirmed) setErrors((er) => ({ ...er, plaintextConfirmed: undefined }));
-                  }}
-                />
-                <label htmlFor="sync-plaintext-confirm">{PLAINTEXT_CONFIRMATION_LABEL}</label>
-              </div>
-              {errors.plaintextConfirmed && (
-                <span className="error" id="sync-plaintext-error" role="alert">
-                  {errors.plaintextConfirmed}
-                </span>
-              )}
+      )}
+      <div className="grid-2">
+        <TextField
+          label="Server address"
+          value={form.serverUrl}
+          onChange={set('serverUrl')}
+          required
+          error={errors.serverUrl}
+          placeholder="https://sync.example.org"
+          hint="The address of your practice's CouchDB server"
+          autoFocus={autoFocus}
+        />
+        <TextField
+          label="Practice id"
+          value={form.practice}
+          onChange={set('practice')}
+          required
+          error={errors.practice}
+          placeholder="e.g. riverside"
+          hint="The practice id given by whoever set up the server"
+        />
+        <TextField label="Username" value={form.username} onChange={set('username')} required error={errors.username} />
+        <TextField
+          label="Password"
+          type="password"
+          value={form.password}
+          onChange={set('password')}
+          required={!passwordSaved}
+          error={errors.password}
+          {...(passwordSaved
+            ? {
+                hint:
+                  account?.passwordKept === 'session'
+                    ? 'Kept until TutorDesk closes. Leave empty to keep using it.'
+                    : 'Saved. Leave empty to keep it.',
+                placeholder: '••••••••',
+              }
+            : {})}
+        />
+      </div>
+      {inClear && (
+        <div
+          className="alert alert-warning sync-alert"
+          role="group"
+          aria-labelledby="sync-plaintext-title"
+          aria-describedby="sync-plaintext-text"
+        >
+          <SyncIcon name="shield" />
+          <div className="stack sync-plaintext">
+            <strong id="sync-plaintext-title">This address is not encrypted</strong>
+            <p id="sync-plaintext-text">
+              With <code>http://</code> to another computer, your password and the practice's data (names, addresses, notes, money) cross
+              the network in clear text: anyone on the same network can read them. Use an <code>https://</code> address if the server has
+              one (docs/security.md, "Exposing a server").
+            </p>
+            <div className="checkbox">
+              <input
+                id="sync-plaintext-confirm"
+                type="checkbox"
+                checked={Boolean(form.plaintextConfirmed)}
+                aria-describedby={errors.plaintextConfirmed ? 'sync-plaintext-error' : 'sync-plaintext-text'}
+                aria-invalid={errors.plaintextConfirmed ? true : undefined}
+                onChange={(e) => {
+                  const checked = e.target.checked;
+                  setForm((f) => ({ ...f, plaintextConfirmed: checked }));
+                  if (errors.plaintextConfirmed) setErrors((er) => ({ ...er, plaintextConfirmed: undefined }));
+                }}
+              />
+              <label htmlFor="sync-plaintext-confirm">{PLAINTEXT_CONFIRMATION_LABEL}</label>
             </div>
+            {errors.plaintextConfirmed && (
+              <span className="error" id="sync-plaintext-error" role="alert">
+                {errors.plaintextConfirmed}
+              </span>
+            )}
           </div>
+        </div>
+      )}
+      <div className="row sync-form-actions">
+        <button type="button" className="btn" disabled={snapshot.busy !== ''} onClick={() => void test()}>
+          <SyncIcon name="server" size={16} />
+          {snapshot.busy === 'test' ? 'Testing…' : 'Test connection'}
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={snapshot.busy !== ''}>
+          {snapshot.busy === 'connect'
+            ? (submittingLabel ?? 'Connecting…')
+            : (submitLabel ?? (connected ? 'Save and reconnect' : 'Connect'))}
+        </button>
+      </div>
+      <div role="status" aria-live="polite" aria-label="Connection test result" className="sync-result">
+        {result && <TestResult result={result.result} />}
+        {result?.action === 'connect' && result.started && !result.result.ok && (
+          <p className="muted">The details were saved: TutorDesk keeps trying and syncs as soon as the server answers.</p>
         )}
-        <div className="row sync-form-actions">
-          <button type="button" className="btn" disabled={snapshot.busy !== ''} onClick={() => void test()}>
-            <SyncIcon name="server" size={16} />
-            {snapshot.busy === 'test' ? 'Testing…' : 'Test connection'}
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={snapshot.busy !== ''}>
-            {snapshot.busy === 'connect' ? 'Connecting…' : connected ? 'Save and reconnect' : 'Connect'}
-          </button>
-        </div>
-        <div role="status" aria-live="polite" aria-label="Connection test result" className="sync-result">
-          {result && <TestResult result={result.result} />}
-          {result?.action === 'connect' && result.started && !result.result.ok && (
-            <p className="muted">The details were saved: TutorDesk keeps trying and syncs as soon as the server answers.</p>
-          )}
-        </div>
-      </form>
-    </div>
+      </div>
+    </form>
   );
 }

@@ -22,6 +22,7 @@ import {
   type OnlineSource,
   type PracticeRulesCheck,
   type SyncHandle,
+  type SyncErrorKind,
   type SyncStatus,
 } from '../../data';
 import { getBridge } from '../../platform/bridge';
@@ -289,6 +290,20 @@ export class SyncController {
    * itself when the server is back.
    */
   async connect(input: ConnectionForm): Promise<ConnectOutcome> {
+    return this.connectWith(input, (kind) => REFUSE_TO_CONNECT.has(kind));
+  }
+
+  /**
+   * "Join an existing practice" (the first-run screen): like Connect, but the details are kept
+   * and the sync started only when the test succeeds, whatever went wrong (an unreachable server
+   * included): the person is there to receive the practice now. Nothing is written before: the
+   * sync starts on an empty database, so the first thing it does is pull the practice.
+   */
+  async join(input: ConnectionForm): Promise<ConnectOutcome> {
+    return this.connectWith(input, () => true);
+  }
+
+  private async connectWith(input: ConnectionForm, refuse: (kind: SyncErrorKind) => boolean): Promise<ConnectOutcome> {
     await this.init();
     const form = cleanConnectionForm(input);
     this.set({ busy: 'connect' });
@@ -312,7 +327,7 @@ export class SyncController {
         request: this.request,
         ...this.collectionsOption(),
       });
-      if (!result.ok && REFUSE_TO_CONNECT.has(result.kind)) {
+      if (!result.ok && refuse(result.kind)) {
         await this.bridge.sync.clearCredentials();
         this.set({ phase: 'off', account: null, status: null });
         return { ...result, started: false };

@@ -15,6 +15,14 @@ export const syncFeature: FeatureManifest = {
   settingsSections: [{ id: 'sync', title: 'Sync', component: SyncSettingsSection }],
 };
 
-/** The connection form and status on its own (e.g. for a "join a practice" card on the welcome screen). */
-export { ConnectionTab as SyncConnectionForm } from './ConnectionTab';
-export { syncControllerFor, type SyncController, type SyncSnapshot } from './controller';
+/**
+ * For the first-run screen's "Join an existing practice" (features/onboarding): the connection
+ * form with its exact test-connection answers (`submit` = the controller's `join`), the status and
+ * its first-sync progress bar, and the sync error as the Sync screen shows it.
+ */
+export { ConnectionDetailsForm as SyncConnectionForm, type ConnectionDetailsFormProps } from './ConnectionTab';
+export { syncControllerFor, type ConnectOutcome, type SyncController, type SyncSnapshot } from './controller';
+export { useSyncController, useSyncSnapshot } from './hooks';
+export { ProgressBar as SyncProgressBar } from './SyncIndicator';
+export { SyncErrorAlert } from './SyncErrorAlert';
+export { SyncIcon } from './SyncIcon';
