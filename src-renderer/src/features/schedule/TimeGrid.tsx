@@ -13,6 +13,7 @@ import {
   timeRange,
   timeRangeCompact,
   timeBareOf,
+  zoneLabel,
   type Fmt,
 } from './format';
 import { byDay, ConflictMark, DateCell, eventClass, HOUR_PX, type ViewProps } from './view-parts';
@@ -80,7 +81,7 @@ export function TimeGrid(
       <div className="cal-scroll" ref={scrollRef}>
         <div className="cal-head" role="presentation">
           <div className="cal-corner" aria-hidden="true">
-            {dt(Date.now(), fmt).toFormat('ZZZZ')}
+            {zoneLabel(days, fmt)}
           </div>
           {days.map((d) => {
             const closure = closureOn(d, props.closures);

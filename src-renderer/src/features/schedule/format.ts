@@ -13,6 +13,14 @@ export function dt(ms: number, f: Fmt): DateTime {
   return DateTime.fromMillis(ms, { zone: f.tz }).setLocale(f.locale);
 }
 
+/**
+ * The zone the shown days' clock times are in ("GMT", "BST", or "GMT/BST" for the week the clocks
+ * change): taken from those days, not from today, so a week in summer never says "GMT".
+ */
+export function zoneLabel(days: readonly string[], f: Fmt): string {
+  return [...new Set(days.map((d) => dt(Date.parse(`${d}T12:00:00Z`), f).toFormat('ZZZZ')))].join('/');
+}
+
 /** "16:00" / "4:00 PM": the practice locale's clock (never a hand-built HH:mm). */
 export function timeOf(ms: number, f: Fmt): string {
   return clockFormat(f.locale, f.tz).time(ms);
