@@ -56,3 +56,23 @@ test('an untouched dialog closes on Escape at once', async ({ page }) => {
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 });
+
+test('a student deleted by mistake comes back with Undo', async ({ page }) => {
+  await openApp(page);
+  await createPractice(page);
+  await page.getByRole('button', { name: 'New student' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New student' });
+  await dialog.getByLabel('First name').fill('Grace');
+  await dialog.getByLabel('Last name').fill('Hopper');
+  await dialog.getByLabel('Who pays').selectOption({ label: 'The student (an adult paying for themselves)' });
+  await dialog.getByRole('button', { name: 'Add student' }).click();
+  await expect(dialog).toBeHidden();
+  const table = page.getByRole('table', { name: 'Students' });
+  await table.getByRole('row', { name: /Grace Hopper/ }).click();
+  await page.getByRole('dialog', { name: 'Grace Hopper' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(table.getByRole('row', { name: /Grace Hopper/ })).toHaveCount(0);
+  const toast = page.getByRole('status').filter({ hasText: 'Grace Hopper deleted' });
+  await toast.getByRole('button', { name: 'Undo' }).click();
+  await expect(table.getByRole('row', { name: /Grace Hopper/ })).toBeVisible();
+  await expect(page.getByText('Student restored')).toBeVisible();
+});

@@ -7,7 +7,7 @@ export { createTutorDatabase, type TutorDatabase } from './database';
 export { tutorDexieStorage } from './dexie-storage';
 export { insertAllOrNothing, newId, saveDoc, type DocOf, type ValuesOf } from './repo';
 export { localDoc$ } from './local-docs';
-export { deleteDoc } from './sync-delete';
+export { deleteDoc, undeleteDoc } from './sync-delete';
 export {
   dismissHeldIntent,
   IntentError,

@@ -15,7 +15,7 @@ import { validateStudent, EMPTY_ADDRESS, type FieldErrors } from '../../../../sr
 import { moneyToInput } from '../../../../src-shared/money';
 import type { Student } from '../../../../src-shared/model/types';
 import { studentHasHistory } from './queries';
-import { deleteDoc } from '../../data';
+import { deleteDoc, undeleteDoc } from '../../data';
 import { BillingFields } from '../billing';
 import { MergeDialog, mergeDecision } from '../families';
 import { StudentTimelineLink } from './StudentTimeline';
@@ -135,7 +135,13 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
       return;
     }
     await deleteDoc(app.db, 'students', student.id, app.ctx());
-    toast(`${student.firstName} ${student.lastName} deleted`);
+    // Deleting is one click, so it can be undone for a few seconds (issue 17).
+    const id = student.id;
+    toast(`${student.firstName} ${student.lastName} deleted`, {
+      label: 'Undo',
+      run: () =>
+        void undeleteDoc(app.db, 'students', id, { ...app.ctx(), now: new Date() }).then((back) => back && toast('Student restored')),
+    });
     onClose();
   };
 
