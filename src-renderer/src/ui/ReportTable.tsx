@@ -91,5 +91,12 @@ export function ReportTable<R>(props: {
       )}
     </table>
   );
-  return props.scroll ? <div className="report-scroll">{table}</div> : table;
+  // A table wider than its card scrolls: the scroll box takes the focus, so keyboard users can scroll it.
+  return props.scroll ? (
+    <div className="report-scroll" tabIndex={0} role="region" aria-label={`${props.label} (scrolls sideways)`}>
+      {table}
+    </div>
+  ) : (
+    table
+  );
 }

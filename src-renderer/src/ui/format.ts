@@ -1,7 +1,8 @@
 import { formatMoney } from '../../../src-shared/money';
 import type { Money } from '../../../src-shared/model/types';
 
-const AVATAR_COLOURS = ['#4f46e5', '#0891b2', '#db2777', '#ea580c', '#16a34a', '#7c3aed', '#0d9488', '#b45309'];
+/** Avatar backgrounds: each at least 4.9:1 against the white initials (WCAG AA for small text). */
+const AVATAR_COLOURS = ['#4f46e5', '#0e7490', '#be185d', '#c2410c', '#15803d', '#7c3aed', '#0f766e', '#b45309'];
 
 export function avatarColour(seed: string): string {
   let h = 0;

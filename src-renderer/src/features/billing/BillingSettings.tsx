@@ -189,7 +189,9 @@ function BillingForm({ settings }: { settings: PracticeSettings }) {
       <div className="field">
         <span className="label">Logo on invoices</span>
         <div className="inv-logo-row">
-          <div className="inv-logo-preview">{logo ? <img src={logo} alt="Current logo" /> : <span className="muted">No logo</span>}</div>
+          <div className={`inv-logo-preview${logo ? ' has-logo' : ''}`}>
+            {logo ? <img src={logo} alt="Current logo" /> : <span className="muted">No logo</span>}
+          </div>
           <div className="stack" style={{ gap: 6 }}>
             <label htmlFor={logoId} className="btn btn-sm">
               {logo ? 'Replace logo…' : 'Upload logo…'}

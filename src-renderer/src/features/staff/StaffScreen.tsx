@@ -12,7 +12,20 @@ import { validateStaff, type FieldErrors } from '../../../../src-shared/validati
 import { moneyToInput } from '../../../../src-shared/money';
 import type { Staff } from '../../../../src-shared/model/types';
 
-const COLOURS = ['#4f46e5', '#0891b2', '#db2777', '#ea580c', '#16a34a', '#7c3aed', '#0d9488', '#b45309', '#dc2626', '#2563eb'];
+/** Calendar colours and the names a screen reader says for them. */
+const COLOUR_NAMES: Record<string, string> = {
+  '#4f46e5': 'Indigo',
+  '#0891b2': 'Cyan',
+  '#db2777': 'Pink',
+  '#ea580c': 'Orange',
+  '#16a34a': 'Green',
+  '#7c3aed': 'Violet',
+  '#0d9488': 'Teal',
+  '#b45309': 'Amber',
+  '#dc2626': 'Red',
+  '#2563eb': 'Blue',
+};
+const COLOURS = Object.keys(COLOUR_NAMES);
 
 function StaffForm({ staff, onClose }: { staff: Staff | null; onClose: () => void }) {
   const app = useApp();
@@ -91,7 +104,8 @@ function StaffForm({ staff, onClose }: { staff: Staff | null; onClose: () => voi
                 type="button"
                 role="radio"
                 aria-checked={v.colour === c}
-                aria-label={`Colour ${c}`}
+                aria-label={COLOUR_NAMES[c]}
+                title={COLOUR_NAMES[c]}
                 onClick={() => set('colour')(c)}
                 style={{
                   width: 26,
