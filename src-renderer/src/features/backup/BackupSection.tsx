@@ -13,6 +13,7 @@ import { useToast } from '../../ui/Toast';
 import { MIN_PASSPHRASE_LENGTH } from '../../../../src-shared/backup/backup-file';
 import { openAutomaticBackup, openBackupFile, saveBackup, takeRestoreFailure, type BackupState, type OpenedBackup } from './actions';
 import { ReplaceWithBackupDialog } from './ReplaceWithBackup';
+import { StorageInfo } from './StorageInfo';
 import { AUTO_STATE_DOC, type AutoBackupState } from './auto';
 import { getBridge } from '../../platform/bridge';
 import type { AutoBackupInfo } from '../../../../src-shared/bridge';
@@ -244,6 +245,7 @@ export function BackupSection() {
           Restore from a backup…
         </button>
       </div>
+      <StorageInfo />
       {replacing && <ReplaceWithBackupDialog opened={replacing} onClose={() => setReplacing(null)} />}
     </section>
   );
