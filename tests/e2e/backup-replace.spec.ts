@@ -94,14 +94,20 @@ for (const colorScheme of ['light', 'dark'] as const) {
     let dialog = await chooseForRestore(page, damaged);
     await expect(dialog).toContainText('Everything TutorDesk holds on this computer is replaced by this backup.');
     await expect(dialog).toContainText(`${changed.students} students`);
+    await expect(dialog).not.toContainText('This computer syncs');
     await dialog.getByRole('button', { name: 'Replace with this backup' }).click();
     await expect(dialog.getByRole('alert')).toHaveText(/^Nothing was changed: .*damaged/);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toBeHidden();
     expect(await counts(page)).toEqual(changed);
 
-    // A wrong passphrase: refused under the field, nothing changed.
+    // A wrong passphrase: refused under the field, nothing changed. This computer syncs: the
+    // warning says what the restore does to the shared practice.
+    await page.evaluate(() => window.__tutordeskTest!.fakeSyncAccount('https://sync.example.org', 'brightside'));
     dialog = await chooseForRestore(page, protectedFile);
+    await expect(dialog).toContainText('This computer syncs with https://sync.example.org (practice brightside).');
+    await expect(dialog).toContainText('it does not turn the shared practice back to the backup’s date');
+    await expect(dialog).toContainText('Changes made on this computer that have not reached the server yet are lost.');
     await dialog.getByRole('button', { name: 'Replace with this backup' }).click();
     await expect(dialog.getByText('Enter the passphrase this backup was protected with.')).toBeVisible();
     await dialog.getByLabel('Backup passphrase').fill('maple syrup on mondays');
@@ -147,3 +153,47 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await context.close();
   });
 }
+
+for (const colorScheme of ['light', 'dark'] as const)
+  test(`persistent storage is asked for once the practice exists; Settings shows the storage used and the quota (${colorScheme})`, async ({
+    browser,
+  }) => {
+    const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    // The browser's answers, fixed so the figures are known: 11.8 MB used of 1.9 GB, granted on asking.
+    await page.addInitScript(() => {
+      const calls = { persist: 0 };
+      let granted = false;
+      (window as unknown as { __persistCalls: typeof calls }).__persistCalls = calls;
+      Object.defineProperty(navigator, 'storage', {
+        configurable: true,
+        value: {
+          estimate: async () => ({ usage: 12_345_678, quota: 2_000_000_000 }),
+          persisted: async () => granted,
+          persist: async () => {
+            calls.persist++;
+            granted = true;
+            return true;
+          },
+          getDirectory: () => Promise.reject(new Error('not here')),
+        },
+      });
+    });
+    await openApp(page);
+    const persistCalls = () => page.evaluate(() => (window as unknown as { __persistCalls: { persist: number } }).__persistCalls.persist);
+    await expect(page.getByRole('button', { name: 'Load a sample practice' })).toBeVisible();
+    expect(await persistCalls()).toBe(0); // no practice yet: nothing to keep
+    await loadSample(page);
+    await expect.poll(persistCalls).toBe(1);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const storage = page.getByRole('region', { name: 'Backups' }).getByRole('region', { name: 'Storage on this computer' });
+    await expect(storage.getByRole('status', { name: 'Storage used' })).toHaveText(
+      'TutorDesk uses 11.8 MB of the 1.9 GB it may use on this computer (0.6 %).',
+    );
+    await expect(storage.getByRole('status', { name: 'Persistent storage' })).toHaveText(/^Storage is persistent: /);
+    expect(await persistCalls()).toBe(1);
+    await storage.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `screenshots/backup-storage-${colorScheme}.png` });
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });

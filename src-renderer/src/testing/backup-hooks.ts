@@ -24,3 +24,9 @@ export function fakeDesktopBackups(files: { content: string; createdAt: string }
     },
   };
 }
+
+/** Test build only: the bridge answers that this computer syncs with `serverUrl` (no sync is started). */
+export function fakeSyncAccount(serverUrl: string, practice: string): void {
+  const bridge = getBridge();
+  bridge.sync.getAccount = async () => ({ serverUrl, practice, username: 'jo', hasPassword: true, passwordKept: 'session' });
+}
