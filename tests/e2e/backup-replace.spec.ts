@@ -197,3 +197,47 @@ for (const colorScheme of ['light', 'dark'] as const)
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });
+
+test('a restore that fails half-way (the disk fills up) leaves the current practice as it was and says why', async ({ page }) => {
+  test.setTimeout(120_000);
+  // The disk "fills up" after 300 records written into a replacement database (tutordesk-r…):
+  // IndexedDB's own QuotaExceededError, thrown by its put/add. The current database is untouched.
+  await page.addInitScript(() => {
+    let writes = 0;
+    for (const method of ['put', 'add'] as const) {
+      const original = IDBObjectStore.prototype[method];
+      IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: [unknown, IDBValidKey?]) {
+        if (this.transaction.db.name.startsWith('rxdb-dexie-tutordesk-r') && ++writes > 300)
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return original.apply(this, args);
+      } as typeof original;
+    }
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'tutordesk-replace-'));
+  await openApp(page);
+  await loadSample(page);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const plain = await backUp(page, dir);
+  const before = await counts(page);
+  await addStudent(page, 'Ren');
+  await expect.poll(async () => (await counts(page)).students).toBe(before.students! + 1);
+  const changed = await counts(page);
+  const originalDbs = await dbNames(page);
+
+  const dialog = await chooseForRestore(page, plain);
+  const reloaded = page.waitForEvent('load');
+  await dialog.getByRole('button', { name: 'Replace with this backup' }).click();
+  await reloaded;
+  const card = page.getByRole('region', { name: 'Backups' });
+  await expect(card.getByRole('alert')).toHaveText(/^The restore failed, so this computer’s practice was not replaced: /, {
+    timeout: 30_000,
+  });
+  expect(await counts(page)).toEqual(changed);
+  // What the failed restore wrote is removed at this start; the practice's own databases stay.
+  await expect.poll(async () => dbNames(page), { timeout: 15_000 }).toEqual(originalDbs);
+  // Said once: after another reload the message is gone, the practice still there.
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Backups' }).getByRole('heading', { name: 'Backups' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Backups' }).getByRole('alert')).toHaveCount(0);
+  expect(await counts(page)).toEqual(changed);
+});

@@ -20,6 +20,7 @@ import { getBridge } from '../../platform/bridge';
 import { createBackup, readBackup, readBackupManifest, type BackupManifest } from '../../../../src-shared/backup/backup-file';
 import { windowBackupPlatform } from './web-crypto';
 import { AUTO_STATE_DOC } from './auto';
+import { isQuotaError } from '../../../../src-shared/validation/storage-errors';
 
 export const BACKUP_EXTENSION = 'tutordesk-backup';
 const BACKUP_STATE_DOC = 'backup-state';
@@ -135,7 +136,10 @@ export async function replaceWithBackup(db: TutorDatabase, checked: CheckedBacku
     return true;
   } catch (e) {
     // What the failed restore may have left is removed at the next start (databasesToRemove).
-    sessionStorage.setItem(RESTORE_FAILURE_KEY, (e as Error).message || String(e));
+    const message = isQuotaError(e)
+      ? 'the computer’s storage for TutorDesk is full. Free some disk space, then restore again.'
+      : (e as Error).message || String(e);
+    sessionStorage.setItem(RESTORE_FAILURE_KEY, message);
     return false;
   }
 }
