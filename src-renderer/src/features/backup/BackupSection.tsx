@@ -86,7 +86,7 @@ function AutomaticBackups({ state, onRestore }: { state: AutomaticView; onRestor
               <tr key={b.name}>
                 <td>{app.format.dateTime(b.createdAt)}</td>
                 <td>{size(b.bytes)}</td>
-                <td className="num">
+                <td className="num row-action">
                   <button
                     type="button"
                     className="btn btn-ghost btn-sm"
