@@ -10,6 +10,7 @@ import { benchSearch } from './bench/search';
 import { benchBilling } from './bench/billing';
 import { benchSync } from './bench/sync';
 import { benchSyncTargets } from './bench/sync-targets';
+import { benchBackup } from './bench/backup';
 
 const sections: { name: string; run: () => Promise<BenchRow[]>; syncServer?: string }[] = [];
 /** The sync section's rows per server, printed side by side when there are several. */
@@ -28,6 +29,10 @@ async function main() {
     sections.push({
       name: 'Billing: month drafts for 1,000 families from 100,000 lessons (Node) and PDF per invoice (Chromium)',
       run: () => benchBilling(session),
+    });
+    sections.push({
+      name: 'Backup and restore of the 10,000-student practice, without and with a passphrase (Chromium)',
+      run: () => benchBackup(session),
     });
     // One sync section per server: the embedded PouchDB Server, and COUCH_URL's CouchDB when set.
     for (const target of await benchSyncTargets()) {

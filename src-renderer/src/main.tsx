@@ -6,7 +6,18 @@ import { App } from './app/App';
 import { AppProvider, loadDevice } from './app/AppContext';
 import { FEATURES } from './app/features';
 import { combineFeatures, FeatureRegistryProvider } from './app/registry';
-import { checkMoneyRecordsOf, checkOrphanClaims, createTutorDatabase, followUpMergesAtStart, recoverIntents } from './data';
+import {
+  activeDatabaseName,
+  checkMoneyRecordsOf,
+  checkOrphanClaims,
+  createTutorDatabase,
+  databasesToRemove,
+  deleteDexieDatabases,
+  followUpMergesAtStart,
+  forgetRemovedDatabase,
+  recoverIntents,
+  removeTutorDatabase,
+} from './data';
 import { whenStarted } from './app/startup';
 import { ErrorBoundary, PartFailure } from './ui/ErrorBoundary';
 import { ToastProvider } from './ui/Toast';
@@ -21,7 +32,16 @@ async function start() {
   const root = createRoot(document.getElementById('root')!);
   try {
     const features = combineFeatures(FEATURES);
-    const db = await createTutorDatabase({ name: 'tutordesk', storage: tutorDexieStorage(), validate: 'precompiled' });
+    // The pointer names the database holding the practice (data/active-database.ts): it moves
+    // only when a replacing restore has fully succeeded. What such a restore left behind (the
+    // replaced practice, or a restore cut short) is removed once this one has opened.
+    const db = await createTutorDatabase({ name: activeDatabaseName(localStorage), storage: tutorDexieStorage(), validate: 'precompiled' });
+    for (const old of databasesToRemove(localStorage)) {
+      void removeTutorDatabase(old, tutorDexieStorage())
+        .then(() => deleteDexieDatabases(old))
+        .then(() => forgetRemovedDatabase(old, localStorage))
+        .catch((e: unknown) => console.error(`Removing the replaced database ${old} failed`, e));
+    }
     const device = await loadDevice(db);
     // Writes that stopped half-way last time are finished or undone before any screen reads
     // (docs/data-model.md "Writes that span several documents"); then, once the first screen is

@@ -15,6 +15,7 @@
  * A unit test goes over every collection × every limit and proves each has a label and a message.
  * Pure.
  */
+import { isQuotaError, STORAGE_FULL_MESSAGE } from './storage-errors';
 import { collectionSchemas, type CollectionName } from '../model/schemas';
 
 export type LimitKeyword = 'maxLength' | 'minLength' | 'minimum' | 'maximum' | 'pattern' | 'enum' | 'maxItems' | 'type';
@@ -736,6 +737,7 @@ export function humaniseWriteError(
   const writeError = (params.writeError ?? (e.status !== undefined ? e : undefined) ?? {}) as Record<string, unknown>;
   const status = writeError.status ?? e.status;
   const collection = opts.collection ?? collectionFrom(params.collection);
+  if (isQuotaError(error)) return { fields: {}, summary: STORAGE_FULL_MESSAGE };
   if (e.code === 'CONFLICT' || status === 409) {
     return { fields: {}, summary: 'This record was changed elsewhere at the same moment: open it again and repeat your change.' };
   }

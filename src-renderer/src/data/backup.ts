@@ -17,6 +17,8 @@
 import { getChangedDocumentsSince, type RxStorageDefaultCheckpoint } from 'rxdb';
 import type { BackupData, BackupManifest } from '../../../src-shared/backup/backup-file';
 import { upgradeBackupData } from '../../../src-shared/backup/upgrade';
+import { chooseDeviceCode } from '../../../src-shared/billing/numbering';
+import type { Invoice } from '../../../src-shared/model/types';
 import { COLLECTION_NAMES, type CollectionName } from '../../../src-shared/model/schemas';
 import type { TutorDatabase } from './database';
 import { quarantineDocs } from './sync/review-lists';
@@ -146,4 +148,63 @@ export async function restoreBackupData(
     await db.upsertLocal('device', { deviceId: crypto.randomUUID(), ...device, meStaffId });
   }
   return summary;
+}
+
+export interface RestoreIntoNewOptions {
+  /**
+   * The practice being replaced. It is read (its invoice device code, so the new one differs) and
+   * then CLOSED, never written: RxDB's open-source build keeps at most 13 collections open at once,
+   * so the two databases cannot be open together. The caller reloads the window afterwards,
+   * whatever the outcome.
+   */
+  current: TutorDatabase;
+  /** The new database's name (data/active-database.ts `newDatabaseName`). */
+  name: string;
+  /** Opens a database under a name with the app's storage and validation. */
+  open(name: string): Promise<TutorDatabase>;
+  /** This computer's own local documents to carry over (e.g. when it last made a backup). */
+  keepLocal?: readonly string[];
+}
+
+const DEVICE_CODE_DOC = 'billing-device-code';
+
+/**
+ * Restores a checked backup into a NEW database beside the current practice, which is closed
+ * first and never written. On success the new database is closed, ready for the pointer to move
+ * to it (data/active-database.ts); on any failure it is removed and the error is thrown, so the
+ * current practice is exactly as it was and opens again at the next start.
+ *
+ * The restored laptop gets a new device id (restoreBackupData) and an invoice device code other
+ * than the one this laptop used so far: invoices it issued after the backup may be gone from the
+ * restored data but not from the families who received them, so its numbers must not come again.
+ */
+export async function restoreIntoNewDatabase(
+  options: RestoreIntoNewOptions,
+  manifest: Pick<BackupManifest, 'schemaVersions'>,
+  data: BackupData,
+): Promise<RestoreSummary> {
+  const oldCode = ((await options.current.getLocal<{ code?: string }>(DEVICE_CODE_DOC))?.toJSON().data as { code?: string } | undefined)
+    ?.code;
+  const kept: [string, Record<string, unknown>][] = [];
+  for (const id of options.keepLocal ?? []) {
+    const doc = await options.current.getLocal<Record<string, unknown>>(id);
+    if (doc) kept.push([id, doc.toJSON().data as Record<string, unknown>]);
+  }
+  await options.current.close();
+  let db: TutorDatabase | null = null;
+  try {
+    db = await options.open(options.name);
+    const summary = await restoreBackupData(db, manifest, data);
+    const device = (await db.getLocal<{ deviceId?: string }>('device'))?.toJSON().data as { deviceId?: string } | undefined;
+    const deviceId = device?.deviceId ?? crypto.randomUUID();
+    if (!device?.deviceId) await db.upsertLocal('device', { deviceId, meStaffId: '' });
+    const invoices = (await db.invoices.find().exec()).map((d) => d.toJSON() as unknown as Invoice);
+    await db.upsertLocal(DEVICE_CODE_DOC, { code: chooseDeviceCode(deviceId, invoices, oldCode ? [oldCode] : []) });
+    for (const [id, value] of kept) await db.upsertLocal(id, value);
+    await db.close();
+    return summary;
+  } catch (e) {
+    await db?.remove().catch(() => undefined);
+    throw e;
+  }
 }

@@ -4,7 +4,15 @@
  * Dexie over fake-indexeddb. The same function is used everywhere so tests exercise the real
  * data layer.
  */
-import { addRxPlugin, createRxDatabase, type RxCollection, type RxConflictHandler, type RxDatabase, type RxStorage } from 'rxdb';
+import {
+  addRxPlugin,
+  createRxDatabase,
+  removeRxDatabase,
+  type RxCollection,
+  type RxConflictHandler,
+  type RxDatabase,
+  type RxStorage,
+} from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBUpdatePlugin } from 'rxdb/plugins/update';
@@ -106,4 +114,9 @@ export async function createTutorDatabase(options: CreateDatabaseOptions): Promi
   if (first.length) await db.addCollections(configFor(first) as never);
   if (names.includes('occurrences')) await db.addCollections(configFor(['occurrences']) as never);
   return db;
+}
+
+/** Removes a (closed) database and all its collections from the storage. */
+export async function removeTutorDatabase(name: string, storage: RxStorage<unknown, unknown>): Promise<void> {
+  await removeRxDatabase(name, storage, false);
 }

@@ -319,3 +319,25 @@ export function tutorDexieStorage(settings: DexieOptions = {}): RxStorage<DexieS
     },
   };
 }
+
+/**
+ * Deletes the IndexedDB databases of one RxDB database on the Dexie storage (one per collection,
+ * its internals and local documents: `rxdb-dexie-<name>--<version>--<collection>`). RxDB's own
+ * removal only empties their tables; a replaced practice should not stay behind as empty shells.
+ * Call it only for a closed database.
+ */
+export async function deleteDexieDatabases(name: string, idb: IDBFactory = indexedDB): Promise<string[]> {
+  const prefix = `rxdb-dexie-${name}--`;
+  const names = (await idb.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith(prefix));
+  await Promise.all(
+    names.map(
+      (n) =>
+        new Promise<void>((resolve, reject) => {
+          const req = idb.deleteDatabase(n);
+          req.onsuccess = () => resolve();
+          req.onerror = () => reject(req.error ?? new Error(`Could not delete ${n}`));
+        }),
+    ),
+  );
+  return names;
+}

@@ -3,8 +3,8 @@
  * path, and the sync client (./sync/, docs/sync.md). Features, the app shell and the entry point
  * import from here and from nothing else inside `data/` (docs/architecture.md).
  */
-export { createTutorDatabase, type TutorDatabase } from './database';
-export { tutorDexieStorage } from './dexie-storage';
+export { createTutorDatabase, removeTutorDatabase, type TutorDatabase } from './database';
+export { deleteDexieDatabases, tutorDexieStorage } from './dexie-storage';
 export { insertAllOrNothing, newId, saveDoc, type DocOf, type ValuesOf } from './repo';
 export { localDoc$ } from './local-docs';
 export { deleteDoc, undeleteDoc } from './sync-delete';
@@ -30,5 +30,13 @@ export { checkPracticeRules, type PracticeRulesCheck } from './sync/rules-check'
 export type { OnlineSource } from './sync/session';
 export type { SyncState, SyncStatus, SyncStatusError } from './sync/status';
 export { startSync, type StartSyncOptions, type SyncHandle } from './sync/start-sync';
-export { collectBackupData, restoreBackupData, RestoreError, type RestoreSummary } from './backup';
+export { collectBackupData, restoreBackupData, restoreIntoNewDatabase, RestoreError, type RestoreSummary } from './backup';
+export {
+  activeDatabaseName,
+  beginReplacement,
+  databasesToRemove,
+  forgetRemovedDatabase,
+  newDatabaseName,
+  switchActiveDatabase,
+} from './active-database';
 export { SYNC_STATE_LOCAL_ID } from './sync/pending';

@@ -11,6 +11,7 @@
  * replicated), keyed by `intent:<id>`; a call of `runIntents` with several intents (a month's drafts,
  * one intent per family) stores them in one write. Changes of that list are serialised per database.
  */
+import { isQuotaError } from '../../../src-shared/validation/storage-errors';
 import {
   docKey,
   intentKey,
@@ -67,8 +68,8 @@ export class IntentError extends Error {
 /** What a storage error means for a person (quota exceeded is the usual one). */
 export function storageReason(e: unknown): string {
   const err = e as { name?: string; message?: string } | null;
-  const text = `${err?.name ?? ''} ${err?.message ?? String(e)}`;
-  if (/quota/i.test(text)) return 'the computer’s storage for TutorDesk is full';
+  if (isQuotaError(e) || /quota/i.test(`${err?.name ?? ''} ${err?.message ?? String(e)}`))
+    return 'the computer’s storage for TutorDesk is full';
   return (err?.message ?? String(e)).split('\n')[0]!.slice(0, 200);
 }
 

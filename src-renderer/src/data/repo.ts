@@ -3,6 +3,7 @@
  * bookkeeping (who, which device, when, per-field clock) with `stampChange` from src-shared, and
  * through RxDB's incrementalModify so two quick edits on one laptop never overwrite each other.
  */
+import { isQuotaError, StorageFullError } from '../../../src-shared/validation/storage-errors';
 import type { RxDocument } from 'rxdb';
 import { stampChange, type ChangeContext, type SyncMeta } from '../../../src-shared/model/meta';
 import type { CollectionDocTypes, CollectionName } from '../../../src-shared/model/schemas';
@@ -24,18 +25,25 @@ export async function saveDoc<C extends CollectionName>(
     findOne(id: string): { exec(): Promise<RxDocument<DocOf<C>> | null> };
     insert(doc: DocOf<C>): Promise<RxDocument<DocOf<C>>>;
   };
-  if (id) {
-    const existing = await coll.findOne(id).exec();
-    if (existing) {
-      const updated = await existing.incrementalModify((prev) =>
-        stampChange<DocOf<C>>(prev as DocOf<C>, values as never, { ...ctx, now: new Date() }, newId),
-      );
-      return updated.toJSON() as DocOf<C>;
+  try {
+    if (id) {
+      const existing = await coll.findOne(id).exec();
+      if (existing) {
+        const updated = await existing.incrementalModify((prev) =>
+          stampChange<DocOf<C>>(prev as DocOf<C>, values as never, { ...ctx, now: new Date() }, newId),
+        );
+        return updated.toJSON() as DocOf<C>;
+      }
     }
+    const doc = stampChange<DocOf<C>>(undefined, { ...(values as object), ...(id ? { id } : {}) } as never, ctx, newId);
+    const inserted = await coll.insert(doc);
+    return inserted.toJSON() as DocOf<C>;
+  } catch (e) {
+    // One document is one IndexedDB transaction: a refused write leaves nothing behind, and the
+    // person is told the disk is full rather than "could not be written" (docs/backup.md "Storage").
+    if (isQuotaError(e)) throw new StorageFullError(e);
+    throw e;
   }
-  const doc = stampChange<DocOf<C>>(undefined, { ...(values as object), ...(id ? { id } : {}) } as never, ctx, newId);
-  const inserted = await coll.insert(doc);
-  return inserted.toJSON() as DocOf<C>;
 }
 
 /**

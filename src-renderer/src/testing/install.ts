@@ -13,6 +13,8 @@ import { benchScheduleExpansion, seedSchedule, type ExpansionFigures } from './s
 import { installNotesTestHooks } from './notes-hooks';
 import { installSyncTestHooks } from './sync-hooks';
 import { billingTestHooks, type BillingTestHooks } from './billing-hooks';
+import { fakeDesktopBackups, fakeSyncAccount } from './backup-hooks';
+import { benchBackup, benchRestore, type BackupBenchFigures, type RestoreBenchFigures } from './backup-bench';
 
 declare global {
   interface Window {
@@ -24,6 +26,18 @@ declare global {
       seedSchedule(series: number, weeksBack?: number, extraTutors?: number): Promise<{ lessons: number; occurrences: number }>;
       scheduleExpansion(weeks?: number): Promise<ExpansionFigures>;
       billing: BillingTestHooks;
+      /**
+       * Makes this page behave like the desktop app for its automatic backups: these files are the
+       * backups main keeps (the browser build has none), read through the same bridge calls.
+       */
+      /** Backup figures for the bench (scripts/bench/backup.ts). */
+      benchBackup(passphrase?: string): Promise<BackupBenchFigures>;
+      benchRestore(text: string, passphrase?: string): Promise<RestoreBenchFigures>;
+      /** The bridge says this computer syncs (for the restore warning); no sync starts. */
+      fakeSyncAccount(serverUrl: string, practice: string): void;
+      desktopBackups(files: { content: string; createdAt: string }[]): void;
+      /** The names of this origin's IndexedDB databases (to see a replaced one removed). */
+      indexedDbNames(): Promise<string[]>;
     };
   }
 }
@@ -34,6 +48,11 @@ export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): 
     seedSchedule: (series, weeksBack, extraTutors) => seedSchedule(db, series, weeksBack, extraTutors),
     scheduleExpansion: (weeks) => benchScheduleExpansion(db, weeks),
     billing: billingTestHooks(db),
+    desktopBackups: fakeDesktopBackups,
+    fakeSyncAccount,
+    benchBackup: (passphrase) => benchBackup(db, passphrase),
+    benchRestore: (text, passphrase) => benchRestore(db, text, passphrase),
+    indexedDbNames: async () => (await indexedDB.databases()).map((d) => d.name ?? '').sort(),
     storedLocale: async () => ((await db.settings.findOne('practice').exec())?.toJSON() as { locale?: string } | undefined)?.locale ?? '',
     count: async (collection) => {
       const coll = (db.collections as Record<string, { count(): { exec(): Promise<number> } }>)[collection];

@@ -10,6 +10,7 @@ import { localDoc$, SYNC_STATE_LOCAL_ID } from '../../data';
 import { Icon } from '../../ui/Icon';
 import { backupReminder } from '../../../../src-shared/backup/reminder';
 import type { BackupState } from './actions';
+import { requestPersistentStorage } from './storage';
 import { AUTO_STATE_DOC, runAutomaticBackupIfDue, type AutoBackupState } from './auto';
 
 const CHECK_EVERY_MS = 60 * 60_000;
@@ -49,6 +50,12 @@ export function BackupReminder() {
     // Once per database; `app` changes with every settings change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [app.db]);
+
+  // Once the practice exists: ask that its storage be persistent (Settings → Backups shows the answer).
+  const hasPractice = Boolean(app.settings);
+  useEffect(() => {
+    if (hasPractice) void requestPersistentStorage();
+  }, [hasPractice]);
 
   useEffect(() => {
     const t = setInterval(() => setNow(new Date()), REMINDER_TICK_MS);

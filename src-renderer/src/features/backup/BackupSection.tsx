@@ -11,7 +11,9 @@ import { Checkbox, TextField } from '../../ui/Field';
 import { Icon } from '../../ui/Icon';
 import { useToast } from '../../ui/Toast';
 import { MIN_PASSPHRASE_LENGTH } from '../../../../src-shared/backup/backup-file';
-import { saveBackup, type BackupState } from './actions';
+import { openAutomaticBackup, openBackupFile, saveBackup, takeRestoreFailure, type BackupState, type OpenedBackup } from './actions';
+import { ReplaceWithBackupDialog } from './ReplaceWithBackup';
+import { StorageInfo } from './StorageInfo';
 import { AUTO_STATE_DOC, type AutoBackupState } from './auto';
 import { getBridge } from '../../platform/bridge';
 import type { AutoBackupInfo } from '../../../../src-shared/bridge';
@@ -45,7 +47,7 @@ function useAutomaticBackups(): AutomaticView {
   return view;
 }
 
-function AutomaticBackups({ state }: { state: AutomaticView }) {
+function AutomaticBackups({ state, onRestore }: { state: AutomaticView; onRestore: (name: string) => void }) {
   const app = useApp();
   if (state.platform === null) return null;
   if (state.platform === 'browser')
@@ -74,6 +76,9 @@ function AutomaticBackups({ state }: { state: AutomaticView }) {
             <tr>
               <th scope="col">Made</th>
               <th scope="col">Size</th>
+              <th scope="col">
+                <span className="sr-only">Restore</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -81,6 +86,16 @@ function AutomaticBackups({ state }: { state: AutomaticView }) {
               <tr key={b.name}>
                 <td>{app.format.dateTime(b.createdAt)}</td>
                 <td>{size(b.bytes)}</td>
+                <td className="num row-action">
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-sm"
+                    aria-label={`Restore the automatic backup of ${app.format.dateTime(b.createdAt)}`}
+                    onClick={() => onRestore(b.name)}
+                  >
+                    Restore
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -109,10 +124,13 @@ export function BackupSection() {
   const [repeat, setRepeat] = useState('');
   const [errors, setErrors] = useState<{ passphrase?: string; repeat?: string }>({});
   const [failure, setFailure] = useState('');
+  // A replacement that failed after the practice was closed: said here once the window is back.
+  const [restoreFailure] = useState(() => takeRestoreFailure());
   const [busy, setBusy] = useState(false);
   const route = useRoute();
   const heading = useRef<HTMLHeadingElement>(null);
   const auto = useAutomaticBackups();
+  const [replacing, setReplacing] = useState<OpenedBackup | null>(null);
   // Reached from the top bar's reminder: bring the card into view.
   useEffect(() => {
     if (route.query.get('section') !== 'backup' || !heading.current) return;
@@ -144,6 +162,16 @@ export function BackupSection() {
     }
   };
 
+  const openForRestore = async (open: () => Promise<OpenedBackup | null>) => {
+    setFailure('');
+    try {
+      const opened = await open();
+      if (opened) setReplacing(opened);
+    } catch (e) {
+      setFailure((e as Error).message);
+    }
+  };
+
   return (
     <section className="card card-pad stack" aria-labelledby="backup-title">
       <h2 id="backup-title" ref={heading} tabIndex={-1}>
@@ -152,7 +180,7 @@ export function BackupSection() {
       <p className="muted">
         A backup is one file holding your whole practice: students, families, lessons, notes, invoices and payments. Keep it somewhere other
         than this computer, such as a USB stick or your cloud storage. To bring it back on a new computer, choose “Restore from a backup”
-        when TutorDesk first starts.
+        when TutorDesk first starts; here, “Restore from a backup…” replaces this computer’s practice with one.
       </p>
       <p role="status" aria-label="Last backup">
         {last ? (
@@ -164,7 +192,12 @@ export function BackupSection() {
           'This computer has not made a backup yet.'
         )}
       </p>
-      <AutomaticBackups state={auto} />
+      {restoreFailure && (
+        <Alert tone="error" role="alert">
+          The restore failed, so this computer’s practice was not replaced: {restoreFailure}
+        </Alert>
+      )}
+      <AutomaticBackups state={auto} onRestore={(name) => void openForRestore(() => openAutomaticBackup(name))} />
       {failure && (
         <Alert tone="error" role="alert">
           {failure}
@@ -207,7 +240,13 @@ export function BackupSection() {
           <Icon name="download" />
           {busy ? 'Making the backup…' : 'Back up now…'}
         </button>
+        <button type="button" className="btn" disabled={busy} onClick={() => void openForRestore(openBackupFile)}>
+          <Icon name="upload" />
+          Restore from a backup…
+        </button>
       </div>
+      <StorageInfo />
+      {replacing && <ReplaceWithBackupDialog opened={replacing} onClose={() => setReplacing(null)} />}
     </section>
   );
 }

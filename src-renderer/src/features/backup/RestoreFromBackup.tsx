@@ -9,17 +9,8 @@ import { useApp } from '../../app/AppContext';
 import { Alert } from '../../ui/Alert';
 import { TextField } from '../../ui/Field';
 import { Icon } from '../../ui/Icon';
-import { COLLECTION_NAMES } from '../../../../src-shared/model/schemas';
 import { openBackupFile, restoreBackup, type OpenedBackup } from './actions';
-
-const WHAT: Partial<Record<(typeof COLLECTION_NAMES)[number], [string, string]>> = {
-  students: ['student', 'students'],
-  families: ['family', 'families'],
-  lessons: ['lesson series', 'lesson series'],
-  notes: ['note', 'notes'],
-  invoices: ['invoice', 'invoices'],
-  payments: ['payment', 'payments'],
-};
+import { BackupDetails } from './BackupDetails';
 
 export function RestoreFromBackup(props: { disabled?: boolean }) {
   const app = useApp();
@@ -28,7 +19,6 @@ export function RestoreFromBackup(props: { disabled?: boolean }) {
   const [error, setError] = useState('');
   const [passphraseError, setPassphraseError] = useState('');
   const [busy, setBusy] = useState(false);
-  const plural = new Intl.PluralRules(app.format.locale);
 
   const choose = async () => {
     setError('');
@@ -62,14 +52,6 @@ export function RestoreFromBackup(props: { disabled?: boolean }) {
   };
 
   const m = opened?.manifest;
-  const holds = m
-    ? Object.entries(WHAT)
-        .filter(([c]) => (m.counts[c as keyof typeof m.counts] ?? 0) > 0)
-        .map(([c, [one, many]]) => {
-          const n = m.counts[c as keyof typeof m.counts] ?? 0;
-          return `${app.format.number(n)} ${plural.select(n) === 'one' ? one : many}`;
-        })
-    : [];
   return (
     <section className="card option-card restore-card" aria-labelledby="restore-title">
       <h2 id="restore-title">Restore from a backup</h2>
@@ -81,20 +63,7 @@ export function RestoreFromBackup(props: { disabled?: boolean }) {
           {error}
         </Alert>
       )}
-      {m && opened && (
-        <dl className="detail-grid" aria-label="The chosen backup">
-          <dt>File</dt>
-          <dd>{opened.name}</dd>
-          <dt>Practice</dt>
-          <dd>{m.practiceName || '—'}</dd>
-          <dt>Made</dt>
-          <dd>
-            {app.format.dateTime(m.createdAt)} by TutorDesk {m.appVersion}
-          </dd>
-          <dt>Holds</dt>
-          <dd>{holds.length ? holds.join(', ') : 'no records'}</dd>
-        </dl>
-      )}
+      {opened && <BackupDetails opened={opened} />}
       {m?.encryption && (
         <TextField
           label="Backup passphrase"

@@ -3,10 +3,24 @@
  * its checks are src-shared/backup; collecting and restoring the records is the data layer's.
  */
 import type { AppServices } from '../../app/AppContext';
-import { collectBackupData, restoreBackupData, type RestoreSummary, type TutorDatabase } from '../../data';
+import {
+  activeDatabaseName,
+  beginReplacement,
+  collectBackupData,
+  createTutorDatabase,
+  newDatabaseName,
+  restoreBackupData,
+  restoreIntoNewDatabase,
+  switchActiveDatabase,
+  tutorDexieStorage,
+  type RestoreSummary,
+  type TutorDatabase,
+} from '../../data';
 import { getBridge } from '../../platform/bridge';
 import { createBackup, readBackup, readBackupManifest, type BackupManifest } from '../../../../src-shared/backup/backup-file';
 import { windowBackupPlatform } from './web-crypto';
+import { AUTO_STATE_DOC } from './auto';
+import { isQuotaError } from '../../../../src-shared/validation/storage-errors';
 
 export const BACKUP_EXTENSION = 'tutordesk-backup';
 const BACKUP_STATE_DOC = 'backup-state';
@@ -79,4 +93,60 @@ export async function openBackupFile(): Promise<OpenedBackup | null> {
 export async function restoreBackup(db: TutorDatabase, opened: OpenedBackup, passphrase: string | undefined): Promise<RestoreSummary> {
   const { manifest, data } = await readBackup(opened.text, passphrase ? { passphrase } : {}, windowBackupPlatform);
   return restoreBackupData(db, manifest, data);
+}
+
+/** Reads one of the desktop's automatic backups (Settings lists them) as a chosen file. */
+export async function openAutomaticBackup(name: string): Promise<OpenedBackup> {
+  const text = await getBridge().backups.readAutomatic(name);
+  return { name, text, manifest: readBackupManifest(text) };
+}
+
+/** A backup checked whole (format, checksum, passphrase, version), ready to restore. */
+export type CheckedBackup = Awaited<ReturnType<typeof readBackup>>;
+
+/** Checks the whole file before anything is touched: every refusal comes from here, with the app still running. */
+export async function checkBackup(opened: OpenedBackup, passphrase: string | undefined): Promise<CheckedBackup> {
+  return readBackup(opened.text, passphrase ? { passphrase } : {}, windowBackupPlatform);
+}
+
+const RESTORE_FAILURE_KEY = 'tutordesk.restoreFailure';
+
+/**
+ * Replaces this computer's practice with a checked backup (docs/backup.md "Replacing the
+ * practice"): the current database is closed (never written) and the backup restored into a new
+ * one. Only when that has fully succeeded does the device-local pointer move to the new database.
+ * Either way the caller then reloads the window: on the restored practice, or, after a failure
+ * (whose message is kept for Settings to show), on the unchanged current one.
+ */
+export async function replaceWithBackup(db: TutorDatabase, checked: CheckedBackup, now = new Date()): Promise<boolean> {
+  const name = beginReplacement(newDatabaseName(now, activeDatabaseName(localStorage)), localStorage);
+  try {
+    await restoreIntoNewDatabase(
+      {
+        current: db,
+        name,
+        open: (n) => createTutorDatabase({ name: n, storage: tutorDexieStorage(), validate: 'precompiled' }),
+        // This computer's backups are still there: the reminder and Settings go on knowing them.
+        keepLocal: [BACKUP_STATE_DOC, AUTO_STATE_DOC],
+      },
+      checked.manifest,
+      checked.data,
+    );
+    switchActiveDatabase(name, localStorage);
+    return true;
+  } catch (e) {
+    // What the failed restore may have left is removed at the next start (databasesToRemove).
+    const message = isQuotaError(e)
+      ? 'the computer’s storage for TutorDesk is full. Free some disk space, then restore again.'
+      : (e as Error).message || String(e);
+    sessionStorage.setItem(RESTORE_FAILURE_KEY, message);
+    return false;
+  }
+}
+
+/** A failed replacement's message, once (Settings → Backups shows it after the reload). */
+export function takeRestoreFailure(): string | null {
+  const message = sessionStorage.getItem(RESTORE_FAILURE_KEY);
+  if (message !== null) sessionStorage.removeItem(RESTORE_FAILURE_KEY);
+  return message;
 }
