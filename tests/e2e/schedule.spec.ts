@@ -293,6 +293,19 @@ test('keyboard: arrows move the date, t goes to today, d/w/m/a switch views, wit
   await expect(page.getByRole('dialog', { name: 'New lesson' })).toBeVisible();
 });
 
+test('the shortcuts work when nothing has the focus (issue 17)', async ({ page }) => {
+  await practiceWithStudents(page, [['Ada', 'Lovelace']]);
+  const pressed = (name: string) => page.getByRole('group', { name: 'View' }).getByRole('button', { name, exact: true });
+  // As after a click on the page's background: the focus is on no control.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+  await page.keyboard.press('m');
+  await expect(pressed('Month')).toHaveAttribute('aria-pressed', 'true');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('a');
+  await expect(pressed('Agenda')).toHaveAttribute('aria-pressed', 'true');
+});
+
 test('closed days from settings, a desktop reminder before my lesson, and lesson dates in the students table', async ({ page }) => {
   // Record the notifications the browser bridge shows.
   await page.addInitScript(() => {

@@ -48,6 +48,12 @@ import { AgendaList } from './AgendaList';
 import { MonthGrid } from './MonthGrid';
 import { TimeGrid } from './TimeGrid';
 import type { ViewProps } from './view-parts';
+
+/** What the shortcut handler reads of a key event (React's or the document's). */
+type ShortcutEvent = Pick<
+  KeyboardEvent,
+  'defaultPrevented' | 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'key' | 'target' | 'preventDefault'
+>;
 import './schedule.css';
 
 const VIEW_KEYS: Record<string, CalendarView> = { d: 'day', w: 'week', m: 'month', a: 'agenda' };
@@ -236,7 +242,7 @@ export function ScheduleScreen() {
     [anchor, tz, goTo],
   );
 
-  const onKeyDown = (e: React.KeyboardEvent) => {
+  const onKeyDown = (e: ShortcutEvent) => {
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target) || editor || pending || exporting) return;
     if (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'ArrowUp' || e.key === 'ArrowDown') {
       e.preventDefault();
@@ -258,6 +264,18 @@ export function ScheduleScreen() {
       setSelectedId(null);
     }
   };
+
+  // The shortcuts also work when nothing has the focus (after a click on the page's background
+  // or when the screen opens): the key then goes to the document body, outside this page's tree.
+  const shortcuts = useRef(onKeyDown);
+  shortcuts.current = onKeyDown;
+  useEffect(() => {
+    const onDocumentKey = (e: KeyboardEvent) => {
+      if (e.target === document.body || e.target === document.documentElement) shortcuts.current(e);
+    };
+    document.addEventListener('keydown', onDocumentKey);
+    return () => document.removeEventListener('keydown', onDocumentKey);
+  }, []);
 
   const title = useMemo(() => calendarTitle(view, days, anchor, fmt), [days, view, anchor, fmt]);
 
