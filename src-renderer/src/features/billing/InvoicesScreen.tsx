@@ -196,6 +196,23 @@ function InvoiceList({ data }: { data: BillingData }) {
     [locale, money],
   );
 
+  // The months the invoices' periods cover (and this month), newest first, for the month filter.
+  const months = useMemo(() => {
+    const set = new Set<string>([today.slice(0, 7)]);
+    if (month) set.add(month);
+    for (const inv of data.invoices) {
+      const start = inv.periodStart.slice(0, 7);
+      const end = inv.periodEnd.slice(0, 7) || start;
+      if (!/^\d{4}-\d\d$/.test(start)) continue;
+      for (let m = start, guard = 0; m <= end && guard < 24; guard++) {
+        set.add(m);
+        const [y, mo] = m.split('-').map(Number) as [number, number];
+        m = mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+      }
+    }
+    return [...set].sort().reverse();
+  }, [data.invoices, today, month]);
+
   const columnFilters = useMemo(
     () => [
       { id: 'status', value: status },
@@ -350,19 +367,20 @@ function InvoiceList({ data }: { data: BillingData }) {
                   </option>
                 ))}
               </select>
-              <input
+              <select
                 className="input"
                 style={{ width: 170 }}
-                type="month"
                 aria-label="Filter invoices by month"
                 value={month}
                 onChange={(e) => setMonth(e.target.value)}
-              />
-              {month && (
-                <button type="button" className="btn btn-sm btn-ghost" onClick={() => setMonth('')}>
-                  All months
-                </button>
-              )}
+              >
+                <option value="">All months</option>
+                {months.map((m) => (
+                  <option key={m} value={m}>
+                    {monthLabel(m, locale)}
+                  </option>
+                ))}
+              </select>
               {status === 'draft' && visibleDrafts.length > 0 && (
                 <button type="button" className="btn btn-sm btn-primary" onClick={() => setDialog('issue')}>
                   Issue {visibleDrafts.length} {visibleDrafts.length === 1 ? 'draft' : 'drafts'}…
