@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { loadSample, openApp, pageErrors } from './helpers';
+import { createPractice, loadSample, openApp, pageErrors } from './helpers';
 
 /**
  * Issue 17: the Invoices month filter said "--------- ----" when empty (a bare month input). It is
@@ -23,5 +23,15 @@ test('the month filter names its months and "All months"', async ({ page }) => {
   expect(n).toBeLessThan(total!);
   await filter.selectOption({ label: 'All months' });
   await expect(shown).toBeHidden();
+  expect(pageErrors(page)).toEqual([]);
+});
+
+test('an empty period says so instead of drawing an axis of zeros', async ({ page }) => {
+  await openApp(page);
+  await createPractice(page);
+  await page.getByRole('link', { name: 'Reports' }).click();
+  await expect(page.getByRole('note').filter({ hasText: 'Nothing invoiced or received in this period yet.' })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Bar chart of income/ })).toHaveCount(0);
+  await page.screenshot({ path: 'screenshots/reports-empty-light.png' });
   expect(pageErrors(page)).toEqual([]);
 });

@@ -85,6 +85,8 @@ export function ReportsScreen() {
   );
   // A readable axis (docs/billing.md "Sanity limits"): one absurd month does not flatten the others;
   // it is drawn at the top edge and named below the chart with its real figure.
+  // An empty period would draw an axis of "£0 £0 £0 £0": say so instead.
+  const nothingYet = income.every((r) => r.invoiced === 0 && r.received === 0);
   const scale = useMemo(() => readableScale([...income.map((r) => r.invoiced), ...income.map((r) => r.received)]), [income]);
   const chartData = income.map((r, i) => ({
     ...r,
@@ -142,47 +144,55 @@ export function ReportsScreen() {
           />
         }
       >
-        <div
-          className="inv-chart"
-          role="img"
-          aria-label={`Bar chart of income by month from ${range.from} to ${range.to}: invoiced ${money(totals.invoiced)}, received ${money(totals.received)}${totals.refunded ? `, refunded ${money(totals.refunded)}` : ''} in total. The same figures are in the table below.`}
-        >
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={chartData} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
-              <CartesianGrid vertical={false} stroke="var(--border)" />
-              <XAxis
-                dataKey="label"
-                tick={{ fill: 'var(--text-3)', fontSize: 12 }}
-                axisLine={{ stroke: 'var(--border-strong)' }}
-                tickLine={false}
-              />
-              <YAxis
-                domain={[scale.min, scale.max]}
-                ticks={scale.ticks}
-                allowDataOverflow
-                tick={{ fill: 'var(--text-3)', fontSize: 12 }}
-                axisLine={false}
-                tickLine={false}
-                width={64}
-                tickFormatter={(v: number) => compact.format(v / 10 ** digits)}
-              />
-              <Tooltip
-                cursor={{ fill: 'var(--surface-hover)' }}
-                contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
-                labelStyle={{ color: 'var(--text)', fontWeight: 600 }}
-                formatter={(_v, _name, item) =>
-                  money(Number((item.payload as Record<string, number>)[item.dataKey === 'receivedPlotted' ? 'received' : 'invoiced']))
-                }
-              />
-              <Bar dataKey="invoicedPlotted" name="Invoiced" fill="var(--accent)" radius={[4, 4, 0, 0]} maxBarSize={36} />
-              <Bar dataKey="receivedPlotted" name="Received" fill="var(--success)" radius={[4, 4, 0, 0]} maxBarSize={36} />
-            </BarChart>
-          </ResponsiveContainer>
-        </div>
-        <div className="inv-chart-legend" aria-hidden="true">
-          <span style={{ ['--swatch' as string]: 'var(--accent)' }}>Invoiced</span>
-          <span style={{ ['--swatch' as string]: 'var(--success)' }}>Received</span>
-        </div>
+        {nothingYet ? (
+          <p className="muted inv-chart-empty" role="note">
+            Nothing invoiced or received in this period yet. The chart fills in as you issue invoices and record payments.
+          </p>
+        ) : (
+          <div
+            className="inv-chart"
+            role="img"
+            aria-label={`Bar chart of income by month from ${range.from} to ${range.to}: invoiced ${money(totals.invoiced)}, received ${money(totals.received)}${totals.refunded ? `, refunded ${money(totals.refunded)}` : ''} in total. The same figures are in the table below.`}
+          >
+            <ResponsiveContainer width="100%" height="100%">
+              <BarChart data={chartData} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
+                <CartesianGrid vertical={false} stroke="var(--border)" />
+                <XAxis
+                  dataKey="label"
+                  tick={{ fill: 'var(--text-3)', fontSize: 12 }}
+                  axisLine={{ stroke: 'var(--border-strong)' }}
+                  tickLine={false}
+                />
+                <YAxis
+                  domain={[scale.min, scale.max]}
+                  ticks={scale.ticks}
+                  allowDataOverflow
+                  tick={{ fill: 'var(--text-3)', fontSize: 12 }}
+                  axisLine={false}
+                  tickLine={false}
+                  width={64}
+                  tickFormatter={(v: number) => compact.format(v / 10 ** digits)}
+                />
+                <Tooltip
+                  cursor={{ fill: 'var(--surface-hover)' }}
+                  contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
+                  labelStyle={{ color: 'var(--text)', fontWeight: 600 }}
+                  formatter={(_v, _name, item) =>
+                    money(Number((item.payload as Record<string, number>)[item.dataKey === 'receivedPlotted' ? 'received' : 'invoiced']))
+                  }
+                />
+                <Bar dataKey="invoicedPlotted" name="Invoiced" fill="var(--accent)" radius={[4, 4, 0, 0]} maxBarSize={36} />
+                <Bar dataKey="receivedPlotted" name="Received" fill="var(--success)" radius={[4, 4, 0, 0]} maxBarSize={36} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+        )}
+        {!nothingYet && (
+          <div className="inv-chart-legend" aria-hidden="true">
+            <span style={{ ['--swatch' as string]: 'var(--accent)' }}>Invoiced</span>
+            <span style={{ ['--swatch' as string]: 'var(--success)' }}>Received</span>
+          </div>
+        )}
         {offScale.length > 0 && (
           <p className="muted" role="note" style={{ padding: '0 20px 12px', margin: 0 }}>
             Off the scale (drawn at the top): {offScale.join('; ')}.
