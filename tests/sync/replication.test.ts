@@ -179,7 +179,9 @@ describe(`${target.title} replication with a real server`, () => {
     await a.awaitInSync();
     await b.syncNow();
     expect((await b.get('payments', 'pay-1'))?.amount).toBe(4500);
-    await Promise.all([a, b].map((l) => l.setOnline(false)));
+    // Both laptops stop syncing (no request can be in flight, unlike a simulated offline flag),
+    // so the two edits are truly concurrent.
+    await Promise.all([a, b].map((l) => l.stopSync()));
     // As EditPaymentDialog does: editPayment on the stored version, then the changed fields.
     const edit = async (l: Laptop, e: Parameters<typeof editPayment>[1], device: string) => {
       const p = (await l.get('payments', 'pay-1')) as unknown as Payment;
@@ -194,7 +196,7 @@ describe(`${target.title} replication with a real server`, () => {
     await edit(a, { amount: 450, method: 'cash', reason: 'typed 4500 for 450' }, 'dev-pay-a');
     await new Promise((r) => setTimeout(r, 20));
     await edit(b, { amount: 5400, reference: 'REF 2', reason: 'digits swapped' }, 'dev-pay-b');
-    await Promise.all([a, b].map((l) => l.setOnline(true)));
+    await Promise.all([a, b].map((l) => connect(l, USERS.admin, { collections: cols })));
     for (let round = 0; round < 2; round++) for (const l of [a, b]) await l.syncNow();
     for (const l of [a, b]) {
       const p = (await l.get('payments', 'pay-1')) as unknown as Payment;

@@ -154,6 +154,15 @@ async function push(ctx: PushContext, rows: readonly Row[]): Promise<AppDoc[]> {
   // 2. write
   const conflictIds: string[] = [];
   const conflictReasons = new Map<string, string>();
+  // The revision each write was based on (none for a new document).
+  const basedOn = new Map<string, string | null>(
+    [...writes, ...tombstoneUpdates].map((d) => [d._id, current.get(d._id)?.rev ?? null] as const),
+  );
+  // Refusals to look at again: another laptop may have written the document between the pre-check
+  // and this write. PouchDB Server runs the rules against that newer version before it checks the
+  // revision, so a plain conflict can come back as "forbidden" (e.g. "A payment's history of edits
+  // cannot be rewritten" when two laptops edited one payment at once).
+  const refusedMaybeStale: { row: BulkDocsRow; write: RefusedWrite }[] = [];
   const answer = (r: BulkDocsRow) => {
     const row = byId.get(r.id);
     if (!row) return;
@@ -165,12 +174,14 @@ async function push(ctx: PushContext, rows: readonly Row[]): Promise<AppDoc[]> {
       conflictIds.push(r.id);
       if (r.reason) conflictReasons.set(r.id, r.reason);
     } else {
-      refused.push({
+      const write = {
         id: r.id,
         error: r.error ?? 'error',
         reason: r.reason ?? 'The server could not store it.',
         doc: row.newDocumentState,
-      });
+      };
+      if (r.error === 'forbidden' && basedOn.has(r.id)) refusedMaybeStale.push({ row: r, write });
+      else refused.push(write);
     }
   };
   for (const r of await writeDocs(db, writes)) answer(r);
@@ -184,6 +195,21 @@ async function push(ctx: PushContext, rows: readonly Row[]): Promise<AppDoc[]> {
       const f = failed.get(d._id);
       if (f) answer(f);
       else answer(now.get(d._id) === d._rev ? { id: d._id, ok: true, rev: String(d._rev) } : { id: d._id, error: 'conflict' });
+    }
+  }
+
+  // A refusal of a write whose base is no longer the server's version is a conflict: the policy
+  // merges with the newer version first, and the rules judge the merged result.
+  if (refusedMaybeStale.length) {
+    const now = await readCurrent(
+      db,
+      refusedMaybeStale.map((x) => x.row.id),
+    );
+    for (const { row, write } of refusedMaybeStale) {
+      if ((now.get(row.id)?.rev ?? null) !== basedOn.get(row.id)) {
+        conflictIds.push(row.id);
+        conflictReasons.set(row.id, `the server's version changed while this change was sent (${write.reason})`);
+      } else refused.push(write);
     }
   }
 
