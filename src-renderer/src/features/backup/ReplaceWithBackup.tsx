@@ -87,6 +87,8 @@ export function ReplaceWithBackupDialog(props: { opened: OpenedBackup; onClose: 
         if (!busy) props.onClose();
       }}
       onSubmit={replace}
+      // A confirmation, not a form to fill: its passphrase is nothing to keep.
+      guardChanges={false}
       submitLabel={busy ? 'Restoring…' : 'Replace with this backup'}
       danger
       busy={busy || !current}
