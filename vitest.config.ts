@@ -12,6 +12,7 @@ const SERVERLESS_SYNC = [
   'tests/sync/pouch-server-speedups.test.ts',
   'tests/sync/pouchdb-server-patches.test.ts',
   'tests/sync/server-access.test.ts',
+  'tests/sync/guard-starting.test.ts',
 ];
 /** Rows of the CouchDB 3.5 behaviour table: through the stand-in, and against a real CouchDB. */
 const COUCH_ONLY = ['tests/sync/standin.test.ts'];

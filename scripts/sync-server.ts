@@ -180,6 +180,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<Runni
     corsOrigins: options.corsOrigins ?? DEFAULT_CORS_ORIGINS,
     publicNames: options.publicNames ?? [],
     limits: { ...DEFAULT_SERVER_LIMITS, ...(options.limits ?? {}) },
+    // While the practice is set up below, clients get 503 "starting" (and retry) instead of
+    // answers from half-written users or rules.
+    openAtStart: !practice,
   };
   const first = await spawnChild(config);
   let child = first.child;
@@ -228,6 +231,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<Runni
       }
       writeSecrets(dataDir, { admin, users: generatedUsers() });
     }
+    child.send({ type: 'open' });
+    // A process restarted after a crash finds everything set up: open at once.
+    config.openAtStart = true;
   } catch (e) {
     stopping = true;
     child.kill('SIGTERM');

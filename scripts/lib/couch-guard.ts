@@ -79,6 +79,13 @@ export interface GuardOptions {
   securityOf: (db: string) => Promise<SecurityObject | null>;
   /** Called when a request changes a database's `_security` (to drop cached copies). */
   securityChanged?: (db: string) => void;
+  /**
+   * False while the server is still being set up (users, roles, rules written at start): only the
+   * server admin doing that is served; everyone else gets 503 "starting", which clients retry,
+   * instead of an answer taken from half-written users or `_security` (a 401 or "not a member"
+   * that a client would take as final). Absent = always open.
+   */
+  isOpen?: () => boolean;
 }
 
 export const DEFAULT_LIMITS: GuardLimits = {
@@ -463,6 +470,14 @@ export function createGuard(options: GuardOptions, next: (req: IncomingMessage, 
     }
     const user = auth.kind === 'user' ? auth.user : null;
     const isServerAdmin = Boolean(user?.roles.includes('_admin'));
+    if (options.isOpen && !options.isOpen() && !isServerAdmin)
+      return sendJson(
+        req,
+        res,
+        503,
+        { error: 'starting', reason: 'The server is starting; try again in a moment.' },
+        { 'Retry-After': '1' },
+      );
     // 5. Authorisation
     if (route.kind === 'config') {
       if (!isServerAdmin) return sendJson(req, res, 403, { error: 'forbidden', reason: ADMIN_ONLY('change the server configuration') });

@@ -50,6 +50,8 @@ export interface ChildConfig {
   /** Host names this server answers to besides the loopback names (e.g. behind a TLS proxy). */
   publicNames: string[];
   limits: ServerLimits;
+  /** Serve everyone from the start (default); false: only the server admin until an 'open' message. */
+  openAtStart?: boolean;
 }
 
 /** PBKDF2 as Apache CouchDB 3.4+ hashes passwords by default. */
@@ -226,6 +228,11 @@ function start(config: ChildConfig): void {
   });
 
   const access = new ServerAccess({ PouchDB: Prefixed, dbDir, configPath });
+  // Closed to everyone but the server admin until the parent has set the practice up ('open').
+  let open = config.openAtStart ?? true;
+  process.on('message', (m: { type?: string }) => {
+    if (m?.type === 'open') open = true;
+  });
   const stored = new StoredSettings(join(config.dataDir, 'tutordesk-guard.json'), config.corsOrigins);
   const guard = createGuard(
     {
@@ -237,6 +244,7 @@ function start(config: ChildConfig): void {
       authenticate: (headers) => access.authenticate(headers),
       securityOf: (db) => access.securityOf(db),
       securityChanged: (db) => access.securityChanged(db),
+      isOpen: () => open,
     },
     app,
   );
