@@ -40,7 +40,7 @@ export const ROOMS = [
     files: ['src-shared/**'],
     runtime: 'shared',
     paths: ['src-shared/**'],
-    packages: ['zod', 'luxon', 'rrule', 'papaparse', 'minisearch', 'ical-generator', 'timezones-ical-library'],
+    packages: ['zod', 'luxon', 'rrule', 'papaparse', 'minisearch', '@noble/ciphers/aes.js', 'ical-generator', 'timezones-ical-library'],
     typePackages: ['rxdb'],
   },
   {

@@ -28,6 +28,7 @@ import {
 import icon from '../resources/icon.png?asset&asarUnpack';
 import type { HostEvent } from '../src-shared/bridge';
 import { createAppUrlPolicy } from './app-url';
+import { PracticeKeyStore } from './practice-keys';
 import { createAutoBackups } from './auto-backups';
 import { CredentialStore } from './credentials';
 import { openFile, saveFile, type DialogLike } from './files';
@@ -179,6 +180,8 @@ function start(): void {
     });
     powerMonitor.on('resume', () => online.check());
 
+    const practiceKeys = new PracticeKeyStore({ file: join(app.getPath('userData'), 'practice-keys.json'), safeStorage });
+
     const backups = createAutoBackups({
       dir: join(app.getPath('userData'), 'backups'),
       fs: { mkdir, writeFile, rename, readdir, stat, readFile, unlink },
@@ -212,6 +215,9 @@ function start(): void {
           await store.clear();
         },
         fetch: (req) => http.fetch(req),
+        keepPracticeKey: (key) => practiceKeys.keep(key),
+        loadPracticeKey: (practice) => practiceKeys.load(practice),
+        forgetPracticeKey: (practice) => practiceKeys.forget(practice),
       },
       backups,
     };

@@ -19,6 +19,8 @@ import {
   SavePdfRequestSchema,
   SyncCredentialsSchema,
   SyncFetchRequestSchema,
+  PracticeKeySchema,
+  PracticeIdSchema,
   type HostEvent,
   type TutorBridge,
 } from '../src-shared/bridge';
@@ -80,6 +82,9 @@ export const ROUTES: Record<Exclude<keyof typeof IPC, 'event'>, Route> = {
   syncSaveCredentials: route(one(SyncCredentialsSchema), (s, [c]) => s.sync.saveCredentials(c)),
   syncClearCredentials: route(none, (s) => s.sync.clearCredentials()),
   syncFetch: route(one(SyncFetchRequestSchema), (s, [r]) => s.sync.fetch(r)),
+  syncKeepPracticeKey: route(one(PracticeKeySchema), (s, [k]) => s.sync.keepPracticeKey(k)),
+  syncLoadPracticeKey: route(one(PracticeIdSchema), (s, [p]) => s.sync.loadPracticeKey(p)),
+  syncForgetPracticeKey: route(one(PracticeIdSchema), (s, [p]) => s.sync.forgetPracticeKey(p)),
   backupsSaveAutomatic: route(one(AutoBackupRequestSchema), (s, [r]) => s.backups.saveAutomatic(r)),
   backupsListAutomatic: route(none, (s) => s.backups.listAutomatic()),
   backupsReadAutomatic: route(one(AutoBackupNameSchema), (s, [n]) => s.backups.readAutomatic(n)),

@@ -25,6 +25,9 @@ const bridge: TutorBridge = {
     saveCredentials: (creds) => invoke(IPC.syncSaveCredentials, creds),
     clearCredentials: () => invoke(IPC.syncClearCredentials),
     fetch: (req) => invoke(IPC.syncFetch, req),
+    keepPracticeKey: (key) => invoke(IPC.syncKeepPracticeKey, key),
+    loadPracticeKey: (practice) => invoke(IPC.syncLoadPracticeKey, practice),
+    forgetPracticeKey: (practice) => invoke(IPC.syncForgetPracticeKey, practice),
   },
   backups: {
     saveAutomatic: (req) => invoke(IPC.backupsSaveAutomatic, req),

@@ -138,6 +138,16 @@ export const SyncCredentialsSchema = z
     if (refusal) ctx.addIssue({ code: 'custom', path: ['serverUrl'], message: refusal });
   });
 export type SyncCredentials = z.infer<typeof SyncCredentialsSchema>;
+
+/** A practice's end-to-end encryption key as the host keeps it (src-shared/sync/encryption.ts). */
+export const PracticeKeySchema = z.object({
+  practice: z.string().regex(/^[a-z][a-z0-9_-]{0,50}$/),
+  keyId: z.string().regex(/^[0-9a-f]{16}$/),
+  /** The 32-byte data key, base64. */
+  key: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+});
+export type PracticeKey = z.infer<typeof PracticeKeySchema>;
+export const PracticeIdSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,50}$/);
 /**
  * The account as the renderer sees it (never the password). `passwordKept`: 'stored' on disk
  * (encrypted), 'session' in the host's memory until the app closes.
@@ -208,6 +218,14 @@ export interface TutorBridge {
     saveCredentials(creds: SyncCredentials): Promise<SyncAccount>;
     clearCredentials(): Promise<void>;
     fetch(req: SyncFetchRequest): Promise<SyncFetchResponse>;
+    /**
+     * The practice's end-to-end encryption key, once unlocked with the passphrase: the desktop app
+     * keeps it encrypted with the OS keychain (like the sync password; for this session only where
+     * the OS offers no protection), the browser for this tab. Never in the renderer's database.
+     */
+    keepPracticeKey(key: PracticeKey): Promise<'stored' | 'session'>;
+    loadPracticeKey(practice: string): Promise<PracticeKey | null>;
+    forgetPracticeKey(practice: string): Promise<void>;
   };
   /**
    * Automatic backups, kept by the desktop app in its data folder with a rotation (docs/backup.md).

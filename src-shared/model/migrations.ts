@@ -157,6 +157,11 @@ export function migratePaymentV0toV1(old: Doc): Doc {
   return old;
 }
 
+/** settings v2 → v3: `encryption` is optional and new (end-to-end encryption); a v2 document stays as it is. */
+export function migrateSettingsV2toV3(old: Doc): Doc {
+  return old;
+}
+
 /**
  * The hard limits of issue 15 (students v2, families v1, staff v1, settings v2, lessons v2,
  * occurrences v2, invoices v1, payments v2; docs/billing.md "Sanity limits"): a document within
@@ -228,7 +233,7 @@ export function migrationStrategiesFor(ctx: MigrationContext = {}): Partial<Reco
     families: { 1: limits('families') },
     staff: { 1: limits('staff') },
     lessons: { 1: migrateLessonV0toV1, 2: limits('lessons') },
-    settings: { 1: migrateSettingsV0toV1, 2: limits('settings') },
+    settings: { 1: migrateSettingsV0toV1, 2: limits('settings'), 3: migrateSettingsV2toV3 },
     payments: { 1: migratePaymentV0toV1, 2: limits('payments') },
     invoices: { 1: limits('invoices') },
     occurrences: {

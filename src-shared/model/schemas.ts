@@ -176,9 +176,32 @@ export const staffSchema = schema<Staff>(
 
 const attendanceList = { type: 'array', items: enumOf(ATTENDANCE_STATUSES) } as const;
 
+/** End-to-end encryption of the practice's personal fields (src-shared/sync/encryption.ts): the key only wrapped. */
+const practiceEncryption = {
+  type: 'object',
+  properties: {
+    version: { type: 'integer', minimum: 1, maximum: 1 },
+    keyId: { type: 'string', pattern: '^[0-9a-f]{16}$', maxLength: 16 },
+    cipher: { type: 'string', enum: ['AES-256-GCM-SIV'], maxLength: 20 },
+    kdf: { type: 'string', enum: ['PBKDF2-SHA256'], maxLength: 20 },
+    iterations: { type: 'integer', minimum: 100_000, maximum: 10_000_000 },
+    salt: str(100),
+    wrappedKey: {
+      type: 'object',
+      properties: { iv: str(100), data: str(200) },
+      required: ['iv', 'data'],
+      additionalProperties: false,
+    },
+    enabledAt: instant,
+    passphraseChangedAt: instant,
+  },
+  required: ['version', 'keyId', 'cipher', 'kdf', 'iterations', 'salt', 'wrappedKey', 'enabledAt', 'passphraseChangedAt'],
+  additionalProperties: false,
+} as const;
+
 export const settingsSchema = schema<PracticeSettings>(
   'settings',
-  2,
+  3,
   {
     name: str(300),
     address,
@@ -222,6 +245,8 @@ export const settingsSchema = schema<PracticeSettings>(
       required: ['enabled', 'minutesBefore'],
       additionalProperties: false,
     },
+    // Version 3: optional; set when the practice turns end-to-end encryption on.
+    encryption: practiceEncryption,
   },
   [
     'name',

@@ -1,3 +1,4 @@
+import type { PracticeEncryption } from '../sync/encryption';
 import type { SyncMeta } from './meta';
 
 /** Money is always an integer number of minor units (pence, cents) plus its ISO 4217 currency. */
@@ -164,6 +165,8 @@ export interface PracticeSettings extends SyncMeta {
     enabled: boolean;
     minutesBefore: number;
   };
+  /** End-to-end encryption (src-shared/sync/encryption.ts), when the practice turned it on. */
+  encryption?: PracticeEncryption;
 }
 
 export const PRACTICE_SETTINGS_ID = 'practice';

@@ -23,6 +23,7 @@
 import { META_FIELDS } from '../model/meta';
 import { collectionSchemas, type CollectionName } from '../model/schemas';
 import { adminRole, memberRole, staffRolePrefix, assertPracticeId } from './names';
+import { CIPHERTEXT_PATTERN, ciphertextMaxLength, ENCRYPTED_FIELDS } from './encryption';
 import {
   ACTIONS,
   adminOnlyReason,
@@ -37,7 +38,7 @@ import {
 } from './permissions';
 
 /** Version of the rules; stored in the design document so `server:setup` can report upgrades. */
-export const RULES_VERSION = 3;
+export const RULES_VERSION = 4;
 
 const RXDB_ONLY_KEYS = new Set([
   'version',
@@ -75,7 +76,32 @@ export function serverSchemaFor(collection: CollectionName): Record<string, unkn
   };
   // The replication stores the primary key `id` as CouchDB's `_id`.
   schema.required = schema.required.filter((r) => r !== 'id');
+  for (const path of ENCRYPTED_FIELDS[collection]) allowCiphertext(schema, path.split('.'));
   return schema;
+}
+
+/**
+ * An encrypted field (src-shared/sync/encryption.ts) holds clear text or, in a practice with
+ * end-to-end encryption, its ciphertext: the field's schema becomes "the clear text as before, or
+ * a ciphertext no longer than the longest clear text would give" (its `ciphertext` schema).
+ */
+function allowCiphertext(schema: Record<string, unknown>, parts: readonly string[]): void {
+  const [head, ...rest] = parts as [string, ...string[]];
+  const props = schema.properties as Record<string, Record<string, unknown>> | undefined;
+  const name = head.endsWith('[]') ? head.slice(0, -2) : head;
+  const node = props?.[name];
+  if (!node) throw new Error(`No field ${name} in the schema for an encrypted path`);
+  if (head.endsWith('[]')) {
+    allowCiphertext(node.items as Record<string, unknown>, rest);
+    return;
+  }
+  if (rest.length > 0) {
+    allowCiphertext(node, rest);
+    return;
+  }
+  if (node.type !== 'string' || typeof node.maxLength !== 'number')
+    throw new Error(`Encrypted field ${name} must be a string with a maxLength`);
+  props[name] = { ...node, ciphertext: { type: 'string', pattern: CIPHERTEXT_PATTERN, maxLength: ciphertextMaxLength(node.maxLength) } };
 }
 
 const ES5_RULES = String.raw`
@@ -108,6 +134,7 @@ const ES5_RULES = String.raw`
   function check(v, s, path, errs, top) {
     if (errs.length > 5) return;
     var name = path || 'the document';
+    if (s.ciphertext && typeof v === 'string' && v.indexOf('~e1~') === 0) { check(v, s.ciphertext, path, errs, false); return; }
     if (s.oneOf) {
       for (var o = 0; o < s.oneOf.length; o++) { var e = []; check(v, s.oneOf[o], path, e, false); if (e.length === 0) return; }
       errs.push(name + ' has the wrong shape'); return;
@@ -157,6 +184,27 @@ const ES5_RULES = String.raw`
 
   var deleting = newDoc._deleted === true;
   var old = (oldDoc && !oldDoc._deleted) ? oldDoc : null;
+  // Turning end-to-end encryption on: a practice admin's laptop replaces the clear text of the
+  // encrypted fields by ciphertext. For the comparisons below such a field counts as unchanged.
+  function isCipher(v) { return typeof v === 'string' && v.indexOf('~e1~') === 0; }
+  function adopt(o, n, parts) {
+    if (!isObj(o) || !isObj(n)) return o;
+    var head = parts[0], rest = parts.slice(1), copy = {}, k;
+    for (k in o) { if (Object.prototype.hasOwnProperty.call(o, k)) copy[k] = o[k]; }
+    if (head.slice(-2) === '[]') {
+      var name = head.slice(0, -2);
+      if (!isArr(o[name]) || !isArr(n[name])) return o;
+      var list = [];
+      for (var i = 0; i < o[name].length; i++) list.push(i < n[name].length ? adopt(o[name][i], n[name][i], rest) : o[name][i]);
+      copy[name] = list;
+    } else if (rest.length > 0) {
+      copy[head] = adopt(o[head], n[head], rest);
+    } else if (typeof o[head] === 'string' && !isCipher(o[head]) && isCipher(n[head])) {
+      copy[head] = n[head];
+    }
+    return copy;
+  }
+  if (old && isAdmin && !deleting) { for (var ep = 0; ep < ENCRYPTED.length; ep++) old = adopt(old, newDoc, ENCRYPTED[ep].split('.')); }
   var role = isAdmin ? 'admin' : 'tutor';
   var action = deleting ? 'delete' : (old ? 'change' : 'create');
   function hasRole(list) { for (var i = 0; i < list.length; i++) { if (list[i] === role) return true; } return false; }
@@ -264,6 +312,7 @@ export function validateDocUpdateSource(practice: string, collection: Collection
     `var OWN_ONLY = ${JSON.stringify(ownOnlyReason(collection))};`,
     `var NO_STAFF_LINK = ${JSON.stringify(NO_STAFF_LINK_REASON(practice))};`,
     `var SCHEMA = ${JSON.stringify(serverSchemaFor(collection))};`,
+    `var ENCRYPTED = ${JSON.stringify(ENCRYPTED_FIELDS[collection])};`,
   ].join('\n  ');
   return `function (newDoc, oldDoc, userCtx, secObj) {\n  ${consts}\n${ES5_RULES}}`;
 }

@@ -27,7 +27,7 @@ import type {
   SyncFetchResponse,
   TutorBridge,
 } from '../../../src-shared/bridge';
-import { ExternalUrlSchema, SyncCredentialsSchema } from '../../../src-shared/bridge';
+import { ExternalUrlSchema, PracticeKeySchema, SyncCredentialsSchema, type PracticeKey } from '../../../src-shared/bridge';
 import {
   HIDDEN_RESPONSE_HEADERS,
   SyncFetchRequestSchema,
@@ -172,6 +172,7 @@ function printHtml(html: string): Promise<void> {
 export function createBrowserBridge(): TutorBridge {
   const listeners = new Set<(e: HostEvent) => void>();
   let credentials: SyncCredentials | null = null;
+  const practiceKeys = new Map<string, PracticeKey>();
   const emit = (e: HostEvent) => listeners.forEach((l) => l(e));
   window.addEventListener('online', () => emit({ type: 'online-changed', online: true }));
   window.addEventListener('offline', () => emit({ type: 'online-changed', online: false }));
@@ -253,6 +254,18 @@ export function createBrowserBridge(): TutorBridge {
       return navigator.onLine;
     },
     sync: {
+      // The browser build keeps a practice key for this tab only, like the password.
+      async keepPracticeKey(key) {
+        const parsed = PracticeKeySchema.parse(key);
+        practiceKeys.set(parsed.practice, parsed);
+        return 'session';
+      },
+      async loadPracticeKey(practice) {
+        return practiceKeys.get(practice) ?? null;
+      },
+      async forgetPracticeKey(practice) {
+        practiceKeys.delete(practice);
+      },
       async getAccount(): Promise<SyncAccount | null> {
         if (!credentials) return null;
         const { password: _pw, storeWithoutKeychain: _s, ...rest } = credentials;

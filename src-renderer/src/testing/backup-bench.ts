@@ -4,7 +4,7 @@
  */
 import { collectBackupData, restoreBackupData, type TutorDatabase } from '../data';
 import { createBackup, readBackup } from '../../../src-shared/backup/backup-file';
-import { windowBackupPlatform } from '../features/backup/web-crypto';
+import { windowBackupPlatform } from '../platform/web-crypto';
 
 export interface BackupBenchFigures {
   collectMs: number;

@@ -52,6 +52,9 @@ function fakeServices() {
       saveCredentials: rec('sync.saveCredentials', {}) as HostServices['sync']['saveCredentials'],
       clearCredentials: rec('sync.clearCredentials') as HostServices['sync']['clearCredentials'],
       fetch: rec('sync.fetch', { status: 200, statusText: 'OK', headers: {}, body: '{}' }) as HostServices['sync']['fetch'],
+      keepPracticeKey: rec('sync.keepPracticeKey', 'stored') as HostServices['sync']['keepPracticeKey'],
+      loadPracticeKey: rec('sync.loadPracticeKey', null) as HostServices['sync']['loadPracticeKey'],
+      forgetPracticeKey: rec('sync.forgetPracticeKey') as HostServices['sync']['forgetPracticeKey'],
     },
     backups: {
       saveAutomatic: rec('backups.saveAutomatic', { saved: {}, removed: [] }) as HostServices['backups']['saveAutomatic'],
@@ -203,7 +206,7 @@ describe('IPC handlers', () => {
   it('the unregister function removes every handler', () => {
     const ipc2 = fakeIpcMain();
     const off = registerIpcHandlers(ipc2, svc.services, () => true);
-    expect(ipc2.handlers.size).toBe(16);
+    expect(ipc2.handlers.size).toBe(19);
     off();
     expect(ipc2.handlers.size).toBe(0);
   });

@@ -47,7 +47,15 @@ describe('preload bridge', () => {
         'sync',
       ].sort(),
     );
-    expect(Object.keys(bridge.sync).sort()).toEqual(['clearCredentials', 'fetch', 'getAccount', 'saveCredentials']);
+    expect(Object.keys(bridge.sync).sort()).toEqual([
+      'clearCredentials',
+      'fetch',
+      'forgetPracticeKey',
+      'getAccount',
+      'keepPracticeKey',
+      'loadPracticeKey',
+      'saveCredentials',
+    ]);
     expect(Object.keys(bridge.backups).sort()).toEqual(['listAutomatic', 'readAutomatic', 'saveAutomatic']);
     expect(JSON.stringify(Object.keys(bridge))).not.toMatch(/ipc|invoke|send/i);
   });
@@ -68,6 +76,9 @@ describe('preload bridge', () => {
       [bridge.sync.saveCredentials(req), IPC.syncSaveCredentials, [req]],
       [bridge.sync.clearCredentials(), IPC.syncClearCredentials, []],
       [bridge.sync.fetch(req), IPC.syncFetch, [req]],
+      [bridge.sync.keepPracticeKey(req), IPC.syncKeepPracticeKey, [req]],
+      [bridge.sync.loadPracticeKey('p'), IPC.syncLoadPracticeKey, ['p']],
+      [bridge.sync.forgetPracticeKey('p'), IPC.syncForgetPracticeKey, ['p']],
       [bridge.backups.saveAutomatic(req), IPC.backupsSaveAutomatic, [req]],
       [bridge.backups.listAutomatic(), IPC.backupsListAutomatic, []],
       [bridge.backups.readAutomatic('n'), IPC.backupsReadAutomatic, ['n']],

@@ -94,7 +94,21 @@ function validDocs(): Record<CollectionName, Record<string, unknown>> {
     refundSources: [{ paymentId: 'P0', amount: 100 }],
     revisions: [revision],
   };
-  const s = { ...settings, billing: { ...settings.billing, paperSize: 'A4' } };
+  const s = {
+    ...settings,
+    billing: { ...settings.billing, paperSize: 'A4' },
+    encryption: {
+      version: 1,
+      keyId: '0123456789abcdef',
+      cipher: 'AES-256-GCM-SIV',
+      kdf: 'PBKDF2-SHA256',
+      iterations: 600_000,
+      salt: 'c2FsdHNhbHRzYWx0c2FsdA==',
+      wrappedKey: { iv: 'aXZpdml2aXZpdml2', data: 'ZGF0YQ==' },
+      enabledAt: '2026-12-06T10:00:00.000Z',
+      passphraseChangedAt: '2026-12-06T10:00:00.000Z',
+    },
+  };
   const docs = {
     students: student,
     families: family,

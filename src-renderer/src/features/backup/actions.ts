@@ -18,7 +18,7 @@ import {
 } from '../../data';
 import { getBridge } from '../../platform/bridge';
 import { createBackup, readBackup, readBackupManifest, type BackupManifest } from '../../../../src-shared/backup/backup-file';
-import { windowBackupPlatform } from './web-crypto';
+import { windowBackupPlatform } from '../../platform/web-crypto';
 import { AUTO_STATE_DOC } from './auto';
 import { isQuotaError } from '../../../../src-shared/validation/storage-errors';
 

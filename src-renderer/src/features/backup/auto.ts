@@ -9,7 +9,7 @@ import { collectBackupData } from '../../data';
 import { getBridge } from '../../platform/bridge';
 import { createBackup } from '../../../../src-shared/backup/backup-file';
 import type { AutoBackupInfo } from '../../../../src-shared/bridge';
-import { windowBackupPlatform } from './web-crypto';
+import { windowBackupPlatform } from '../../platform/web-crypto';
 
 /** A new automatic backup is made when the newest is this old (a day, less an hour of slack). */
 export const AUTO_BACKUP_EVERY_MS = 23 * 3_600_000;

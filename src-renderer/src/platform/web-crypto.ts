@@ -1,5 +1,5 @@
 /** The window's Web Crypto and encodings, as the backup file needs them (src-shared/backup BackupPlatform). */
-import type { BackupPlatform } from '../../../../src-shared/backup/backup-file';
+import type { BackupPlatform } from '../../../src-shared/backup/backup-file';
 
 const CHUNK = 0x8000;
 
