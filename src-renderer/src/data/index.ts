@@ -30,6 +30,7 @@ export { checkPracticeRules, type PracticeRulesCheck } from './sync/rules-check'
 export type { OnlineSource } from './sync/session';
 export type { SyncState, SyncStatus, SyncStatusError } from './sync/status';
 export { startSync, type StartSyncOptions, type SyncHandle } from './sync/start-sync';
+export { PracticeKeyring, type KeyVault, type KeyringState } from './sync/keyring';
 export { collectBackupData, restoreBackupData, restoreIntoNewDatabase, RestoreError, type RestoreSummary } from './backup';
 export {
   activeDatabaseName,

@@ -12,13 +12,16 @@ import { upgradeDocument } from '../../../../src-shared/model/migrations';
 import { practiceDbName } from '../../../../src-shared/sync/names';
 import { localValidatorFor } from '../validation';
 import { checkConnection, checkCredentials } from './connection-check';
-import { CouchDatabase, type AppDoc } from './couchdb';
+import { CouchDatabase, type AppDoc, type CouchDoc } from './couchdb';
 import { OwnWrites } from './echo';
 import { SyncError, SyncStoppedError, actionFor } from './errors';
 import { LivePoll, PushActivity } from './live-poll';
 import type { PendingChanges } from './pending';
 import type { RepeatedRefusals } from './push';
 import { replicateCollection, type CollectionReplication } from './replication';
+import type { PracticeKeyring } from './keyring';
+import { PRACTICE_SETTINGS_ID } from '../../../../src-shared/model/types';
+import { ENCRYPTED_FIELDS, hasClearFields, type PracticeEncryption } from '../../../../src-shared/sync/encryption';
 import type { SyncReports } from './reports';
 import { SyncHttp } from './requests';
 import type { Session } from './session';
@@ -38,6 +41,8 @@ export interface ConnectionSetup {
   pending: PendingChanges;
   reports: SyncReports;
   refusals: ReadonlyMap<CollectionName, RepeatedRefusals>;
+  /** End-to-end encryption (keyring.ts); none: records travel as they are. */
+  keyring?: PracticeKeyring;
 }
 
 /** A first sync shows its progress when the server holds more than this many documents the laptop lacks. */
@@ -70,6 +75,8 @@ export class SyncConnection implements Session {
     try {
       const facts = await checkConnection(http, s.practice, [...s.collections.keys()]);
       if (!isCurrent()) throw new SyncStoppedError();
+      if (s.keyring) await conn.learnEncryption(s.keyring);
+      if (!isCurrent()) throw new SyncStoppedError();
       let localTotal = 0;
       for (const c of s.collections.values()) localTotal += await c.count().exec();
       const { roles: _roles, ...identity } = facts.identity;
@@ -81,6 +88,52 @@ export class SyncConnection implements Session {
       await conn.close();
       throw e;
     }
+  }
+
+  /**
+   * Reads the server's practice settings first: a laptop that joins (or missed the change) learns
+   * there that the practice encrypts before it sends a single record in clear text.
+   */
+  private async learnEncryption(keyring: PracticeKeyring): Promise<void> {
+    const settingsDb = new CouchDatabase(this.http, practiceDbName(this.s.practice, 'settings'));
+    const [row] = await settingsDb.allDocs([PRACTICE_SETTINGS_ID], true);
+    await keyring.learn((row?.doc as { encryption?: PracticeEncryption } | null | undefined)?.encryption);
+    keyring.requireKey();
+  }
+
+  /**
+   * Turning encryption on: every record on the server that still has clear text in a personal
+   * field is written again encrypted (as the next revision, so the other laptops take it like any
+   * edit; their copies stay the same text). A record another laptop changed meanwhile is left to
+   * the next pass: that laptop's own write is encrypted already. Returns how many were written
+   * and how many still hold clear text.
+   */
+  async encryptServerRecords(): Promise<{ written: number; remaining: number }> {
+    const keyring = this.s.keyring;
+    if (!keyring || keyring.state() !== 'unlocked') throw new SyncError('needs-passphrase', 'Unlock the practice key first.');
+    let written = 0;
+    let remaining = 0;
+    for (const c of this.s.collections.keys()) {
+      if (ENCRYPTED_FIELDS[c].length === 0) continue;
+      const db = new CouchDatabase(this.http, practiceDbName(this.s.practice, c));
+      const codec = keyring.codecFor(c);
+      let since: unknown = 0;
+      for (;;) {
+        const page = await db.changes(since, 500);
+        const clear = page.results
+          .map((r) => r.doc)
+          .filter((d): d is CouchDoc => !!d && !d._id.startsWith('_design/') && !d._deleted && hasClearFields(c, d));
+        if (clear.length) {
+          const rows = await db.bulkDocs(clear.map((d) => codec.encode(d)));
+          for (const r of rows)
+            if (r.ok) written++;
+            else remaining++;
+        }
+        if (page.last_seq !== undefined && page.last_seq !== null) since = page.last_seq;
+        if (page.results.length < 500) break;
+      }
+    }
+    return { written, remaining };
   }
 
   private start(): void {
@@ -98,6 +151,7 @@ export class SyncConnection implements Session {
         },
         pull: {
           echo: own,
+          ...(s.keyring ? { codec: s.keyring.codecFor(c) } : {}),
           upgrade: (doc) => upgradeDocument(c, doc as never) as AppDoc,
           validate: localValidatorFor(s.db, collection),
           onInvalid: (rows) => s.reports.pulledInvalid(c, rows),
@@ -105,6 +159,7 @@ export class SyncConnection implements Session {
         },
         push: {
           echo: own,
+          ...(s.keyring ? { codec: s.keyring.codecFor(c) } : {}),
           refusals: s.refusals.get(c)!,
           activity: this.pushes,
           onAccepted: (docs) => s.reports.accepted(c, docs),

@@ -36,6 +36,8 @@ export const SYNC_ERROR_KINDS = [
   'server-error',
   /** No sync account is set up (no server address or credentials). */
   'not-configured',
+  /** The practice encrypts its records end to end and this laptop has not been given the passphrase. */
+  'needs-passphrase',
 ] as const;
 export type SyncErrorKind = (typeof SYNC_ERROR_KINDS)[number];
 
@@ -48,6 +50,7 @@ export const NEEDS_USER_ACTION: ReadonlySet<SyncErrorKind> = new Set([
   'not-configured',
   'tls',
   'cors',
+  'needs-passphrase',
 ]);
 
 /** Errors that mean "cannot reach the server now": shown as offline while the session retries. */
@@ -111,6 +114,8 @@ export function actionFor(kind: SyncErrorKind): string {
       return 'The server reported a problem. TutorDesk retries by itself; if it persists, contact whoever runs the server.';
     case 'not-configured':
       return 'Set up the server address, username and password in Settings → Sync.';
+    case 'needs-passphrase':
+      return 'Enter the practice passphrase under Sync → Encryption. Your practice admin knows it.';
   }
 }
 

@@ -16,6 +16,8 @@
 import type { AppDoc, ChangeRow, CouchDatabase } from './couchdb';
 import { fromCouch } from './couchdb';
 import type { OwnWrites } from './echo';
+import { EncryptionError } from '../../../../src-shared/sync/encryption';
+import type { DocCodec } from './keyring';
 
 export interface CouchCheckpoint {
   sequence: unknown;
@@ -30,6 +32,8 @@ export interface PulledRecordRefused {
 export interface PullContext {
   db: CouchDatabase;
   echo: OwnWrites;
+  /** End-to-end encryption (keyring.ts): decrypts the personal fields; none when the practice does not encrypt. */
+  codec?: DocCodec;
   /** Brings a record written by an older TutorDesk to the current schema (unchanged when current). */
   upgrade?: (doc: AppDoc) => AppDoc;
   /** The local schema check (localValidatorFor): the reason a record cannot be stored, or null. */
@@ -46,7 +50,16 @@ export function keepRows(ctx: PullContext, rows: readonly ChangeRow[]): AppDoc[]
   for (const row of rows) {
     if (row.id.startsWith('_design/') || !row.doc) continue;
     if (ctx.echo.isEcho(row)) continue;
-    const pulled = fromCouch(row.doc);
+    let pulled: AppDoc;
+    try {
+      pulled = fromCouch(ctx.codec ? ctx.codec.decode(row.doc) : row.doc);
+    } catch (e) {
+      // A field encrypted with another key (or damaged on the server): listed like a record the
+      // local schema refuses; "needs a passphrase" stops the session instead.
+      if (!(e instanceof EncryptionError)) throw e;
+      invalid.push({ id: row.id, reason: e.message, doc: fromCouch(row.doc) });
+      continue;
+    }
     const doc = ctx.upgrade ? ctx.upgrade(pulled) : pulled;
     const reason = ctx.validate?.(doc) ?? null;
     if (reason) {

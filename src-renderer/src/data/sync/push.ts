@@ -29,6 +29,7 @@ import type { RxReplicationWriteToMasterRow } from 'rxdb';
 import { SyncError } from './errors';
 import { fromCouch, readCurrent, toCouch, type AppDoc, type BulkDocsRow, type CouchDatabase, type CouchDoc } from './couchdb';
 import type { OwnWrites } from './echo';
+import type { DocCodec } from './keyring';
 
 /** A write refused for good: listed for a person with the server's reason. */
 export interface RefusedWrite {
@@ -64,6 +65,8 @@ export class RepeatedRefusals {
 export interface PushContext {
   db: CouchDatabase;
   echo: OwnWrites;
+  /** End-to-end encryption (keyring.ts): encrypts on the way out, decrypts the server's versions. */
+  codec?: DocCodec;
   /** The collection's conflict handler's `isEqual`. */
   isEqual(a: AppDoc, b: AppDoc): boolean;
   refusals: RepeatedRefusals;
@@ -120,6 +123,8 @@ export async function pushRows(ctx: PushContext, rows: readonly Row[]): Promise<
 
 async function push(ctx: PushContext, rows: readonly Row[]): Promise<AppDoc[]> {
   const { db } = ctx;
+  const encode = (d: CouchDoc) => (ctx.codec ? ctx.codec.encode(d) : d);
+  const decode = (d: CouchDoc) => (ctx.codec ? ctx.codec.decode(d) : d);
   const byId = new Map(rows.map((r) => [String(r.newDocumentState.id), r]));
   const conflicts: AppDoc[] = [];
   const accepted: AppDoc[] = [];
@@ -133,7 +138,7 @@ async function push(ctx: PushContext, rows: readonly Row[]): Promise<AppDoc[]> {
     const doc = row.newDocumentState;
     const cur = current.get(id);
     if (cur) {
-      const real = fromCouch(cur.doc);
+      const real = fromCouch(decode(cur.doc));
       if (!row.assumedMasterState || !ctx.isEqual(real, row.assumedMasterState as AppDoc)) {
         conflicts.push(
           ...conflictOrRefusal(ctx, id, `the server's version ${cur.rev} is not the one this change was based on`, real, doc, refused),
@@ -141,7 +146,7 @@ async function push(ctx: PushContext, rows: readonly Row[]): Promise<AppDoc[]> {
         continue;
       }
     }
-    const out = toCouch(doc);
+    const out = encode(toCouch(doc));
     if (!cur) writes.push(out);
     else if (!cur.doc._deleted) {
       out._rev = cur.rev;
@@ -226,7 +231,7 @@ async function push(ctx: PushContext, rows: readonly Row[]): Promise<AppDoc[]> {
             ctx,
             id,
             `conflict: ${conflictReasons.get(id) ?? 'Document update conflict.'} The server's revision: ${cur.rev}`,
-            fromCouch(cur.doc),
+            fromCouch(decode(cur.doc)),
             ours,
             refused,
           ),

@@ -23,6 +23,8 @@ import { COLLECTION_NAMES, type CollectionName } from '../../../../src-shared/mo
 import type { SyncRequester } from '../../../../src-shared/sync/http-contract';
 import type { TutorDatabase } from '../database';
 import { SyncConnection } from './connection';
+import { SyncError } from './errors';
+import type { PracticeKeyring } from './keyring';
 import { normalizeServerUrl } from './connection-check';
 import { PendingChanges } from './pending';
 import { RepeatedRefusals } from './push';
@@ -53,6 +55,8 @@ export interface StartSyncOptions {
   online?: OnlineSource;
   /** Requests in flight at once (Chromium allows 6 per host). Default 4. */
   maxConcurrent?: number;
+  /** End-to-end encryption of the practice's personal fields (keyring.ts). */
+  keyring?: PracticeKeyring;
 }
 
 export interface SyncHandle {
@@ -64,6 +68,8 @@ export interface SyncHandle {
   /** Pushes a refused document again (after it was edited, or after permissions changed). */
   retryQuarantined(collection: CollectionName, docId: string): Promise<void>;
   stop(): Promise<void>;
+  /** Writes the server's records that still hold clear text again, encrypted (turning encryption on). */
+  encryptServerRecords(): Promise<{ written: number; remaining: number }>;
 }
 
 /** Pull batches: a first sync of a big practice moves this many documents per request. */
@@ -121,6 +127,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
           pending,
           reports: new SyncReports(db, pending, store),
           refusals,
+          ...(options.keyring ? { keyring: options.keyring } : {}),
         },
         fail,
         isCurrent,
@@ -133,6 +140,11 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
 
   const handle: SyncHandle = {
     status: () => store.get(),
+    async encryptServerRecords() {
+      await reconnector.syncNow();
+      if (!connection) throw new SyncError('unreachable', 'Not connected to the sync server.');
+      return connection.encryptServerRecords();
+    },
     async syncNow(opts) {
       await reconnector.syncNow();
       try {

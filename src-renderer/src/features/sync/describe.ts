@@ -147,6 +147,8 @@ export function errorTitle(kind: SyncErrorKind): string {
       return 'Server error';
     case 'not-configured':
       return 'Sync is not set up';
+    case 'needs-passphrase':
+      return 'Practice passphrase needed';
   }
 }
 
