@@ -24,12 +24,24 @@ import { conflictHandlersRecordingTo, listQuarantine, listSyncConflicts } from '
 import type { CollectionName } from '../../../src-shared/model/schemas';
 import { stampChange, type SyncMeta } from '../../../src-shared/model/meta';
 import { basicAuthRequester, loggingRequester } from './requester';
+import { PracticeKeyring, type KeyVault } from '../../../src-renderer/src/data/sync/keyring';
+import { createPracticeEncryption } from '../../../src-shared/sync/encryption';
+import { PRACTICE_SETTINGS_ID } from '../../../src-shared/model/types';
+import { nodeBackupPlatform as nodeCrypto } from '../../unit/backup/node-platform';
 
 const storage = getRxStorageMemory();
 let db: TutorDatabase | null = null;
 let dbName = '';
 let openCollections: CollectionName[] | undefined;
 let sync: SyncHandle | null = null;
+let keyring: PracticeKeyring | null = null;
+/** The host's key store (bridge sync.keepPracticeKey), in memory like the browser build's. */
+const kept = new Map<string, { keyId: string; key: string }>();
+const keptKeys: KeyVault = {
+  keep: async (practice, keyId, key) => void kept.set(practice, { keyId, key }),
+  load: async (practice) => kept.get(practice) ?? null,
+  forget: async (practice) => void kept.delete(practice),
+};
 let actor = { staffId: 'staff-test', deviceId: `dev-${process.pid}` };
 const statuses: SyncStatus[] = [];
 const unhandled: string[] = [];
@@ -132,7 +144,9 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
   },
   async startSync(a) {
     const base = basicAuthRequester(String(a.serverUrl), String(a.username), String(a.password));
+    keyring = new PracticeKeyring(String(a.practice), nodeCrypto, keptKeys);
     sync = await startSync({
+      keyring,
       db: needDb(),
       serverUrl: String(a.serverUrl),
       practice: String(a.practice),
@@ -145,6 +159,21 @@ const commands: Record<string, (a: Args) => Promise<unknown>> = {
       ...(a.collections ? { collections: a.collections as CollectionName[] } : {}),
     });
     return true;
+  },
+  /** Turns end-to-end encryption on as the Sync screen does (features/sync/encryption.ts). */
+  async enableEncryption(a) {
+    const { key, settings } = await createPracticeEncryption(String(a.passphrase), nodeCrypto, { now: new Date(), iterations: 100_000 });
+    await keyring!.adopt(settings, key);
+    await saveDoc(needDb(), 'settings', PRACTICE_SETTINGS_ID, { encryption: settings } as never, { ...actor, now: new Date() });
+    await sync!.syncNow({ timeoutMs: 30_000 });
+    return sync!.encryptServerRecords();
+  },
+  async unlockEncryption(a) {
+    await keyring!.unlock(String(a.passphrase));
+    return keyring!.state();
+  },
+  async encryptionState() {
+    return keyring?.state() ?? null;
   },
   async stopSync() {
     if (sync) await sync.stop();

@@ -69,6 +69,7 @@ export const studentValues = (o: Partial<Values<'students'>> = {}) =>
     email: 'ada@example.com',
     ...o,
   });
+export const familyValues = (o: Partial<Values<'families'>> = {}) => valuesFor('families', { kind: 'family', name: 'Byron', ...o });
 export const noteValues = (o: Partial<Values<'notes'>> = {}) =>
   valuesFor('notes', { kind: 'lesson', studentIds: ['stu-1'], authorId: 'staff-1', title: 'Lesson', body: '', ...o });
 export const lessonValues = (o: Partial<Values<'lessons'>> = {}) =>

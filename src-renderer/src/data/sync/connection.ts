@@ -173,7 +173,11 @@ export class SyncConnection implements Session {
           this.activeBy.set(c, a);
           this.updateActivity();
         }),
-        rep.received$.subscribe(() => s.status.received()),
+        rep.received$.subscribe((doc) => {
+          s.status.received();
+          // A practice that turns encryption on while this laptop syncs: learned with its settings.
+          if (c === 'settings' && s.keyring) void s.keyring.learn((doc as { encryption?: PracticeEncryption }).encryption);
+        }),
         // Our handlers' HTTP failures have ended the connection already (onError above, typed);
         // anything else (e.g. a local write that failed) is shown while RxDB retries.
         rep.error$.subscribe((e) => {
