@@ -15,6 +15,9 @@ import { startSync, type SyncStatus } from '../data';
 import { browserSyncFetch } from '../platform/browser-bridge';
 import { createTutorDatabase } from '../data';
 import { tutorDexieStorage } from '../data';
+import { PracticeKeyring } from '../data';
+import { windowBackupPlatform } from '../platform/web-crypto';
+import type { PracticeEncryption } from '../../../src-shared/sync/encryption';
 
 /** The database a benchmark runs on, and how to clean it up. */
 async function benchDb(appDb: TutorDatabase, o: SyncBenchOptions): Promise<{ db: TutorDatabase; done: () => Promise<void> }> {
@@ -43,6 +46,26 @@ export interface SyncBenchOptions {
   database?: 'app' | 'unvalidated';
   /** Stop after this long and report what was done (`complete: false`). */
   deadlineMs?: number;
+  /** End-to-end encryption on, with this practice key (base64 of 32 bytes): the bench's "encryption on". */
+  encryptionKey?: string;
+}
+
+/** A keyring unlocked with `key`, as a laptop has it after the passphrase (the bench's practice has no settings record). */
+async function benchKeyring(practice: string, key: string): Promise<PracticeKeyring> {
+  const keyring = new PracticeKeyring(practice, windowBackupPlatform, null);
+  const settings: PracticeEncryption = {
+    version: 1,
+    keyId: '00000000000000be',
+    cipher: 'AES-256-GCM-SIV',
+    kdf: 'PBKDF2-SHA256',
+    iterations: 600_000,
+    salt: '',
+    wrappedKey: { iv: '', data: '' },
+    enabledAt: new Date(0).toISOString(),
+    passphraseChangedAt: new Date(0).toISOString(),
+  };
+  await keyring.adopt(settings, windowBackupPlatform.base64Decode(key));
+  return keyring;
 }
 
 export interface SyncBenchResult {
@@ -79,8 +102,10 @@ async function timedSync(
   let failed: SyncStatus | null = null;
   const trace: SyncBenchResult['trace'] = [];
   let last = '';
+  const keyring = o.encryptionKey ? await benchKeyring(o.practice, o.encryptionKey) : null;
   const handle = await startSync({
     db,
+    ...(keyring ? { keyring } : {}),
     serverUrl: o.serverUrl,
     practice: o.practice,
     request: (req) =>

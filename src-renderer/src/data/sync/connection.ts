@@ -75,13 +75,13 @@ export class SyncConnection implements Session {
     try {
       const facts = await checkConnection(http, s.practice, [...s.collections.keys()]);
       if (!isCurrent()) throw new SyncStoppedError();
-      if (s.keyring) await conn.learnEncryption(s.keyring);
-      if (!isCurrent()) throw new SyncStoppedError();
       let localTotal = 0;
       for (const c of s.collections.values()) localTotal += await c.count().exec();
       const { roles: _roles, ...identity } = facts.identity;
       const progress = facts.serverTotal - localTotal > PROGRESS_MIN_DOCS ? { done: 0, total: facts.serverTotal } : null;
       s.status.update({ identity, error: null, nextRetryAt: null, state: 'syncing', progress });
+      if (s.keyring) await conn.learnEncryption(s.keyring);
+      if (!isCurrent()) throw new SyncStoppedError();
       conn.start();
       return conn;
     } catch (e) {

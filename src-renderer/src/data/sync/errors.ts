@@ -115,7 +115,7 @@ export function actionFor(kind: SyncErrorKind): string {
     case 'not-configured':
       return 'Set up the server address, username and password in Settings → Sync.';
     case 'needs-passphrase':
-      return 'Enter the practice passphrase under Sync → Encryption. Your practice admin knows it.';
+      return 'Enter the practice passphrase on the Sync screen, under “End-to-end encryption”. Your practice admin knows it.';
   }
 }
 

@@ -13,6 +13,13 @@ import type { ConnectOutcome, SyncSnapshot } from './controller';
 import { ProgressBar } from './SyncIndicator';
 import { SyncErrorAlert } from './SyncErrorAlert';
 import { SyncIcon } from './SyncIcon';
+import { EncryptionCard } from './EncryptionCard';
+
+/** Its children only while this computer is connected to a practice. */
+function ConnectedOnly({ children }: { children: ReactNode }) {
+  const snapshot = useSyncSnapshot();
+  return snapshot.phase === 'on' && snapshot.account ? <>{children}</> : null;
+}
 
 function TestResult({ result }: { result: ConnectionTestResult }) {
   if (result.ok) {
@@ -235,6 +242,9 @@ export function ConnectionTab() {
   return (
     <div className="stack sync-tab">
       <StatusCard />
+      <ConnectedOnly>
+        <EncryptionCard />
+      </ConnectedOnly>
       <ConnectionDetailsForm />
     </div>
   );

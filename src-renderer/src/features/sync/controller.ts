@@ -26,6 +26,10 @@ import {
   type SyncStatus,
 } from '../../data';
 import { getBridge } from '../../platform/bridge';
+import { windowBackupPlatform } from '../../platform/web-crypto';
+import { PracticeKeyring, type KeyringState, type KeyVault } from '../../data';
+import { PRACTICE_SETTINGS_ID } from '../../../../src-shared/model/types';
+import { changePracticePassphrase, createPracticeEncryption, type PracticeEncryption } from '../../../../src-shared/sync/encryption';
 import { REFUSE_TO_CONNECT, cleanConnectionForm, sameAccount, type ConnectionForm, type SyncPhase } from './describe';
 
 export interface SyncSnapshot {
@@ -40,6 +44,10 @@ export interface SyncSnapshot {
   passwordStorage: AppInfo['passwordStorage'] | null;
   /** A connect / disconnect / test is running. */
   busy: '' | 'test' | 'connect' | 'disconnect';
+  /** End-to-end encryption on this laptop (data/sync/keyring.ts); 'off' until the practice turns it on. */
+  encryption: KeyringState;
+  /** The practice's encryption settings (never the key), when on. */
+  encryptionSettings: PracticeEncryption | null;
 }
 
 export type ConnectOutcome = ConnectionTestResult & { started: boolean };
@@ -63,7 +71,11 @@ export class SyncController {
     secureStorage: false,
     passwordStorage: null,
     busy: '',
+    encryption: 'off',
+    encryptionSettings: null,
   };
+  private keyring: PracticeKeyring | null = null;
+  private keyringSubs: (() => void)[] = [];
   private readonly listeners = new Set<Listener>();
   private handle: SyncHandle | null = null;
   private starting: Promise<void> | null = null;
@@ -176,8 +188,10 @@ export class SyncController {
     const gen = ++this.generation;
     this.identityApplied = false;
     this.set({ phase: 'on', account, status: null });
+    const keyring = this.keyringFor(account.practice);
     const run = (async () => {
       const handle = await startSync({
+        keyring,
         db: this.db,
         serverUrl: account.serverUrl,
         practice: account.practice,
@@ -200,6 +214,69 @@ export class SyncController {
     });
     this.starting = tracked;
     await run;
+  }
+
+  /** The practice key of this laptop: kept by the host, learned from the local practice settings. */
+  private keyringFor(practice: string): PracticeKeyring {
+    if (this.keyring?.practice === practice) return this.keyring;
+    for (const off of this.keyringSubs.splice(0)) off();
+    const bridge = this.bridge;
+    const vault: KeyVault = {
+      keep: async (p, keyId, key) => void (await bridge.sync.keepPracticeKey({ practice: p, keyId, key })),
+      load: async (p) => {
+        const kept = await bridge.sync.loadPracticeKey(p);
+        return kept ? { keyId: kept.keyId, key: kept.key } : null;
+      },
+      forget: (p) => bridge.sync.forgetPracticeKey(p),
+    };
+    const keyring = new PracticeKeyring(practice, windowBackupPlatform, vault);
+    this.keyring = keyring;
+    const publish = () => this.set({ encryption: keyring.state(), encryptionSettings: keyring.encryption() });
+    this.keyringSubs.push(keyring.onChange(publish));
+    const sub = this.db.settings.findOne(PRACTICE_SETTINGS_ID).$.subscribe((doc) => {
+      void keyring.learn((doc?.toJSON() as { encryption?: PracticeEncryption } | undefined)?.encryption).then(publish);
+    });
+    this.keyringSubs.push(() => sub.unsubscribe());
+    return keyring;
+  }
+
+  /** Unlocks the practice key on this laptop with the passphrase, then syncs (EncryptionError when wrong). */
+  async unlockEncryption(passphrase: string): Promise<void> {
+    if (!this.keyring) throw new Error('Connect this computer to the practice first.');
+    await this.keyring.unlock(passphrase);
+    await this.syncNow();
+  }
+
+  /**
+   * Turns end-to-end encryption on (a practice admin): a new practice key, wrapped under the
+   * passphrase, saved in the practice settings (`save`), then every record the server still holds
+   * in clear is written again encrypted. Returns how many were.
+   */
+  async enableEncryption(
+    passphrase: string,
+    save: (encryption: PracticeEncryption) => Promise<unknown>,
+  ): Promise<{ written: number; remaining: number }> {
+    if (!this.keyring || !this.handle) throw new Error('Connect this computer to the practice first.');
+    if (this.keyring.state() !== 'off') throw new Error('This practice already encrypts its records.');
+    const { key, settings } = await createPracticeEncryption(passphrase, windowBackupPlatform, { now: new Date() });
+    await this.keyring.adopt(settings, key);
+    await save(settings);
+    await this.handle.syncNow({ timeoutMs: 30_000 });
+    return this.handle.encryptServerRecords();
+  }
+
+  /** A new passphrase for the same practice key (the current one is checked first). */
+  async changeEncryptionPassphrase(
+    current: string,
+    next: string,
+    save: (encryption: PracticeEncryption) => Promise<unknown>,
+  ): Promise<void> {
+    const settings = this.keyring?.encryption();
+    if (!this.keyring || !settings) throw new Error('This practice does not encrypt its records.');
+    const changed = await changePracticePassphrase(settings, current, next, windowBackupPlatform, { now: new Date() });
+    await save(changed);
+    await this.keyring.learn(changed);
+    if (this.handle) await this.handle.syncNow({ timeoutMs: 30_000 });
   }
 
   private async stopHandle(): Promise<void> {
