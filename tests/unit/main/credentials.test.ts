@@ -208,3 +208,38 @@ describe('CredentialStore', () => {
     expect(() => normalizeServerUrl('file:///etc')).toThrow();
   });
 });
+
+describe('PracticeKeyStore (end-to-end encryption keys)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'td-keys-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const key = { practice: 'demo', keyId: '0123456789abcdef', key: Buffer.alloc(32, 7).toString('base64') };
+
+  it('keeps a key encrypted with the OS keychain across restarts, and forgets it', async () => {
+    const { PracticeKeyStore } = await import('../../../src-main/practice-keys');
+    const safe = fakeSafeStorage();
+    const file = join(dir, 'practice-keys.json');
+    expect(await new PracticeKeyStore({ file, safeStorage: safe, platform: 'darwin' }).keep(key)).toBe('stored');
+    expect(await readFile(file, 'utf8')).not.toContain(key.key);
+    const again = new PracticeKeyStore({ file, safeStorage: safe, platform: 'darwin' });
+    expect(await again.load('demo')).toEqual(key);
+    await again.forget('demo');
+    expect(await new PracticeKeyStore({ file, safeStorage: safe, platform: 'darwin' }).load('demo')).toBeNull();
+  });
+
+  it('without a real keychain keeps the key for this session only, and refuses malformed keys', async () => {
+    const { PracticeKeyStore } = await import('../../../src-main/practice-keys');
+    const safe = fakeSafeStorage({ backend: 'basic_text' });
+    const file = join(dir, 'practice-keys.json');
+    const store = new PracticeKeyStore({ file, safeStorage: safe, platform: 'linux' });
+    expect(await store.keep(key)).toBe('session');
+    expect(await store.load('demo')).toEqual(key);
+    expect(await readFile(file, 'utf8')).not.toContain(key.key);
+    expect(await new PracticeKeyStore({ file, safeStorage: safe, platform: 'linux' }).load('demo')).toBeNull();
+    await expect(store.keep({ ...key, key: 'short' })).rejects.toThrow();
+  });
+});
