@@ -143,8 +143,8 @@ export type SyncCredentials = z.infer<typeof SyncCredentialsSchema>;
 export const PracticeKeySchema = z.object({
   practice: z.string().regex(/^[a-z][a-z0-9_-]{0,50}$/),
   keyId: z.string().regex(/^[0-9a-f]{16}$/),
-  /** The 32-byte data key, base64. */
-  key: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+  /** The 64-byte data key, base64. */
+  key: z.string().regex(/^[A-Za-z0-9+/]{86}==$/),
 });
 export type PracticeKey = z.infer<typeof PracticeKeySchema>;
 export const PracticeIdSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,50}$/);

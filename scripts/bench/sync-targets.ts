@@ -21,8 +21,8 @@ export interface BenchSyncServer {
   stop(): Promise<void>;
 }
 
-/** Whose push a practice receives: this build's (`td`), or the baseline build's (BENCH_SYNC_BASELINE). */
-export type PushSide = 'td' | 'base';
+/** Whose push a practice receives: this build's (`td`), this build's with encryption on (`enc`), or the baseline build's (BENCH_SYNC_BASELINE). */
+export type PushSide = 'td' | 'base' | 'enc';
 
 export interface BenchSyncStart {
   /** Browser origins to allow by CORS (the bench page's, and the baseline's). */

@@ -172,7 +172,7 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
   const server = await target.start({
     origins: [origin, ...(baseline ? [new URL(baseline.url).origin] : [])],
     pushRounds: PUSH_ROUNDS,
-    sides: baseline ? ['td', 'base'] : ['td'],
+    sides: baseline ? ['td', 'enc', 'base'] : ['td', 'enc'],
   });
   const { user, practices } = server;
   const rows: BenchRow[] = [];
@@ -333,6 +333,26 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
       }
     }
     const tdPush = best(tdPushes);
+
+    // ---- end-to-end encryption on against off -----------------------------------------------------
+    // The same push set into a fresh practice with encryption on, then the two practices pulled back
+    // (off: this build's first push practice; on: the encrypted one, with the key), alternating.
+    const encryptionKey = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 255)).toString('base64');
+    const encPushes: Awaited<ReturnType<typeof tutordesk>>[] = [];
+    for (let round = 1; round <= PUSH_ROUNDS; round++)
+      encPushes.push(await tutordesk('benchPush', { ...common, practice: practices.push('enc', round), docs: pushSet, encryptionKey }));
+    const encPush = best(encPushes);
+    const offPulls: Awaited<ReturnType<typeof tutordesk>>[] = [];
+    const encPulls: Awaited<ReturnType<typeof tutordesk>>[] = [];
+    for (let round = 1; round <= PULL_ROUNDS; round++) {
+      offPulls.push(await tutordesk('benchPull', { ...common, practice: practices.push('td', 1) }));
+      encPulls.push(await tutordesk('benchPull', { ...common, practice: practices.push('enc', 1), encryptionKey }));
+    }
+    const offPull = best(offPulls);
+    const encPull = best(encPulls);
+    log(
+      `encryption: push ${encPush.docs} in ${encPush.ms.toFixed(0)} ms; pulls off ${offPull.ms.toFixed(0)} / on ${encPull.ms.toFixed(0)} ms`,
+    );
     const pdPush = await pouch('push', dbUrl(practices.pouchdb), pushSet.map(toCouch));
     log(`PouchDB push ${pdPush.docs} in ${pdPush.ms.toFixed(0)} ms`);
 
@@ -407,6 +427,32 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
         unit: '×',
         goal: '> 1 (clearly faster)',
         detail: `TutorDesk at ${ratio(tdPushRate, rawPushRate)} of the raw _bulk_docs speed, PouchDB at ${ratio(pdPushRate, rawPushRate)}`,
+      },
+    );
+    const cost = (on: number, off: number) => `${Math.round((1 - on / off) * 100)}% less throughput`;
+    const encPushRate = rate(encPush.docs, encPush.ms);
+    const offPullRate = rate(offPull.docs, offPull.ms);
+    const encPullRate = rate(encPull.docs, encPull.ms);
+    rows.push(
+      {
+        name: `sync: TutorDesk push of ${n(pushDocs)}, end-to-end encryption on`,
+        value: encPushRate,
+        unit: 'docs/s',
+        goal: `≥ 0.75 × off (${Math.round(tdPushRate * 0.75)} docs/s)`,
+        detail: `${(encPush.ms / 1000).toFixed(1)} s, ${done(encPush, pushDocs)}; off: ${Math.round(tdPushRate)} docs/s, ${cost(encPushRate, tdPushRate)}`,
+      },
+      {
+        name: `sync: TutorDesk pull of ${n(pushDocs)}, end-to-end encryption off`,
+        value: offPullRate,
+        unit: 'docs/s',
+        detail: `${(offPull.ms / 1000).toFixed(1)} s, ${done(offPull, pushDocs)}; ${runsOf(offPulls)}`,
+      },
+      {
+        name: `sync: TutorDesk pull of ${n(pushDocs)}, end-to-end encryption on`,
+        value: encPullRate,
+        unit: 'docs/s',
+        goal: `≥ 0.75 × off (${Math.round(offPullRate * 0.75)} docs/s)`,
+        detail: `${(encPull.ms / 1000).toFixed(1)} s, ${done(encPull, pushDocs)}; ${cost(encPullRate, offPullRate)}; ${runsOf(encPulls)}`,
       },
     );
     if (PUSH_ROUNDS > 1) rows.find((r) => r.name.startsWith('sync: TutorDesk push'))!.detail += `; ${runsOf(tdPushes)}`;

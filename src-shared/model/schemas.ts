@@ -182,7 +182,7 @@ const practiceEncryption = {
   properties: {
     version: { type: 'integer', minimum: 1, maximum: 1 },
     keyId: { type: 'string', pattern: '^[0-9a-f]{16}$', maxLength: 16 },
-    cipher: { type: 'string', enum: ['AES-256-GCM-SIV'], maxLength: 20 },
+    cipher: { type: 'string', enum: ['AES-SIV-CMAC-512'], maxLength: 20 },
     kdf: { type: 'string', enum: ['PBKDF2-SHA256'], maxLength: 20 },
     iterations: { type: 'integer', minimum: 100_000, maximum: 10_000_000 },
     salt: str(100),

@@ -7,12 +7,13 @@
  * amounts, tutor and family links) stays clear. The laptops' own databases hold clear text, so
  * search, reports and exports work as before.
  *
- * - The data key: 32 random bytes, made once by the laptop that turns encryption on. It is stored
+ * - The data key: 64 random bytes, made once by the laptop that turns encryption on. It is stored
  *   on the server only wrapped: AES-256-GCM under a key derived from the practice passphrase with
  *   PBKDF2-SHA256 (600,000 iterations, a random salt), in the practice settings (`encryption`).
  *   Changing the passphrase wraps the same data key again, so no record has to be rewritten.
- * - A field: AES-256-GCM-SIV (RFC 8452, @noble/ciphers) used deterministically, with the record's
- *   collection, id and field path as associated data. The same text in the same field of the same
+ * - A field: AES-SIV (RFC 5297, deterministic authenticated encryption, two 256-bit keys; built on
+ *   @noble/ciphers' AES, aes-siv.ts) with the record's collection, id and field path as associated
+ *   data. The same text in the same field of the same
  *   record always gives the same ciphertext, which is what lets the server rules still see that an
  *   issued invoice or a payment's history is unchanged; equal texts in different records or fields
  *   do not look alike. The ciphertext reveals the text's length. A ciphertext moved to another
@@ -21,7 +22,7 @@
  *
  * Pure: no Electron, React or DOM (Web Crypto and encodings come in through `BackupPlatform`).
  */
-import { gcmsiv } from '@noble/ciphers/aes.js';
+import { AesSiv } from './aes-siv';
 import type { BackupPlatform } from '../backup/backup-file';
 import type { CollectionName } from '../model/schemas';
 
@@ -67,7 +68,6 @@ export const CIPHER_PREFIX = '~e1~';
 export const CIPHERTEXT_PATTERN = '^~e1~[A-Za-z0-9_-]{22,}$';
 export const DEFAULT_KEY_ITERATIONS = 600_000;
 export const MIN_PRACTICE_PASSPHRASE_LENGTH = 10;
-const NONCE = new Uint8Array(12);
 const TAG_BYTES = 16;
 
 /** The longest ciphertext of a text of at most `maxLength` UTF-16 units (3 UTF-8 bytes each at most). */
@@ -82,7 +82,7 @@ export interface PracticeEncryption {
   version: 1;
   /** Names the data key: a laptop's kept key is used only for the practice key it was made for. */
   keyId: string;
-  cipher: 'AES-256-GCM-SIV';
+  cipher: 'AES-SIV-CMAC-512';
   kdf: 'PBKDF2-SHA256';
   iterations: number;
   salt: string;
@@ -141,13 +141,13 @@ export async function createPracticeEncryption(
   o: { now: Date; iterations?: number },
 ): Promise<{ key: Uint8Array; settings: PracticeEncryption }> {
   checkPassphrase(passphrase);
-  const key = p.randomBytes(32);
+  const key = p.randomBytes(64);
   const keyId = [...p.randomBytes(8)].map((b) => b.toString(16).padStart(2, '0')).join('');
   const wrapped = await wrap(p, key, passphrase, o.iterations ?? DEFAULT_KEY_ITERATIONS);
   const at = o.now.toISOString();
   return {
     key,
-    settings: { version: 1, keyId, cipher: 'AES-256-GCM-SIV', kdf: 'PBKDF2-SHA256', ...wrapped, enabledAt: at, passphraseChangedAt: at },
+    settings: { version: 1, keyId, cipher: 'AES-SIV-CMAC-512', kdf: 'PBKDF2-SHA256', ...wrapped, enabledAt: at, passphraseChangedAt: at },
   };
 }
 
@@ -162,7 +162,7 @@ export async function unlockPracticeKey(settings: PracticeEncryption, passphrase
         p.base64Decode(settings.wrappedKey.data),
       ),
     );
-    if (key.length !== 32) throw new Error('bad key length');
+    if (key.length !== 64) throw new Error('bad key length');
     return key;
   } catch {
     throw new EncryptionError('wrong_passphrase', 'That is not the practice passphrase. Check it with your practice admin.');
@@ -251,8 +251,11 @@ export class FieldCipher {
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
 
-  constructor(private readonly key: Uint8Array) {
-    if (key.length !== 32) throw new Error('The practice key must be 32 bytes.');
+  private readonly siv: AesSiv;
+
+  constructor(key: Uint8Array) {
+    if (key.length !== 64) throw new Error('The practice key must be 64 bytes.');
+    this.siv = new AesSiv(key);
   }
 
   private aad(collection: CollectionName, id: string, path: string): Uint8Array {
@@ -261,14 +264,14 @@ export class FieldCipher {
 
   encryptText(collection: CollectionName, id: string, path: string, text: string): string {
     if (isCiphertext(text)) return text;
-    const sealed = gcmsiv(this.key, NONCE, this.aad(collection, id, path)).encrypt(this.encoder.encode(text));
+    const sealed = this.siv.encrypt(this.aad(collection, id, path), this.encoder.encode(text));
     return CIPHER_PREFIX + base64url(sealed);
   }
 
   decryptText(collection: CollectionName, id: string, path: string, text: string): string {
     if (!isCiphertext(text)) return text;
     try {
-      const opened = gcmsiv(this.key, NONCE, this.aad(collection, id, path)).decrypt(fromBase64url(text.slice(CIPHER_PREFIX.length)));
+      const opened = this.siv.decrypt(this.aad(collection, id, path), fromBase64url(text.slice(CIPHER_PREFIX.length)));
       return this.decoder.decode(opened);
     } catch {
       throw new EncryptionError(

@@ -46,7 +46,7 @@ export interface SyncBenchOptions {
   database?: 'app' | 'unvalidated';
   /** Stop after this long and report what was done (`complete: false`). */
   deadlineMs?: number;
-  /** End-to-end encryption on, with this practice key (base64 of 32 bytes): the bench's "encryption on". */
+  /** End-to-end encryption on, with this practice key (base64 of 64 bytes): the bench's "encryption on". */
   encryptionKey?: string;
 }
 
@@ -56,7 +56,7 @@ async function benchKeyring(practice: string, key: string): Promise<PracticeKeyr
   const settings: PracticeEncryption = {
     version: 1,
     keyId: '00000000000000be',
-    cipher: 'AES-256-GCM-SIV',
+    cipher: 'AES-SIV-CMAC-512',
     kdf: 'PBKDF2-SHA256',
     iterations: 600_000,
     salt: '',

@@ -217,7 +217,7 @@ describe('PracticeKeyStore (end-to-end encryption keys)', () => {
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
   });
-  const key = { practice: 'demo', keyId: '0123456789abcdef', key: Buffer.alloc(32, 7).toString('base64') };
+  const key = { practice: 'demo', keyId: '0123456789abcdef', key: Buffer.alloc(64, 7).toString('base64') };
 
   it('keeps a key encrypted with the OS keychain across restarts, and forgets it', async () => {
     const { PracticeKeyStore } = await import('../../../src-main/practice-keys');

@@ -100,7 +100,7 @@ function validDocs(): Record<CollectionName, Record<string, unknown>> {
     encryption: {
       version: 1,
       keyId: '0123456789abcdef',
-      cipher: 'AES-256-GCM-SIV',
+      cipher: 'AES-SIV-CMAC-512',
       kdf: 'PBKDF2-SHA256',
       iterations: 600_000,
       salt: 'c2FsdHNhbHRzYWx0c2FsdA==',
