@@ -35,6 +35,7 @@ import {
   type SkippedRow,
 } from './table-row-models';
 import { SkippedRecords } from './SkippedRecords';
+import { titleCutText } from './cut-text';
 
 export type { SearchableRow } from './table-row-models';
 
@@ -59,6 +60,11 @@ export interface ColumnLayout {
   /** Flex grow factor. */
   grow?: number;
   align?: 'left' | 'right';
+  /** Flex shrink factor (default 1): a lower one keeps the column wider when the window is narrow. */
+  shrink?: number;
+  /** The narrowest the column gets (px): a date, an amount or a status pill is never cut. Text
+   * columns shrink to 72 px and cut their text with an ellipsis, the whole text in a tooltip. */
+  min?: number;
 }
 
 export interface DataTableProps<Row extends SearchableRow> {
@@ -112,13 +118,20 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
     () => (id: string) => {
       const l = props.layout[id] ?? { width: 120 };
       return {
-        flex: `${l.grow ?? 0} 1 ${l.width}px`,
-        minWidth: Math.min(l.width, 72),
+        flex: `${l.grow ?? 0} ${l.shrink ?? 1} ${l.width}px`,
+        minWidth: l.min ?? Math.min(l.width, 72),
         justifyContent: l.align === 'right' ? 'flex-end' : undefined,
+        textAlign: l.align === 'right' ? ('right' as const) : undefined,
       };
     },
     [props.layout],
   );
+  // Below the columns' narrowest widths the table scrolls sideways instead of cutting figures.
+  const visibleIds = table.getVisibleLeafColumns().map((c) => c.id);
+  const tableMinWidth = visibleIds.reduce((sum, id) => {
+    const l = props.layout[id] ?? { width: 120 };
+    return sum + (l.min ?? Math.min(l.width, 72));
+  }, 0);
   const total = props.rows.length;
 
   return (
@@ -159,7 +172,14 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
         </div>
       )}
       <div className="table-scroll" ref={scrollRef}>
-        <table className="data" aria-label={props.label} aria-rowcount={rows.length + 1}>
+        <table
+          className="data"
+          aria-label={props.label}
+          aria-rowcount={rows.length + 1}
+          style={{ minWidth: tableMinWidth }}
+          onMouseOver={titleCutText}
+          onFocus={titleCutText}
+        >
           <thead>
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id} aria-rowindex={1}>
@@ -175,11 +195,15 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
                     >
                       {canSort ? (
                         <button type="button" onClick={header.column.getToggleSortingHandler()}>
-                          <table.FlexRender header={header} />
+                          <span className="cell-fit">
+                            <table.FlexRender header={header} />
+                          </span>
                           <Icon name={sorted === 'asc' ? 'up' : sorted === 'desc' ? 'down' : 'sort'} size={13} />
                         </button>
                       ) : (
-                        <table.FlexRender header={header} />
+                        <span className="cell-fit">
+                          <table.FlexRender header={header} />
+                        </span>
                       )}
                     </th>
                   );
@@ -214,7 +238,9 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
                   >
                     {row.getVisibleCells().map((cell) => (
                       <td key={cell.id} style={colStyle(cell.column.id)}>
-                        <table.FlexRender cell={cell} />
+                        <span className="cell-fit">
+                          <table.FlexRender cell={cell} />
+                        </span>
                       </td>
                     ))}
                   </tr>

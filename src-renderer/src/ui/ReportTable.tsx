@@ -1,4 +1,5 @@
 import type { HTMLAttributes, ReactNode } from 'react';
+import { titleCutText } from './cut-text';
 
 /** One column of a report table: its heading, its cell per row, and its cell in the totals row. */
 export interface ReportColumn<R> {
@@ -46,7 +47,12 @@ export function ReportTable<R>(props: {
     </tr>
   );
   const table = (
-    <table className={`report-table${props.className ? ` ${props.className}` : ''}`} aria-label={props.label}>
+    <table
+      className={`report-table${props.className ? ` ${props.className}` : ''}`}
+      aria-label={props.label}
+      onMouseOver={titleCutText}
+      onFocus={titleCutText}
+    >
       <thead>
         <tr>
           {columns.map((c, i) => (

@@ -47,14 +47,14 @@ interface InvoiceRow extends SearchableRow {
 
 const helper = createColumnHelper<Features, InvoiceRow>();
 const LAYOUT: Record<string, ColumnLayout> = {
-  number: { width: 190 },
-  family: { width: 200, grow: 2 },
-  periodStart: { width: 150 },
-  issueDate: { width: 120 },
-  dueDate: { width: 120 },
-  status: { width: 140 },
-  total: { width: 120, align: 'right' },
-  balance: { width: 120, align: 'right' },
+  number: { width: 190, min: 136, shrink: 0.3 },
+  family: { width: 200, grow: 2, min: 140 },
+  periodStart: { width: 150, min: 100 },
+  issueDate: { width: 124, min: 124 },
+  dueDate: { width: 124, min: 124 },
+  status: { width: 150, min: 150 },
+  total: { width: 120, align: 'right', min: 104, shrink: 0.2 },
+  balance: { width: 120, align: 'right', min: 112, shrink: 0.2 },
 };
 
 const STATUS_FILTERS: { value: string; label: string }[] = [

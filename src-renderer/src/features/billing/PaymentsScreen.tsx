@@ -44,13 +44,13 @@ interface PaymentRow extends SearchableRow {
 
 const helper = createColumnHelper<Features, PaymentRow>();
 const LAYOUT: Record<string, ColumnLayout> = {
-  date: { width: 130 },
-  family: { width: 200, grow: 2 },
+  date: { width: 130, min: 124 },
+  family: { width: 200, grow: 2, min: 140 },
   method: { width: 140 },
   reference: { width: 160, grow: 1 },
-  appliedTo: { width: 220, grow: 1 },
-  amount: { width: 120, align: 'right' },
-  credit: { width: 130, align: 'right' },
+  appliedTo: { width: 220, grow: 1, shrink: 2 },
+  amount: { width: 120, align: 'right', min: 104 },
+  credit: { width: 160, align: 'right', min: 104, shrink: 0.2 },
 };
 
 export function PaymentsScreen() {

@@ -24,14 +24,14 @@ interface FamilyRow extends SearchableRow {
 
 const helper = createColumnHelper<Features, FamilyRow>();
 const LAYOUT: Record<string, ColumnLayout> = {
-  name: { width: 220, grow: 2 },
-  kind: { width: 130 },
-  contactName: { width: 180, grow: 1 },
-  email: { width: 230, grow: 1 },
-  phone: { width: 150 },
-  city: { width: 130 },
-  students: { width: 100, align: 'right' },
-  state: { width: 110 },
+  name: { width: 220, grow: 2, min: 150 },
+  kind: { width: 130, min: 96 },
+  contactName: { width: 180, grow: 1, min: 110 },
+  email: { width: 230, grow: 1, shrink: 2, min: 110 },
+  phone: { width: 150, min: 130 },
+  city: { width: 130, min: 90 },
+  students: { width: 120, align: 'right', shrink: 0.2 },
+  state: { width: 110, min: 104 },
 };
 
 export function FamiliesScreen() {

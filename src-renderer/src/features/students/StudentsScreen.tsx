@@ -34,15 +34,15 @@ interface StudentRow extends SearchableRow {
 const helper = createColumnHelper<Features, StudentRow>();
 
 const LAYOUT: Record<string, ColumnLayout> = {
-  name: { width: 220, grow: 2 },
-  familyName: { width: 180, grow: 1 },
-  status: { width: 110 },
-  subjectsText: { width: 190, grow: 1 },
-  rate: { width: 110, align: 'right' },
-  email: { width: 220, grow: 1 },
-  phone: { width: 150 },
-  lastLesson: { width: 130 },
-  nextLesson: { width: 130 },
+  name: { width: 220, grow: 2, min: 150 },
+  familyName: { width: 180, grow: 1, shrink: 0.2 },
+  status: { width: 110, min: 112 },
+  subjectsText: { width: 190, grow: 1, shrink: 1.5, min: 110 },
+  rate: { width: 110, align: 'right', min: 96 },
+  email: { width: 220, grow: 1, shrink: 2, min: 110 },
+  phone: { width: 150, min: 130 },
+  lastLesson: { width: 130, min: 124 },
+  nextLesson: { width: 130, min: 124 },
 };
 
 const HIDEABLE = [
@@ -151,12 +151,15 @@ export function StudentsScreen() {
         header: 'Subjects',
         enableSorting: false,
         filterFn: ((row: { original: StudentRow }, _id: string, value: string) => row.original.subjects.includes(value)) as never,
-        cell: (info) =>
-          info.row.original.subjects.map((s) => (
-            <span className="chip" key={s}>
-              {s}
-            </span>
-          )),
+        cell: (info) => (
+          <span className="chip-row">
+            {info.row.original.subjects.map((s) => (
+              <span className="chip" key={s}>
+                {s}
+              </span>
+            ))}
+          </span>
+        ),
       }),
       helper.accessor('rate', {
         header: 'Rate',
