@@ -6,6 +6,7 @@
 import { openRenderer, type BenchRow } from './bench/browser';
 import { benchStudents } from './bench/students';
 import { benchSchedule } from './bench/schedule';
+import { benchDialogs } from './bench/dialogs';
 import { benchSearch } from './bench/search';
 import { benchBilling } from './bench/billing';
 import { benchSync } from './bench/sync';
@@ -21,6 +22,7 @@ async function main() {
   const session = await openRenderer();
   try {
     sections.unshift({ name: 'Students table (Chromium)', run: () => benchStudents(session) });
+    sections.push({ name: 'Dialogs: New student and New lesson at 10,000 students (Chromium)', run: () => benchDialogs(session) });
     sections.push({
       name: 'Schedule: week view and recurrence expansion at 100,000 occurrences (Chromium)',
       run: () => benchSchedule(session),

@@ -1,7 +1,7 @@
 /** Shared set-up of the attendance and notes end-to-end tests. */
 import { expect, type Page } from '@playwright/test';
 import { DateTime } from 'luxon';
-import { createPractice, openApp } from './helpers';
+import { createPractice, openApp, chooseOption } from './helpers';
 
 export const TZ = 'Europe/London';
 
@@ -24,7 +24,7 @@ export async function practiceWithStudents(page: Page, students: [string, string
     const dialog = page.getByRole('dialog', { name: 'New student' });
     await dialog.getByLabel('First name').fill(first);
     await dialog.getByLabel('Last name').fill(last);
-    await dialog.getByLabel('Who pays').selectOption({ label: 'The student (an adult paying for themselves)' });
+    await chooseOption(dialog, 'Who pays', 'The student (an adult paying for themselves)');
     await dialog.getByLabel('Subjects').fill('Maths');
     await dialog.getByRole('button', { name: 'Add student' }).click();
     await expect(dialog).toBeHidden();

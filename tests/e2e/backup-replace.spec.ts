@@ -45,7 +45,9 @@ async function addStudent(page: Page, first: string): Promise<void> {
   const dialog = page.getByRole('dialog', { name: 'New student' });
   await dialog.getByLabel('First name').fill(first);
   await dialog.getByLabel('Last name').fill('Nakamura');
-  await dialog.getByLabel('Who pays').selectOption({ index: 1 });
+  await dialog.getByRole('combobox', { name: 'Who pays' }).press('ArrowDown');
+  await dialog.getByRole('combobox', { name: 'Who pays' }).press('ArrowDown');
+  await dialog.getByRole('combobox', { name: 'Who pays' }).press('Enter');
   await dialog.getByRole('button', { name: 'Add student' }).click();
   await expect(dialog).toBeHidden();
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
-import { createPractice, openApp, pageErrors } from './helpers';
+import { createPractice, openApp, pageErrors, chooseOption } from './helpers';
 
 const MONTH = '2026-03';
 // A 2×2 red PNG.
@@ -26,7 +26,7 @@ async function addAdultStudent(page: Page, first: string, last: string, rate = '
   const dialog = page.getByRole('dialog', { name: 'New student' });
   await dialog.getByLabel('First name').fill(first);
   await dialog.getByLabel('Last name').fill(last);
-  await dialog.getByLabel('Who pays').selectOption({ label: 'The student (an adult paying for themselves)' });
+  await chooseOption(dialog, 'Who pays', 'The student (an adult paying for themselves)');
   await dialog.getByLabel('Subjects').fill('Maths');
   if (rate) await dialog.getByLabel('Default lesson rate').fill(rate);
   await dialog.getByRole('button', { name: 'Add student' }).click();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createPractice, openApp, pageErrors } from './helpers';
+import { createPractice, openApp, pageErrors, chooseOption } from './helpers';
 
 /**
  * Issue 15: a second "Patel family" was saved silently. Creating a family whose name (accents and
@@ -53,7 +53,7 @@ test('a duplicate student is flagged on create, whatever the accents and case', 
     const dialog = page.getByRole('dialog', { name: 'New student' });
     await dialog.getByLabel('First name').fill(first);
     await dialog.getByLabel('Last name').fill(last);
-    await dialog.getByLabel('Who pays').selectOption({ label: 'The student (an adult paying for themselves)' });
+    await chooseOption(dialog, 'Who pays', 'The student (an adult paying for themselves)');
     await dialog.getByRole('button', { name: 'Add student' }).click();
     return dialog;
   };

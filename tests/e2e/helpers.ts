@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Opens the app on a fresh profile (each Playwright context has its own IndexedDB). */
 export async function openApp(page: Page, query = '?testHooks=1'): Promise<void> {
@@ -28,3 +28,10 @@ export async function loadSample(page: Page): Promise<void> {
 }
 
 export const studentsTable = (page: Page) => page.getByRole('table', { name: 'Students' });
+
+/** Chooses `option` in the combobox named `name` (ui/Combobox.tsx): types it, then clicks the option of that name. */
+export async function chooseOption(scope: Locator, name: string, option: string): Promise<void> {
+  const box = scope.getByRole('combobox', { name });
+  await box.fill(option);
+  await scope.getByRole('listbox', { name }).getByRole('option', { name: option }).first().click();
+}

@@ -14,7 +14,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { createPractice, openApp, pageErrors, studentsTable } from './helpers';
+import { createPractice, openApp, pageErrors, studentsTable, chooseOption } from './helpers';
 import { bulkWrite, connectThroughSettings, fillConnection, serverDocs, serverRevisions, shootBoth, syncIndicator } from './sync-helpers';
 import { benchStudentDocs } from '../../scripts/bench/sync';
 import { POUCHDB_TARGET, startTarget, type TestServer, type TestUser } from '../sync/helpers/targets';
@@ -56,7 +56,7 @@ async function addStudent(page: Page, first: string, last: string): Promise<void
   const dialog = page.getByRole('dialog', { name: 'New student' });
   await dialog.getByLabel('First name').fill(first);
   await dialog.getByLabel('Last name').fill(last);
-  await dialog.getByLabel('Who pays').selectOption({ label: 'The student (an adult paying for themselves)' });
+  await chooseOption(dialog, 'Who pays', 'The student (an adult paying for themselves)');
   await dialog.getByRole('button', { name: 'Add student' }).click();
   await expect(dialog).toBeHidden();
 }

@@ -189,8 +189,8 @@ test('a rate far above the practice’s range asks first, naming the figure, in 
   await page.getByRole('link', { name: 'Schedule' }).click();
   await page.getByRole('button', { name: 'New lesson' }).click();
   const lesson = page.getByRole('dialog', { name: 'New lesson' });
-  await lesson.getByLabel('Find a student').fill('Aisha');
-  await lesson.getByRole('checkbox', { name: 'Aisha Clarke' }).check();
+  await lesson.getByRole('combobox', { name: 'Students' }).fill('Aisha');
+  await lesson.getByRole('option', { name: 'Aisha Clarke' }).first().click();
   await lesson.getByLabel('Subject').fill('Maths');
   await lesson.getByLabel('Date').fill('2027-03-15');
   await lesson.getByLabel('Start time').fill('16:00');
@@ -226,8 +226,8 @@ test('a schema-limit message writes its number the practice locale’s way (de-D
   await page.getByRole('link', { name: 'Schedule' }).click();
   await page.getByRole('button', { name: 'New lesson' }).click();
   const dialog = page.getByRole('dialog', { name: 'New lesson' });
-  await dialog.getByLabel('Find a student').fill('Olivia');
-  await dialog.getByRole('checkbox', { name: 'Olivia García' }).check();
+  await dialog.getByRole('combobox', { name: 'Students' }).fill('Olivia');
+  await dialog.getByRole('option', { name: 'Olivia García' }).first().click();
   await dialog.getByLabel('Subject').fill('Maths');
   await dialog.getByLabel('Start time').fill('16:00');
   await dialog.getByLabel('Notes for this lesson plan').fill('a'.repeat(100_001));

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { openApp, pageErrors } from './helpers';
+import { openApp, pageErrors, chooseOption } from './helpers';
 
 test.use({ locale: 'en-US', timezoneId: 'Europe/London' });
 
@@ -64,7 +64,7 @@ test('an en-US computer on a GBP / London practice writes UK dates everywhere; G
   const student = page.getByRole('dialog', { name: 'New student' });
   await student.getByLabel('First name').fill('Ren');
   await student.getByLabel('Last name').fill('Nakamura');
-  await student.getByLabel('Who pays').selectOption({ label: 'The student (an adult paying for themselves)' });
+  await chooseOption(student, 'Who pays', 'The student (an adult paying for themselves)');
   await student.getByLabel('Subjects').fill('Maths');
   await student.getByRole('button', { name: 'Add student' }).click();
   await expect(student).toBeHidden();

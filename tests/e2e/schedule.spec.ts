@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import Papa from 'papaparse';
-import { createPractice, loadSample, openApp, pageErrors } from './helpers';
+import { createPractice, loadSample, openApp, pageErrors, chooseOption } from './helpers';
 
 const TZ = 'Europe/London';
 // The practice's locale comes from the browser at set-up: British English, like the sample practice.
@@ -31,7 +31,7 @@ async function practiceWithStudents(page: Page, names: [string, string][]): Prom
     const dialog = page.getByRole('dialog', { name: 'New student' });
     await dialog.getByLabel('First name').fill(first);
     await dialog.getByLabel('Last name').fill(last);
-    await dialog.getByLabel('Who pays').selectOption({ label: 'The student (an adult paying for themselves)' });
+    await chooseOption(dialog, 'Who pays', 'The student (an adult paying for themselves)');
     await dialog.getByRole('button', { name: 'Add student' }).click();
     await expect(dialog).toBeHidden();
   }
@@ -45,8 +45,8 @@ async function bookLesson(
 ) {
   await page.getByRole('button', { name: 'New lesson' }).click();
   const dialog = page.getByRole('dialog', { name: 'New lesson' });
-  await dialog.getByLabel('Find a student').fill(v.student.split(' ')[0]!);
-  await dialog.getByRole('checkbox', { name: v.student }).check();
+  await dialog.getByRole('combobox', { name: 'Students' }).fill(v.student.split(' ')[0]!);
+  await dialog.getByRole('option', { name: v.student }).first().click();
   await dialog.getByLabel('Subject').fill(v.subject);
   await dialog.getByLabel('Date').fill(v.date);
   await dialog.getByLabel('Start time').fill(v.time);

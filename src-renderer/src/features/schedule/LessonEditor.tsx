@@ -4,7 +4,7 @@
  * functions of src-shared/schedule/edit.ts and hands it to the screen, which checks conflicts and
  * writes it. Times are entered as wall-clock time in the practice's time zone.
  */
-import { useId, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { describeRecurrence, validateLessonValues, WEEKDAY_CODES, type EditScope, type WeekdayCode } from '../../../../src-shared/schedule';
 import { useApp, usePermissions } from '../../app/AppContext';
 import { useRateCheck } from '../../app/queries';
@@ -12,6 +12,7 @@ import { FigureConfirmation } from '../../ui/FigureConfirmation';
 import { ownOnlyReason } from '../../../../src-shared/sync/permissions';
 import { FormDialog } from '../../ui/FormDialog';
 import { SelectField, TextArea, TextField } from '../../ui/Field';
+import { Combobox, MultiCombobox } from '../../ui/Combobox';
 import { formFieldErrors, humaniseWriteError } from '../../../../src-shared/validation/schema-limits';
 import { Icon } from '../../ui/Icon';
 import {
@@ -42,62 +43,34 @@ const WEEKDAY_NAMES: Record<WeekdayCode, string> = {
 };
 const DURATIONS = [15, 20, 30, 40, 45, 50, 60, 75, 90, 105, 120, 150, 180];
 
+/** The lesson's students: a searchable list of every student not archived (and those already chosen). */
 function StudentPicker(props: { dir: Directory; value: string[]; onChange(ids: string[]): void; error?: string | undefined }) {
-  const [query, setQuery] = useState('');
-  const id = useId();
-  const matches = useMemo(() => {
-    const q = query.trim().toLowerCase();
-    const active = props.dir.students.filter((s) => s.status !== 'archived' || props.value.includes(s.id));
-    const found = q ? active.filter((s) => studentFullName(s).toLowerCase().includes(q)) : active;
-    return found.slice(0, 50);
-  }, [query, props.dir.students, props.value]);
-  const toggle = (sid: string, on: boolean) => props.onChange(on ? [...props.value, sid] : props.value.filter((x) => x !== sid));
+  const { dir, value } = props;
+  const optionOf = (s: Directory['students'][number]) => ({
+    value: s.id,
+    label: studentFullName(s),
+    ...(s.subjects.length > 0 ? { detail: s.subjects.join(', ') } : {}),
+  });
+  // Built once per directory (10,000 students), not per click: archived students only when chosen.
+  const active = useMemo(() => dir.students.filter((s) => s.status !== 'archived').map(optionOf), [dir.students]);
+  const archivedChosen = value.filter((id) => dir.studentById.get(id)?.status === 'archived').join(' ');
+  const options = useMemo(
+    () => (archivedChosen ? [...active, ...archivedChosen.split(' ').map((id) => optionOf(dir.studentById.get(id)!))] : active),
+    [active, archivedChosen, dir.studentById],
+  );
   return (
-    <fieldset className="field student-picker" aria-describedby={props.error ? `${id}-error` : undefined}>
-      <legend className="label">
-        Students<span aria-hidden="true"> *</span>
-      </legend>
-      {props.value.length > 0 && (
-        <ul className="picked" aria-label="Chosen students">
-          {props.value.map((sid) => (
-            <li key={sid} className="chip picked-chip">
-              {props.dir.studentName(sid)}
-              <button
-                type="button"
-                className="chip-x"
-                aria-label={`Remove ${props.dir.studentName(sid)}`}
-                onClick={() => toggle(sid, false)}
-              >
-                <Icon name="x" size={12} />
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      <input
-        className="input"
-        aria-label="Find a student"
-        placeholder="Type a name to find a student…"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-      />
-      <div className="picker-list" role="group" aria-label="Matching students">
-        {matches.length === 0 && <p className="muted">No student matches “{query}”.</p>}
-        {matches.map((s) => (
-          <label key={s.id} className="picker-option">
-            <input type="checkbox" checked={props.value.includes(s.id)} onChange={(e) => toggle(s.id, e.target.checked)} />
-            <span>{studentFullName(s)}</span>
-            {s.subjects.length > 0 && <span className="muted">{s.subjects.join(', ')}</span>}
-          </label>
-        ))}
-      </div>
-      {props.error && (
-        <span className="error" id={`${id}-error`} role="alert">
-          <Icon name="alert" size={14} />
-          {props.error}
-        </span>
-      )}
-    </fieldset>
+    <MultiCombobox
+      label="Students"
+      className="student-picker"
+      required
+      values={value}
+      onChange={props.onChange}
+      options={options}
+      nameOf={dir.studentName}
+      chosenLabel="Chosen students"
+      placeholder="Type a name to find a student…"
+      error={props.error}
+    />
   );
 }
 
@@ -192,6 +165,7 @@ export function LessonEditor(props: {
   const permissions = usePermissions();
   // A tutor books and moves only their own lessons (the permission table): the others are not offered.
   const tutorChoices = dir.tutors.filter((t) => permissions.decide('lessons', editing ? 'change' : 'create', { tutorId: t.id }).allowed);
+  const tutorOptions = tutorChoices.map((t) => ({ value: t.id, label: t.name }));
   const tutorHint = tutorChoices.length < dir.tutors.length ? ownOnlyReason('lessons') : undefined;
   const defaultTutor = app.me && tutorChoices.some((t) => t.id === app.me!.id) ? app.me.id : (tutorChoices[0]?.id ?? '');
   const [initial] = useState(() => initialValues(target, tz, defaultTutor));
@@ -267,9 +241,7 @@ export function LessonEditor(props: {
     setErrors(errs);
     if (Object.keys(errs).length) {
       // Move focus to the first invalid field, as a screen reader user expects.
-      requestAnimationFrame(() =>
-        document.querySelector<HTMLElement>('dialog[open] [aria-invalid="true"], dialog[open] .student-picker .input')?.focus(),
-      );
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('dialog[open] [aria-invalid="true"]')?.focus());
       return;
     }
     // A rate override far above the practice's range asks first, naming the figure (only when it was changed).
@@ -341,14 +313,15 @@ export function LessonEditor(props: {
       )}
       <div className="editor-grid">
         <div className="stack">
-          <SelectField
+          <Combobox
             label="Tutor"
             required
             value={v.tutorId}
             onChange={set('tutorId')}
             error={errors.tutorId}
             {...(tutorHint ? { hint: tutorHint } : {})}
-            options={[{ value: '', label: 'Choose a tutor…' }, ...tutorChoices.map((t) => ({ value: t.id, label: t.name }))]}
+            placeholder="Choose a tutor…"
+            options={tutorOptions}
           />
           <StudentPicker dir={dir} value={v.studentIds} onChange={pickStudents} error={errors.studentIds} />
           <TextField label="Subject" required value={v.subject} onChange={set('subject')} error={errors.subject} list="schedule-subjects" />

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { findStudentMatches, type DuplicateMatch } from '../../../../src-shared/students/duplicates';
 import { navigate } from '../../app/router';
 import { Alert } from '../../ui/Alert';
@@ -10,6 +10,7 @@ import { FigureConfirmation } from '../../ui/FigureConfirmation';
 import { PermissionButton } from '../../ui/Permission';
 import { FormDialog } from '../../ui/FormDialog';
 import { SelectField, TextArea, TextField } from '../../ui/Field';
+import { Combobox } from '../../ui/Combobox';
 import { useToast } from '../../ui/Toast';
 import { validateStudent, EMPTY_ADDRESS, type FieldErrors } from '../../../../src-shared/validation/forms';
 import { moneyToInput } from '../../../../src-shared/money';
@@ -32,7 +33,10 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
   const toast = useToast();
   const currency = app.settings?.currency ?? 'GBP';
   const locale = app.settings?.locale ?? 'en-GB';
-  const { docs: families } = useLiveQuery('families', { selector: { archived: false }, sort: [{ name: 'asc' }] } as never);
+  const { docs: families, loading: familiesLoading } = useLiveQuery('families', {
+    selector: { archived: false },
+    sort: [{ name: 'asc' }],
+  } as never);
   const existingFamily = student ? families.find((f) => f.id === student.familyId) : undefined;
   const [v, setV] = useState({
     firstName: student?.firstName ?? '',
@@ -57,11 +61,13 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
   const rateCheck = useRateCheck(v.rate);
   const set = (k: keyof typeof v) => (value: string) => setV((prev) => ({ ...prev, [k]: value }));
 
-  const payerOptions = [
-    { value: '', label: 'Choose who pays…' },
-    { value: SELF, label: 'The student (an adult paying for themselves)' },
-    ...families.filter((f) => f.kind === 'family').map((f) => ({ value: f.id, label: f.name })),
-  ];
+  const payerOptions = useMemo(
+    () => [
+      { value: SELF, label: 'The student (an adult paying for themselves)' },
+      ...families.filter((f) => f.kind === 'family').map((f) => ({ value: f.id, label: f.name })),
+    ],
+    [families],
+  );
 
   const save = async (statusOverride?: Student['status']) => {
     const familyId = v.familyId === SELF ? (existingFamily?.kind === 'self' ? existingFamily.id : SELF) : v.familyId;
@@ -214,11 +220,13 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
       <div className="grid-2">
         <TextField label="First name" value={v.firstName} onChange={set('firstName')} required error={errors.firstName} autoFocus />
         <TextField label="Last name" value={v.lastName} onChange={set('lastName')} error={errors.lastName} />
-        <SelectField
+        <Combobox
           label="Who pays"
           value={v.familyId}
           onChange={set('familyId')}
           options={payerOptions}
+          loading={familiesLoading}
+          placeholder="Type a family’s name…"
           required
           error={errors.familyId}
           className="span-2"

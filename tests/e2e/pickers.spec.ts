@@ -1,0 +1,160 @@
+/**
+ * Pickers that scale (issue 19): "Who pays" in the New student dialog and the students and tutor
+ * of the New lesson dialog are searchable comboboxes (ui/Combobox.tsx) over a practice of 1,000
+ * students and ~700 payers. Selected by role and name only: type-ahead, the keyboard (arrows,
+ * Enter, Escape), the list being virtualised (a few dozen options in the DOM, not hundreds), and
+ * the chosen values saved. Screenshots of both open lists, light and dark.
+ */
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { openApp, pageErrors, studentsTable } from './helpers';
+
+test.use({ locale: 'en-GB', timezoneId: 'Europe/London' });
+
+test.afterEach(async ({ page }) => {
+  expect(pageErrors(page), 'no uncaught errors in the page').toEqual([]);
+});
+
+async function bigPractice(page: Page, students = 1000): Promise<void> {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Load a sample practice' }).waitFor();
+  await page.evaluate((n) => window.__tutordeskTest!.loadSample(n), students);
+  await expect(page.getByRole('heading', { name: 'Students', level: 1 })).toBeVisible({ timeout: 60_000 });
+}
+
+const optionsIn = (scope: Locator) => scope.getByRole('listbox').getByRole('option');
+
+test('"Who pays" finds a family among hundreds by typing and by keyboard', async ({ page }) => {
+  test.setTimeout(120_000);
+  await bigPractice(page);
+  await page.getByRole('button', { name: 'New student' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New student' });
+  await dialog.getByLabel('First name').fill('Zed');
+  await dialog.getByLabel('Last name').fill('Quill');
+
+  const payer = dialog.getByRole('combobox', { name: 'Who pays' });
+  await expect(payer).toHaveAttribute('aria-expanded', 'false');
+  await expect(payer).toHaveAttribute('aria-busy', 'false');
+  // Opening lists every payer, but only the visible options are in the DOM.
+  await payer.press('ArrowDown');
+  await expect(payer).toHaveAttribute('aria-expanded', 'true');
+  const list = dialog.getByRole('listbox', { name: 'Who pays' });
+  await expect(list).toBeVisible();
+  const inDom = await optionsIn(dialog).count();
+  expect(inDom, 'a virtualised list: a page of options, not every payer').toBeGreaterThan(3);
+  expect(inDom).toBeLessThan(40);
+  await expect(payer).toHaveAttribute('aria-activedescendant', /.+/);
+
+  // Type-ahead: every option left contains the words typed, in any order, ignoring case.
+  await payer.fill('kowalski FAM');
+  await expect(optionsIn(dialog).first()).toHaveText(/Kowalski/);
+  for (const text of await optionsIn(dialog).allTextContents()) expect(text).toMatch(/kowalski.* family/i);
+  await dialog.getByRole('combobox', { name: 'Who pays' }).screenshot({ path: 'screenshots/picker-who-pays-field-light.png' });
+  await page.screenshot({ path: 'screenshots/picker-who-pays-light.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: 'screenshots/picker-who-pays-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Nothing matches: said so, no option.
+  await payer.fill('zzzz no such family');
+  await expect(list).toContainText('Nothing matches “zzzz no such family”.');
+  await expect(optionsIn(dialog)).toHaveCount(0);
+
+  // Escape closes the list only; the dialog stays open and the field shows nothing chosen.
+  await payer.press('Escape');
+  await expect(payer).toHaveAttribute('aria-expanded', 'false');
+  await expect(dialog).toBeVisible();
+  await expect(payer).toHaveValue('');
+
+  // Arrow down to the second match, Enter chooses it.
+  await payer.fill('kowalski family');
+  await payer.press('ArrowDown');
+  const second = optionsIn(dialog).nth(1);
+  await expect(second).toHaveAttribute('id', (await payer.getAttribute('aria-activedescendant'))!);
+  await payer.press('Enter');
+  await expect(payer).toHaveAttribute('aria-expanded', 'false');
+  const picked = await payer.inputValue();
+  expect(picked).toMatch(/Kowalski.* family/);
+  await expect(dialog).toBeVisible();
+
+  await dialog.getByRole('button', { name: 'Add student' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('searchbox', { name: 'Search students' }).fill('Zed Quill');
+  await expect(studentsTable(page).getByRole('row', { name: /Zed Quill/ })).toContainText(picked);
+});
+
+test('"Who pays" is required, and the adult-pays choice is found by typing', async ({ page }) => {
+  test.setTimeout(120_000);
+  await bigPractice(page, 200);
+  await page.getByRole('button', { name: 'New student' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New student' });
+  await dialog.getByLabel('First name').fill('Ada');
+  await dialog.getByRole('button', { name: 'Add student' }).click();
+  const payer = dialog.getByRole('combobox', { name: 'Who pays' });
+  await expect(payer).toHaveAttribute('aria-invalid', 'true');
+  await payer.fill('adult paying');
+  await dialog.getByRole('option', { name: 'The student (an adult paying for themselves)' }).click();
+  await expect(payer).toHaveValue('The student (an adult paying for themselves)');
+  await dialog.getByRole('button', { name: 'Add student' }).click();
+  await expect(dialog).toBeHidden();
+});
+
+test('the New lesson dialog picks students and a tutor by typing, keyboard and click', async ({ page }) => {
+  test.setTimeout(120_000);
+  await bigPractice(page);
+  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('button', { name: 'New lesson' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New lesson' });
+  const students = dialog.getByRole('combobox', { name: 'Students' });
+  await expect(students).toBeVisible();
+
+  // Type-ahead, then Enter chooses the active option; the list stays open for another choice.
+  await students.fill('maya davies');
+  const first = optionsIn(dialog).first();
+  await expect(first).toContainText('Maya Davies');
+  await students.press('Enter');
+  await expect(dialog.getByRole('list', { name: 'Chosen students' })).toContainText('Maya Davies');
+  await expect(first).toHaveAttribute('aria-selected', 'true');
+  await expect(dialog.getByRole('listbox', { name: 'Students' })).toHaveAttribute('aria-multiselectable', 'true');
+  await expect(students).toHaveAttribute('aria-expanded', 'true');
+
+  // A second student by click.
+  await students.fill('davies');
+  const other = optionsIn(dialog).filter({ hasNotText: 'Maya Davies' }).first();
+  const otherName = (await other.locator('.combo-label').textContent())!;
+  await other.click();
+  const chosen = dialog.getByRole('list', { name: 'Chosen students' });
+  await expect(chosen.getByRole('listitem')).toHaveCount(2);
+  await expect(chosen).toContainText(otherName);
+  await page.screenshot({ path: 'screenshots/picker-lesson-students-light.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: 'screenshots/picker-lesson-students-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Choosing a chosen one again takes it out; so does its Remove button.
+  await dialog
+    .getByRole('option', { name: new RegExp(`^${otherName}`) })
+    .first()
+    .click();
+  await expect(chosen.getByRole('listitem')).toHaveCount(1);
+  await students.press('Escape');
+  await expect(students).toHaveAttribute('aria-expanded', 'false');
+  await expect(dialog).toBeVisible();
+
+  // The tutor: a single-value combobox.
+  const tutor = dialog.getByRole('combobox', { name: 'Tutor' });
+  await tutor.click();
+  await expect(dialog.getByRole('listbox', { name: 'Tutor' })).toBeVisible();
+  await tutor.press('End');
+  await tutor.press('Enter');
+  const tutorAfter = await tutor.inputValue();
+  expect(tutorAfter).not.toBe('');
+
+  await dialog.getByLabel('Subject').fill('Maths');
+  await dialog.getByLabel('Date').fill('2027-03-15');
+  await dialog.getByLabel('Start time').fill('16:00');
+  await dialog.getByLabel('Repeats').selectOption({ label: 'Does not repeat' });
+  await dialog.getByRole('button', { name: 'Book lesson' }).click();
+  const clash = page.getByRole('button', { name: 'Book anyway' });
+  await Promise.race([clash.waitFor().then(() => clash.click()), dialog.waitFor({ state: 'hidden' })]);
+  await expect(dialog).toBeHidden();
+});
