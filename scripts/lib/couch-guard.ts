@@ -442,6 +442,11 @@ export function createGuard(options: GuardOptions, next: (req: IncomingMessage, 
     // 4. Authentication
     const address = clientAddress(req);
     const auth = await options.authenticate(req.headers);
+    const starting = () =>
+      sendJson(req, res, 503, { error: 'starting', reason: 'The server is starting; try again in a moment.' }, { 'Retry-After': '1' });
+    // While the server is being set up its users may be half-written: a password it cannot check
+    // yet is "starting" (retried by clients), not a 401 a client would take as final.
+    if (auth.kind === 'invalid' && options.isOpen && !options.isOpen()) return starting();
     if (auth.kind === 'invalid') {
       if (throttle.blocked(address)) {
         return sendJson(
@@ -470,14 +475,7 @@ export function createGuard(options: GuardOptions, next: (req: IncomingMessage, 
     }
     const user = auth.kind === 'user' ? auth.user : null;
     const isServerAdmin = Boolean(user?.roles.includes('_admin'));
-    if (options.isOpen && !options.isOpen() && !isServerAdmin)
-      return sendJson(
-        req,
-        res,
-        503,
-        { error: 'starting', reason: 'The server is starting; try again in a moment.' },
-        { 'Retry-After': '1' },
-      );
+    if (options.isOpen && !options.isOpen() && !isServerAdmin) return starting();
     // 5. Authorisation
     if (route.kind === 'config') {
       if (!isServerAdmin) return sendJson(req, res, 403, { error: 'forbidden', reason: ADMIN_ONLY('change the server configuration') });

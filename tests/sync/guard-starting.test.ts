@@ -20,6 +20,7 @@ async function start(open: () => boolean): Promise<string> {
       authenticate: async (h) => {
         const who = String(h.authorization ?? '');
         if (who.includes('admin')) return { kind: 'user', user: { name: 'couchadmin', roles: ['_admin'] }, cookie: null, via: 'basic' };
+        if (who.includes('newcomer')) return { kind: 'invalid', reason: 'Name or password is incorrect.' };
         return { kind: 'user', user: { name: 'ann', roles: ['tutordesk-p-member'] }, cookie: null, via: 'basic' };
       },
       securityOf: async () => ({ members: { roles: ['tutordesk-p-member'] }, admins: {} }),
@@ -45,7 +46,10 @@ describe('the embedded server while it is set up', () => {
     expect(member.headers.get('retry-after')).toBe('1');
     expect(await member.json()).toMatchObject({ error: 'starting' });
     expect((await as('admin')).status).toBe(200);
+    // A password the half-written users cannot confirm yet: "starting", not a final 401.
+    expect((await as('newcomer')).status).toBe(503);
     open = true;
     expect((await as('ann')).status).toBe(200);
+    expect((await as('newcomer')).status).toBe(401);
   });
 });
