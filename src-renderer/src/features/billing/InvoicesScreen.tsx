@@ -3,6 +3,7 @@
  * draft for one family, exports, issuing several drafts at once, and the double-billing flag.
  * `/invoices?id=…` shows one invoice (InvoiceDetail).
  */
+import { countOf, NOUNS } from '../../../../src-shared/locale/count';
 import { useMemo, useState } from 'react';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useApp } from '../../app/AppContext';
@@ -293,7 +294,7 @@ function InvoiceList({ data }: { data: BillingData }) {
         <button type="button" className="inv-stat" onClick={() => setStatus('overdue')}>
           <span className="label">Overdue</span>
           <strong className={stats.overdue > 0 ? 'inv-danger' : ''}>{money(stats.overdue)}</strong>
-          <span className="muted">{stats.overdueCount} invoices</span>
+          <span className="muted">{countOf(stats.overdueCount, NOUNS.invoice, app.format.locale)}</span>
         </button>
         <button type="button" className="inv-stat" onClick={() => setStatus('draft')}>
           <span className="label">Drafts</span>
@@ -425,7 +426,7 @@ function InvoiceList({ data }: { data: BillingData }) {
                 data.invoices,
                 today,
               );
-              toast(`${issued.length} invoices issued: ${issued[0]?.number} … ${issued.at(-1)?.number}`);
+              toast(`${countOf(issued.length, NOUNS.invoice, app.format.locale)} issued: ${issued[0]?.number} … ${issued.at(-1)?.number}`);
               setStatus('open');
               setDialog('');
             } catch (e) {
@@ -508,7 +509,7 @@ function ExportDialog({ data, defaultMonth, onClose }: { data: BillingData; defa
           `invoices-${month}.csv`,
           invoicesCsv(invoices, { settings, families: data.families, payments: data.payments }),
         );
-        if (r.saved) toast(`${invoices.length} invoices exported to ${r.location}`);
+        if (r.saved) toast(`${countOf(invoices.length, NOUNS.invoice, app.format.locale)} exported to ${r.location}`);
       } else if (what === 'lines') {
         const r = await saveCsv(
           `invoice-lines-${month}.csv`,
@@ -541,7 +542,7 @@ function ExportDialog({ data, defaultMonth, onClose }: { data: BillingData; defa
           type="month"
           value={month}
           onChange={setMonth}
-          hint={`${invoices.length} invoices and credit notes, ${payments.length} payments in ${label}`}
+          hint={`${countOf(invoices.length, NOUNS.invoiceOrCreditNote, app.format.locale)}, ${countOf(payments.length, NOUNS.payment, app.format.locale)} in ${label}`}
         />
       </div>
       <div className="inv-export-grid">

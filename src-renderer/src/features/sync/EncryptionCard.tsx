@@ -43,6 +43,27 @@ export function EncryptionCard() {
   );
 }
 
+/**
+ * A form's submit: `check` may refuse before anything runs (returns false), `run` runs while the
+ * form shows it is busy, and what it throws goes to `fail` as a sentence.
+ */
+function useSubmit(o: { check?: () => boolean; run: () => Promise<void>; fail: (message: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (o.check && !o.check()) return;
+    setBusy(true);
+    try {
+      await o.run();
+    } catch (err) {
+      o.fail(message(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, submit };
+}
+
 function useSaveEncryption() {
   const app = useApp();
   return (encryption: PracticeEncryption) => app.save('settings', PRACTICE_SETTINGS_ID, { encryption });
@@ -52,22 +73,16 @@ function UnlockForm() {
   const controller = useSyncController();
   const [passphrase, setPassphrase] = useState('');
   const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const toast = useToast();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
+  const { busy, submit } = useSubmit({
+    check: () => (setError(''), true),
+    run: async () => {
       await controller.unlockEncryption(passphrase);
       setPassphrase('');
       toast('Passphrase accepted. This laptop now syncs the practice.');
-    } catch (err) {
-      setError(message(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    fail: setError,
+  });
   return (
     <form className="stack" onSubmit={submit} aria-label="Unlock the practice">
       <p>
@@ -94,7 +109,23 @@ function TurnOn({ isAdmin }: { isAdmin: boolean }) {
   const [again, setAgain] = useState('');
   const [understood, setUnderstood] = useState(false);
   const [errors, setErrors] = useState<{ next?: string; again?: string; form?: string }>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, submit } = useSubmit({
+    check: () => {
+      const problem = passphraseProblem(next, again);
+      setErrors(problem);
+      return !problem.next && !problem.again;
+    },
+    run: async () => {
+      const { written, remaining } = await controller.enableEncryption(next, save);
+      setNext('');
+      setAgain('');
+      const records = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'record' : 'records'}`;
+      toast(
+        `Encryption is on. ${records(written)} on the server ${written === 1 ? 'was' : 'were'} encrypted${remaining ? `; ${records(remaining)} follow with the next sync` : ''}.`,
+      );
+    },
+    fail: (form) => setErrors({ form }),
+  });
   const intro = (
     <p>
       Off. With encryption on, names, contact details, addresses, lesson notes, invoice texts and payment references are encrypted on each
@@ -109,26 +140,6 @@ function TurnOn({ isAdmin }: { isAdmin: boolean }) {
         <p className="muted">A practice admin can turn it on from their laptop.</p>
       </>
     );
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const problem = passphraseProblem(next, again);
-    setErrors(problem);
-    if (problem.next || problem.again) return;
-    setBusy(true);
-    try {
-      const { written, remaining } = await controller.enableEncryption(next, save);
-      setNext('');
-      setAgain('');
-      const records = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'record' : 'records'}`;
-      toast(
-        `Encryption is on. ${records(written)} on the server ${written === 1 ? 'was' : 'were'} encrypted${remaining ? `; ${records(remaining)} follow with the next sync` : ''}.`,
-      );
-    } catch (err) {
-      setErrors({ form: message(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <form className="stack" onSubmit={submit} aria-label="Turn on end-to-end encryption">
       {intro}
@@ -181,25 +192,21 @@ function ChangePassphrase() {
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
   const [errors, setErrors] = useState<{ current?: string; next?: string; again?: string }>({});
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const problem = passphraseProblem(next, again);
-    setErrors(problem);
-    if (problem.next || problem.again) return;
-    setBusy(true);
-    try {
+  const { busy, submit } = useSubmit({
+    check: () => {
+      const problem = passphraseProblem(next, again);
+      setErrors(problem);
+      return !problem.next && !problem.again;
+    },
+    run: async () => {
       await controller.changeEncryptionPassphrase(current, next, save);
       setCurrent('');
       setNext('');
       setAgain('');
       toast('Passphrase changed. Laptops that have the practice key keep working; new laptops need the new passphrase.');
-    } catch (err) {
-      setErrors({ current: message(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    fail: (current) => setErrors({ current }),
+  });
   return (
     <form className="stack" onSubmit={submit} aria-label="Change the practice passphrase">
       <h3>Change the passphrase</h3>
