@@ -12,3 +12,4 @@ export * from './export-csv';
 export * from './timetable';
 export * from './sample';
 export * from './validity';
+export * from './makeup-slot';

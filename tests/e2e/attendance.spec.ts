@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
+import { DateTime } from 'luxon';
 import { pageErrors } from './helpers';
-import { addLesson, at, localInput, openTodayLesson, practiceWithStudents } from './attendance-helpers';
+import { addLesson, at, localInput, openTodayLesson, practiceWithStudents, TZ } from './attendance-helpers';
 
 test.afterEach(async ({ page }) => {
   expect(pageErrors(page), 'no uncaught errors in the page').toEqual([]);
@@ -131,6 +132,37 @@ test('bulk: mark the rest of today’s lessons attended, with a confirmation giv
 
   // Nothing left: the button is disabled.
   await expect(page.getByRole('button', { name: 'Mark the rest of today’s lessons attended' })).toBeDisabled();
+});
+
+test('the make-up dialog proposes a free day, not the student’s own lesson a week later', async ({ page }) => {
+  await practiceWithStudents(page, [['Noah', 'Patel']]);
+  const weekday = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'][DateTime.now().setZone(TZ).weekday - 1];
+  await addLesson(page, { students: ['Noah Patel'], subject: 'Piano', start: at('20:00'), rrule: `FREQ=WEEKLY;BYDAY=${weekday}` });
+
+  await page.getByRole('link', { name: 'Today', exact: true }).click();
+  const piano = await openTodayLesson(page, /Piano with Noah Patel/);
+  await piano.getByRole('radiogroup', { name: 'Attendance of Noah Patel' }).getByRole('radio', { name: 'Cancelled by student' }).check();
+  await piano.getByLabel('Cancelled at').fill(localInput('13:00', -2));
+  await expect(piano.getByText('Make-up credit available')).toBeVisible();
+
+  await page.getByRole('link', { name: 'Students' }).click();
+  await page
+    .getByRole('table', { name: 'Students' })
+    .getByRole('row', { name: /Noah Patel/ })
+    .click();
+  await page.getByRole('dialog', { name: 'Noah Patel' }).getByRole('link', { name: 'Notes & timeline' }).click();
+  const credits = page.getByRole('region', { name: 'Make-up credits' });
+  await credits.getByRole('button', { name: /Book make-up lesson for the Piano/ }).click();
+  const book = page.getByRole('dialog', { name: 'Book make-up lesson' });
+  // Tomorrow at the lesson's time is free; a week later is Noah's own Piano lesson.
+  await expect(book.getByLabel('Date and time')).toHaveValue(localInput('20:00', 1));
+  await book.getByLabel('Date and time').fill(localInput('20:00', 7));
+  await book.getByRole('button', { name: 'Book make-up lesson' }).click();
+  await expect(book.getByRole('alert')).toContainText('Double booking');
+  await book.getByLabel('Date and time').fill(localInput('20:00', 1));
+  await book.getByRole('button', { name: 'Book make-up lesson' }).click();
+  await expect(book).toBeHidden();
+  await expect(credits.getByText('0 available')).toBeVisible();
 });
 
 test('attendance policy settings: billable/payable statuses, notice window, make-up credits', async ({ page }) => {

@@ -4,7 +4,7 @@
  * derives credits from that link, so nothing is counted twice across laptops). Double bookings are
  * checked with the schedule's conflict detection; the user may still book.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { DateTime } from 'luxon';
 import { useApp, useLiveQuery } from '../../app/AppContext';
 import { Alert } from '../../ui/Alert';
@@ -18,14 +18,43 @@ import { canBookMakeup, type MakeupCredit } from '../../../../src-shared/schedul
 import { describeConflict, findLessonConflicts } from '../../../../src-shared/schedule/conflicts';
 import { createLesson, lessonValues, validateLessonValues } from '../../../../src-shared/schedule/edit';
 import type { ExpandedOccurrence } from '../../../../src-shared/schedule/expand';
+import { proposeMakeupStart } from '../../../../src-shared/schedule/makeup-slot';
 import { fromLocalInput, toLocalInput } from './time-input';
 import { attendanceSettings } from './queries';
 
+/** Shown until the free slot is worked out: a week after the missed lesson, never in the past. */
 function defaultStart(original: string, zone: string): string {
   let dt = DateTime.fromISO(original, { zone }).plus({ weeks: 1 });
   const now = DateTime.now().setZone(zone);
   while (dt < now) dt = dt.plus({ weeks: 1 });
   return dt.toUTC().toISO()!;
+}
+
+/** The first day, at the missed lesson's time, when the student, tutor and room are all free. */
+async function freeMakeupStart(
+  app: ReturnType<typeof useApp>,
+  slot: { missedStart: string; durationMinutes: number; tutorId: string; studentId: string; room: string; zone: string },
+): Promise<string> {
+  const [allLessons, closures] = await Promise.all([
+    app.db.lessons.find({ selector: { cancelled: false } }).exec(),
+    app.db.closures.find().exec(),
+  ]);
+  const room = slot.room.trim().toLowerCase();
+  const lessons = allLessons
+    .map((d) => d.toJSON() as Lesson)
+    .filter(
+      (l) => l.tutorId === slot.tutorId || l.studentIds.includes(slot.studentId) || (room !== '' && l.room.trim().toLowerCase() === room),
+    );
+  const occurrences = (await app.db.occurrences.find({ selector: { lessonId: { $in: lessons.map((l) => l.id) } } }).exec()).map(
+    (d) => d.toJSON() as Occurrence,
+  );
+  return proposeMakeupStart({
+    ...slot,
+    now: new Date().toISOString(),
+    lessons,
+    occurrences,
+    closures: closures.map((c) => c.toJSON() as Closure),
+  });
 }
 
 export function BookMakeupDialog(props: {
@@ -47,10 +76,33 @@ export function BookMakeupDialog(props: {
     subject: props.lesson.subject,
     room: props.lesson.room,
   });
+  // The proposal replaces the placeholder start unless the person already changed it.
+  const startEdited = useRef(false);
+  useEffect(() => {
+    let live = true;
+    void freeMakeupStart(app, {
+      missedStart: props.occurrence.start,
+      durationMinutes: Number(v.duration) || 60,
+      tutorId: v.tutorId,
+      studentId: props.credit.studentId,
+      room: v.room,
+      zone: tz,
+    })
+      .then((start) => {
+        if (live && !startEdited.current) setV((p) => ({ ...p, start: toLocalInput(start, tz) }));
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+    // Proposed once, when the dialog opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [warnings, setWarnings] = useState<string[] | null>(null);
   const [saving, setSaving] = useState(false);
   const set = (k: keyof typeof v) => (value: string) => {
+    if (k === 'start') startEdited.current = true;
     setV((p) => ({ ...p, [k]: value }));
     setWarnings(null);
   };
