@@ -9,6 +9,9 @@ export interface ReportColumn<R> {
   numeric?: boolean;
   /** A class of the column's body cells (or per row, e.g. to mark a figure). */
   className?: string | ((row: R) => string);
+  /** Long text (an e-mail, a name): cut with an ellipsis when the card is narrow, the whole text in
+   *  its tooltip, so the table never grows wider than its card. */
+  cut?: boolean;
   /** The column's cell in the totals row (the first column's is the totals label). */
   total?: ReactNode;
 }
@@ -71,12 +74,12 @@ export function ReportTable<R>(props: {
               <td
                 key={j}
                 className={
-                  [c.numeric ? 'num' : '', (typeof c.className === 'function' ? c.className(row) : c.className) ?? '']
+                  [c.numeric ? 'num' : '', c.cut ? 'cut' : '', (typeof c.className === 'function' ? c.className(row) : c.className) ?? '']
                     .filter(Boolean)
                     .join(' ') || undefined
                 }
               >
-                {c.cell(row)}
+                {c.cut ? <span className="cell-cut">{c.cell(row)}</span> : c.cell(row)}
               </td>
             ))}
           </tr>

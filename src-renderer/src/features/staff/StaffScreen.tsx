@@ -178,8 +178,12 @@ export function StaffScreen() {
               ),
             },
             { header: 'Role', cell: (s) => (s.role === 'admin' ? 'Administrator' : 'Tutor') },
-            { header: 'E-mail', cell: (s) => s.email },
-            { header: 'Pay', cell: (s) => `${money(s.payRate, locale)} ${s.payUnit === 'hour' ? 'per hour' : 'per lesson'}` },
+            { header: 'E-mail', cell: (s) => s.email, cut: true },
+            {
+              header: 'Pay',
+              cell: (s) => `${money(s.payRate, locale)} ${s.payUnit === 'hour' ? 'per hour' : 'per lesson'}`,
+              className: 'nowrap',
+            },
             {
               header: 'Status',
               cell: (s) => <span className={`badge badge-${s.active ? 'active' : 'archived'}`}>{s.active ? 'Active' : 'Inactive'}</span>,

@@ -338,7 +338,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
               )}
             </section>
           )}
-          <div style={{ overflow: 'auto' }}>
+          <div className="preview-scroll" tabIndex={0} role="region" aria-label="Preview (scrolls sideways)">
             <table className="preview-table" aria-label="Preview of the first rows">
               <thead>
                 <tr>
