@@ -94,6 +94,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.getByRole('link', { name: 'Payroll' }).click();
     await expect(page.getByRole('table', { name: 'Pay by tutor' }).getByRole('row').nth(2)).toBeVisible();
     await shot('payroll', true);
+    // Statuses read as words, as on every other screen, not as codes.
+    await expect(page.getByText('payable lessons (attended, cancelled by student (late) and no-show)')).toBeVisible();
     // The CSV's amounts add up to the total on screen.
     const payroll = await downloadCsv(page, page.getByRole('button', { name: 'Summary CSV' }));
     const total = (

@@ -45,7 +45,10 @@ export function PayrollScreen() {
   const lines = payroll ? payroll.lines.filter((l) => !tutorId || l.tutorId === tutorId) : [];
   const stamp = `${range.from}-to-${range.to}`;
   const hours = (m: number) => (m / 60).toLocaleString(locale, { maximumFractionDigits: 2 });
-  const payable = settings.attendance.payable.map((s) => s.replace(/_/g, ' ')).join(', ');
+  // The statuses as everywhere else on screen ("cancelled by student (late)"), never their codes.
+  const payable = new Intl.ListFormat(locale, { type: 'conjunction' }).format(
+    settings.attendance.payable.map((s) => ATTENDANCE_LABELS[s].toLowerCase()),
+  );
 
   return (
     <div className="page">
