@@ -91,6 +91,21 @@ export default tseslint.config(
       'react-hooks/exhaustive-deps': 'warn',
     },
   },
+  {
+    // Counts are written through one wording table (src-shared/locale/wording.ts) and
+    // Intl.PluralRules, never as a hand-made `n === 1 ? 'lesson' : 'lessons'`.
+    files: ['src-renderer/**/*.{ts,tsx}', 'src-shared/**/*.ts', 'src-main/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ConditionalExpression[test.operator='==='][test.right.value=1]:matches([consequent.type='TemplateLiteral'], [consequent.value=/[a-z]/i], [alternate.type='TemplateLiteral'], [alternate.value=/[a-z]/i])",
+          message: 'Write a count with countOf / formOf and a noun or verb of src-shared/locale/wording.ts, not n === 1 ? … : ….',
+        },
+      ],
+    },
+  },
   // Layout is Prettier's (.prettierrc.json, checked by `npm run lint`): no eslint rule argues with it.
   prettierOff,
 );

@@ -5,6 +5,7 @@
  * −£45.50, exact: written from the integer minor units) with a Currency column; credit notes are
  * negative; one header row; stable column order.
  */
+import { STORED_INVOICE_STATUS_WORDS } from '../locale/wording';
 import { toCsv, type CsvColumn } from '../csv';
 import type { Family, Invoice, Payment, PracticeSettings, Staff, Student } from '../model/types';
 import { paidByInvoice } from './lifecycle';
@@ -37,7 +38,7 @@ function nameMaps(n: Names) {
   return { families, students, staff };
 }
 
-const STATUS_LABEL: Record<Invoice['status'], string> = { draft: 'Draft', issued: 'Issued', void: 'Void' };
+const STATUS_LABEL = STORED_INVOICE_STATUS_WORDS;
 
 /** One row per invoice / credit note (drafts excluded unless asked). */
 export function invoicesCsv(

@@ -14,6 +14,8 @@
  * Pure; the billing core does not import the schedule module.
  */
 import type { AttendanceStatus, PracticeSettings } from '../model/types';
+import { countOf, formOf } from '../locale/count';
+import { NOUNS } from '../locale/wording';
 
 /** Which kinds of reason a practice may word differently (planned: settings.attendance.chargeWording). */
 export type ChargeReasonKind = 'late_cancellation' | 'no_show' | 'in_time_cancellation' | 'tutor_cancellation' | 'makeup';
@@ -39,7 +41,7 @@ export interface ChargePolicy {
 /** "24 hours'", "1 hour's", "2 days'" (whole days from 48 hours). */
 export function noticeWords(hours: number): string {
   if (hours >= 48 && hours % 24 === 0) return `${hours / 24} days'`;
-  return hours === 1 ? "1 hour's" : `${hours} hours'`;
+  return `${countOf(hours, NOUNS.hour)}${formOf(hours, { one: "'s", other: "'" })}`;
 }
 
 const STATUS_REASON: Partial<Record<AttendanceStatus, ChargeReasonKind>> = {

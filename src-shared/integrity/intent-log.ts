@@ -22,6 +22,7 @@
  */
 import { META_FIELDS, type ChangeContext, type SyncMeta } from '../model/meta';
 import type { CollectionName } from '../model/schemas';
+import { formOf } from '../locale/count';
 
 export const INTENT_OPERATIONS = [
   'issue',
@@ -196,7 +197,7 @@ export function planRecovery(intent: Intent, current: CurrentDocs): Recovery {
   return {
     action: 'needs_person',
     steps: [],
-    message: `${what} had stopped half-way, and ${changed.length === 1 ? 'one of its records was' : `${changed.length} of its records were`} changed on another device since: check ${changed.map(({ w }) => `${w.collection} ${w.id}`).join(', ')} before finishing or undoing it.`,
+    message: `${what} had stopped half-way, and ${formOf(changed.length, { one: 'one of its records was', other: `${changed.length} of its records were` })} changed on another device since: check ${changed.map(({ w }) => `${w.collection} ${w.id}`).join(', ')} before finishing or undoing it.`,
     changed: changed.map(({ w }) => ({ collection: w.collection, id: w.id })),
   };
 }

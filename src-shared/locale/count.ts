@@ -1,7 +1,7 @@
 /**
  * "1 invoice", "3 invoices", "1,204 invoices": a count with the noun in the form the number takes
  * in the practice's language (`Intl.PluralRules`), the number written the locale's way.
- * The nouns are English (the app's words); the rules and digits follow the locale.
+ * The nouns are English (the app's words, in ./wording.ts); the rules and digits follow the locale.
  */
 export interface NounForms {
   one: string;
@@ -9,14 +9,10 @@ export interface NounForms {
 }
 
 export function countOf(n: number, noun: NounForms, locale = 'en-GB'): string {
-  const form = new Intl.PluralRules(locale).select(n) === 'one' ? noun.one : noun.other;
-  return `${n.toLocaleString(locale)} ${form}`;
+  return `${n.toLocaleString(locale)} ${formOf(n, noun, locale)}`;
 }
 
-/** Nouns the screens count (one table, so a word is spelt one way everywhere). */
-export const NOUNS = {
-  invoice: { one: 'invoice', other: 'invoices' },
-  payment: { one: 'payment', other: 'payments' },
-  record: { one: 'record', other: 'records' },
-  invoiceOrCreditNote: { one: 'invoice or credit note', other: 'invoices and credit notes' },
-} as const satisfies Record<string, NounForms>;
+/** The form of a word that agrees with `n` ("is" / "are"), by the locale's plural rules. */
+export function formOf(n: number, forms: NounForms, locale = 'en-GB'): string {
+  return new Intl.PluralRules(locale).select(n) === 'one' ? forms.one : forms.other;
+}

@@ -6,6 +6,8 @@
 import type { PracticeSettings } from '../model/types';
 import { classifyCancellation } from './attendance';
 import { HOUR_MS, MINUTE_MS, toMs } from './time';
+import { countOf } from '../locale/count';
+import { NOUNS } from '../locale/wording';
 
 export interface CancellationNotice {
   /** Lesson start − moment of cancelling, in ms (negative: cancelled after the start). */
@@ -18,19 +20,15 @@ export interface CancellationNotice {
   text: string;
 }
 
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
-
 /** A duration in words: minutes under an hour, hours up to 72 hours, then days and hours. */
 export function formatNotice(ms: number): string {
   const abs = Math.abs(ms);
-  if (abs < HOUR_MS) return plural(Math.floor(abs / MINUTE_MS), 'minute');
+  if (abs < HOUR_MS) return countOf(Math.floor(abs / MINUTE_MS), NOUNS.minute);
   const hours = Math.floor(abs / HOUR_MS);
-  if (hours < 72) return plural(hours, 'hour');
+  if (hours < 72) return countOf(hours, NOUNS.hour);
   const days = Math.floor(hours / 24);
   const rest = hours % 24;
-  return rest ? `${plural(days, 'day')} ${plural(rest, 'hour')}` : plural(days, 'day');
+  return rest ? `${countOf(days, NOUNS.day)} ${countOf(rest, NOUNS.hour)}` : countOf(days, NOUNS.day);
 }
 
 export function describeCancellationNotice(
@@ -42,7 +40,7 @@ export function describeCancellationNotice(
   const inTime = classifyCancellation(lessonStart, cancelledAt, settings.cancellationNoticeHours) === 'cancelled_student_in_time';
   const grantsMakeup = inTime && settings.makeupForInTimeCancellation;
   const noticeText = noticeMs >= 0 ? `${formatNotice(noticeMs)} before` : `${formatNotice(noticeMs)} after the start`;
-  const window = plural(settings.cancellationNoticeHours, 'hour');
+  const window = countOf(settings.cancellationNoticeHours, NOUNS.hour);
   const text = inTime
     ? `Cancelled ${noticeText}: in time, ${grantsMakeup ? 'make-up credit granted' : 'no make-up credit (make-up credits are turned off)'}`
     : `Cancelled ${noticeText}: late (less than ${window}’ notice), no make-up credit`;

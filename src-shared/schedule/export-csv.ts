@@ -3,6 +3,7 @@
  * lessons have per-student attendance), through the shared `toCsv` (RFC 4180, UTF-8 BOM, CRLF,
  * formula injection neutralised).
  */
+import { ATTENDANCE_WORDS } from '../locale/wording';
 import { DateTime } from 'luxon';
 import { toCsv, type CsvColumn } from '../csv';
 import type { AttendanceStatus } from '../model/types';
@@ -10,14 +11,8 @@ import { isBillable, isPayable, type AttendanceSettings } from './attendance';
 import { studentAttendance, type ExpandedOccurrence } from './expand';
 import type { ExportNames } from './ics';
 
-export const ATTENDANCE_LABELS: Record<AttendanceStatus, string> = {
-  scheduled: 'Scheduled',
-  attended: 'Attended',
-  cancelled_student_late: 'Cancelled by student (late)',
-  cancelled_student_in_time: 'Cancelled by student (in time)',
-  cancelled_tutor: 'Cancelled by tutor',
-  no_show: 'No-show',
-};
+/** The words for each status (one table: src-shared/locale/wording.ts). */
+export const ATTENDANCE_LABELS = ATTENDANCE_WORDS;
 
 export interface LessonsCsvOptions extends ExportNames {
   timeZone: string;

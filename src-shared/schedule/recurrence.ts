@@ -12,6 +12,8 @@ import { DateTime, Info } from 'luxon';
 import type { Lesson } from '../model/types';
 import { RRule, type RRuleOptions } from './rrule-lib';
 import { DAY_MS, fromFloating, icalUtc, parseIcalDateTime, toFloating, toMs } from './time';
+import { countOf, formOf } from '../locale/count';
+import { NOUNS } from '../locale/wording';
 
 export const WEEKDAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 export type WeekdayCode = (typeof WEEKDAY_CODES)[number];
@@ -145,14 +147,14 @@ export function describeRecurrence(rrule: string, start: string, timeZone: strin
     const days = (spec.weekdays.length ? spec.weekdays : [weekdayOf(toMs(start), timeZone)]).map(
       (d) => names[WEEKDAY_CODES.indexOf(d)] ?? d,
     );
-    head = `${spec.interval === 1 ? 'Every week' : `Every ${spec.interval} weeks`} on ${listWords(days)} at ${time}`;
+    head = `${formOf(spec.interval, { one: 'Every week', other: `Every ${countOf(spec.interval, NOUNS.week)}` })} on ${listWords(days)} at ${time}`;
   } else {
     const compiled = new RRule(parseOptions(rrule));
     const text = compiled.toText();
     head = `${text.charAt(0).toUpperCase()}${text.slice(1).replace(/,? ?(until|for) .*$/, '')} at ${time}`;
   }
   const from = ` from ${first.toLocaleString(DateTime.DATE_MED)}`;
-  if (spec.end.kind === 'count') return `${head}${from}, ${spec.end.count} ${spec.end.count === 1 ? 'time' : 'times'}`;
+  if (spec.end.kind === 'count') return `${head}${from}, ${countOf(spec.end.count, NOUNS.time)}`;
   if (spec.end.kind === 'until')
     return `${head}${from}, until ${DateTime.fromISO(spec.end.date).setLocale(locale).toLocaleString(DateTime.DATE_FULL)}`;
   return `${head}${from}`;

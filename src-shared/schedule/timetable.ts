@@ -7,6 +7,8 @@ import { DateTime } from 'luxon';
 import { ATTENDANCE_LABELS } from './export-csv';
 import type { ExpandedOccurrence } from './expand';
 import { localDate, localWeekRange } from './time';
+import { countOf } from '../locale/count';
+import { NOUNS } from '../locale/wording';
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -113,7 +115,7 @@ export function weeklyTimetableHtml(opts: TimetableOptions): string {
 <tbody><tr>${days.map((d) => `<td>${cell(byDay.get(d)!)}</td>`).join('')}</tr></tbody>
 </table>
 </main>
-<footer><span>${total} ${total === 1 ? 'lesson' : 'lessons'} · times in ${e(zone)}</span><span>Printed ${e(generated)} · TutorDesk</span></footer>
+<footer><span>${countOf(total, NOUNS.lesson)} · times in ${e(zone)}</span><span>Printed ${e(generated)} · TutorDesk</span></footer>
 </body>
 </html>
 `;

@@ -77,7 +77,7 @@ export function phonesMatch(a: string, b: string): boolean {
 
 function describe(reasons: MatchReason[], who: string, detail: string): string {
   const words = reasons.map((r) => (r === 'email' ? 'e-mail' : r));
-  const list = words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+  const list = new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(words);
   return `Same ${list} as ${who}${detail ? ` (${detail})` : ''}`;
 }
 

@@ -58,7 +58,7 @@ test('invoices: credit refunded on two laptops is listed, opens the family’s l
   );
   await page.getByRole('link', { name: 'Invoices' }).click();
   const review = page.getByRole('region', { name: 'Needs your attention' });
-  await expect(review).toContainText('One billing record could not be put right automatically.');
+  await expect(review).toContainText('1 billing record could not be put right automatically.');
   const money = review.getByRole('region', { name: 'Money records that disagree after sync' });
   await expect(money.getByRole('heading', { name: 'Money records that disagree after sync', level: 2 })).toBeVisible();
   await expect(money.getByRole('listitem')).toHaveCount(1);

@@ -27,6 +27,8 @@ import { stampDeletion, type AnyDoc } from '../../../src-shared/sync/merge';
 import type { TutorDatabase } from './database';
 import { localDoc$ } from './local-docs';
 import { map, type Observable } from 'rxjs';
+import { countOf, formOf } from '../../../src-shared/locale/count';
+import { NOUNS, VERBS } from '../../../src-shared/locale/wording';
 
 export const PENDING_INTENTS_DOC = 'pending-intents';
 
@@ -186,7 +188,7 @@ async function writeAll(db: TutorDatabase, intents: readonly Intent[], ctx: Chan
 
 function describe(intents: readonly Intent[]): string {
   const first = intents[0]!.description;
-  return intents.length === 1 ? first : `${first} and ${intents.length - 1} more`;
+  return intents.length > 1 ? `${first} and ${intents.length - 1} more` : first;
 }
 
 /**
@@ -208,7 +210,7 @@ export async function runIntents(db: TutorDatabase, intents: readonly Intent[], 
   );
   if (conflicts.length > 0) {
     throw new IntentError(
-      `${what} was not saved: ${conflicts.length === 1 ? `${conflicts[0]} was` : `${conflicts.length} records were`} changed meanwhile (perhaps in another window or by a sync). Nothing was saved; try again.`,
+      `${what} was not saved: ${conflicts.length > 1 ? `${countOf(conflicts.length, NOUNS.record)} ${formOf(conflicts.length, VERBS.was)}` : `${conflicts[0]} was`} changed meanwhile (perhaps in another window or by a sync). Nothing was saved; try again.`,
       'nothing_saved',
       conflicts,
     );

@@ -36,6 +36,7 @@ import {
 } from './table-row-models';
 import { SkippedRecords } from './SkippedRecords';
 import { titleCutText } from './cut-text';
+import { countOf } from '../../../src-shared/locale/count';
 
 export type { SearchableRow } from './table-row-models';
 
@@ -254,7 +255,7 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
       <div className="table-footer" aria-live="polite">
         <span>
           {rows.length === total
-            ? `${total.toLocaleString(props.locale)} ${total === 1 ? props.noun[0] : props.noun[1]}`
+            ? countOf(total, { one: props.noun[0], other: props.noun[1] }, props.locale)
             : `Showing ${rows.length.toLocaleString(props.locale)} of ${total.toLocaleString(props.locale)} ${props.noun[1]}`}
         </span>
         <span className="muted">Click a row to open it</span>

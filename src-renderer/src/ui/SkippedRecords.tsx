@@ -1,5 +1,6 @@
 import { Alert } from './Alert';
 import { Icon } from './Icon';
+import { countOf } from '../../../src-shared/locale/count';
 
 /** Records a screen leaves out because it cannot show them, each with its id and the reason. */
 export function SkippedRecords({
@@ -18,7 +19,7 @@ export function SkippedRecords({
       tone="warning"
       role="status"
       icon={<Icon name="alert" />}
-      title={`${records.length === 1 ? `1 ${noun[0]}` : `${records.length} ${noun[1]}`} could not be shown ${where}.`}
+      title={`${countOf(records.length, { one: noun[0], other: noun[1] })} could not be shown ${where}.`}
     >
       <ul className="skipped-list">
         {shown.map((r) => (

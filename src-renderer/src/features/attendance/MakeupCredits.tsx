@@ -11,6 +11,8 @@ import { STATUS_LABELS } from './labels';
 import { useStudentMakeupCredits } from './queries';
 import { formatWhen } from '../../ui/format';
 import './attendance.css';
+import { countOf } from '../../../../src-shared/locale/count';
+import { NOUNS } from '../../../../src-shared/locale/wording';
 
 /** A student's make-up credits, each with a "Book" action (the student's timeline). */
 export function MakeupCreditsCard({
@@ -94,5 +96,5 @@ export function MakeupCreditsBadge({ studentId }: { studentId: string }) {
   const credits = useStudentMakeupCredits(studentId);
   const n = credits?.available.length ?? 0;
   if (n === 0) return null;
-  return <span className="att-badge tone-ok">{n === 1 ? '1 make-up credit available' : `${n} make-up credits available`}</span>;
+  return <span className="att-badge tone-ok">{countOf(n, NOUNS.makeupCredit)} available</span>;
 }

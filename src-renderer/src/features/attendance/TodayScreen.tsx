@@ -19,6 +19,8 @@ import { useStudentNames } from '../../app/queries';
 import { STATUS_SHORT, statusTone } from './labels';
 import { saveOccurrence, useDayOccurrences } from './queries';
 import './attendance.css';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
 function useNow(everyMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -75,7 +77,7 @@ export function TodayScreen() {
     try {
       const docs = markRestOfDayAttended(visible, day, tz, app.ctx(), { ...(tutorId ? { tutorId } : {}), includeUpcoming });
       for (const d of docs) await saveOccurrence(app, d);
-      toast(`${docs.length} ${docs.length === 1 ? 'lesson' : 'lessons'} marked attended`);
+      toast(`${countOf(docs.length, NOUNS.lesson)} marked attended`);
       setConfirming(false);
     } catch (e) {
       toast(`Could not mark the lessons attended: ${(e as Error).message}`);
@@ -177,7 +179,7 @@ export function TodayScreen() {
                 Cancel
               </button>
               <button type="button" className="btn btn-primary" disabled={saving || count === 0} onClick={() => void markAll()}>
-                Mark {count} {count === 1 ? 'lesson' : 'lessons'} attended
+                Mark {countOf(count, NOUNS.lesson)} attended
               </button>
             </>
           }
@@ -186,7 +188,7 @@ export function TodayScreen() {
             <p>
               {count === 0
                 ? 'No lesson that has started is still unmarked.'
-                : `${count} ${count === 1 ? 'lesson' : 'lessons'} of today ${count === 1 ? 'is' : 'are'} still marked “Scheduled” and will be marked attended${tutorId ? ` (${staffById.get(tutorId)?.name ?? 'this tutor'} only)` : ''}. Lessons already marked keep their status.`}
+                : `${countOf(count, NOUNS.lesson)} of today ${formOf(count, VERBS.is)} still marked “Scheduled” and will be marked attended${tutorId ? ` (${staffById.get(tutorId)?.name ?? 'this tutor'} only)` : ''}. Lessons already marked keep their status.`}
             </p>
             <label className="checkbox">
               <input type="checkbox" checked={includeUpcoming} onChange={(e) => setIncludeUpcoming(e.target.checked)} />

@@ -1,23 +1,10 @@
 import type { AttendanceStatus } from '../../../../src-shared/model/types';
+import { ATTENDANCE_SHORT_WORDS, ATTENDANCE_WORDS } from '../../../../src-shared/locale/wording';
 
-export const STATUS_LABELS: Record<AttendanceStatus, string> = {
-  scheduled: 'Scheduled',
-  attended: 'Attended',
-  cancelled_student_in_time: 'Cancelled by student (in time)',
-  cancelled_student_late: 'Cancelled by student (late)',
-  cancelled_tutor: 'Cancelled by tutor',
-  no_show: 'No-show',
-};
+export const STATUS_LABELS = ATTENDANCE_WORDS;
 
 /** Short labels for badges. */
-export const STATUS_SHORT: Record<AttendanceStatus, string> = {
-  scheduled: 'Scheduled',
-  attended: 'Attended',
-  cancelled_student_in_time: 'Cancelled in time',
-  cancelled_student_late: 'Late cancellation',
-  cancelled_tutor: 'Tutor cancelled',
-  no_show: 'No-show',
-};
+export const STATUS_SHORT = ATTENDANCE_SHORT_WORDS;
 
 /** What the user picks: a student cancellation is classified late / in time by the notice window. */
 export type AttendanceChoice = 'scheduled' | 'attended' | 'cancelled_student' | 'cancelled_tutor' | 'no_show';

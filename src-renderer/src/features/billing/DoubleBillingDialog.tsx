@@ -12,6 +12,8 @@ import { Alert } from '../../ui/Alert';
 import type { DoubleBillingFinding } from '../../../../src-shared/billing/claims';
 import { resolveDoubleBilling } from './actions';
 import { useMoney, type BillingData } from './data';
+import { countOf } from '../../../../src-shared/locale/count';
+import { NOUNS } from '../../../../src-shared/locale/wording';
 
 export function DoubleBillingDialog({
   data,
@@ -51,7 +53,7 @@ export function DoubleBillingDialog({
     setError('');
     try {
       for (const f of fixable) await resolveDoubleBilling(app, f);
-      toast(`${fixable.length} ${fixable.length === 1 ? 'item' : 'items'} fixed`);
+      toast(`${countOf(fixable.length, NOUNS.item)} fixed`);
     } catch (e) {
       setError((e as Error).message);
     } finally {

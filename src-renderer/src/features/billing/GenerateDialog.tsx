@@ -16,6 +16,8 @@ import { scheduleStoreFor } from '../schedule';
 import { insertDrafts } from './actions';
 import { loadBillableLessons, useMoney, type BillingData } from './data';
 import { monthLabel } from './labels';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
 const CHUNK = 100;
 
@@ -195,9 +197,7 @@ export function GenerateDialog({
           {outcome.failures.length > 0 && (
             <Alert tone="error" role="alert">
               <div>
-                <strong>
-                  Could not create a draft for {outcome.failures.length} {outcome.failures.length === 1 ? 'family' : 'families'}:
-                </strong>
+                <strong>Could not create a draft for {countOf(outcome.failures.length, NOUNS.family)}:</strong>
                 <ul className="inv-plain-list">
                   {outcome.failures.map((f, i) => (
                     <li key={i}>
@@ -211,7 +211,7 @@ export function GenerateDialog({
           {outcome.nothingToBill.length > 0 && (
             <details>
               <summary>
-                {outcome.nothingToBill.length} {outcome.nothingToBill.length === 1 ? 'family has' : 'families have'} nothing to bill (no
+                {countOf(outcome.nothingToBill.length, NOUNS.family)} {formOf(outcome.nothingToBill.length, VERBS.has)} nothing to bill (no
                 billable lessons this month that are not invoiced yet)
               </summary>
               <p className="muted inv-names">{outcome.nothingToBill.join(', ')}</p>
@@ -221,7 +221,7 @@ export function GenerateDialog({
             <Alert tone="warning">
               <div>
                 <strong>
-                  {outcome.warnings.length} {outcome.warnings.length === 1 ? 'thing needs' : 'things need'} a look:
+                  {countOf(outcome.warnings.length, NOUNS.thing)} {formOf(outcome.warnings.length, VERBS.needs)} a look:
                 </strong>
                 <ul className="inv-plain-list">
                   {outcome.warnings.slice(0, 30).map((w, i) => (

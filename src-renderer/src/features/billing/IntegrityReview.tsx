@@ -19,6 +19,8 @@ import { useToast } from '../../ui/Toast';
 import type { Family, Invoice, Payment, Student } from '../../../../src-shared/model/types';
 import type { TutorDatabase } from '../../data';
 import { useMoney } from './data';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
 interface Names {
   students: Map<string, Student>;
@@ -118,9 +120,10 @@ export function IntegrityReview() {
     return `a record of ${collection}`;
   };
   const heldText = (h: HeldIntent) =>
-    `“${h.intent.description}” stopped half-way on this computer, and ${h.changed.map((c) => recordLabel(c.collection, c.id)).join(', ')} ${
-      h.changed.length === 1 ? 'was' : 'were'
-    } changed on another computer since, so it was neither completed nor undone. Check ${h.changed.length === 1 ? 'that record' : 'those records'}; “Keep as they are now” leaves everything as it is.`;
+    `“${h.intent.description}” stopped half-way on this computer, and ${h.changed.map((c) => recordLabel(c.collection, c.id)).join(', ')} ${formOf(
+      h.changed.length,
+      VERBS.was,
+    )} changed on another computer since, so it was neither completed nor undone. Check ${formOf(h.changed.length, { one: 'that record', other: 'those records' })}; “Keep as they are now” leaves everything as it is.`;
   const claimSubject = (c: ClaimReview) => {
     const st = names?.students.get(c.studentId);
     const who = st ? `${st.firstName} ${st.lastName}` : 'a student';
@@ -155,7 +158,7 @@ export function IntegrityReview() {
   return (
     <section className="integrity-review" aria-labelledby="integrity-review-title">
       <Alert tone="warning" icon={<Icon name="alert" />} title={<span id="integrity-review-title">Needs your attention</span>}>
-        {count === 1 ? 'One billing record could' : `${count} billing records could`} not be put right automatically.
+        {countOf(count, NOUNS.billingRecord)} could not be put right automatically.
       </Alert>
       {error && (
         <Alert tone="error" role="alert">

@@ -26,6 +26,8 @@ import { periodLabel, StatusBadge } from './labels';
 import { ConfirmDialog, InvoiceDiscountDialog, LineDialog, VoidDialog } from './LineDialogs';
 import { PaymentDialog } from './PaymentDialog';
 import { CreditNoteDialog } from './CreditNoteDialog';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
 type DialogState =
   | { kind: 'line'; lineKind: 'manual' | 'credit'; line?: InvoiceLine }
@@ -270,7 +272,7 @@ function InvoiceNotices(props: { view: InvoiceView; error: string; findings: Dou
             </button>
           }
         >
-          {findings.length === 1 ? 'one item on this invoice is' : `${findings.length} items on this invoice are`} also on another invoice.{' '}
+          {countOf(findings.length, NOUNS.item)} on this invoice {formOf(findings.length, VERBS.is)} also on another invoice.{' '}
           {findings[0]!.message}
         </Alert>
       )}

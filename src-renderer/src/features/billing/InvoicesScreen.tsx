@@ -3,7 +3,6 @@
  * draft for one family, exports, issuing several drafts at once, and the double-billing flag.
  * `/invoices?id=…` shows one invoice (InvoiceDetail).
  */
-import { countOf, NOUNS } from '../../../../src-shared/locale/count';
 import { useMemo, useState } from 'react';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useApp } from '../../app/AppContext';
@@ -30,6 +29,8 @@ import { InvoiceDetail } from './InvoiceDetail';
 import { dateLabel, monthLabel, periodLabel, StatusBadge, STATUS_LABELS } from './labels';
 import { NewInvoiceDialog } from './NewInvoiceDialog';
 import './billing.css';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
 interface InvoiceRow extends SearchableRow {
   invoice: Invoice;
@@ -265,14 +266,14 @@ function InvoiceList({ data }: { data: BillingData }) {
             {billedTwice > 0 ? (
               <>
                 <strong>
-                  {billedTwice} {billedTwice === 1 ? 'item is' : 'items are'} billed twice.
+                  {countOf(billedTwice, NOUNS.item)} {formOf(billedTwice, VERBS.is)} billed twice.
                 </strong>{' '}
                 This happens when two laptops generate invoices for the same family while offline.
               </>
             ) : (
               <>
                 <strong>
-                  {findings.length} billing {findings.length === 1 ? 'record needs' : 'records need'} repair
+                  {countOf(findings.length, NOUNS.billingRecord)} {formOf(findings.length, VERBS.needs)} repair
                 </strong>{' '}
                 after syncing (a lesson’s billing claim names another invoice).
               </>
@@ -384,7 +385,7 @@ function InvoiceList({ data }: { data: BillingData }) {
               </select>
               {status === 'draft' && visibleDrafts.length > 0 && (
                 <button type="button" className="btn btn-sm btn-primary" onClick={() => setDialog('issue')}>
-                  Issue {visibleDrafts.length} {visibleDrafts.length === 1 ? 'draft' : 'drafts'}…
+                  Issue {countOf(visibleDrafts.length, NOUNS.draft)}…
                 </button>
               )}
             </>
@@ -455,7 +456,7 @@ function IssueManyDialog({
   const empty = drafts.filter((d) => d.lines.length === 0).length;
   return (
     <Dialog
-      title={`Issue ${drafts.length} ${drafts.length === 1 ? 'draft' : 'drafts'}?`}
+      title={`Issue ${countOf(drafts.length, NOUNS.draft)}?`}
       description="Each gets the next invoice number and today’s date; issued invoices can no longer be edited."
       onClose={onClose}
       footer={
@@ -473,7 +474,7 @@ function IssueManyDialog({
               setBusy(false);
             }}
           >
-            Issue {drafts.length} {drafts.length === 1 ? 'invoice' : 'invoices'}
+            Issue {countOf(drafts.length, NOUNS.invoice)}
           </button>
         </>
       }

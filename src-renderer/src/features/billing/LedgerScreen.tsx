@@ -29,6 +29,8 @@ import { RefundDialog } from './RefundDialog';
 import { paymentEditability } from '../../../../src-shared/billing/corrections';
 import { revisionHistory } from '../../../../src-shared/billing/correction-forms';
 import { formatWhen } from '../../ui/format';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS } from '../../../../src-shared/locale/wording';
 
 const KIND = { invoice: 'Invoice', credit_note: 'Credit note', payment: 'Payment', refund: 'Refund', reversal: 'Reversal' } as const;
 
@@ -203,7 +205,9 @@ export function LedgerScreen({ data }: { data: BillingData }) {
                       <>
                         {e.description}
                         <details className="inv-history">
-                          <summary>{edits.length === 1 ? 'Edited once' : `Edited ${edits.length} times`}</summary>
+                          <summary>
+                            {formOf(edits.length, { one: 'Edited once', other: `Edited ${countOf(edits.length, NOUNS.time)}` })}
+                          </summary>
                           <ol aria-label={`Edit history of the payment of ${dateLabel(p.date, locale)}`}>
                             {edits.map((h, i) => (
                               <li key={`${h.revisedAt}-${i}`}>

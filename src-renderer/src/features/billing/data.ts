@@ -145,5 +145,5 @@ export function useMoney(): (amount: number, currency?: string) => string {
 export function previousMonth(today: string): string {
   const y = Number(today.slice(0, 4));
   const m = Number(today.slice(5, 7));
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  return m > 1 ? `${y}-${String(m - 1).padStart(2, '0')}` : `${y - 1}-12`;
 }

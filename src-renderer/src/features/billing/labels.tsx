@@ -3,17 +3,9 @@ import { paymentMethodLabel } from '../../../../src-shared/billing/payments';
 import { formatDate } from '../../../../src-shared/billing/dates';
 import { PAYMENT_METHODS } from '../../../../src-shared/model/types';
 import { formatWhen } from '../../ui/format';
+import { INVOICE_STATUS_WORDS } from '../../../../src-shared/locale/wording';
 
-export const STATUS_LABELS: Record<InvoiceDisplayStatus, string> = {
-  draft: 'Draft',
-  issued: 'Unpaid',
-  partially_paid: 'Partially paid',
-  partly_credited: 'Partly credited',
-  paid: 'Paid',
-  overdue: 'Overdue',
-  void: 'Void',
-  credit_note: 'Credit note',
-};
+export const STATUS_LABELS = INVOICE_STATUS_WORDS;
 
 export function StatusBadge({ status }: { status: InvoiceDisplayStatus }) {
   return <span className={`badge inv-badge inv-${status}`}>{STATUS_LABELS[status]}</span>;

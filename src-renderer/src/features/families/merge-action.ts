@@ -74,5 +74,5 @@ export function describeCounts(plan: MergePlan): string {
       return `${n} ${n === 1 ? one : many}`;
     });
   if (parts.length === 0) return 'nothing else';
-  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(parts);
 }

@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { useApp } from '../../app/AppContext';
 import { useToast } from '../../ui/Toast';
 import { listNoteDrafts, recoverNoteDrafts } from './draft-journal';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS } from '../../../../src-shared/locale/wording';
 
 /**
  * Mounted once with the app shell (a top bar item that renders nothing): puts back note text that
@@ -13,7 +15,8 @@ export function NoteDraftRecovery() {
   useEffect(() => {
     if (listNoteDrafts(app.db.name).length === 0) return;
     void recoverNoteDrafts(app.db, (id, values) => app.save('notes', id, values), app.ctx()).then((n) => {
-      if (n > 0) toast(n === 1 ? 'Unsaved text of a note was recovered' : `Unsaved text of ${n} notes was recovered`);
+      if (n > 0)
+        toast(formOf(n, { one: 'Unsaved text of a note was recovered', other: `Unsaved text of ${countOf(n, NOUNS.note)} was recovered` }));
     });
     // Once per database.
     // eslint-disable-next-line react-hooks/exhaustive-deps

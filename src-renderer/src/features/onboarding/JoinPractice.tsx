@@ -20,6 +20,8 @@ import { PRACTICE_SETTINGS_ID, type Staff } from '../../../../src-shared/model/t
 import { SyncConnectionForm, SyncErrorAlert, SyncIcon, SyncProgressBar, useSyncController, useSyncSnapshot } from '../sync';
 import { useJoinState } from './join-state';
 import './onboarding.css';
+import { countOf } from '../../../../src-shared/locale/count';
+import { NOUNS } from '../../../../src-shared/locale/wording';
 
 /** The option card on the welcome screen. */
 export function JoinCard({ onOpen, disabled }: { onOpen: () => void; disabled: boolean }) {
@@ -130,7 +132,7 @@ function Receiving() {
   else if (status.state === 'up-to-date') line = `All ${received.toLocaleString(locale)} records received`;
   else if (progress && progress.total > 0)
     line = `${progress.done.toLocaleString(locale)} of ${progress.total.toLocaleString(locale)} records received`;
-  else line = `${received.toLocaleString(locale)} ${received === 1 ? 'record' : 'records'} received`;
+  else line = `${countOf(received, NOUNS.record, locale)} received`;
 
   return (
     <section className="card card-pad stack join-receiving" aria-labelledby="join-receiving-title" aria-busy={!empty}>

@@ -6,6 +6,8 @@ import { CALENDAR_VIEWS, type CalendarView } from '../../../../src-shared/schedu
 import { Icon } from '../../ui/Icon';
 import { dayLabel, dt, type Fmt } from './format';
 import { NO_FILTERS, type Directory, type ScheduleFilters } from './queries';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
 export const VIEW_LABELS: Record<CalendarView, string> = { day: 'Day', week: 'Week', month: 'Month', agenda: 'Agenda' };
 
@@ -147,14 +149,14 @@ export function CalendarStatus(props: {
         ) : (
           <>
             <span className="muted">
-              {props.lessons === 1 ? '1 lesson' : `${props.lessons} lessons`}{' '}
+              {countOf(props.lessons, NOUNS.lesson)}{' '}
               {view === 'day' ? 'on this day' : view === 'month' ? 'shown' : view === 'agenda' ? 'in these two weeks' : 'this week'}
               {filtered ? ' (filtered)' : ''}
             </span>
             {props.conflicts > 0 && (
               <span className="conflict-banner">
-                <Icon name="alert" size={14} />{' '}
-                {props.conflicts === 1 ? '1 lesson is double-booked' : `${props.conflicts} lessons are double-booked`} (red outline)
+                <Icon name="alert" size={14} /> {countOf(props.conflicts, NOUNS.lesson)} {formOf(props.conflicts, VERBS.is)} double-booked
+                (red outline)
               </span>
             )}
           </>

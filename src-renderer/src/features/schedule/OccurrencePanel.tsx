@@ -33,6 +33,7 @@ import { OccurrencePanelSection, useOccurrencePanelSections } from '../../app/re
 import { fullDateTime, lessonTitle, timeOf, type Fmt } from './format';
 import type { Directory } from './queries';
 import type { ScheduleStore } from './store';
+import { formOf } from '../../../../src-shared/locale/count';
 
 function MoveForm(props: { o: ExpandedOccurrence; fmt: Fmt; onMove(newStartMs: number): Promise<void> }) {
   const local = DateTime.fromMillis(props.o.startMs, { zone: props.fmt.tz });
@@ -214,7 +215,7 @@ export function OccurrencePanel(props: {
           <dd>
             <span className="swatch" style={{ background: dir.colour(o.tutorId) }} aria-hidden="true" /> {dir.tutorName(o.tutorId)}
           </dd>
-          <dt>{o.studentIds.length === 1 ? 'Student' : 'Students'}</dt>
+          <dt>{formOf(o.studentIds.length, { one: 'Student', other: 'Students' })}</dt>
           <dd>
             {o.studentIds.map((id) => (
               <a key={id} className="student-link" href={`#/students?id=${encodeURIComponent(id)}`}>

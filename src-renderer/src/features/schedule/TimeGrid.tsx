@@ -17,6 +17,8 @@ import {
   type Fmt,
 } from './format';
 import { byDay, ConflictMark, DateCell, eventClass, HOUR_PX, type ViewProps } from './view-parts';
+import { countOf } from '../../../../src-shared/locale/count';
+import { NOUNS } from '../../../../src-shared/locale/wording';
 
 interface DragState {
   o: ExpandedOccurrence;
@@ -117,7 +119,7 @@ export function TimeGrid(
               <div
                 key={d}
                 role="group"
-                aria-label={`${dayLabel(d, fmt)}${closure ? `, closed: ${closure.label}` : ''}, ${list.length === 1 ? '1 lesson' : `${list.length} lessons`}`}
+                aria-label={`${dayLabel(d, fmt)}${closure ? `, closed: ${closure.label}` : ''}, ${countOf(list.length, NOUNS.lesson)}`}
                 className={`cal-col${closure ? ' is-closed-day' : ''}${d === props.today ? ' is-today' : ''}`}
                 ref={(el) => {
                   if (el) columns.current.set(d, el);

@@ -28,6 +28,8 @@ import {
   type DetectedEncoding,
   type TextEncodingName,
 } from '../../../../src-shared/text-encoding';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
 interface ChosenFile {
   name: string;
@@ -175,11 +177,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           </button>
           {file && (
             <button type="button" className="btn btn-primary" disabled={!canImport || busy} onClick={() => void doImport()}>
-              {busy
-                ? 'Importing…'
-                : canImport
-                  ? `Import ${plan.students.length} ${plan.students.length === 1 ? 'student' : 'students'}`
-                  : 'Import'}
+              {busy ? 'Importing…' : canImport ? `Import ${countOf(plan.students.length, NOUNS.student)}` : 'Import'}
             </button>
           )}
         </>
@@ -264,10 +262,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           {plan && plan.issues.length > 0 && problems.length === 0 && (
             <Alert tone="error" role="alert">
               <div>
-                <strong>
-                  {plan.issues.length === 1 ? '1 problem' : `${plan.issues.length} problems`} must be fixed in the file before anything can
-                  be imported:
-                </strong>
+                <strong>{countOf(plan.issues.length, NOUNS.problem)} must be fixed in the file before anything can be imported:</strong>
                 <ul className="errors-list" aria-label="Import problems">
                   {plan.issues.slice(0, 200).map((i, n) => (
                     <li key={n}>
@@ -293,7 +288,9 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           )}
           {matched.length > 0 && (
             <section className="import-matches" aria-labelledby="import-matches-title">
-              <h3 id="import-matches-title">{matched.length === 1 ? '1 row matches' : `${matched.length} rows match`} existing students</h3>
+              <h3 id="import-matches-title">
+                {countOf(matched.length, NOUNS.row)} {formOf(matched.length, VERBS.matches)} existing students
+              </h3>
               <p className="muted">
                 These rows are skipped, so importing the same file twice (or TutorDesk’s own export) adds nobody twice. Tick “Import anyway”
                 for a row that is really someone new.

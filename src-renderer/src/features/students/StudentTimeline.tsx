@@ -18,6 +18,8 @@ import { getSearchService } from '../search';
 import { LESSON_NOTE_FIELDS, NoteConflicts, NoteEditor, PROGRESS_NOTE_FIELDS } from '../notes';
 import { MakeupCreditsBadge, MakeupCreditsCard } from '../attendance';
 import './timeline.css';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
 const PAGE = 30;
 
@@ -147,7 +149,7 @@ export function StudentTimeline() {
         <div className="timeline-main">
           {conflicted > 0 && (
             <Alert tone="warning" role="alert">
-              {conflicted === 1 ? 'One note was' : `${conflicted} notes were`} edited on two computers at once. Both versions are kept
+              {countOf(conflicted, NOUNS.note)} {formOf(conflicted, VERBS.was)} edited on two computers at once. Both versions are kept
               below: choose what to keep.
             </Alert>
           )}

@@ -12,6 +12,8 @@ import { useToast } from '../../ui/Toast';
 import { PRACTICE_SETTINGS_ID } from '../../../../src-shared/model/types';
 import { EncryptionError, MIN_PRACTICE_PASSPHRASE_LENGTH, type PracticeEncryption } from '../../../../src-shared/sync/encryption';
 import { useSyncController, useSyncSnapshot } from './hooks';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
 const LOSS_WARNING =
   'Nobody can recover a lost passphrase: not TutorDesk, not whoever runs the server. Laptops that already have it keep working; a new laptop could not read the practice without it. Write it down and keep it somewhere safe.';
@@ -119,9 +121,9 @@ function TurnOn({ isAdmin }: { isAdmin: boolean }) {
       const { written, remaining } = await controller.enableEncryption(next, save);
       setNext('');
       setAgain('');
-      const records = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'record' : 'records'}`;
+      const records = (n: number) => countOf(n, NOUNS.record);
       toast(
-        `Encryption is on. ${records(written)} on the server ${written === 1 ? 'was' : 'were'} encrypted${remaining ? `; ${records(remaining)} follow with the next sync` : ''}.`,
+        `Encryption is on. ${records(written)} on the server ${formOf(written, VERBS.was)} encrypted${remaining ? `; ${records(remaining)} follow with the next sync` : ''}.`,
       );
     },
     fail: (form) => setErrors({ form }),

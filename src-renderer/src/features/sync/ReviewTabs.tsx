@@ -15,6 +15,8 @@ import type { Note } from '../../../../src-shared/model/types';
 import { collectionLabel, conflictFields, conflictTitle, formatSyncTime, recordRoute, recordTitle } from './describe';
 import { useNotesWithVersions, useNow, useQuarantine, useSyncConflicts, useSyncController, useSyncSnapshot } from './hooks';
 import { SyncIcon } from './SyncIcon';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS } from '../../../../src-shared/locale/wording';
 
 function When({ iso }: { iso: string }) {
   const app = useApp();
@@ -117,7 +119,8 @@ function NoteVersionsItem({ note, studentName }: { note: Note; studentName: stri
         </div>
         <p>
           The same text was changed on two computers. Nothing was lost: the note keeps{' '}
-          {n === 1 ? 'the other version' : `${n} other versions`} next to the current text. Open the note to choose or combine them.
+          {formOf(n, { one: 'the other version', other: countOf(n, NOUNS.otherVersion) })} next to the current text. Open the note to choose
+          or combine them.
         </p>
         {route && (
           <div className="toolbar">

@@ -13,6 +13,8 @@ import { useSyncController, useSyncSnapshot, useNow } from './hooks';
 import { SyncIcon, type SyncIconName } from './SyncIcon';
 import type { SyncSnapshot } from './controller';
 import './sync.css';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
+import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
 function iconFor(snapshot: SyncSnapshot): { name: SyncIconName; spin: boolean } {
   if (snapshot.phase === 'off') return { name: 'cloud-off', spin: false };
@@ -209,11 +211,7 @@ function SyncPanel(props: {
               <dt>Last synced</dt>
               <dd>{at(status.lastSyncedAt)}</dd>
               <dt>Waiting to send</dt>
-              <dd>
-                {status.pending === 0
-                  ? 'Nothing'
-                  : `${status.pending.toLocaleString(locale)} ${status.pending === 1 ? 'change' : 'changes'}`}
-              </dd>
+              <dd>{status.pending === 0 ? 'Nothing' : countOf(status.pending, NOUNS.change, locale)}</dd>
               {(status.pulled > 0 || status.pushed > 0) && (
                 <>
                   <dt>This session</dt>
@@ -232,15 +230,16 @@ function SyncPanel(props: {
           {status.conflicts > 0 && (
             <li>
               <a href="#/sync?tab=conflicts" onClick={(e) => (e.preventDefault(), onGo('/sync?tab=conflicts'))}>
-                <SyncIcon name="merge" size={16} /> {status.conflicts} {status.conflicts === 1 ? 'conflict needs' : 'conflicts need'} a look
+                <SyncIcon name="merge" size={16} /> {countOf(status.conflicts, NOUNS.conflict)} {formOf(status.conflicts, VERBS.needs)} a
+                look
               </a>
             </li>
           )}
           {status.quarantined > 0 && (
             <li>
               <a href="#/sync?tab=refused" onClick={(e) => (e.preventDefault(), onGo('/sync?tab=refused'))}>
-                <SyncIcon name="ban" size={16} /> {status.quarantined} {status.quarantined === 1 ? 'change was' : 'changes were'} refused by
-                the server
+                <SyncIcon name="ban" size={16} /> {countOf(status.quarantined, NOUNS.change)} {formOf(status.quarantined, VERBS.was)}{' '}
+                refused by the server
               </a>
             </li>
           )}
