@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startSyncServer } from '../../scripts/sync-server';
 import { DESIGN_DOC_ID } from '../../src-shared/sync/names';
-import { createPractice, loadSample, openApp, pageErrors, studentsTable } from './helpers';
+import { createPractice, loadSample, openApp, pageErrors, studentsTable, openSettings } from './helpers';
 
 const SETTINGS_REASON = 'Only a practice admin may change the practice settings.';
 const STAFF_REASON = 'Only a practice admin may change staff records.';
 
 async function iAm(page: Page, name: string): Promise<void> {
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await openSettings(page, 'This computer');
   await page.getByRole('combobox', { name: 'I am' }).selectOption({ label: name });
   await expect(page.getByText(`This computer now belongs to ${name}`)).toBeVisible();
 }

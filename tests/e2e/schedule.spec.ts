@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import Papa from 'papaparse';
-import { createPractice, loadSample, openApp, pageErrors, chooseOption } from './helpers';
+import { createPractice, loadSample, openApp, pageErrors, chooseOption, openSettings } from './helpers';
 
 const TZ = 'Europe/London';
 // The practice's locale comes from the browser at set-up: British English, like the sample practice.
@@ -326,7 +326,7 @@ test('closed days from settings, a desktop reminder before my lesson, and lesson
   const closedDay = start.plus({ weeks: 1 });
 
   // Settings › Schedule: a closed day a week after the lesson.
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await openSettings(page, 'Schedule');
   const closures = page.getByRole('form', { name: 'Add closed days' });
   await closures.getByRole('button', { name: 'Add closed days' }).click();
   await expect(closures.getByText('Enter the first closed day')).toBeVisible();
@@ -413,7 +413,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(page.getByRole('dialog', { name: 'Export schedule' })).toBeVisible();
     await page.screenshot({ path: `screenshots/schedule-export-${scheme}.png` });
     await page.getByRole('dialog', { name: 'Export schedule' }).getByRole('button', { name: 'Cancel' }).click();
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await openSettings(page, 'Schedule');
     await page.getByRole('heading', { name: 'Schedule', level: 2 }).scrollIntoViewIfNeeded();
     await expect(page.getByRole('list', { name: 'Closed days' })).toBeVisible();
     await page.screenshot({ path: `screenshots/schedule-settings-${scheme}.png` });
