@@ -32,7 +32,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 /** Opens the first lesson of `tutor` in the agenda (the panel is the page's complementary region). */
 async function openLessonOf(page: Page, tutor: string) {
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Agenda', exact: true }).click();
   await page.getByRole('combobox', { name: 'Filter by tutor' }).selectOption({ label: tutor });
   await page
@@ -180,7 +180,7 @@ test("another tutor's lesson note is shown read only, with the reason; a tutor b
 test('an http:// address to another computer needs "Send my password unencrypted"; https and loopback do not', async ({ page }) => {
   await openApp(page);
   await loadSample(page);
-  await page.getByRole('link', { name: 'Sync' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync' }).click();
   const address = page.getByRole('textbox', { name: 'Server address' });
   const confirm = page.getByRole('checkbox', { name: 'Send my password unencrypted' });
   await page.getByRole('textbox', { name: 'Practice id' }).fill('maple');
@@ -243,7 +243,7 @@ test('a practice admin is warned on the Sync screen when the server admin change
 
     await openApp(page);
     await createPractice(page, 'Maple Tutoring', 'Jo Brown');
-    await page.getByRole('link', { name: 'Sync' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync' }).click();
     await page.getByRole('textbox', { name: 'Server address' }).fill(server.url);
     await page.getByRole('textbox', { name: 'Practice id' }).fill('maple');
     await page.getByRole('textbox', { name: 'Username' }).fill('jo');
@@ -316,7 +316,7 @@ test('the desktop app on Linux without a keyring asks how to keep the password, 
   });
   await openApp(page);
   await createPractice(page);
-  await page.getByRole('link', { name: 'Sync' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync' }).click();
   const choice = page.getByRole('group', { name: 'No keychain on this computer: how should TutorDesk keep the password?' });
   await expect(choice).toBeVisible();
   await expect(choice).toHaveAccessibleDescription(/only be obfuscated/);

@@ -35,7 +35,7 @@ async function practiceWithStudents(page: Page, names: [string, string][]): Prom
     await dialog.getByRole('button', { name: 'Add student' }).click();
     await expect(dialog).toBeHidden();
   }
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await expect(page.getByRole('heading', { name: 'Schedule', level: 1 })).toBeVisible();
 }
 
@@ -336,7 +336,7 @@ test('closed days from settings, a desktop reminder before my lesson, and lesson
   await expect(page.getByRole('list', { name: 'Closed days' }).getByText('Staff training')).toBeVisible();
 
   // A weekly lesson for me starting in ten minutes (reminders: 15 minutes before, the default).
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   const dialog = await bookLesson(page, {
     student: 'Ada Lovelace',
     subject: 'Maths',
@@ -386,7 +386,7 @@ for (const scheme of ['light', 'dark'] as const) {
     const page = await context.newPage();
     await openApp(page);
     await loadSample(page);
-    await page.getByRole('link', { name: 'Schedule' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
     await expect(page.getByText(/\d+ lessons this week/)).toBeVisible();
     await page.screenshot({ path: `screenshots/schedule-week-${scheme}.png` });
     for (const view of ['Day', 'Month', 'Agenda'] as const) {
