@@ -52,20 +52,22 @@ test('a tutor sees what the permission table forbids disabled with the reason; a
   await iAm(page, 'James Okoro');
 
   // Settings: the practice's settings and closed days are an administrator's.
+  // This computer's own choice stays the user's.
+  await expect(page.getByRole('combobox', { name: 'I am' })).toBeEnabled();
+  const sections = page.getByRole('navigation', { name: 'Settings sections' });
+  await sections.getByRole('link', { name: 'Practice', exact: true }).click();
   const save = page.getByRole('button', { name: 'Save practice settings' });
   await expect(save).toBeDisabled();
   await expect(save).toHaveAccessibleDescription(SETTINGS_REASON);
   await expect(page.getByRole('textbox', { name: 'Practice name' })).toBeDisabled();
   await expect(page.getByText(SETTINGS_REASON).first()).toBeVisible();
+  await shoot(page, 'settings-tutor');
+  await sections.getByRole('link', { name: 'Schedule', exact: true }).click();
   const addClosure = page.getByRole('button', { name: 'Add closed days' });
   await expect(addClosure).toBeDisabled();
   await expect(page.getByRole('group').filter({ has: addClosure })).toHaveAccessibleDescription(
     /Only a practice admin may change closures\./,
   );
-  // This computer's own choice stays the user's.
-  await expect(page.getByRole('combobox', { name: 'I am' })).toBeEnabled();
-  await page.getByRole('heading', { name: 'Practice', level: 2 }).scrollIntoViewIfNeeded();
-  await shoot(page, 'settings-tutor');
 
   // Staff records.
   await page.getByRole('link', { name: 'Staff' }).click();
