@@ -123,10 +123,12 @@ test('a tutor sees what the permission table forbids disabled with the reason; a
 
   // The administrator: all of it enabled, no reasons shown.
   await iAm(page, 'Sarah Mitchell');
+  await sections.getByRole('link', { name: 'Practice', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Save practice settings' })).toBeEnabled();
   await expect(page.getByRole('textbox', { name: 'Practice name' })).toBeEnabled();
-  await expect(page.getByRole('button', { name: 'Add closed days' })).toBeEnabled();
   await expect(page.getByText(SETTINGS_REASON)).toHaveCount(0);
+  await sections.getByRole('link', { name: 'Schedule', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Add closed days' })).toBeEnabled();
   await page.getByRole('link', { name: 'Staff' }).click();
   await expect(page.getByRole('button', { name: 'New staff member' })).toBeEnabled();
   await expect(page.getByRole('button', { name: 'Edit Sarah Mitchell' })).toBeEnabled();
