@@ -117,6 +117,20 @@ async function createMainWindow(): Promise<BrowserWindow> {
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
+  // The window refused to unload (a form with unsaved changes, app/router.ts): Electron shows no
+  // question of its own, so ask here; "Discard changes" lets the window close or reload.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Keep editing', 'Discard changes'],
+      defaultId: 0,
+      cancelId: 0,
+      title: 'TutorDesk',
+      message: 'Discard unsaved changes?',
+      detail: 'A form has changes that are not saved. If you close TutorDesk now, they are lost.',
+    });
+    if (choice === 1) event.preventDefault();
+  });
   win.webContents.on('did-fail-load', (_e, code, description, url) => {
     console.error(`TutorDesk: failed to load ${url}: ${description} (${code})`);
   });

@@ -37,7 +37,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     const found = await violations(page, 'Welcome');
     await loadSample(page);
     const open = async (screen: string) => {
-      await page.getByRole('navigation').getByRole('link', { name: screen, exact: true }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen, exact: true }).click();
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     };
     for (const screen of SCREENS) {

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { DateTime } from 'luxon';
-import { pageErrors } from './helpers';
+import { pageErrors, openSettings } from './helpers';
 import { addLesson, at, localInput, openTodayLesson, practiceWithStudents, TZ } from './attendance-helpers';
 
 test.afterEach(async ({ page }) => {
@@ -167,7 +167,7 @@ test('the make-up dialog proposes a free day, not the student’s own lesson a w
 
 test('attendance policy settings: billable/payable statuses, notice window, make-up credits', async ({ page }) => {
   await practiceWithStudents(page, [['Mia', 'Brown']]);
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await openSettings(page, 'Attendance policy');
   const policy = page.getByRole('form', { name: 'Attendance policy' });
   await expect(policy.getByRole('checkbox', { name: 'Cancelled by student (late): billed to the family' })).toBeChecked();
   await policy.getByRole('checkbox', { name: 'Cancelled by student (late): billed to the family' }).uncheck();
@@ -192,7 +192,7 @@ test('attendance policy settings: billable/payable statuses, notice window, make
   await expect(maths.getByText('Not billed · tutor paid')).toBeVisible();
 
   await page.reload();
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await openSettings(page, 'Attendance policy');
   await expect(policy.getByLabel('Cancellation notice window (hours)')).toHaveValue('2');
   await expect(policy.getByRole('checkbox', { name: 'Cancelled by student (late): billed to the family' })).not.toBeChecked();
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { loadSample, openApp, pageErrors } from './helpers';
+import { loadSample, openApp, pageErrors, openSettings } from './helpers';
 
 /**
  * Issue 16: Settings → Backups replaces this computer's practice with a backup, after a warning
@@ -53,7 +53,7 @@ async function addStudent(page: Page, first: string): Promise<void> {
 }
 
 async function chooseForRestore(page: Page, file: string): Promise<Locator> {
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await openSettings(page, 'Backups');
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('region', { name: 'Backups' }).getByRole('button', { name: 'Restore from a backup…' }).click();
   await (await chooser).setFiles(file);
@@ -77,7 +77,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     const originalDbs = await dbNames(page);
     expect(originalDbs.some((n) => n.includes('tutordesk--'))).toBe(true);
 
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await openSettings(page, 'Backups');
     const plain = await backUp(page, dir);
     const protectedFile = await backUp(page, dir, PASSPHRASE);
 
@@ -135,7 +135,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await addStudent(page, 'Kai');
     await expect.poll(async () => (await counts(page)).students).toBe(before.students! + 1);
     await page.evaluate((content) => window.__tutordeskTest!.desktopBackups([{ content, createdAt: '2026-11-20T09:00:00.000Z' }]), text);
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await openSettings(page, 'Backups');
     const card = page.getByRole('region', { name: 'Backups' });
     const restoreAuto = card
       .getByRole('table', { name: 'Automatic backups' })
@@ -187,7 +187,7 @@ for (const colorScheme of ['light', 'dark'] as const)
     expect(await persistCalls()).toBe(0); // no practice yet: nothing to keep
     await loadSample(page);
     await expect.poll(persistCalls).toBe(1);
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await openSettings(page, 'Backups');
     const storage = page.getByRole('region', { name: 'Backups' }).getByRole('region', { name: 'Storage on this computer' });
     await expect(storage.getByRole('status', { name: 'Storage used' })).toHaveText(
       'TutorDesk uses 11.8 MB of the 1.9 GB it may use on this computer (0.6 %).',
@@ -218,7 +218,7 @@ test('a restore that fails half-way (the disk fills up) leaves the current pract
   const dir = mkdtempSync(join(tmpdir(), 'tutordesk-replace-'));
   await openApp(page);
   await loadSample(page);
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await openSettings(page, 'Backups');
   const plain = await backUp(page, dir);
   const before = await counts(page);
   await addStudent(page, 'Ren');

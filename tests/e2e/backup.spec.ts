@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { loadSample, openApp, pageErrors, studentsTable } from './helpers';
+import { loadSample, openApp, pageErrors, studentsTable, openSettings } from './helpers';
 
 /**
  * Issue 16: a whole practice goes into one backup file from Settings (here protected by a
@@ -64,7 +64,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     const names = await firstStudentNames(a);
     expect(names.every((n) => / /.test(n))).toBe(true);
 
-    await a.getByRole('link', { name: 'Settings' }).click();
+    await openSettings(a, 'Backups');
     const card = a.getByRole('region', { name: 'Backups' });
     await expect(card.getByRole('status', { name: 'Last backup' })).toHaveText('This computer has not made a backup yet.');
     await card.getByRole('checkbox', { name: 'Protect the backup with a passphrase' }).check();

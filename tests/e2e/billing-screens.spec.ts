@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
-import { loadSample, openApp, pageErrors } from './helpers';
+import { loadSample, openApp, pageErrors, openSettings } from './helpers';
 
 async function downloadCsv(page: Page, button: ReturnType<Page['getByRole']>): Promise<Record<string, string>[]> {
   const download = page.waitForEvent('download');
@@ -103,7 +103,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     ).replace(/[£,]/g, '');
     expect(payroll.reduce((sum, r) => sum + Math.round(Number(r.Amount) * 100), 0)).toBe(Math.round(Number(total) * 100));
 
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await openSettings(page, 'Billing');
     await page.getByRole('button', { name: 'Save billing settings' }).scrollIntoViewIfNeeded();
     await shot('settings');
 

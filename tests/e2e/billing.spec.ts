@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
-import { createPractice, openApp, pageErrors, chooseOption } from './helpers';
+import { createPractice, openApp, pageErrors, chooseOption, openSettings } from './helpers';
 
 const MONTH = '2026-03';
 // A 2×2 red PNG.
@@ -55,7 +55,7 @@ test('a month of billing: drafts, issue, partial and full payment, ledger, void 
   await addAdultStudent(page, 'Ada', 'Okafor', '30.00');
 
   // VAT on top, and payment instructions for the invoice.
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await openSettings(page, 'Billing');
   const billing = page.getByRole('form', { name: 'Billing' });
   await billing.getByLabel('Tax', { exact: true }).selectOption('exclusive');
   await billing.getByLabel('Tax rate (%)').fill('20');

@@ -19,7 +19,7 @@ test('a 5,000-character room is a field error of the lesson form, never raw RxDB
   await student.getByRole('button', { name: 'Add student' }).click();
   await expect(student).toBeHidden();
 
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await page.getByRole('button', { name: 'New lesson' }).click();
   const dialog = page.getByRole('dialog', { name: 'New lesson' });
   await dialog.getByRole('combobox', { name: 'Students' }).fill('Ada');

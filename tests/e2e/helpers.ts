@@ -35,3 +35,17 @@ export async function chooseOption(scope: Locator, name: string, option: string)
   await box.fill(option);
   await scope.getByRole('listbox', { name }).getByRole('option', { name: option }).first().click();
 }
+
+/**
+ * Opens Settings from the sidebar and chooses one of its sections in the settings navigation
+ * ("Practice", "This computer", "Billing", "Backups"…), returning the navigation.
+ */
+export async function openSettings(page: Page, section = 'Practice'): Promise<Locator> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  const nav = page.getByRole('navigation', { name: 'Settings sections' });
+  const link = nav.getByRole('link', { name: section, exact: true });
+  await link.click();
+  await expect(link).toHaveAttribute('aria-current', 'page');
+  return nav;
+}

@@ -14,7 +14,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { createPractice, openApp, pageErrors, studentsTable, chooseOption } from './helpers';
+import { createPractice, openApp, pageErrors, studentsTable, chooseOption, openSettings } from './helpers';
 import { bulkWrite, connectThroughSettings, fillConnection, serverDocs, serverRevisions, shootBoth, syncIndicator } from './sync-helpers';
 import { benchStudentDocs } from '../../scripts/bench/sync';
 import { POUCHDB_TARGET, startTarget, type TestServer, type TestUser } from '../sync/helpers/targets';
@@ -186,7 +186,7 @@ test('a tutor joins from the first-run screen: the whole practice arrives, signe
     await expect(panel).toBeVisible();
     await expect(panel.getByRole('link', { name: /refused by the server/ })).toHaveCount(0);
     await B.page.keyboard.press('Escape');
-    await B.page.getByRole('link', { name: 'Settings' }).click();
+    await openSettings(B.page, 'This computer');
     await expect(B.page.getByLabel('I am')).toHaveValue(String(sam._id));
 
     // The server holds exactly what it held before: no document from the joining laptop.

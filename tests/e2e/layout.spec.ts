@@ -14,12 +14,12 @@ for (const viewport of [
     const page = await context.newPage();
     await openApp(page);
     await loadSample(page);
-    await page.getByRole('navigation').getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
     // The window itself never scrolls: the document is exactly the window's height.
     expect(await page.evaluate(() => document.scrollingElement!.scrollHeight)).toBeLessThanOrEqual(viewport.height);
     // A wheel over the sidebar or the content leaves the shell where it is.
-    const sidebar = page.getByRole('navigation');
+    const sidebar = page.getByRole('navigation', { name: 'Main' });
     await sidebar.hover();
     await page.mouse.wheel(0, 2000);
     await page.getByRole('heading', { name: 'Settings', level: 1 }).hover();

@@ -45,7 +45,7 @@ test('an en-US practice reads 12-hour clock times on the schedule and Today; en-
   await addLesson(page, { students: ['Noah Patel'], subject: 'English', start: at('09:30'), durationMinutes: 45 });
 
   // en-GB (the practice's locale): 24-hour times, as before.
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Week', exact: true }).click();
   await page.getByRole('button', { name: 'Today', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Maths with Olivia García, 16:00–17:00' })).toBeVisible();
@@ -53,7 +53,7 @@ test('an en-US practice reads 12-hour clock times on the schedule and Today; en-
   await chooseLocale(page, 'en-US');
 
   // The week view: lessons, their accessible names and the time axis in 12-hour time.
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Week', exact: true }).click();
   await page.getByRole('button', { name: 'Today', exact: true }).click();
   const maths = page.getByRole('button', { name: /^Maths with Olivia García, 4:00\s–\s5:00\sPM$/ });
@@ -186,7 +186,7 @@ test('a rate far above the practice’s range asks first, naming the figure, in 
   await expect(family).toBeHidden();
 
   // A lesson's rate override.
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await page.getByRole('button', { name: 'New lesson' }).click();
   const lesson = page.getByRole('dialog', { name: 'New lesson' });
   await lesson.getByRole('combobox', { name: 'Students' }).fill('Aisha');
@@ -223,7 +223,7 @@ test('a schema-limit message writes its number the practice locale’s way (de-D
   await page.setViewportSize({ width: 1440, height: 900 });
   await practiceWithStudents(page, [['Olivia', 'García']]);
   await chooseLocale(page, 'de-DE');
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await page.getByRole('button', { name: 'New lesson' }).click();
   const dialog = page.getByRole('dialog', { name: 'New lesson' });
   await dialog.getByRole('combobox', { name: 'Students' }).fill('Olivia');
@@ -245,7 +245,7 @@ test('the sample week, side-by-side lessons included, in en-GB and en-US: no cli
   await loadSample(page);
   for (const locale of ['en-GB', 'en-US']) {
     if (locale !== 'en-GB') await chooseLocale(page, locale);
-    await page.getByRole('link', { name: 'Schedule' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
     await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Week', exact: true }).click();
     await page.getByRole('button', { name: 'Today', exact: true }).click();
     await expect(page.getByRole('button', { name: /^\w+ with .+, \d/ }).first()).toBeVisible();

@@ -71,7 +71,7 @@ test('an en-US computer on a GBP / London practice writes UK dates everywhere; G
   await page.evaluate(() => window.__tutordeskTest!.billing.seedLessons({ month: '2026-11', families: 1 }));
 
   // Schedule: days are "Sunday 6 December", not "Sunday, December 6".
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await expect(page.getByRole('heading', { name: 'Schedule', level: 1 })).toBeVisible();
   const ukDay = new RegExp(`^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \\d{1,2} (${MONTHS_EN}),`);
   await expect(page.getByRole('group', { name: ukDay }).first()).toBeVisible();
@@ -126,7 +126,7 @@ test('an en-US computer on a GBP / London practice writes UK dates everywhere; G
   expect(text).not.toContain('£180.00');
 
   // The schedule in German: "Sonntag, 6. Dezember".
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await expect(
     page
       .getByRole('group', { name: /^(Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag), \d{1,2}\. [A-ZÄÖÜ][a-zäöü]+,/ })

@@ -4,7 +4,7 @@
  * timeline, the search results and the attendance policy settings. Saved under screenshots/.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, pageErrors } from './helpers';
+import { openApp, pageErrors, openSettings } from './helpers';
 import { addLesson, at, localInput, openTodayLesson, today } from './attendance-helpers';
 
 test.afterEach(async ({ page }) => {
@@ -107,7 +107,7 @@ test('screenshots of attendance, notes, timeline, search and settings', async ({
   await search.press('Escape');
 
   // Settings section.
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await openSettings(page, 'Attendance policy');
   const policy = page.getByRole('form', { name: 'Attendance policy' });
   await policy.scrollIntoViewIfNeeded();
   await shoot(page, 'settings-attendance-policy', policy);

@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startSyncServer } from '../../scripts/sync-server';
 import { DESIGN_DOC_ID } from '../../src-shared/sync/names';
-import { createPractice, loadSample, openApp, pageErrors, studentsTable } from './helpers';
+import { createPractice, loadSample, openApp, pageErrors, studentsTable, openSettings } from './helpers';
 
 const SETTINGS_REASON = 'Only a practice admin may change the practice settings.';
 const STAFF_REASON = 'Only a practice admin may change staff records.';
 
 async function iAm(page: Page, name: string): Promise<void> {
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await openSettings(page, 'This computer');
   await page.getByRole('combobox', { name: 'I am' }).selectOption({ label: name });
   await expect(page.getByText(`This computer now belongs to ${name}`)).toBeVisible();
 }
@@ -32,7 +32,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 /** Opens the first lesson of `tutor` in the agenda (the panel is the page's complementary region). */
 async function openLessonOf(page: Page, tutor: string) {
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Agenda', exact: true }).click();
   await page.getByRole('combobox', { name: 'Filter by tutor' }).selectOption({ label: tutor });
   await page
@@ -52,20 +52,22 @@ test('a tutor sees what the permission table forbids disabled with the reason; a
   await iAm(page, 'James Okoro');
 
   // Settings: the practice's settings and closed days are an administrator's.
+  // This computer's own choice stays the user's.
+  await expect(page.getByRole('combobox', { name: 'I am' })).toBeEnabled();
+  const sections = page.getByRole('navigation', { name: 'Settings sections' });
+  await sections.getByRole('link', { name: 'Practice', exact: true }).click();
   const save = page.getByRole('button', { name: 'Save practice settings' });
   await expect(save).toBeDisabled();
   await expect(save).toHaveAccessibleDescription(SETTINGS_REASON);
   await expect(page.getByRole('textbox', { name: 'Practice name' })).toBeDisabled();
   await expect(page.getByText(SETTINGS_REASON).first()).toBeVisible();
+  await shoot(page, 'settings-tutor');
+  await sections.getByRole('link', { name: 'Schedule', exact: true }).click();
   const addClosure = page.getByRole('button', { name: 'Add closed days' });
   await expect(addClosure).toBeDisabled();
   await expect(page.getByRole('group').filter({ has: addClosure })).toHaveAccessibleDescription(
     /Only a practice admin may change closures\./,
   );
-  // This computer's own choice stays the user's.
-  await expect(page.getByRole('combobox', { name: 'I am' })).toBeEnabled();
-  await page.getByRole('heading', { name: 'Practice', level: 2 }).scrollIntoViewIfNeeded();
-  await shoot(page, 'settings-tutor');
 
   // Staff records.
   await page.getByRole('link', { name: 'Staff' }).click();
@@ -121,10 +123,12 @@ test('a tutor sees what the permission table forbids disabled with the reason; a
 
   // The administrator: all of it enabled, no reasons shown.
   await iAm(page, 'Sarah Mitchell');
+  await sections.getByRole('link', { name: 'Practice', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Save practice settings' })).toBeEnabled();
   await expect(page.getByRole('textbox', { name: 'Practice name' })).toBeEnabled();
-  await expect(page.getByRole('button', { name: 'Add closed days' })).toBeEnabled();
   await expect(page.getByText(SETTINGS_REASON)).toHaveCount(0);
+  await sections.getByRole('link', { name: 'Schedule', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Add closed days' })).toBeEnabled();
   await page.getByRole('link', { name: 'Staff' }).click();
   await expect(page.getByRole('button', { name: 'New staff member' })).toBeEnabled();
   await expect(page.getByRole('button', { name: 'Edit Sarah Mitchell' })).toBeEnabled();
@@ -180,7 +184,7 @@ test("another tutor's lesson note is shown read only, with the reason; a tutor b
 test('an http:// address to another computer needs "Send my password unencrypted"; https and loopback do not', async ({ page }) => {
   await openApp(page);
   await loadSample(page);
-  await page.getByRole('link', { name: 'Sync' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync' }).click();
   const address = page.getByRole('textbox', { name: 'Server address' });
   const confirm = page.getByRole('checkbox', { name: 'Send my password unencrypted' });
   await page.getByRole('textbox', { name: 'Practice id' }).fill('maple');
@@ -243,7 +247,7 @@ test('a practice admin is warned on the Sync screen when the server admin change
 
     await openApp(page);
     await createPractice(page, 'Maple Tutoring', 'Jo Brown');
-    await page.getByRole('link', { name: 'Sync' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync' }).click();
     await page.getByRole('textbox', { name: 'Server address' }).fill(server.url);
     await page.getByRole('textbox', { name: 'Practice id' }).fill('maple');
     await page.getByRole('textbox', { name: 'Username' }).fill('jo');
@@ -316,7 +320,7 @@ test('the desktop app on Linux without a keyring asks how to keep the password, 
   });
   await openApp(page);
   await createPractice(page);
-  await page.getByRole('link', { name: 'Sync' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync' }).click();
   const choice = page.getByRole('group', { name: 'No keychain on this computer: how should TutorDesk keep the password?' });
   await expect(choice).toBeVisible();
   await expect(choice).toHaveAccessibleDescription(/only be obfuscated/);

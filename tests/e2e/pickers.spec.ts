@@ -101,7 +101,7 @@ test('"Who pays" is required, and the adult-pays choice is found by typing', asy
 test('the New lesson dialog picks students and a tutor by typing, keyboard and click', async ({ page }) => {
   test.setTimeout(120_000);
   await bigPractice(page);
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await page.getByRole('button', { name: 'New lesson' }).click();
   const dialog = page.getByRole('dialog', { name: 'New lesson' });
   const students = dialog.getByRole('combobox', { name: 'Students' });

@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import Papa from 'papaparse';
-import { createPractice, loadSample, openApp, pageErrors, chooseOption } from './helpers';
+import { createPractice, loadSample, openApp, pageErrors, chooseOption, openSettings } from './helpers';
 
 const TZ = 'Europe/London';
 // The practice's locale comes from the browser at set-up: British English, like the sample practice.
@@ -35,7 +35,7 @@ async function practiceWithStudents(page: Page, names: [string, string][]): Prom
     await dialog.getByRole('button', { name: 'Add student' }).click();
     await expect(dialog).toBeHidden();
   }
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await expect(page.getByRole('heading', { name: 'Schedule', level: 1 })).toBeVisible();
 }
 
@@ -326,7 +326,7 @@ test('closed days from settings, a desktop reminder before my lesson, and lesson
   const closedDay = start.plus({ weeks: 1 });
 
   // Settings › Schedule: a closed day a week after the lesson.
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await openSettings(page, 'Schedule');
   const closures = page.getByRole('form', { name: 'Add closed days' });
   await closures.getByRole('button', { name: 'Add closed days' }).click();
   await expect(closures.getByText('Enter the first closed day')).toBeVisible();
@@ -336,7 +336,7 @@ test('closed days from settings, a desktop reminder before my lesson, and lesson
   await expect(page.getByRole('list', { name: 'Closed days' }).getByText('Staff training')).toBeVisible();
 
   // A weekly lesson for me starting in ten minutes (reminders: 15 minutes before, the default).
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   const dialog = await bookLesson(page, {
     student: 'Ada Lovelace',
     subject: 'Maths',
@@ -386,7 +386,7 @@ for (const scheme of ['light', 'dark'] as const) {
     const page = await context.newPage();
     await openApp(page);
     await loadSample(page);
-    await page.getByRole('link', { name: 'Schedule' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
     await expect(page.getByText(/\d+ lessons this week/)).toBeVisible();
     await page.screenshot({ path: `screenshots/schedule-week-${scheme}.png` });
     for (const view of ['Day', 'Month', 'Agenda'] as const) {
@@ -413,7 +413,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(page.getByRole('dialog', { name: 'Export schedule' })).toBeVisible();
     await page.screenshot({ path: `screenshots/schedule-export-${scheme}.png` });
     await page.getByRole('dialog', { name: 'Export schedule' }).getByRole('button', { name: 'Cancel' }).click();
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await openSettings(page, 'Schedule');
     await page.getByRole('heading', { name: 'Schedule', level: 2 }).scrollIntoViewIfNeeded();
     await expect(page.getByRole('list', { name: 'Closed days' })).toBeVisible();
     await page.screenshot({ path: `screenshots/schedule-settings-${scheme}.png` });

@@ -6,6 +6,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { COLLECTION_NAMES } from '../../src-shared/model/schemas';
 import type { TestServer } from '../sync/helpers/targets';
+import { openSettings } from './helpers';
 
 type AnyServer = TestServer<string>;
 
@@ -13,7 +14,7 @@ type AnyServer = TestServer<string>;
 export const syncIndicator = (page: Page): Locator => page.getByRole('banner').getByRole('button', { name: /^Sync status:/ });
 
 export async function openSyncSettings(page: Page): Promise<void> {
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await openSettings(page, 'Sync');
   await page.getByRole('region', { name: 'Sync' }).getByRole('button', { name: 'Open sync settings' }).click();
   await expect(page.getByRole('heading', { name: 'Sync', level: 1 })).toBeVisible();
 }

@@ -60,7 +60,7 @@ async function clippedTexts(page: Page, scope: string): Promise<Clip[]> {
 }
 
 async function go(page: Page, name: string) {
-  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
   await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
 }
 

@@ -84,7 +84,7 @@ const screens: { name: string; open: (page: Page) => Promise<void> }[] = [
 ];
 
 async function nav(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
   await page.waitForTimeout(150);
 }

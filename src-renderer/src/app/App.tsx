@@ -1,9 +1,10 @@
 import { useEffect } from 'react';
 import { useApp } from './AppContext';
 import { NAV_SECTIONS, useFeatureRegistry, type TopbarContribution } from './registry';
-import { navigate, useRoute } from './router';
+import { answerLeaveQuestion, navigate, useLeaveQuestion, useRoute } from './router';
 import { ErrorBoundary, PartFailure } from '../ui/ErrorBoundary';
 import { Icon } from '../ui/Icon';
+import { UnsavedChangesDialog } from '../ui/UnsavedChangesDialog';
 import { getBridge } from '../platform/bridge';
 import { appMounted } from './startup';
 
@@ -17,6 +18,8 @@ export function App() {
   const { settings, me } = useApp();
   const { screens, topbar, firstRun: FirstRun, firstRunStays: useFirstRunStays } = useFeatureRegistry();
   const route = useRoute();
+  // "Discard unsaved changes?", asked by the router before leaving a changed form.
+  const leaving = useLeaveQuestion();
   // A hook given by the feature of the first-run screen (called on every render, as hooks must be).
   const stay = useFirstRunStays();
 
@@ -100,6 +103,13 @@ export function App() {
           </ErrorBoundary>
         </main>
       </div>
+      {leaving && (
+        <UnsavedChangesDialog
+          labels={leaving.labels}
+          onKeep={() => answerLeaveQuestion(false)}
+          onDiscard={() => answerLeaveQuestion(true)}
+        />
+      )}
     </div>
   );
 }

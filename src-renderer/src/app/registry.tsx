@@ -47,9 +47,15 @@ export interface TopbarContribution {
   component: ComponentType;
 }
 
-/** A card on the Settings screen, after the practice's own details. */
+/**
+ * A section of the Settings page, after the practice's own details and this computer: an entry of
+ * the page's navigation named `title`, shown alone when chosen (`#/settings?section=<id>`). A
+ * section with its own Save reports unsaved changes with `useUnsavedChanges` (app/router.ts).
+ */
 export interface SettingsSectionContribution {
+  /** Its id in the address; stable (links and bookmarks use it). */
   id: string;
+  /** Its name in the settings navigation. */
   title: string;
   component: ComponentType;
   /**

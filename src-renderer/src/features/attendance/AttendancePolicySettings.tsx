@@ -5,6 +5,7 @@
  */
 import { useId, useState } from 'react';
 import { useApp } from '../../app/AppContext';
+import { useUnsavedChanges } from '../../app/router';
 import { Checkbox, TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
 import {
@@ -38,6 +39,11 @@ function PolicyForm({ settings }: { settings: PracticeSettings }) {
   const [makeup, setMakeup] = useState(settings.attendance.makeupForInTimeCancellation);
   const [error, setError] = useState('');
   const [saving, setSaving] = useState(false);
+  // Leaving with changes not saved asks first (app/router.ts).
+  const order = (s: Set<AttendanceStatus>) => ATTENDANCE_STATUSES.filter((x) => s.has(x));
+  const current = JSON.stringify([order(billable), order(payable), hours, makeup]);
+  const [saved, setSaved] = useState(current);
+  useUnsavedChanges(current !== saved, 'Attendance policy');
 
   const toggle = (set: Set<AttendanceStatus>, update: (s: Set<AttendanceStatus>) => void, status: AttendanceStatus, on: boolean) => {
     const next = new Set(set);
@@ -55,10 +61,10 @@ function PolicyForm({ settings }: { settings: PracticeSettings }) {
     setError('');
     setSaving(true);
     try {
-      const order = (s: Set<AttendanceStatus>) => ATTENDANCE_STATUSES.filter((x) => s.has(x));
       await app.save('settings', PRACTICE_SETTINGS_ID, {
         attendance: { billable: order(billable), payable: order(payable), cancellationNoticeHours: n, makeupForInTimeCancellation: makeup },
       });
+      setSaved(current);
       toast('Attendance policy saved');
     } finally {
       setSaving(false);
@@ -123,7 +129,10 @@ function PolicyForm({ settings }: { settings: PracticeSettings }) {
           type="number"
           inputMode="decimal"
           value={hours}
-          onChange={setHours}
+          onChange={(h) => {
+            setHours(h);
+            setError('');
+          }}
           error={error}
           hint={`A student who cancels at least ${hours || '…'} hours before the lesson has cancelled in time.`}
         />

@@ -5,6 +5,7 @@
  */
 import { useId, useState } from 'react';
 import { useApp } from '../../app/AppContext';
+import { useUnsavedChanges } from '../../app/router';
 import { SelectField, TextArea, TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
 import { safeLogo } from '../../../../src-shared/billing/html';
@@ -47,7 +48,17 @@ function BillingForm({ settings }: { settings: PracticeSettings }) {
   const [logo, setLogo] = useState(settings.logo);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
-  const set = (k: keyof typeof v) => (value: string) => setV((p) => ({ ...p, [k]: value }));
+  // A field's error goes as soon as the field is changed (it is checked again on Save); choosing
+  // no tax also settles the rate's and the label's.
+  const set = (k: keyof typeof v) => (value: string) => {
+    setV((p) => ({ ...p, [k]: value }));
+    const cleared = k === 'taxMode' ? ['taxMode', 'taxRate', 'taxLabel'] : [k];
+    setErrors((e) => (cleared.some((c) => e[c]) ? Object.fromEntries(Object.entries(e).filter(([c]) => !cleared.includes(c))) : e));
+  };
+  // Leaving with changes not saved asks first (app/router.ts).
+  const current = JSON.stringify([v, logo]);
+  const [saved, setSaved] = useState(current);
+  useUnsavedChanges(current !== saved, 'Billing settings');
 
   const onLogo = async (file: File | undefined) => {
     if (!file) return;
@@ -109,6 +120,7 @@ function BillingForm({ settings }: { settings: PracticeSettings }) {
           paperSize: v.paperSize === 'Letter' ? 'Letter' : 'A4',
         },
       });
+      setSaved(current);
       toast('Billing settings saved');
     } finally {
       setSaving(false);

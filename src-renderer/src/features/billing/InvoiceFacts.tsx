@@ -1,8 +1,10 @@
 /** The side column of the invoice screen: the invoice's facts, the payments on it, its notes. */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../../app/AppContext';
 import { navigate } from '../../app/router';
 import { TextArea } from '../../ui/Field';
+import { createAutosaver, type Autosaver, type AutosaveStatus } from '../../ui/autosave';
+import { SaveStatus } from '../../ui/SaveStatus';
 import { setDraftDetails } from '../../../../src-shared/billing/drafts';
 import { paymentMethodLabel } from '../../../../src-shared/billing/payments';
 import type { Invoice } from '../../../../src-shared/model/types';
@@ -19,7 +21,7 @@ export function InvoiceFacts({ view, onError }: { view: InvoiceView; onError: (m
       <section className="card card-pad stack" aria-labelledby="notes-title">
         <h2 id="notes-title">{view.isCredit ? 'Reason' : 'Notes'}</h2>
         {view.isDraft ? (
-          <DraftNotes invoice={view.invoice} onError={onError} />
+          <DraftNotes key={view.invoice.id} invoice={view.invoice} onError={onError} />
         ) : (
           <p className="inv-notes">{view.invoice.notes || <span className="muted">None</span>}</p>
         )}
@@ -103,32 +105,68 @@ function AppliedPayments({ view }: { view: InvoiceView }) {
   );
 }
 
+/** Pause after the last keystroke before a draft's notes are saved (as a lesson note's). */
+const NOTES_AUTOSAVE_MS = 700;
+
+/**
+ * A draft's notes save themselves as they are typed (after a pause, at once on leaving the field,
+ * and when the invoice is left), saying "Saving…" / "Saved": nothing typed is lost by navigating.
+ */
 function DraftNotes({ invoice, onError }: { invoice: Invoice; onError: (m: string) => void }) {
   const app = useApp();
+  const appRef = useRef(app);
+  appRef.current = app;
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
   const [notes, setNotes] = useState(invoice.notes);
-  const [saved, setSaved] = useState(invoice.notes);
-  const dirty = notes !== saved;
+  const [status, setStatus] = useState<AutosaveStatus>('idle');
+  const [error, setError] = useState('');
+  const saverRef = useRef<Autosaver<{ notes: string }> | null>(null);
+  if (!saverRef.current) {
+    const id = invoice.id;
+    saverRef.current = createAutosaver<{ notes: string }>({
+      delayMs: NOTES_AUTOSAVE_MS,
+      save: async ({ notes: text }) => {
+        if (text === undefined) return;
+        await editDraft(appRef.current, id, (d) => ({ next: setDraftDetails(d, { notes: text }) }));
+      },
+      onStatus: (s, e) => {
+        setStatus(s);
+        setError(e ?? '');
+        if (s === 'error' && e) onErrorRef.current(e);
+      },
+    });
+  }
+
+  useEffect(() => {
+    const saver = saverRef.current!;
+    const flushNow = () => void saver.flush().catch(() => {});
+    const onVisibility = () => document.visibilityState === 'hidden' && flushNow();
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('pagehide', flushNow);
+    window.addEventListener('beforeunload', flushNow);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', flushNow);
+      window.removeEventListener('beforeunload', flushNow);
+      // Leaving the invoice (another screen, another invoice): what was typed is saved now.
+      flushNow();
+      saver.dispose();
+    };
+  }, []);
+
   return (
-    <div className="stack">
-      <TextArea label="Notes printed on the invoice" value={notes} onChange={setNotes} rows={3} />
-      {dirty && (
-        <div className="row">
-          <button
-            type="button"
-            className="btn btn-sm"
-            onClick={async () => {
-              try {
-                await editDraft(app, invoice.id, (d) => ({ next: setDraftDetails(d, { notes }) }));
-                setSaved(notes);
-              } catch (e) {
-                onError((e as Error).message);
-              }
-            }}
-          >
-            Save notes
-          </button>
-        </div>
-      )}
+    <div className="stack" onBlur={() => void saverRef.current?.flush().catch(() => {})}>
+      <TextArea
+        label="Notes printed on the invoice"
+        value={notes}
+        onChange={(text) => {
+          setNotes(text);
+          saverRef.current!.edit('notes', text);
+        }}
+        rows={3}
+      />
+      <SaveStatus status={status} error={error} exists />
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { useId } from 'react';
 import type { NoteTextField } from '../../../../src-shared/notes/merge';
 import type { NoteValues } from '../../../../src-shared/notes/timeline';
 import { usePermissions } from '../../app/AppContext';
-import type { AutosaveStatus } from './autosave';
+import { SaveStatus } from '../../ui/SaveStatus';
 import { NoteConflicts } from './NoteConflicts';
 import { useNoteEditor } from './useNoteEditor';
 import './notes.css';
@@ -27,24 +27,6 @@ export const PROGRESS_NOTE_FIELDS: NoteFieldSpec[] = [
   { field: 'title', label: 'Title', placeholder: 'e.g. End of term review', line: true },
   { field: 'body', label: 'Progress note', placeholder: 'Strengths, difficulties, goals…', rows: 4 },
 ];
-
-export function SaveStatus({ status, error, exists }: { status: AutosaveStatus; error: string; exists: boolean }) {
-  const text =
-    status === 'saving'
-      ? 'Saving…'
-      : status === 'dirty'
-        ? 'Unsaved changes'
-        : status === 'error'
-          ? `Not saved yet (${error || 'error'}), retrying…`
-          : status === 'saved' || exists
-            ? 'Saved'
-            : 'Saves automatically as you type';
-  return (
-    <span className={`save-status save-${status === 'idle' && exists ? 'saved' : status}`} role="status" aria-live="polite">
-      {text}
-    </span>
-  );
-}
 
 /** An autosaving note form (lesson note or progress note). */
 export function NoteEditor(props: {

@@ -9,7 +9,7 @@ import { useApp } from '../../app/AppContext';
 import type { Note } from '../../../../src-shared/model/types';
 import type { NoteTextField } from '../../../../src-shared/notes/merge';
 import type { NoteValues } from '../../../../src-shared/notes/timeline';
-import { createAutosaver, type Autosaver, type AutosaveStatus } from './autosave';
+import { createAutosaver, type Autosaver, type AutosaveStatus } from '../../ui/autosave';
 import { getNoteDraft, putNoteDraft, recoverNoteDraft, removeNoteDraft } from './draft-journal';
 
 export type NoteText = Record<NoteTextField, string>;

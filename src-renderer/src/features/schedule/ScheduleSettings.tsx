@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { PRACTICE_SETTINGS_ID } from '../../../../src-shared/model/types';
 import { isLocalDate } from '../../../../src-shared/schedule/calendar';
 import { useApp, useLiveQuery } from '../../app/AppContext';
+import { useUnsavedChanges } from '../../app/router';
 import { Checkbox, SelectField, TextField } from '../../ui/Field';
 import { Icon } from '../../ui/Icon';
 import { useToast } from '../../ui/Toast';
@@ -19,11 +20,16 @@ function ReminderForm() {
   const [minutes, setMinutes] = useState(String(s.reminders.minutesBefore));
   const [weekStart, setWeekStart] = useState(String(s.weekStartsOn || 1));
   const [error, setError] = useState('');
+  // Leaving with changes not saved asks first (app/router.ts).
+  const current = JSON.stringify([enabled, minutes, weekStart]);
+  const [saved, setSaved] = useState(current);
+  useUnsavedChanges(current !== saved, 'reminder settings');
   const save = async () => {
     const n = Number(minutes);
     if (!Number.isInteger(n) || n < 1 || n > 24 * 60) return setError('Enter a number of minutes from 1 to 1440');
     setError('');
     await app.save('settings', PRACTICE_SETTINGS_ID, { reminders: { enabled, minutesBefore: n }, weekStartsOn: Number(weekStart) });
+    setSaved(current);
     toast('Schedule settings saved');
   };
   return (
@@ -42,7 +48,16 @@ function ReminderForm() {
         onChange={setEnabled}
       />
       <div className="grid-2">
-        <TextField label="Minutes before the lesson" type="number" value={minutes} onChange={setMinutes} error={error} />
+        <TextField
+          label="Minutes before the lesson"
+          type="number"
+          value={minutes}
+          onChange={(m) => {
+            setMinutes(m);
+            setError('');
+          }}
+          error={error}
+        />
         <SelectField
           label="Week starts on"
           value={weekStart}
@@ -84,6 +99,15 @@ function Closures() {
   const [endDate, setEnd] = useState('');
   const [label, setLabel] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // Closed days typed but not added yet: leaving asks first (app/router.ts).
+  useUnsavedChanges(Boolean(startDate || endDate || label), 'closed days form');
+  // A field's error goes as soon as it is changed (checked again on Add); the first day settles the last's.
+  const edit =
+    (update: (v: string) => void, ...keys: string[]) =>
+    (value: string) => {
+      update(value);
+      setErrors((e) => (keys.some((k) => e[k]) ? Object.fromEntries(Object.entries(e).filter(([k]) => !keys.includes(k))) : e));
+    };
   const sorted = [...docs].sort((a, b) => a.startDate.localeCompare(b.startDate));
   const fmt = (d: string) =>
     DateTime.fromISO(d)
@@ -146,9 +170,16 @@ function Closures() {
           void add();
         }}
       >
-        <TextField label="Name" value={label} onChange={setLabel} error={errors.label} placeholder="e.g. Easter holidays" />
-        <TextField label="First closed day" type="date" value={startDate} onChange={setStart} error={errors.start} />
-        <TextField label="Last closed day" type="date" value={endDate} onChange={setEnd} error={errors.end} hint="Empty for a single day" />
+        <TextField label="Name" value={label} onChange={edit(setLabel, 'label')} error={errors.label} placeholder="e.g. Easter holidays" />
+        <TextField label="First closed day" type="date" value={startDate} onChange={edit(setStart, 'start', 'end')} error={errors.start} />
+        <TextField
+          label="Last closed day"
+          type="date"
+          value={endDate}
+          onChange={edit(setEnd, 'end')}
+          error={errors.end}
+          hint="Empty for a single day"
+        />
         <button type="submit" className="btn">
           <Icon name="plus" size={15} /> Add closed days
         </button>

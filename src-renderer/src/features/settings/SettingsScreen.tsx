@@ -1,6 +1,7 @@
-import { useState, type ReactNode } from 'react';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useApp, useLiveQuery, usePermissions } from '../../app/AppContext';
 import { useSettingsSections } from '../../app/registry';
+import { useRoute, useUnsavedChanges } from '../../app/router';
 import { SelectField, TextField } from '../../ui/Field';
 import { useToast } from '../../ui/Toast';
 import { PermissionButton, PermissionNote } from '../../ui/Permission';
@@ -14,6 +15,7 @@ import { useRateCheck } from '../../app/queries';
 import { FigureConfirmation } from '../../ui/FigureConfirmation';
 import { LocaleField, localeName, localeSample } from './LocaleField';
 import { Alert } from '../../ui/Alert';
+import './settings.css';
 
 /** "the United Kingdom" for en-GB's country. */
 function regionName(tag: string): string {
@@ -45,6 +47,9 @@ function PracticeForm({ settings }: { settings: PracticeSettings }) {
   });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [initialRate] = useState(v.defaultRate);
+  // What is stored: leaving with other values asks first (app/router.ts).
+  const [saved, setSaved] = useState(v);
+  useUnsavedChanges(JSON.stringify(v) !== JSON.stringify(saved), 'Practice settings');
   const rateCheck = useRateCheck(v.defaultRate);
   // A field's error goes as soon as the field is changed (it is checked again on Save).
   const clear = (key: string) => setErrors((e) => (key in e ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== key)) : e));
@@ -81,6 +86,7 @@ function PracticeForm({ settings }: { settings: PracticeSettings }) {
       if (gate) return setErrors({ defaultRate: gate.error });
     }
     await app.save('settings', PRACTICE_SETTINGS_ID, result.value);
+    setSaved(v);
     toast('Practice settings saved');
   };
 
@@ -226,26 +232,83 @@ function GuardedSection({ id, writes, children }: { id: string; writes: readonly
   );
 }
 
+/** A section of the Settings page: one entry of its navigation, shown alone when chosen. */
+interface SettingsEntry {
+  id: string;
+  title: string;
+  content: ReactNode;
+}
+
+/** The address of a section of the Settings page (it survives reloads and can be linked to). */
+export const settingsSectionHref = (id: string) => `#/settings?section=${encodeURIComponent(id)}`;
+
+/** Up and Down (Home, End) move between the links of the settings navigation. */
+function moveBetweenLinks(e: KeyboardEvent<HTMLElement>) {
+  const keys: Record<string, (i: number, n: number) => number> = {
+    ArrowDown: (i, n) => (i + 1) % n,
+    ArrowUp: (i, n) => (i - 1 + n) % n,
+    Home: () => 0,
+    End: (_i, n) => n - 1,
+  };
+  const move = keys[e.key];
+  if (!move) return;
+  const links = [...e.currentTarget.querySelectorAll<HTMLAnchorElement>('a[href]')];
+  const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+  if (at < 0) return;
+  e.preventDefault();
+  links[move(at, links.length)]?.focus();
+}
+
+/**
+ * Settings as a sectioned page: a navigation of its sections (the practice, this computer, then
+ * each section another feature contributes, by its title) beside the chosen section, which is in
+ * the address (`#/settings?section=billing`). The page is as tall as the window: a long section
+ * scrolls beside the navigation.
+ */
 export function SettingsScreen() {
   const { settings } = useApp();
-  // The cards other features contribute (schedule, attendance, sync, billing…).
+  const route = useRoute();
+  // The sections other features contribute (schedule, attendance, sync, billing…).
   const sections = useSettingsSections();
   if (!settings) return null;
+  const entries: SettingsEntry[] = [
+    { id: 'practice', title: 'Practice', content: <PracticeForm key={settings.updatedAt} settings={settings} /> },
+    { id: 'computer', title: 'This computer', content: <ThisComputer /> },
+    ...sections.map((S) => ({
+      id: S.id,
+      title: S.title,
+      content: (
+        <GuardedSection id={S.id} writes={S.writes ?? []}>
+          <S.component />
+        </GuardedSection>
+      ),
+    })),
+  ];
+  const chosen = entries.find((e) => e.id === route.query.get('section')) ?? entries[0]!;
   return (
-    <div className="page" style={{ maxWidth: 980 }}>
+    <div className="page settings-page">
       <div className="page-header">
         <div>
           <h1>Settings</h1>
           <p>Your practice details are used on invoices, exports and everywhere dates and money are shown.</p>
         </div>
       </div>
-      <PracticeForm key={settings.updatedAt} settings={settings} />
-      <ThisComputer />
-      {sections.map((S) => (
-        <GuardedSection key={S.id} id={S.id} writes={S.writes ?? []}>
-          <S.component />
-        </GuardedSection>
-      ))}
+      <div className="settings-layout">
+        <nav className="settings-nav" aria-label="Settings sections" onKeyDown={moveBetweenLinks}>
+          <ul>
+            {entries.map((e) => (
+              <li key={e.id}>
+                <a className="settings-nav-link" href={settingsSectionHref(e.id)} aria-current={e === chosen ? 'page' : undefined}>
+                  {e.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="settings-panel" key={chosen.id}>
+          {chosen.content}
+        </div>
+      </div>
     </div>
   );
 }

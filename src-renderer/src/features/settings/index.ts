@@ -1,4 +1,4 @@
-/** Settings: the practice's details and this computer, then the sections other features contribute. */
+/** Settings: a sectioned page (the practice, this computer, then the sections other features contribute). */
 import type { FeatureManifest } from '../../app/registry';
 import { SettingsScreen } from './SettingsScreen';
 

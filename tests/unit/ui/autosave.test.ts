@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAutosaver, type AutosaveStatus } from '../../../src-renderer/src/features/notes/autosave';
+import { createAutosaver, type AutosaveStatus } from '../../../src-renderer/src/ui/autosave';
 
 type V = { body: string; homework: string };
 
