@@ -108,8 +108,8 @@ export interface RoomRenamePatch {
 export function roomRenamePatches(
   oldName: string,
   newName: string,
-  lessons: Iterable<Lesson>,
-  occurrences: Iterable<Occurrence>,
+  lessons: Iterable<Pick<Lesson, 'id' | 'room'>>,
+  occurrences: Iterable<Pick<Occurrence, 'id' | 'room'>>,
 ): RoomRenamePatch[] {
   const key = roomKey(oldName);
   const to = newName.trim();
@@ -204,4 +204,22 @@ export function roomRows(rooms: readonly PracticeRoom[] | undefined, occurrences
   }
   const extras = [...extra.values()].sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true, sensitivity: 'base' }));
   return [...rows.values(), ...extras, ...(none ? [none] : [])];
+}
+
+/**
+ * The room filter's choices: the rooms of Settings (archived ones marked), then rooms typed in
+ * lessons that Settings does not list, then "No room".
+ */
+export function roomFilterOptions(rooms: readonly PracticeRoom[] | undefined, lessonRooms: Iterable<string>): RoomChoice[] {
+  const out: RoomChoice[] = sortRooms(rooms).map((r) => ({ value: r.name, label: r.active ? r.name : `${r.name} (archived)` }));
+  const seen = new Set(out.map((o) => roomKey(o.value)));
+  const extra: RoomChoice[] = [];
+  for (const name of lessonRooms) {
+    const key = roomKey(name);
+    if (!key || seen.has(key)) continue;
+    seen.add(key);
+    extra.push({ value: name.trim(), label: `${name.trim()} (not in Settings)` });
+  }
+  extra.sort((a, b) => a.value.localeCompare(b.value, 'en', { numeric: true, sensitivity: 'base' }));
+  return [...out, ...extra, { value: NO_ROOM, label: 'No room' }];
 }

@@ -10,6 +10,7 @@ import {
   inRoom,
   NO_ROOM,
   roomChoices,
+  roomFilterOptions,
   roomRenamePatches,
   roomRows,
   sortRooms,
@@ -173,6 +174,19 @@ describe('filter and per-room view', () => {
       ['Room 7', 'unlisted', 'b'],
       ['Studio', 'archived', 'c'],
       ['No room', '', 'd'],
+    ]);
+  });
+});
+
+describe('the room filter’s choices', () => {
+  it('lists the rooms of Settings, then rooms only typed in lessons, then no room', () => {
+    expect(roomFilterOptions(ROOMS, ['Room 7', 'room 1', '', ' Room 7 ']).map((o) => o.label)).toEqual([
+      'Room 1',
+      'Room 2',
+      'Room 10',
+      'Studio (archived)',
+      'Room 7 (not in Settings)',
+      'No room',
     ]);
   });
 });
