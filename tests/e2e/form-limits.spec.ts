@@ -28,7 +28,7 @@ test('a 5,000-character location is a field error of the lesson form, never raw 
   await dialog.getByLabel('Subject').fill('Maths');
   await dialog.getByLabel('Date').fill('2027-03-15');
   await dialog.getByLabel('Start time').fill('16:00');
-  const location = dialog.getByRole('textbox', { name: 'Location' });
+  const location = dialog.getByLabel('Location', { exact: true });
   await location.fill('x'.repeat(5000));
   await dialog.getByRole('button', { name: 'Book lesson' }).click();
   await expect(dialog.getByText('Location: at most 500 characters')).toBeVisible();

@@ -40,16 +40,18 @@ export function RoomView(props: ViewProps & { rooms: readonly PracticeRoom[] | u
               const closure = closureOn(d, props.closures);
               const day = dt(Date.parse(`${d}T12:00:00Z`), { ...fmt, tz: 'UTC' });
               return (
-                <th key={d} scope="col" className={`cal-head-cell${closure ? ' is-closed-day' : ''}`}>
-                  <DateCell date={d} anchor={props.anchor} today={props.today} fmt={fmt} onPick={() => props.onPickDate(d, 'day')}>
-                    <span className="cal-weekday">{day.toFormat('ccc')}</span>
-                    <span className="cal-daynum">{day.toFormat('d')}</span>
-                  </DateCell>
-                  {closure && (
-                    <span className="cal-closed-label" title={closure.label}>
-                      Closed
-                    </span>
-                  )}
+                <th key={d} scope="col" className={`cal-rooms-day${closure ? ' is-closed-day' : ''}`}>
+                  <div className="cal-head-cell">
+                    <DateCell date={d} anchor={props.anchor} today={props.today} fmt={fmt} onPick={() => props.onPickDate(d, 'day')}>
+                      <span className="cal-weekday">{day.toFormat('ccc')}</span>
+                      <span className="cal-daynum">{day.toFormat('d')}</span>
+                    </DateCell>
+                    {closure && (
+                      <span className="cal-closed-label" title={closure.label}>
+                        Closed
+                      </span>
+                    )}
+                  </div>
                 </th>
               );
             })}
