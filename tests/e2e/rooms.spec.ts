@@ -5,6 +5,7 @@
  * student, flagged on the calendar, the room filter, and the Rooms view of the week. Screenshots
  * in light and dark mode, also of the sample practice's Rooms view.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { chooseOption, createPractice, loadSample, openApp, pageErrors } from './helpers';
 
@@ -18,6 +19,18 @@ async function addStudent(page: Page, first: string, last: string) {
   await chooseOption(dialog, 'Who pays', 'The student (an adult paying for themselves)');
   await dialog.getByRole('button', { name: 'Add student' }).click();
   await expect(dialog).toBeHidden();
+}
+
+/** WCAG 2.1 A and AA violations (axe-core) of the page as it is, as readable lines. */
+async function axeViolations(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return r.violations.map(
+    (v) =>
+      `${v.id} on ${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(' | ')}`,
+  );
 }
 
 /** Settings › Rooms: a card of the Settings page, or its own page of the settings navigation. */
@@ -193,6 +206,9 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(table.getByRole('rowheader', { name: /^Room 1/ })).toBeVisible();
     await expect(table.getByRole('rowheader', { name: /^Music room/ })).toBeVisible();
     await page.screenshot({ path: `screenshots/rooms-sample-${scheme}.png` });
+    expect(await axeViolations(page)).toEqual([]);
+    await openRoomSettings(page);
+    expect(await axeViolations(page)).toEqual([]);
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });
