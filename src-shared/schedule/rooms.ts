@@ -15,6 +15,15 @@ export function roomKey(name: string): string {
   return name.trim().toLowerCase();
 }
 
+/**
+ * A room as text: a bare number typed before rooms were records reads "Room 12", a named room
+ * ("Room 1", "Music room", "Lab") as it is.
+ */
+export function roomText(name: string): string {
+  const n = name.trim();
+  return /^\d/.test(n) ? `Room ${n}` : n;
+}
+
 /** Longest room name: the lesson's `room` field (schemas.ts). */
 export const ROOM_NAME_MAX = 100;
 /** Longest room location: the lesson's `location` field (schemas.ts). */

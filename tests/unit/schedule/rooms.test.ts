@@ -13,6 +13,7 @@ import {
   roomFilterOptions,
   roomRenamePatches,
   roomRows,
+  roomText,
   sortRooms,
   updateRoom,
   validateRoom,
@@ -188,5 +189,11 @@ describe('the room filter’s choices', () => {
       'Room 7 (not in Settings)',
       'No room',
     ]);
+  });
+});
+
+describe('a room as text', () => {
+  it('says "Room" before a bare number only', () => {
+    expect([roomText('12'), roomText(' Room 1 '), roomText('Music room')]).toEqual(['Room 12', 'Room 1', 'Music room']);
   });
 });

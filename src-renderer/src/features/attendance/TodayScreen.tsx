@@ -19,6 +19,7 @@ import { useStudentNames } from '../../app/queries';
 import { STATUS_SHORT, statusTone } from './labels';
 import { saveOccurrence, useDayOccurrences } from './queries';
 import './attendance.css';
+import { roomText } from '../../../../src-shared/schedule/rooms';
 
 function useNow(everyMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -152,7 +153,7 @@ export function TodayScreen() {
                     <span className="muted">
                       {studentsText(o)}
                       {tutor ? ` · ${tutor.name}` : ''}
-                      {o.room ? ` · Room ${o.room}` : ''}
+                      {o.room ? ` · ${roomText(o.room)}` : ''}
                       {o.lesson.makeupForOccurrenceId ? ' · Make-up lesson' : ''}
                     </span>
                   </span>

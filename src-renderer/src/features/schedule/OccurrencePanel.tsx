@@ -33,6 +33,7 @@ import { OccurrencePanelSection, useOccurrencePanelSections } from '../../app/re
 import { fullDateTime, lessonTitle, timeOf, type Fmt } from './format';
 import type { Directory } from './queries';
 import type { ScheduleStore } from './store';
+import { roomText } from '../../../../src-shared/schedule/rooms';
 
 function MoveForm(props: { o: ExpandedOccurrence; fmt: Fmt; onMove(newStartMs: number): Promise<void> }) {
   const local = DateTime.fromMillis(props.o.startMs, { zone: props.fmt.tz });
@@ -225,7 +226,7 @@ export function OccurrencePanel(props: {
           {(o.location || o.room) && (
             <>
               <dt>Where</dt>
-              <dd>{[o.room ? `Room ${o.room}` : '', o.location].filter(Boolean).join(', ')}</dd>
+              <dd>{[o.room ? roomText(o.room) : '', o.location].filter(Boolean).join(', ')}</dd>
             </>
           )}
           {o.onlineUrl && (
