@@ -70,13 +70,18 @@ export function generateSampleSchedule(opts: SampleScheduleOptions): { lessons: 
     const students = group
       ? [pick(opts.studentIds), pick(opts.studentIds)].filter((s, k, a) => a.indexOf(s) === k)
       : [pick(opts.studentIds)];
+    // Drawn in the order they always were: the same seed gives the same practice.
+    const subject = pick(subjects);
+    const room = rand() < 0.5 ? SAMPLE_ROOMS[Math.floor(rand() * SAMPLE_ROOMS.length)]! : undefined;
+    const typedLocation = rand() < 0.2 ? 'Online' : 'Main office';
     let lesson = createLesson(
       {
         tutorId: opts.tutorIds[i % opts.tutorIds.length]!,
         studentIds: students,
-        subject: pick(subjects),
-        room: rand() < 0.5 ? SAMPLE_ROOMS[Math.floor(rand() * SAMPLE_ROOMS.length)]!.name : '',
-        location: rand() < 0.2 ? 'Online' : 'Main office',
+        subject,
+        room: room?.name ?? '',
+        // A lesson in a room is where the room is.
+        location: room ? room.location : typedLocation,
         onlineUrl: '',
         start: start.toUTC().toISO()!,
         durationMinutes: pick([30, 45, 60, 60, 60, 90]),
