@@ -163,6 +163,14 @@ export function migrateSettingsV2toV3(old: Doc): Doc {
 }
 
 /**
+ * settings v3 → v4: `rooms` is optional and new (rooms as records, docs/schedule.md "Rooms"); a v3
+ * document has no rooms listed and stays as it is. Lessons keep their free-text rooms.
+ */
+export function migrateSettingsV3toV4(old: Doc): Doc {
+  return old;
+}
+
+/**
  * The hard limits of issue 15 (students v2, families v1, staff v1, settings v2, lessons v2,
  * occurrences v2, invoices v1, payments v2; docs/billing.md "Sanity limits"): a document within
  * every limit is kept as it is (students and families also gained the optional `mergedInto`,
@@ -233,7 +241,7 @@ export function migrationStrategiesFor(ctx: MigrationContext = {}): Partial<Reco
     families: { 1: limits('families') },
     staff: { 1: limits('staff') },
     lessons: { 1: migrateLessonV0toV1, 2: limits('lessons') },
-    settings: { 1: migrateSettingsV0toV1, 2: limits('settings'), 3: migrateSettingsV2toV3 },
+    settings: { 1: migrateSettingsV0toV1, 2: limits('settings'), 3: migrateSettingsV2toV3, 4: migrateSettingsV3toV4 },
     payments: { 1: migratePaymentV0toV1, 2: limits('payments') },
     invoices: { 1: limits('invoices') },
     occurrences: {

@@ -199,9 +199,28 @@ const practiceEncryption = {
   additionalProperties: false,
 } as const;
 
+/**
+ * A room of the practice (settings v4, docs/schedule.md "Rooms"): lessons keep the room's name in
+ * their `room` field, so `name` has the lesson room's length and `location` the lesson location's.
+ */
+const practiceRoom = {
+  type: 'object',
+  properties: {
+    id: str(100),
+    name: str(100),
+    location: str(500),
+    active: bool,
+  },
+  required: ['id', 'name', 'location', 'active'],
+  additionalProperties: false,
+} as const;
+
+/** Rooms a practice may list in its settings. */
+export const ROOMS_MAX = 200;
+
 export const settingsSchema = schema<PracticeSettings>(
   'settings',
-  3,
+  4,
   {
     name: str(300),
     address,
@@ -247,6 +266,8 @@ export const settingsSchema = schema<PracticeSettings>(
     },
     // Version 3: optional; set when the practice turns end-to-end encryption on.
     encryption: practiceEncryption,
+    // Version 4: optional; the practice's rooms (absent = none listed yet).
+    rooms: { type: 'array', items: practiceRoom, maxItems: ROOMS_MAX },
   },
   [
     'name',

@@ -167,6 +167,20 @@ export interface PracticeSettings extends SyncMeta {
   };
   /** End-to-end encryption (src-shared/sync/encryption.ts), when the practice turned it on. */
   encryption?: PracticeEncryption;
+  /** The practice's rooms (settings v4; absent = none listed yet). docs/schedule.md "Rooms". */
+  rooms?: PracticeRoom[];
+}
+
+/** A room lessons can be booked in. Lessons and occurrences hold its `name` (their `room`). */
+export interface PracticeRoom {
+  /** Made on the device (crypto.randomUUID()). */
+  id: string;
+  /** Unique in the practice, ignoring case and surrounding spaces. */
+  name: string;
+  /** The site or address; a lesson booked in the room takes it as its location. */
+  location: string;
+  /** False = archived: kept for the lessons that name it, not offered for new ones. */
+  active: boolean;
 }
 
 export const PRACTICE_SETTINGS_ID = 'practice';

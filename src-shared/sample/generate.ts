@@ -4,6 +4,7 @@
  */
 import { stampChange, type ChangeContext, type SyncMeta } from '../model/meta';
 import { seededRandom } from '../random';
+import { SAMPLE_ROOMS } from '../schedule/sample';
 import { PRACTICE_SETTINGS_ID, type Family, type PracticeSettings, type Staff, type Student } from '../model/types';
 
 export interface SampleOptions {
@@ -231,6 +232,7 @@ export function generateSamplePractice(opts: SampleOptions): SamplePractice {
         makeupForInTimeCancellation: true,
       },
       reminders: { enabled: true, minutesBefore: 15 },
+      rooms: [...SAMPLE_ROOMS],
     } as never,
     ctx,
     () => PRACTICE_SETTINGS_ID,

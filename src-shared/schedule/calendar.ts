@@ -1,13 +1,14 @@
 /**
  * Calendar view arithmetic for the schedule UI, pure and zone-explicit: which local days a day /
- * week / month / agenda view shows, how the previous/next buttons and the arrow keys move the
+ * week / month / agenda / rooms view shows, how the previous/next buttons and the arrow keys move the
  * anchor date, where a lesson sits in a day column (wall-clock minutes, DST-safe) and how
  * overlapping lessons share a column. Dates are local `YYYY-MM-DD` strings in the practice zone.
  */
 import { DateTime } from 'luxon';
 import { localDaysRange, MINUTE_MS, toFloating, type TimeRange } from './time';
 
-export const CALENDAR_VIEWS = ['day', 'week', 'month', 'agenda'] as const;
+/** `rooms`: the week's lessons with a row per room (docs/schedule.md "Rooms"). */
+export const CALENDAR_VIEWS = ['day', 'week', 'month', 'agenda', 'rooms'] as const;
 export type CalendarView = (typeof CALENDAR_VIEWS)[number];
 
 /** Days listed by the agenda view. */
@@ -49,7 +50,7 @@ export function startOfWeek(date: string, weekStartsOn = 1): string {
 export function viewDays(view: CalendarView, anchor: string, weekStartsOn = 1): string[] {
   if (view === 'day') return [iso(day(anchor))];
   if (view === 'agenda') return Array.from({ length: AGENDA_DAYS }, (_, i) => addDays(anchor, i));
-  if (view === 'week') {
+  if (view === 'week' || view === 'rooms') {
     const first = startOfWeek(anchor, weekStartsOn);
     return Array.from({ length: 7 }, (_, i) => addDays(first, i));
   }
@@ -71,7 +72,7 @@ export function viewRange(view: CalendarView, anchor: string, zone: string, week
 /** Previous/next: a day, a week, a month (same day of month, clamped) or an agenda page. */
 export function stepAnchor(view: CalendarView, anchor: string, direction: 1 | -1): string {
   if (view === 'day') return addDays(anchor, direction);
-  if (view === 'week') return addDays(anchor, 7 * direction);
+  if (view === 'week' || view === 'rooms') return addDays(anchor, 7 * direction);
   if (view === 'agenda') return addDays(anchor, AGENDA_DAYS * direction);
   return addMonths(anchor, direction);
 }

@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import { expandLessons, isActive, type ExpandedOccurrence } from './expand';
 import type { Closure, Lesson, Occurrence } from '../model/types';
+import { roomKey } from './rooms';
 import { MINUTE_MS, overlaps, toMs, type TimeRange } from './time';
 
 export type ConflictKind = 'tutor' | 'student' | 'room';
@@ -35,10 +36,6 @@ export interface Conflict {
   shared: string[];
   overlapStart: string;
   overlapEnd: string;
-}
-
-function roomKey(room: string): string {
-  return room.trim().toLowerCase();
 }
 
 function slotConflicts(candidate: CandidateSlot, other: ExpandedOccurrence): Conflict[] {
@@ -227,5 +224,12 @@ export function describeConflict(c: Conflict, names: ConflictNames): string {
   if (c.kind === 'tutor') return `${names.tutorName(c.shared[0]!)} is already teaching ${lesson} on ${when}.`;
   if (c.kind === 'student')
     return `${c.shared.map(names.studentName).join(', ')} ${c.shared.length > 1 ? 'are' : 'is'} already booked for ${lesson} with ${names.tutorName(c.other.tutorId)} on ${when}.`;
-  return `Room ${c.shared[0]} is already used by ${lesson} on ${when}.`;
+  return `${roomPhrase(c.shared[0]!)} is already used by ${lesson} on ${when}.`;
+}
+
+/** A room's name at the start of a sentence: "12" → "Room 12", "room 1" → "Room 1", "Studio" → "“Studio”". */
+export function roomPhrase(name: string): string {
+  if (/^\d/.test(name)) return `Room ${name}`;
+  if (/^room\b/i.test(name)) return `R${name.slice(1)}`;
+  return `“${name}”`;
 }

@@ -18,6 +18,7 @@ import { closureOn, indexOccurrences } from './expand';
 import { ruleInstances, withRRuleEnd } from './recurrence';
 import { icalUtc, localDate, MINUTE_MS, toMs, type TimeRange } from './time';
 import { vtimezoneFor } from './vtimezone';
+import { roomText } from './rooms';
 
 export interface ExportNames {
   tutorName: (id: string) => string;
@@ -93,7 +94,7 @@ function description(lesson: Lesson, f: EventFields, opts: IcsExportOptions): st
 }
 
 function location(lesson: Lesson, f: EventFields): string {
-  return [f.room ? `Room ${f.room}` : '', lesson.location].filter(Boolean).join(', ');
+  return [f.room ? roomText(f.room) : '', lesson.location].filter(Boolean).join(', ');
 }
 
 function addEvent(

@@ -4,6 +4,7 @@ export * from './recurrence';
 export * from './expand';
 export * from './edit';
 export * from './conflicts';
+export * from './rooms';
 export * from './attendance';
 export * from './reminders';
 export * from './ics';

@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import { isActive, type ExpandedOccurrence } from './expand';
 import { MINUTE_MS, toMs } from './time';
+import { roomText } from './rooms';
 
 export interface Reminder {
   /** Key to remember as notified: `${occurrenceId}|${start}`. */
@@ -73,7 +74,7 @@ export function reminderText(
   const minutes = Math.max(0, Math.round((o.startMs - toMs(now)) / MINUTE_MS));
   const parts = [
     o.studentIds.map(names.studentName).join(', '),
-    o.room ? `Room ${o.room}` : o.location,
+    o.room ? roomText(o.room) : o.location,
     o.onlineUrl ? 'Online' : '',
     `in ${minutes} min`,
   ].filter(Boolean);

@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import { stampChange, type ChangeContext } from '../model/meta';
-import type { AttendanceStatus, Closure, Lesson, Note, Occurrence } from '../model/types';
+import type { AttendanceStatus, Closure, Lesson, Note, Occurrence, PracticeRoom } from '../model/types';
 import { seededRandom } from '../random';
 import { createLesson, overrideOccurrence, skipOccurrence, writeOccurrence } from './edit';
 import { ruleInstances } from './recurrence';
@@ -43,6 +43,14 @@ const SUBJECTS = [
 ];
 const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA'] as const;
 
+/** The sample practice's rooms (Settings › Rooms), which its lessons are booked in. */
+export const SAMPLE_ROOMS: readonly PracticeRoom[] = [
+  { id: 'sample-room-1', name: 'Room 1', location: 'Main office', active: true },
+  { id: 'sample-room-2', name: 'Room 2', location: 'Main office', active: true },
+  { id: 'sample-room-3', name: 'Room 3', location: 'Main office', active: true },
+  { id: 'sample-room-4', name: 'Music room', location: 'Main office', active: true },
+];
+
 export function generateSampleSchedule(opts: SampleScheduleOptions): { lessons: Lesson[]; occurrences: Occurrence[]; closures: Closure[] } {
   const rand = seededRandom(opts.seed ?? 7);
   const ctx: ChangeContext = { staffId: 'sample', deviceId: opts.deviceId ?? 'sample', now: opts.now };
@@ -62,13 +70,18 @@ export function generateSampleSchedule(opts: SampleScheduleOptions): { lessons: 
     const students = group
       ? [pick(opts.studentIds), pick(opts.studentIds)].filter((s, k, a) => a.indexOf(s) === k)
       : [pick(opts.studentIds)];
+    // Drawn in the order they always were: the same seed gives the same practice.
+    const subject = pick(subjects);
+    const room = rand() < 0.5 ? SAMPLE_ROOMS[Math.floor(rand() * SAMPLE_ROOMS.length)]! : undefined;
+    const typedLocation = rand() < 0.2 ? 'Online' : 'Main office';
     let lesson = createLesson(
       {
         tutorId: opts.tutorIds[i % opts.tutorIds.length]!,
         studentIds: students,
-        subject: pick(subjects),
-        room: rand() < 0.5 ? String(1 + Math.floor(rand() * 4)) : '',
-        location: rand() < 0.2 ? 'Online' : 'Main office',
+        subject,
+        room: room?.name ?? '',
+        // A lesson in a room is where the room is.
+        location: room ? room.location : typedLocation,
         onlineUrl: '',
         start: start.toUTC().toISO()!,
         durationMinutes: pick([30, 45, 60, 60, 60, 90]),

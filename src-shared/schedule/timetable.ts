@@ -9,6 +9,7 @@ import type { ExpandedOccurrence } from './expand';
 import { localDate, localWeekRange } from './time';
 import { countOf } from '../locale/count';
 import { NOUNS } from '../locale/wording';
+import { roomText } from './rooms';
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -69,7 +70,7 @@ export function weeklyTimetableHtml(opts: TimetableOptions): string {
       .map((o) => {
         const cancelled = o.status.startsWith('cancelled');
         const cls = ['lesson', cancelled ? 'cancelled' : '', o.closed ? 'closed' : ''].filter(Boolean).join(' ');
-        const where = [o.room ? `Room ${o.room}` : '', o.location, o.onlineUrl ? 'Online' : ''].filter(Boolean).join(' · ');
+        const where = [o.room ? roomText(o.room) : '', o.location, o.onlineUrl ? 'Online' : ''].filter(Boolean).join(' · ');
         const status = o.closed
           ? `Closed: ${o.closureLabel}`
           : o.status !== 'scheduled'

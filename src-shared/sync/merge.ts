@@ -255,6 +255,25 @@ export const mapMerger: FieldMerger = ({ a, b, base, hasBase, winner }) => {
 };
 
 /**
+ * Three-way merge of a list of records with an `id` (e.g. `settings.rooms`): as `mapMerger` keyed
+ * by id — a record added on either side is kept, one changed on only one side takes that side's
+ * version, one changed on both takes the field's winning version, one removed on one side and
+ * unchanged on the other is removed. Sorted by id, so both laptops compute the same list.
+ */
+export const byIdMerger: FieldMerger = ({ a, b, base, hasBase, winner }) => {
+  const byId = (list: unknown) =>
+    Object.fromEntries(
+      (Array.isArray(list) ? (list as { id?: unknown }[]) : [])
+        .filter((x) => x && typeof x.id === 'string')
+        .map((x) => [x.id as string, x]),
+    );
+  const merged = mapMerger({ a: byId(a), b: byId(b), base: byId(base), hasBase, winner }) as Record<string, unknown>;
+  return Object.keys(merged)
+    .sort()
+    .map((k) => merged[k]);
+};
+
+/**
  * Builds the deleted version of a document as TutorDesk deletes it: `_deleted: true` plus the
  * deletion stamp in `fieldClock._deleted`, so a concurrent later edit on another laptop can win
  * (see the delete-versus-edit rule above). The renderer writes it with `incrementalModify`.

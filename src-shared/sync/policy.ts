@@ -27,7 +27,18 @@ import { mergePaymentRevisions } from '../billing/corrections';
 import type { Note, Payment, PaymentRevision } from '../model/types';
 import { mergeNotes } from '../notes/merge';
 import { humanConflictKey, type HumanConflict } from './conflicts';
-import { canonicalJson, docsEqual, isUserField, mapMerger, mergeDocs, setMerger, stampOf, type AnyDoc, type FieldMerger } from './merge';
+import {
+  byIdMerger,
+  canonicalJson,
+  docsEqual,
+  isUserField,
+  mapMerger,
+  mergeDocs,
+  setMerger,
+  stampOf,
+  type AnyDoc,
+  type FieldMerger,
+} from './merge';
 
 export interface ConflictInput<T = AnyDoc> {
   /** The version on the server now. */
@@ -48,6 +59,8 @@ export interface Resolution {
 export const FIELD_MERGERS: Partial<Record<CollectionName, Record<string, FieldMerger>>> = {
   lessons: { exdates: setMerger },
   occurrences: { studentStatus: mapMerger },
+  // Rooms added on two laptops offline are both kept (docs/schedule.md "Rooms").
+  settings: { rooms: byIdMerger },
   payments: { revisions: ({ a, b }) => mergePaymentRevisions(a as PaymentRevision[] | undefined, b as PaymentRevision[] | undefined) },
 };
 

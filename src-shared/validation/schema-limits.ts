@@ -211,6 +211,10 @@ export const FIELD_LABELS: Readonly<Record<CollectionName, Readonly<Record<strin
     'encryption.wrappedKey.data': 'Wrapped practice key',
     'encryption.enabledAt': 'Encryption turned on',
     'encryption.passphraseChangedAt': 'Passphrase changed',
+    rooms: 'Rooms',
+    'rooms[].id': 'Room id',
+    'rooms[].name': 'Room name',
+    'rooms[].location': 'Room location',
   },
   lessons: {
     ...SYNC_LABELS,

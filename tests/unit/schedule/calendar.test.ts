@@ -41,6 +41,8 @@ describe('calendar views', () => {
     expect(month.at(-1)).toBe('2025-04-06');
     expect(month.length % 7).toBe(0);
     expect(viewDays('agenda', '2025-03-30')).toHaveLength(14);
+    // The rooms view shows the week, a row per room.
+    expect(viewDays('rooms', '2025-03-12')).toEqual(week);
   });
 
   it('steps the anchor by view and by arrow key', () => {
@@ -48,6 +50,8 @@ describe('calendar views', () => {
     expect(stepAnchor('week', '2025-03-31', -1)).toBe('2025-03-24');
     expect(stepAnchor('month', '2025-01-31', 1)).toBe('2025-02-28');
     expect(stepAnchor('agenda', '2025-03-01', 1)).toBe('2025-03-15');
+    expect(stepAnchor('rooms', '2025-03-31', 1)).toBe('2025-04-07');
+    expect(arrowStep('rooms', 'ArrowDown')).toBe(7);
     expect(arrowStep('week', 'ArrowUp')).toBe(-7);
     expect(arrowStep('month', 'ArrowDown')).toBe(7);
     expect(arrowStep('day', 'ArrowDown')).toBe(1);

@@ -68,7 +68,7 @@ describe('conflicts', () => {
         conflicts.find((c) => c.kind === 'room')!,
         names,
       ),
-    ).toBe('Room room 1 is already used by Maths (Olivia Smith) on Mon 17 Mar, 16:00–17:00.');
+    ).toBe('Room 1 is already used by Maths (Olivia Smith) on Mon 17 Mar, 16:00–17:00.');
   });
 
   it('touching intervals, other people and cancelled or closed lessons do not conflict', () => {

@@ -12,6 +12,7 @@ import {
   migrateLessonV0toV1,
   migrateOccurrenceV0toV1,
   migrateSettingsV0toV1,
+  migrateSettingsV3toV4,
   normaliseLessonRule,
   upgradeDocument,
 } from '../../../src-shared/model/migrations';
@@ -169,6 +170,36 @@ describe('the hard limits of issue 15 (payments v2, invoices v1, …)', () => {
     expect(listed[0]).toMatchObject({ collection: 'payments', docId: 'p-absurd', error: 'invalid', origin: 'update' });
     expect(listed[0]!.reason).toMatch(/Amount: larger than any tutoring practice charges/);
     expect(listed[0]!.doc).toMatchObject({ amount: 9_999_999_999_900, method: 'bank_transfer', familyId: 'f1' });
+    await db.remove();
+  });
+});
+
+describe('settings v3 → v4 (rooms)', () => {
+  it('keeps a v3 document as it is: no rooms listed, every other field unchanged', () => {
+    const doc = { id: 'practice', name: 'Riverside', timeZone: 'Europe/London' };
+    expect(migrateSettingsV3toV4(doc)).toBe(doc);
+  });
+
+  it('run inside RxDB: a v3 practice opens with no rooms, then stores rooms', async () => {
+    const storage = getRxStorageMemory();
+    const name = `rooms${Date.now()}`;
+    const v3 = structuredClone(settingsSchema) as unknown as { version: number; properties: Record<string, unknown> };
+    v3.version = 3;
+    delete v3.properties.rooms;
+    const old = await createRxDatabase({ name, storage, multiInstance: false });
+    await old.addCollections({ settings: { schema: v3 as never } });
+    const before = makeDoc('settings', 'practice', { timeZone: 'Europe/London', currency: 'GBP' }, ctx);
+    await old.settings!.insert(before);
+    await old.close();
+
+    const db = await createTutorDatabase({ name, storage, validate: 'ajv', collections: ['settings'] });
+    const doc = (await db.settings.findOne('practice').exec())!;
+    expect(doc.toJSON().rooms).toBeUndefined();
+    expect([doc.timeZone, doc.currency, doc.fieldClock]).toEqual([before.timeZone, before.currency, before.fieldClock]);
+    await doc.incrementalPatch({ rooms: [{ id: 'r1', name: 'Room 1', location: 'North site', active: true }] });
+    expect((await db.settings.findOne('practice').exec())!.rooms).toEqual([
+      { id: 'r1', name: 'Room 1', location: 'North site', active: true },
+    ]);
     await db.remove();
   });
 });

@@ -108,6 +108,7 @@ function validDocs(): Record<CollectionName, Record<string, unknown>> {
       enabledAt: '2026-12-06T10:00:00.000Z',
       passphraseChangedAt: '2026-12-06T10:00:00.000Z',
     },
+    rooms: [{ id: 'room-1', name: 'Room 1', location: 'North site', active: true }],
   };
   const docs = {
     students: student,

@@ -16,6 +16,7 @@ import { newId } from '../../data';
 import type { Closure, Lesson, Occurrence, Student } from '../../../../src-shared/model/types';
 import { canBookMakeup, type MakeupCredit } from '../../../../src-shared/schedule/attendance';
 import { describeConflict, findLessonConflicts } from '../../../../src-shared/schedule/conflicts';
+import { roomChoices, roomKey } from '../../../../src-shared/schedule/rooms';
 import { createLesson, lessonValues, validateLessonValues } from '../../../../src-shared/schedule/edit';
 import type { ExpandedOccurrence } from '../../../../src-shared/schedule/expand';
 import { proposeMakeupStart } from '../../../../src-shared/schedule/makeup-slot';
@@ -153,7 +154,7 @@ export function BookMakeupDialog(props: {
           (l) =>
             l.tutorId === draft.tutorId ||
             l.studentIds.some((s) => draft.studentIds.includes(s)) ||
-            (draft.room !== '' && l.room === draft.room),
+            (roomKey(draft.room) !== '' && roomKey(l.room) === roomKey(draft.room)),
         );
         const occs = (await app.db.occurrences.find({ selector: { lessonId: { $in: relevant.map((l) => l.id) } } }).exec()).map(
           (d) => d.toJSON() as Occurrence,
@@ -230,7 +231,7 @@ export function BookMakeupDialog(props: {
           options={[{ value: '', label: 'Choose…' }, ...staff.map((s) => ({ value: s.id, label: s.name }))]}
         />
         <TextField label="Subject" value={v.subject} onChange={set('subject')} />
-        <TextField label="Room" value={v.room} onChange={set('room')} />
+        <SelectField label="Room" value={v.room} onChange={set('room')} options={roomChoices(app.settings?.rooms, v.room)} />
       </div>
     </FormDialog>
   );

@@ -21,6 +21,7 @@ import { saveOccurrence, useDayOccurrences } from './queries';
 import './attendance.css';
 import { countOf, formOf } from '../../../../src-shared/locale/count';
 import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
+import { roomText } from '../../../../src-shared/schedule/rooms';
 
 function useNow(everyMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -154,7 +155,7 @@ export function TodayScreen() {
                     <span className="muted">
                       {studentsText(o)}
                       {tutor ? ` · ${tutor.name}` : ''}
-                      {o.room ? ` · Room ${o.room}` : ''}
+                      {o.room ? ` · ${roomText(o.room)}` : ''}
                       {o.lesson.makeupForOccurrenceId ? ' · Make-up lesson' : ''}
                     </span>
                   </span>

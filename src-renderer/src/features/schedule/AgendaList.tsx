@@ -1,6 +1,6 @@
 /** The agenda view: two weeks of lessons as a list, day by day. */
 import { useMemo } from 'react';
-import { closureOn } from '../../../../src-shared/schedule';
+import { closureOn, roomText } from '../../../../src-shared/schedule';
 import { Icon } from '../../ui/Icon';
 import { dayLabel, lessonLabel, lessonTitle, timeRange } from './format';
 import { byDay, DateCell, eventClass, statusText, type ViewProps } from './view-parts';
@@ -43,7 +43,7 @@ export function AgendaList(props: ViewProps) {
                           <strong>{lessonTitle(o, dir)}</strong>
                           <span className="muted">
                             {dir.tutorName(o.tutorId)}
-                            {o.room ? ` · Room ${o.room}` : ''}
+                            {o.room ? ` · ${roomText(o.room)}` : ''}
                             {o.location ? ` · ${o.location}` : ''}
                             {o.onlineUrl ? ' · Online' : ''}
                           </span>

@@ -5,11 +5,14 @@
 import { CALENDAR_VIEWS, type CalendarView } from '../../../../src-shared/schedule/calendar';
 import { Icon } from '../../ui/Icon';
 import { dayLabel, dt, type Fmt } from './format';
-import { NO_FILTERS, type Directory, type ScheduleFilters } from './queries';
+import { isFiltered, NO_FILTERS, type Directory, type ScheduleFilters } from './queries';
 import { countOf, formOf } from '../../../../src-shared/locale/count';
 import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
-export const VIEW_LABELS: Record<CalendarView, string> = { day: 'Day', week: 'Week', month: 'Month', agenda: 'Agenda' };
+export const VIEW_LABELS: Record<CalendarView, string> = { day: 'Day', week: 'Week', month: 'Month', agenda: 'Agenda', rooms: 'Rooms' };
+
+/** What the previous / next buttons step by. */
+const STEP_NAMES: Record<CalendarView, string> = { day: 'day', week: 'week', month: 'month', agenda: 'two weeks', rooms: 'week' };
 
 /** "29 Mar – 4 Apr 2027", "March 2027", "Monday 29 March 2027": the shown range. */
 export function calendarTitle(view: CalendarView, days: readonly string[], anchor: string, fmt: Fmt): string {
@@ -41,17 +44,12 @@ export function CalendarToolbar(props: {
           <button
             type="button"
             className="btn btn-sm icon-btn"
-            aria-label={`Previous ${view === 'agenda' ? 'two weeks' : view}`}
+            aria-label={`Previous ${STEP_NAMES[view]}`}
             onClick={() => props.onStep(-1)}
           >
             <span aria-hidden="true">‹</span>
           </button>
-          <button
-            type="button"
-            className="btn btn-sm icon-btn"
-            aria-label={`Next ${view === 'agenda' ? 'two weeks' : view}`}
-            onClick={() => props.onStep(1)}
-          >
+          <button type="button" className="btn btn-sm icon-btn" aria-label={`Next ${STEP_NAMES[view]}`} onClick={() => props.onStep(1)}>
             <span aria-hidden="true">›</span>
           </button>
         </div>
@@ -80,6 +78,8 @@ export function CalendarStatus(props: {
   view: CalendarView;
   dir: Directory;
   locations: { list: string[]; online: boolean };
+  /** The room filter's choices (after "All rooms"). */
+  rooms: readonly { value: string; label: string }[];
   filters: ScheduleFilters;
   onFilters: (filters: ScheduleFilters) => void;
   loading: boolean;
@@ -90,7 +90,7 @@ export function CalendarStatus(props: {
 }) {
   const { view, dir, filters, locations } = props;
   const setFilter = (k: keyof ScheduleFilters) => (value: string) => props.onFilters({ ...filters, [k]: value });
-  const filtered = filters.tutorId || filters.studentId || filters.location;
+  const filtered = isFiltered(filters);
   return (
     <div className="cal-status">
       <div className="row wrap cal-filters" role="group" aria-label="Filters">
@@ -136,6 +136,19 @@ export function CalendarStatus(props: {
             </option>
           ))}
           {locations.online && <option value="__online">Online lessons</option>}
+        </select>
+        <select
+          className="input input-sm"
+          aria-label="Filter by room"
+          value={filters.room}
+          onChange={(e) => setFilter('room')(e.target.value)}
+        >
+          <option value="">All rooms</option>
+          {props.rooms.map((r) => (
+            <option key={r.value} value={r.value}>
+              {r.label}
+            </option>
+          ))}
         </select>
         {filtered && (
           <button type="button" className="btn btn-sm btn-ghost" onClick={() => props.onFilters(NO_FILTERS)}>

@@ -5,7 +5,15 @@
  * writes it. Times are entered as wall-clock time in the practice's time zone.
  */
 import { useMemo, useState } from 'react';
-import { describeRecurrence, validateLessonValues, WEEKDAY_CODES, type EditScope, type WeekdayCode } from '../../../../src-shared/schedule';
+import {
+  describeRecurrence,
+  findRoom,
+  roomChoices,
+  validateLessonValues,
+  WEEKDAY_CODES,
+  type EditScope,
+  type WeekdayCode,
+} from '../../../../src-shared/schedule';
 import { useApp, usePermissions } from '../../app/AppContext';
 import { useRateCheck } from '../../app/queries';
 import { FigureConfirmation } from '../../ui/FigureConfirmation';
@@ -215,6 +223,16 @@ export function LessonEditor(props: {
     });
   };
 
+  // The room is chosen from Settings › Rooms; its location comes with it (still editable).
+  const rooms = settings.rooms;
+  const pickRoom = (name: string) =>
+    setV((p) => {
+      const before = findRoom(rooms, p.room)?.location ?? '';
+      const after = findRoom(rooms, name)?.location ?? '';
+      return { ...p, room: name, location: after || (p.location === before ? '' : p.location) };
+    });
+  const hasRooms = (rooms ?? []).some((r) => r.active);
+
   const submit = async () => {
     const r = readForm(v, tz, settings.currency, editing?.lesson.rrule ?? '', settings.locale);
     const errs: Errors = { ...r.errors };
@@ -331,6 +349,14 @@ export function LessonEditor(props: {
             ))}
           </datalist>
           <div className="grid-2">
+            <SelectField
+              label="Room"
+              value={v.room}
+              onChange={pickRoom}
+              error={errors.room}
+              options={roomChoices(rooms, v.room)}
+              {...(hasRooms ? {} : { hint: 'Add rooms in Settings › Rooms' })}
+            />
             <TextField
               label="Location"
               value={v.location}
@@ -339,7 +365,6 @@ export function LessonEditor(props: {
               list="schedule-locations"
               placeholder="e.g. Main office"
             />
-            <TextField label="Room" value={v.room} onChange={set('room')} error={errors.room} placeholder="e.g. 2" />
           </div>
           <datalist id="schedule-locations">
             {locations.map((s) => (

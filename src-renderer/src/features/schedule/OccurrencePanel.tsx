@@ -34,6 +34,7 @@ import { fullDateTime, lessonTitle, timeOf, type Fmt } from './format';
 import type { Directory } from './queries';
 import type { ScheduleStore } from './store';
 import { formOf } from '../../../../src-shared/locale/count';
+import { roomText } from '../../../../src-shared/schedule/rooms';
 
 function MoveForm(props: { o: ExpandedOccurrence; fmt: Fmt; onMove(newStartMs: number): Promise<void> }) {
   const local = DateTime.fromMillis(props.o.startMs, { zone: props.fmt.tz });
@@ -226,7 +227,7 @@ export function OccurrencePanel(props: {
           {(o.location || o.room) && (
             <>
               <dt>Where</dt>
-              <dd>{[o.room ? `Room ${o.room}` : '', o.location].filter(Boolean).join(', ')}</dd>
+              <dd>{[o.room ? roomText(o.room) : '', o.location].filter(Boolean).join(', ')}</dd>
             </>
           )}
           {o.onlineUrl && (

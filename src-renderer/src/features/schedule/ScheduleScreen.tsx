@@ -1,14 +1,21 @@
 /**
- * The Schedule screen: day / week / month / agenda views of the practice's lessons in the
+ * The Schedule screen: day / week / month / agenda / rooms views of the practice's lessons in the
  * practice's time zone, filters, keyboard navigation, the lesson editor, the occurrence details
  * panel, moves with a conflict check, and exports.
  *
- * Keyboard: ←/→ one day, ↑/↓ one week (one day in the day view), t today, d/w/m/a switch view,
+ * Keyboard: ←/→ one day, ↑/↓ one week (one day in the day view), t today, d/w/m/a/r switch view,
  * n new lesson. Keys are ignored while typing in a field or when a dialog is open.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Lesson } from '../../../../src-shared/model/types';
-import { editLesson, findConflicts, slotOf, type Conflict, type ExpandedOccurrence } from '../../../../src-shared/schedule';
+import {
+  editLesson,
+  findConflicts,
+  roomFilterOptions,
+  slotOf,
+  type Conflict,
+  type ExpandedOccurrence,
+} from '../../../../src-shared/schedule';
 import {
   arrowStep,
   addDays,
@@ -45,6 +52,7 @@ import {
 } from './queries';
 import { useScheduleStore } from './store';
 import { AgendaList } from './AgendaList';
+import { RoomView } from './RoomView';
 import { MonthGrid } from './MonthGrid';
 import { TimeGrid } from './TimeGrid';
 import type { ViewProps } from './view-parts';
@@ -56,7 +64,7 @@ type ShortcutEvent = Pick<
 >;
 import './schedule.css';
 
-const VIEW_KEYS: Record<string, CalendarView> = { d: 'day', w: 'week', m: 'month', a: 'agenda' };
+const VIEW_KEYS: Record<string, CalendarView> = { d: 'day', w: 'week', m: 'month', a: 'agenda', r: 'rooms' };
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -145,6 +153,17 @@ export function ScheduleScreen() {
     return { list: [...set].sort(), online };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, version]);
+
+  const rooms = app.settings?.rooms;
+  const roomOptions = useMemo(
+    () =>
+      roomFilterOptions(
+        rooms,
+        store.allLessons().map((l) => l.room),
+      ),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [store, version, rooms],
+  );
 
   const selected = useMemo(
     () => (selectedId && version >= 0 ? occurrenceById(store, selectedId, tz) : null),
@@ -302,7 +321,8 @@ export function ScheduleScreen() {
           <p>
             Times in {tz.replace(/_/g, ' ')} · <span className="kbd">←</span> <span className="kbd">→</span> <span className="kbd">↑</span>{' '}
             <span className="kbd">↓</span> move, <span className="kbd">T</span> today, <span className="kbd">D</span>/
-            <span className="kbd">W</span>/<span className="kbd">M</span>/<span className="kbd">A</span> views
+            <span className="kbd">W</span>/<span className="kbd">M</span>/<span className="kbd">A</span>/<span className="kbd">R</span>{' '}
+            views
           </p>
         </div>
         <div className="toolbar">
@@ -326,6 +346,7 @@ export function ScheduleScreen() {
         view={view}
         dir={dir}
         locations={locations}
+        rooms={roomOptions}
         filters={filters}
         onFilters={setFilters}
         loading={loading}
@@ -341,6 +362,8 @@ export function ScheduleScreen() {
             <MonthGrid {...viewProps} />
           ) : view === 'agenda' ? (
             <AgendaList {...viewProps} />
+          ) : view === 'rooms' ? (
+            <RoomView {...viewProps} rooms={rooms} roomFilter={filters.room} />
           ) : (
             <TimeGrid
               {...viewProps}

@@ -1,6 +1,6 @@
 /** The day and week views: a time grid with drag to move and click on an empty slot to create. */
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
-import { closureOn, localDate, type ExpandedOccurrence } from '../../../../src-shared/schedule';
+import { closureOn, localDate, roomText, type ExpandedOccurrence } from '../../../../src-shared/schedule';
 import { instantAt, layoutDay, snapMinutes, wallMinutes, type DayLayoutItem } from '../../../../src-shared/schedule/calendar';
 import {
   dayLabel,
@@ -195,7 +195,7 @@ export function TimeGrid(
                       )}
                       {height > 44 && <span className="cal-event-sub">{studentsText(o.studentIds, dir)}</span>}
                       {height > 62 && (o.room || o.location) && (
-                        <span className="cal-event-sub muted-line">{o.room ? `Room ${o.room}` : o.location}</span>
+                        <span className="cal-event-sub muted-line">{o.room ? roomText(o.room) : o.location}</span>
                       )}
                     </button>
                   );

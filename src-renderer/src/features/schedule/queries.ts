@@ -21,6 +21,7 @@ import {
   type TimeRange,
 } from '../../../../src-shared/schedule';
 import { conflictedIds, conflictsBetween } from '../../../../src-shared/schedule/conflicts';
+import { inRoom } from '../../../../src-shared/schedule/rooms';
 import { useLiveQuery } from '../../app/AppContext';
 import type { ScheduleStore } from './store';
 
@@ -28,9 +29,16 @@ export interface ScheduleFilters {
   tutorId: string;
   studentId: string;
   location: string;
+  /** A room's name, NO_ROOM (lessons without one) or '' (all). */
+  room: string;
 }
 
-export const NO_FILTERS: ScheduleFilters = { tutorId: '', studentId: '', location: '' };
+export const NO_FILTERS: ScheduleFilters = { tutorId: '', studentId: '', location: '', room: '' };
+
+/** Whether any filter is on. */
+export function isFiltered(f: ScheduleFilters): boolean {
+  return Boolean(f.tutorId || f.studentId || f.location || f.room);
+}
 
 interface CacheEntry {
   key: string;
@@ -81,7 +89,7 @@ export function matchesFilters(o: ExpandedOccurrence, f: ScheduleFilters): boole
     if (f.location === '__online') return o.onlineUrl !== '';
     if (o.location !== f.location) return false;
   }
-  return true;
+  return inRoom(o, f.room);
 }
 
 /**
@@ -99,10 +107,10 @@ export function useRangeOccurrences(store: ScheduleStore, version: number, range
     if (!covered) return { occurrences: [] as ExpandedOccurrence[], conflicts: new Set<string>(), loading: true };
     const all = expandRange(store, range, tz);
     const conflicts = rangeConflicts(store, range, tz);
-    const occurrences = filters.tutorId || filters.studentId || filters.location ? all.filter((o) => matchesFilters(o, filters)) : all;
+    const occurrences = isFiltered(filters) ? all.filter((o) => matchesFilters(o, filters)) : all;
     return { occurrences, conflicts, loading: false };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [store, version, covered, range.start, range.end, tz, filters.tutorId, filters.studentId, filters.location]);
+  }, [store, version, covered, range.start, range.end, tz, filters.tutorId, filters.studentId, filters.location, filters.room]);
 }
 
 /** Re-builds one expanded occurrence from the store by its id (null if it no longer exists). */
