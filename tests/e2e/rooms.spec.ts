@@ -7,7 +7,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { chooseOption, createPractice, loadSample, openApp, pageErrors } from './helpers';
+import { chooseOption, createPractice, loadSample, openApp, openSettings, pageErrors } from './helpers';
 
 test.use({ locale: 'en-GB', timezoneId: 'Europe/London' });
 
@@ -33,11 +33,9 @@ async function axeViolations(page: Page): Promise<string[]> {
   );
 }
 
-/** Settings › Rooms: a card of the Settings page, or its own page of the settings navigation. */
+/** Settings › Rooms: its own page of the settings navigation. */
 async function openRoomSettings(page: Page) {
-  await page.getByRole('link', { name: 'Settings' }).click();
-  const subNav = page.getByRole('navigation', { name: /settings/i }).getByRole('link', { name: 'Rooms', exact: true });
-  if (await subNav.count()) await subNav.click();
+  await openSettings(page, 'Rooms');
   const section = page.getByRole('region', { name: 'Rooms' });
   await expect(section).toBeVisible();
   return section;
@@ -67,7 +65,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await createPractice(page);
     await addStudent(page, 'Ada', 'Lovelace');
     await addStudent(page, 'Alan', 'Turing');
-    await page.getByRole('link', { name: 'Staff' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Staff', exact: true }).click();
     await page.getByRole('button', { name: 'New staff member' }).first().click();
     const staff = page.getByRole('dialog', { name: 'New staff member' });
     await staff.getByRole('textbox', { name: 'Name', exact: true }).fill('Sam Okafor');
@@ -105,7 +103,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.screenshot({ path: `screenshots/rooms-settings-${scheme}.png` });
 
     // The lesson editor offers the active rooms; the room's location comes with it.
-    await page.getByRole('link', { name: 'Schedule' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule', exact: true }).click();
     let dialog = await newLesson(page, { student: 'Ada Lovelace', subject: 'Maths', time: '16:00', room: 'Blue room (North site)' });
     await expect(dialog.getByLabel('Room', { exact: true }).getByRole('option')).toHaveText([
       'No room',
@@ -185,7 +183,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await edit.getByRole('textbox', { name: 'Room name' }).fill('Green room');
     await edit.getByRole('button', { name: 'Save room' }).click();
     await expect(page.getByText('Room saved: Green room; 2 lessons updated')).toBeVisible();
-    await page.getByRole('link', { name: 'Schedule' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule', exact: true }).click();
     await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Rooms', exact: true }).click();
     await expect(page.getByRole('heading', { name: '15 – 21 March 2027' })).toBeVisible();
     await expect(row('Green room').getByRole('button', { name: /double-booked/ })).toHaveCount(2);
@@ -200,7 +198,7 @@ for (const scheme of ['light', 'dark'] as const) {
     const page = await context.newPage();
     await openApp(page);
     await loadSample(page);
-    await page.getByRole('link', { name: 'Schedule' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule', exact: true }).click();
     await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Rooms', exact: true }).click();
     const table = page.getByRole('table', { name: 'Lessons by room' });
     await expect(table.getByRole('rowheader', { name: /^Room 1/ })).toBeVisible();
