@@ -46,6 +46,16 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.waitForTimeout(500);
       found.push(...(await violations(page, screen)));
     }
+    // Each section of the sectioned Settings page is a page of its own.
+    await open('Settings');
+    const sections = page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link');
+    const names = await sections.allInnerTexts();
+    expect(names.map((n) => n.trim())).toEqual(expect.arrayContaining(['Practice', 'Rooms', 'Billing', 'Backups']));
+    for (const name of names) {
+      await sections.filter({ hasText: name }).first().click();
+      await page.waitForTimeout(300);
+      found.push(...(await violations(page, `Settings › ${name.trim()}`)));
+    }
     for (const d of DIALOGS) {
       await open(d.screen);
       await page.getByRole('button', { name: d.opener }).first().click();
