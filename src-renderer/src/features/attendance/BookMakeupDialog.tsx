@@ -77,7 +77,7 @@ export function BookMakeupDialog(props: {
     subject: props.lesson.subject,
     room: props.lesson.room,
   });
-  // The proposal replaces the placeholder start unless the person already changed it.
+  // The proposal replaces the provisional start unless the person already changed it.
   const startEdited = useRef(false);
   useEffect(() => {
     let live = true;
