@@ -103,6 +103,7 @@ export async function benchBilling(
     name: `billing: issue ${last.invoices.length.toLocaleString()} drafts (numbering, totals check)`,
     value: issue.ms,
     unit: 'ms',
+    goal: '≤ 1,000 ms',
   });
 
   if (session) {

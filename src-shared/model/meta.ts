@@ -72,6 +72,32 @@ function stableJson(value: unknown): string {
 }
 
 /**
+ * Whether two document values are the same data, i.e. `stableJson(a) === stableJson(b)`, without
+ * serialising them: key order does not matter, keys holding `undefined` count as absent, and an
+ * `undefined` array item as null. Checked against stableJson by a property test; stampChange
+ * compares every field with it (serialising sorted copies of an invoice's lines cost about 1 ms
+ * per invoice).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return stableJson(a) === stableJson(b);
+  if (typeof (a as { toJSON?: unknown }).toJSON === 'function' || typeof (b as { toJSON?: unknown }).toJSON === 'function')
+    return stableJson(a) === stableJson(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i] === undefined ? null : a[i], b[i] === undefined ? null : b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = (o: Record<string, unknown>) => Object.keys(o).filter((k) => o[k] !== undefined && typeof o[k] !== 'function');
+  const kx = keys(x);
+  if (kx.length !== keys(y).length) return false;
+  for (const k of kx) if (!Object.prototype.hasOwnProperty.call(y, k) || !sameJson(x[k], y[k])) return false;
+  return true;
+}
+
+/**
  * stampChange for a new document: every given field gets the same fresh stamp. Built by copying
  * `values` (one object clone instead of a property-by-property build: batch billing creates
  * 1,000 invoices at once).
@@ -126,7 +152,7 @@ export function stampChange<T extends SyncMeta>(
   for (const [key, value] of Object.entries(values)) {
     if ((META_FIELDS as readonly string[]).includes(key)) continue;
     if (value === undefined) continue;
-    if (stableJson(prevRecord[key]) !== stableJson(value)) {
+    if (!sameJson(prevRecord[key], value)) {
       fieldClock[key] = stamp;
     }
     merged[key] = value;
