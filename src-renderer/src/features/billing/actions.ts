@@ -20,7 +20,7 @@ import { IntentError, newId, runIntent, runIntents } from '../../data';
 import { claimId } from '../../../../src-shared/billing/claims';
 import { todayIn } from '../../../../src-shared/billing/dates';
 import { removeItemsFromDraft, type InvoiceValues } from '../../../../src-shared/billing/drafts';
-import { issueInvoice, updateInvoice, voidInvoice } from '../../../../src-shared/billing/lifecycle';
+import { issueInvoices, updateInvoice, voidInvoice } from '../../../../src-shared/billing/lifecycle';
 import { chooseDeviceCode } from '../../../../src-shared/billing/numbering';
 import {
   createPartialCreditNote,
@@ -185,17 +185,15 @@ export async function issueDrafts(
   const settings = app.settings;
   if (!settings) throw new Error('The practice settings are missing');
   const code = await deviceCode(app, invoices);
-  const known: Invoice[] = [...invoices];
-  const drafts: Invoice[] = [];
-  const out: Invoice[] = [];
   const ctx = app.ctx();
-  for (const id of ids) {
-    const prev = plain<Invoice>(await findDoc<Invoice>(app, 'invoices', id));
-    const issued = issueInvoice(prev, { issueDate, deviceCode: code, invoices: known, settings, ctx });
-    drafts.push(prev);
-    known.push(issued);
-    out.push(issued);
-  }
+  // One read for all the drafts, and one numbering pass (consecutive numbers in the order given).
+  const found = await app.db.invoices.findByIds([...ids]).exec();
+  const drafts = ids.map((id) => {
+    const doc = found.get(id);
+    if (!doc) throw new Error('That document no longer exists (deleted on another computer?)');
+    return doc.toJSON() as Invoice;
+  });
+  const out = issueInvoices(drafts, { issueDate, deviceCode: code, invoices, settings, ctx });
   // All the numbers together or none: a gap in the series is never left behind.
   await runIntent(app.db, issueIntent(drafts, out, { ctx, newId }), ctx);
   return out;
