@@ -49,3 +49,14 @@ export async function openSettings(page: Page, section = 'Practice'): Promise<Lo
   await expect(link).toHaveAttribute('aria-current', 'page');
   return nav;
 }
+
+/** Adds a student who pays for themselves through the New student dialog, as a user would. */
+export async function addAdultStudent(page: Page, first: string, last: string): Promise<void> {
+  await page.getByRole('button', { name: 'New student' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New student' });
+  await dialog.getByLabel('First name').fill(first);
+  await dialog.getByLabel('Last name').fill(last);
+  await chooseOption(dialog, 'Who pays', 'The student (an adult paying for themselves)');
+  await dialog.getByRole('button', { name: 'Add student' }).click();
+  await expect(dialog).toBeHidden();
+}

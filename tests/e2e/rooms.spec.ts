@@ -7,19 +7,9 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { chooseOption, createPractice, loadSample, openApp, openSettings, pageErrors } from './helpers';
+import { addAdultStudent, chooseOption, createPractice, loadSample, openApp, openSettings, pageErrors } from './helpers';
 
 test.use({ locale: 'en-GB', timezoneId: 'Europe/London' });
-
-async function addStudent(page: Page, first: string, last: string) {
-  await page.getByRole('button', { name: 'New student' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'New student' });
-  await dialog.getByLabel('First name').fill(first);
-  await dialog.getByLabel('Last name').fill(last);
-  await chooseOption(dialog, 'Who pays', 'The student (an adult paying for themselves)');
-  await dialog.getByRole('button', { name: 'Add student' }).click();
-  await expect(dialog).toBeHidden();
-}
 
 /** WCAG 2.1 A and AA violations (axe-core) of the page as it is, as readable lines. */
 async function axeViolations(page: Page): Promise<string[]> {
@@ -63,8 +53,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.clock.setFixedTime(new Date('2027-03-15T09:00:00Z'));
     await openApp(page);
     await createPractice(page);
-    await addStudent(page, 'Ada', 'Lovelace');
-    await addStudent(page, 'Alan', 'Turing');
+    await addAdultStudent(page, 'Ada', 'Lovelace');
+    await addAdultStudent(page, 'Alan', 'Turing');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Staff', exact: true }).click();
     await page.getByRole('button', { name: 'New staff member' }).first().click();
     const staff = page.getByRole('dialog', { name: 'New staff member' });

@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import Papa from 'papaparse';
-import { createPractice, loadSample, openApp, pageErrors, chooseOption, openSettings } from './helpers';
+import { createPractice, loadSample, openApp, pageErrors, openSettings, addAdultStudent } from './helpers';
 
 const TZ = 'Europe/London';
 // The practice's locale comes from the browser at set-up: British English, like the sample practice.
@@ -27,13 +27,7 @@ async function practiceWithStudents(page: Page, names: [string, string][]): Prom
   await openApp(page);
   await createPractice(page);
   for (const [first, last] of names) {
-    await page.getByRole('button', { name: 'New student' }).first().click();
-    const dialog = page.getByRole('dialog', { name: 'New student' });
-    await dialog.getByLabel('First name').fill(first);
-    await dialog.getByLabel('Last name').fill(last);
-    await chooseOption(dialog, 'Who pays', 'The student (an adult paying for themselves)');
-    await dialog.getByRole('button', { name: 'Add student' }).click();
-    await expect(dialog).toBeHidden();
+    await addAdultStudent(page, first, last);
   }
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
   await expect(page.getByRole('heading', { name: 'Schedule', level: 1 })).toBeVisible();

@@ -12,6 +12,7 @@ import { editDraft } from './actions';
 import { useMoney } from './data';
 import type { InvoiceView } from './invoice-view';
 import { dateLabel, periodLabel } from './labels';
+import { flushOnLeave } from '../../ui/flush-on-leave';
 
 export function InvoiceFacts({ view, onError }: { view: InvoiceView; onError: (message: string) => void }) {
   return (
@@ -140,17 +141,10 @@ function DraftNotes({ invoice, onError }: { invoice: Invoice; onError: (m: strin
 
   useEffect(() => {
     const saver = saverRef.current!;
-    const flushNow = () => void saver.flush().catch(() => {});
-    const onVisibility = () => document.visibilityState === 'hidden' && flushNow();
-    document.addEventListener('visibilitychange', onVisibility);
-    window.addEventListener('pagehide', flushNow);
-    window.addEventListener('beforeunload', flushNow);
+    const stopFlushing = flushOnLeave(saver);
     return () => {
-      document.removeEventListener('visibilitychange', onVisibility);
-      window.removeEventListener('pagehide', flushNow);
-      window.removeEventListener('beforeunload', flushNow);
       // Leaving the invoice (another screen, another invoice): what was typed is saved now.
-      flushNow();
+      stopFlushing();
       saver.dispose();
     };
   }, []);

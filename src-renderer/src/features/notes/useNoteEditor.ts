@@ -11,6 +11,7 @@ import type { NoteTextField } from '../../../../src-shared/notes/merge';
 import type { NoteValues } from '../../../../src-shared/notes/timeline';
 import { createAutosaver, type Autosaver, type AutosaveStatus } from '../../ui/autosave';
 import { getNoteDraft, putNoteDraft, recoverNoteDraft, removeNoteDraft } from './draft-journal';
+import { flushOnLeave } from '../../ui/flush-on-leave';
 
 export type NoteText = Record<NoteTextField, string>;
 export const AUTOSAVE_DELAY_MS = 700;
@@ -96,18 +97,11 @@ export function useNoteEditor(noteId: string, createValues: NoteValues): NoteEdi
         });
       });
     })();
-    const flushNow = () => void saver.flush().catch(() => {});
-    const onVisibility = () => document.visibilityState === 'hidden' && flushNow();
-    document.addEventListener('visibilitychange', onVisibility);
-    window.addEventListener('pagehide', flushNow);
-    window.addEventListener('beforeunload', flushNow);
+    const stopFlushing = flushOnLeave(saver);
     return () => {
       cancelled = true;
       sub?.unsubscribe();
-      document.removeEventListener('visibilitychange', onVisibility);
-      window.removeEventListener('pagehide', flushNow);
-      window.removeEventListener('beforeunload', flushNow);
-      flushNow();
+      stopFlushing();
     };
   }, [db, noteId]);
 
