@@ -24,6 +24,7 @@ import {
   type HostEvent,
   type TutorBridge,
 } from '../src-shared/bridge';
+import { OutgoingMailSchema, SmtpSettingsSchema, TestMailRequestSchema } from '../src-shared/mail/contract';
 import type { AppUrlPolicy } from './app-url';
 import { isSafeExternalUrl } from './security';
 
@@ -88,6 +89,12 @@ export const ROUTES: Record<Exclude<keyof typeof IPC, 'event'>, Route> = {
   backupsSaveAutomatic: route(one(AutoBackupRequestSchema), (s, [r]) => s.backups.saveAutomatic(r)),
   backupsListAutomatic: route(none, (s) => s.backups.listAutomatic()),
   backupsReadAutomatic: route(one(AutoBackupNameSchema), (s, [n]) => s.backups.readAutomatic(n)),
+  mailAvailable: route(none, (s) => s.mail.available()),
+  mailGetAccount: route(none, (s) => s.mail.getAccount()),
+  mailSaveAccount: route(one(SmtpSettingsSchema), (s, [a]) => s.mail.saveAccount(a)),
+  mailClearAccount: route(none, (s) => s.mail.clearAccount()),
+  mailSendTest: route(one(TestMailRequestSchema), (s, [r]) => s.mail.sendTest(r)),
+  mailSend: route(one(OutgoingMailSchema), (s, [m]) => s.mail.send(m)),
 };
 
 export function describeIssues(error: z.ZodError): string {

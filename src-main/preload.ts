@@ -34,6 +34,14 @@ const bridge: TutorBridge = {
     listAutomatic: () => invoke(IPC.backupsListAutomatic),
     readAutomatic: (name) => invoke(IPC.backupsReadAutomatic, name),
   },
+  mail: {
+    available: () => invoke(IPC.mailAvailable),
+    getAccount: () => invoke(IPC.mailGetAccount),
+    saveAccount: (settings) => invoke(IPC.mailSaveAccount, settings),
+    clearAccount: () => invoke(IPC.mailClearAccount),
+    sendTest: (req) => invoke(IPC.mailSendTest, req),
+    send: (mail) => invoke(IPC.mailSend, mail),
+  },
   onEvent(listener) {
     if (typeof listener !== 'function') throw new TypeError('onEvent needs a function');
     const handler = (_event: IpcRendererEvent, hostEvent: HostEvent): void => listener(hostEvent);

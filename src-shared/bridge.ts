@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { SyncFetchRequest, SyncFetchResponse } from './sync/http-contract';
 import { checkTransport } from './sync/transport';
+import type { MailAccount, MailSendResult, OutgoingMail, SmtpSettings, TestMailResult } from './mail/contract';
 
 export const FileFilterSchema = z.object({
   name: z.string().min(1).max(100),
@@ -235,6 +236,21 @@ export interface TutorBridge {
     saveAutomatic(req: AutoBackupRequest): Promise<AutoBackupResult>;
     listAutomatic(): Promise<AutoBackupInfo[]>;
     readAutomatic(name: string): Promise<string>;
+  };
+  /**
+   * E-mail through the practice's own SMTP account (src-shared/mail/contract.ts, docs/email.md).
+   * The desktop app sends; the browser cannot (its implementation says so: `available` false).
+   */
+  mail: {
+    /** False in the browser: sending needs the desktop app. */
+    available(): Promise<boolean>;
+    getAccount(): Promise<MailAccount | null>;
+    saveAccount(settings: SmtpSettings): Promise<MailAccount>;
+    clearAccount(): Promise<void>;
+    /** Sends a short test message to `to` and says exactly what went wrong if it fails. */
+    sendTest(req: { to: string }): Promise<TestMailResult>;
+    /** Sends one outbox message; the same `id` is never sent twice. */
+    send(mail: OutgoingMail): Promise<MailSendResult>;
   };
   /** Subscribes to host events; returns an unsubscribe function. */
   onEvent(listener: (event: HostEvent) => void): () => void;

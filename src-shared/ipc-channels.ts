@@ -22,5 +22,11 @@ export const IPC = {
   backupsSaveAutomatic: 'td:backups-save-automatic',
   backupsListAutomatic: 'td:backups-list-automatic',
   backupsReadAutomatic: 'td:backups-read-automatic',
+  mailAvailable: 'td:mail-available',
+  mailGetAccount: 'td:mail-get-account',
+  mailSaveAccount: 'td:mail-save-account',
+  mailClearAccount: 'td:mail-clear-account',
+  mailSendTest: 'td:mail-send-test',
+  mailSend: 'td:mail-send',
   event: 'td:event',
 } as const;

@@ -432,3 +432,63 @@ export interface Closure extends SyncMeta {
   endDate: string;
   label: string;
 }
+
+/** What an outbox message is about (docs/email.md "What can be sent"). */
+export const MESSAGE_KINDS = ['invoice', 'statement', 'overdue-reminder', 'progress-report', 'lesson-reminder'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/**
+ * queued: waiting for its laptop to be online; sending: handed to the mail server by its laptop;
+ * sent: accepted by the mail server; failed: refused for good (or too many attempts), with the
+ * server's reason; cancelled: withdrawn before it went.
+ */
+export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export type MessageState = (typeof MESSAGE_STATES)[number];
+
+/** A document a message concerns; its PDF is made at sending time from the record (by reference). */
+export interface MessageDocument {
+  kind: 'invoice' | 'statement' | 'progress-report';
+  /** Invoice id; family id for a statement; student id for a progress report. */
+  id: string;
+  /** Statement / report period, YYYY-MM-DD, inclusive ('' for an invoice). */
+  from: string;
+  to: string;
+  /** Attach its PDF. */
+  attach: boolean;
+}
+
+/**
+ * One e-mail in the outbox and, once sent, in the family's communication history (collection
+ * `messages`, synced). Only the laptop that queued it (`deviceId` of its creation, kept in
+ * `senderDeviceId`) sends it, so two laptops never send the same message.
+ */
+export interface OutboxMessage extends SyncMeta {
+  kind: MessageKind;
+  familyId: string;
+  /** Students it concerns ([] for a family-wide message). */
+  studentIds: string[];
+  /** Recipients as they were when queued. */
+  to: { name: string; address: string }[];
+  subject: string;
+  text: string;
+  html: string;
+  documents: MessageDocument[];
+  state: MessageState;
+  /** The laptop that sends it. */
+  senderDeviceId: string;
+  attempts: number;
+  /** ISO instant before which its laptop does not try again ('' = at once). */
+  nextAttemptAt: string;
+  /** The last failure, '' when none. */
+  lastError: string;
+  /** The failure's kind (MailFailureKind), '' when none. */
+  lastErrorKind: string;
+  /** ISO instant the mail server accepted it, '' until then. */
+  sentAt: string;
+  /** The Message-ID header it went out with, '' until sent. */
+  messageIdHeader: string;
+  /** Who queued it (staff id). */
+  queuedBy: string;
+  /** The batch it was queued in ('' = on its own), for the batch's progress. */
+  batchId: string;
+}

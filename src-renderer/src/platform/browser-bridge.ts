@@ -38,6 +38,9 @@ import {
   resolveSyncUrl,
 } from '../../../src-shared/sync/http-contract';
 
+/** The browser has no mail account of its own: the outbox keeps messages for the desktop app. */
+export const MAIL_NEEDS_DESKTOP =
+  'Sending e-mail needs the TutorDesk desktop app. In the browser, use “Open in my mail app” to write the message yourself.';
 const NO_AUTOMATIC_BACKUPS = 'Automatic backups need the TutorDesk desktop app; in the browser, use “Back up now” in Settings.';
 import { checkTransport } from '../../../src-shared/sync/transport';
 
@@ -295,6 +298,24 @@ export function createBrowserBridge(): TutorBridge {
       },
       async readAutomatic() {
         throw new Error(NO_AUTOMATIC_BACKUPS);
+      },
+    },
+    mail: {
+      async available() {
+        return false;
+      },
+      async getAccount() {
+        return null;
+      },
+      async saveAccount() {
+        throw new Error(MAIL_NEEDS_DESKTOP);
+      },
+      async clearAccount() {},
+      async sendTest() {
+        return { ok: false, kind: 'not-configured', reason: MAIL_NEEDS_DESKTOP, retryable: false };
+      },
+      async send() {
+        return { status: 'failed', kind: 'not-configured', reason: MAIL_NEEDS_DESKTOP, retryable: true };
       },
     },
     onEvent(listener) {
