@@ -44,14 +44,6 @@ interface CacheEntry {
 }
 
 const MAX_ENTRIES = 2000;
-/**
- * How long after the authentication database was (re)opened a refused login is checked once more
- * before it is answered 401. pouchdb-auth answers every failure of a login ("unauthorized"), also a
- * read of `_users` that failed while LevelDB was still opening after a restart; a client takes a 401
- * as final, so a right password refused in that moment stopped its sync (seen under CI load).
- */
-const SETTLE_MS = 15_000;
-const RECHECK_DELAY_MS = 400;
 
 export class ServerAccess {
   private usersDb: any = null;
@@ -67,7 +59,6 @@ export class ServerAccess {
   private readonly verifyMs: number;
   private readonly recheckMs: number;
   private readonly securityMs: number;
-  private reloadedAt = 0;
 
   constructor(private readonly opts: AccessOptions) {
     this.verifyMs = opts.verifyMs ?? 5 * 60_000;
@@ -86,7 +77,6 @@ export class ServerAccess {
   reload(): Promise<void> {
     this.basic.clear();
     this.cookies.clear();
-    this.reloadedAt = Date.now();
     this.ready = (async () => {
       const config = JSON.parse(readFileSync(this.opts.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
       const auth = config.couch_httpd_auth ?? {};
@@ -191,25 +181,20 @@ export class ServerAccess {
       }
       this.basic.delete(key);
     }
-    return this.shared(key, async () => {
-      const first = await this.withDb((db) => this.logIn(db, key, name, password));
-      if (first.ok || Date.now() - this.reloadedAt > SETTLE_MS) return first.result;
-      await new Promise((r) => setTimeout(r, RECHECK_DELAY_MS));
-      return (await this.withDb((db) => this.logIn(db, key, name, password))).result;
-    });
+    return this.shared(key, () => this.withDb((db) => this.logIn(db, key, name, password)));
   }
 
   /**
    * One login check. A failure to read the user's document other than "not found" is thrown (the
    * guard answers 503, which clients retry), never taken for a wrong password.
    */
-  private async logIn(db: any, key: string, name: string, password: string): Promise<{ ok: boolean; result: Authentication }> {
+  private async logIn(db: any, key: string, name: string, password: string): Promise<Authentication> {
     await this.userDocIn(db, name);
     let login: { name: string; roles: string[]; sessionID: string };
     try {
       login = (await db.multiUserLogIn(name, password)) as typeof login;
     } catch {
-      return { ok: false, result: { kind: 'invalid', reason: 'Name or password is incorrect.' } };
+      return { kind: 'invalid', reason: 'Name or password is incorrect.' };
     }
     const doc = await this.userDocIn(db, name);
     const entry: CacheEntry = {
@@ -220,7 +205,7 @@ export class ServerAccess {
       checkedAt: Date.now(),
     };
     this.remember(this.basic, key, entry);
-    return { ok: true, result: { kind: 'user', user: entry.user, cookie: entry.cookie, via: 'basic' } };
+    return { kind: 'user', user: entry.user, cookie: entry.cookie, via: 'basic' };
   }
 
   private async cookieAuth(cookie: string): Promise<Authentication> {

@@ -171,6 +171,19 @@ export function migrateSettingsV3toV4(old: Doc): Doc {
 }
 
 /**
+ * settings v4 → v5: `mailTemplates` and `autoInvoicing` are optional and new (docs/email.md); a v4
+ * document uses the default templates and no automatic invoicing, and stays as it is.
+ */
+export function migrateSettingsV4toV5(old: Doc): Doc {
+  return old;
+}
+
+/** families v1 → v2: `lessonReminders` is optional and new (opt-in, docs/email.md); absent = no reminders. */
+export function migrateFamilyV1toV2(old: Doc): Doc {
+  return old;
+}
+
+/**
  * The hard limits of issue 15 (students v2, families v1, staff v1, settings v2, lessons v2,
  * occurrences v2, invoices v1, payments v2; docs/billing.md "Sanity limits"): a document within
  * every limit is kept as it is (students and families also gained the optional `mergedInto`,
@@ -238,10 +251,16 @@ export function migrationStrategiesFor(ctx: MigrationContext = {}): Partial<Reco
   const limits = (c: CollectionName) => limitsMigration(c, setAside);
   return {
     students: { 1: migrateStudentV0toV1, 2: limits('students') },
-    families: { 1: limits('families') },
+    families: { 1: limits('families'), 2: migrateFamilyV1toV2 },
     staff: { 1: limits('staff') },
     lessons: { 1: migrateLessonV0toV1, 2: limits('lessons') },
-    settings: { 1: migrateSettingsV0toV1, 2: limits('settings'), 3: migrateSettingsV2toV3, 4: migrateSettingsV3toV4 },
+    settings: {
+      1: migrateSettingsV0toV1,
+      2: limits('settings'),
+      3: migrateSettingsV2toV3,
+      4: migrateSettingsV3toV4,
+      5: migrateSettingsV4toV5,
+    },
     payments: { 1: migratePaymentV0toV1, 2: limits('payments') },
     invoices: { 1: limits('invoices') },
     occurrences: {

@@ -15,6 +15,8 @@ import {
   INVOICE_KINDS,
   INVOICE_LINE_KINDS,
   INVOICE_STATUSES,
+  MESSAGE_KINDS,
+  MESSAGE_STATES,
   NOTE_KINDS,
   PAYMENT_KINDS,
   PAYMENT_METHODS,
@@ -29,6 +31,7 @@ import {
   type Lesson,
   type Note,
   type Occurrence,
+  type OutboxMessage,
   type Payment,
   type PracticeSettings,
   type Staff,
@@ -138,7 +141,7 @@ export const studentSchema = schema<Student>(
 
 export const familySchema = schema<Family>(
   'family',
-  1,
+  2,
   {
     kind: enumOf(FAMILY_KINDS),
     name: str(300),
@@ -153,6 +156,8 @@ export const familySchema = schema<Family>(
     billingModel: billingModelOrInherit,
     monthlyFee: moneyOrNull,
     mergedInto: str(100),
+    // Version 2: optional; the family asked for e-mail reminders the day before a lesson.
+    lessonReminders: bool,
   },
   ['kind', 'name', 'contactName', 'email', 'phone', 'address', 'preferredContact', 'notes', 'defaultRate', 'archived'],
 );
@@ -218,9 +223,16 @@ const practiceRoom = {
 /** Rooms a practice may list in its settings. */
 export const ROOMS_MAX = 200;
 
+const mailTemplate = {
+  type: 'object',
+  properties: { subject: str(500), body: str(20_000) },
+  required: ['subject', 'body'],
+  additionalProperties: false,
+} as const;
+
 export const settingsSchema = schema<PracticeSettings>(
   'settings',
-  4,
+  5,
   {
     name: str(300),
     address,
@@ -268,6 +280,23 @@ export const settingsSchema = schema<PracticeSettings>(
     encryption: practiceEncryption,
     // Version 4: optional; the practice's rooms (absent = none listed yet).
     rooms: { type: 'array', items: practiceRoom, maxItems: ROOMS_MAX },
+    // Version 5: optional; e-mail templates the practice edited (absent kinds use the defaults)
+    // and automatic monthly invoicing (docs/email.md).
+    mailTemplates: {
+      type: 'object',
+      properties: Object.fromEntries(MESSAGE_KINDS.map((k) => [k, mailTemplate])),
+      additionalProperties: false,
+    },
+    autoInvoicing: {
+      type: 'object',
+      properties: {
+        enabled: bool,
+        dayOfMonth: { type: 'integer', minimum: 1, maximum: 31 },
+        lastRunMonth: { type: 'string', pattern: '^$|^[0-9]{4}-[0-9]{2}$', maxLength: 7 },
+      },
+      required: ['enabled', 'dayOfMonth', 'lastRunMonth'],
+      additionalProperties: false,
+    },
   },
   [
     'name',
@@ -580,6 +609,73 @@ export const closureSchema = schema<Closure>('closure', 0, { startDate: str(10),
   'label',
 ]);
 
+const mailbox = {
+  type: 'object',
+  properties: { name: str(200), address: str(320) },
+  required: ['name', 'address'],
+  additionalProperties: false,
+} as const;
+
+const messageDocument = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['invoice', 'statement', 'progress-report'], maxLength: 40 },
+    id: str(100),
+    from: str(10),
+    to: str(10),
+    attach: bool,
+  },
+  required: ['kind', 'id', 'from', 'to', 'attach'],
+  additionalProperties: false,
+} as const;
+
+/** The outbox and each family's communication history (docs/email.md). */
+export const messageSchema = schema<OutboxMessage>(
+  'message',
+  0,
+  {
+    kind: enumOf(MESSAGE_KINDS),
+    familyId: str(100),
+    studentIds: { ...strArray(100), maxItems: 50 },
+    to: { type: 'array', items: mailbox, maxItems: 20 },
+    subject: str(500),
+    text: { type: 'string', maxLength: 200_000 },
+    html: { type: 'string', maxLength: 400_000 },
+    documents: { type: 'array', items: messageDocument, maxItems: 20 },
+    state: enumOf(MESSAGE_STATES),
+    senderDeviceId: str(100),
+    attempts: { type: 'integer', minimum: 0, maximum: 1000 },
+    nextAttemptAt: str(40),
+    lastError: str(2000),
+    lastErrorKind: str(40),
+    sentAt: str(40),
+    messageIdHeader: str(300),
+    queuedBy: str(100),
+    batchId: str(100),
+  },
+  [
+    'kind',
+    'familyId',
+    'studentIds',
+    'to',
+    'subject',
+    'text',
+    'html',
+    'documents',
+    'state',
+    'senderDeviceId',
+    'attempts',
+    'nextAttemptAt',
+    'lastError',
+    'lastErrorKind',
+    'sentAt',
+    'messageIdHeader',
+    'queuedBy',
+    'batchId',
+  ],
+  ['familyId'],
+);
+
 /** Collection name → schema. Collection names are also the CouchDB database suffixes. */
 export const collectionSchemas = {
   students: studentSchema,
@@ -593,6 +689,7 @@ export const collectionSchemas = {
   payments: paymentSchema,
   billingclaims: billingClaimSchema,
   closures: closureSchema,
+  messages: messageSchema,
 } as const;
 
 export type CollectionName = keyof typeof collectionSchemas;
@@ -610,4 +707,5 @@ export interface CollectionDocTypes {
   payments: Payment;
   billingclaims: BillingClaim;
   closures: Closure;
+  messages: OutboxMessage;
 }

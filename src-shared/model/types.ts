@@ -88,6 +88,8 @@ export interface Family extends SyncMeta {
   monthlyFee?: Money | null;
   /** Merged into this family (src-shared/students/merge.ts); kept, archived, so late references resolve. (Schema: planned.) */
   mergedInto?: string;
+  /** The family asked for an e-mail the day before each lesson (families v2; absent = no). */
+  lessonReminders?: boolean;
 }
 
 export const STAFF_ROLES = ['admin', 'tutor'] as const;
@@ -169,6 +171,10 @@ export interface PracticeSettings extends SyncMeta {
   encryption?: PracticeEncryption;
   /** The practice's rooms (settings v4; absent = none listed yet). docs/schedule.md "Rooms". */
   rooms?: PracticeRoom[];
+  /** E-mail templates the practice edited (settings v5); absent kinds use the defaults. */
+  mailTemplates?: Partial<Record<MessageKind, { subject: string; body: string }>>;
+  /** Automatic monthly invoicing (settings v5; absent = off). docs/email.md. */
+  autoInvoicing?: { enabled: boolean; dayOfMonth: number; lastRunMonth: string };
 }
 
 /** A room lessons can be booked in. Lessons and occurrences hold its `name` (their `room`). */

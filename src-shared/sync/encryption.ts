@@ -61,6 +61,7 @@ export const ENCRYPTED_FIELDS: Readonly<Record<CollectionName, readonly string[]
   payments: ['reference', 'notes', 'reason', 'revisions[].reference', 'revisions[].notes', 'revisions[].reason'],
   billingclaims: [],
   closures: [],
+  messages: ['to[].name', 'to[].address', 'subject', 'text', 'html', 'lastError'],
 };
 
 export const CIPHER_PREFIX = '~e1~';

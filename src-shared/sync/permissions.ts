@@ -48,6 +48,8 @@ export const PERMISSIONS: Readonly<Record<CollectionName, Readonly<Record<Practi
   payments: { admin: { create: 'all', change: 'all', delete: 'none' }, tutor: { create: 'all', change: 'none', delete: 'none' } },
   billingclaims: { admin: ALL, tutor: ALL },
   closures: { admin: ALL, tutor: NONE },
+  // The outbox and the families' communication history: a message is cancelled, never deleted.
+  messages: { admin: { create: 'all', change: 'all', delete: 'none' }, tutor: { create: 'all', change: 'all', delete: 'none' } },
 };
 
 /**
@@ -119,6 +121,7 @@ export const COLLECTION_NOUNS: Readonly<Record<CollectionName, string>> = {
   payments: 'payments',
   billingclaims: 'billing claims',
   closures: 'closures',
+  messages: 'e-mail messages',
 };
 
 /** The reason given when a grant is `none` for a tutor (the same sentence in the rules and the UI). */

@@ -38,7 +38,7 @@ import {
 } from './permissions';
 
 /** Version of the rules; stored in the design document so `server:setup` can report upgrades. */
-export const RULES_VERSION = 5;
+export const RULES_VERSION = 6;
 
 const RXDB_ONLY_KEYS = new Set([
   'version',

@@ -64,6 +64,7 @@ const CHANGE: Record<CollectionName, (d: Doc) => Doc> = {
   }),
   billingclaims: (d) => ({ ...d, familyId: 'fam-2' }),
   closures: (d) => ({ ...d, label: 'changed' }),
+  messages: (d) => ({ ...d, state: 'cancelled' }),
 };
 
 let seq = 0;

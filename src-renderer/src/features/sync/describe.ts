@@ -254,6 +254,7 @@ const COLLECTION_LABELS: Record<CollectionName, string> = {
   payments: 'Payment',
   billingclaims: 'Billed lesson',
   closures: 'Closure',
+  messages: 'E-mail',
 };
 
 export function collectionLabel(collection: string): string {
@@ -322,6 +323,9 @@ export function recordTitle(collection: string, doc: Doc | null | undefined, f: 
     case 'closures':
       name = s(d.label);
       break;
+    case 'messages':
+      name = s(d.subject) ? `“${s(d.subject)}”` : '';
+      break;
   }
   return name ? `${label} ${name}` : label;
 }
@@ -356,6 +360,8 @@ export function recordRoute(collection: string, doc: Doc | null | undefined, fal
       return s(d.invoiceId) ? `/invoices?id=${encodeURIComponent(s(d.invoiceId))}` : null;
     case 'closures':
       return date(d.startDate) ? `/schedule?date=${date(d.startDate)}` : '/schedule';
+    case 'messages':
+      return `/outbox?id=${id}`;
   }
   return null;
 }
