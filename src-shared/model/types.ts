@@ -1,3 +1,4 @@
+import type { MailTemplate } from '../mail/templates';
 import type { PracticeEncryption } from '../sync/encryption';
 import type { SyncMeta } from './meta';
 
@@ -88,6 +89,8 @@ export interface Family extends SyncMeta {
   monthlyFee?: Money | null;
   /** Merged into this family (src-shared/students/merge.ts); kept, archived, so late references resolve. (Schema: planned.) */
   mergedInto?: string;
+  /** The family asked for an e-mail the day before its lessons (docs/email-templates.md). Absent = no. (Schema: planned.) */
+  lessonReminders?: boolean;
 }
 
 export const STAFF_ROLES = ['admin', 'tutor'] as const;
@@ -169,6 +172,13 @@ export interface PracticeSettings extends SyncMeta {
   encryption?: PracticeEncryption;
   /** The practice's rooms (settings v4; absent = none listed yet). docs/schedule.md "Rooms". */
   rooms?: PracticeRoom[];
+  /**
+   * Monthly invoice drafts made at the first start on/after `dayOfMonth` (src-shared/mail/auto-invoicing.ts);
+   * `lastRunMonth` 'YYYY-MM' ('' = never). (Schema: planned.)
+   */
+  autoInvoicing?: { enabled: boolean; dayOfMonth: number; lastRunMonth: string };
+  /** The practice's own e-mail templates; a kind absent uses DEFAULT_TEMPLATES (src-shared/mail/templates.ts). (Schema: planned.) */
+  mailTemplates?: Partial<Record<MessageKind, MailTemplate>>;
 }
 
 /** A room lessons can be booked in. Lessons and occurrences hold its `name` (their `room`). */
