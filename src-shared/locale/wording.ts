@@ -5,7 +5,7 @@
  * `n === 1 ? … : …` is refused by the lint rule `tutordesk/no-hand-made-plural`.
  */
 import type { InvoiceDisplayStatus } from '../billing/lifecycle';
-import type { AttendanceStatus, Invoice } from '../model/types';
+import type { AttendanceStatus, Invoice, MessageState } from '../model/types';
 import type { NounForms } from './count';
 
 /** Nouns (and noun phrases) the screens count. */
@@ -34,6 +34,8 @@ export const NOUNS = {
   minute: { one: 'minute', other: 'minutes' },
   day: { one: 'day', other: 'days' },
   week: { one: 'week', other: 'weeks' },
+  email: { one: 'e-mail', other: 'e-mails' },
+  attempt: { one: 'attempt', other: 'attempts' },
 } as const satisfies Record<string, NounForms>;
 
 /** Verbs that agree with a count: "1 lesson is", "2 lessons are". */
@@ -82,4 +84,13 @@ export const STORED_INVOICE_STATUS_WORDS: Readonly<Record<Invoice['status'], str
   draft: 'Draft',
   issued: 'Issued',
   void: 'Void',
+};
+
+/** An outbox message's state (src-shared/mail/outbox.ts), as the outbox and a family's history say it. */
+export const MESSAGE_STATE_WORDS: Readonly<Record<MessageState, string>> = {
+  queued: 'Waiting to send',
+  sending: 'Sending',
+  sent: 'Sent',
+  failed: 'Not sent',
+  cancelled: 'Cancelled',
 };

@@ -1,3 +1,4 @@
+import type { MailTemplate } from '../mail/templates';
 import type { PracticeEncryption } from '../sync/encryption';
 import type { SyncMeta } from './meta';
 
@@ -88,7 +89,7 @@ export interface Family extends SyncMeta {
   monthlyFee?: Money | null;
   /** Merged into this family (src-shared/students/merge.ts); kept, archived, so late references resolve. (Schema: planned.) */
   mergedInto?: string;
-  /** The family asked for an e-mail the day before each lesson (families v2; absent = no). */
+  /** The family asked for an e-mail the day before its lessons (families v2; absent = no). docs/email-templates.md. */
   lessonReminders?: boolean;
 }
 
@@ -171,10 +172,13 @@ export interface PracticeSettings extends SyncMeta {
   encryption?: PracticeEncryption;
   /** The practice's rooms (settings v4; absent = none listed yet). docs/schedule.md "Rooms". */
   rooms?: PracticeRoom[];
-  /** E-mail templates the practice edited (settings v5); absent kinds use the defaults. */
-  mailTemplates?: Partial<Record<MessageKind, { subject: string; body: string }>>;
-  /** Automatic monthly invoicing (settings v5; absent = off). docs/email.md. */
+  /**
+   * Monthly invoice drafts made at the first start on/after `dayOfMonth` (settings v5; absent = off;
+   * src-shared/mail/auto-invoicing.ts); `lastRunMonth` 'YYYY-MM' ('' = never).
+   */
   autoInvoicing?: { enabled: boolean; dayOfMonth: number; lastRunMonth: string };
+  /** The practice's own e-mail templates (settings v5); a kind absent uses DEFAULT_TEMPLATES (src-shared/mail/templates.ts). */
+  mailTemplates?: Partial<Record<MessageKind, MailTemplate>>;
 }
 
 /** A room lessons can be booked in. Lessons and occurrences hold its `name` (their `room`). */
