@@ -1,0 +1,12 @@
+/**
+ * E-mail: the outbox (every message to families, queued offline and sent by the desktop app when
+ * online), the e-mail settings and templates, and the actions that queue invoices, statements,
+ * reminders and progress reports. docs/email.md.
+ */
+import type { FeatureManifest } from '../../app/registry';
+
+export const mailFeature: FeatureManifest = {
+  id: 'mail',
+  screens: [],
+  settingsSections: [],
+};
