@@ -624,6 +624,8 @@ const messageDocument = {
     from: str(10),
     to: str(10),
     attach: bool,
+    noteIds: { ...strArray(100), maxItems: 200 },
+    goals: str(4000),
   },
   required: ['kind', 'id', 'from', 'to', 'attach'],
   additionalProperties: false,

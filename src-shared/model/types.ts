@@ -465,6 +465,10 @@ export interface MessageDocument {
   to: string;
   /** Attach its PDF. */
   attach: boolean;
+  /** Progress report: the tutor's notes chosen for it, in the report. */
+  noteIds?: string[];
+  /** Progress report: the goals written for the next period. */
+  goals?: string;
 }
 
 /**

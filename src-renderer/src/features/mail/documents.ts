@@ -1,0 +1,108 @@
+/**
+ * The PDFs an outbox message attaches, made when it is sent from the records it refers to (by
+ * reference: a message stores which invoice or report, never a copy of the PDF), so an invoice
+ * e-mailed after a payment shows that payment. The host renders the HTML to PDF (bridge.mail.send).
+ */
+import type { TutorDatabase } from '../../data';
+import type { MailAttachment } from '../../../../src-shared/mail/contract';
+import { invoicePdfFileName, renderInvoiceHtml } from '../../../../src-shared/billing/html';
+import { progressReport, progressReportFileName, renderProgressReportHtml } from '../../../../src-shared/reports/progress-report';
+import type {
+  Family,
+  Invoice,
+  Lesson,
+  MessageDocument,
+  Note,
+  Occurrence,
+  Payment,
+  PracticeSettings,
+  Staff,
+  Student,
+} from '../../../../src-shared/model/types';
+
+type Json<T> = { toJSON(): T };
+type Coll<T> = {
+  findOne(id: string): { exec(): Promise<Json<T> | null> };
+  find(q?: unknown): { exec(): Promise<Json<T>[]> };
+};
+
+const coll = <T>(db: TutorDatabase, name: string) => (db.collections as unknown as Record<string, Coll<T>>)[name]!;
+const one = async <T>(db: TutorDatabase, name: string, id: string): Promise<T | null> =>
+  (await coll<T>(db, name).findOne(id).exec())?.toJSON() ?? null;
+const all = async <T>(db: TutorDatabase, name: string, selector: Record<string, unknown>): Promise<T[]> =>
+  (await coll<T>(db, name).find({ selector }).exec()).map((d) => d.toJSON());
+
+/** A document a message refers to is gone (deleted, or not synced to this laptop yet). */
+export class MissingDocumentError extends Error {}
+
+const pageSize = (settings: PracticeSettings) => settings.billing.paperSize ?? 'A4';
+
+async function invoiceAttachment(db: TutorDatabase, ref: MessageDocument, settings: PracticeSettings): Promise<MailAttachment> {
+  const invoice = await one<Invoice>(db, 'invoices', ref.id);
+  if (!invoice) throw new MissingDocumentError(`The invoice this message attaches (${ref.id}) is not on this computer.`);
+  const family = await one<Family>(db, 'families', invoice.familyId);
+  if (!family) throw new MissingDocumentError(`The family of invoice ${invoice.number || invoice.id} is not on this computer.`);
+  const payments = await all<Payment>(db, 'payments', { familyId: invoice.familyId });
+  const related = await all<Invoice>(db, 'invoices', { familyId: invoice.familyId });
+  const relatedId = invoice.kind === 'credit_note' ? invoice.creditNoteFor : invoice.voidedBy;
+  const students = await all<Student>(db, 'students', { familyId: invoice.familyId });
+  const html = renderInvoiceHtml({
+    invoice,
+    family,
+    settings,
+    payments,
+    students,
+    related: related.find((r) => r.id === relatedId) ?? null,
+    creditNotes: invoice.kind === 'invoice' ? related.filter((c) => c.creditNoteFor === invoice.id) : [],
+    pageSize: pageSize(settings),
+  });
+  return { filename: invoicePdfFileName(invoice, family), pdfHtml: html, pageSize: pageSize(settings) };
+}
+
+async function reportAttachment(db: TutorDatabase, ref: MessageDocument, settings: PracticeSettings): Promise<MailAttachment> {
+  const student = await one<Student>(db, 'students', ref.id);
+  if (!student) throw new MissingDocumentError(`The student of this progress report (${ref.id}) is not on this computer.`);
+  const family = (await one<Family>(db, 'families', student.familyId)) ?? { name: '' };
+  const lessons = (await all<Lesson>(db, 'lessons', {})).filter((l) => l.studentIds.includes(student.id));
+  const lessonIds = new Set(lessons.map((l) => l.id));
+  const occurrences = (await all<Occurrence>(db, 'occurrences', {})).filter((o) => lessonIds.has(o.lessonId));
+  const notes = (await all<Note>(db, 'notes', {})).filter((n) => n.studentIds.includes(student.id));
+  const staff = await all<Staff>(db, 'staff', {});
+  const report = progressReport({
+    student,
+    family,
+    occurrences,
+    lessons,
+    notes,
+    staff,
+    from: ref.from,
+    to: ref.to,
+    timeZone: settings.timeZone,
+    chosenNoteIds: ref.noteIds ?? [],
+    goals: (ref.goals ?? '')
+      .split('\n')
+      .map((g) => g.trim())
+      .filter(Boolean),
+  });
+  return {
+    filename: progressReportFileName(student, ref.from, ref.to),
+    pdfHtml: renderProgressReportHtml(report, settings),
+    pageSize: pageSize(settings),
+  };
+}
+
+/** The attachments of a message's documents marked `attach`. */
+export async function attachmentsOf(
+  db: TutorDatabase,
+  documents: readonly MessageDocument[],
+  settings: PracticeSettings,
+): Promise<MailAttachment[]> {
+  const out: MailAttachment[] = [];
+  for (const ref of documents) {
+    if (!ref.attach) continue;
+    if (ref.kind === 'invoice') out.push(await invoiceAttachment(db, ref, settings));
+    else if (ref.kind === 'progress-report') out.push(await reportAttachment(db, ref, settings));
+    else throw new MissingDocumentError(`This version of TutorDesk cannot attach a ${ref.kind} yet.`);
+  }
+  return out;
+}
