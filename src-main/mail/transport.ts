@@ -126,10 +126,12 @@ export function classifyMailError(err: unknown, ctx: MailErrorContext = {}): Mai
       retryable: false,
     };
   }
-  if (/wrong version number|packet length too long|unknown protocol|ssl3_get_record|ERR_SSL_|tlsv1 alert|handshake/i.test(tlsText)) {
+  const tlsFailure =
+    /wrong version number|packet length too long|unknown protocol|tlsv1 alert [a-z ]+|handshake failure|ERR_SSL_[A-Z_]+/i.exec(tlsText);
+  if (tlsFailure) {
     return {
       kind: 'tls',
-      reason: `The secure connection to ${where} failed (${message}). The security setting probably does not match the port: port 465 uses TLS, ports 587 and 25 use STARTTLS.`,
+      reason: `The secure connection to ${where} failed (${tlsFailure[0]}). The security setting probably does not match the port: port 465 uses TLS, ports 587 and 25 use STARTTLS.`,
       retryable: false,
     };
   }
