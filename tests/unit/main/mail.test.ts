@@ -417,6 +417,26 @@ describe('mail service against a real SMTP server', () => {
     expect(smtp.accepted()).toHaveLength(1);
   });
 
+  it('close() (app quit) aborts a send in flight: failed, retryable, and it goes out once later', async () => {
+    const smtp = await server();
+    const mail = service();
+    await mail.saveAccount(settings(smtp.port));
+    const m = mailOf();
+    const arrived = smtp.stallNext();
+    const pending = mail.send(m);
+    await arrived;
+    mail.close();
+    expect(await pending).toEqual({
+      status: 'failed',
+      kind: 'unknown',
+      reason: 'Sending was interrupted because TutorDesk was closing. Try again.',
+      retryable: true,
+    });
+    expect(await service().send(m)).toMatchObject({ status: 'sent', alreadySent: false });
+    expect(smtp.accepted()).toHaveLength(1);
+    expect((await journalLines()).map((l) => l['state'])).toEqual(['sending', 'failed', 'sending', 'sent']);
+  });
+
   it('a torn last journal line (crash mid-write) is ignored and the next line starts fresh', async () => {
     const smtp = await server();
     const m = mailOf();
