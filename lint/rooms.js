@@ -57,7 +57,7 @@ export const ROOMS = [
     files: ['src-main/**'],
     runtime: 'node',
     paths: ['src-main/**', 'src-shared/**', 'resources/**'],
-    packages: ['electron', 'zod'],
+    packages: ['electron', 'zod', 'nodemailer'],
     node: true,
   },
   {

@@ -34,6 +34,7 @@ import { CredentialStore } from './credentials';
 import { openFile, saveFile, type DialogLike } from './files';
 import { createSenderCheck, registerIpcHandlers, sendHostEvent, type HostServices } from './ipc';
 import { buildMenuTemplate } from './menu';
+import { createMailService } from './mail/service';
 import { createNotifier } from './notifications';
 import { createOnlineWatcher, type OnlineWatcher } from './online';
 import {
@@ -201,6 +202,15 @@ function start(): void {
       fs: { mkdir, writeFile, rename, readdir, stat, readFile, unlink },
     });
 
+    // E-mail: the account and the journal in userData; PDF attachments rendered like renderPdf,
+    // one at a time with the other PDF jobs.
+    const mail = createMailService({
+      dir: app.getPath('userData'),
+      safeStorage,
+      platform: process.platform,
+      renderPdf: (html, pageSize) => oneAtATime(() => renderPdf({ html, pageSize, landscape: false }, pdfDeps())),
+    });
+
     const services: HostServices = {
       appInfo: async () => ({
         name: app.getName(),
@@ -234,6 +244,7 @@ function start(): void {
         forgetPracticeKey: (practice) => practiceKeys.forget(practice),
       },
       backups,
+      mail,
     };
     registerIpcHandlers(
       ipcMain,
@@ -262,6 +273,7 @@ function start(): void {
 
     app.on('before-quit', () => {
       http.abortAll();
+      mail.close();
       online.stop();
     });
     app.on('activate', () => {

@@ -140,6 +140,29 @@ describe('main process wiring (fake electron)', () => {
     expect(pdfWin.options).toMatchObject({ show: false, webPreferences: { javascript: false, sandbox: true } });
   });
 
+  it('the mail account via IPC is kept in userData with the password encrypted, never returned', async () => {
+    expect(await invoke(IPC.mailAvailable)).toBe(true);
+    const settings = {
+      host: 'smtp.example.org',
+      port: 587,
+      security: 'starttls',
+      username: 'office@example.org',
+      password: 'mail-s3cret-pw',
+      fromName: 'Ana Tutoring',
+      fromAddress: 'office@example.org',
+      replyTo: '',
+    };
+    const account = await invoke(IPC.mailSaveAccount, settings);
+    expect(account).toMatchObject({ host: 'smtp.example.org', hasPassword: true, passwordKept: 'stored' });
+    expect(JSON.stringify(account)).not.toContain('mail-s3cret-pw');
+    expect(JSON.stringify(await invoke(IPC.mailGetAccount))).not.toContain('mail-s3cret-pw');
+    const file = readFileSync(join(userData, 'mail-account.json'), 'utf8');
+    expect(file).toContain('smtp.example.org');
+    expect(file).not.toContain('mail-s3cret-pw');
+    await invoke(IPC.mailClearAccount);
+    expect(await invoke(IPC.mailGetAccount)).toBeNull();
+  });
+
   it('a foreign frame cannot call the bridge', async () => {
     const handler = state.handlers.get(IPC.appInfo)!;
     await expect(

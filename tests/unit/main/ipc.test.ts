@@ -61,6 +61,14 @@ function fakeServices() {
       listAutomatic: rec('backups.listAutomatic', []) as HostServices['backups']['listAutomatic'],
       readAutomatic: rec('backups.readAutomatic', '{}') as HostServices['backups']['readAutomatic'],
     },
+    mail: {
+      available: rec('mail.available', true) as HostServices['mail']['available'],
+      getAccount: rec('mail.getAccount', null) as HostServices['mail']['getAccount'],
+      saveAccount: rec('mail.saveAccount', {}) as HostServices['mail']['saveAccount'],
+      clearAccount: rec('mail.clearAccount') as HostServices['mail']['clearAccount'],
+      sendTest: rec('mail.sendTest', { ok: true, detail: '250 OK' }) as HostServices['mail']['sendTest'],
+      send: rec('mail.send', { status: 'failed', kind: 'not-configured', reason: '', retryable: true }) as HostServices['mail']['send'],
+    },
   };
   return { services, calls };
 }
@@ -142,6 +150,71 @@ describe('IPC handlers', () => {
     expect(svc.calls.map(([, args]) => args)).toEqual([[lan], [local]]);
   });
 
+  const goodMail = {
+    id: 'msg_0123456789',
+    to: [{ name: 'Ana "Nan" O\'Brien <& Co>', address: 'ana@example.org' }],
+    subject: 'Invoice INV-0042',
+    text: 'Dear Ana',
+    html: '<p>Dear Ana</p>',
+    attachments: [{ filename: 'INV-0042.pdf', pdfHtml: '<p>x</p>', pageSize: 'A4' }],
+  };
+  const goodSmtp = {
+    host: 'smtp.example.org',
+    port: 587,
+    security: 'starttls',
+    username: 'office@example.org',
+    fromName: 'Ana Tutoring',
+    fromAddress: 'office@example.org',
+    replyTo: '',
+  };
+
+  it('passes valid mail calls to the mail service', async () => {
+    await call(IPC.mailAvailable, fromApp);
+    await call(IPC.mailSaveAccount, fromApp, goodSmtp);
+    await call(IPC.mailSendTest, fromApp, { to: 'me@example.org' });
+    await call(IPC.mailSend, fromApp, goodMail);
+    expect(svc.calls).toEqual([
+      ['mail.available', []],
+      ['mail.saveAccount', [goodSmtp]],
+      ['mail.sendTest', [{ to: 'me@example.org' }]],
+      ['mail.send', [goodMail]],
+    ]);
+  });
+
+  it.each([
+    ['a recipient without @', { ...goodMail, to: [{ name: 'Ana', address: 'ana.example.org' }] }, /e-mail address/],
+    ['a recipient with a display name in the address', { ...goodMail, to: [{ name: '', address: 'Ana <ana@example.org>' }] }, /to/],
+    ['an id with /', { ...goodMail, id: '../../sync-credentials' }, /message id/],
+    ['an id too short', { ...goodMail, id: 'abc' }, /message id/],
+    ['no recipient', { ...goodMail, to: [] }, /to/],
+    ['an attachment name with /', { ...goodMail, attachments: [{ filename: '../x.pdf', pdfHtml: '<p/>', pageSize: 'A4' }] }, /file name/],
+    [
+      'an attachment that is not base64',
+      { ...goodMail, attachments: [{ filename: 'a.csv', contentType: 'text/csv', base64: 'a b' }] },
+      /attachments/,
+    ],
+    [
+      'an attachment type not allowed',
+      { ...goodMail, attachments: [{ filename: 'a.exe', contentType: 'application/x-msdownload', base64: '' }] },
+      /attachments/,
+    ],
+  ])('refuses a mail with %s at the boundary', async (_label, mail, message) => {
+    await expect(call(IPC.mailSend, fromApp, mail)).rejects.toThrow(message);
+    await expect(call(IPC.mailSend, fromApp, mail)).rejects.toThrow(new RegExp(`Invalid request for ${IPC.mailSend}`));
+    expect(svc.calls).toEqual([]);
+  });
+
+  it.each([
+    [IPC.mailSendTest, [{ to: 'not an address' }], /e-mail address/],
+    [IPC.mailSaveAccount, [{ ...goodSmtp, host: 'smtp.example.org; rm -rf' }], /host name/],
+    [IPC.mailSaveAccount, [{ ...goodSmtp, port: 0 }], /port/],
+    [IPC.mailSaveAccount, [{ ...goodSmtp, security: 'ssl' }], /security/],
+    [IPC.mailSaveAccount, [{ ...goodSmtp, fromAddress: 'office' }], /e-mail address/],
+  ])('refuses invalid mail settings on %s', async (channel, args, message) => {
+    await expect(call(channel, fromApp, ...args)).rejects.toThrow(message);
+    expect(svc.calls).toEqual([]);
+  });
+
   it('strips unknown fields from payloads', async () => {
     await call(IPC.renderPdf, fromApp, { html: '<p>x</p>', pageSize: 'Letter', landscape: true, __proto_hack: 1 });
     expect(svc.calls[0]![1]).toEqual([{ html: '<p>x</p>', pageSize: 'Letter', landscape: true }]);
@@ -206,7 +279,7 @@ describe('IPC handlers', () => {
   it('the unregister function removes every handler', () => {
     const ipc2 = fakeIpcMain();
     const off = registerIpcHandlers(ipc2, svc.services, () => true);
-    expect(ipc2.handlers.size).toBe(19);
+    expect(ipc2.handlers.size).toBe(Object.keys(IPC).length - 1); // every channel but the event one
     off();
     expect(ipc2.handlers.size).toBe(0);
   });

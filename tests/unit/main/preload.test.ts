@@ -36,6 +36,7 @@ describe('preload bridge', () => {
         'appInfo',
         'backups',
         'isOnline',
+        'mail',
         'notify',
         'onEvent',
         'openExternal',
@@ -57,6 +58,7 @@ describe('preload bridge', () => {
       'saveCredentials',
     ]);
     expect(Object.keys(bridge.backups).sort()).toEqual(['listAutomatic', 'readAutomatic', 'saveAutomatic']);
+    expect(Object.keys(bridge.mail).sort()).toEqual(['available', 'clearAccount', 'getAccount', 'saveAccount', 'send', 'sendTest']);
     expect(JSON.stringify(Object.keys(bridge))).not.toMatch(/ipc|invoke|send/i);
   });
 
@@ -82,6 +84,12 @@ describe('preload bridge', () => {
       [bridge.backups.saveAutomatic(req), IPC.backupsSaveAutomatic, [req]],
       [bridge.backups.listAutomatic(), IPC.backupsListAutomatic, []],
       [bridge.backups.readAutomatic('n'), IPC.backupsReadAutomatic, ['n']],
+      [bridge.mail.available(), IPC.mailAvailable, []],
+      [bridge.mail.getAccount(), IPC.mailGetAccount, []],
+      [bridge.mail.saveAccount(req), IPC.mailSaveAccount, [req]],
+      [bridge.mail.clearAccount(), IPC.mailClearAccount, []],
+      [bridge.mail.sendTest(req), IPC.mailSendTest, [req]],
+      [bridge.mail.send(req), IPC.mailSend, [req]],
     ];
     for (const [promise] of cases) expect(await promise).toBe('result');
     expect(invoke.mock.calls).toEqual(cases.map(([, channel, args]) => [channel, ...args]));
