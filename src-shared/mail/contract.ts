@@ -7,6 +7,10 @@
  */
 import { z } from 'zod';
 
+/** What the browser build says about sending: it has no mail account of its own. */
+export const MAIL_NEEDS_DESKTOP =
+  'Sending e-mail needs the TutorDesk desktop app. In the browser, use “Open in my mail app” to write the message yourself.';
+
 /** An address as people type it: one mailbox, no display name, no spaces. */
 export const EmailAddressSchema = z
   .string()

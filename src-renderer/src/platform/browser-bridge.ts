@@ -38,9 +38,8 @@ import {
   resolveSyncUrl,
 } from '../../../src-shared/sync/http-contract';
 
-/** The browser has no mail account of its own: the outbox keeps messages for the desktop app. */
-export const MAIL_NEEDS_DESKTOP =
-  'Sending e-mail needs the TutorDesk desktop app. In the browser, use “Open in my mail app” to write the message yourself.';
+import { MAIL_NEEDS_DESKTOP } from '../../../src-shared/mail/contract';
+export { MAIL_NEEDS_DESKTOP };
 const NO_AUTOMATIC_BACKUPS = 'Automatic backups need the TutorDesk desktop app; in the browser, use “Back up now” in Settings.';
 import { checkTransport } from '../../../src-shared/sync/transport';
 

@@ -17,7 +17,8 @@ import { applyTaxSettings } from '../../../../src-shared/billing/drafts';
 import type { InvoiceLine } from '../../../../src-shared/model/types';
 import { applyCredit, deleteDraft, editDraft, issueDrafts, voidWithCreditNote } from './actions';
 import { useMoney, useToday, type BillingData } from './data';
-import { saveInvoicePdf } from './documents';
+import { familyOf, saveInvoicePdf } from './documents';
+import { EmailInvoiceDialog } from '../mail';
 import { DoubleBillingDialog } from './DoubleBillingDialog';
 import { InvoiceFacts } from './InvoiceFacts';
 import { InvoiceLines } from './InvoiceLines';
@@ -38,6 +39,7 @@ type DialogState =
   | { kind: 'credit' }
   | { kind: 'pay' }
   | { kind: 'double' }
+  | { kind: 'email' }
   | null;
 
 /** Runs an action of the screen: its error is shown on the screen, its success as a toast. */
@@ -110,6 +112,9 @@ export function InvoiceDetail({ id, data }: { id: string; data: BillingData }) {
         <LineDialog invoice={inv} kind={dialog.lineKind} {...(dialog.line ? { line: dialog.line } : {})} onClose={close} />
       )}
       {dialog?.kind === 'discount' && <InvoiceDiscountDialog invoice={inv} onClose={close} />}
+      {dialog?.kind === 'email' && (
+        <EmailInvoiceDialog invoice={inv} family={familyOf(inv, data)} students={data.students} onClose={close} />
+      )}
       {dialog?.kind === 'pay' && <PaymentDialog data={data} familyId={inv.familyId} invoiceId={inv.id} onClose={close} />}
       {dialog?.kind === 'double' && <DoubleBillingDialog data={data} findings={findings} onClose={close} />}
       {dialog?.kind === 'delete' && (
@@ -209,6 +214,12 @@ function InvoiceActions({
         <button type="button" className="btn" onClick={() => void pdf()}>
           <Icon name="download" size={16} />
           Download PDF
+        </button>
+      )}
+      {!view.isDraft && (
+        <button type="button" className="btn" onClick={() => onDialog({ kind: 'email' })}>
+          <Icon name="mail" size={16} />
+          E-mail…
         </button>
       )}
       {view.isOpen && (

@@ -1,12 +1,17 @@
 /**
  * E-mail: the outbox (every message to families, queued offline and sent by the desktop app when
- * online), the e-mail settings and templates, and the actions that queue invoices, statements,
- * reminders and progress reports. docs/email.md.
+ * online), the e-mail settings and templates, and the actions that queue invoices and reports.
+ * docs/email.md.
  */
 import type { FeatureManifest } from '../../app/registry';
+import { OutboxIndicator } from './OutboxIndicator';
+import { OutboxScreen } from './OutboxScreen';
 
 export const mailFeature: FeatureManifest = {
   id: 'mail',
-  screens: [],
+  screens: [{ path: '/outbox', label: 'Outbox', icon: 'mail', section: 'practice', component: OutboxScreen }],
+  topbar: [{ id: 'outbox', label: 'Outbox', side: 'end', component: OutboxIndicator }],
   settingsSections: [],
 };
+
+export { EmailInvoiceDialog } from './EmailInvoiceDialog';

@@ -1,0 +1,48 @@
+/**
+ * The top bar's outbox item: runs this laptop's outbox (runner.ts) for as long as the app is open,
+ * and shows how many e-mails wait or failed, linking to the outbox.
+ */
+import { useEffect, useRef } from 'react';
+import { useApp, useLiveQuery } from '../../app/AppContext';
+import { navigate } from '../../app/router';
+import { Icon } from '../../ui/Icon';
+import { getBridge } from '../../platform/bridge';
+import { countOf } from '../../../../src-shared/locale/count';
+import { NOUNS } from '../../../../src-shared/locale/wording';
+import { startOutboxRunner } from './runner';
+
+export function OutboxIndicator() {
+  const app = useApp();
+  const settings = useRef(app.settings);
+  settings.current = app.settings;
+  const ctx = useRef(app.ctx);
+  ctx.current = app.ctx;
+  useEffect(
+    () =>
+      startOutboxRunner({
+        db: app.db,
+        bridge: getBridge(),
+        deviceId: app.device.deviceId,
+        ctx: () => ctx.current(),
+        settings: () => settings.current,
+      }),
+    [app.db, app.device.deviceId],
+  );
+  const { docs } = useLiveQuery('messages', { selector: { state: { $in: ['queued', 'sending', 'failed'] } } });
+  if (docs.length === 0) return null;
+  const failed = docs.filter((m) => m.state === 'failed').length;
+  const waiting = docs.length - failed;
+  const text = [waiting > 0 ? `${countOf(waiting, NOUNS.email)} waiting` : '', failed > 0 ? `${failed} not sent` : '']
+    .filter(Boolean)
+    .join(', ');
+  return (
+    <button
+      type="button"
+      className={`btn btn-ghost mail-indicator${failed ? ' mail-indicator-failed' : ''}`}
+      onClick={() => navigate('/outbox')}
+    >
+      <Icon name="mail" size={16} />
+      <span>Outbox: {text}</span>
+    </button>
+  );
+}
