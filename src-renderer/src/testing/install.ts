@@ -14,6 +14,7 @@ import { installNotesTestHooks } from './notes-hooks';
 import { installSyncTestHooks } from './sync-hooks';
 import { billingTestHooks, type BillingTestHooks } from './billing-hooks';
 import { fakeDesktopBackups, fakeSyncAccount } from './backup-hooks';
+import { desktopMail, issuedInvoiceFor } from './mail-hooks';
 import { benchBackup, benchRestore, type BackupBenchFigures, type RestoreBenchFigures } from './backup-bench';
 
 declare global {
@@ -38,6 +39,9 @@ declare global {
       desktopBackups(files: { content: string; createdAt: string }[]): void;
       /** The names of this origin's IndexedDB databases (to see a replaced one removed). */
       indexedDbNames(): Promise<string[]>;
+      /** The bridge's mail calls go to the test's real mail service (testing/mail-hooks.ts). */
+      desktopMail(): void;
+      issuedInvoiceFor(familyName: string): Promise<{ id: string; number: string; email: string }>;
     };
   }
 }
@@ -50,6 +54,8 @@ export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): 
     billing: billingTestHooks(db),
     desktopBackups: fakeDesktopBackups,
     fakeSyncAccount,
+    desktopMail,
+    issuedInvoiceFor: (name) => issuedInvoiceFor(db, name),
     benchBackup: (passphrase) => benchBackup(db, passphrase),
     benchRestore: (text, passphrase) => benchRestore(db, text, passphrase),
     indexedDbNames: async () => (await indexedDB.databases()).map((d) => d.name ?? '').sort(),

@@ -98,7 +98,7 @@ export function OutboxScreen() {
                   </td>
                   <td>
                     <span className={`badge ${BADGE[m.state]}`}>{MESSAGE_STATE_WORDS[m.state]}</span>
-                    <div className="mail-state-detail">{describeMessage(m, practice)}</div>
+                    <StateDetail text={describeMessage(m, practice)} state={m.state} />
                   </td>
                   <td className="mail-actions">
                     {(m.state === 'failed' || m.state === 'cancelled') && (
@@ -145,4 +145,10 @@ export function OutboxScreen() {
       )}
     </div>
   );
+}
+
+/** What describeMessage adds to the state's badge (the retry time, the reason), if anything. */
+function StateDetail({ text, state }: { text: string; state: MessageState }) {
+  const extra = text.startsWith(MESSAGE_STATE_WORDS[state]) ? text.slice(MESSAGE_STATE_WORDS[state].length).replace(/^ · /, '') : text;
+  return extra ? <div className="mail-state-detail">{extra}</div> : null;
 }

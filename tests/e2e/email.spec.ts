@@ -1,0 +1,176 @@
+/**
+ * E-mailing an invoice end to end: the invoice page's "E-mail…" dialog previews the message, the
+ * outbox queues it, the outbox runner hands it to the desktop app's own mail service
+ * (src-main/mail/service.ts, run here in the test's Node process behind the page's bridge:
+ * testing/mail-hooks.ts), which sends it over SMTP to a real server on loopback started by this
+ * test. The message that arrives is parsed (mailparser) and its PDF read back with pdftotext.
+ * In the browser build alone, the app says plainly that sending needs the desktop app.
+ */
+import { execFileSync } from 'node:child_process';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { expect, test, type Page } from '@playwright/test';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { createMailService, type MailService } from '../../src-main/mail/service';
+import type { SafeStorageLike } from '../../src-main/credentials';
+import { loadSample, openApp, pageErrors } from './helpers';
+
+const USER = 'office@brightside.example';
+const PASSWORD = 'app-password-5ecret';
+const FAMILY = `O'Brien & <Sons> "Tutees"`;
+
+test.afterEach(async ({ page }) => {
+  expect(pageErrors(page), 'no uncaught errors in the page').toEqual([]);
+});
+
+function keychain(): SafeStorageLike {
+  const key = randomBytes(32);
+  return {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => 'gnome_libsecret',
+    encryptString(plain) {
+      const iv = randomBytes(12);
+      const c = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+      return Buffer.concat([iv, c.getAuthTag(), body]);
+    },
+    decryptString(enc) {
+      const d = createDecipheriv('aes-256-gcm', key, enc.subarray(0, 12));
+      d.setAuthTag(enc.subarray(12, 28));
+      return Buffer.concat([d.update(enc.subarray(28)), d.final()]).toString('utf8');
+    },
+  };
+}
+
+async function startSmtp(received: ParsedMail[]): Promise<{ port: number; close(): Promise<void> }> {
+  const server = new SMTPServer({
+    authOptional: false,
+    allowInsecureAuth: true,
+    logger: false,
+    onAuth(auth, _s, cb) {
+      if (auth.username === USER && auth.password === PASSWORD) return cb(null, { user: USER });
+      cb(Object.assign(new Error('5.7.8 Username and Password not accepted'), { responseCode: 535 }));
+    },
+    onData(stream, _s, cb) {
+      simpleParser(stream)
+        .then((m) => {
+          received.push(m);
+          cb(null, `2.0.0 Ok: queued as Q${received.length}`);
+        })
+        .catch((e: Error) => cb(e));
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.server.address() as AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+function pdfText(pdf: Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tutordesk-e2e-mail-'));
+  try {
+    writeFileSync(join(dir, 'a.pdf'), pdf);
+    return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', join(dir, 'a.pdf'), '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function shot(page: Page, name: string) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: `screenshots/${name}-${colorScheme}.png` });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+test('the browser build says sending needs the desktop app and offers the mail app instead', async ({ page }) => {
+  await openApp(page);
+  await loadSample(page);
+  const invoice = await page.evaluate(() => window.__tutordeskTest!.issuedInvoiceFor('Lee family'));
+  await page.evaluate((id) => (location.hash = `#/invoices?id=${id}`), invoice.id);
+  await page.getByRole('button', { name: 'E-mail…' }).click();
+  const dialog = page.getByRole('dialog', { name: `E-mail invoice ${invoice.number}` });
+  await expect(dialog.getByRole('note')).toContainText('Sending e-mail needs the TutorDesk desktop app');
+  await expect(dialog.getByRole('button', { name: 'Open in my mail app' })).toBeEnabled();
+});
+
+test('an invoice e-mailed from its page arrives once, escaped, with its PDF; the outbox says sent', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const received: ParsedMail[] = [];
+  const smtp = await startSmtp(received);
+  const dir = mkdtempSync(join(tmpdir(), 'tutordesk-e2e-mailhost-'));
+  const pdfPage = await browser.newPage();
+  const service: MailService = createMailService({
+    dir,
+    safeStorage: keychain(),
+    platform: 'linux',
+    renderPdf: async (html, pageSize) => {
+      await pdfPage.setContent(html, { waitUntil: 'load' });
+      return pdfPage.pdf({ format: pageSize, printBackground: true });
+    },
+  });
+  try {
+    await service.saveAccount({
+      host: '127.0.0.1',
+      port: smtp.port,
+      security: 'none',
+      username: USER,
+      password: PASSWORD,
+      fromName: 'Brightside Tutoring',
+      fromAddress: USER,
+      replyTo: '',
+    });
+    await page.exposeFunction('__tutordeskMailHost', (method: string, arg: unknown) =>
+      (service as unknown as Record<string, (a: unknown) => Promise<unknown>>)[method]!(arg),
+    );
+    await openApp(page);
+    await loadSample(page);
+    await page.evaluate(() => window.__tutordeskTest!.desktopMail());
+    const invoice = await page.evaluate((name) => window.__tutordeskTest!.issuedInvoiceFor(name), FAMILY);
+
+    await page.evaluate((id) => (location.hash = `#/invoices?id=${id}`), invoice.id);
+    await page.getByRole('button', { name: 'E-mail…' }).click();
+    const dialog = page.getByRole('dialog', { name: `E-mail invoice ${invoice.number}` });
+    await expect(dialog.getByText(invoice.email)).toBeVisible();
+    // The family's name with < & and quotes is text in the preview, not markup.
+    await expect(dialog.frameLocator('iframe[title="Message preview"]').locator('body')).toContainText(FAMILY);
+    await shot(page, 'email-invoice-dialog');
+    await dialog.getByRole('button', { name: 'Plain text' }).click();
+    await expect(dialog.getByLabel('Plain text of the message')).toContainText(invoice.number);
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expect(dialog).toBeHidden();
+
+    await page.getByRole('link', { name: 'Outbox' }).click();
+    const table = page.getByRole('table', { name: 'E-mails' });
+    await expect(table.getByText('Sent', { exact: true })).toBeVisible({ timeout: 30_000 });
+    await shot(page, 'email-outbox');
+    expect(received).toHaveLength(1);
+    const m = received[0]!;
+    expect((m.to as AddressObject).value.map((a) => a.address)).toEqual([invoice.email]);
+    expect(m.from?.value[0]).toMatchObject({ address: USER, name: 'Brightside Tutoring' });
+    expect(m.subject).toContain(invoice.number);
+    expect(m.text).toContain(FAMILY);
+    expect(m.html).toBeTruthy();
+    expect(m.html as string).not.toContain('<Sons>');
+    expect(m.html as string).toContain('&lt;Sons&gt;');
+    const pdf = m.attachments.find((a) => a.contentType === 'application/pdf');
+    expect(pdf?.filename).toMatch(/\.pdf$/);
+    expect(pdfText(pdf!.content)).toContain(invoice.number);
+
+    // A reload does not send it again: the record says sent, and the host's journal knows the id.
+    await page.reload();
+    await page.waitForFunction(() => window.__tutordeskTest !== undefined);
+    await page.evaluate(() => window.__tutordeskTest!.desktopMail());
+    await expect(page.getByRole('table', { name: 'E-mails' }).getByText('Sent', { exact: true })).toBeVisible();
+    await page.waitForTimeout(1500);
+    expect(received).toHaveLength(1);
+  } finally {
+    service.close();
+    await pdfPage.close();
+    await smtp.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
