@@ -25,6 +25,7 @@ const ORDER: CollectionName[] = [
   'payments',
   'billingclaims',
   'closures',
+  'messages',
 ];
 
 export async function upgradeBackupData(
