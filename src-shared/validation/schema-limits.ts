@@ -17,6 +17,7 @@
  */
 import { isQuotaError, STORAGE_FULL_MESSAGE } from './storage-errors';
 import { collectionSchemas, type CollectionName } from '../model/schemas';
+import { MESSAGE_KINDS } from '../model/types';
 
 export type LimitKeyword = 'maxLength' | 'minLength' | 'minimum' | 'maximum' | 'pattern' | 'enum' | 'maxItems' | 'type';
 
@@ -215,6 +216,15 @@ export const FIELD_LABELS: Readonly<Record<CollectionName, Readonly<Record<strin
     'rooms[].id': 'Room id',
     'rooms[].name': 'Room name',
     'rooms[].location': 'Room location',
+    ...Object.fromEntries(
+      MESSAGE_KINDS.flatMap((k) => [
+        [`mailTemplates.${k}.subject`, `Subject of the ${k.replace('-', ' ')} e-mail`],
+        [`mailTemplates.${k}.body`, `Text of the ${k.replace('-', ' ')} e-mail`],
+      ]),
+    ),
+    'autoInvoicing.enabled': 'Automatic monthly invoicing',
+    'autoInvoicing.dayOfMonth': 'Day of the month for automatic invoicing',
+    'autoInvoicing.lastRunMonth': 'Month of the last automatic invoicing',
   },
   lessons: {
     ...SYNC_LABELS,
@@ -362,13 +372,19 @@ export const FIELD_LABELS: Readonly<Record<CollectionName, Readonly<Record<strin
     ...SYNC_LABELS,
     kind: 'Kind of message',
     familyId: 'Family',
+    studentIds: 'Students',
     'studentIds[]': 'Student',
+    to: 'Recipients',
     'to[].name': 'Recipient name',
     'to[].address': 'Recipient address',
     subject: 'Subject',
     text: 'Message text',
     html: 'Message (HTML)',
+    documents: 'Documents',
     'documents[].kind': 'Document kind',
+    'documents[].noteIds': 'Notes in the report',
+    'documents[].noteIds[]': 'Note in the report',
+    'documents[].goals': 'Goals',
     'documents[].id': 'Document',
     'documents[].from': 'Period start',
     'documents[].to': 'Period end',

@@ -34,6 +34,7 @@ describe('createTutorDatabase', () => {
           'families',
           'invoices',
           'lessons',
+          'messages',
           'notes',
           'occurrences',
           'payments',

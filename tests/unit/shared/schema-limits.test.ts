@@ -12,7 +12,7 @@ import addFormats from 'ajv-formats';
 import { getValidator as zSchemaValidator } from 'rxdb/plugins/validate-z-schema';
 import { stampChange } from '../../../src-shared/model/meta';
 import { COLLECTION_NAMES, collectionSchemas, type CollectionName } from '../../../src-shared/model/schemas';
-import type { Closure, Note, Staff } from '../../../src-shared/model/types';
+import { MESSAGE_KINDS, type Closure, type Note, type OutboxMessage, type Staff } from '../../../src-shared/model/types';
 import {
   FIELD_LABELS,
   FORM_FIELDS,
@@ -109,7 +109,36 @@ function validDocs(): Record<CollectionName, Record<string, unknown>> {
       passphraseChangedAt: '2026-12-06T10:00:00.000Z',
     },
     rooms: [{ id: 'room-1', name: 'Room 1', location: 'North site', active: true }],
+    mailTemplates: Object.fromEntries(MESSAGE_KINDS.map((k) => [k, { subject: 'S', body: 'B' }])),
+    autoInvoicing: { enabled: true, dayOfMonth: 28, lastRunMonth: '2026-11' },
   };
+  const message = stampChange<OutboxMessage>(
+    undefined,
+    {
+      kind: 'invoice',
+      familyId: 'F1',
+      studentIds: ['S1'],
+      to: [{ name: 'Lee family', address: 'lee@example.com' }],
+      subject: 'Invoice',
+      text: 'Hello',
+      html: '<p>Hello</p>',
+      documents: [
+        { kind: 'progress-report', id: 'S1', from: '2026-09-01', to: '2026-11-30', attach: true, noteIds: ['N1'], goals: 'Read more' },
+      ],
+      state: 'queued',
+      senderDeviceId: 'd',
+      attempts: 0,
+      nextAttemptAt: '',
+      lastError: '',
+      lastErrorKind: '',
+      sentAt: '',
+      messageIdHeader: '',
+      queuedBy: 't1',
+      batchId: '',
+    },
+    ctx,
+    () => 'm1',
+  );
   const docs = {
     students: student,
     families: family,
@@ -122,6 +151,7 @@ function validDocs(): Record<CollectionName, Record<string, unknown>> {
     payments: payment,
     billingclaims: p.billingclaims[0]!,
     closures: closure,
+    messages: message,
   };
   return JSON.parse(JSON.stringify(docs)) as Record<CollectionName, Record<string, unknown>>;
 }
