@@ -78,6 +78,7 @@ const screens: { name: string; open: (page: Page) => Promise<void> }[] = [
   { name: 'payments', open: (p) => nav(p, 'Payments') },
   { name: 'reports', open: (p) => nav(p, 'Reports') },
   { name: 'payroll', open: (p) => nav(p, 'Payroll') },
+  { name: 'outbox', open: (p) => nav(p, 'Outbox') },
   { name: 'staff', open: (p) => nav(p, 'Staff') },
   { name: 'sync', open: (p) => nav(p, 'Sync') },
   { name: 'settings', open: (p) => nav(p, 'Settings') },

@@ -17,17 +17,16 @@ export function OutboxIndicator() {
   settings.current = app.settings;
   const ctx = useRef(app.ctx);
   ctx.current = app.ctx;
-  useEffect(
-    () =>
-      startOutboxRunner({
-        db: app.db,
-        bridge: getBridge(),
-        deviceId: app.device.deviceId,
-        ctx: () => ctx.current(),
-        settings: () => settings.current,
-      }),
-    [app.db, app.device.deviceId],
-  );
+  useEffect(() => {
+    const runner = startOutboxRunner({
+      db: app.db,
+      bridge: getBridge(),
+      deviceId: app.device.deviceId,
+      ctx: () => ctx.current(),
+      settings: () => settings.current,
+    });
+    return () => runner.stop();
+  }, [app.db, app.device.deviceId]);
   const { docs } = useLiveQuery('messages', { selector: { state: { $in: ['queued', 'sending', 'failed'] } } });
   if (docs.length === 0) return null;
   const failed = docs.filter((m) => m.state === 'failed').length;

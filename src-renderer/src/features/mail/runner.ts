@@ -39,10 +39,16 @@ type MessagesCollection = {
   $: { subscribe(cb: () => void): Subscription };
 };
 
-/** Starts the runner; returns its stop function. */
-export function startOutboxRunner(opts: OutboxRunnerOptions): () => void {
+export interface OutboxRunner {
+  stop(): void;
+  /** Looks at the queue now (what the timers and events do); resolves when that look is done. */
+  runNow(): Promise<void>;
+}
+
+/** Starts the runner. */
+export function startOutboxRunner(opts: OutboxRunnerOptions): OutboxRunner {
   const now = opts.now ?? (() => new Date());
-  const online = opts.online ?? (() => navigator.onLine);
+  const online = opts.online ?? (() => globalThis.navigator?.onLine ?? true);
   const idleMs = opts.idleMs ?? 30_000;
   const messages = opts.db.collections.messages as unknown as MessagesCollection;
   let stopped = false;
@@ -120,12 +126,15 @@ export function startOutboxRunner(opts: OutboxRunnerOptions): () => void {
   // A message queued (or resent) on this laptop goes at once; so does coming back online.
   const sub = messages.$.subscribe(() => void tick());
   const onOnline = () => void tick();
-  window.addEventListener('online', onOnline);
+  globalThis.addEventListener?.('online', onOnline);
   void tick();
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    sub.unsubscribe();
-    window.removeEventListener('online', onOnline);
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      sub.unsubscribe();
+      globalThis.removeEventListener?.('online', onOnline);
+    },
+    runNow: tick,
   };
 }
