@@ -16,3 +16,4 @@ export const mailFeature: FeatureManifest = {
 
 export { EmailInvoiceDialog } from './EmailInvoiceDialog';
 export { EmailStatementDialog } from './EmailStatementDialog';
+export { OverdueRemindersDialog } from './OverdueRemindersDialog';
