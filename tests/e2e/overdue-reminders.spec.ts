@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { createMailService, type MailService } from '../../src-main/mail/service';
@@ -85,8 +85,11 @@ async function shot(page: Page, name: string) {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-test('overdue reminders go once per chosen family with the statement; a family without e-mail is skipped', async ({ page, browser }) => {
-  test.setTimeout(150_000);
+/**
+ * Runs `fn` with the page sending through the desktop app's mail service and a real SMTP server on
+ * loopback (as in email.spec.ts); `received` fills with the parsed messages the server accepted.
+ */
+async function withMailHost(page: Page, browser: Browser, fn: (received: ParsedMail[]) => Promise<void>): Promise<void> {
   const received: ParsedMail[] = [];
   const smtp = await startSmtp(received);
   const dir = mkdtempSync(join(tmpdir(), 'tutordesk-e2e-mailhost-'));
@@ -117,6 +120,18 @@ test('overdue reminders go once per chosen family with the statement; a family w
     await openApp(page);
     await loadSample(page);
     await page.evaluate(() => window.__tutordeskTest!.desktopMail());
+    await fn(received);
+  } finally {
+    service.close();
+    await pdfPage.close();
+    await smtp.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('overdue reminders go once per chosen family with the statement; a family without e-mail is skipped', async ({ page, browser }) => {
+  test.setTimeout(150_000);
+  await withMailHost(page, browser, async (received) => {
     const fixture = await page.evaluate(() => window.__tutordeskTest!.overdueFamilies(2));
     const chosen = fixture.withEmail;
     const skipped = fixture.withoutEmail;
@@ -176,10 +191,41 @@ test('overdue reminders go once per chosen family with the statement; a family w
     const addresses = received.flatMap((m) => (m.to as AddressObject).value.map((a) => a.address));
     expect(addresses.sort()).toEqual(chosen.map((f) => f.email).sort());
     expect(await page.evaluate(() => window.__tutordeskTest!.count('messages'))).toBe(2);
-  } finally {
-    service.close();
-    await pdfPage.close();
-    await smtp.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+});
+
+test('a statement e-mailed from the ledger arrives once with the PDF of the chosen period', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  await withMailHost(page, browser, async (received) => {
+    const [family] = (await page.evaluate(() => window.__tutordeskTest!.overdueFamilies(1))).withEmail;
+    await page.evaluate((id) => (location.hash = `#/payments/ledger?family=${id}`), family!.id);
+    await page.getByLabel('Statement from').fill('2026-01-01');
+    await page.getByRole('button', { name: 'E-mail statement…' }).click();
+    const dialog = page.getByRole('dialog', { name: `E-mail statement to ${family!.name}` });
+    await expect(dialog.getByText(family!.email)).toBeVisible();
+    await expect(dialog.getByText(`Statement ${family!.name} 2026-01-01 to`)).toBeVisible();
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expect(dialog).toBeHidden();
+    await expect.poll(() => received.length, { timeout: 30_000 }).toBe(1);
+    const m = received[0]!;
+    expect((m.to as AddressObject).value.map((a) => a.address)).toEqual([family!.email]);
+    expect(m.subject).toContain('Your statement');
+    const pdf = m.attachments.filter((a) => a.contentType === 'application/pdf');
+    expect(pdf).toHaveLength(1);
+    expect(pdf[0]!.filename).toMatch(/^Statement .* 2026-01-01 to \d{4}-\d{2}-\d{2}\.pdf$/);
+    const text = pdfText(pdf[0]!.content);
+    expect(text).toContain(family!.name);
+    expect(text).toMatch(/INV-\d{4}-TST-\d{4}/);
+  });
+});
+
+test('in the browser build the ledger offers the mail app for a statement', async ({ page }) => {
+  await openApp(page);
+  await loadSample(page);
+  const [family] = (await page.evaluate(() => window.__tutordeskTest!.overdueFamilies(1))).withEmail;
+  await page.evaluate((id) => (location.hash = `#/payments/ledger?family=${id}`), family!.id);
+  await page.getByRole('button', { name: 'E-mail statement…' }).click();
+  const dialog = page.getByRole('dialog', { name: `E-mail statement to ${family!.name}` });
+  await expect(dialog.getByRole('note')).toContainText('Sending e-mail needs the TutorDesk desktop app');
+  await expect(dialog.getByRole('button', { name: 'Open in my mail app' })).toBeEnabled();
 });
