@@ -14,7 +14,7 @@ import { installNotesTestHooks } from './notes-hooks';
 import { installSyncTestHooks } from './sync-hooks';
 import { billingTestHooks, type BillingTestHooks } from './billing-hooks';
 import { fakeDesktopBackups, fakeSyncAccount } from './backup-hooks';
-import { desktopMail, issuedInvoiceFor } from './mail-hooks';
+import { desktopMail, issuedInvoiceFor, overdueFamilies } from './mail-hooks';
 import { benchBackup, benchRestore, type BackupBenchFigures, type RestoreBenchFigures } from './backup-bench';
 
 declare global {
@@ -42,6 +42,10 @@ declare global {
       /** The bridge's mail calls go to the test's real mail service (testing/mail-hooks.ts). */
       desktopMail(): void;
       issuedInvoiceFor(familyName: string): Promise<{ id: string; number: string; email: string }>;
+      /** Unpaid invoices long past due for the first families by name; the last one loses its e-mail (mail-hooks.ts). */
+      overdueFamilies(
+        withEmail: number,
+      ): Promise<{ withEmail: { id: string; name: string; email: string }[]; withoutEmail: { id: string; name: string } }>;
     };
   }
 }
@@ -56,6 +60,7 @@ export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): 
     fakeSyncAccount,
     desktopMail,
     issuedInvoiceFor: (name) => issuedInvoiceFor(db, name),
+    overdueFamilies: (n) => overdueFamilies(db, n),
     benchBackup: (passphrase) => benchBackup(db, passphrase),
     benchRestore: (text, passphrase) => benchRestore(db, text, passphrase),
     indexedDbNames: async () => (await indexedDB.databases()).map((d) => d.name ?? '').sort(),

@@ -8,7 +8,10 @@ import type { TutorDatabase } from '../data';
 import { saveDoc } from '../data';
 import { getBridge } from '../platform/bridge';
 import type { TutorBridge } from '../../../src-shared/bridge';
-import type { Family, Invoice } from '../../../src-shared/model/types';
+import type { Family, Invoice, PracticeSettings } from '../../../src-shared/model/types';
+import { addDays, todayIn } from '../../../src-shared/billing/dates';
+import { addLines, manualLine, newDraftValues } from '../../../src-shared/billing/drafts';
+import { issueInvoices } from '../../../src-shared/billing/lifecycle';
 
 declare global {
   interface Window {
@@ -44,4 +47,42 @@ export async function issuedInvoiceFor(db: TutorDatabase, name: string): Promise
     return { id: inv.id, number: inv.number, email: family.email };
   }
   throw new Error('The sample practice has no issued invoice to a family with an e-mail address');
+}
+
+/**
+ * Overdue accounts for the reminders: for the first `withEmail` families (by name) with an e-mail
+ * address and one more, an invoice issued `45 + 35 × i` days ago and unpaid (a draft saved, then
+ * issued with the domain's issueInvoices, through the data layer like the app), so they fall in
+ * different age groups; the last of them loses its e-mail address.
+ */
+export async function overdueFamilies(
+  db: TutorDatabase,
+  withEmail: number,
+): Promise<{ withEmail: { id: string; name: string; email: string }[]; withoutEmail: { id: string; name: string } }> {
+  const ctx = { staffId: 'test', deviceId: 'test-hooks', now: new Date() };
+  const settings = (await db.settings.findOne('practice').exec())?.toJSON() as PracticeSettings;
+  const today = todayIn(settings.timeZone, ctx.now);
+  const families = (await db.families.find().exec())
+    .map((d) => d.toJSON() as Family)
+    .filter((f) => !f.archived && /^[^@\s]+@[^@\s]+\.[a-z]+$/i.test(f.email))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .slice(0, withEmail + 1);
+  if (families.length < withEmail + 1) throw new Error('The sample practice has too few families with an e-mail address');
+  for (const [i, family] of families.entries()) {
+    const issueDate = addDays(today, -(45 + 35 * i));
+    const values = addLines(
+      newDraftValues({ familyId: family.id, settings, periodStart: addDays(issueDate, -30), periodEnd: addDays(issueDate, -1) }),
+      [manualLine({ kind: 'manual', description: 'Tuition (test)', unitAmount: 4500 + 1000 * i }, crypto.randomUUID())],
+    );
+    const draft = await saveDoc(db, 'invoices', undefined, values, ctx);
+    const invoices = (await db.invoices.find().exec()).map((d) => d.toJSON() as Invoice);
+    const [issued] = issueInvoices([draft], { issueDate, deviceCode: 'TST', invoices, settings, ctx });
+    await saveDoc(db, 'invoices', draft.id, issued!, ctx);
+  }
+  const last = families.at(-1)!;
+  await saveDoc(db, 'families', last.id, { email: '' }, ctx);
+  return {
+    withEmail: families.slice(0, withEmail).map((f) => ({ id: f.id, name: f.name, email: f.email })),
+    withoutEmail: { id: last.id, name: last.name },
+  };
 }

@@ -29,6 +29,7 @@ import { InvoiceDetail } from './InvoiceDetail';
 import { dateLabel, monthLabel, periodLabel, StatusBadge, STATUS_LABELS } from './labels';
 import { NewInvoiceDialog } from './NewInvoiceDialog';
 import './billing.css';
+import { OverdueRemindersDialog } from '../mail';
 import { countOf, formOf } from '../../../../src-shared/locale/count';
 import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
@@ -95,7 +96,7 @@ function InvoiceList({ data }: { data: BillingData }) {
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState(route.query.get('status') ?? 'all');
   const [month, setMonth] = useState(route.query.get('month') ?? '');
-  const [dialog, setDialog] = useState<'' | 'generate' | 'new' | 'export' | 'issue' | 'double'>('');
+  const [dialog, setDialog] = useState<'' | 'generate' | 'new' | 'export' | 'issue' | 'double' | 'overdue'>('');
 
   const { rows, skipped } = useMemo(
     () =>
@@ -244,6 +245,10 @@ function InvoiceList({ data }: { data: BillingData }) {
           <p>Drafts are built from attended lessons; issued invoices are numbered and can no longer change.</p>
         </div>
         <div className="toolbar">
+          <button type="button" className="btn" onClick={() => setDialog('overdue')} disabled={data.loading}>
+            <Icon name="mail" size={16} />
+            Overdue reminders…
+          </button>
           <button type="button" className="btn" onClick={() => setDialog('export')} disabled={data.invoices.length === 0}>
             <Icon name="download" size={16} />
             Export
@@ -410,6 +415,15 @@ function InvoiceList({ data }: { data: BillingData }) {
         <ExportDialog
           data={data}
           defaultMonth={month || defaultExportMonth(data.invoices, data.payments, today)}
+          onClose={() => setDialog('')}
+        />
+      )}
+      {dialog === 'overdue' && (
+        <OverdueRemindersDialog
+          invoices={data.invoices}
+          payments={data.payments}
+          families={data.families}
+          students={data.students}
           onClose={() => setDialog('')}
         />
       )}

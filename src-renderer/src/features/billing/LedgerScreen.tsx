@@ -31,6 +31,7 @@ import { revisionHistory } from '../../../../src-shared/billing/correction-forms
 import { formatWhen } from '../../ui/format';
 import { countOf, formOf } from '../../../../src-shared/locale/count';
 import { NOUNS } from '../../../../src-shared/locale/wording';
+import { EmailStatementDialog } from '../mail';
 
 const KIND = { invoice: 'Invoice', credit_note: 'Credit note', payment: 'Payment', refund: 'Refund', reversal: 'Reversal' } as const;
 
@@ -44,7 +45,7 @@ export function LedgerScreen({ data }: { data: BillingData }) {
   const locale = settings.locale;
   const familyId = route.query.get('family') ?? '';
   const family = data.familyById.get(familyId);
-  const [dialog, setDialog] = useState<'' | 'pay' | 'invoice' | 'refund'>('');
+  const [dialog, setDialog] = useState<'' | 'pay' | 'invoice' | 'refund' | 'email'>('');
   const [from, setFrom] = useState(`${today.slice(0, 4)}-01-01`);
   const [to, setTo] = useState(today);
   const [error, setError] = useState('');
@@ -102,6 +103,9 @@ export function LedgerScreen({ data }: { data: BillingData }) {
       suggestedName: statementFileName(family, from, to),
     });
     if (r.saved) toast(`Statement saved to ${r.location}`);
+  };
+  const emailStatement = () => {
+    if (statement()) setDialog('email');
   };
 
   return (
@@ -281,12 +285,19 @@ export function LedgerScreen({ data }: { data: BillingData }) {
                 <Icon name="invoice" size={16} />
                 Statement PDF
               </button>
+              <button type="button" className="btn" onClick={emailStatement}>
+                <Icon name="mail" size={16} />
+                E-mail statement…
+              </button>
             </div>
           </section>
         </>
       )}
       {reversing && <ReverseDialog payment={reversing} onClose={() => setReversing(null)} />}
       {editing && <EditPaymentDialog data={data} payment={editing} onClose={() => setEditing(null)} />}
+      {dialog === 'email' && family && (
+        <EmailStatementDialog family={family} students={data.students} from={from} to={to} onClose={() => setDialog('')} />
+      )}
       {dialog === 'refund' && family && <RefundDialog data={data} familyId={family.id} onClose={() => setDialog('')} />}
       {dialog === 'pay' && family && <PaymentDialog data={data} familyId={family.id} onClose={() => setDialog('')} />}
       {dialog === 'invoice' && family && (

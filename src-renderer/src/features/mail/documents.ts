@@ -6,6 +6,9 @@
 import type { TutorDatabase } from '../../data';
 import type { MailAttachment } from '../../../../src-shared/mail/contract';
 import { invoicePdfFileName, renderInvoiceHtml } from '../../../../src-shared/billing/html';
+import { formatDate, todayIn } from '../../../../src-shared/billing/dates';
+import { familyStatement } from '../../../../src-shared/billing/payments';
+import { renderStatementHtml, statementFileName } from '../../../../src-shared/billing/statement-html';
 import { progressReport, progressReportFileName, renderProgressReportHtml } from '../../../../src-shared/reports/progress-report';
 import type {
   Family,
@@ -59,6 +62,30 @@ async function invoiceAttachment(db: TutorDatabase, ref: MessageDocument, settin
   return { filename: invoicePdfFileName(invoice, family), pdfHtml: html, pageSize: pageSize(settings) };
 }
 
+/** A family's statement for [ref.from, ref.to], as the ledger's "Statement PDF" makes it, dated the day it is sent. */
+async function statementAttachment(
+  db: TutorDatabase,
+  ref: MessageDocument,
+  settings: PracticeSettings,
+  now: Date,
+): Promise<MailAttachment> {
+  const family = await one<Family>(db, 'families', ref.id);
+  if (!family) throw new MissingDocumentError(`The family of this statement (${ref.id}) is not on this computer.`);
+  const invoices = await all<Invoice>(db, 'invoices', { familyId: family.id });
+  const payments = await all<Payment>(db, 'payments', { familyId: family.id });
+  const statement = familyStatement(family.id, ref.from, ref.to, invoices, payments, {
+    formatDate: (d) => (d ? formatDate(d, settings.locale) : '—'),
+  });
+  const html = renderStatementHtml({
+    statement,
+    family,
+    settings,
+    pageSize: pageSize(settings),
+    generatedOn: todayIn(settings.timeZone, now),
+  });
+  return { filename: statementFileName(family, ref.from, ref.to), pdfHtml: html, pageSize: pageSize(settings) };
+}
+
 async function reportAttachment(db: TutorDatabase, ref: MessageDocument, settings: PracticeSettings): Promise<MailAttachment> {
   const student = await one<Student>(db, 'students', ref.id);
   if (!student) throw new MissingDocumentError(`The student of this progress report (${ref.id}) is not on this computer.`);
@@ -96,13 +123,14 @@ export async function attachmentsOf(
   db: TutorDatabase,
   documents: readonly MessageDocument[],
   settings: PracticeSettings,
+  now: Date = new Date(),
 ): Promise<MailAttachment[]> {
   const out: MailAttachment[] = [];
   for (const ref of documents) {
     if (!ref.attach) continue;
     if (ref.kind === 'invoice') out.push(await invoiceAttachment(db, ref, settings));
-    else if (ref.kind === 'progress-report') out.push(await reportAttachment(db, ref, settings));
-    else throw new MissingDocumentError(`This version of TutorDesk cannot attach a ${ref.kind} yet.`);
+    else if (ref.kind === 'statement') out.push(await statementAttachment(db, ref, settings, now));
+    else out.push(await reportAttachment(db, ref, settings));
   }
   return out;
 }

@@ -15,3 +15,5 @@ export const mailFeature: FeatureManifest = {
 };
 
 export { EmailInvoiceDialog } from './EmailInvoiceDialog';
+export { EmailStatementDialog } from './EmailStatementDialog';
+export { OverdueRemindersDialog } from './OverdueRemindersDialog';

@@ -73,7 +73,7 @@ export function startOutboxRunner(opts: OutboxRunnerOptions): OutboxRunner {
         subject: m.subject,
         text: m.text,
         html: m.html,
-        attachments: await attachmentsOf(opts.db, m.documents, settings),
+        attachments: await attachmentsOf(opts.db, m.documents, settings, now()),
       });
     } catch (e) {
       result = { status: 'failed' as const, kind: 'attachment' as const, reason: (e as Error).message, retryable: false };
