@@ -15,3 +15,4 @@ export const mailFeature: FeatureManifest = {
 };
 
 export { EmailInvoiceDialog } from './EmailInvoiceDialog';
+export { ProgressReportDialog } from './ProgressReportDialog';
