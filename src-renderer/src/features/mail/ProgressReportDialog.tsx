@@ -109,9 +109,9 @@ export function ProgressReportDialog(props: { student: Student; family: Family; 
     setTicked(next);
   };
 
-  const doc = { from, to, noteIds: chosen, goals };
-  const draft = progressReportDraft(props.student, props.family, doc);
-  const composed = useMemo(() => compose(draft, settings), [draft.values, draft.family, settings]); // eslint-disable-line react-hooks/exhaustive-deps
+  const doc = useMemo(() => ({ from, to, noteIds: chosen, goals }), [from, to, chosen, goals]);
+  const draft = useMemo(() => progressReportDraft(props.student, props.family, doc), [props.student, props.family, doc]);
+  const composed = useMemo(() => compose(draft, settings), [draft, settings]);
   const fileName = progressReportFileName(props.student, from, to);
   const name = `${props.student.firstName} ${props.student.lastName}`.trim();
   const f = everything?.figures;
@@ -229,17 +229,21 @@ export function ProgressReportDialog(props: { student: Student; family: Family; 
           ) : (
             <>
               <p className="pr-count muted" aria-live="polite">
-                {countOf(chosen.length, NOUNS.note, fmt.locale)} of {fmt.number(inPeriod.length)} chosen
+                {fmt.number(chosen.length)} of {countOf(inPeriod.length, NOUNS.note, fmt.locale)} chosen
               </p>
               <ul className="pr-note-list">
                 {inPeriod.map((n) => {
                   const title = n.title.trim() || (kindOf.get(n.id) === 'progress' ? 'Progress note' : 'Lesson note');
                   const when = n.date ? fmt.date(n.date) : '';
+                  const gist = (n.covered || n.body).trim().split('\n')[0];
                   return (
                     <li key={n.id}>
                       <label className="pr-note">
                         <input type="checkbox" checked={chosen.includes(n.id)} onChange={(e) => toggle(n.id, e.target.checked)} />
-                        <span className="pr-note-title">{title}</span>
+                        <span className="pr-note-text">
+                          <span className="pr-note-title">{title}</span>
+                          {gist && <span className="pr-note-gist">{gist}</span>}
+                        </span>
                         <span className="pr-note-meta">
                           {kindOf.get(n.id) === 'progress' && <span className="pr-kind">Progress note</span>}
                           {when}
