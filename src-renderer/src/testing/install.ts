@@ -14,7 +14,7 @@ import { installNotesTestHooks } from './notes-hooks';
 import { installSyncTestHooks } from './sync-hooks';
 import { billingTestHooks, type BillingTestHooks } from './billing-hooks';
 import { fakeDesktopBackups, fakeSyncAccount } from './backup-hooks';
-import { desktopMail, issuedInvoiceFor } from './mail-hooks';
+import { desktopMail, issuedInvoiceFor, studentWithNotes, type StudentWithNotes } from './mail-hooks';
 import { benchBackup, benchRestore, type BackupBenchFigures, type RestoreBenchFigures } from './backup-bench';
 
 declare global {
@@ -42,6 +42,8 @@ declare global {
       /** The bridge's mail calls go to the test's real mail service (testing/mail-hooks.ts). */
       desktopMail(): void;
       issuedInvoiceFor(familyName: string): Promise<{ id: string; number: string; email: string }>;
+      /** A student with lesson notes this term and a family e-mail; `titles` retitle its oldest notes. */
+      studentWithNotes(titles: string[]): Promise<StudentWithNotes>;
     };
   }
 }
@@ -56,6 +58,7 @@ export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): 
     fakeSyncAccount,
     desktopMail,
     issuedInvoiceFor: (name) => issuedInvoiceFor(db, name),
+    studentWithNotes: (titles) => studentWithNotes(db, titles),
     benchBackup: (passphrase) => benchBackup(db, passphrase),
     benchRestore: (text, passphrase) => benchRestore(db, text, passphrase),
     indexedDbNames: async () => (await indexedDB.databases()).map((d) => d.name ?? '').sort(),
