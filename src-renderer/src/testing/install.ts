@@ -14,7 +14,7 @@ import { installNotesTestHooks } from './notes-hooks';
 import { installSyncTestHooks } from './sync-hooks';
 import { billingTestHooks, type BillingTestHooks } from './billing-hooks';
 import { fakeDesktopBackups, fakeSyncAccount } from './backup-hooks';
-import { desktopMail, issuedInvoiceFor, overdueFamilies } from './mail-hooks';
+import { desktopMail, issuedInvoiceFor, overdueFamilies, studentWithNotes, type StudentWithNotes } from './mail-hooks';
 import { benchBackup, benchRestore, type BackupBenchFigures, type RestoreBenchFigures } from './backup-bench';
 
 declare global {
@@ -46,6 +46,8 @@ declare global {
       overdueFamilies(
         withEmail: number,
       ): Promise<{ withEmail: { id: string; name: string; email: string }[]; withoutEmail: { id: string; name: string } }>;
+      /** A student with lesson notes this term and a family e-mail; `titles` retitle its oldest notes. */
+      studentWithNotes(titles: string[]): Promise<StudentWithNotes>;
     };
   }
 }
@@ -61,6 +63,7 @@ export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): 
     desktopMail,
     issuedInvoiceFor: (name) => issuedInvoiceFor(db, name),
     overdueFamilies: (n) => overdueFamilies(db, n),
+    studentWithNotes: (titles) => studentWithNotes(db, titles),
     benchBackup: (passphrase) => benchBackup(db, passphrase),
     benchRestore: (text, passphrase) => benchRestore(db, text, passphrase),
     indexedDbNames: async () => (await indexedDB.databases()).map((d) => d.name ?? '').sort(),

@@ -8,10 +8,12 @@ import type { TutorDatabase } from '../data';
 import { saveDoc } from '../data';
 import { getBridge } from '../platform/bridge';
 import type { TutorBridge } from '../../../src-shared/bridge';
-import type { Family, Invoice, PracticeSettings } from '../../../src-shared/model/types';
 import { addDays, todayIn } from '../../../src-shared/billing/dates';
 import { addLines, manualLine, newDraftValues } from '../../../src-shared/billing/drafts';
 import { issueInvoices } from '../../../src-shared/billing/lifecycle';
+import type { Family, Invoice, PracticeSettings, Student } from '../../../src-shared/model/types';
+import { reportOf, reportSources } from '../features/mail/documents';
+import { defaultReportPeriod } from '../features/mail/ProgressReportDialog';
 
 declare global {
   interface Window {
@@ -85,4 +87,49 @@ export async function overdueFamilies(
     withEmail: families.slice(0, withEmail).map((f) => ({ id: f.id, name: f.name, email: f.email })),
     withoutEmail: { id: last.id, name: last.name },
   };
+}
+
+export interface StudentWithNotes {
+  studentId: string;
+  name: string;
+  firstName: string;
+  email: string;
+  /** Lesson notes of the dialog's default period, oldest first, retitled to the titles asked for. */
+  notes: { id: string; title: string }[];
+  figures: { taken: number; missed: number; attendanceRate: number | null };
+}
+
+/**
+ * A sample student whose family has an e-mail address and who has at least `titles.length` lesson
+ * notes in the progress report dialog's default period; those notes (oldest first) are retitled
+ * to `titles` (the sample's lesson notes are all titled by subject) so a test can tell them apart.
+ */
+export async function studentWithNotes(db: TutorDatabase, titles: readonly string[]): Promise<StudentWithNotes> {
+  const settings = (await db.settings.findOne('practice').exec())!.toJSON() as PracticeSettings;
+  const period = defaultReportPeriod(settings.timeZone);
+  const students = (await db.students.find({ selector: { status: 'active' } }).exec()).map((d) => d.toJSON() as Student);
+  for (const student of students) {
+    const family = (await db.families.findOne(student.familyId).exec())?.toJSON() as Family | undefined;
+    if (!family || !/^[^@\s]+@[^@\s]+\.[a-z]+$/i.test(family.email)) continue;
+    const src = await reportSources(db, student.id);
+    const report = reportOf(src, { ...period, noteIds: src.notes.filter((n) => n.kind === 'lesson').map((n) => n.id) }, settings);
+    const notes = report.notes.filter((n) => n.date >= period.from && n.date <= period.to);
+    if (notes.length < titles.length + 1 || report.figures.taken === 0) continue;
+    const ctx = { staffId: 'test', deviceId: 'test-hooks', now: new Date() };
+    const out: { id: string; title: string }[] = [];
+    for (const [i, title] of titles.entries()) {
+      await saveDoc(db, 'notes', notes[i]!.id, { title }, ctx);
+      out.push({ id: notes[i]!.id, title });
+    }
+    const { taken, missed, attendanceRate } = report.figures;
+    return {
+      studentId: student.id,
+      name: `${student.firstName} ${student.lastName}`.trim(),
+      firstName: student.firstName,
+      email: family.email,
+      notes: out,
+      figures: { taken, missed, attendanceRate },
+    };
+  }
+  throw new Error('The sample practice has no student with lesson notes this term and a family e-mail address');
 }

@@ -11,6 +11,7 @@ import { familyStatement } from '../../../../src-shared/billing/payments';
 import { renderStatementHtml, statementFileName } from '../../../../src-shared/billing/statement-html';
 import { progressReport, progressReportFileName, renderProgressReportHtml } from '../../../../src-shared/reports/progress-report';
 import type {
+  Closure,
   Family,
   Invoice,
   Lesson,
@@ -86,36 +87,60 @@ async function statementAttachment(
   return { filename: statementFileName(family, ref.from, ref.to), pdfHtml: html, pageSize: pageSize(settings) };
 }
 
-async function reportAttachment(db: TutorDatabase, ref: MessageDocument, settings: PracticeSettings): Promise<MailAttachment> {
-  const student = await one<Student>(db, 'students', ref.id);
-  if (!student) throw new MissingDocumentError(`The student of this progress report (${ref.id}) is not on this computer.`);
+/** Everything a student's progress report is computed from, read from this computer's records. */
+export interface ReportSources {
+  student: Student;
+  family: Pick<Family, 'name'>;
+  lessons: Lesson[];
+  occurrences: Occurrence[];
+  notes: Note[];
+  staff: Staff[];
+  closures: Closure[];
+}
+
+export async function reportSources(db: TutorDatabase, studentId: string): Promise<ReportSources> {
+  const student = await one<Student>(db, 'students', studentId);
+  if (!student) throw new MissingDocumentError(`The student of this progress report (${studentId}) is not on this computer.`);
   const family = (await one<Family>(db, 'families', student.familyId)) ?? { name: '' };
   const lessons = (await all<Lesson>(db, 'lessons', {})).filter((l) => l.studentIds.includes(student.id));
   const lessonIds = new Set(lessons.map((l) => l.id));
   const occurrences = (await all<Occurrence>(db, 'occurrences', {})).filter((o) => lessonIds.has(o.lessonId));
   const notes = (await all<Note>(db, 'notes', {})).filter((n) => n.studentIds.includes(student.id));
   const staff = await all<Staff>(db, 'staff', {});
-  const report = progressReport({
-    student,
-    family,
-    occurrences,
-    lessons,
-    notes,
-    staff,
+  const closures = await all<Closure>(db, 'closures', {});
+  return { student, family, lessons, occurrences, notes, staff, closures };
+}
+
+/** The goals as the report lists them: one per non-empty line. */
+export const goalLines = (goals: string): string[] =>
+  goals
+    .split('\n')
+    .map((g) => g.trim())
+    .filter(Boolean);
+
+/** The report of `ref` (a progress-report document) from its sources. */
+export function reportOf(src: ReportSources, ref: Pick<MessageDocument, 'from' | 'to' | 'noteIds' | 'goals'>, settings: PracticeSettings) {
+  return progressReport({
+    ...src,
     from: ref.from,
     to: ref.to,
     timeZone: settings.timeZone,
     chosenNoteIds: ref.noteIds ?? [],
-    goals: (ref.goals ?? '')
-      .split('\n')
-      .map((g) => g.trim())
-      .filter(Boolean),
+    goals: goalLines(ref.goals ?? ''),
   });
+}
+
+/** The printable HTML of a progress report, its file name and paper size (the PDF the e-mail attaches). */
+export function reportPdf(src: ReportSources, ref: Pick<MessageDocument, 'from' | 'to' | 'noteIds' | 'goals'>, settings: PracticeSettings) {
   return {
-    filename: progressReportFileName(student, ref.from, ref.to),
-    pdfHtml: renderProgressReportHtml(report, settings),
+    filename: progressReportFileName(src.student, ref.from, ref.to),
+    pdfHtml: renderProgressReportHtml(reportOf(src, ref, settings), settings),
     pageSize: pageSize(settings),
   };
+}
+
+async function reportAttachment(db: TutorDatabase, ref: MessageDocument, settings: PracticeSettings): Promise<MailAttachment> {
+  return reportPdf(await reportSources(db, ref.id), ref, settings);
 }
 
 /** The attachments of a message's documents marked `attach`. */

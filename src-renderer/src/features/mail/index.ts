@@ -17,3 +17,4 @@ export const mailFeature: FeatureManifest = {
 export { EmailInvoiceDialog } from './EmailInvoiceDialog';
 export { EmailStatementDialog } from './EmailStatementDialog';
 export { OverdueRemindersDialog } from './OverdueRemindersDialog';
+export { ProgressReportDialog } from './ProgressReportDialog';

@@ -17,6 +17,7 @@ import { newProgressNote, studentTimeline, type NoteValues, type TimelineEntry }
 import { getSearchService } from '../search';
 import { LESSON_NOTE_FIELDS, NoteConflicts, NoteEditor, PROGRESS_NOTE_FIELDS } from '../notes';
 import { MakeupCreditsBadge, MakeupCreditsCard } from '../attendance';
+import { ProgressReportDialog } from '../mail';
 import './timeline.css';
 import { countOf, formOf } from '../../../../src-shared/locale/count';
 import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
@@ -77,6 +78,7 @@ export function StudentTimeline() {
   const [shown, setShown] = useState(PAGE);
   const [editing, setEditing] = useState<string | null>(null);
   const [drafting, setDrafting] = useState<{ id: string; values: NoteValues } | null>(null);
+  const [reporting, setReporting] = useState(false);
 
   const entries = useMemo(
     () => studentTimeline(studentId, notes).filter((e) => e.note.id !== drafting?.id),
@@ -137,6 +139,10 @@ export function StudentTimeline() {
         <div className="toolbar">
           <button type="button" className="btn" onClick={() => navigate(`/students?id=${encodeURIComponent(student.id)}`)}>
             Edit details
+          </button>
+          <button type="button" className="btn" onClick={() => setReporting(true)} disabled={!family}>
+            <Icon name="mail" size={16} />
+            Progress report…
           </button>
           <button type="button" className="btn btn-primary" onClick={startDraft} disabled={drafting !== null}>
             <Icon name="plus" size={16} />
@@ -213,6 +219,7 @@ export function StudentTimeline() {
           <MakeupCreditsCard studentId={studentId} studentName={name} dateFmt={dateFmt} />
         </aside>
       </div>
+      {reporting && family && <ProgressReportDialog student={student} family={family} onClose={() => setReporting(false)} />}
     </div>
   );
 }
