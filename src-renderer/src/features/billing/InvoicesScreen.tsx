@@ -29,7 +29,7 @@ import { InvoiceDetail } from './InvoiceDetail';
 import { dateLabel, monthLabel, periodLabel, StatusBadge, STATUS_LABELS } from './labels';
 import { NewInvoiceDialog } from './NewInvoiceDialog';
 import './billing.css';
-import { OverdueRemindersDialog } from '../mail';
+import { EmailInvoicesDialog, OverdueRemindersDialog } from '../mail';
 import { countOf, formOf } from '../../../../src-shared/locale/count';
 import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
@@ -96,7 +96,8 @@ function InvoiceList({ data }: { data: BillingData }) {
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState(route.query.get('status') ?? 'all');
   const [month, setMonth] = useState(route.query.get('month') ?? '');
-  const [dialog, setDialog] = useState<'' | 'generate' | 'new' | 'export' | 'issue' | 'double' | 'overdue'>('');
+  const [dialog, setDialog] = useState<'' | 'generate' | 'new' | 'export' | 'issue' | 'double' | 'overdue' | 'email-issued'>('');
+  const [justIssued, setJustIssued] = useState<Invoice[]>([]);
 
   const { rows, skipped } = useMemo(
     () =>
@@ -428,6 +429,9 @@ function InvoiceList({ data }: { data: BillingData }) {
         />
       )}
       {dialog === 'double' && <DoubleBillingDialog data={data} findings={findings} onClose={() => setDialog('')} />}
+      {dialog === 'email-issued' && (
+        <EmailInvoicesDialog invoices={justIssued} families={data.families} students={data.students} onClose={() => setDialog('')} />
+      )}
       {dialog === 'issue' && (
         <IssueManyDialog
           drafts={visibleDrafts.map((r) => r.invoice)}
@@ -443,7 +447,9 @@ function InvoiceList({ data }: { data: BillingData }) {
               );
               toast(`${countOf(issued.length, NOUNS.invoice, app.format.locale)} issued: ${issued[0]?.number} … ${issued.at(-1)?.number}`);
               setStatus('open');
-              setDialog('');
+              // Next: offer to e-mail them (a batch with its progress in the Outbox).
+              setJustIssued(issued);
+              setDialog('email-issued');
             } catch (e) {
               toast(`Could not issue: ${(e as Error).message}`);
             }

@@ -18,3 +18,4 @@ export { EmailInvoiceDialog } from './EmailInvoiceDialog';
 export { EmailStatementDialog } from './EmailStatementDialog';
 export { OverdueRemindersDialog } from './OverdueRemindersDialog';
 export { ProgressReportDialog } from './ProgressReportDialog';
+export { EmailInvoicesDialog } from './EmailInvoicesDialog';
