@@ -17,6 +17,7 @@ import { staffFeature } from '../features/staff';
 import { settingsFeature } from '../features/settings';
 import { syncFeature } from '../features/sync';
 import { billingFeature } from '../features/billing';
+import { mailFeature } from '../features/mail';
 import { backupFeature } from '../features/backup';
 import { onboardingFeature } from '../features/onboarding';
 
@@ -31,6 +32,7 @@ export const FEATURES: readonly FeatureManifest[] = [
   settingsFeature,
   syncFeature,
   billingFeature,
+  mailFeature,
   backupFeature,
   onboardingFeature,
 ];

@@ -4,9 +4,10 @@
  * reminders and progress reports. docs/email.md.
  */
 import type { FeatureManifest } from '../../app/registry';
+import { MailSettings } from './MailSettings';
 
 export const mailFeature: FeatureManifest = {
   id: 'mail',
   screens: [],
-  settingsSections: [],
+  settingsSections: [{ id: 'email', title: 'E-mail', component: MailSettings, writes: [] }],
 };
