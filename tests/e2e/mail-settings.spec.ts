@@ -29,3 +29,94 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await context.close();
   });
 }
+
+test('the templates editor checks, previews safely, saves and resets a template', async ({ page }) => {
+  await openApp(page);
+  await loadSample(page);
+
+  // A family whose name holds HTML: the preview must show it as text.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Families', exact: true }).click();
+  await page.getByRole('button', { name: 'New family' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New family' });
+  await dialog.getByRole('textbox', { name: 'Family name' }).fill('Odd <b>&" family');
+  await dialog.getByRole('textbox', { name: 'E-mail' }).fill('odd@example.com');
+  await dialog.getByRole('button', { name: 'Add family' }).click();
+  await expect(dialog).toBeHidden();
+
+  await openSettings(page, 'E-mail templates');
+  const editor = page.getByRole('region', { name: 'E-mail templates' });
+  await expect(page.getByRole('tab', { name: 'Invoice' })).toHaveAttribute('aria-selected', 'true');
+  const subject = editor.getByRole('textbox', { name: 'Subject' });
+  const preview = page.frameLocator('iframe[title="Preview"]');
+  await expect(preview.locator('body')).toContainText('Dear Jo Lee');
+
+  // An unknown placeholder is named at once; the template cannot be saved and the preview waits.
+  await subject.fill('Invoice {{famly.name}}');
+  await expect(editor.getByText('Unknown placeholder {{famly.name}}')).toBeVisible();
+  await expect(subject).toHaveAttribute('aria-invalid', 'true');
+  await expect(editor.getByRole('button', { name: 'Save template' })).toBeDisabled();
+  await expect(page.getByText('The preview appears once the template has no problems.')).toBeVisible();
+
+  // A placeholder inserted at the caret: the preview shows the example value.
+  await subject.fill('Your invoice, ');
+  await subject.focus();
+  await editor.getByRole('button', { name: 'Insert {{family.name}}' }).click();
+  await expect(subject).toHaveValue('Your invoice, {{family.name}}');
+  await expect(page.getByTestId('preview-subject')).toHaveText('Your invoice, Lee family');
+  const body = editor.getByRole('textbox', { name: 'Message' });
+  await body.fill('Hello {{family.name}},\n\nThanks.');
+  await expect(preview.locator('body')).toContainText('Hello Lee family,');
+
+  // Previewed for the family with HTML in its name: shown literally, not as markup.
+  await page.getByLabel('Preview for').selectOption({ label: 'Odd <b>&" family' });
+  await expect(preview.locator('body')).toContainText('Hello Odd <b>&" family,');
+  await expect(preview.locator('b')).toHaveCount(0);
+  await page.getByRole('tab', { name: 'Plain text' }).click();
+  await expect(page.getByLabel('Plain text preview')).toContainText('Hello Odd <b>&" family,');
+  await page.getByRole('tab', { name: 'E-mail', exact: true }).click();
+  await page.getByLabel('Preview for').selectOption({ label: 'Example values (Lee family)' });
+  await page.screenshot({ path: 'screenshots/mail-templates-edit.png' });
+
+  // Saved, it survives a reload.
+  await editor.getByRole('button', { name: 'Save template' }).click();
+  await expect(page.getByText('Invoice template saved')).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'E-mail templates', level: 2 })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Subject' })).toHaveValue('Your invoice, {{family.name}}');
+  await expect(page.getByRole('tab', { name: /Invoice/ })).toContainText('Edited');
+
+  // Reset to default, then save: the default words are back.
+  await page.getByRole('button', { name: 'Reset to default' }).click();
+  await expect(page.getByRole('textbox', { name: 'Subject' })).toHaveValue('Invoice {{invoice.number}} from {{practice.name}}');
+  await page.getByRole('button', { name: 'Save template' }).click();
+  await expect(page.getByRole('button', { name: 'Reset to default' })).toBeDisabled();
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Subject' })).toHaveValue('Invoice {{invoice.number}} from {{practice.name}}');
+});
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`the templates section and automatic invoicing (${colorScheme})`, async ({ browser }) => {
+    const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await openApp(page);
+    await loadSample(page);
+    await openSettings(page, 'E-mail templates');
+    await page.getByRole('tab', { name: 'Lesson reminder' }).click();
+    await expect(page.frameLocator('iframe[title="Preview"]').locator('body')).toContainText('Maths with Sam Khan');
+    await page.screenshot({ path: `screenshots/mail-templates-${colorScheme}.png` });
+
+    // Automatic invoicing: on, day 5, kept after a reload.
+    const auto = page.getByRole('form', { name: 'Automatic monthly invoicing' });
+    await auto.getByRole('checkbox', { name: 'Make draft invoices automatically each month' }).check();
+    await auto.getByLabel('Day of the month').selectOption('5');
+    await auto.getByRole('button', { name: 'Save automatic invoicing' }).click();
+    await expect(page.getByText('Draft invoices will be made on day 5 of each month')).toBeVisible();
+    await page.reload();
+    await expect(auto.getByRole('checkbox', { name: 'Make draft invoices automatically each month' })).toBeChecked();
+    await expect(auto.getByLabel('Day of the month')).toHaveValue('5');
+    await auto.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `screenshots/mail-automation-${colorScheme}.png` });
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+}

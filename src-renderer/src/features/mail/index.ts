@@ -5,9 +5,13 @@
  */
 import type { FeatureManifest } from '../../app/registry';
 import { MailSettings } from './MailSettings';
+import { TemplatesSettings } from './TemplatesSettings';
 
 export const mailFeature: FeatureManifest = {
   id: 'mail',
   screens: [],
-  settingsSections: [{ id: 'email', title: 'E-mail', component: MailSettings, writes: [] }],
+  settingsSections: [
+    { id: 'email', title: 'E-mail', component: MailSettings, writes: [] },
+    { id: 'templates', title: 'E-mail templates', component: TemplatesSettings, writes: ['settings'] },
+  ],
 };
