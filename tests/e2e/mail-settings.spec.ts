@@ -120,3 +120,23 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await context.close();
   });
 }
+
+test('a family opts in to lesson reminders once it has an e-mail address', async ({ page }) => {
+  await openApp(page);
+  await loadSample(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Families', exact: true }).click();
+  await page.getByRole('button', { name: 'New family' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New family' });
+  const reminders = dialog.getByRole('checkbox', { name: 'E-mail a reminder the day before each lesson' });
+  await expect(reminders).toBeDisabled();
+  await expect(dialog.getByText('Add an e-mail address to send reminders.')).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Family name' }).fill('Reminded family');
+  await dialog.getByRole('textbox', { name: 'E-mail' }).fill('reminded@example.com');
+  await reminders.check();
+  await dialog.getByRole('button', { name: 'Add family' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('searchbox', { name: 'Search families' }).fill('Reminded');
+  await page.getByRole('table', { name: 'Families' }).getByRole('row').filter({ hasText: 'Reminded family' }).click();
+  const edit = page.getByRole('dialog', { name: 'Reminded family' });
+  await expect(edit.getByRole('checkbox', { name: 'E-mail a reminder the day before each lesson' })).toBeChecked();
+});
