@@ -104,6 +104,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.getByRole('tab', { name: 'Lesson reminder' }).click();
     await expect(page.frameLocator('iframe[title="Preview"]').locator('body')).toContainText('Maths with Sam Khan');
     await page.screenshot({ path: `screenshots/mail-templates-${colorScheme}.png` });
+    await page.getByRole('region', { name: 'Preview' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: `screenshots/mail-preview-${colorScheme}.png` });
 
     // Automatic invoicing: on, day 5, kept after a reload.
     const auto = page.getByRole('form', { name: 'Automatic monthly invoicing' });
