@@ -5,6 +5,9 @@
 import type { TutorBridge } from '../../../src-shared/bridge';
 import { createBrowserBridge } from './browser-bridge';
 
+/** What the browser says about e-mail (features may not import the browser bridge itself). */
+export { MAIL_NEEDS_DESKTOP } from './browser-bridge';
+
 declare global {
   interface Window {
     tutordesk?: TutorBridge;

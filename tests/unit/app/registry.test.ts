@@ -13,7 +13,16 @@ describe('feature manifests', () => {
     expect(nav('admin')).toEqual(['Staff', 'Settings', 'Sync']);
     expect(r.topbar.start.map((t) => t.id)).toEqual(['search', 'notes-recovery']);
     expect(r.topbar.end.map((t) => t.id)).toEqual(['schedule-next-lesson', 'sync-status', 'outbox', 'backup-reminder']);
-    expect(r.settingsSections.map((s) => s.title)).toEqual(['Schedule', 'Rooms', 'Attendance policy', 'Sync', 'Billing', 'Backups']);
+    expect(r.settingsSections.map((s) => s.title)).toEqual([
+      'Schedule',
+      'Rooms',
+      'Attendance policy',
+      'Sync',
+      'Billing',
+      'E-mail',
+      'E-mail templates',
+      'Backups',
+    ]);
     expect(r.occurrencePanelSections.map((s) => s.id)).toEqual(['attendance', 'lesson-note']);
     // The sample invoices bill the sample lessons: the schedule's extender runs first.
     const schedule = FEATURES.find((f) => f.id === 'schedule')!.sampleData;

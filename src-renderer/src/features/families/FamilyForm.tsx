@@ -35,6 +35,9 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
     notes: family?.notes ?? '',
     rate: family?.defaultRate ? moneyToInput(family.defaultRate.amount, family.defaultRate.currency, app.settings?.locale) : '',
   });
+  // Opt-in (docs/email.md): only a family with an e-mail address can be reminded.
+  const [reminders, setReminders] = useState(family?.lessonReminders ?? false);
+  const hasEmail = v.email.trim() !== '';
   const [errors, setErrors] = useState<FieldErrors>({});
   const { docs: allFamilies } = useLiveQuery('families');
   /** Families that may be this one (name ignoring accents and case, e-mail or phone), asked about once per entry. */
@@ -71,7 +74,11 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
     }
     setSaving(true);
     try {
-      await app.save('families', family?.id, { ...result.value, ...(archived === undefined ? {} : { archived }) });
+      await app.save('families', family?.id, {
+        ...result.value,
+        lessonReminders: reminders && hasEmail,
+        ...(archived === undefined ? {} : { archived }),
+      });
       toast(
         archived === true
           ? `${result.value.name} archived`
@@ -175,6 +182,22 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
           inputMode="decimal"
           hint="Optional: used when a student has no rate of their own."
         />
+      </div>
+      <div className="field">
+        <div className="checkbox">
+          <input
+            id="family-lesson-reminders"
+            type="checkbox"
+            checked={reminders && hasEmail}
+            disabled={!hasEmail}
+            aria-describedby="family-lesson-reminders-hint"
+            onChange={(e) => setReminders(e.target.checked)}
+          />
+          <label htmlFor="family-lesson-reminders">E-mail a reminder the day before each lesson</label>
+        </div>
+        <span className="hint" id="family-lesson-reminders-hint">
+          {hasEmail ? 'Sent with the Lesson reminder template (Settings › E-mail templates).' : 'Add an e-mail address to send reminders.'}
+        </span>
       </div>
       <fieldset className="group">
         <legend>Billing address</legend>

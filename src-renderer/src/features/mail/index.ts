@@ -4,14 +4,19 @@
  * docs/email.md.
  */
 import type { FeatureManifest } from '../../app/registry';
+import { MailSettings } from './MailSettings';
 import { OutboxIndicator } from './OutboxIndicator';
 import { OutboxScreen } from './OutboxScreen';
+import { TemplatesSettings } from './TemplatesSettings';
 
 export const mailFeature: FeatureManifest = {
   id: 'mail',
   screens: [{ path: '/outbox', label: 'Outbox', icon: 'mail', section: 'practice', component: OutboxScreen }],
   topbar: [{ id: 'outbox', label: 'Outbox', side: 'end', component: OutboxIndicator }],
-  settingsSections: [],
+  settingsSections: [
+    { id: 'email', title: 'E-mail', component: MailSettings, writes: [] },
+    { id: 'templates', title: 'E-mail templates', component: TemplatesSettings, writes: ['settings'] },
+  ],
 };
 
 export { EmailInvoiceDialog } from './EmailInvoiceDialog';
