@@ -14,7 +14,14 @@ import { installNotesTestHooks } from './notes-hooks';
 import { installSyncTestHooks } from './sync-hooks';
 import { billingTestHooks, type BillingTestHooks } from './billing-hooks';
 import { fakeDesktopBackups, fakeSyncAccount } from './backup-hooks';
-import { desktopMail, issuedInvoiceFor, overdueFamilies, studentWithNotes, type StudentWithNotes } from './mail-hooks';
+import {
+  desktopMail,
+  draftsForNewFamilies,
+  issuedInvoiceFor,
+  overdueFamilies,
+  studentWithNotes,
+  type StudentWithNotes,
+} from './mail-hooks';
 import { benchBackup, benchRestore, type BackupBenchFigures, type RestoreBenchFigures } from './backup-bench';
 
 declare global {
@@ -48,6 +55,8 @@ declare global {
       ): Promise<{ withEmail: { id: string; name: string; email: string }[]; withoutEmail: { id: string; name: string } }>;
       /** A student with lesson notes this term and a family e-mail; `titles` retitle its oldest notes. */
       studentWithNotes(titles: string[]): Promise<StudentWithNotes>;
+      /** New families with a draft each for last month; the last has no e-mail (mail-hooks.ts). */
+      draftsForNewFamilies(count: number): Promise<{ emails: string[]; withoutEmail: string }>;
     };
   }
 }
@@ -64,6 +73,7 @@ export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): 
     issuedInvoiceFor: (name) => issuedInvoiceFor(db, name),
     overdueFamilies: (n) => overdueFamilies(db, n),
     studentWithNotes: (titles) => studentWithNotes(db, titles),
+    draftsForNewFamilies: (count) => draftsForNewFamilies(db, count),
     benchBackup: (passphrase) => benchBackup(db, passphrase),
     benchRestore: (text, passphrase) => benchRestore(db, text, passphrase),
     indexedDbNames: async () => (await indexedDB.databases()).map((d) => d.name ?? '').sort(),

@@ -133,3 +133,47 @@ export async function studentWithNotes(db: TutorDatabase, titles: readonly strin
   }
   throw new Error('The sample practice has no student with lesson notes this term and a family e-mail address');
 }
+
+/**
+ * `count` new families, each with a draft invoice for last month (saved through the data layer like
+ * the app's drafts); the last one has no e-mail address. For the batch e-mail after issuing.
+ */
+export async function draftsForNewFamilies(db: TutorDatabase, count: number): Promise<{ emails: string[]; withoutEmail: string }> {
+  const ctx = { staffId: 'test', deviceId: 'test-hooks', now: new Date() };
+  const settings = (await db.settings.findOne('practice').exec())?.toJSON() as PracticeSettings;
+  const today = todayIn(settings.timeZone, ctx.now);
+  const monthStart = `${addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7)}-01`;
+  const monthEnd = addDays(`${today.slice(0, 7)}-01`, -1);
+  const emails: string[] = [];
+  let withoutEmail = '';
+  for (let i = 1; i <= count; i++) {
+    const n = String(i).padStart(2, '0');
+    const last = i === count;
+    const email = last ? '' : `batch${n}@families.example`;
+    const family = await saveDoc(
+      db,
+      'families',
+      undefined,
+      {
+        kind: 'family',
+        name: `Batch ${n} family`,
+        contactName: `Parent ${n}`,
+        email,
+        phone: '',
+        address: { line1: '', line2: '', city: '', region: '', postalCode: '', country: '' },
+        preferredContact: 'email',
+        notes: '',
+        defaultRate: null,
+        archived: false,
+      },
+      ctx,
+    );
+    if (last) withoutEmail = family.name;
+    else emails.push(email);
+    const values = addLines(newDraftValues({ familyId: family.id, settings, periodStart: monthStart, periodEnd: monthEnd }), [
+      manualLine({ kind: 'manual', description: 'Tuition (batch test)', unitAmount: 4000 + i }, crypto.randomUUID()),
+    ]);
+    await saveDoc(db, 'invoices', undefined, values, ctx);
+  }
+  return { emails, withoutEmail };
+}
