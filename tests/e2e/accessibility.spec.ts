@@ -7,7 +7,20 @@ import { loadSample, openApp, pageErrors } from './helpers';
  * dialogs, in light and dark, failing on any violation. Each violation is reported with the
  * screen, the rule and the first elements it found.
  */
-const SCREENS = ['Students', 'Families', 'Schedule', 'Today', 'Outbox', 'Invoices', 'Payments', 'Reports', 'Payroll', 'Staff', 'Settings', 'Sync'];
+const SCREENS = [
+  'Students',
+  'Families',
+  'Schedule',
+  'Today',
+  'Outbox',
+  'Invoices',
+  'Payments',
+  'Reports',
+  'Payroll',
+  'Staff',
+  'Settings',
+  'Sync',
+];
 const DIALOGS: { screen: string; opener: string; dialog: string | RegExp }[] = [
   { screen: 'Students', opener: 'New student', dialog: 'New student' },
   { screen: 'Students', opener: 'Import CSV', dialog: 'Import students from CSV' },

@@ -6,85 +6,20 @@
  * test. The message that arrives is parsed (mailparser) and its PDF read back with pdftotext.
  * In the browser build alone, the app says plainly that sending needs the desktop app.
  */
-import { execFileSync } from 'node:child_process';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { expect, test, type Page } from '@playwright/test';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { expect, test } from '@playwright/test';
+import { type AddressObject, type ParsedMail } from 'mailparser';
 import { createMailService, type MailService } from '../../src-main/mail/service';
-import type { SafeStorageLike } from '../../src-main/credentials';
 import { loadSample, openApp, pageErrors } from './helpers';
+import { PASSWORD, USER, keychain, pdfText, shot, startSmtp } from './mail-host';
 
-const USER = 'office@brightside.example';
-const PASSWORD = 'app-password-5ecret';
 const FAMILY = `O'Brien & <Sons> "Tutees"`;
 
 test.afterEach(async ({ page }) => {
   expect(pageErrors(page), 'no uncaught errors in the page').toEqual([]);
 });
-
-function keychain(): SafeStorageLike {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => true,
-    getSelectedStorageBackend: () => 'gnome_libsecret',
-    encryptString(plain) {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decryptString(enc) {
-      const d = createDecipheriv('aes-256-gcm', key, enc.subarray(0, 12));
-      d.setAuthTag(enc.subarray(12, 28));
-      return Buffer.concat([d.update(enc.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
-}
-
-async function startSmtp(received: ParsedMail[]): Promise<{ port: number; close(): Promise<void> }> {
-  const server = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _s, cb) {
-      if (auth.username === USER && auth.password === PASSWORD) return cb(null, { user: USER });
-      cb(Object.assign(new Error('5.7.8 Username and Password not accepted'), { responseCode: 535 }));
-    },
-    onData(stream, _s, cb) {
-      simpleParser(stream)
-        .then((m) => {
-          received.push(m);
-          cb(null, `2.0.0 Ok: queued as Q${received.length}`);
-        })
-        .catch((e: Error) => cb(e));
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.server.address() as AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-function pdfText(pdf: Buffer): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tutordesk-e2e-mail-'));
-  try {
-    writeFileSync(join(dir, 'a.pdf'), pdf);
-    return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', join(dir, 'a.pdf'), '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function shot(page: Page, name: string) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.screenshot({ path: `screenshots/${name}-${colorScheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 test('the browser build says sending needs the desktop app and offers the mail app instead', async ({ page }) => {
   await openApp(page);

@@ -6,132 +6,18 @@
  * test's Node process behind the page's bridge, testing/mail-hooks.ts), which sends them over SMTP
  * to a real server on loopback started by this test. Set-up as in email.spec.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import { createMailService, type MailService } from '../../src-main/mail/service';
-import type { SafeStorageLike } from '../../src-main/credentials';
+import { expect, test } from '@playwright/test';
+import { type AddressObject } from 'mailparser';
 import { loadSample, openApp, pageErrors } from './helpers';
-
-const USER = 'office@brightside.example';
-const PASSWORD = 'app-password-5ecret';
+import { pdfText, shot, withMailHost } from './mail-host';
 
 test.afterEach(async ({ page }) => {
   expect(pageErrors(page), 'no uncaught errors in the page').toEqual([]);
 });
 
-function keychain(): SafeStorageLike {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => true,
-    getSelectedStorageBackend: () => 'gnome_libsecret',
-    encryptString(plain) {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decryptString(enc) {
-      const d = createDecipheriv('aes-256-gcm', key, enc.subarray(0, 12));
-      d.setAuthTag(enc.subarray(12, 28));
-      return Buffer.concat([d.update(enc.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
-}
-
-async function startSmtp(received: ParsedMail[]): Promise<{ port: number; close(): Promise<void> }> {
-  const server = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _s, cb) {
-      if (auth.username === USER && auth.password === PASSWORD) return cb(null, { user: USER });
-      cb(Object.assign(new Error('5.7.8 Username and Password not accepted'), { responseCode: 535 }));
-    },
-    onData(stream, _s, cb) {
-      simpleParser(stream)
-        .then((m) => {
-          received.push(m);
-          cb(null, `2.0.0 Ok: queued as Q${received.length}`);
-        })
-        .catch((e: Error) => cb(e));
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.server.address() as AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-function pdfText(pdf: Buffer): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tutordesk-e2e-mail-'));
-  try {
-    writeFileSync(join(dir, 'a.pdf'), pdf);
-    return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', join(dir, 'a.pdf'), '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function shot(page: Page, name: string) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.screenshot({ path: `screenshots/${name}-${colorScheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-/**
- * Runs `fn` with the page sending through the desktop app's mail service and a real SMTP server on
- * loopback (as in email.spec.ts); `received` fills with the parsed messages the server accepted.
- */
-async function withMailHost(page: Page, browser: Browser, fn: (received: ParsedMail[]) => Promise<void>): Promise<void> {
-  const received: ParsedMail[] = [];
-  const smtp = await startSmtp(received);
-  const dir = mkdtempSync(join(tmpdir(), 'tutordesk-e2e-mailhost-'));
-  const pdfPage = await browser.newPage();
-  const service: MailService = createMailService({
-    dir,
-    safeStorage: keychain(),
-    platform: 'linux',
-    renderPdf: async (html, pageSize) => {
-      await pdfPage.setContent(html, { waitUntil: 'load' });
-      return pdfPage.pdf({ format: pageSize, printBackground: true });
-    },
-  });
-  try {
-    await service.saveAccount({
-      host: '127.0.0.1',
-      port: smtp.port,
-      security: 'none',
-      username: USER,
-      password: PASSWORD,
-      fromName: 'Brightside Tutoring',
-      fromAddress: USER,
-      replyTo: '',
-    });
-    await page.exposeFunction('__tutordeskMailHost', (method: string, arg: unknown) =>
-      (service as unknown as Record<string, (a: unknown) => Promise<unknown>>)[method]!(arg),
-    );
-    await openApp(page);
-    await loadSample(page);
-    await page.evaluate(() => window.__tutordeskTest!.desktopMail());
-    await fn(received);
-  } finally {
-    service.close();
-    await pdfPage.close();
-    await smtp.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 test('overdue reminders go once per chosen family with the statement; a family without e-mail is skipped', async ({ page, browser }) => {
   test.setTimeout(150_000);
-  await withMailHost(page, browser, async (received) => {
+  await withMailHost(page, browser, async ({ received }) => {
     const fixture = await page.evaluate(() => window.__tutordeskTest!.overdueFamilies(2));
     const chosen = fixture.withEmail;
     const skipped = fixture.withoutEmail;
@@ -196,7 +82,7 @@ test('overdue reminders go once per chosen family with the statement; a family w
 
 test('a statement e-mailed from the ledger arrives once with the PDF of the chosen period', async ({ page, browser }) => {
   test.setTimeout(120_000);
-  await withMailHost(page, browser, async (received) => {
+  await withMailHost(page, browser, async ({ received }) => {
     const [family] = (await page.evaluate(() => window.__tutordeskTest!.overdueFamilies(1))).withEmail;
     await page.evaluate((id) => (location.hash = `#/payments/ledger?family=${id}`), family!.id);
     await page.getByLabel('Statement from').fill('2026-01-01');

@@ -132,7 +132,7 @@ describe(`${T} the CouchDB 3.5 behaviour table`, () => {
   });
 
   it(`${T} 5 failed logins of one user from one address lock that user out: every request, the right password included, gets 403 "${LOCKOUT_REASON}"; other addresses, unknown users and a new password are not locked${onStandin ? '; the lock ends after max_lifetime; PouchDB Server never locks' : ''}`, async () => {
-    const at = onStandin ? (await freshStandin({ lockoutLifetimeMs: 3000 })).url : base;
+    const at = onStandin ? (await freshStandin({ lockoutLifetimeMs: 8000 })).url : base;
     const user = await server.createUser('locked');
     const wrong = { ...user, password: 'not-the-password' };
     for (let i = 1; i <= 5; i++) {
@@ -175,7 +175,7 @@ describe(`${T} the CouchDB 3.5 behaviour table`, () => {
       // iterations, underneath), so counting from the last one is the safe bound.
       const start = Date.now();
       expect((await http(at, 'GET', '/_session', { auth: other })).json).toEqual(LOCKED);
-      await new Promise((r) => setTimeout(r, Math.max(0, 3100 - (Date.now() - start))));
+      await new Promise((r) => setTimeout(r, Math.max(0, 8100 - (Date.now() - start))));
       expect((await http(at, 'GET', '/_session', { auth: other })).status).toBe(200);
       // The embedded server: no lockout of a user (its guard slows down an address instead, after 30 failures a minute).
       const third = await server.createUser('never-locked');
