@@ -95,6 +95,13 @@ test('an invoice e-mailed from its page arrives once, escaped, with its PDF; the
     expect(pdf?.filename).toMatch(/\.pdf$/);
     expect(pdfText(pdf!.content)).toContain(invoice.number);
 
+    // The family's page leads to its communication history.
+    await page.getByRole('link', { name: 'Families' }).click();
+    await page.getByRole('table', { name: 'Families' }).getByText(FAMILY).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'E-mails' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: `E-mails to ${FAMILY}` })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'E-mails' }).getByRole('row')).toHaveCount(2);
+
     // A reload does not send it again: the record says sent, and the host's journal knows the id.
     await page.reload();
     await page.waitForFunction(() => window.__tutordeskTest !== undefined);

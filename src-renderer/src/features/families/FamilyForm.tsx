@@ -17,6 +17,7 @@ import { EMPTY_ADDRESS, validateFamily, type FieldErrors } from '../../../../src
 import { moneyToInput } from '../../../../src-shared/money';
 import type { Family } from '../../../../src-shared/model/types';
 import { FamilyBillingFields, FamilyLedgerButton } from '../billing';
+import { FamilyEmailsButton } from '../mail';
 
 export function FamilyForm({ family, onClose }: { family: Family | null; onClose: () => void }) {
   const app = useApp();
@@ -117,6 +118,7 @@ export function FamilyForm({ family, onClose }: { family: Family | null; onClose
               {family.archived ? 'Restore' : 'Archive'}
             </button>
             <FamilyLedgerButton familyId={family.id} />
+            <FamilyEmailsButton familyId={family.id} />
             {!family.mergedInto && (
               <PermissionButton className="btn" decision={mayMerge} disabled={saving} onClick={() => setMerging(true)}>
                 Merge into…

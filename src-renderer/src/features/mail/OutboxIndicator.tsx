@@ -45,3 +45,13 @@ export function OutboxIndicator() {
     </button>
   );
 }
+
+/** For a family's page: its communication history, the Outbox filtered to the family. */
+export function FamilyEmailsButton({ familyId }: { familyId: string }) {
+  return (
+    <button type="button" className="btn" onClick={() => navigate(`/outbox?family=${encodeURIComponent(familyId)}`)}>
+      <Icon name="mail" size={16} />
+      E-mails
+    </button>
+  );
+}

@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import { useApp, useLiveQuery } from '../../app/AppContext';
-import { useRoute } from '../../app/router';
+import { navigate, useRoute } from '../../app/router';
 import { EmptyState } from '../../ui/EmptyState';
 import { useToast } from '../../ui/Toast';
 import { getBridge } from '../../platform/bridge';
@@ -36,7 +36,15 @@ export function OutboxScreen() {
   const { docs: families } = useLiveQuery('families');
   const [openId, setOpenId] = useState(route.query.get('id') ?? '');
   const familyName = useMemo(() => new Map(families.map((f) => [f.id, f.name])), [families]);
-  const rows = useMemo(() => [...docs].sort((a, b) => ORDER[a.state] - ORDER[b.state] || (a.createdAt < b.createdAt ? 1 : -1)), [docs]);
+  // Opened from a family's page: that family's communication history.
+  const familyId = route.query.get('family') ?? '';
+  const rows = useMemo(
+    () =>
+      docs
+        .filter((m) => !familyId || m.familyId === familyId)
+        .sort((a, b) => ORDER[a.state] - ORDER[b.state] || (a.createdAt < b.createdAt ? 1 : -1)),
+    [docs, familyId],
+  );
   const batchId = route.query.get('batch') ?? '';
   const batch = batchId ? summariseBatch(docs, batchId) : null;
   const practice = { locale: app.format.locale, timeZone: app.settings?.timeZone ?? 'UTC' };
@@ -53,9 +61,14 @@ export function OutboxScreen() {
     <div className="page">
       <div className="page-header">
         <div>
-          <h1>Outbox</h1>
+          <h1>{familyId ? `E-mails to ${familyName.get(familyId) ?? 'this family'}` : 'Outbox'}</h1>
           <p>E-mails to families. Written offline, they go as soon as the computer that wrote them is online.</p>
         </div>
+        {familyId && (
+          <button type="button" className="btn" onClick={() => navigate('/outbox')}>
+            All e-mails
+          </button>
+        )}
       </div>
       {available === false && (
         <div className="card card-pad mail-note" role="note">
@@ -70,7 +83,7 @@ export function OutboxScreen() {
       )}
       {!loading && rows.length === 0 ? (
         <div className="card">
-          <EmptyState icon="mail" title="No e-mails yet">
+          <EmptyState icon="mail" title={familyId ? 'No e-mails to this family yet' : 'No e-mails yet'}>
             E-mail an invoice from its page, or all of a month’s invoices from Invoices. Every message is kept here.
           </EmptyState>
         </div>

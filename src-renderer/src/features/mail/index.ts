@@ -24,3 +24,4 @@ export { EmailStatementDialog } from './EmailStatementDialog';
 export { OverdueRemindersDialog } from './OverdueRemindersDialog';
 export { ProgressReportDialog } from './ProgressReportDialog';
 export { EmailInvoicesDialog } from './EmailInvoicesDialog';
+export { FamilyEmailsButton } from './OutboxIndicator';
