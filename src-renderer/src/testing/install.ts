@@ -14,7 +14,7 @@ import { installNotesTestHooks } from './notes-hooks';
 import { installSyncTestHooks } from './sync-hooks';
 import { billingTestHooks, type BillingTestHooks } from './billing-hooks';
 import { fakeDesktopBackups, fakeSyncAccount } from './backup-hooks';
-import { desktopMail, issuedInvoiceFor, overdueFamilies, studentWithNotes, type StudentWithNotes } from './mail-hooks';
+import { desktopMail, issuedInvoiceFor, overdueFamilies, reminderFamily, studentWithNotes, type StudentWithNotes } from './mail-hooks';
 import { benchBackup, benchRestore, type BackupBenchFigures, type RestoreBenchFigures } from './backup-bench';
 
 declare global {
@@ -42,6 +42,8 @@ declare global {
       /** The bridge's mail calls go to the test's real mail service (testing/mail-hooks.ts). */
       desktopMail(): void;
       issuedInvoiceFor(familyName: string): Promise<{ id: string; number: string; email: string }>;
+      /** A family opted in to lesson reminders with a lesson tomorrow (mail-hooks.ts). */
+      reminderFamily(): Promise<{ familyId: string; email: string; firstName: string; date: string }>;
       /** Unpaid invoices long past due for the first families by name; the last one loses its e-mail (mail-hooks.ts). */
       overdueFamilies(
         withEmail: number,
@@ -62,6 +64,7 @@ export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): 
     fakeSyncAccount,
     desktopMail,
     issuedInvoiceFor: (name) => issuedInvoiceFor(db, name),
+    reminderFamily: () => reminderFamily(db),
     overdueFamilies: (n) => overdueFamilies(db, n),
     studentWithNotes: (titles) => studentWithNotes(db, titles),
     benchBackup: (passphrase) => benchBackup(db, passphrase),
@@ -76,4 +79,7 @@ export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): 
   };
   installNotesTestHooks(db);
   installSyncTestHooks(db);
+  // `?desktopMail`: the page sends like the desktop app from its first moment (before the outbox
+  // runner and the lesson reminders start), when the test has exposed the mail host.
+  if (new URLSearchParams(window.location.search).has('desktopMail') && window.__tutordeskMailHost) desktopMail();
 }
