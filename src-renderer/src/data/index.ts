@@ -5,7 +5,7 @@
  */
 export { createTutorDatabase, removeTutorDatabase, type TutorDatabase } from './database';
 export { deleteDexieDatabases, tutorDexieStorage } from './dexie-storage';
-export { insertAllOrNothing, newId, saveDoc, type DocOf, type ValuesOf } from './repo';
+export { insertAllOrNothing, insertDoc, newId, saveDoc, type DocOf, type ValuesOf } from './repo';
 export { localDoc$ } from './local-docs';
 export { deleteDoc, undeleteDoc } from './sync-delete';
 export {

@@ -47,6 +47,39 @@ export async function saveDoc<C extends CollectionName>(
 }
 
 /**
+ * Inserts a NEW document with the given id, never modifying one that exists: resolves
+ * `{ exists: true }` when a document with that id is already stored (or is written meanwhile, the
+ * insert's conflict). For records with deterministic ids that two runs or two laptops may make.
+ */
+export async function insertDoc<C extends CollectionName>(
+  db: TutorDatabase,
+  collection: C,
+  id: string,
+  values: Partial<ValuesOf<C>>,
+  ctx: ChangeContext,
+): Promise<{ inserted: DocOf<C> } | { exists: true }> {
+  const coll = db.collections[collection] as unknown as {
+    findOne(id: string): { exec(): Promise<RxDocument<DocOf<C>> | null> };
+    insert(doc: DocOf<C>): Promise<RxDocument<DocOf<C>>>;
+  };
+  if (await coll.findOne(id).exec()) return { exists: true };
+  const doc = stampChange<DocOf<C>>(undefined, { ...(values as object), id } as never, ctx, newId);
+  try {
+    return { inserted: (await coll.insert(doc)).toJSON() as DocOf<C> };
+  } catch (e) {
+    if (isConflict(e)) return { exists: true };
+    if (isQuotaError(e)) throw new StorageFullError(e);
+    throw e;
+  }
+}
+
+function isConflict(e: unknown): boolean {
+  if (!e || typeof e !== 'object') return false;
+  const err = e as { code?: unknown; status?: unknown; parameters?: { writeError?: { status?: unknown } } };
+  return err.code === 'CONFLICT' || err.status === 409 || err.parameters?.writeError?.status === 409;
+}
+
+/**
  * Inserts many new documents as one unit: if any row fails, the rows already written are
  * removed again, so an import never leaves half its data behind.
  */

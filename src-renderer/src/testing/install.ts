@@ -19,6 +19,7 @@ import {
   draftsForNewFamilies,
   issuedInvoiceFor,
   overdueFamilies,
+  reminderFamily,
   studentWithNotes,
   type StudentWithNotes,
 } from './mail-hooks';
@@ -49,6 +50,8 @@ declare global {
       /** The bridge's mail calls go to the test's real mail service (testing/mail-hooks.ts). */
       desktopMail(): void;
       issuedInvoiceFor(familyName: string): Promise<{ id: string; number: string; email: string }>;
+      /** A family opted in to lesson reminders with a lesson tomorrow (mail-hooks.ts). */
+      reminderFamily(): Promise<{ familyId: string; email: string; firstName: string; date: string }>;
       /** Unpaid invoices long past due for the first families by name; the last one loses its e-mail (mail-hooks.ts). */
       overdueFamilies(
         withEmail: number,
@@ -71,6 +74,7 @@ export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): 
     fakeSyncAccount,
     desktopMail,
     issuedInvoiceFor: (name) => issuedInvoiceFor(db, name),
+    reminderFamily: () => reminderFamily(db),
     overdueFamilies: (n) => overdueFamilies(db, n),
     studentWithNotes: (titles) => studentWithNotes(db, titles),
     draftsForNewFamilies: (count) => draftsForNewFamilies(db, count),
@@ -86,4 +90,7 @@ export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): 
   };
   installNotesTestHooks(db);
   installSyncTestHooks(db);
+  // `?desktopMail`: the page sends like the desktop app from its first moment (before the outbox
+  // runner and the lesson reminders start), when the test has exposed the mail host.
+  if (new URLSearchParams(window.location.search).has('desktopMail') && window.__tutordeskMailHost) desktopMail();
 }

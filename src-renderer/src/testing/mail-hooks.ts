@@ -9,9 +9,19 @@ import { saveDoc } from '../data';
 import { getBridge } from '../platform/bridge';
 import type { TutorBridge } from '../../../src-shared/bridge';
 import { addDays, todayIn } from '../../../src-shared/billing/dates';
+import { tomorrowIn } from '../../../src-shared/mail/lesson-reminders';
+import { createLesson } from '../../../src-shared/schedule/edit';
+import { DateTime } from 'luxon';
 import { addLines, manualLine, newDraftValues } from '../../../src-shared/billing/drafts';
 import { issueInvoices } from '../../../src-shared/billing/lifecycle';
-import type { Family, Invoice, PracticeSettings, Student } from '../../../src-shared/model/types';
+import {
+  PRACTICE_SETTINGS_ID,
+  type Family,
+  type Invoice,
+  type PracticeSettings,
+  type Staff,
+  type Student,
+} from '../../../src-shared/model/types';
 import { reportOf, reportSources } from '../features/mail/documents';
 import { defaultReportPeriod } from '../features/mail/ProgressReportDialog';
 
@@ -176,4 +186,31 @@ export async function draftsForNewFamilies(db: TutorDatabase, count: number): Pr
     await saveDoc(db, 'invoices', undefined, values, ctx);
   }
   return { emails, withoutEmail };
+}
+
+/**
+ * A family of the sample practice that asks for lesson reminders: the first active student whose
+ * family has an e-mail address gets a lesson tomorrow at 16:00 (practice time), and the family
+ * opts in (`lessonReminders`). No other family has opted in.
+ */
+export async function reminderFamily(db: TutorDatabase): Promise<{ familyId: string; email: string; firstName: string; date: string }> {
+  const ctx = { staffId: 'test', deviceId: 'test-hooks', now: new Date() };
+  const settings = (await db.settings.findOne(PRACTICE_SETTINGS_ID).exec())!.toJSON() as PracticeSettings;
+  const students = (await db.students.find({ selector: { status: 'active' } }).exec()).map((d) => d.toJSON() as Student);
+  const tutor = (await db.staff.find().exec()).map((d) => d.toJSON() as Staff)[0]!;
+  for (const student of students) {
+    const family = (await db.families.findOne(student.familyId).exec())?.toJSON() as Family | undefined;
+    if (!family || family.archived || !/^[^@\s]+@[^@\s]+\.[a-z]+$/i.test(family.email)) continue;
+    const date = tomorrowIn(settings.timeZone, new Date());
+    const start = DateTime.fromISO(`${date}T16:00`, { zone: settings.timeZone }).toUTC().toISO()!;
+    const lesson = createLesson(
+      { subject: 'Chemistry', durationMinutes: 60, timeZone: settings.timeZone, start, studentIds: [student.id], tutorId: tutor.id },
+      ctx,
+      () => crypto.randomUUID(),
+    );
+    await db.lessons.insert(lesson);
+    await saveDoc(db, 'families', family.id, { lessonReminders: true }, ctx);
+    return { familyId: family.id, email: family.email, firstName: student.firstName, date };
+  }
+  throw new Error('The sample practice has no active student whose family has an e-mail address');
 }

@@ -12,7 +12,7 @@ describe('feature manifests', () => {
     expect(nav('money')).toEqual(['Invoices', 'Payments', 'Reports', 'Payroll']);
     expect(nav('admin')).toEqual(['Staff', 'Settings', 'Sync']);
     expect(r.topbar.start.map((t) => t.id)).toEqual(['search', 'notes-recovery']);
-    expect(r.topbar.end.map((t) => t.id)).toEqual(['schedule-next-lesson', 'sync-status', 'outbox', 'backup-reminder']);
+    expect(r.topbar.end.map((t) => t.id)).toEqual(['schedule-next-lesson', 'sync-status', 'auto-invoicing', 'outbox', 'backup-reminder']);
     expect(r.settingsSections.map((s) => s.title)).toEqual([
       'Schedule',
       'Rooms',

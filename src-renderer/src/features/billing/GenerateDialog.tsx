@@ -1,7 +1,7 @@
 /**
- * "Generate drafts for a month": every current family's draft for the month, built by the
- * domain (generateMonthDrafts) in chunks of families so the progress bar moves, each chunk saved
- * with its billing claims all or nothing. Ends with a summary: drafts, lessons, total, and the
+ * "Generate drafts for a month": every current family's draft for the month (generateMonth in
+ * generate-month.ts, which automatic invoicing runs too), in chunks of families so the progress
+ * bar moves, each chunk saved with its billing claims all or nothing. Ends with a summary: drafts, lessons, total, and the
  * families that were skipped and why.
  */
 import { useState } from 'react';
@@ -9,28 +9,14 @@ import { useApp } from '../../app/AppContext';
 import { Dialog } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
 import { Alert } from '../../ui/Alert';
-import { generateMonthDrafts, type BatchSummary, type BillingWarning } from '../../../../src-shared/billing/generate';
 import { monthRange } from '../../../../src-shared/billing/dates';
-import { newId } from '../../data';
-import { scheduleStoreFor } from '../schedule';
-import { insertDrafts } from './actions';
-import { loadBillableLessons, useMoney, type BillingData } from './data';
+import { useMoney, type BillingData } from './data';
+import { generateMonth, type MonthGeneration } from './generate-month';
 import { monthLabel } from './labels';
 import { countOf, formOf } from '../../../../src-shared/locale/count';
 import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
-const CHUNK = 100;
-
-interface Outcome {
-  month: string;
-  created: number;
-  lessons: number;
-  total: number;
-  alreadyBilled: number;
-  nothingToBill: string[];
-  failures: { family: string; message: string }[];
-  warnings: (BillingWarning & { family: string })[];
-}
+type Outcome = MonthGeneration;
 
 export function GenerateDialog({
   data,
@@ -54,54 +40,16 @@ export function GenerateDialog({
   const run = async () => {
     const settings = app.settings;
     if (!settings) return;
-    let range: { start: string; end: string };
     try {
-      range = monthRange(month);
+      monthRange(month);
     } catch {
       setError('Choose a month');
       return;
     }
     setError('');
     setOutcome(null);
-    const families = data.families.filter((f) => !f.archived).sort((a, b) => a.name.localeCompare(b.name));
-    setProgress({ done: 0, total: families.length, phase: 'Reading the schedule…' });
     try {
-      const store = scheduleStoreFor(app.db);
-      const lessons = await loadBillableLessons(store, data.students, range.start, range.end, settings.timeZone);
-      // Archived families with unbilled lessons are reported, not billed.
-      const archivedWarnings = generateMonthDrafts(
-        { month, families: data.families.filter((f) => f.archived), students: [], lessons, claims: data.claims, invoices: data.invoices },
-        { settings, ctx: app.ctx(), newId },
-      ).summary.warnings;
-      const out: Outcome = { month, created: 0, lessons: 0, total: 0, alreadyBilled: 0, nothingToBill: [], failures: [], warnings: [] };
-      const name = (id: string) => data.familyName(id);
-      for (let i = 0; i < families.length; i += CHUNK) {
-        const chunk = families.slice(i, i + CHUNK);
-        setProgress({ done: i, total: families.length, phase: 'Building drafts…' });
-        await new Promise((r) => setTimeout(r, 0));
-        const batch = generateMonthDrafts(
-          { month, families: chunk, students: data.students, lessons, claims: data.claims, invoices: data.invoices },
-          { settings, ctx: app.ctx(), newId },
-        );
-        const s: BatchSummary = batch.summary;
-        try {
-          if (batch.invoices.length) await insertDrafts(app, batch.invoices, batch.claims);
-          out.created += s.invoicesCreated;
-          out.lessons += s.lessonsBilled;
-          out.total += s.total;
-        } catch (e) {
-          for (const inv of batch.invoices) out.failures.push({ family: name(inv.familyId), message: (e as Error).message });
-        }
-        out.alreadyBilled += s.lessonsAlreadyBilled;
-        const billed = new Set(batch.invoices.map((inv) => inv.familyId));
-        const failed = new Set(s.failures.map((f) => f.familyId));
-        for (const f of chunk) if (!billed.has(f.id) && !failed.has(f.id)) out.nothingToBill.push(f.name);
-        for (const f of s.failures) out.failures.push({ family: name(f.familyId), message: f.message });
-        for (const w of s.warnings) out.warnings.push({ ...w, family: name(w.familyId) });
-      }
-      for (const w of archivedWarnings) out.warnings.push({ ...w, family: name(w.familyId) });
-      setProgress({ done: families.length, total: families.length, phase: 'Done' });
-      setOutcome(out);
+      setOutcome(await generateMonth(app, settings, month, data, setProgress));
     } catch (e) {
       setError((e as Error).message);
       setProgress(null);

@@ -54,7 +54,7 @@ export function EmailInvoicesDialog(props: {
       for (const [i, p] of sendable.entries()) {
         const r = await queueMessage(app.db, ctx, invoiceDraft(p.invoice, p.family!, props.students), app.settings!, batchId);
         if ('queued' in r) queued++;
-        else notQueued.push(r.skipped);
+        else if ('skipped' in r) notQueued.push(r.skipped);
         setProgress({ done: i + 1, total: sendable.length });
       }
     } catch (e) {

@@ -1,6 +1,6 @@
 /**
- * The top bar's outbox item: runs this laptop's outbox (runner.ts) for as long as the app is open,
- * and shows how many e-mails wait or failed, linking to the outbox.
+ * The top bar's outbox item: runs this laptop's outbox (runner.ts) and tomorrow's lesson
+ * reminders (lesson-reminders-job.ts) for as long as the app is open, and shows how many e-mails wait or failed, linking to the outbox.
  */
 import { useEffect, useRef } from 'react';
 import { useApp, useLiveQuery } from '../../app/AppContext';
@@ -9,6 +9,7 @@ import { Icon } from '../../ui/Icon';
 import { getBridge } from '../../platform/bridge';
 import { countOf } from '../../../../src-shared/locale/count';
 import { NOUNS } from '../../../../src-shared/locale/wording';
+import { startLessonRemindersJob, type LessonRemindersJob } from './lesson-reminders-job';
 import { startOutboxRunner } from './runner';
 
 export function OutboxIndicator() {
@@ -17,6 +18,9 @@ export function OutboxIndicator() {
   settings.current = app.settings;
   const ctx = useRef(app.ctx);
   ctx.current = app.ctx;
+  const me = useRef(app.me);
+  me.current = app.me;
+  const reminders = useRef<LessonRemindersJob | null>(null);
   useEffect(() => {
     const runner = startOutboxRunner({
       db: app.db,
@@ -25,8 +29,26 @@ export function OutboxIndicator() {
       ctx: () => ctx.current(),
       settings: () => settings.current,
     });
-    return () => runner.stop();
+    const job = startLessonRemindersJob({
+      db: app.db,
+      bridge: getBridge(),
+      ctx: () => ctx.current(),
+      settings: () => settings.current,
+      me: () => me.current,
+    });
+    reminders.current = job;
+    return () => {
+      runner.stop();
+      job.stop();
+      reminders.current = null;
+    };
   }, [app.db, app.device.deviceId]);
+  // Who uses the laptop and the practice's settings arrive after start (or change): look again.
+  const role = app.me?.role;
+  const timeZone = app.settings?.timeZone;
+  useEffect(() => {
+    if (role && timeZone) void reminders.current?.runNow();
+  }, [role, timeZone]);
   const { docs } = useLiveQuery('messages', { selector: { state: { $in: ['queued', 'sending', 'failed'] } } });
   if (docs.length === 0) return null;
   const failed = docs.filter((m) => m.state === 'failed').length;

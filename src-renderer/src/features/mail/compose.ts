@@ -5,7 +5,7 @@
  * with the reason, never queued half-addressed.
  */
 import type { TutorDatabase } from '../../data';
-import { saveDoc } from '../../data';
+import { insertDoc, saveDoc } from '../../data';
 import type { ChangeContext } from '../../../../src-shared/model/meta';
 import type { Family, MessageDocument, MessageKind, OutboxMessage, PracticeSettings } from '../../../../src-shared/model/types';
 import { recipientsFor } from '../../../../src-shared/mail/recipients';
@@ -32,41 +32,45 @@ export function compose(draft: Draft, settings: PracticeSettings): Composed {
   }
 }
 
-/** Queues one message to be sent by this laptop; returns it, or the reason it was skipped. */
+/**
+ * Queues one message to be sent by this laptop; returns it, or the reason it was skipped. With
+ * `id` (a deterministic id, e.g. a lesson reminder's), the record is only ever inserted: when a
+ * record with that id exists already (queued by an earlier run or another laptop, whatever its
+ * state) nothing is written and `{ exists: true }` comes back.
+ */
 export async function queueMessage(
   db: TutorDatabase,
   ctx: ChangeContext,
   draft: Draft,
   settings: PracticeSettings,
   batchId = '',
-): Promise<{ queued: OutboxMessage } | { skipped: string }> {
+  id?: string,
+): Promise<{ queued: OutboxMessage } | { skipped: string } | { exists: true }> {
   const composed = compose(draft, settings);
   if (!composed.ok) return { skipped: composed.reason };
-  const queued = await saveDoc(
-    db,
-    'messages',
-    undefined,
-    {
-      kind: draft.kind,
-      familyId: draft.family.id,
-      studentIds: draft.studentIds,
-      to: composed.to,
-      subject: composed.mail.subject,
-      text: composed.mail.text,
-      html: composed.mail.html,
-      documents: draft.documents,
-      state: 'queued',
-      senderDeviceId: ctx.deviceId,
-      attempts: 0,
-      nextAttemptAt: '',
-      lastError: '',
-      lastErrorKind: '',
-      sentAt: '',
-      messageIdHeader: '',
-      queuedBy: ctx.staffId,
-      batchId,
-    },
-    ctx,
-  );
-  return { queued };
+  const values = {
+    kind: draft.kind,
+    familyId: draft.family.id,
+    studentIds: draft.studentIds,
+    to: composed.to,
+    subject: composed.mail.subject,
+    text: composed.mail.text,
+    html: composed.mail.html,
+    documents: draft.documents,
+    state: 'queued' as const,
+    senderDeviceId: ctx.deviceId,
+    attempts: 0,
+    nextAttemptAt: '',
+    lastError: '',
+    lastErrorKind: '' as const,
+    sentAt: '',
+    messageIdHeader: '',
+    queuedBy: ctx.staffId,
+    batchId,
+  };
+  if (id !== undefined) {
+    const r = await insertDoc(db, 'messages', id, values, ctx);
+    return 'inserted' in r ? { queued: r.inserted } : r;
+  }
+  return { queued: await saveDoc(db, 'messages', undefined, values, ctx) };
 }
