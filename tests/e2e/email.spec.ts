@@ -6,14 +6,10 @@
  * test. The message that arrives is parsed (mailparser) and its PDF read back with pdftotext.
  * In the browser build alone, the app says plainly that sending needs the desktop app.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { type AddressObject, type ParsedMail } from 'mailparser';
-import { createMailService, type MailService } from '../../src-main/mail/service';
+import { type AddressObject } from 'mailparser';
 import { loadSample, openApp, pageErrors } from './helpers';
-import { PASSWORD, USER, keychain, pdfText, shot, startSmtp } from './mail-host';
+import { USER, pdfText, shot, withMailHost } from './mail-host';
 
 const FAMILY = `O'Brien & <Sons> "Tutees"`;
 
@@ -34,36 +30,7 @@ test('the browser build says sending needs the desktop app and offers the mail a
 
 test('an invoice e-mailed from its page arrives once, escaped, with its PDF; the outbox says sent', async ({ page, browser }) => {
   test.setTimeout(120_000);
-  const received: ParsedMail[] = [];
-  const smtp = await startSmtp(received);
-  const dir = mkdtempSync(join(tmpdir(), 'tutordesk-e2e-mailhost-'));
-  const pdfPage = await browser.newPage();
-  const service: MailService = createMailService({
-    dir,
-    safeStorage: keychain(),
-    platform: 'linux',
-    renderPdf: async (html, pageSize) => {
-      await pdfPage.setContent(html, { waitUntil: 'load' });
-      return pdfPage.pdf({ format: pageSize, printBackground: true });
-    },
-  });
-  try {
-    await service.saveAccount({
-      host: '127.0.0.1',
-      port: smtp.port,
-      security: 'none',
-      username: USER,
-      password: PASSWORD,
-      fromName: 'Brightside Tutoring',
-      fromAddress: USER,
-      replyTo: '',
-    });
-    await page.exposeFunction('__tutordeskMailHost', (method: string, arg: unknown) =>
-      (service as unknown as Record<string, (a: unknown) => Promise<unknown>>)[method]!(arg),
-    );
-    await openApp(page);
-    await loadSample(page);
-    await page.evaluate(() => window.__tutordeskTest!.desktopMail());
+  await withMailHost(page, browser, async ({ received }) => {
     const invoice = await page.evaluate((name) => window.__tutordeskTest!.issuedInvoiceFor(name), FAMILY);
 
     await page.evaluate((id) => (location.hash = `#/invoices?id=${id}`), invoice.id);
@@ -97,7 +64,7 @@ test('an invoice e-mailed from its page arrives once, escaped, with its PDF; the
 
     // The family's page leads to its communication history.
     await page.getByRole('link', { name: 'Families' }).click();
-    await page.getByRole('table', { name: 'Families' }).getByText(FAMILY).click();
+    await page.getByRole('table', { name: 'Families' }).getByText(FAMILY).first().click();
     await page.getByRole('dialog').getByRole('button', { name: 'E-mails' }).click();
     await expect(page.getByRole('heading', { level: 1, name: `E-mails to ${FAMILY}` })).toBeVisible();
     await expect(page.getByRole('table', { name: 'E-mails' }).getByRole('row')).toHaveCount(2);
@@ -109,10 +76,5 @@ test('an invoice e-mailed from its page arrives once, escaped, with its PDF; the
     await expect(page.getByRole('table', { name: 'E-mails' }).getByText('Sent', { exact: true })).toBeVisible();
     await page.waitForTimeout(1500);
     expect(received).toHaveLength(1);
-  } finally {
-    service.close();
-    await pdfPage.close();
-    await smtp.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -6,65 +6,18 @@
  * testing/mail-hooks.ts), and it arrives at a real SMTP server on loopback. Starting again sends
  * nothing more. Set-up as tests/e2e/email.spec.ts.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { type AddressObject, type ParsedMail } from 'mailparser';
 import { createMailService, type MailService } from '../../src-main/mail/service';
-import type { SafeStorageLike } from '../../src-main/credentials';
 import { loadSample, openApp, pageErrors } from './helpers';
-
-const USER = 'office@brightside.example';
-const PASSWORD = 'app-password-5ecret';
+import { PASSWORD, USER, keychain, startSmtp } from './mail-host';
 
 test.afterEach(async ({ page }) => {
   expect(pageErrors(page), 'no uncaught errors in the page').toEqual([]);
 });
-
-function keychain(): SafeStorageLike {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => true,
-    getSelectedStorageBackend: () => 'gnome_libsecret',
-    encryptString(plain) {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decryptString(enc) {
-      const d = createDecipheriv('aes-256-gcm', key, enc.subarray(0, 12));
-      d.setAuthTag(enc.subarray(12, 28));
-      return Buffer.concat([d.update(enc.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
-}
-
-async function startSmtp(received: ParsedMail[]): Promise<{ port: number; close(): Promise<void> }> {
-  const server = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _s, cb) {
-      if (auth.username === USER && auth.password === PASSWORD) return cb(null, { user: USER });
-      cb(Object.assign(new Error('5.7.8 Username and Password not accepted'), { responseCode: 535 }));
-    },
-    onData(stream, _s, cb) {
-      simpleParser(stream)
-        .then((m) => {
-          received.push(m);
-          cb(null, `2.0.0 Ok: queued as Q${received.length}`);
-        })
-        .catch((e: Error) => cb(e));
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.server.address() as AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
-}
 
 async function restartAsDesktop(page: Page, hash = ''): Promise<void> {
   await page.goto(`/?testHooks=1&desktopMail=1${hash}`);

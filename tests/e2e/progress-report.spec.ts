@@ -11,10 +11,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { type AddressObject, type ParsedMail } from 'mailparser';
-import { createMailService, type MailService } from '../../src-main/mail/service';
+import { type AddressObject } from 'mailparser';
 import { loadSample, openApp, pageErrors } from './helpers';
-import { PASSWORD, USER, keychain, shot, startSmtp } from './mail-host';
+import { shot, withMailHost } from './mail-host';
 
 const CHOSEN = ['Fractions breakthrough', 'Timed practice review'];
 const UNCHOSEN = 'Exam technique check';
@@ -52,36 +51,7 @@ test('in the browser build the report dialog offers the mail app and says sendin
 
 test('a progress report e-mailed from the student page arrives with the chosen notes and goals in its PDF', async ({ page, browser }) => {
   test.setTimeout(120_000);
-  const received: ParsedMail[] = [];
-  const smtp = await startSmtp(received);
-  const dir = mkdtempSync(join(tmpdir(), 'tutordesk-e2e-mailhost-'));
-  const pdfPage = await browser.newPage();
-  const service: MailService = createMailService({
-    dir,
-    safeStorage: keychain(),
-    platform: 'linux',
-    renderPdf: async (html, pageSize) => {
-      await pdfPage.setContent(html, { waitUntil: 'load' });
-      return pdfPage.pdf({ format: pageSize, printBackground: true });
-    },
-  });
-  try {
-    await service.saveAccount({
-      host: '127.0.0.1',
-      port: smtp.port,
-      security: 'none',
-      username: USER,
-      password: PASSWORD,
-      fromName: 'Brightside Tutoring',
-      fromAddress: USER,
-      replyTo: '',
-    });
-    await page.exposeFunction('__tutordeskMailHost', (method: string, arg: unknown) =>
-      (service as unknown as Record<string, (a: unknown) => Promise<unknown>>)[method]!(arg),
-    );
-    await openApp(page);
-    await loadSample(page);
-    await page.evaluate(() => window.__tutordeskTest!.desktopMail());
+  await withMailHost(page, browser, async ({ received }) => {
     const s = await page.evaluate((t) => window.__tutordeskTest!.studentWithNotes(t), [...CHOSEN, UNCHOSEN]);
 
     await page.evaluate((id) => (location.hash = `#/students/timeline?id=${id}`), s.studentId);
@@ -125,10 +95,5 @@ test('a progress report e-mailed from the student page arrives with the chosen n
     expect(text).toContain('One past paper a fortnight');
     expect(flat).toMatch(new RegExp(`\\b${s.figures.taken}\\b`));
     expect(flat).toContain(rate);
-  } finally {
-    service.close();
-    await pdfPage.close();
-    await smtp.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

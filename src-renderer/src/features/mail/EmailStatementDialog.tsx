@@ -4,17 +4,14 @@
  * from the records, features/mail/documents.ts). The desktop app queues it in the outbox; the
  * browser cannot send and offers the family's mail link instead.
  */
-import { useMemo, useState } from 'react';
-import { useApp } from '../../app/AppContext';
+import { useMemo } from 'react';
 import { FormDialog } from '../../ui/FormDialog';
-import { useToast } from '../../ui/Toast';
-import { getBridge } from '../../platform/bridge';
 import { MAIL_NEEDS_DESKTOP } from '../../../../src-shared/mail/contract';
 import type { Family, Student } from '../../../../src-shared/model/types';
 import { statementFileName } from '../../../../src-shared/billing/statement-html';
-import { compose, queueMessage, type Draft } from './compose';
+import { type Draft } from './compose';
 import { MessagePreview } from './MessagePreview';
-import { mailtoHref, useMailAvailable } from './useMailAvailable';
+import { useSendOne } from './useSendOne';
 
 /** The statement message of a family for [from, to] (YYYY-MM-DD), its PDF attached. */
 export function statementDraft(family: Family, students: readonly Student[], from: string, to: string): Draft {
@@ -39,47 +36,21 @@ export function EmailStatementDialog(props: {
   to: string;
   onClose: () => void;
 }) {
-  const app = useApp();
-  const toast = useToast();
-  const available = useMailAvailable();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
   const draft = useMemo(
     () => statementDraft(props.family, props.students, props.from, props.to),
     [props.family, props.students, props.from, props.to],
   );
-  const composed = useMemo(() => compose(draft, app.settings!), [draft, app.settings]);
+  const { available, composed, busy, error, submitLabel, submit } = useSendOne(draft, props.onClose);
   const attachment = statementFileName(props.family, props.from, props.to);
-  const submit = async () => {
-    if (!composed.ok) return;
-    if (available === false) {
-      await getBridge().openExternal(mailtoHref(composed.to, composed.mail.subject, composed.mail.text));
-      props.onClose();
-      return;
-    }
-    setBusy(true);
-    try {
-      const r = await queueMessage(app.db, app.ctx(), draft, app.settings!);
-      if ('skipped' in r) setError(r.skipped);
-      else {
-        toast('E-mail queued: it goes as soon as this computer is online');
-        props.onClose();
-      }
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <FormDialog
       title={`E-mail statement to ${props.family.name}`}
       wide
       onClose={props.onClose}
       onSubmit={submit}
-      submitLabel={available === false ? 'Open in my mail app' : 'Send'}
-      busy={busy || available === null || !composed.ok}
-      error={error || (composed.ok ? '' : composed.reason)}
+      submitLabel={submitLabel}
+      busy={busy}
+      error={error}
     >
       {available === false && (
         <p className="mail-note" role="note">

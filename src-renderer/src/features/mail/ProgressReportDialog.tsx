@@ -17,10 +17,10 @@ import { NOUNS } from '../../../../src-shared/locale/wording';
 import { addMonths, todayIn } from '../../../../src-shared/schedule/calendar';
 import type { Family, MessageDocument, PracticeSettings, Student } from '../../../../src-shared/model/types';
 import { progressReport, progressReportFileName } from '../../../../src-shared/reports/progress-report';
-import { compose, queueMessage, type Draft } from './compose';
+import { type Draft } from './compose';
 import { reportPdf, reportSources, type ReportSources } from './documents';
 import { MessagePreview } from './MessagePreview';
-import { mailtoHref, useMailAvailable } from './useMailAvailable';
+import { useSendOne } from './useSendOne';
 
 /** The default period: the three full months before this one and this month up to today (a term, roughly). */
 export function defaultReportPeriod(timeZone: string, now = new Date()): { from: string; to: string } {
@@ -55,7 +55,6 @@ export function ProgressReportDialog(props: { student: Student; family: Family; 
   const settings = app.settings as PracticeSettings;
   const toast = useToast();
   const fmt = app.format;
-  const available = useMailAvailable();
   const initial = useMemo(() => defaultReportPeriod(settings.timeZone), [settings.timeZone]);
   const [from, setFrom] = useState(initial.from);
   const [to, setTo] = useState(initial.to);
@@ -65,7 +64,6 @@ export function ProgressReportDialog(props: { student: Student; family: Family; 
   const [sources, setSources] = useState<ReportSources | null>(null);
   const [loadError, setLoadError] = useState('');
   const [step, setStep] = useState<'report' | 'message'>('report');
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
 
   useEffect(() => {
@@ -111,7 +109,8 @@ export function ProgressReportDialog(props: { student: Student; family: Family; 
 
   const doc = useMemo(() => ({ from, to, noteIds: chosen, goals }), [from, to, chosen, goals]);
   const draft = useMemo(() => progressReportDraft(props.student, props.family, doc), [props.student, props.family, doc]);
-  const composed = useMemo(() => compose(draft, settings), [draft, settings]);
+  const message = useSendOne(draft, props.onClose);
+  const composed = message.composed;
   const fileName = progressReportFileName(props.student, from, to);
   const name = `${props.student.firstName} ${props.student.lastName}`.trim();
   const f = everything?.figures;
@@ -128,45 +127,23 @@ export function ProgressReportDialog(props: { student: Student; family: Family; 
     }
   };
 
-  const send = async () => {
-    if (!composed.ok) return;
-    if (available === false) {
-      await getBridge().openExternal(mailtoHref(composed.to, composed.mail.subject, composed.mail.text));
-      props.onClose();
-      return;
-    }
-    setBusy(true);
-    try {
-      const r = await queueMessage(app.db, app.ctx(), draft, settings);
-      if ('skipped' in r) setError(r.skipped);
-      else {
-        toast('E-mail queued: it goes as soon as this computer is online');
-        props.onClose();
-      }
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   if (step === 'message')
     return (
       <FormDialog
         title={`E-mail ${name}’s progress report`}
         wide
         onClose={props.onClose}
-        onSubmit={send}
-        submitLabel={available === false ? 'Open in my mail app' : 'Send'}
-        busy={busy || available === null || !composed.ok}
-        error={error || (composed.ok ? '' : composed.reason)}
+        onSubmit={message.submit}
+        submitLabel={message.submitLabel}
+        busy={message.busy}
+        error={message.error}
         footerStart={
-          <button type="button" className="btn" onClick={() => setStep('report')} disabled={busy}>
+          <button type="button" className="btn" onClick={() => setStep('report')} disabled={message.busy}>
             Back
           </button>
         }
       >
-        {available === false && (
+        {message.available === false && (
           <p className="mail-note" role="note">
             {MAIL_NEEDS_DESKTOP} Attach the report’s PDF (Preview PDF) to the message yourself.
           </p>
