@@ -30,6 +30,7 @@ import { dateLabel, monthLabel, periodLabel, StatusBadge, STATUS_LABELS } from '
 import { NewInvoiceDialog } from './NewInvoiceDialog';
 import './billing.css';
 import { EmailInvoicesDialog, OverdueRemindersDialog } from '../mail';
+import { getBridge } from '../../platform/bridge';
 import { countOf, formOf } from '../../../../src-shared/locale/count';
 import { NOUNS, VERBS } from '../../../../src-shared/locale/wording';
 
@@ -447,9 +448,12 @@ function InvoiceList({ data }: { data: BillingData }) {
               );
               toast(`${countOf(issued.length, NOUNS.invoice, app.format.locale)} issued: ${issued[0]?.number} … ${issued.at(-1)?.number}`);
               setStatus('open');
-              // Next: offer to e-mail them (a batch with its progress in the Outbox).
-              setJustIssued(issued);
-              setDialog('email-issued');
+              // Next, where this computer can send e-mail: offer to send them (a batch with its
+              // progress in the Outbox). The browser cannot send, so it does not ask.
+              if (await getBridge().mail.available()) {
+                setJustIssued(issued);
+                setDialog('email-issued');
+              } else setDialog('');
             } catch (e) {
               toast(`Could not issue: ${(e as Error).message}`);
             }
