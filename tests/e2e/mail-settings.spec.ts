@@ -114,9 +114,11 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await auto.getByRole('button', { name: 'Save automatic invoicing' }).click();
     await expect(page.getByText('Draft invoices will be made on day 5 of each month')).toBeVisible();
     await page.reload();
+    // At this start the automatic invoicing job records its run in the settings, which draws the
+    // form afresh (it may be replaced while being scrolled to: try again).
     await expect(auto.getByRole('checkbox', { name: 'Make draft invoices automatically each month' })).toBeChecked();
     await expect(auto.getByLabel('Day of the month')).toHaveValue('5');
-    await auto.scrollIntoViewIfNeeded();
+    await expect(async () => auto.scrollIntoViewIfNeeded({ timeout: 1000 })).toPass({ timeout: 15_000 });
     await page.screenshot({ path: `screenshots/mail-automation-${colorScheme}.png` });
     expect(pageErrors(page)).toEqual([]);
     await context.close();
