@@ -315,6 +315,15 @@ test('the desktop app on Linux without a keyring asks how to keep the password, 
           body: '{"error":"connection-refused"}',
         }),
       },
+      // The desktop app with no mail account set up.
+      mail: {
+        available: async () => true,
+        getAccount: async () => null,
+        saveAccount: nope,
+        clearAccount: async () => {},
+        sendTest: nope,
+        send: nope,
+      },
       onEvent: () => () => {},
     };
   });

@@ -104,6 +104,9 @@ export function startOutboxRunner(opts: OutboxRunnerOptions): OutboxRunner {
         if (stopped) return;
         await sendOne(m, settings);
       }
+    } catch (e) {
+      // A record that could not be written, or a host that failed: the next look tries again.
+      console.warn('The outbox could not send', e);
     } finally {
       running = false;
       if (!stopped) schedule(again ? 0 : undefined);

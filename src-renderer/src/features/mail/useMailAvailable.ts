@@ -6,8 +6,8 @@ export function useMailAvailable(): boolean | null {
   const [available, setAvailable] = useState<boolean | null>(null);
   useEffect(() => {
     let live = true;
-    void getBridge()
-      .mail.available()
+    void Promise.resolve()
+      .then(() => getBridge().mail.available())
       .then((a) => live && setAvailable(a))
       .catch(() => live && setAvailable(false));
     return () => {
