@@ -391,30 +391,6 @@ function clientAddress(req: IncomingMessage): string {
   return (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
 }
 
-/**
- * The guard has checked this request's credentials; if the handler behind still answers 401, its
- * own authentication database is not ready yet (it opens it asynchronously after a restart), not
- * a wrong password. A client takes 401 as final and stops syncing (errors.test on CI, under load):
- * answer 503 with Retry-After instead, which clients retry.
- */
-function answerBackendRefusalAsStarting(res: ServerResponse): void {
-  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-  res.end = ((...args: unknown[]) => {
-    const chunk = args[0];
-    const body = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
-    if (res.statusCode === 401 && !res.headersSent && /name or password|session|authentication required/i.test(body)) {
-      const text = JSON.stringify({ error: 'starting', reason: 'The server is starting; try again in a moment.' });
-      res.statusCode = 503;
-      res.setHeader('Retry-After', '1');
-      res.setHeader('Content-Type', 'application/json');
-      res.setHeader('Content-Length', Buffer.byteLength(text));
-      res.removeHeader('WWW-Authenticate');
-      return end(text);
-    }
-    return end(...args);
-  }) as typeof res.end;
-}
-
 /** Replaces the client's credentials by the server's session cookie for the handler behind. */
 function useSessionCookie(req: IncomingMessage, res: ServerResponse, cookie: string): void {
   delete req.headers.authorization;
@@ -535,7 +511,6 @@ export function createGuard(options: GuardOptions, next: (req: IncomingMessage, 
     }
     if (hasUnreadBody(req)) capBody(req, res, limit);
     if (auth.kind === 'user' && auth.via === 'basic' && auth.cookie) useSessionCookie(req, res, auth.cookie);
-    if (auth.kind === 'user') answerBackendRefusalAsStarting(res);
     if (continueExpected) res.writeContinue();
     next(req, res);
   }
