@@ -65,7 +65,7 @@ test('a progress report e-mailed from the student page arrives with the chosen n
 
     for (const title of [...CHOSEN, UNCHOSEN]) await expect(dialog.getByRole('checkbox', { name: title })).not.toBeChecked();
     for (const title of CHOSEN) await dialog.getByRole('checkbox', { name: title }).check();
-    await dialog.getByLabel('Goals').fill(GOALS);
+    await dialog.getByRole('textbox', { name: 'Goals' }).fill(GOALS);
     await shot(page, 'progress-report-dialog');
 
     await dialog.getByRole('button', { name: 'E-mail to the family…' }).click();
