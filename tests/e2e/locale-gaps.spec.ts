@@ -259,9 +259,10 @@ test('the student timeline writes lesson times in the practice locale (en-US: 4:
   await openApp(page);
   await loadSample(page);
   await chooseLocale(page, 'en-US');
-  await page.getByRole('link', { name: 'Students' }).click();
-  await studentsTable(page).getByRole('row').nth(1).click();
-  await page.getByRole('dialog').getByRole('link', { name: 'Notes & timeline' }).click();
+  // A student with lesson notes (the sample practice is made relative to today: the first row's
+  // student may have none yet).
+  const s = await page.evaluate(() => window.__tutordeskTest!.studentWithNotes([]));
+  await page.evaluate((id) => (location.hash = `#/students/timeline?id=${id}`), s.studentId);
   const timeline = page.getByRole('list', { name: /^Timeline of / });
   await expect(timeline).toContainText(/\b\d{1,2}:\d\d\s[AP]M\b/);
   await expect(timeline).not.toContainText(/\b(1[3-9]|2[0-3]):\d\d\b/);
