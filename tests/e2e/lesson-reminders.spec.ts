@@ -13,7 +13,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { type AddressObject, type ParsedMail } from 'mailparser';
 import { createMailService, type MailService } from '../../src-main/mail/service';
 import { loadSample, openApp, pageErrors } from './helpers';
-import { PASSWORD, USER, keychain, startSmtp } from './mail-host';
+import { USER, exposeMailHost, keychain, saveTestAccount, startSmtp } from './mail-host';
 
 test.afterEach(async ({ page }) => {
   expect(pageErrors(page), 'no uncaught errors in the page').toEqual([]);
@@ -36,19 +36,8 @@ test('a lesson reminder is queued at start and arrives once at the mail server',
     renderPdf: () => Promise.reject(new Error('a lesson reminder has no PDF')),
   });
   try {
-    await service.saveAccount({
-      host: '127.0.0.1',
-      port: smtp.port,
-      security: 'none',
-      username: USER,
-      password: PASSWORD,
-      fromName: 'Brightside Tutoring',
-      fromAddress: USER,
-      replyTo: '',
-    });
-    await page.exposeFunction('__tutordeskMailHost', (method: string, arg: unknown) =>
-      (service as unknown as Record<string, (a: unknown) => Promise<unknown>>)[method]!(arg),
-    );
+    await saveTestAccount(service, smtp.port);
+    await exposeMailHost(page, service);
     await openApp(page);
     await loadSample(page);
     const family = await page.evaluate(() => window.__tutordeskTest!.reminderFamily());

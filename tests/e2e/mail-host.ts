@@ -83,6 +83,27 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
+/** The account the test SMTP server accepts, saved in the host's service. */
+export async function saveTestAccount(service: MailService, port: number): Promise<void> {
+  await service.saveAccount({
+    host: '127.0.0.1',
+    port,
+    security: 'none',
+    username: USER,
+    password: PASSWORD,
+    fromName: 'Brightside Tutoring',
+    fromAddress: USER,
+    replyTo: '',
+  });
+}
+
+/** The page's mail calls go to `service` (testing/mail-hooks.ts `desktopMail`). */
+export async function exposeMailHost(page: Page, service: MailService): Promise<void> {
+  await page.exposeFunction('__tutordeskMailHost', (method: string, arg: unknown) =>
+    (service as unknown as Record<string, (a: unknown) => Promise<unknown>>)[method]!(arg),
+  );
+}
+
 export interface MailHost {
   received: ParsedMail[];
   service: MailService;
@@ -115,20 +136,9 @@ export async function withMailHost(
   });
   try {
     if (opts.account !== false) {
-      await service.saveAccount({
-        host: '127.0.0.1',
-        port: smtp.port,
-        security: 'none',
-        username: USER,
-        password: PASSWORD,
-        fromName: 'Brightside Tutoring',
-        fromAddress: USER,
-        replyTo: '',
-      });
+      await saveTestAccount(service, smtp.port);
     }
-    await page.exposeFunction('__tutordeskMailHost', (method: string, arg: unknown) =>
-      (service as unknown as Record<string, (a: unknown) => Promise<unknown>>)[method]!(arg),
-    );
+    await exposeMailHost(page, service);
     await openApp(page);
     await loadSample(page);
     await page.evaluate(() => window.__tutordeskTest!.desktopMail());
