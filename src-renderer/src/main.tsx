@@ -8,6 +8,7 @@ import { FEATURES } from './app/features';
 import { combineFeatures, FeatureRegistryProvider } from './app/registry';
 import {
   activeDatabaseName,
+  attachSnapshots,
   checkMoneyRecordsOf,
   checkOrphanClaims,
   createTutorDatabase,
@@ -16,6 +17,7 @@ import {
   followUpMergesAtStart,
   forgetRemovedDatabase,
   recoverIntents,
+  openSnapshotStore,
   removeTutorDatabase,
 } from './data';
 import { whenStarted } from './app/startup';
@@ -35,7 +37,14 @@ async function start() {
     // The pointer names the database holding the practice (data/active-database.ts): it moves
     // only when a replacing restore has fully succeeded. What such a restore left behind (the
     // replaced practice, or a restore cut short) is removed once this one has opened.
-    const db = await createTutorDatabase({ name: activeDatabaseName(localStorage), storage: tutorDexieStorage(), validate: 'precompiled' });
+    const name = activeDatabaseName(localStorage);
+    const db = await createTutorDatabase({ name, storage: tutorDexieStorage(), validate: 'precompiled' });
+    // Large screens start from snapshots caught up with the database (docs/architecture.md).
+    try {
+      attachSnapshots(db, await openSnapshotStore(name, indexedDB));
+    } catch (e) {
+      console.warn('Start-up snapshots are off: their database could not be opened', e);
+    }
     for (const old of databasesToRemove(localStorage)) {
       void removeTutorDatabase(old, tutorDexieStorage())
         .then(() => deleteDexieDatabases(old))

@@ -1,11 +1,11 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { MangoQuery } from 'rxdb';
+import type { MangoQuery, RxCollection } from 'rxdb';
 import type { ChangeContext } from '../../../src-shared/model/meta';
 import type { CollectionName } from '../../../src-shared/model/schemas';
 import { PRACTICE_SETTINGS_ID, type PracticeSettings, type Staff } from '../../../src-shared/model/types';
 import type { TutorDatabase } from '../data';
 import { localDoc$ } from '../data';
-import { saveDoc, type DocOf, type ValuesOf } from '../data';
+import { saveDoc, watchCollection, type DocOf, type ValuesOf } from '../data';
 import { foregroundLoad } from './startup';
 import {
   resolvePracticeLocale,
@@ -187,11 +187,22 @@ export function useLiveQuery<C extends CollectionName>(
   useEffect(() => {
     // Waiting to start is part of loading the screen (app/startup.ts).
     if (!enabled) return foregroundLoad();
+    // Background start-up work waits for this first result (app/startup.ts).
+    const loaded = foregroundLoad();
+    // A whole collection starts from its snapshot when it has one (data/snapshots.ts).
+    if (Object.keys(query).length === 0) {
+      const stop = watchCollection<DocOf<C>>(db, db.collections[collection] as unknown as RxCollection, (docs) => {
+        setState({ docs, loading: false });
+        loaded();
+      });
+      return () => {
+        stop();
+        loaded();
+      };
+    }
     const coll = db.collections[collection] as unknown as {
       find(q: unknown): { $: { subscribe(cb: (docs: { toJSON(): unknown }[]) => void): { unsubscribe(): void } } };
     };
-    // Background start-up work waits for this first result (app/startup.ts).
-    const loaded = foregroundLoad();
     const sub = coll.find(query).$.subscribe((docs) => {
       setState({ docs: docs.map((d) => d.toJSON() as DocOf<C>), loading: false });
       loaded();

@@ -1,0 +1,292 @@
+/**
+ * Start-up snapshots of whole collections (docs/architecture.md "The start-up path").
+ *
+ * Reading 10,000 students through RxDB's Dexie storage walks an IndexedDB cursor, one request per
+ * document (about a second here). A snapshot is the same documents saved as ONE IndexedDB record,
+ * read with one request. It is never trusted as it is: before a screen sees it, every change the
+ * collection has had since the snapshot was written is read from the `[_meta.lwt+id]` index
+ * (local edits, replicated ones, restores and deletions alike all move a document's `_meta.lwt`)
+ * and applied, and the result must hold exactly as many documents as the collection counts. So
+ * what a snapshot gives is the collection as it is now, or nothing; the live query then takes
+ * over behind it.
+ *
+ * The snapshots live in their own IndexedDB database, `rxdb-dexie-<name>--snapshots`, so that
+ * removing a practice's databases (`deleteDexieDatabases`) removes them too.
+ */
+import { getChangedDocumentsSince, type RxCollection, type RxStorageDefaultCheckpoint } from 'rxdb';
+
+/** Bumped when the stored shape changes: an older snapshot is then ignored. */
+const FORMAT = 1;
+/** Changes read per request while catching a snapshot up. */
+const CHANGES_PAGE = 2_000;
+/** A snapshot this far behind is dropped: reading the collection is about as quick. */
+export const MAX_CATCH_UP = 5_000;
+/**
+ * A snapshot's checkpoint lies this far before its newest document: catching up re-reads the
+ * changes of that last second (applying a change twice gives the same documents), so a deletion
+ * written in the same millisecond as the newest document is never skipped.
+ */
+const CHECKPOINT_MARGIN_MS = 1_000;
+
+type Meta = { _meta: { lwt: number }; _deleted?: boolean; _rev?: string; _attachments?: unknown };
+type Stored<T> = T & Meta;
+
+/** What is saved for one collection. */
+interface SavedSnapshot {
+  format: number;
+  schemaVersion: number;
+  checkpoint: RxStorageDefaultCheckpoint;
+  /** The documents as `toJSON()` gives them, in primary-key order. */
+  docs: Record<string, unknown>[];
+  /** Each document's `_meta.lwt` (same order): a live result with the same ids and times is the same. */
+  lwts: number[];
+}
+
+/** A snapshot caught up with the collection: its documents, in primary-key order. */
+export interface CollectionSnapshot<T> {
+  docs: T[];
+  lwts: number[];
+  /** How many changes since the snapshot was written had to be applied. */
+  caughtUp: number;
+}
+
+/** The few IndexedDB calls a snapshot store needs (one object store, keys are collection names). */
+export interface SnapshotStore {
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+  close(): void;
+}
+
+export function snapshotDatabaseName(databaseName: string): string {
+  return `rxdb-dexie-${databaseName}--snapshots`;
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+/** The snapshot store of one practice database, over IndexedDB (`idb`: the browser's, or a test's). */
+export async function openSnapshotStore(databaseName: string, idb: IDBFactory): Promise<SnapshotStore> {
+  const open = idb.open(snapshotDatabaseName(databaseName), 1);
+  open.onupgradeneeded = () => open.result.createObjectStore('snapshots');
+  const db = await request(open);
+  const run = <T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> =>
+    request(fn(db.transaction('snapshots', mode).objectStore('snapshots')));
+  return {
+    get: (key) => run('readonly', (s) => s.get(key)),
+    put: async (key, value) => void (await run('readwrite', (s) => s.put(value, key))),
+    delete: async (key) => void (await run('readwrite', (s) => s.delete(key))),
+    close: () => db.close(),
+  };
+}
+
+function plain(doc: Stored<Record<string, unknown>>): Record<string, unknown> {
+  const { _meta: _m, _rev: _r, _attachments: _a, _deleted: _d, ...rest } = doc;
+  return rest;
+}
+
+function isSaved(value: unknown, schemaVersion: number): value is SavedSnapshot {
+  const v = value as Partial<SavedSnapshot> | undefined;
+  return (
+    !!v &&
+    v.format === FORMAT &&
+    v.schemaVersion === schemaVersion &&
+    Array.isArray(v.docs) &&
+    Array.isArray(v.lwts) &&
+    v.docs.length === v.lwts.length &&
+    !!v.checkpoint
+  );
+}
+
+/**
+ * The collection as it is now, from its snapshot and the changes since; null when there is no
+ * usable snapshot (none yet, another schema version, too far behind, or a count that disagrees).
+ */
+export async function readSnapshot<T>(store: SnapshotStore, collection: RxCollection): Promise<CollectionSnapshot<T> | null> {
+  const saved = await store.get(collection.name);
+  if (!isSaved(saved, collection.schema.version)) return null;
+  const primary = collection.schema.primaryPath as string;
+  const byId = new Map<string, { doc: Record<string, unknown>; lwt: number }>();
+  saved.docs.forEach((doc, i) => byId.set(String(doc[primary]), { doc, lwt: saved.lwts[i]! }));
+  let checkpoint: RxStorageDefaultCheckpoint | undefined = saved.checkpoint;
+  let caughtUp = 0;
+  for (;;) {
+    const page: { documents: unknown[]; checkpoint: RxStorageDefaultCheckpoint } = await getChangedDocumentsSince(
+      collection.storageInstance,
+      CHANGES_PAGE,
+      checkpoint,
+    );
+    for (const raw of page.documents as Stored<Record<string, unknown>>[]) {
+      const id = String(raw[primary]);
+      if (raw._deleted) byId.delete(id);
+      else byId.set(id, { doc: plain(raw), lwt: raw._meta.lwt });
+    }
+    caughtUp += page.documents.length;
+    if (caughtUp > MAX_CATCH_UP) return null;
+    if (page.documents.length < CHANGES_PAGE) break;
+    checkpoint = page.checkpoint;
+  }
+  // Documents can leave a collection without a change record only by being purged; none of the
+  // app's code purges, but a snapshot that disagrees with the collection is never shown.
+  const count = await collection.count().exec();
+  if (count !== byId.size) return null;
+  if (caughtUp === 0) return { docs: saved.docs as T[], lwts: saved.lwts, caughtUp };
+  const ids = [...byId.keys()].sort(compareIds);
+  return { docs: ids.map((id) => byId.get(id)!.doc as T), lwts: ids.map((id) => byId.get(id)!.lwt), caughtUp };
+}
+
+/** RxDB's default sort: by primary key, as strings compare in JavaScript. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A live query's result over a whole collection, as RxDB gives it. */
+export interface LiveDoc {
+  toJSON(): unknown;
+  _data: { _meta: { lwt: number } };
+}
+
+/**
+ * Saves a whole collection's documents (every one not deleted, in primary-key order, as
+ * `toJSON()` gives them, with their `_meta.lwt`) as the collection's snapshot. The checkpoint
+ * comes from the documents themselves: every change before the newest of them is in them.
+ */
+export async function writeSnapshot(
+  store: SnapshotStore,
+  collection: RxCollection,
+  docs: readonly unknown[],
+  lwts: readonly number[],
+): Promise<void> {
+  let newest = 0;
+  for (const t of lwts) if (t > newest) newest = t;
+  const value: SavedSnapshot = {
+    format: FORMAT,
+    schemaVersion: collection.schema.version,
+    checkpoint: { id: '', lwt: Math.max(0, newest - CHECKPOINT_MARGIN_MS) },
+    docs: docs as Record<string, unknown>[],
+    lwts: [...lwts],
+  };
+  await store.put(collection.name, value);
+}
+
+const stores = new WeakMap<object, SnapshotStore>();
+
+/** Gives a database its snapshot store: its whole-collection live queries start from snapshots. */
+export function attachSnapshots(db: object, store: SnapshotStore): void {
+  stores.set(db, store);
+}
+
+/** The collections whose whole-collection live queries start from a snapshot: the large screens'. */
+export const SNAPSHOT_COLLECTIONS: ReadonlySet<string> = new Set(['students', 'families', 'lessons', 'closures']);
+
+/** The first snapshot after start-up is written this long after the live result; later ones at most this often. */
+export const FIRST_WRITE_MS = 2_000;
+export const WRITE_EVERY_MS = 60_000;
+
+interface Pending {
+  timer: ReturnType<typeof setTimeout> | null;
+  write: (() => Promise<void>) | null;
+  lastWrite: number;
+  latest: { docs: readonly unknown[]; lwts: readonly number[] } | null;
+}
+const writers = new WeakMap<SnapshotStore, Map<string, Pending>>();
+
+function scheduleWrite(store: SnapshotStore, collection: RxCollection, docs: readonly unknown[], lwts: readonly number[]): void {
+  let byName = writers.get(store);
+  if (!byName) writers.set(store, (byName = new Map()));
+  let p = byName.get(collection.name);
+  if (!p) byName.set(collection.name, (p = { timer: null, write: null, lastWrite: 0, latest: null }));
+  const pending = p;
+  pending.latest = { docs, lwts };
+  if (pending.timer) return;
+  const wait = pending.lastWrite === 0 ? FIRST_WRITE_MS : Math.max(FIRST_WRITE_MS, pending.lastWrite + WRITE_EVERY_MS - Date.now());
+  pending.write = async () => {
+    if (pending.timer) clearTimeout(pending.timer);
+    pending.timer = null;
+    pending.write = null;
+    const latest = pending.latest;
+    pending.latest = null;
+    if (!latest || collection.closed) return;
+    pending.lastWrite = Date.now();
+    await writeSnapshot(store, collection, latest.docs, latest.lwts).catch((e: unknown) =>
+      console.warn(`Saving the start-up snapshot of ${collection.name} failed`, e),
+    );
+  };
+  pending.timer = setTimeout(() => void pending.write?.(), wait);
+}
+
+/** Writes every snapshot that is waiting for its timer now (tests; and before the window closes). */
+export async function flushSnapshotWrites(store: SnapshotStore): Promise<void> {
+  await Promise.all([...(writers.get(store)?.values() ?? [])].map((p) => p.write?.()));
+}
+
+function sameDocs(primary: string, snapshot: CollectionSnapshot<unknown>, live: readonly LiveDoc[]): boolean {
+  if (snapshot.docs.length !== live.length) return false;
+  for (let i = 0; i < live.length; i++) {
+    const data = live[i]!._data as unknown as Record<string, unknown> & { _meta: { lwt: number } };
+    if (data._meta.lwt !== snapshot.lwts[i] || data[primary] !== (snapshot.docs[i] as Record<string, unknown>)[primary]) return false;
+  }
+  return true;
+}
+
+/**
+ * Every document of `collection` (not deleted, in primary-key order), now and after every
+ * change: first from its snapshot when the database has a store and the snapshot can be caught
+ * up (`source` 'snapshot'), then from RxDB's live query ('live'). A live result with exactly the
+ * snapshot's documents is not delivered again. Returns the function that stops watching.
+ */
+export function watchCollection<T>(
+  db: object,
+  collection: RxCollection,
+  onDocs: (docs: T[], source: 'snapshot' | 'live') => void,
+): () => void {
+  const store = SNAPSHOT_COLLECTIONS.has(collection.name) ? stores.get(db) : undefined;
+  const primary = collection.schema.primaryPath as string;
+  let stopped = false;
+  let shown: CollectionSnapshot<unknown> | null = null;
+  let sub: { unsubscribe(): void } | null = null;
+  const startLive = () => {
+    if (stopped) return;
+    sub = collection.find().$.subscribe((results: LiveDoc[]) => {
+      const snapshot = shown;
+      shown = null;
+      if (snapshot && sameDocs(primary, snapshot, results)) {
+        if (snapshot.caughtUp > 0 && store) scheduleWrite(store, collection, snapshot.docs, snapshot.lwts);
+        return;
+      }
+      const docs = results.map((d) => d.toJSON() as T);
+      onDocs(docs, 'live');
+      if (store)
+        scheduleWrite(
+          store,
+          collection,
+          docs,
+          results.map((d) => d._data._meta.lwt),
+        );
+    });
+  };
+  if (!store) startLive();
+  else
+    readSnapshot<T>(store, collection).then(
+      (snapshot) => {
+        if (stopped) return;
+        if (snapshot) {
+          shown = snapshot;
+          onDocs(snapshot.docs, 'snapshot');
+        }
+        startLive();
+      },
+      (e: unknown) => {
+        console.warn(`Reading the start-up snapshot of ${collection.name} failed`, e);
+        startLive();
+      },
+    );
+  return () => {
+    stopped = true;
+    sub?.unsubscribe();
+  };
+}

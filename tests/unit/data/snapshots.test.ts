@@ -1,0 +1,183 @@
+/**
+ * Start-up snapshots (data/snapshots.ts) on the app's own storage (RxDB's Dexie storage with the
+ * app's shortcuts) over fake-indexeddb: what a screen is first given after a restart is the
+ * collection as it is now, whatever happened since the snapshot was written, or nothing.
+ */
+import fc from 'fast-check';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
+import { deleteDexieDatabases, tutorDexieStorage } from '../../../src-renderer/src/data/dexie-storage';
+import { deleteDoc, saveDoc } from '../../../src-renderer/src/data';
+import {
+  attachSnapshots,
+  flushSnapshotWrites,
+  openSnapshotStore,
+  snapshotDatabaseName,
+  watchCollection,
+  type SnapshotStore,
+} from '../../../src-renderer/src/data/snapshots';
+import { studentValues } from '../../sync/helpers/fixtures';
+
+type Doc = Record<string, unknown> & { id: string };
+interface Delivery {
+  source: 'snapshot' | 'live';
+  docs: Doc[];
+}
+
+let clock = Date.parse('2026-03-01T10:00:00Z');
+const ctx = () => ({ staffId: 's1', deviceId: 'dev-a', now: new Date((clock += 1_000)) });
+
+/** One laptop's storage: the same IndexedDB across restarts. */
+function laptop(name = `snap${Math.random().toString(36).slice(2)}`) {
+  const idb = new IDBFactory();
+  const storage = tutorDexieStorage({ indexedDB: idb, IDBKeyRange });
+  let open: { db: TutorDatabase; store: SnapshotStore } | null = null;
+  return {
+    idb,
+    name,
+    async start() {
+      const db = await createTutorDatabase({ name, storage, validate: 'ajv', collections: ['students'] });
+      const store = await openSnapshotStore(name, idb);
+      attachSnapshots(db, store);
+      open = { db, store };
+      return open;
+    },
+    async stop() {
+      if (!open) return;
+      await flushSnapshotWrites(open.store);
+      open.store.close();
+      await open.db.close();
+      open = null;
+    },
+  };
+}
+
+/** Watches the students; resolves with every delivery once the live query has answered too. */
+async function watchStudents(db: TutorDatabase): Promise<Delivery[]> {
+  const deliveries: Delivery[] = [];
+  const stop = watchCollection<Doc>(db, db.students as never, (docs, source) => deliveries.push({ source, docs }));
+  // The live query answers after the snapshot (if any) was delivered; wait until RxDB has
+  // emitted for a subscription started after ours, then a little longer for ours.
+  for (let i = 0; i < 100 && deliveries.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  await db.students.find().exec();
+  await new Promise((r) => setTimeout(r, 50));
+  stop();
+  return deliveries;
+}
+
+const current = async (db: TutorDatabase) => (await db.students.find().exec()).map((d) => d.toJSON() as Doc);
+
+describe('start-up snapshots', () => {
+  it('are written from the live result and read after a restart, without a second delivery', async () => {
+    const l = laptop();
+    let { db } = await l.start();
+    for (const [id, firstName] of [
+      ['stu-b', 'Bea'],
+      ['stu-a', 'Ada'],
+      ['stu-c', 'Cy'],
+    ])
+      await saveDoc(db, 'students', id, studentValues({ firstName }), ctx());
+    const first = await watchStudents(db);
+    expect(first.map((d) => d.source)).toEqual(['live']);
+    await l.stop();
+
+    ({ db } = await l.start());
+    const again = await watchStudents(db);
+    expect(again.map((d) => d.source)).toEqual(['snapshot']);
+    expect(again[0]!.docs).toEqual(await current(db));
+    expect(again[0]!.docs.map((d) => d.id)).toEqual(['stu-a', 'stu-b', 'stu-c']);
+    await l.stop();
+  });
+
+  it('never show a stale document: any edits, additions and deletions since are applied', async () => {
+    const ids = ['stu-1', 'stu-2', 'stu-3', 'stu-4', 'stu-5'];
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('save' as const), id: fc.constantFrom(...ids), name: fc.string({ maxLength: 8 }) }),
+      fc.record({ kind: fc.constant('delete' as const), id: fc.constantFrom(...ids) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 4 }), fc.array(op, { minLength: 1, maxLength: 6 }), async (before, after) => {
+        const apply = async (db: TutorDatabase, ops: typeof before) => {
+          for (const o of ops) {
+            if (o.kind === 'save') await saveDoc(db, 'students', o.id, studentValues({ firstName: o.name || 'X' }), ctx());
+            else await deleteDoc(db, 'students', o.id, ctx());
+          }
+        };
+        const l = laptop();
+        let { db } = await l.start();
+        await apply(db, before);
+        await watchStudents(db); // the snapshot is written from this result
+        await apply(db, after); // ...and these changes come after it
+        await l.stop();
+
+        ({ db } = await l.start());
+        const seen = await watchStudents(db);
+        const now = await current(db);
+        // Whatever was delivered first (a caught-up snapshot) is exactly what the database holds.
+        expect(seen[0]!.docs).toEqual(now);
+        expect(seen.at(-1)!.docs).toEqual(now);
+        await l.stop();
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('are ignored when a document left the collection without a change record', async () => {
+    const l = laptop();
+    let { db } = await l.start();
+    await saveDoc(db, 'students', 'stu-1', studentValues({ firstName: 'Ada' }), ctx());
+    await saveDoc(db, 'students', 'stu-2', studentValues({ firstName: 'Bea' }), ctx());
+    await watchStudents(db);
+    await l.stop();
+    // Purge stu-2 behind RxDB's back (as a storage clean-up would): no change record is left.
+    const dexie = await new Promise<IDBDatabase>((resolve, reject) => {
+      void l.idb.databases().then((list) => {
+        const name = list.map((d) => d.name!).find((n) => n.startsWith(`rxdb-dexie-${l.name}--`) && n.endsWith('--students'))!;
+        const req = l.idb.open(name);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      const tx = dexie.transaction('docs', 'readwrite');
+      tx.objectStore('docs').delete('stu-2');
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    dexie.close();
+
+    ({ db } = await l.start());
+    const seen = await watchStudents(db);
+    expect(seen.map((d) => d.source)).toEqual(['live']);
+    expect(seen[0]!.docs.map((d) => d.id)).toEqual(['stu-1']);
+    await l.stop();
+  });
+
+  it('are ignored when written for another schema version', async () => {
+    const l = laptop();
+    let { db, store } = await l.start();
+    await saveDoc(db, 'students', 'stu-1', studentValues({ firstName: 'Ada' }), ctx());
+    await watchStudents(db);
+    await flushSnapshotWrites(store);
+    const saved = (await store.get('students')) as { schemaVersion: number };
+    await store.put('students', { ...saved, schemaVersion: saved.schemaVersion - 1 });
+    await l.stop();
+
+    ({ db } = await l.start());
+    expect((await watchStudents(db)).map((d) => d.source)).toEqual(['live']);
+    await l.stop();
+  });
+
+  it('are removed with the practice database', async () => {
+    const l = laptop();
+    const { db } = await l.start();
+    await saveDoc(db, 'students', 'stu-1', studentValues({ firstName: 'Ada' }), ctx());
+    await watchStudents(db);
+    await l.stop();
+    const names = async () => (await l.idb.databases()).map((d) => d.name);
+    expect(await names()).toContain(snapshotDatabaseName(l.name));
+    await deleteDexieDatabases(l.name, l.idb);
+    expect(await names()).toEqual([]);
+  });
+});
