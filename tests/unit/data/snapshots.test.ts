@@ -156,7 +156,9 @@ describe('start-up snapshots', () => {
 
   it('are ignored when written for another schema version', async () => {
     const l = laptop();
-    let { db, store } = await l.start();
+    const first = await l.start();
+    let db = first.db;
+    const store = first.store;
     await saveDoc(db, 'students', 'stu-1', studentValues({ firstName: 'Ada' }), ctx());
     await watchStudents(db);
     await flushSnapshotWrites(store);
