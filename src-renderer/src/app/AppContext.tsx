@@ -6,7 +6,7 @@ import { PRACTICE_SETTINGS_ID, type PracticeSettings, type Staff } from '../../.
 import type { TutorDatabase } from '../data';
 import { localDoc$ } from '../data';
 import { saveDoc, watchCollection, type DocOf, type ValuesOf } from '../data';
-import { foregroundLoad } from './startup';
+import { foregroundLoad, whenStarted } from './startup';
 import {
   resolvePracticeLocale,
   practiceFormat,
@@ -191,10 +191,15 @@ export function useLiveQuery<C extends CollectionName>(
     const loaded = foregroundLoad();
     // A whole collection starts from its snapshot when it has one (data/snapshots.ts).
     if (Object.keys(query).length === 0) {
-      const stop = watchCollection<DocOf<C>>(db, db.collections[collection] as unknown as RxCollection, (docs) => {
-        setState({ docs, loading: false });
-        loaded();
-      });
+      const stop = watchCollection<DocOf<C>>(
+        db,
+        db.collections[collection] as unknown as RxCollection,
+        (docs) => {
+          setState({ docs, loading: false });
+          loaded();
+        },
+        { liveAfter: whenStarted() },
+      );
       return () => {
         stop();
         loaded();

@@ -21,6 +21,7 @@ const startedPromise = new Promise<void>((resolve) => (resolveStarted = resolve)
 function open(): void {
   if (started) return;
   started = true;
+  performance.mark('tutordesk:started');
   resolveStarted();
 }
 

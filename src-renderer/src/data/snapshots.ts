@@ -22,9 +22,9 @@ const CHANGES_PAGE = 2_000;
 /** A snapshot this far behind is dropped: reading the collection is about as quick. */
 export const MAX_CATCH_UP = 5_000;
 /**
- * A snapshot's checkpoint lies this far before its newest document: catching up re-reads the
- * changes of that last second (applying a change twice gives the same documents), so a deletion
- * written in the same millisecond as the newest document is never skipped.
+ * Before a snapshot is saved, the changes of this last stretch before its newest document are
+ * read again from the storage (applying a change twice gives the same documents), so a write
+ * still under way when the live result was made is never skipped.
  */
 const CHECKPOINT_MARGIN_MS = 1_000;
 
@@ -102,18 +102,21 @@ function isSaved(value: unknown, schemaVersion: number): value is SavedSnapshot 
   );
 }
 
+type ById = Map<string, { doc: Record<string, unknown>; lwt: number }>;
+
 /**
- * The collection as it is now, from its snapshot and the changes since; null when there is no
- * usable snapshot (none yet, another schema version, too far behind, or a count that disagrees).
+ * Applies to `byId` every change after `from`; returns how many there were and the checkpoint of
+ * the last one, or null past `limit` changes.
  */
-export async function readSnapshot<T>(store: SnapshotStore, collection: RxCollection): Promise<CollectionSnapshot<T> | null> {
-  const saved = await store.get(collection.name);
-  if (!isSaved(saved, collection.schema.version)) return null;
+async function catchUp(
+  collection: RxCollection,
+  byId: ById,
+  from: RxStorageDefaultCheckpoint,
+  limit: number,
+): Promise<{ changes: number; checkpoint: RxStorageDefaultCheckpoint } | null> {
   const primary = collection.schema.primaryPath as string;
-  const byId = new Map<string, { doc: Record<string, unknown>; lwt: number }>();
-  saved.docs.forEach((doc, i) => byId.set(String(doc[primary]), { doc, lwt: saved.lwts[i]! }));
-  let checkpoint: RxStorageDefaultCheckpoint | undefined = saved.checkpoint;
-  let caughtUp = 0;
+  let checkpoint = from;
+  let changes = 0;
   for (;;) {
     const page: { documents: unknown[]; checkpoint: RxStorageDefaultCheckpoint } = await getChangedDocumentsSince(
       collection.storageInstance,
@@ -125,18 +128,37 @@ export async function readSnapshot<T>(store: SnapshotStore, collection: RxCollec
       if (raw._deleted) byId.delete(id);
       else byId.set(id, { doc: plain(raw), lwt: raw._meta.lwt });
     }
-    caughtUp += page.documents.length;
-    if (caughtUp > MAX_CATCH_UP) return null;
-    if (page.documents.length < CHANGES_PAGE) break;
-    checkpoint = page.checkpoint;
+    changes += page.documents.length;
+    if (changes > limit) return null;
+    if (page.documents.length > 0) checkpoint = page.checkpoint;
+    if (page.documents.length < CHANGES_PAGE) return { changes, checkpoint };
   }
+}
+
+function sortedById(byId: ById): { docs: Record<string, unknown>[]; lwts: number[] } {
+  const ids = [...byId.keys()].sort(compareIds);
+  return { docs: ids.map((id) => byId.get(id)!.doc), lwts: ids.map((id) => byId.get(id)!.lwt) };
+}
+
+/**
+ * The collection as it is now, from its snapshot and the changes since; null when there is no
+ * usable snapshot (none yet, another schema version, too far behind, or a count that disagrees).
+ */
+export async function readSnapshot<T>(store: SnapshotStore, collection: RxCollection): Promise<CollectionSnapshot<T> | null> {
+  const saved = await store.get(collection.name);
+  if (!isSaved(saved, collection.schema.version)) return null;
+  const primary = collection.schema.primaryPath as string;
+  const byId: ById = new Map();
+  saved.docs.forEach((doc, i) => byId.set(String(doc[primary]), { doc, lwt: saved.lwts[i]! }));
+  const caught = await catchUp(collection, byId, saved.checkpoint, MAX_CATCH_UP);
+  if (!caught) return null;
   // Documents can leave a collection without a change record only by being purged; none of the
   // app's code purges, but a snapshot that disagrees with the collection is never shown.
   const count = await collection.count().exec();
   if (count !== byId.size) return null;
-  if (caughtUp === 0) return { docs: saved.docs as T[], lwts: saved.lwts, caughtUp };
-  const ids = [...byId.keys()].sort(compareIds);
-  return { docs: ids.map((id) => byId.get(id)!.doc as T), lwts: ids.map((id) => byId.get(id)!.lwt), caughtUp };
+  if (caught.changes === 0) return { docs: saved.docs as T[], lwts: saved.lwts, caughtUp: 0 };
+  const sorted = sortedById(byId);
+  return { docs: sorted.docs as T[], lwts: sorted.lwts, caughtUp: caught.changes };
 }
 
 /** RxDB's default sort: by primary key, as strings compare in JavaScript. */
@@ -152,8 +174,10 @@ export interface LiveDoc {
 
 /**
  * Saves a whole collection's documents (every one not deleted, in primary-key order, as
- * `toJSON()` gives them, with their `_meta.lwt`) as the collection's snapshot. The checkpoint
- * comes from the documents themselves: every change before the newest of them is in them.
+ * `toJSON()` gives them, with their `_meta.lwt`) as the collection's snapshot. A write that was
+ * still under way when the live result was made may be missing from it, so the changes of the
+ * last CHECKPOINT_MARGIN_MS before its newest document (and any since) are read from the storage
+ * and applied first; the checkpoint is then the storage's own, after the last of them.
  */
 export async function writeSnapshot(
   store: SnapshotStore,
@@ -161,14 +185,21 @@ export async function writeSnapshot(
   docs: readonly unknown[],
   lwts: readonly number[],
 ): Promise<void> {
+  const primary = collection.schema.primaryPath as string;
   let newest = 0;
   for (const t of lwts) if (t > newest) newest = t;
+  const byId: ById = new Map();
+  docs.forEach((doc, i) => {
+    const d = doc as Record<string, unknown>;
+    byId.set(String(d[primary]), { doc: d, lwt: lwts[i]! });
+  });
+  const caught = await catchUp(collection, byId, { id: '', lwt: Math.max(0, newest - CHECKPOINT_MARGIN_MS) }, Number.POSITIVE_INFINITY);
+  const sorted = caught!.changes === 0 ? { docs: docs as Record<string, unknown>[], lwts: [...lwts] } : sortedById(byId);
   const value: SavedSnapshot = {
     format: FORMAT,
     schemaVersion: collection.schema.version,
-    checkpoint: { id: '', lwt: Math.max(0, newest - CHECKPOINT_MARGIN_MS) },
-    docs: docs as Record<string, unknown>[],
-    lwts: [...lwts],
+    checkpoint: caught!.checkpoint,
+    ...sorted,
   };
   await store.put(collection.name, value);
 }
@@ -233,6 +264,29 @@ function sameDocs(primary: string, snapshot: CollectionSnapshot<unknown>, live: 
   return true;
 }
 
+export interface WatchOptions {
+  /**
+   * After a snapshot was delivered, the live query starts once this resolves (the app passes
+   * "the opened screen has painted", so the live query's full read does not delay it).
+   */
+  liveAfter?: Promise<unknown>;
+}
+
+const reading = new WeakMap<SnapshotStore, Map<string, Promise<CollectionSnapshot<unknown> | null>>>();
+
+/** One read per collection at a time: screens that mount together share it. */
+function sharedRead<T>(store: SnapshotStore, collection: RxCollection): Promise<CollectionSnapshot<T> | null> {
+  let byName = reading.get(store);
+  if (!byName) reading.set(store, (byName = new Map()));
+  let read = byName.get(collection.name);
+  if (!read) {
+    const map = byName;
+    read = readSnapshot<unknown>(store, collection).finally(() => map.delete(collection.name));
+    byName.set(collection.name, read);
+  }
+  return read as Promise<CollectionSnapshot<T> | null>;
+}
+
 /**
  * Every document of `collection` (not deleted, in primary-key order), now and after every
  * change: first from its snapshot when the database has a store and the snapshot can be caught
@@ -243,15 +297,19 @@ export function watchCollection<T>(
   db: object,
   collection: RxCollection,
   onDocs: (docs: T[], source: 'snapshot' | 'live') => void,
+  options: WatchOptions = {},
 ): () => void {
   const store = SNAPSHOT_COLLECTIONS.has(collection.name) ? stores.get(db) : undefined;
   const primary = collection.schema.primaryPath as string;
   let stopped = false;
   let shown: CollectionSnapshot<unknown> | null = null;
   let sub: { unsubscribe(): void } | null = null;
+  let first = true;
   const startLive = () => {
     if (stopped) return;
     sub = collection.find().$.subscribe((results: LiveDoc[]) => {
+      if (first) performance.mark(`tutordesk:live:${collection.name}`);
+      first = false;
       const snapshot = shown;
       shown = null;
       if (snapshot && sameDocs(primary, snapshot, results)) {
@@ -271,14 +329,15 @@ export function watchCollection<T>(
   };
   if (!store) startLive();
   else
-    readSnapshot<T>(store, collection).then(
+    sharedRead<T>(store, collection).then(
       (snapshot) => {
         if (stopped) return;
-        if (snapshot) {
-          shown = snapshot;
-          onDocs(snapshot.docs, 'snapshot');
-        }
-        startLive();
+        performance.mark(`tutordesk:snapshot:${collection.name}`, { detail: snapshot ? snapshot.caughtUp : null });
+        if (!snapshot) return startLive();
+        shown = snapshot;
+        onDocs(snapshot.docs, 'snapshot');
+        // The snapshot is the collection as it is: the live query can wait for the screen.
+        void (options.liveAfter ?? Promise.resolve()).then(startLive);
       },
       (e: unknown) => {
         console.warn(`Reading the start-up snapshot of ${collection.name} failed`, e);
