@@ -55,6 +55,12 @@ export interface OverlapLayout<T> {
 export interface OverlapOptions {
   /** Most lanes drawn side by side (≥ 1); a cluster that needs more gets "+N more" slots. */
   maxLanes?: number;
+  /**
+   * Lanes a cluster that needs more than `maxLanes` draws beside its "+N more" gutter (≥ 1, at
+   * most `maxLanes`; default `maxLanes`): the gutter takes room the lanes of a cluster that fits
+   * can use.
+   */
+  lanesBesideMore?: number;
   /** Length of a "+N more" slot in minutes (hidden lessons are grouped by the slot they start in). */
   slotMinutes?: number;
 }
@@ -68,6 +74,7 @@ interface Placed<T> extends OverlapInput<T> {
 
 export function layoutOverlaps<T>(items: readonly OverlapInput<T>[], options: OverlapOptions = {}): OverlapLayout<T> {
   const maxLanes = Math.max(1, Math.floor(options.maxLanes ?? Number.POSITIVE_INFINITY));
+  const besideMore = Math.max(1, Math.min(maxLanes, Math.floor(options.lanesBesideMore ?? maxLanes)));
   const slotMinutes = Math.max(1, options.slotMinutes ?? 60);
   const sorted: Placed<T>[] = items
     .map((p) => ({ ...p, lane: 0, cluster: 0 }))
@@ -96,7 +103,8 @@ export function layoutOverlaps<T>(items: readonly OverlapInput<T>[], options: Ov
   }
 
   // 2. What has no lane, grouped into slots by when it starts.
-  const hidden = sorted.filter((p) => p.lane >= maxLanes);
+  const limit = (c: { lanes: number }) => (c.lanes > maxLanes ? besideMore : c.lanes);
+  const hidden = clusters.flatMap((c) => c.items.filter((p) => p.lane >= limit(c)));
   const slotOf = (minutes: number) => Math.floor(minutes / slotMinutes) * slotMinutes;
   const slots = new Map<number, MoreSlot<T>>();
   for (const p of hidden) {
@@ -114,7 +122,7 @@ export function layoutOverlaps<T>(items: readonly OverlapInput<T>[], options: Ov
   // 3. Drawn items: their lanes, how far they widen, and whether their cluster leaves the gutter.
   const shown: LaidOutItem<T>[] = [];
   for (const [index, c] of clusters.entries()) {
-    const lanes = Math.min(c.lanes, maxLanes);
+    const lanes = limit(c);
     const gutter = more.some((m) => m.startMin < c.end && c.start < m.endMin);
     const drawn = c.items.filter((p) => p.lane < lanes);
     for (const p of drawn) {

@@ -187,3 +187,20 @@ describe('layoutOverlaps', () => {
     }
   });
 });
+
+describe('layoutOverlaps with fewer lanes beside "+N more"', () => {
+  it('draws a cluster that fits in all its lanes, and an overflowing one in fewer beside the gutter', () => {
+    const pair = [ev('x', '08:00', '09:00'), ev('y', '08:00', '09:00')];
+    const { shown, more } = layoutOverlaps([...pair, ...crowded()], { maxLanes: 2, lanesBesideMore: 1 });
+    expect(shown.map((p) => [p.item, p.lanes, p.gutter])).toEqual([
+      ['x', 2, false],
+      ['y', 2, false],
+      ['a', 1, true],
+    ]);
+    expect(more.map((m) => m.hidden)).toEqual([['b', 'c', 'd', 'e', 'f']]);
+  });
+
+  it('never draws more lanes beside the gutter than without it', () => {
+    expect(layoutOverlaps(crowded(), { maxLanes: 2, lanesBesideMore: 5 })).toEqual(layoutOverlaps(crowded(), { maxLanes: 2 }));
+  });
+});

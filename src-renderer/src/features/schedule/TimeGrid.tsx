@@ -87,12 +87,12 @@ export function TimeGrid(
   // As many lanes side by side as keep a lesson readable in the column's width (measured), the
   // rest behind "+N more" in a gutter at the column's right edge.
   const colWidth = useColumnWidth(scrollRef, days.length);
-  const maxLanes = lanesFor(colWidth, days.length);
+  const { maxLanes, lanesBesideMore } = lanesFor(colWidth, days.length);
   const [openMore, setOpenMore] = useState<{ date: string; startMin: number; anchor: HTMLElement } | null>(null);
   const closeMore = useCallback(() => setOpenMore(null), []);
   const layouts = useMemo(
-    () => new Map(days.map((d) => [d, layoutOverlaps(dayPositions(grouped.get(d) ?? [], d, fmt.tz), { maxLanes })])),
-    [days, grouped, fmt.tz, maxLanes],
+    () => new Map(days.map((d) => [d, layoutOverlaps(dayPositions(grouped.get(d) ?? [], d, fmt.tz), { maxLanes, lanesBesideMore })])),
+    [days, grouped, fmt.tz, maxLanes, lanesBesideMore],
   );
   const slotRange = (d: string, m: { startMin: number; endMin: number }) =>
     `${timeOf(instantAt(d, m.startMin, fmt.tz), fmt)}–${timeOf(instantAt(d, m.endMin, fmt.tz), fmt)}`;
@@ -276,10 +276,14 @@ const MORE_PX = 34;
 /** Narrowest lane a lesson is drawn in: its start time and a few letters of its subject fit. */
 const MIN_LANE_PX = 64;
 
-/** Lanes a day column draws side by side (before its width is known: a guess for the usual window). */
-function lanesFor(colWidth: number, days: number): number {
-  if (!colWidth) return days > 1 ? 2 : 8;
-  return Math.max(1, Math.min(12, Math.floor((colWidth - MORE_PX) / MIN_LANE_PX)));
+/**
+ * Lanes a day column draws side by side: all of a cluster's when they fit the width, otherwise as
+ * many as fit beside the "+N more" gutter (before the width is known: a guess for the usual window).
+ */
+function lanesFor(colWidth: number, days: number): { maxLanes: number; lanesBesideMore: number } {
+  if (!colWidth) return days > 1 ? { maxLanes: 2, lanesBesideMore: 1 } : { maxLanes: 12, lanesBesideMore: 12 };
+  const fit = (w: number) => Math.max(1, Math.min(12, Math.floor(w / MIN_LANE_PX)));
+  return { maxLanes: fit(colWidth), lanesBesideMore: Math.min(fit(colWidth), fit(colWidth - MORE_PX)) };
 }
 
 /** The width of one day column, kept current as the window resizes. */
