@@ -5,6 +5,7 @@
  * overlapping lessons share a column. Dates are local `YYYY-MM-DD` strings in the practice zone.
  */
 import { DateTime } from 'luxon';
+import { layoutOverlaps, type OverlapInput } from './overlap-layout';
 import { localDaysRange, MINUTE_MS, toFloating, type TimeRange } from './time';
 
 /** `rooms`: the week's lessons with a row per room (docs/schedule.md "Rooms"). */
@@ -142,11 +143,33 @@ export interface DayLayoutItem<T> {
 }
 
 /**
- * Lays out one day column: items that overlap share the width side by side (each cluster of
- * mutually overlapping items gets as many columns as it needs at most), and an item widens into
- * the columns to its right that are free for its whole duration. Items are given with
- * instants; positions are wall-clock minutes of `date` in `zone`. A very short item is at least
- * `minMinutes` tall so it can be read and clicked.
+ * Where items sit in the day column of local `date` in `zone`: wall-clock minutes since midnight,
+ * clamped to the day. A very short item is at least `minMinutes` tall so it can be read and
+ * clicked; an item across a DST change keeps its real length from its wall-clock start.
+ */
+export function dayPositions<T extends { startMs: number; endMs: number; id: string }>(
+  items: readonly T[],
+  date: string,
+  zone: string,
+  minMinutes = 15,
+): OverlapInput<T>[] {
+  return items.map((item) => {
+    const startMin = wallMinutes(item.startMs, date, zone);
+    const lengthMin = Math.max(0, (item.endMs - item.startMs) / MINUTE_MS);
+    let endMin = wallMinutes(item.endMs, date, zone);
+    // A lesson across a DST change is shown with its real length from its wall-clock start.
+    const startsToday = toFloating(item.startMs, zone).toISOString().slice(0, 10) === date;
+    if (startsToday && endMin < 24 * 60 && endMin - startMin !== lengthMin) endMin = startMin + lengthMin;
+    endMin = Math.min(24 * 60, Math.max(endMin, startMin + minMinutes));
+    return { item, id: item.id, startMin, endMin };
+  });
+}
+
+/**
+ * Lays out one day column with every item drawn: items that overlap share the width side by side
+ * (each cluster of overlapping items gets as many columns as it needs at most), and an item widens
+ * into the columns to its right that are free for its whole duration. The time grid itself uses
+ * `layoutOverlaps` (overlap-layout.ts) with a lane limit and "+N more" slots.
  */
 export function layoutDay<T extends { startMs: number; endMs: number; id: string }>(
   items: readonly T[],
@@ -154,48 +177,13 @@ export function layoutDay<T extends { startMs: number; endMs: number; id: string
   zone: string,
   minMinutes = 15,
 ): DayLayoutItem<T>[] {
-  const placed = items
-    .map((item) => {
-      const startMin = wallMinutes(item.startMs, date, zone);
-      const lengthMin = Math.max(0, (item.endMs - item.startMs) / MINUTE_MS);
-      let endMin = wallMinutes(item.endMs, date, zone);
-      // A lesson across a DST change is shown with its real length from its wall-clock start.
-      const startsToday = toFloating(item.startMs, zone).toISOString().slice(0, 10) === date;
-      if (startsToday && endMin < 24 * 60 && endMin - startMin !== lengthMin) endMin = startMin + lengthMin;
-      endMin = Math.min(24 * 60, Math.max(endMin, startMin + minMinutes));
-      return { item, startMin, endMin, column: 0, columns: 1, span: 1, cluster: 0 };
-    })
-    .sort((a, b) => a.startMin - b.startMin || b.endMin - a.endMin || (a.item.id < b.item.id ? -1 : 1));
-  let cluster: typeof placed = [];
-  let clusterEnd = -1;
-  let columnEnds: number[] = [];
-  let clusterIndex = 0;
-  const close = () => {
-    for (const p of cluster) {
-      p.columns = columnEnds.length;
-      let span = 1;
-      for (let c = p.column + 1; c < p.columns; c += 1) {
-        if (cluster.some((q) => q.column === c && q.startMin < p.endMin && p.startMin < q.endMin)) break;
-        span += 1;
-      }
-      p.span = span;
-    }
-    cluster = [];
-    columnEnds = [];
-    clusterIndex += 1;
-  };
-  for (const p of placed) {
-    if (p.startMin >= clusterEnd && cluster.length) close();
-    let col = columnEnds.findIndex((end) => end <= p.startMin);
-    if (col === -1) {
-      col = columnEnds.length;
-      columnEnds.push(p.endMin);
-    } else columnEnds[col] = p.endMin;
-    p.column = col;
-    p.cluster = clusterIndex;
-    cluster.push(p);
-    clusterEnd = Math.max(clusterEnd, p.endMin);
-  }
-  close();
-  return placed;
+  return layoutOverlaps(dayPositions(items, date, zone, minMinutes)).shown.map((p) => ({
+    item: p.item,
+    startMin: p.startMin,
+    endMin: p.endMin,
+    column: p.lane,
+    columns: p.lanes,
+    span: p.span,
+    cluster: p.cluster,
+  }));
 }

@@ -9,7 +9,7 @@
 import type { TutorDatabase } from '../data';
 import type { FeatureRegistry } from '../app/registry';
 import { loadSamplePractice } from '../features/onboarding';
-import { benchScheduleExpansion, seedSchedule, type ExpansionFigures } from './schedule-bench';
+import { benchScheduleExpansion, bookOverlapping, seedSchedule, type ExpansionFigures } from './schedule-bench';
 import { installNotesTestHooks } from './notes-hooks';
 import { installSyncTestHooks } from './sync-hooks';
 import { billingTestHooks, type BillingTestHooks } from './billing-hooks';
@@ -34,6 +34,8 @@ declare global {
       storedLocale(): Promise<string>;
       seedSchedule(series: number, weeksBack?: number, extraTutors?: number): Promise<{ lessons: number; occurrences: number }>;
       scheduleExpansion(weeks?: number): Promise<ExpansionFigures>;
+      /** `count` one-off lessons at one local date and time, each another student and tutor (schedule-bench.ts). */
+      bookOverlapping(date: string, time: string, count: number, minutes?: number): Promise<{ subject: string; student: string }[]>;
       billing: BillingTestHooks;
       /**
        * Makes this page behave like the desktop app for its automatic backups: these files are the
@@ -69,6 +71,7 @@ export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): 
     loadSample: (students) => loadSamplePractice(db, features.sampleExtenders, students),
     seedSchedule: (series, weeksBack, extraTutors) => seedSchedule(db, series, weeksBack, extraTutors),
     scheduleExpansion: (weeks) => benchScheduleExpansion(db, weeks),
+    bookOverlapping: (date, time, count, minutes) => bookOverlapping(db, date, time, count, minutes),
     billing: billingTestHooks(db),
     desktopBackups: fakeDesktopBackups,
     fakeSyncAccount,

@@ -7,7 +7,7 @@
 import { DateTime } from 'luxon';
 import { stampChange } from '../../../src-shared/model/meta';
 import type { Staff } from '../../../src-shared/model/types';
-import { expandLessons, generateSampleSchedule } from '../../../src-shared/schedule';
+import { createLesson, expandLessons, generateSampleSchedule } from '../../../src-shared/schedule';
 import { conflictedIds } from '../../../src-shared/schedule/conflicts';
 import { viewRange, type CalendarView } from '../../../src-shared/schedule/calendar';
 import type { TutorDatabase } from '../data';
@@ -130,4 +130,42 @@ export async function seedSchedule(
   for (let i = 0; i < generated.occurrences.length; i += chunk) await db.occurrences.bulkInsert(generated.occurrences.slice(i, i + chunk));
   await db.closures.bulkInsert(generated.closures);
   return { lessons: generated.lessons.length, occurrences: generated.occurrences.length };
+}
+
+/**
+ * `count` one-off lessons of `minutes` at local `date` `time` in the practice zone, each with
+ * another student and tutor (a crowded hour of a centre, for the time grid's "+N more").
+ */
+export async function bookOverlapping(
+  db: TutorDatabase,
+  date: string,
+  time: string,
+  count: number,
+  minutes = 60,
+): Promise<{ subject: string; student: string }[]> {
+  const settings = (await db.settings.findOne('practice').exec())?.toJSON();
+  const tz = settings?.timeZone ?? 'Europe/London';
+  const staff = (await db.staff.find().exec()).map((d) => d.toJSON()).filter((s) => s.active);
+  const students = (await db.students.find({ sort: [{ lastName: 'asc' }] }).exec()).map((d) => d.toJSON());
+  if (!staff.length || students.length < count) throw new Error('Load a practice with staff and enough students first');
+  const subjects = ['Maths', 'English', 'Physics', 'Chemistry', 'Biology', 'French', 'Spanish', 'Piano', 'History', 'Geography'];
+  const start = DateTime.fromISO(`${date}T${time}`, { zone: tz }).toUTC().toISO()!;
+  const ctx = { staffId: 'e2e', deviceId: 'e2e', now: new Date() };
+  const lessons = Array.from({ length: count }, (_, i) =>
+    createLesson(
+      {
+        tutorId: staff[i % staff.length]!.id,
+        studentIds: [students[i]!.id],
+        subject: `${subjects[i % subjects.length]}${i >= subjects.length ? ` ${Math.floor(i / subjects.length) + 1}` : ''}`,
+        start,
+        durationMinutes: minutes,
+        timeZone: tz,
+        rrule: '',
+      },
+      ctx,
+      () => `e2e-crowd-${date}-${time.replace(':', '')}-${i}`,
+    ),
+  );
+  await db.lessons.bulkInsert(lessons);
+  return lessons.map((l, i) => ({ subject: l.subject, student: `${students[i]!.firstName} ${students[i]!.lastName}`.trim() }));
 }

@@ -1,7 +1,17 @@
 /** The day and week views: a time grid with drag to move and click on an empty slot to create. */
-import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type PointerEvent as ReactPointerEvent,
+  type RefObject,
+} from 'react';
 import { closureOn, localDate, roomText, type ExpandedOccurrence } from '../../../../src-shared/schedule';
-import { instantAt, layoutDay, snapMinutes, wallMinutes, type DayLayoutItem } from '../../../../src-shared/schedule/calendar';
+import { dayPositions, instantAt, snapMinutes, wallMinutes } from '../../../../src-shared/schedule/calendar';
+import { layoutOverlaps } from '../../../../src-shared/schedule/overlap-layout';
 import {
   dayLabel,
   dt,
@@ -17,7 +27,8 @@ import {
   type Fmt,
 } from './format';
 import { byDay, ConflictMark, DateCell, eventClass, HOUR_PX, type ViewProps } from './view-parts';
-import { countOf } from '../../../../src-shared/locale/count';
+import { MoreLessons } from './MoreLessons';
+import { countOf, formOf } from '../../../../src-shared/locale/count';
 import { NOUNS } from '../../../../src-shared/locale/wording';
 
 interface DragState {
@@ -73,8 +84,19 @@ export function TimeGrid(
     props.onMove,
   );
 
-  // Beyond this many side-by-side lessons a cluster shows "+N" (the day view, or the list, has them all).
-  const maxCols = days.length > 1 ? 4 : 10;
+  // As many lanes side by side as keep a lesson readable in the column's width (measured), the
+  // rest behind "+N more" in a gutter at the column's right edge.
+  const colWidth = useColumnWidth(scrollRef, days.length);
+  const { maxLanes, lanesBesideMore } = lanesFor(colWidth, days.length);
+  const [openMore, setOpenMore] = useState<{ date: string; startMin: number; anchor: HTMLElement } | null>(null);
+  const closeMore = useCallback(() => setOpenMore(null), []);
+  const layouts = useMemo(
+    () => new Map(days.map((d) => [d, layoutOverlaps(dayPositions(grouped.get(d) ?? [], d, fmt.tz), { maxLanes, lanesBesideMore })])),
+    [days, grouped, fmt.tz, maxLanes, lanesBesideMore],
+  );
+  const slotRange = (d: string, m: { startMin: number; endMin: number }) =>
+    `${timeOf(instantAt(d, m.startMin, fmt.tz), fmt)}–${timeOf(instantAt(d, m.endMin, fmt.tz), fmt)}`;
+  const openSlot = openMore ? layouts.get(openMore.date)?.more.find((m) => m.startMin === openMore.startMin) : undefined;
   const nowDate = localDate(props.nowMs, fmt.tz);
   const nowMin = wallMinutes(props.nowMs, nowDate, fmt.tz);
 
@@ -113,7 +135,7 @@ export function TimeGrid(
           </div>
           {days.map((d) => {
             const list = grouped.get(d) ?? [];
-            const { shown, more } = collapse(layoutDay(list, d, fmt.tz), maxCols);
+            const { shown, more } = layouts.get(d) ?? { shown: [], more: [] };
             const closure = closureOn(d, props.closures);
             return (
               <div
@@ -126,7 +148,7 @@ export function TimeGrid(
                   else columns.current.delete(d);
                 }}
                 onClick={(e) => {
-                  if ((e.target as Element).closest('.cal-event')) return;
+                  if ((e.target as Element).closest('.cal-event, .cal-more-block')) return;
                   const h = hitAt(columns.current, startHour, e.clientX, e.clientY);
                   if (h) props.onCreateAt(d, Math.floor(h.minutes / 30) * 30);
                 }}
@@ -134,37 +156,48 @@ export function TimeGrid(
                 {hours.map((h) => (
                   <div key={h} className="cal-hour-line" style={{ top: (h - startHour) * HOUR_PX }} aria-hidden="true" />
                 ))}
-                {more.map((m) => (
-                  <button
-                    key={`more-${m.cluster}`}
-                    type="button"
-                    className="cal-more-block"
-                    style={{
-                      top: toPx(m.startMin),
-                      left: `calc(${((maxCols - 1) / maxCols) * 100}% + 2px)`,
-                      width: `calc(${100 / maxCols}% - 4px)`,
-                    }}
-                    aria-label={`${m.count} more lessons from ${timeOf(instantAt(d, Math.round(m.startMin), fmt.tz), fmt)}, ${days.length > 1 ? 'show the day' : 'show the list'}`}
-                    onClick={() => (days.length > 1 ? props.onPickDate(d, 'day') : props.onPickDate(d, 'agenda'))}
-                  >
-                    +{m.count}
-                  </button>
-                ))}
-                {shown.map(({ item: o, startMin, endMin, column, columns: cols, span }) => {
+                {more.map((m) => {
+                  const n = m.hidden.length;
+                  const open = openMore?.date === d && openMore.startMin === m.startMin;
+                  return (
+                    <button
+                      key={`more-${m.startMin}`}
+                      type="button"
+                      className={`cal-more-block${open ? ' is-open' : ''}`}
+                      style={{
+                        top: toPx(m.startMin) + 1,
+                        height: Math.max(18, toPx(m.endMin) - toPx(m.startMin) - 2),
+                        width: MORE_PX - 4,
+                      }}
+                      aria-label={`${n.toLocaleString(fmt.locale)} more ${formOf(n, NOUNS.lesson, fmt.locale)} ${slotRange(d, m)}, ${dayLabel(d, fmt)}`}
+                      aria-haspopup="dialog"
+                      aria-expanded={open}
+                      onClick={(e) => {
+                        const anchor = e.currentTarget;
+                        setOpenMore(open ? null : { date: d, startMin: m.startMin, anchor });
+                      }}
+                    >
+                      +{n}
+                    </button>
+                  );
+                })}
+                {shown.map(({ item: o, startMin, endMin, lane, lanes, span, gutter }) => {
                   const conflicted = conflicts.has(o.id);
                   const dragging = drag?.o.id === o.id && drag.moved;
                   const height = Math.max(18, toPx(endMin) - toPx(startMin) - 2);
+                  const room = gutter ? `(100% - ${MORE_PX}px)` : '100%';
+                  const widthPx = colWidth ? ((colWidth - (gutter ? MORE_PX : 0)) * span) / lanes - 4 : 0;
                   return (
                     <button
                       key={o.id}
                       data-occ={o.id}
                       type="button"
-                      className={`${eventClass(o, conflicted, props.selectedId === o.id)}${dragging ? ' is-drag-source' : ''}${days.length > 1 && span / cols < 0.34 ? ' is-narrow' : ''}`}
+                      className={`${eventClass(o, conflicted, props.selectedId === o.id)}${dragging ? ' is-drag-source' : ''}${widthPx && widthPx < 72 ? ' is-narrow' : ''}`}
                       style={{
                         top: toPx(startMin),
                         height,
-                        left: `calc(${(column / cols) * 100}% + 2px)`,
-                        width: `calc(${(100 * span) / cols}% - 4px)`,
+                        left: `calc(${room} * ${lane / lanes} + 2px)`,
+                        width: `calc(${room} * ${span / lanes} - 4px)`,
                         ['--tutor' as string]: dir.colour(o.tutorId),
                       }}
                       aria-label={lessonLabel(o, dir, fmt, conflicted)}
@@ -221,14 +254,57 @@ export function TimeGrid(
           })}
         </div>
       </div>
+      {openMore && openSlot && (
+        <MoreLessons
+          title={`${dayLabel(openMore.date, fmt)}, ${slotRange(openMore.date, openSlot)}`}
+          lessons={openSlot.all}
+          hiddenCount={openSlot.hidden.length}
+          anchor={openMore.anchor}
+          fmt={fmt}
+          dir={dir}
+          conflicts={conflicts}
+          onOpen={props.onOpen}
+          onClose={closeMore}
+        />
+      )}
     </div>
   );
 }
 
+/** Width of the "+N more" gutter at a crowded day column's right edge. */
+const MORE_PX = 34;
+/** Narrowest lane a lesson is drawn in: its start time and a few letters of its subject fit. */
+const MIN_LANE_PX = 64;
+
 /**
- * Keeps at most `maxCols` columns of a day: in a cluster that needs more, the lessons of the last
- * visible column onwards are replaced by one "+N" block (at the start of the first hidden one).
+ * Lanes a day column draws side by side: all of a cluster's when they fit the width, otherwise as
+ * many as fit beside the "+N more" gutter (before the width is known: a guess for the usual window).
  */
+function lanesFor(colWidth: number, days: number): { maxLanes: number; lanesBesideMore: number } {
+  if (!colWidth) return days > 1 ? { maxLanes: 2, lanesBesideMore: 1 } : { maxLanes: 12, lanesBesideMore: 12 };
+  const fit = (w: number) => Math.max(1, Math.min(12, Math.floor(w / MIN_LANE_PX)));
+  return { maxLanes: fit(colWidth), lanesBesideMore: Math.min(fit(colWidth), fit(colWidth - MORE_PX)) };
+}
+
+/** The width of one day column, kept current as the window resizes. */
+function useColumnWidth(scrollRef: RefObject<HTMLDivElement | null>, days: number): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const measure = () => {
+      const col = el.querySelector<HTMLElement>('.cal-col');
+      // The hours axis is 56 px (--hours-w) when no column is drawn yet.
+      const w = col ? col.getBoundingClientRect().width : (el.clientWidth - 56) / days;
+      setWidth((old) => (Math.abs(old - w) < 0.5 ? old : w));
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [scrollRef, days]);
+  return width;
+}
 
 /** The day column and wall-clock minutes under a point of the screen, or null outside the columns. */
 function hitAt(
@@ -296,30 +372,6 @@ function useDragToMove(
   };
   const onPointerCancel = () => setDrag(null);
   return { drag, suppressClick, onPointerDown, onPointerMove, onPointerUp, onPointerCancel };
-}
-
-function collapse<T extends DayLayoutItem<ExpandedOccurrence>>(
-  laid: T[],
-  maxCols: number,
-): { shown: T[]; more: { cluster: number; startMin: number; count: number }[] } {
-  const shown: T[] = [];
-  const more = new Map<number, { cluster: number; startMin: number; count: number }>();
-  for (const p of laid) {
-    if (p.columns <= maxCols) {
-      shown.push(p);
-      continue;
-    }
-    if (p.column < maxCols - 1) {
-      shown.push({ ...p, columns: maxCols, span: Math.min(p.span, maxCols - 1 - p.column) });
-      continue;
-    }
-    const m = more.get(p.cluster);
-    if (m) {
-      m.count += 1;
-      m.startMin = Math.min(m.startMin, p.startMin);
-    } else more.set(p.cluster, { cluster: p.cluster, startMin: p.startMin, count: 1 });
-  }
-  return { shown, more: [...more.values()] };
 }
 
 /**
