@@ -7,7 +7,15 @@ export { createTutorDatabase, removeTutorDatabase, type TutorDatabase } from './
 export { deleteDexieDatabases, tutorDexieStorage } from './dexie-storage';
 export { insertAllOrNothing, insertDoc, newId, saveDoc, type DocOf, type ValuesOf } from './repo';
 export { localDoc$ } from './local-docs';
-export { attachSnapshots, openSnapshotStore, watchCollection } from './snapshots';
+export {
+  attachSnapshots,
+  loadCollection,
+  openSnapshotStore,
+  readPartSnapshot,
+  scheduleWrite,
+  snapshotStoreOf,
+  watchCollection,
+} from './snapshots';
 export { deleteDoc, undeleteDoc } from './sync-delete';
 export {
   dismissHeldIntent,

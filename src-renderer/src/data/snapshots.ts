@@ -40,6 +40,8 @@ interface SavedSnapshot {
   docs: Record<string, unknown>[];
   /** Each document's `_meta.lwt` (same order): a live result with the same ids and times is the same. */
   lwts: number[];
+  /** For a part of a collection (`readPartSnapshot`): what the part is, e.g. a start date. */
+  scope?: unknown;
 }
 
 /** A snapshot caught up with the collection: its documents, in primary-key order. */
@@ -113,6 +115,7 @@ async function catchUp(
   byId: ById,
   from: RxStorageDefaultCheckpoint,
   limit: number,
+  keep: (doc: Record<string, unknown>) => boolean = () => true,
 ): Promise<{ changes: number; checkpoint: RxStorageDefaultCheckpoint } | null> {
   const primary = collection.schema.primaryPath as string;
   let checkpoint = from;
@@ -125,7 +128,7 @@ async function catchUp(
     );
     for (const raw of page.documents as Stored<Record<string, unknown>>[]) {
       const id = String(raw[primary]);
-      if (raw._deleted) byId.delete(id);
+      if (raw._deleted || !keep(raw)) byId.delete(id);
       else byId.set(id, { doc: plain(raw), lwt: raw._meta.lwt });
     }
     changes += page.documents.length;
@@ -184,6 +187,7 @@ export async function writeSnapshot(
   collection: RxCollection,
   docs: readonly unknown[],
   lwts: readonly number[],
+  part?: { key: string; scope: unknown; keep: (doc: Record<string, unknown>) => boolean },
 ): Promise<void> {
   const primary = collection.schema.primaryPath as string;
   let newest = 0;
@@ -193,15 +197,83 @@ export async function writeSnapshot(
     const d = doc as Record<string, unknown>;
     byId.set(String(d[primary]), { doc: d, lwt: lwts[i]! });
   });
-  const caught = await catchUp(collection, byId, { id: '', lwt: Math.max(0, newest - CHECKPOINT_MARGIN_MS) }, Number.POSITIVE_INFINITY);
+  const caught = await catchUp(
+    collection,
+    byId,
+    { id: '', lwt: Math.max(0, newest - CHECKPOINT_MARGIN_MS) },
+    Number.POSITIVE_INFINITY,
+    part?.keep,
+  );
   const sorted = caught!.changes === 0 ? { docs: docs as Record<string, unknown>[], lwts: [...lwts] } : sortedById(byId);
   const value: SavedSnapshot = {
     format: FORMAT,
     schemaVersion: collection.schema.version,
     checkpoint: caught!.checkpoint,
     ...sorted,
+    ...(part ? { scope: part.scope } : {}),
   };
-  await store.put(collection.name, value);
+  await store.put(part?.key ?? collection.name, value);
+}
+
+/** A part of a collection: the documents `keep` accepts, saved under `key` with its `scope`. */
+export interface PartSnapshot<T, S> extends CollectionSnapshot<T> {
+  scope: S;
+}
+
+/**
+ * Like `readSnapshot`, for the part of a collection that `keep` accepts (e.g. the occurrences
+ * from a date on), saved by `writeSnapshot(…, part)`. `usable` decides from the saved scope
+ * whether the part can serve (and gives the `keep` for that scope). Without a purge (the app
+ * never purges; whole-collection snapshots check their count) the caught-up part is exact.
+ */
+export async function readPartSnapshot<T, S>(
+  store: SnapshotStore,
+  collection: RxCollection,
+  key: string,
+  usable: (scope: S) => ((doc: Record<string, unknown>) => boolean) | null,
+): Promise<PartSnapshot<T, S> | null> {
+  const saved = await store.get(key);
+  if (!isSaved(saved, collection.schema.version) || saved.scope === undefined) return null;
+  const keep = usable(saved.scope as S);
+  if (!keep) return null;
+  const primary = collection.schema.primaryPath as string;
+  const byId: ById = new Map();
+  saved.docs.forEach((doc, i) => byId.set(String(doc[primary]), { doc, lwt: saved.lwts[i]! }));
+  const caught = await catchUp(collection, byId, saved.checkpoint, MAX_CATCH_UP, keep);
+  if (!caught) return null;
+  const scope = saved.scope as S;
+  if (caught.changes === 0) return { docs: saved.docs as T[], lwts: saved.lwts, caughtUp: 0, scope };
+  const sorted = sortedById(byId);
+  return { docs: sorted.docs as T[], lwts: sorted.lwts, caughtUp: caught.changes, scope };
+}
+
+/**
+ * Every document of a whole collection now, as plain objects: from its snapshot when the
+ * database has one that can be caught up, else read from the storage (and a snapshot is saved
+ * from that for the next start).
+ */
+export async function loadCollection<T>(db: object, collection: RxCollection): Promise<{ docs: T[]; source: 'snapshot' | 'storage' }> {
+  const store = SNAPSHOT_COLLECTIONS.has(collection.name) ? stores.get(db) : undefined;
+  const snapshot = store ? await sharedRead<T>(store, collection).catch(() => null) : null;
+  if (snapshot) {
+    if (snapshot.caughtUp > 0) scheduleWrite(store!, collection, snapshot.docs, snapshot.lwts);
+    return { docs: snapshot.docs, source: 'snapshot' };
+  }
+  const results = (await collection.find().exec()) as LiveDoc[];
+  const docs = results.map((d) => d.toJSON() as T);
+  if (store)
+    scheduleWrite(
+      store,
+      collection,
+      docs,
+      results.map((d) => d._data._meta.lwt),
+    );
+  return { docs, source: 'storage' };
+}
+
+/** The snapshot store of a database, if it has one. */
+export function snapshotStoreOf(db: object): SnapshotStore | undefined {
+  return stores.get(db);
 }
 
 const stores = new WeakMap<object, SnapshotStore>();
@@ -222,17 +294,27 @@ interface Pending {
   timer: ReturnType<typeof setTimeout> | null;
   write: (() => Promise<void>) | null;
   lastWrite: number;
-  latest: { docs: readonly unknown[]; lwts: readonly number[] } | null;
+  latest: { docs: readonly unknown[]; lwts: readonly number[]; part: Part | undefined } | null;
 }
 const writers = new WeakMap<SnapshotStore, Map<string, Pending>>();
 
-function scheduleWrite(store: SnapshotStore, collection: RxCollection, docs: readonly unknown[], lwts: readonly number[]): void {
+type Part = NonNullable<Parameters<typeof writeSnapshot>[4]>;
+
+/** Saves a snapshot soon (throttled per key; only the latest documents given are written). */
+export function scheduleWrite(
+  store: SnapshotStore,
+  collection: RxCollection,
+  docs: readonly unknown[],
+  lwts: readonly number[],
+  part?: Part,
+): void {
+  const key = part?.key ?? collection.name;
   let byName = writers.get(store);
   if (!byName) writers.set(store, (byName = new Map()));
-  let p = byName.get(collection.name);
-  if (!p) byName.set(collection.name, (p = { timer: null, write: null, lastWrite: 0, latest: null }));
+  let p = byName.get(key);
+  if (!p) byName.set(key, (p = { timer: null, write: null, lastWrite: 0, latest: null }));
   const pending = p;
-  pending.latest = { docs, lwts };
+  pending.latest = { docs, lwts, part };
   if (pending.timer) return;
   const wait = pending.lastWrite === 0 ? FIRST_WRITE_MS : Math.max(FIRST_WRITE_MS, pending.lastWrite + WRITE_EVERY_MS - Date.now());
   pending.write = async () => {
@@ -243,8 +325,8 @@ function scheduleWrite(store: SnapshotStore, collection: RxCollection, docs: rea
     pending.latest = null;
     if (!latest || collection.closed) return;
     pending.lastWrite = Date.now();
-    await writeSnapshot(store, collection, latest.docs, latest.lwts).catch((e: unknown) =>
-      console.warn(`Saving the start-up snapshot of ${collection.name} failed`, e),
+    await writeSnapshot(store, collection, latest.docs, latest.lwts, latest.part).catch((e: unknown) =>
+      console.warn(`Saving the start-up snapshot ${key} failed`, e),
     );
   };
   pending.timer = setTimeout(() => void pending.write?.(), wait);

@@ -24,7 +24,8 @@ import type { Subscription } from 'rxjs';
 import type { Closure, Lesson, Occurrence } from '../../../../src-shared/model/types';
 import { toMs } from '../../../../src-shared/schedule/time';
 import { lessonProblem, occurrenceProblem } from '../../../../src-shared/schedule/validity';
-import type { TutorDatabase } from '../../data';
+import { loadCollection, readPartSnapshot, scheduleWrite, snapshotStoreOf, type TutorDatabase } from '../../data';
+import type { RxCollection } from 'rxdb';
 import { useApp } from '../../app/AppContext';
 import { whenStarted } from '../../app/startup';
 
@@ -35,6 +36,17 @@ const INITIAL_WEEKS = 2;
 const STEP_WEEKS = 3;
 
 type Meta = { _meta?: unknown; _rev?: unknown; _attachments?: unknown; _deleted?: unknown };
+type OccurrenceResult = { primary: string; toJSON(): unknown; _data: { _meta: { lwt: number } } };
+
+/** The start-up snapshot of the recent occurrence documents, and how much older than the cutoff it may start. */
+const RECENT_KEY = 'occurrences:recent';
+const RECENT_MAX_EXTRA_MS = 4 * WEEK_MS;
+
+/** The documents `findOccurrences(fromMs, null)` gives: an original or moved start at/after fromMs. */
+function occurrenceFrom(fromMs: number): (doc: Record<string, unknown>) => boolean {
+  const from = new Date(fromMs).toISOString();
+  return (d) => (typeof d.originalStart === 'string' && d.originalStart >= from) || (typeof d.start === 'string' && d.start >= from);
+}
 
 function plain<T>(data: T & Meta): T {
   const { _meta: _m, _rev: _r, _attachments: _a, _deleted: _d, ...doc } = data;
@@ -62,6 +74,8 @@ export class ScheduleStore {
   loadMs = 0;
   /** When each part of the initial load had arrived (ms after the store was created; for the benchmark). */
   readonly loadPhases: Record<string, number> = {};
+  /** Where each part of the initial load came from (data/snapshots.ts; for tests and the benchmark). */
+  loadSources: Record<'lessons' | 'occurrences' | 'closures', 'snapshot' | 'storage'> | null = null;
   /** Occurrence documents with an original or moved start at/after this instant are loaded. */
   loadedFromMs = Number.POSITIVE_INFINITY;
   private loading: Promise<void> = Promise.resolve();
@@ -125,15 +139,18 @@ export class ScheduleStore {
       this.loadPhases[name] = performance.now() - t0;
       return r;
     };
-    const [lessons, occurrences, closures] = await Promise.all([
-      timed('lessons', this.db.lessons.find().exec()),
-      timed('occurrences', this.fetchOccurrences(cutoff, null)),
-      timed('closures', this.db.closures.find().exec()),
+    // Lessons, closures and the recent occurrence documents come from start-up snapshots caught
+    // up with the database when there are some (data/snapshots.ts).
+    const [lessons, recent, closures] = await Promise.all([
+      timed('lessons', loadCollection<Lesson>(this.db, this.db.lessons as unknown as RxCollection)),
+      timed('occurrences', this.loadRecentOccurrences(cutoff)),
+      timed('closures', loadCollection<Closure>(this.db, this.db.closures as unknown as RxCollection)),
     ]);
-    for (const d of lessons) this.applyLesson('INSERT', d.toJSON() as Lesson);
-    for (const o of occurrences) this.applyOccurrence('INSERT', o);
-    for (const d of closures) this.applyClosure('INSERT', d.toJSON() as Closure);
-    this.loadedFromMs = cutoff;
+    for (const d of lessons.docs) this.applyLesson('INSERT', d);
+    for (const o of recent.docs) this.applyOccurrence('INSERT', o);
+    for (const d of closures.docs) this.applyClosure('INSERT', d);
+    this.loadSources = { lessons: lessons.source, occurrences: recent.source, closures: closures.source };
+    this.loadedFromMs = recent.fromMs;
     for (const apply of buffered) apply();
     live = true;
     this.ready = true;
@@ -141,8 +158,41 @@ export class ScheduleStore {
     this.changed();
   }
 
-  /** Occurrence documents whose original or moved start is in [fromMs, toMs) (toMs null = no end). */
-  private async fetchOccurrences(fromMs: number, toMs_: number | null): Promise<Occurrence[]> {
+  /**
+   * The occurrence documents from `cutoff` on (or from a somewhat earlier start): from their
+   * start-up snapshot when it can be caught up, else from the indexes (and saved for next time).
+   */
+  private async loadRecentOccurrences(cutoff: number): Promise<{ docs: Occurrence[]; fromMs: number; source: 'snapshot' | 'storage' }> {
+    const store = snapshotStoreOf(this.db);
+    const coll = this.db.occurrences as unknown as RxCollection;
+    if (store) {
+      const part = await readPartSnapshot<Occurrence, { fromMs: number }>(store, coll, RECENT_KEY, (scope) =>
+        typeof scope?.fromMs === 'number' && scope.fromMs <= cutoff && scope.fromMs >= cutoff - RECENT_MAX_EXTRA_MS
+          ? occurrenceFrom(scope.fromMs)
+          : null,
+      ).catch(() => null);
+      if (part) {
+        const { fromMs } = part.scope;
+        if (part.caughtUp > 0)
+          scheduleWrite(store, coll, part.docs, part.lwts, { key: RECENT_KEY, scope: { fromMs }, keep: occurrenceFrom(fromMs) });
+        return { docs: part.docs, fromMs, source: 'snapshot' as const };
+      }
+    }
+    const found = await this.findOccurrences(cutoff, null);
+    const docs = found.map((d) => d.toJSON() as Occurrence);
+    if (store)
+      scheduleWrite(
+        store,
+        coll,
+        docs,
+        found.map((d) => d._data._meta.lwt),
+        { key: RECENT_KEY, scope: { fromMs: cutoff }, keep: occurrenceFrom(cutoff) },
+      );
+    return { docs, fromMs: cutoff, source: 'storage' as const };
+  }
+
+  /** Occurrence documents whose original or moved start is in [fromMs, toMs) (toMs null = no end), each once. */
+  private async findOccurrences(fromMs: number, toMs_: number | null): Promise<OccurrenceResult[]> {
     const from = new Date(fromMs).toISOString();
     const to = toMs_ === null ? null : new Date(toMs_).toISOString();
     const range = to === null ? { $gte: from } : { $gte: from, $lt: to };
@@ -150,7 +200,13 @@ export class ScheduleStore {
       this.db.occurrences.find({ selector: { originalStart: range } }).exec(),
       this.db.occurrences.find({ selector: { start: range } }).exec(),
     ]);
-    return [...byOriginal, ...byMoved].map((d) => d.toJSON() as Occurrence);
+    const byId = new Map<string, OccurrenceResult>();
+    for (const d of [...byOriginal, ...byMoved] as unknown as OccurrenceResult[]) byId.set(d.primary, d);
+    return [...byId.values()];
+  }
+
+  private async fetchOccurrences(fromMs: number, toMs_: number | null): Promise<Occurrence[]> {
+    return (await this.findOccurrences(fromMs, toMs_)).map((d) => d.toJSON() as Occurrence);
   }
 
   /** True when every occurrence document needed to expand `range` is in memory. */

@@ -1,0 +1,130 @@
+/**
+ * The schedule store starting from start-up snapshots (data/snapshots.ts) on the app's own
+ * storage (Dexie over fake-indexeddb): after a restart it holds exactly what the database holds,
+ * whatever was added, changed, moved or deleted after the snapshots were saved.
+ */
+import fc from 'fast-check';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
+import { tutorDexieStorage } from '../../../src-renderer/src/data/dexie-storage';
+import { attachSnapshots, flushSnapshotWrites, openSnapshotStore, type SnapshotStore } from '../../../src-renderer/src/data/snapshots';
+import { ScheduleStore } from '../../../src-renderer/src/features/schedule/store';
+import { overrideOccurrence, writeOccurrence } from '../../../src-shared/schedule';
+import type { Lesson, Occurrence } from '../../../src-shared/model/types';
+import { at, ctx, lesson } from './fixtures';
+
+const LON = 'Europe/London';
+const DAY = 86_400_000;
+const plain = (d: { toJSON(): unknown }) => d.toJSON() as Record<string, unknown>;
+
+function laptop() {
+  const name = `storesnap${Math.random().toString(36).slice(2)}`;
+  const idb = new IDBFactory();
+  const storage = tutorDexieStorage({ indexedDB: idb, IDBKeyRange });
+  let open: { db: TutorDatabase; store: SnapshotStore; schedule: ScheduleStore } | null = null;
+  return {
+    async start() {
+      const db = await createTutorDatabase({ name, storage, validate: 'ajv', collections: ['lessons', 'occurrences', 'closures'] });
+      const store = await openSnapshotStore(name, idb);
+      attachSnapshots(db, store);
+      const schedule = new ScheduleStore(db);
+      await schedule.whenReady();
+      open = { db, store, schedule };
+      return open;
+    },
+    async stop() {
+      if (!open) return;
+      open.schedule.close();
+      await flushSnapshotWrites(open.store);
+      open.store.close();
+      await open.db.close();
+      open = null;
+    },
+  };
+}
+
+/** The lessons' series, and a week from this one for each occurrence (−6 … +3 weeks). */
+const series = ['l-1', 'l-2', 'l-3'];
+const dayOffset = fc.integer({ min: -6, max: 3 });
+const op = fc.oneof(
+  fc.record({ kind: fc.constant('attend' as const), lesson: fc.constantFrom(...series), day: dayOffset }),
+  fc.record({ kind: fc.constant('move' as const), lesson: fc.constantFrom(...series), day: dayOffset, to: dayOffset }),
+  fc.record({ kind: fc.constant('removeOccurrence' as const), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constant('renameLesson' as const),
+    lesson: fc.constantFrom(...series),
+    subject: fc.constantFrom('Maths', 'Physics', 'Piano'),
+  }),
+  fc.record({ kind: fc.constant('removeLesson' as const), lesson: fc.constantFrom(...series) }),
+);
+type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
+/** The weekly lessons' Monday `week` weeks from this one (the series start on Monday 5 January 2026). */
+function occurrenceStart(week: number): string {
+  const thisWeek = Math.floor((Date.now() - Date.parse('2026-01-05T00:00:00Z')) / (7 * DAY));
+  const d = new Date(Date.parse('2026-01-05T12:00:00Z') + (thisWeek + week) * 7 * DAY).toISOString().slice(0, 10);
+  return at(`${d}T16:00`, LON);
+}
+
+async function apply(db: TutorDatabase, ops: Op[]): Promise<void> {
+  for (const o of ops) {
+    if (o.kind === 'renameLesson' || o.kind === 'removeLesson') {
+      const doc = await db.lessons.findOne(o.lesson).exec();
+      if (!doc) continue;
+      if (o.kind === 'removeLesson') await doc.remove();
+      else await doc.incrementalPatch({ subject: o.subject });
+      continue;
+    }
+    if (o.kind === 'removeOccurrence') {
+      const all = await db.occurrences.find().exec();
+      if (all.length) await all[o.pick % all.length]!.remove();
+      continue;
+    }
+    const l = (await db.lessons.findOne(o.lesson).exec())?.toJSON() as Lesson | undefined;
+    if (!l) continue;
+    const original = occurrenceStart(o.day);
+    const existing = (await db.occurrences.find({ selector: { lessonId: l.id, originalStart: original } }).exec())[0];
+    const current = existing?.toJSON() as Occurrence | undefined;
+    const next =
+      o.kind === 'attend'
+        ? writeOccurrence(l, original, current ?? null, { status: 'attended', statusChangedAt: original }, ctx)
+        : overrideOccurrence(l, original, current ?? null, { start: occurrenceStart(o.to) }, ctx);
+    await db.occurrences.upsert(next);
+  }
+}
+
+describe('ScheduleStore from start-up snapshots', () => {
+  it('holds exactly what the database holds after any changes while it was closed', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 8 }), fc.array(op, { minLength: 1, maxLength: 8 }), async (before, after) => {
+        const l = laptop();
+        try {
+          let { db, schedule } = await l.start();
+          for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+          await apply(db, before);
+          await l.stop(); // the first start saved the snapshots it loaded from storage
+          ({ db, schedule } = await l.start());
+          expect(schedule.loadSources).toEqual({ lessons: 'snapshot', occurrences: 'snapshot', closures: 'snapshot' });
+          await apply(db, after); // changes after the snapshots...
+          await l.stop();
+
+          ({ db, schedule } = await l.start()); // ...and a restart
+          expect(schedule.loadSources).toEqual({ lessons: 'snapshot', occurrences: 'snapshot', closures: 'snapshot' });
+          const lessons = (await db.lessons.find().exec()).map(plain);
+          expect([...schedule.lessons.values()].sort((a, b) => a.id.localeCompare(b.id))).toEqual(lessons);
+          // Every occurrence document the store must hold is there, as stored; nothing else is.
+          const from = new Date(schedule.loadedFromMs).toISOString();
+          const wanted = (await db.occurrences.find().exec())
+            .map(plain)
+            .filter((d) => (d.originalStart as string) >= from || ((d.start as string) ?? '') >= from);
+          const held = [...schedule.occurrencesById.values()].sort((a, b) => a.id.localeCompare(b.id));
+          expect(held).toEqual(wanted.sort((a, b) => String(a.id).localeCompare(String(b.id))));
+        } finally {
+          await l.stop();
+        }
+      }),
+      { numRuns: 12 },
+    );
+  });
+});
