@@ -9,6 +9,7 @@ export { insertAllOrNothing, insertDoc, newId, saveDoc, type DocOf, type ValuesO
 export { localDoc$ } from './local-docs';
 export {
   attachSnapshots,
+  flushSnapshotWrites,
   loadCollection,
   openSnapshotStore,
   readPartSnapshot,

@@ -6,7 +6,7 @@
  * the test build the hooks are installed only when the page is opened with `?testHooks`.
  * They drive the same code paths as the UI.
  */
-import type { TutorDatabase } from '../data';
+import { flushSnapshotWrites, snapshotStoreOf, type TutorDatabase } from '../data';
 import type { FeatureRegistry } from '../app/registry';
 import { loadSamplePractice } from '../features/onboarding';
 import { benchScheduleExpansion, bookOverlapping, seedSchedule, type ExpansionFigures } from './schedule-bench';
@@ -47,6 +47,8 @@ declare global {
       /** The bridge says this computer syncs (for the restore warning); no sync starts. */
       fakeSyncAccount(serverUrl: string, practice: string): void;
       desktopBackups(files: { content: string; createdAt: string }[]): void;
+      /** Saves the start-up snapshots that are waiting for their timer now (data/snapshots.ts). */
+      saveSnapshots(): Promise<void>;
       /** The names of this origin's IndexedDB databases (to see a replaced one removed). */
       indexedDbNames(): Promise<string[]>;
       /** The bridge's mail calls go to the test's real mail service (testing/mail-hooks.ts). */
@@ -73,6 +75,10 @@ export function installTestHooks(db: TutorDatabase, features: FeatureRegistry): 
     scheduleExpansion: (weeks) => benchScheduleExpansion(db, weeks),
     bookOverlapping: (date, time, count, minutes) => bookOverlapping(db, date, time, count, minutes),
     billing: billingTestHooks(db),
+    saveSnapshots: async () => {
+      const store = snapshotStoreOf(db);
+      if (store) await flushSnapshotWrites(store);
+    },
     desktopBackups: fakeDesktopBackups,
     fakeSyncAccount,
     desktopMail,
