@@ -13,7 +13,7 @@ import { median, type BenchRow, type RendererSession } from './browser';
 
 const WAIT_MS = 30_000;
 /** Longer than the app waits before saving its first snapshot (data/snapshots.ts FIRST_WRITE_MS) plus the write. */
-const SNAPSHOT_SETTLE_MS = 4_000;
+const SNAPSHOT_SETTLE_MS = 6_000;
 /** The row count under the table: "10,000 students" or "Showing 962 of 10,000 students". */
 const COUNT_TEXT = /^(Showing [\d,]+ of )?[\d,]+ students$/;
 /**

@@ -150,6 +150,7 @@ export class ScheduleStore {
     for (const o of recent.docs) this.applyOccurrence('INSERT', o);
     for (const d of closures.docs) this.applyClosure('INSERT', d);
     this.loadSources = { lessons: lessons.source, occurrences: recent.source, closures: closures.source };
+    performance.mark('tutordesk:schedule-store', { detail: this.loadSources });
     this.loadedFromMs = recent.fromMs;
     for (const apply of buffered) apply();
     live = true;
