@@ -10,6 +10,7 @@
  *   the page by the `scheduleExpansion` hook.
  */
 import { median, type BenchRow, type RendererSession } from './browser';
+import { issue19 } from './goals';
 
 type Figures = Awaited<ReturnType<NonNullable<Window['__tutordeskTest']>['scheduleExpansion']>>;
 
@@ -121,14 +122,14 @@ export async function benchSchedule(session: RendererSession, series = 2000): Pr
       name: 'schedule: page load → week view painted (median of 3)',
       value: median(opens),
       unit: 'ms',
-      goal: '≤ 2000 ms',
+      ...issue19('schedule-open'),
       detail: `${opens.map((v) => v.toFixed(0)).join(', ')}; ${lessonsShown} lessons drawn`,
     },
     {
       name: 'schedule: next week click → painted (median of 12)',
       value: median(weeks),
       unit: 'ms',
-      goal: '≤ 200 ms',
+      ...issue19('schedule-next-week'),
       detail: weeks.map((v) => v.toFixed(0)).join(', '),
     },
     {
