@@ -5,6 +5,7 @@
  */
 import { meets, openRenderer, type BenchRow } from './bench/browser';
 import { ISSUE_19_FIGURES } from './bench/goals';
+import { benchHeap } from './bench/heap';
 import { benchStudents } from './bench/students';
 import { benchSchedule } from './bench/schedule';
 import { benchDialogs } from './bench/dialogs';
@@ -34,6 +35,10 @@ async function main() {
     sections.push({
       name: 'Billing: month drafts for 1,000 families from 100,000 lessons (Node) and PDF per invoice (Chromium)',
       run: () => benchBilling(session),
+    });
+    sections.push({
+      name: 'Heap: renderer JS heap after opening every screen of the 100,000-lesson practice (Chromium)',
+      run: () => benchHeap(session),
     });
     sections.push({
       name: 'Backup and restore of the 10,000-student practice, without and with a passphrase (Chromium)',
