@@ -88,6 +88,10 @@ interface CoreProps {
   error?: string | undefined;
   hint?: string | undefined;
   className?: string | undefined;
+  /** The label is for screen readers only (e.g. a filter in a toolbar); the field keeps its name. */
+  hideLabel?: boolean | undefined;
+  /** Added to the input's classes (e.g. "input-sm"). */
+  inputClassName?: string | undefined;
   autoFocus?: boolean | undefined;
   disabled?: boolean | undefined;
   /** Above the input (a multiple picker's chosen values). */
@@ -222,7 +226,7 @@ function ComboboxCore(props: CoreProps) {
 
   return (
     <div className={`field combo${props.className ? ` ${props.className}` : ''}`}>
-      <label htmlFor={id}>
+      <label htmlFor={id} className={props.hideLabel ? 'sr-only' : undefined}>
         {props.label}
         {props.required && <span aria-hidden="true"> *</span>}
       </label>
@@ -231,7 +235,7 @@ function ComboboxCore(props: CoreProps) {
         <input
           ref={inputRef}
           id={id}
-          className="input combo-input"
+          className={`input combo-input${props.inputClassName ? ` ${props.inputClassName}` : ''}`}
           type="text"
           role="combobox"
           autoComplete="off"
