@@ -3,7 +3,9 @@
  * scripts/bench/<area>.ts. Sections that need a browser share one Chromium and one server.
  * Arguments pick sections by a word of their name, e.g. `npm run bench -- students search`.
  */
-import { openRenderer, type BenchRow } from './bench/browser';
+import { meets, openRenderer, type BenchRow } from './bench/browser';
+import { ISSUE_19_FIGURES } from './bench/goals';
+import { benchHeap } from './bench/heap';
 import { benchStudents } from './bench/students';
 import { benchSchedule } from './bench/schedule';
 import { benchDialogs } from './bench/dialogs';
@@ -14,6 +16,8 @@ import { benchSyncTargets } from './bench/sync-targets';
 import { benchBackup } from './bench/backup';
 
 const sections: { name: string; run: () => Promise<BenchRow[]>; syncServer?: string }[] = [];
+/** What became of each section run: its error message when it failed. */
+const outcomes = new Map<string, { failed?: string }>();
 /** The sync section's rows per server, printed side by side when there are several. */
 const syncRows = new Map<string, BenchRow[]>();
 const rows: BenchRow[] = [];
@@ -31,6 +35,10 @@ async function main() {
     sections.push({
       name: 'Billing: month drafts for 1,000 families from 100,000 lessons (Node) and PDF per invoice (Chromium)',
       run: () => benchBilling(session),
+    });
+    sections.push({
+      name: 'Heap: renderer JS heap after opening every screen of the 100,000-lesson practice (Chromium)',
+      run: () => benchHeap(session),
     });
     sections.push({
       name: 'Backup and restore of the 10,000-student practice, without and with a passphrase (Chromium)',
@@ -52,6 +60,7 @@ async function main() {
       console.log(`\n▶ ${s.name}`);
       try {
         const result = await s.run();
+        outcomes.set(s.name, {});
         if (s.syncServer) syncRows.set(s.syncServer, result);
         const several = chosen.filter((c) => c.syncServer).length > 1;
         for (const r of result) {
@@ -61,6 +70,8 @@ async function main() {
           );
         }
       } catch (e) {
+        const message = (e as Error).message.split('\n')[0]!;
+        outcomes.set(s.name, { failed: message });
         console.log(`  failed: ${(e as Error).message}`);
       }
     }
@@ -83,6 +94,43 @@ async function main() {
   console.log('\nSummary');
   for (const r of rows)
     console.log(`  ${r.name.padEnd(70)} ${r.value.toFixed(1).padStart(10)} ${r.unit}${r.goal ? `   goal ${r.goal}` : ''}`);
+  printIssue19();
+}
+
+/**
+ * Every figure of issue 19 with its goal, side by side: the figure measured in this run and whether
+ * it meets the goal (decided from the row's machine-readable target), or why there is none.
+ */
+function printIssue19() {
+  const lines: string[][] = [];
+  for (const f of ISSUE_19_FIGURES) {
+    const found = rows.filter((r) => r.figure === f.id);
+    const ran = [...outcomes].filter(([name]) => name.split(':')[0]!.toLowerCase().includes(f.section));
+    if (found.length === 0) {
+      const failed = ran.find(([, o]) => o.failed)?.[1].failed;
+      const now = ran.length === 0 ? 'not run' : failed ? `failed: ${failed}` : 'failed: the section gave no such figure';
+      lines.push([f.label, now.length > 60 ? `${now.slice(0, 59)}…` : now, f.goal, '–']);
+      continue;
+    }
+    for (const r of found) {
+      const server = found.length > 1 ? (/\[([^\]]+)\]$/.exec(r.name)?.[1] ?? '') : '';
+      const target = r.target ?? f.target;
+      const digits = r.unit === '×' ? 2 : r.value < 100 ? 1 : 0;
+      lines.push([
+        server ? `${f.label} [${server}]` : f.label,
+        `${r.value.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${r.unit}`,
+        r.goal ?? f.goal,
+        meets(r.value, target) ? '✓' : '✗',
+      ]);
+    }
+  }
+  const head = ['figure', 'now', 'goal', 'met'];
+  const width = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const row = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(width[i]!)).join(' │ ')}`;
+  console.log('\nIssue 19 goals');
+  console.log(row(head));
+  console.log(`  ${width.map((w) => '─'.repeat(w)).join('─┼─')}`);
+  for (const l of lines) console.log(row(l));
 }
 
 void main();

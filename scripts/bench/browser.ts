@@ -93,10 +93,26 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** A goal in a form the summary can check: the figure `op` `value` (in the row's unit). */
+export interface BenchTarget {
+  op: '<=' | '>=';
+  value: number;
+}
+
 export interface BenchRow {
   name: string;
   value: number;
   unit: string;
+  /** The goal as people read it, e.g. "≤ 1,000 ms". */
   goal?: string;
+  /** The same goal, machine-readable: the "Issue 19 goals" table decides met / not met with it. */
+  target?: BenchTarget;
+  /** Which issue 19 figure this row is (scripts/bench.ts, ISSUE_19_GOALS), when it is one. */
+  figure?: string;
   detail?: string;
+}
+
+/** Whether `value` meets `target`. */
+export function meets(value: number, target: BenchTarget): boolean {
+  return target.op === '<=' ? value <= target.value : value >= target.value;
 }

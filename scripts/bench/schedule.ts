@@ -10,6 +10,7 @@
  *   the page by the `scheduleExpansion` hook.
  */
 import { median, type BenchRow, type RendererSession } from './browser';
+import { issue19 } from './goals';
 
 /** Longer than the app waits before saving its first snapshots (data/snapshots.ts FIRST_WRITE_MS) plus the writes. */
 const SNAPSHOT_SETTLE_MS = 6_000;
@@ -136,14 +137,14 @@ export async function benchSchedule(session: RendererSession, series = 2000): Pr
       name: 'schedule: page load → week view painted (median of 3)',
       value: median(opens),
       unit: 'ms',
-      goal: '≤ 2000 ms',
+      ...issue19('schedule-open'),
       detail: `${opens.map((v) => v.toFixed(0)).join(', ')}; ${lessonsShown} lessons drawn; the store's sources: ${sources[0]}`,
     },
     {
       name: 'schedule: next week click → painted (median of 12)',
       value: median(weeks),
       unit: 'ms',
-      goal: '≤ 200 ms',
+      ...issue19('schedule-next-week'),
       detail: weeks.map((v) => v.toFixed(0)).join(', '),
     },
     {

@@ -33,6 +33,7 @@ import { stampChange, type ChangeContext, type SyncMeta } from '../../src-shared
 import type { Student } from '../../src-shared/model/types';
 import { practiceDbName } from '../../src-shared/sync/names';
 import { freePort, type BenchRow, type RendererSession } from './browser';
+import { issue19 } from './goals';
 
 const BATCH = 1000;
 /** Rounds of the pull comparison (BENCH_SYNC_PULL_ROUNDS); each side's fastest run counts. */
@@ -410,6 +411,13 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
         detail: `without validation ${ratio(tdPullRawRate, pdPullRate)}; TutorDesk at ${ratio(tdPullRate, rawPullRate)} of the raw _changes speed, PouchDB at ${ratio(pdPullRate, rawPullRate)}`,
       },
       {
+        name: "sync: pull ratio TutorDesk / the server's raw _changes",
+        value: tdPullRate / rawPullRate,
+        unit: '×',
+        ...issue19('sync-pull-vs-raw'),
+        detail: `${Math.round(tdPullRate)} against ${Math.round(rawPullRate)} docs/s; without validation ${ratio(tdPullRawRate, rawPullRate)}`,
+      },
+      {
         name: `sync: TutorDesk push of ${n(pushDocs)} (Chromium)`,
         value: tdPushRate,
         unit: 'docs/s',
@@ -427,6 +435,13 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
         unit: '×',
         goal: '> 1 (clearly faster)',
         detail: `TutorDesk at ${ratio(tdPushRate, rawPushRate)} of the raw _bulk_docs speed, PouchDB at ${ratio(pdPushRate, rawPushRate)}`,
+      },
+      {
+        name: "sync: push ratio TutorDesk / the server's raw _bulk_docs",
+        value: tdPushRate / rawPushRate,
+        unit: '×',
+        ...issue19('sync-push-vs-raw'),
+        detail: `${Math.round(tdPushRate)} against ${Math.round(rawPushRate)} docs/s (raw: ${n(pullDocs)} docs from Node)`,
       },
     );
     const cost = (on: number, off: number) => `${Math.round((1 - on / off) * 100)}% less throughput`;

@@ -158,3 +158,32 @@ test('the New lesson dialog picks students and a tutor by typing, keyboard and c
   await Promise.race([clash.waitFor().then(() => clash.click()), dialog.waitFor({ state: 'hidden' })]);
   await expect(dialog).toBeHidden();
 });
+
+test("the schedule's student filter finds one student among hundreds by typing", async ({ page }) => {
+  test.setTimeout(120_000);
+  await bigPractice(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
+  const filters = page.getByRole('group', { name: 'Filters' });
+  const student = filters.getByRole('combobox', { name: 'Filter by student' });
+  await expect(student).toHaveValue('All students');
+  await expect(page.getByRole('status').filter({ hasText: /this week/ })).not.toContainText('(filtered)');
+
+  // A virtualised list, not every student: a page of options in the DOM.
+  await student.press('ArrowDown');
+  await expect(filters.getByRole('listbox', { name: 'Filter by student' })).toBeVisible();
+  await expect(optionsIn(filters).nth(3)).toBeVisible();
+  const inDom = await optionsIn(filters).count();
+  expect(inDom).toBeGreaterThan(3);
+  expect(inDom).toBeLessThan(40);
+
+  await student.fill('maya davies');
+  await expect(optionsIn(filters).first()).toHaveText('Maya Davies');
+  await student.press('Enter');
+  await expect(student).toHaveValue('Maya Davies');
+  await expect(filters.getByRole('listbox', { name: 'Filter by student' })).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: /this week/ })).toContainText('(filtered)');
+
+  await filters.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(student).toHaveValue('All students');
+  await expect(page.getByRole('status').filter({ hasText: /this week/ })).not.toContainText('(filtered)');
+});

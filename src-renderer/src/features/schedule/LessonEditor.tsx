@@ -20,7 +20,7 @@ import { FigureConfirmation } from '../../ui/FigureConfirmation';
 import { ownOnlyReason } from '../../../../src-shared/sync/permissions';
 import { FormDialog } from '../../ui/FormDialog';
 import { SelectField, TextArea, TextField } from '../../ui/Field';
-import { Combobox, MultiCombobox } from '../../ui/Combobox';
+import { Combobox, MultiCombobox, type ComboOption } from '../../ui/Combobox';
 import { formFieldErrors, humaniseWriteError } from '../../../../src-shared/validation/schema-limits';
 import { Icon } from '../../ui/Icon';
 import {
@@ -37,6 +37,7 @@ import {
 } from './lesson-form';
 import { studentFullName, type Directory } from './queries';
 import type { ScheduleStore } from './store';
+import type { Lesson } from '../../../../src-shared/model/types';
 
 export type { EditorResult, EditorTarget } from './lesson-form';
 
@@ -51,16 +52,59 @@ const WEEKDAY_NAMES: Record<WeekdayCode, string> = {
 };
 const DURATIONS = [15, 20, 30, 40, 45, 50, 60, 75, 90, 105, 120, 150, 180];
 
+type DirStudent = Directory['students'][number];
+const optionOf = (s: DirStudent): ComboOption => ({
+  value: s.id,
+  label: studentFullName(s),
+  ...(s.subjects.length > 0 ? { detail: s.subjects.join(', ') } : {}),
+});
+
+/**
+ * Built once per list of students (10,000 of them) and kept while that list lives, so opening the
+ * dialog again does not rebuild them (nor, through the picker's cache, their search text).
+ */
+const activeOptionsCache = new WeakMap<readonly DirStudent[], ComboOption[]>();
+function activeStudentOptions(students: readonly DirStudent[]): ComboOption[] {
+  let o = activeOptionsCache.get(students);
+  if (!o) {
+    o = students.filter((s) => s.status !== 'archived').map(optionOf);
+    activeOptionsCache.set(students, o);
+  }
+  return o;
+}
+
+/** The subjects offered (of every lesson and student) and the lessons' locations, once per change of either list. */
+const subjectsCache = new WeakMap<readonly Lesson[], WeakMap<readonly DirStudent[], string[]>>();
+function subjectChoices(lessons: readonly Lesson[], students: readonly DirStudent[]): string[] {
+  let byStudents = subjectsCache.get(lessons);
+  if (!byStudents) subjectsCache.set(lessons, (byStudents = new WeakMap()));
+  let subjects = byStudents.get(students);
+  if (!subjects) {
+    const set = new Set<string>();
+    for (const l of lessons) if (l.subject) set.add(l.subject);
+    for (const s of students) for (const subject of s.subjects) if (subject) set.add(subject);
+    subjects = [...set].sort();
+    byStudents.set(students, subjects);
+  }
+  return subjects;
+}
+const locationsCache = new WeakMap<readonly Lesson[], string[]>();
+function locationChoices(lessons: readonly Lesson[]): string[] {
+  let locations = locationsCache.get(lessons);
+  if (!locations) {
+    const set = new Set<string>();
+    for (const l of lessons) if (l.location) set.add(l.location);
+    locations = [...set].sort();
+    locationsCache.set(lessons, locations);
+  }
+  return locations;
+}
+
 /** The lesson's students: a searchable list of every student not archived (and those already chosen). */
 function StudentPicker(props: { dir: Directory; value: string[]; onChange(ids: string[]): void; error?: string | undefined }) {
   const { dir, value } = props;
-  const optionOf = (s: Directory['students'][number]) => ({
-    value: s.id,
-    label: studentFullName(s),
-    ...(s.subjects.length > 0 ? { detail: s.subjects.join(', ') } : {}),
-  });
-  // Built once per directory (10,000 students), not per click: archived students only when chosen.
-  const active = useMemo(() => dir.students.filter((s) => s.status !== 'archived').map(optionOf), [dir.students]);
+  // Archived students only when chosen.
+  const active = activeStudentOptions(dir.students);
   const archivedChosen = value.filter((id) => dir.studentById.get(id)?.status === 'archived').join(' ');
   const options = useMemo(
     () => (archivedChosen ? [...active, ...archivedChosen.split(' ').map((id) => optionOf(dir.studentById.get(id)!))] : active),
@@ -187,23 +231,9 @@ export function LessonEditor(props: {
     (value: FormValues[K]) =>
       setV((p) => ({ ...p, [k]: value }));
   const repeatLocked = editing !== null && recurring && scope === 'this';
-  const subjects = useMemo(
-    () =>
-      [...new Set([...props.store.allLessons().map((l) => l.subject), ...dir.students.flatMap((s) => s.subjects)].filter(Boolean))].sort(),
-    [props.store, dir.students],
-  );
-  const locations = useMemo(
-    () =>
-      [
-        ...new Set(
-          props.store
-            .allLessons()
-            .map((l) => l.location)
-            .filter(Boolean),
-        ),
-      ].sort(),
-    [props.store],
-  );
+  // allLessons() is the same array until a lesson changes: the lists are built once per change, not per open.
+  const subjects = subjectChoices(props.store.allLessons(), dir.students);
+  const locations = locationChoices(props.store.allLessons());
 
   const read = readForm(v, tz, settings.currency, editing?.lesson.rrule ?? '', settings.locale);
   let summary = '';

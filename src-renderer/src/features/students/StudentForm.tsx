@@ -51,7 +51,6 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
     notes: student?.notes ?? '',
   });
   const [errors, setErrors] = useState<FieldErrors>({});
-  const { docs: allStudents } = useLiveQuery('students');
   /** Students that may be this one (name ignoring accents and case, e-mail or phone), asked about once per entry. */
   const [dupes, setDupes] = useState<{ key: string; matches: DuplicateMatch<Student>[] } | null>(null);
   const dupeKey = `${v.firstName}|${v.lastName}|${v.email}|${v.phone}`;
@@ -87,6 +86,9 @@ export function StudentForm({ student, onClose }: { student: Student | null; onC
       if (gate) return setErrors({ rate: gate.error });
     }
     if (!student && !askedDupes) {
+      // Read when saving, not kept live while the dialog is open: opening it then costs no copy of
+      // every student (10,000 at a large centre).
+      const allStudents = (await app.db.students.find().exec()).map((d) => d.toJSON() as Student);
       const matches = findStudentMatches({ firstName: v.firstName, lastName: v.lastName, email: v.email, phone: v.phone }, allStudents);
       if (matches.length > 0) {
         setDupes({ key: dupeKey, matches });

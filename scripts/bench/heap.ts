@@ -1,0 +1,147 @@
+/**
+ * The renderer's memory at centre scale in Chromium: the practice of about 100,000 lesson
+ * occurrences a year that the schedule section uses (2,000 students, 2,000 weekly series, 100 extra
+ * tutors, started 26 weeks ago: scripts/bench/schedule.ts, the `seedSchedule` hook), then a fresh
+ * page load in a fresh browser context (no test hooks) that opens every screen of the sidebar in
+ * turn, by its link in the navigation named "Main", and waits for each to show its content (its
+ * heading, and nothing in the main region still loading or busy). Then a full garbage collection
+ * (CDP `HeapProfiler.collectGarbage`) and the JS heap in use (`Runtime.getHeapUsage`).
+ *
+ * `BENCH_HEAP_SNAPSHOT=1` also takes a heap snapshot and prints the constructors holding the most
+ * memory (self size), to find out what holds it.
+ */
+import type { CDPSession, Page } from '@playwright/test';
+import type { BenchRow, RendererSession } from './browser';
+import { issue19 } from './goals';
+
+const WAIT_MS = 60_000;
+const MB = 1024 * 1024;
+
+/** Resolves when the main region shows the screen's heading and nothing in it has loaded for `quietMs`. */
+async function waitForContent(page: Page, heading: string, quietMs = 750): Promise<void> {
+  await page
+    .getByRole('main')
+    .getByRole('heading', { level: 1 })
+    .first()
+    .waitFor({ timeout: WAIT_MS })
+    .catch(() => {
+      throw new Error(`the ${heading} screen showed no heading within ${WAIT_MS} ms`);
+    });
+  await page.waitForFunction(
+    (quiet) => {
+      const w = window as unknown as { __quietSince?: number };
+      const main = document.querySelector('main');
+      const loading = !main || main.querySelector('[aria-busy="true"]') !== null || /Loading/.test(main.textContent ?? '');
+      const now = performance.now();
+      if (loading) w.__quietSince = undefined;
+      else w.__quietSince ??= now;
+      return !loading && now - w.__quietSince! >= quiet;
+    },
+    quietMs,
+    { timeout: WAIT_MS, polling: 100 },
+  );
+}
+
+async function heapUsed(cdp: CDPSession): Promise<{ used: number; total: number }> {
+  // Two collections: the first may leave objects that only become garbage after finalisers ran.
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const h = await cdp.send('Runtime.getHeapUsage');
+  return { used: h.usedSize, total: h.totalSize };
+}
+
+/** The constructors with the largest self size in a heap snapshot (a summary, as DevTools' Summary view). */
+async function snapshotSummary(cdp: CDPSession, top = 25): Promise<string[]> {
+  const chunks: string[] = [];
+  const onChunk = (e: { chunk: string }) => chunks.push(e.chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  const snap = JSON.parse(chunks.join('')) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
+  const fields = snap.snapshot.meta.node_fields;
+  const width = fields.length;
+  const typeAt = fields.indexOf('type');
+  const nameAt = fields.indexOf('name');
+  const sizeAt = fields.indexOf('self_size');
+  const types = snap.snapshot.meta.node_types[0];
+  const by = new Map<string, { size: number; count: number }>();
+  for (let i = 0; i < snap.nodes.length; i += width) {
+    const type = types[snap.nodes[i + typeAt]!]!;
+    const name = type === 'object' || type === 'native' ? snap.strings[snap.nodes[i + nameAt]!]! : `(${type})`;
+    const e = by.get(name) ?? { size: 0, count: 0 };
+    e.size += snap.nodes[i + sizeAt]!;
+    e.count += 1;
+    by.set(name, e);
+  }
+  return [...by]
+    .sort((a, b) => b[1].size - a[1].size)
+    .slice(0, top)
+    .map(([name, e]) => `${(e.size / MB).toFixed(1)} MB in ${e.count.toLocaleString('en-GB')} × ${name.slice(0, 80)}`);
+}
+
+export async function benchHeap(session: RendererSession, series = 2000): Promise<BenchRow[]> {
+  const started = Date.now();
+  const log = (m: string) => process.env.BENCH_DEBUG && console.log(`  [heap] ${m} +${Date.now() - started} ms`);
+  const context = await session.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  context.setDefaultTimeout(WAIT_MS);
+  await context.addInitScript('globalThis.__name = (f) => f;');
+  try {
+    // Seed in one page, as the schedule section does …
+    const seeder = await context.newPage();
+    await seeder.goto(`${session.url}?testHooks=1`);
+    await seeder.getByRole('button', { name: 'Load a sample practice' }).waitFor();
+    await seeder.evaluate(() => window.__tutordeskTest!.loadSample(2000));
+    const seeded = await seeder.evaluate((n) => window.__tutordeskTest!.seedSchedule(n, 26, Math.round(n / 20)), series);
+    const seedMs = Date.now() - started;
+    log(`seeded ${JSON.stringify(seeded)}`);
+    await seeder.close();
+
+    // … then measure a page that did not seed (nothing of the seeding left in its heap).
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await page.goto(session.url);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link').first().waitFor();
+    const startHeap = await heapUsed(cdp);
+    log(`start: ${(startHeap.used / MB).toFixed(1)} MB`);
+    const screens = (await nav.getByRole('link').allTextContents()).map((s) => s.trim()).filter(Boolean);
+    if (screens.length === 0) throw new Error('the navigation "Main" has no links');
+    const perScreen: string[] = [];
+    for (const name of screens) {
+      const t0 = Date.now();
+      await nav.getByRole('link', { name, exact: true }).click();
+      await waitForContent(page, name);
+      if (name === 'Schedule') await page.locator('.cal-col [data-occ]').first().waitFor();
+      if (name === 'Students') await page.getByRole('table', { name: 'Students' }).getByRole('row').nth(1).waitFor();
+      const h = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+      perScreen.push(`${name} ${(h / MB).toFixed(0)}`);
+      log(`${name}: shown in ${Date.now() - t0} ms, heap (no GC) ${(h / MB).toFixed(1)} MB`);
+    }
+    const end = await heapUsed(cdp);
+    log(`end: ${(end.used / MB).toFixed(1)} MB used of ${(end.total / MB).toFixed(1)} MB`);
+    if (process.env.BENCH_HEAP_SNAPSHOT) {
+      console.log('  [heap] largest constructors by self size:');
+      for (const line of await snapshotSummary(cdp)) console.log(`    ${line}`);
+    }
+    return [
+      {
+        name: `heap: seed ${seeded.lessons.toLocaleString('en-GB')} series + ${seeded.occurrences.toLocaleString('en-GB')} attendance docs (setup)`,
+        value: seedMs,
+        unit: 'ms',
+      },
+      {
+        name: 'renderer: JS heap after opening every screen (100,000-lesson practice)',
+        value: end.used / MB,
+        unit: 'MB',
+        ...issue19('renderer-heap'),
+        detail: `after a full GC; ${(startHeap.used / MB).toFixed(0)} MB at start; screens opened in turn (MB before GC): ${perScreen.join(', ')}`,
+      },
+    ];
+  } finally {
+    await context.close();
+  }
+}
