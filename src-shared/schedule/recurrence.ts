@@ -176,6 +176,74 @@ export interface CompiledRule {
   options: Partial<RRuleOptions>;
   /** Copies of the rule with DTSTART moved forward by whole periods (see `ruleFrom`). */
   shifted: Map<number, RRule>;
+  /** The same instances by arithmetic, for the plain periodic rules lessons use (see `periodicRule`). */
+  periodic: PeriodicRule | null;
+}
+
+/**
+ * A WEEKLY rule (INTERVAL, BYDAY, WKST, UNTIL) or a DAILY one without BYDAY, in floating time: the
+ * instances are `base + k·stepMs + offset` for k ≥ 0 and each offset, from DTSTART on, up to UNTIL
+ * (inclusive). The `rrule` library iterates day by day to the same answer; this is what makes a
+ * week of 2,000 series quick to draw. tests/unit/schedule/periodic-rule.test.ts checks both give
+ * the same instances for any such rule and window.
+ */
+export interface PeriodicRule {
+  /** DTSTART (floating ms). */
+  first: number;
+  /** Floating midnight starting DTSTART's period (its week by WKST; DTSTART's day for DAILY). */
+  base: number;
+  stepMs: number;
+  /** Instance times from the start of each period, ascending. */
+  offsets: number[];
+  /** UNTIL in floating ms, or null. */
+  until: number | null;
+}
+
+/** rrule's weekday number (0 = Monday) of a weekday option (a number or a Weekday object). */
+function weekdayNumber(w: unknown): number | null {
+  if (typeof w === 'number') return w;
+  if (w && typeof w === 'object' && typeof (w as { weekday?: unknown }).weekday === 'number') {
+    if ((w as { n?: unknown }).n) return null; // "2nd Monday" is not periodic
+    return (w as { weekday: number }).weekday;
+  }
+  return null;
+}
+
+function periodicRule(options: Partial<RRuleOptions>, periodMs: number | null): PeriodicRule | null {
+  if (periodMs === null) return null;
+  const first = (options.dtstart as Date).getTime();
+  if (first % 1000 !== 0) return null;
+  const until = options.until ? (options.until as Date).getTime() : null;
+  const day = Math.floor(first / DAY_MS) * DAY_MS;
+  const timeOfDay = first - day;
+  if (options.freq === RRule.DAILY) return { first, base: day, stepMs: periodMs, offsets: [timeOfDay], until };
+  if (options.freq !== RRule.WEEKLY) return null;
+  const weekday = (new Date(first).getUTCDay() + 6) % 7;
+  const wkst = options.wkst === undefined || options.wkst === null ? 0 : weekdayNumber(options.wkst);
+  const raw = options.byweekday === undefined || options.byweekday === null ? [weekday] : [options.byweekday].flat();
+  const days = raw.map(weekdayNumber);
+  if (wkst === null || days.some((d) => d === null)) return null;
+  const base = day - ((weekday - wkst + 7) % 7) * DAY_MS;
+  const offsets = [...new Set(days.map((d) => ((d! - wkst + 7) % 7) * DAY_MS + timeOfDay))].sort((a, b) => a - b);
+  return { first, base, stepMs: periodMs, offsets, until };
+}
+
+/** The floating instants of a periodic rule in [from, to] (both inclusive, like `between(…, true)`). */
+export function periodicBetween(r: PeriodicRule, from: number, to: number): number[] {
+  const out: number[] = [];
+  const lo = Math.max(from, r.first);
+  const hi = r.until === null ? to : Math.min(to, r.until);
+  if (hi < lo) return out;
+  const last = r.offsets[r.offsets.length - 1]!;
+  for (let k = Math.max(0, Math.floor((lo - r.base - last) / r.stepMs)); ; k++) {
+    const start = r.base + k * r.stepMs;
+    if (start + r.offsets[0]! > hi) break;
+    for (const off of r.offsets) {
+      const t = start + off;
+      if (t >= lo && t <= hi) out.push(t);
+    }
+  }
+  return out;
 }
 
 const SHIFT_STEP = 16;
@@ -244,7 +312,9 @@ export function compileRule(rrule: string, start: string, timeZone: string): Com
     periodMs: periodOf(rrule),
     options,
     shifted: new Map(),
+    periodic: null,
   };
+  compiled.periodic = periodicRule(options, compiled.periodMs);
   if (ruleCache.size >= RULE_CACHE_LIMIT) ruleCache.clear();
   ruleCache.set(key, compiled);
   return compiled;
@@ -287,9 +357,13 @@ export function ruleInstances(lesson: Pick<Lesson, 'rrule' | 'start' | 'timeZone
   const floatingFrom = new Date(toFloating(lo, compiled.zone).getTime() - DAY_MS);
   const floatingTo = new Date(toFloating(toMs_, compiled.zone).getTime() + DAY_MS);
   const limit = Math.ceil((floatingTo.getTime() - floatingFrom.getTime()) / DAY_MS) * MAX_INSTANCES_PER_DAY + MAX_INSTANCES_PER_DAY;
-  let count = 0;
-  const found = ruleFrom(compiled, floatingFrom.getTime()).between(floatingFrom, floatingTo, true, () => ++count <= limit);
-  if (count > limit) throw new TooManyInstancesError(limit);
+  let found: Date[];
+  if (compiled.periodic) found = periodicBetween(compiled.periodic, floatingFrom.getTime(), floatingTo.getTime()).map((t) => new Date(t));
+  else {
+    let count = 0;
+    found = ruleFrom(compiled, floatingFrom.getTime()).between(floatingFrom, floatingTo, true, () => ++count <= limit);
+    if (count > limit) throw new TooManyInstancesError(limit);
+  }
   const out: number[] = [];
   for (const f of found) {
     const ms = fromFloating(f, compiled.zone);
