@@ -28,8 +28,8 @@ export const MAX_CATCH_UP = 5_000;
  */
 const CHECKPOINT_MARGIN_MS = 1_000;
 
-type Meta = { _meta: { lwt: number }; _deleted?: boolean; _rev?: string; _attachments?: unknown };
-type Stored<T> = T & Meta;
+export type Meta = { _meta: { lwt: number }; _deleted?: boolean; _rev?: string; _attachments?: unknown };
+export type Stored<T> = T & Meta;
 
 /** What is saved for one collection. */
 interface SavedSnapshot {
@@ -107,17 +107,18 @@ function isSaved(value: unknown, schemaVersion: number): value is SavedSnapshot 
 type ById = Map<string, { doc: Record<string, unknown>; lwt: number }>;
 
 /**
- * Applies to `byId` every change after `from`; returns how many there were and the checkpoint of
- * the last one, or null past `limit` changes.
+ * Calls `onDoc` with every document of `collection` written after `from` (as it is now, with
+ * RxDB's fields; `deleted` when it was deleted), oldest change first, read page by page from the
+ * `[_meta.lwt+id]` index. Returns how many there were and the checkpoint of the last one (`from`
+ * when none), or null (having stopped early) past `limit` changes: then whatever was saved is too
+ * far behind to be worth catching up.
  */
-async function catchUp(
+export async function forEachChangeSince(
   collection: RxCollection,
-  byId: ById,
   from: RxStorageDefaultCheckpoint,
-  limit: number,
-  keep: (doc: Record<string, unknown>) => boolean = () => true,
+  onDoc: (doc: Stored<Record<string, unknown>>, deleted: boolean) => void,
+  limit = MAX_CATCH_UP,
 ): Promise<{ changes: number; checkpoint: RxStorageDefaultCheckpoint } | null> {
-  const primary = collection.schema.primaryPath as string;
   let checkpoint = from;
   let changes = 0;
   for (;;) {
@@ -126,16 +127,53 @@ async function catchUp(
       CHANGES_PAGE,
       checkpoint,
     );
-    for (const raw of page.documents as Stored<Record<string, unknown>>[]) {
-      const id = String(raw[primary]);
-      if (raw._deleted || !keep(raw)) byId.delete(id);
-      else byId.set(id, { doc: plain(raw), lwt: raw._meta.lwt });
-    }
     changes += page.documents.length;
     if (changes > limit) return null;
+    for (const raw of page.documents as Stored<Record<string, unknown>>[]) onDoc(raw, raw._deleted === true);
     if (page.documents.length > 0) checkpoint = page.checkpoint;
     if (page.documents.length < CHANGES_PAGE) return { changes, checkpoint };
   }
+}
+
+/** A checkpoint CHECKPOINT_MARGIN_MS before a change at `lwt`: catching up re-reads that stretch. */
+export function checkpointBefore(lwt: number): RxStorageDefaultCheckpoint {
+  return { id: '', lwt: Math.max(0, lwt - CHECKPOINT_MARGIN_MS) };
+}
+
+/**
+ * The checkpoint of something saved that holds every change of a collection up to `newest`, the
+ * last of them in `getChangedDocumentsSince`'s order (`_meta.lwt`, then id). Once that change is
+ * older than CHECKPOINT_MARGIN_MS at `now`, no earlier write can still be on its way (RxDB gives a
+ * write its `_meta.lwt` inside its transaction), so catching up starts right after it: a bulk
+ * write (an import, a first sync: thousands of documents with one `_meta.lwt`) is then not read
+ * again at every start. Until then, `checkpointBefore`.
+ */
+export function settledCheckpoint(newest: RxStorageDefaultCheckpoint, now = Date.now()): RxStorageDefaultCheckpoint {
+  return now - newest.lwt > CHECKPOINT_MARGIN_MS ? { id: newest.id, lwt: newest.lwt } : checkpointBefore(newest.lwt);
+}
+
+/**
+ * Applies to `byId` every change after `from`; returns how many there were and the checkpoint of
+ * the last one, or null past `limit` changes.
+ */
+function catchUp(
+  collection: RxCollection,
+  byId: ById,
+  from: RxStorageDefaultCheckpoint,
+  limit: number,
+  keep: (doc: Record<string, unknown>) => boolean = () => true,
+): Promise<{ changes: number; checkpoint: RxStorageDefaultCheckpoint } | null> {
+  const primary = collection.schema.primaryPath as string;
+  return forEachChangeSince(
+    collection,
+    from,
+    (raw, deleted) => {
+      const id = String(raw[primary]);
+      if (deleted || !keep(raw)) byId.delete(id);
+      else byId.set(id, { doc: plain(raw), lwt: raw._meta.lwt });
+    },
+    limit,
+  );
 }
 
 function sortedById(byId: ById): { docs: Record<string, unknown>[]; lwts: number[] } {
@@ -197,13 +235,7 @@ export async function writeSnapshot(
     const d = doc as Record<string, unknown>;
     byId.set(String(d[primary]), { doc: d, lwt: lwts[i]! });
   });
-  const caught = await catchUp(
-    collection,
-    byId,
-    { id: '', lwt: Math.max(0, newest - CHECKPOINT_MARGIN_MS) },
-    Number.POSITIVE_INFINITY,
-    part?.keep,
-  );
+  const caught = await catchUp(collection, byId, checkpointBefore(newest), Number.POSITIVE_INFINITY, part?.keep);
   const sorted = caught!.changes === 0 ? { docs: docs as Record<string, unknown>[], lwts: [...lwts] } : sortedById(byId);
   const value: SavedSnapshot = {
     format: FORMAT,
@@ -294,9 +326,36 @@ interface Pending {
   timer: ReturnType<typeof setTimeout> | null;
   write: (() => Promise<void>) | null;
   lastWrite: number;
-  latest: { docs: readonly unknown[]; lwts: readonly number[]; part: Part | undefined } | null;
+  save: (() => Promise<void>) | null;
 }
 const writers = new WeakMap<SnapshotStore, Map<string, Pending>>();
+
+/**
+ * Saves something under `key` in `store` by calling `save` (the latest one given wins), not at
+ * once: FIRST_WRITE_MS after the first call, then at most every WRITE_EVERY_MS. For anything
+ * kept up to date while the app runs and saved for the next start (snapshots, the search index).
+ */
+export function scheduleSave(store: SnapshotStore, key: string, save: () => Promise<void>): void {
+  let byKey = writers.get(store);
+  if (!byKey) writers.set(store, (byKey = new Map()));
+  let p = byKey.get(key);
+  if (!p) byKey.set(key, (p = { timer: null, write: null, lastWrite: 0, save: null }));
+  const pending = p;
+  pending.save = save;
+  if (pending.timer) return;
+  const wait = pending.lastWrite === 0 ? FIRST_WRITE_MS : Math.max(FIRST_WRITE_MS, pending.lastWrite + WRITE_EVERY_MS - Date.now());
+  pending.write = async () => {
+    if (pending.timer) clearTimeout(pending.timer);
+    pending.timer = null;
+    pending.write = null;
+    const latest = pending.save;
+    pending.save = null;
+    if (!latest) return;
+    pending.lastWrite = Date.now();
+    await latest();
+  };
+  pending.timer = setTimeout(() => void pending.write?.(), wait);
+}
 
 type Part = NonNullable<Parameters<typeof writeSnapshot>[4]>;
 
@@ -309,30 +368,15 @@ export function scheduleWrite(
   part?: Part,
 ): void {
   const key = part?.key ?? collection.name;
-  let byName = writers.get(store);
-  if (!byName) writers.set(store, (byName = new Map()));
-  let p = byName.get(key);
-  if (!p) byName.set(key, (p = { timer: null, write: null, lastWrite: 0, latest: null }));
-  const pending = p;
-  pending.latest = { docs, lwts, part };
-  if (pending.timer) return;
-  const wait = pending.lastWrite === 0 ? FIRST_WRITE_MS : Math.max(FIRST_WRITE_MS, pending.lastWrite + WRITE_EVERY_MS - Date.now());
-  pending.write = async () => {
-    if (pending.timer) clearTimeout(pending.timer);
-    pending.timer = null;
-    pending.write = null;
-    const latest = pending.latest;
-    pending.latest = null;
-    if (!latest || collection.closed) return;
-    pending.lastWrite = Date.now();
-    await writeSnapshot(store, collection, latest.docs, latest.lwts, latest.part).catch((e: unknown) =>
+  scheduleSave(store, key, async () => {
+    if (collection.closed) return;
+    await writeSnapshot(store, collection, docs, lwts, part).catch((e: unknown) =>
       console.warn(`Saving the start-up snapshot ${key} failed`, e),
     );
-  };
-  pending.timer = setTimeout(() => void pending.write?.(), wait);
+  });
 }
 
-/** Writes every snapshot that is waiting for its timer now (tests; and before the window closes). */
+/** Writes everything (snapshots, the search index) that is waiting for its timer now (tests; and before the window closes). */
 export async function flushSnapshotWrites(store: SnapshotStore): Promise<void> {
   await Promise.all([...(writers.get(store)?.values() ?? [])].map((p) => p.write?.()));
 }
