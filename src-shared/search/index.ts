@@ -12,7 +12,7 @@
  * Pure: no DOM; the renderer keeps one instance and feeds it from RxDB change streams
  * (`upsert` on insert/update, `remove` on delete).
  */
-import MiniSearch, { type SearchResult } from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Options, type SearchResult } from 'minisearch';
 import type { Family, Note, Student } from '../model/types';
 
 export type SearchKind = 'note' | 'student' | 'family';
@@ -62,7 +62,27 @@ export interface SearchIndex {
   search(query: string, options?: SearchOptions): SearchHit[];
   has(id: string, kind?: SearchKind): boolean;
   readonly size: number;
+  /** Documents of one kind in the index. */
+  count(kind: SearchKind): number;
+  /** Every document's kind, id and students (to rebuild bookkeeping after loading a saved index). */
+  entries(): Iterable<{ kind: SearchKind; id: string; studentIds: string[] }>;
+  /** The index as plain data, for `loadSearchIndex` (JSON.stringify it to save it). */
+  toJSON(): SavedSearchIndex;
   clear(): void;
+}
+
+/**
+ * Bumped whenever what a saved index means changes: MiniSearch's options (fields, processTerm,
+ * stop words), what is stored per document, or what the search documents are made of
+ * (noteSearchDoc, studentSearchDoc, familySearchDoc). A saved index of another version is not loaded.
+ */
+export const SEARCH_INDEX_VERSION = 1;
+
+/** A saved index (`SearchIndex.toJSON()`). */
+export interface SavedSearchIndex {
+  version: number;
+  mini: AsPlainObject;
+  stored: Stored[];
 }
 
 const SNIPPET_STORE_CHARS = 4000;
@@ -77,7 +97,7 @@ interface Indexed {
   keywords: string;
 }
 
-interface Stored {
+export interface Stored {
   kind: SearchKind;
   id: string;
   title: string;
@@ -119,27 +139,55 @@ function makeSnippet(text: string, terms: string[], width = 160): string {
   return `${start > 0 ? '…' : ''}${flat.slice(start, end).trim()}${end < flat.length ? '…' : ''}`;
 }
 
+const MINI_OPTIONS: Options<Indexed> = {
+  idField: 'key',
+  fields: ['title', 'text', 'keywords'],
+  storeFields: [],
+  processTerm: (term) => {
+    const t = normaliseTerm(term);
+    return t.length && !STOP_WORDS.has(t) ? t : null;
+  },
+  searchOptions: {
+    boost: { title: 3, keywords: 2 },
+    combineWith: 'AND',
+    // The word being typed (the last) matches as a prefix from 3 letters on; a shorter prefix
+    // would expand to a large part of the vocabulary for little use.
+    prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
+    fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+    maxFuzzy: 2,
+  },
+  autoVacuum: { minDirtCount: 2000, minDirtFactor: 0.2, batchSize: 2000, batchWait: 10 },
+};
+
 export function createSearchIndex(): SearchIndex {
-  const mini = new MiniSearch<Indexed>({
-    idField: 'key',
-    fields: ['title', 'text', 'keywords'],
-    storeFields: [],
-    processTerm: (term) => {
-      const t = normaliseTerm(term);
-      return t.length && !STOP_WORDS.has(t) ? t : null;
-    },
-    searchOptions: {
-      boost: { title: 3, keywords: 2 },
-      combineWith: 'AND',
-      // The word being typed (the last) matches as a prefix from 3 letters on; a shorter prefix
-      // would expand to a large part of the vocabulary for little use.
-      prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
-      fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
-      maxFuzzy: 2,
-    },
-    autoVacuum: { minDirtCount: 2000, minDirtFactor: 0.2, batchSize: 2000, batchWait: 10 },
-  });
+  return wrapIndex(new MiniSearch<Indexed>(MINI_OPTIONS), new Map());
+}
+
+function isSaved(value: unknown): value is SavedSearchIndex {
+  const v = value as Partial<SavedSearchIndex> | null | undefined;
+  return !!v && v.version === SEARCH_INDEX_VERSION && !!v.mini && typeof v.mini === 'object' && Array.isArray(v.stored);
+}
+
+/**
+ * The index saved by `toJSON()` (parsed), or null when it is not one of this version or does not
+ * hold the same documents as its own list of them. Loads in steps, yielding between them.
+ */
+export async function loadSearchIndex(saved: unknown): Promise<SearchIndex | null> {
+  if (!isSaved(saved)) return null;
+  let mini: MiniSearch<Indexed>;
+  try {
+    mini = await MiniSearch.loadJSAsync<Indexed>(saved.mini, MINI_OPTIONS);
+  } catch {
+    return null;
+  }
   const stored = new Map<string, Stored>();
+  for (const s of saved.stored) stored.set(`${s.kind}:${s.id}`, s);
+  if (mini.documentCount !== stored.size) return null;
+  for (const key of stored.keys()) if (!mini.has(key)) return null;
+  return wrapIndex(mini, stored);
+}
+
+function wrapIndex(mini: MiniSearch<Indexed>, stored: Map<string, Stored>): SearchIndex {
   const keyOf = (kind: SearchKind, id: string) => `${kind}:${id}`;
 
   const index: SearchIndex = {
@@ -210,6 +258,17 @@ export function createSearchIndex(): SearchIndex {
     },
     get size() {
       return stored.size;
+    },
+    count(kind) {
+      let n = 0;
+      for (const s of stored.values()) if (s.kind === kind) n += 1;
+      return n;
+    },
+    *entries() {
+      for (const s of stored.values()) yield { kind: s.kind, id: s.id, studentIds: s.studentIds };
+    },
+    toJSON() {
+      return { version: SEARCH_INDEX_VERSION, mini: mini.toJSON(), stored: [...stored.values()] };
     },
     clear() {
       mini.removeAll();
