@@ -9,13 +9,19 @@ export { insertAllOrNothing, insertDoc, newId, saveDoc, type DocOf, type ValuesO
 export { localDoc$ } from './local-docs';
 export {
   attachSnapshots,
+  checkpointBefore,
   flushSnapshotWrites,
+  forEachChangeSince,
   loadCollection,
+  MAX_CATCH_UP,
   openSnapshotStore,
   readPartSnapshot,
+  scheduleSave,
   scheduleWrite,
+  settledCheckpoint,
   snapshotStoreOf,
   watchCollection,
+  type SnapshotStore,
 } from './snapshots';
 export { deleteDoc, undeleteDoc } from './sync-delete';
 export {

@@ -1,24 +1,37 @@
 /**
- * The one full-text index of the app (src-shared/search): built once from the database when the
- * app starts (after the opened screen has painted its data, app/startup.ts), then kept up to
- * date from RxDB's change streams (incremental upsert/remove), so a note typed on this laptop or
- * replicated from another one is findable within the same tick.
+ * The one full-text index of the app (src-shared/search): at start (after the opened screen has
+ * painted its data, app/startup.ts) loaded from where it was saved last time and caught up with
+ * every change since, or else built from the database; then kept up to date from RxDB's change
+ * streams (incremental upsert/remove), so a note typed on this laptop or replicated from another
+ * one is findable within the same tick. Saved again (throttled) after it changed.
  *
  * One service per database. No React and no DOM here beyond timers, so it is unit-tested in Node
  * against a real RxDB database.
  */
+import type { RxCollection } from 'rxdb';
 import type { Subscription } from 'rxjs';
 import type { Family, Note, Student } from '../../../../src-shared/model/types';
 import {
   createSearchIndex,
   familySearchDoc,
+  loadSearchIndex,
+  SEARCH_INDEX_VERSION,
   noteSearchDoc,
   studentSearchDoc,
   type SearchHit,
   type SearchIndex,
+  type SearchKind,
   type SearchOptions,
 } from '../../../../src-shared/search/index';
-import type { TutorDatabase } from '../../data';
+import {
+  checkpointBefore,
+  forEachChangeSince,
+  MAX_CATCH_UP,
+  scheduleSave,
+  snapshotStoreOf,
+  type SnapshotStore,
+  type TutorDatabase,
+} from '../../data';
 import { whenStarted } from '../../app/startup';
 
 export type SearchStatus = 'building' | 'ready' | 'error';
@@ -32,6 +45,14 @@ export interface SearchService {
   readonly buildPhases: { readMs: number; indexMs: number };
   /** Documents in the index. */
   readonly size: number;
+  /**
+   * Where the index came from at start: 'saved' (loaded and caught up with `caughtUp` changes)
+   * or 'built' (read from the database); '' until ready.
+   */
+  readonly source: 'saved' | 'built' | '';
+  readonly caughtUp: number;
+  /** Saves the index now (when it is up to date and changed since last saved); for tests and benches. */
+  saveNow(): Promise<void>;
   /** Resolves when the initial build is done (rejects if it failed). */
   readonly ready: Promise<void>;
   search(query: string, options?: SearchOptions): SearchHit[];
@@ -56,6 +77,28 @@ interface RawBulk {
   events: RawEvent[];
 }
 type Kind = 'notes' | 'students' | 'families';
+const KINDS: readonly Kind[] = ['students', 'families', 'notes'];
+const KIND_OF: Record<Kind, SearchKind> = { notes: 'note', students: 'student', families: 'family' };
+
+/** The key of the saved index in the practice's snapshot store (collection names have no colon). */
+export const SAVED_SEARCH_KEY = 'search:index';
+/** Bumped when the saved record's shape changes (the index's own version is SEARCH_INDEX_VERSION). */
+const SAVED_FORMAT = 1;
+
+/**
+ * The saved index: besides the index itself (a JSON string: one IndexedDB value that is cheap to
+ * store and read, parsed only when everything else fits), per collection the `_meta.lwt` of the
+ * newest change it holds (catching up starts at `checkpointBefore` of it) and the schema version
+ * it was built from.
+ */
+interface SavedSearch {
+  format: number;
+  indexVersion: number;
+  schemaVersions: Record<Kind, number>;
+  newestLwt: Record<Kind, number>;
+  /** JSON of { index: SavedSearchIndex, names: [studentId, firstName, lastName][] }. */
+  json: string;
+}
 
 /** Strips RxDB's internal fields (_rev, _meta, _deleted, _attachments) from an event payload. */
 function clean<T>(raw: RawDoc): T {
@@ -78,6 +121,10 @@ export interface SearchServiceOptions {
    * painted its data, app/startup.ts). Changes made meanwhile are buffered as usual.
    */
   startAfter?: Promise<void>;
+  /** Where the index is saved and loaded from (the app: the practice's snapshot store). */
+  store?: SnapshotStore;
+  /** Load the saved index at start (default true; false always builds, still saving). */
+  loadSaved?: boolean;
 }
 
 function startWhenIdle(maxDelayMs: number): Promise<void> {
@@ -92,8 +139,9 @@ function startWhenIdle(maxDelayMs: number): Promise<void> {
 export function createSearchService(db: TutorDatabase, opts: SearchServiceOptions = {}): SearchService {
   const chunkSize = opts.chunkSize ?? 500;
   const pageSize = opts.pageSize ?? 2000;
-  const index: SearchIndex = createSearchIndex();
-  const students = new Map<string, Student>();
+  let index: SearchIndex = createSearchIndex();
+  /** The students' names (a name is part of their notes' keywords). */
+  const students = new Map<string, Pick<Student, 'firstName' | 'lastName'>>();
   /** studentId → ids of notes about them (kept in step with the index). */
   const notesByStudent = new Map<string, Set<string>>();
   /** noteId → its studentIds (to update notesByStudent on change/removal). */
@@ -107,11 +155,44 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
   let disposed = false;
   const buffered: { kind: Kind; event: RawEvent }[] = [];
   let live = false;
+  let source: 'saved' | 'built' | '' = '';
+  let caughtUp = 0;
+  /** Per collection, the `_meta.lwt` of the newest change the index holds. */
+  const newest: Record<Kind, number> = { notes: 0, students: 0, families: 0 };
+  /** Changed since last saved. */
+  let dirty = false;
+  /** Student renames whose notes are being re-indexed. */
+  const reindexing = new Set<Promise<void>>();
+  const store = opts.store;
 
   const notify = () => {
     ver += 1;
     for (const l of listeners) l();
+    if (store && dirty && status === 'ready') scheduleSave(store, SAVED_SEARCH_KEY, save);
   };
+  const seen = (kind: Kind, lwt: number | undefined) => {
+    dirty = true;
+    if (lwt !== undefined && lwt > newest[kind]) newest[kind] = lwt;
+  };
+
+  /** Saves the index if it changed, unless it is not up to date right now (a later change saves it). */
+  async function save(): Promise<void> {
+    if (!store || disposed || status !== 'ready' || !dirty || draining || queue.length > 0 || reindexing.size > 0) return;
+    const value: SavedSearch = {
+      format: SAVED_FORMAT,
+      indexVersion: SEARCH_INDEX_VERSION,
+      schemaVersions: { notes: db.notes.schema.version, students: db.students.schema.version, families: db.families.schema.version },
+      newestLwt: { ...newest },
+      json: JSON.stringify({ index, names: [...students].map(([id, s]) => [id, s.firstName, s.lastName]) }),
+    };
+    dirty = false;
+    try {
+      await store.put(SAVED_SEARCH_KEY, value);
+    } catch (e) {
+      dirty = true;
+      console.warn('Saving the search index failed', e);
+    }
+  }
   const nameOf = (id: string): string => {
     const s = students.get(id);
     return s ? `${s.firstName} ${s.lastName}`.trim() : '';
@@ -139,10 +220,20 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     if (ids.length === 0) return;
     const docs = await db.notes.findByIds(ids).exec();
     for (const d of docs.values()) index.upsert(noteSearchDoc(d.toJSON() as Note, nameOf));
-    notify();
+    dirty = true;
+  }
+  function reindexLater(studentId: string) {
+    const p = reindexNotesOf(studentId)
+      .catch((e: unknown) => console.warn('Re-indexing the notes of a renamed student failed', e))
+      .finally(() => {
+        reindexing.delete(p);
+        notify();
+      });
+    reindexing.add(p);
   }
 
   function apply(kind: Kind, e: RawEvent) {
+    seen(kind, (e.documentData as { _meta?: { lwt: number } })._meta?.lwt);
     const deleted = e.operation === 'DELETE' || e.documentData._deleted === true;
     if (kind === 'notes') {
       if (deleted) {
@@ -162,7 +253,7 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
         const before = nameOf(s.id);
         students.set(s.id, s);
         index.upsert(studentSearchDoc(s));
-        if (before && before !== nameOf(s.id)) void reindexNotesOf(s.id);
+        if (before && before !== nameOf(s.id)) reindexLater(s.id);
       }
     } else if (deleted) {
       index.remove(e.documentId, 'family');
@@ -206,9 +297,13 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     }),
   );
 
-  const indexNote = (note: Note) => {
+  const lwtOf = (d: { _data: unknown }) => (d._data as { _meta: { lwt: number } })._meta.lwt;
+  const indexNote = (d: { toJSON(): unknown; _data: unknown }) => {
+    const note = d.toJSON() as Note;
+    seen('notes', lwtOf(d));
     linkNote(note);
     index.upsert(noteSearchDoc(note, nameOf));
+    return note;
   };
 
   /**
@@ -223,17 +318,16 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     let seenAtCursor = new Set<string>();
     for (;;) {
       const r0 = performance.now();
-      const page = (
-        await db.notes
-          .find({ selector: cursor ? { updatedAt: { $gte: cursor } } : {}, sort: [{ updatedAt: 'asc' }], limit: pageSize } as never)
-          .exec()
-      ).map((d) => d.toJSON() as Note);
+      const docs = await db.notes
+        .find({ selector: cursor ? { updatedAt: { $gte: cursor } } : {}, sort: [{ updatedAt: 'asc' }], limit: pageSize } as never)
+        .exec();
+      const page = docs.map((d) => ({ id: d.id, updatedAt: d.updatedAt }));
       readMs += performance.now() - r0;
       if (disposed) return readMs;
       let added = 0;
-      for (const n of page) {
-        if (n.updatedAt === cursor && seenAtCursor.has(n.id)) continue;
-        indexNote(n);
+      for (const d of docs) {
+        if (d.updatedAt === cursor && seenAtCursor.has(d.id)) continue;
+        indexNote(d);
         added += 1;
       }
       const last = page.at(-1);
@@ -249,10 +343,7 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
         const r1 = performance.now();
         const rest = await db.notes.find({ selector: { updatedAt: { $gte: cursor } } } as never).exec();
         readMs += performance.now() - r1;
-        for (const d of rest) {
-          const n = d.toJSON() as Note;
-          if (!(n.updatedAt === cursor && seenAtCursor.has(n.id))) indexNote(n);
-        }
+        for (const d of rest) if (!(d.updatedAt === cursor && seenAtCursor.has(d.id))) indexNote(d);
         return readMs;
       }
       await yieldToUi();
@@ -267,23 +358,100 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     }
   }
 
+  /** Back to an empty index (a saved one that did not fit is dropped before building). */
+  function reset() {
+    index = createSearchIndex();
+    students.clear();
+    notesByStudent.clear();
+    noteStudents.clear();
+    for (const k of KINDS) newest[k] = 0;
+    caughtUp = 0;
+  }
+
+  /**
+   * Loads the saved index and catches it up with every change since its checkpoints, in each
+   * collection (edits replace, deletions discard, new documents are added). False, with nothing
+   * kept, when there is none or it does not fit: another version, too many changes, or counts
+   * that disagree with the collections.
+   */
+  async function loadSaved(): Promise<boolean> {
+    if (!store || opts.loadSaved === false) return false;
+    const saved = (await store.get(SAVED_SEARCH_KEY)) as Partial<SavedSearch> | undefined;
+    if (
+      !saved ||
+      saved.format !== SAVED_FORMAT ||
+      saved.indexVersion !== SEARCH_INDEX_VERSION ||
+      typeof saved.json !== 'string' ||
+      !saved.newestLwt ||
+      !saved.schemaVersions ||
+      KINDS.some((k) => saved.schemaVersions![k] !== db[k].schema.version || typeof saved.newestLwt![k] !== 'number')
+    )
+      return false;
+    const parsed = JSON.parse(saved.json) as { index?: unknown; names?: [string, string, string][] };
+    const loaded = await loadSearchIndex(parsed.index);
+    if (!loaded || !Array.isArray(parsed.names) || disposed) return false;
+    index = loaded;
+    for (const [id, firstName, lastName] of parsed.names) students.set(id, { firstName, lastName });
+    for (const e of loaded.entries()) if (e.kind === 'note') linkNote(e);
+    Object.assign(newest, saved.newestLwt);
+    // Students first: a renamed student's notes are re-indexed with the new name.
+    for (const kind of KINDS) {
+      const n = await forEachChangeSince(
+        db[kind] as unknown as RxCollection,
+        checkpointBefore(saved.newestLwt[kind]),
+        (raw, deleted) =>
+          apply(kind, { operation: deleted ? 'DELETE' : 'UPDATE', documentId: String(raw.id), documentData: raw as unknown as RawDoc }),
+        MAX_CATCH_UP - caughtUp,
+      );
+      if (n === null || disposed) return false;
+      caughtUp += n.changes;
+    }
+    while (reindexing.size > 0) await Promise.all([...reindexing]);
+    // A document can leave a collection without a change record only by being purged; an index
+    // that disagrees with the collections is not used.
+    for (const kind of KINDS) if ((await db[kind].count().exec()) !== index.count(KIND_OF[kind])) return false;
+    dirty = caughtUp > 0;
+    return true;
+  }
+
+  async function build(): Promise<number> {
+    const [studentDocs, familyDocs] = await Promise.all([db.students.find().exec(), db.families.find().exec()]);
+    // In chunks, yielding to the UI in between (10,000 students and their families took
+    // about half a second in one go).
+    await inChunks(studentDocs, (d) => {
+      const s = d.toJSON() as Student;
+      seen('students', lwtOf(d));
+      students.set(s.id, s);
+      index.upsert(studentSearchDoc(s));
+    });
+    await inChunks(familyDocs, (d) => {
+      seen('families', lwtOf(d));
+      index.upsert(familySearchDoc(d.toJSON() as Family));
+    });
+    if (disposed) return 0;
+    return readAndIndexNotes();
+  }
+
   const ready = (async () => {
     // Off the critical path: the screen the user opened loads and paints first.
     await opts.startAfter;
     await startWhenIdle(opts.startDelayMs ?? 300);
     const t0 = performance.now();
     try {
-      const [studentDocs, familyDocs] = await Promise.all([db.students.find().exec(), db.families.find().exec()]);
-      // In chunks, yielding to the UI in between (10,000 students and their families took
-      // about half a second in one go).
-      await inChunks(studentDocs, (d) => {
-        const s = d.toJSON() as Student;
-        students.set(s.id, s);
-        index.upsert(studentSearchDoc(s));
-      });
-      await inChunks(familyDocs, (d) => index.upsert(familySearchDoc(d.toJSON() as Family)));
+      let readNotesMs = 0;
+      let fromSaved = false;
+      try {
+        fromSaved = await loadSaved();
+      } catch (e) {
+        console.warn('The saved search index could not be loaded; building it', e);
+      }
       if (disposed) return;
-      const readNotesMs = await readAndIndexNotes();
+      if (fromSaved) source = 'saved';
+      else {
+        reset();
+        readNotesMs = await build();
+        source = 'built';
+      }
       if (disposed) return;
       live = true;
       for (const e of buffered.splice(0)) queue.push(e);
@@ -317,6 +485,13 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     get size() {
       return index.size;
     },
+    get source() {
+      return source;
+    },
+    get caughtUp() {
+      return caughtUp;
+    },
+    saveNow: save,
     ready,
     search: (query, options) => index.search(query, options),
     noteIdsOfStudent: (studentId) => [...(notesByStudent.get(studentId) ?? [])],
@@ -340,6 +515,12 @@ const services = new WeakMap<TutorDatabase, SearchService>();
 /** The app's search service for `db`, created (and its build started) on first use. */
 export function getSearchService(db: TutorDatabase): SearchService {
   let s = services.get(db);
-  if (!s) services.set(db, (s = createSearchService(db, { startAfter: whenStarted() })));
+  if (!s) services.set(db, (s = createSearchService(db, { startAfter: whenStarted(), store: snapshotStoreOf(db), loadSaved })));
   return s;
+}
+
+let loadSaved = true;
+/** Test builds only (testing/notes-hooks.ts): build the index at start even when one is saved. */
+export function setLoadSavedSearchIndex(load: boolean): void {
+  loadSaved = load;
 }
