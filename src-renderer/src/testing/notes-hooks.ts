@@ -11,6 +11,8 @@ import { saveNote } from '../../../src-shared/notes/timeline';
 import { generateSampleNotes } from '../../../src-shared/schedule/sample';
 import { createLesson, type LessonValues } from '../../../src-shared/schedule/edit';
 import { getSearchService } from '../features/search';
+import { SAVED_SEARCH_KEY, setLoadSavedSearchIndex } from '../features/search/search-service';
+import { snapshotStoreOf } from '../data';
 
 export interface NotesTestHooks {
   /** Inserts `count` generated notes about the existing students; resolves with the time taken. */
@@ -23,8 +25,23 @@ export interface NotesTestHooks {
    * common base, so text edited on both sides is kept as a conflict version.
    */
   simulateConcurrentEdit(title: string, changes: Partial<Pick<Note, NoteTextField>>): Promise<void>;
-  /** The search index: status, size and build time. */
-  search(): Promise<{ status: string; size: number; buildMs: number; readMs: number; indexMs: number }>;
+  /**
+   * The search index: status, size, time from starting to usable (`buildMs`, whether built or
+   * loaded), where it came from, how many changes were applied to a saved one, and when (ms since
+   * the page started) it became usable.
+   */
+  search(): Promise<{
+    status: string;
+    size: number;
+    buildMs: number;
+    readMs: number;
+    indexMs: number;
+    source: string;
+    caughtUp: number;
+    readyAt: number;
+  }>;
+  /** Saves the search index now (if it changed); resolves with the saved record's JSON length. */
+  saveSearch(): Promise<number>;
 }
 
 declare global {
@@ -38,6 +55,8 @@ export function installNotesTestHooks(db: TutorDatabase): void {
     const device = (await db.getLocal<DeviceInfo>('device'))?.toJSON().data as DeviceInfo | undefined;
     return { staffId: device?.meStaffId || 'test', deviceId: device?.deviceId || 'test', now: new Date() };
   };
+  // `?searchRebuild`: build the search index at start even when one is saved (benchmarks).
+  if (new URLSearchParams(window.location.search).has('searchRebuild')) setLoadSavedSearchIndex(false);
   window.__tutordeskNotesTest = {
     async seedNotes(count) {
       const t0 = performance.now();
@@ -93,7 +112,22 @@ export function installNotesTestHooks(db: TutorDatabase): void {
     async search() {
       const s = getSearchService(db);
       await s.ready;
-      return { status: s.status, size: s.size, buildMs: s.buildMs, ...s.buildPhases };
+      return {
+        status: s.status,
+        size: s.size,
+        buildMs: s.buildMs,
+        ...s.buildPhases,
+        source: s.source,
+        caughtUp: s.caughtUp,
+        readyAt: s.readyAt,
+      };
+    },
+    async saveSearch() {
+      const s = getSearchService(db);
+      await s.ready;
+      await s.saveNow();
+      const saved = (await snapshotStoreOf(db)?.get(SAVED_SEARCH_KEY)) as { json?: string } | undefined;
+      return saved?.json?.length ?? 0;
     },
   };
 }

@@ -51,6 +51,8 @@ export interface SearchService {
    */
   readonly source: 'saved' | 'built' | '';
   readonly caughtUp: number;
+  /** `performance.now()` when the search became usable (0 until then). */
+  readonly readyAt: number;
   /** Saves the index now (when it is up to date and changed since last saved); for tests and benches. */
   saveNow(): Promise<void>;
   /** Resolves when the initial build is done (rejects if it failed). */
@@ -157,6 +159,7 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
   let live = false;
   let source: 'saved' | 'built' | '' = '';
   let caughtUp = 0;
+  let readyAt = 0;
   /** Per collection, the `_meta.lwt` of the newest change the index holds. */
   const newest: Record<Kind, number> = { notes: 0, students: 0, families: 0 };
   /** Changed since last saved. */
@@ -460,6 +463,7 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
       buildPhases.readMs = readNotesMs;
       buildPhases.indexMs = buildMs - readNotesMs;
       status = 'ready';
+      readyAt = performance.now();
     } catch (e) {
       status = 'error';
       error = (e as Error).message;
@@ -490,6 +494,9 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     },
     get caughtUp() {
       return caughtUp;
+    },
+    get readyAt() {
+      return readyAt;
     },
     saveNow: save,
     ready,
