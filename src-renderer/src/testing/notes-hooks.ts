@@ -40,8 +40,8 @@ export interface NotesTestHooks {
     caughtUp: number;
     readyAt: number;
   }>;
-  /** Saves the search index now (if it changed); resolves with the saved record's JSON length. */
-  saveSearch(): Promise<number>;
+  /** Saves the search index now (if it changed): how long that took, the saved JSON's length. */
+  saveSearch(): Promise<{ ms: number; chars: number }>;
 }
 
 declare global {
@@ -125,9 +125,11 @@ export function installNotesTestHooks(db: TutorDatabase): void {
     async saveSearch() {
       const s = getSearchService(db);
       await s.ready;
+      const t0 = performance.now();
       await s.saveNow();
+      const ms = performance.now() - t0;
       const saved = (await snapshotStoreOf(db)?.get(SAVED_SEARCH_KEY)) as { json?: string } | undefined;
-      return saved?.json?.length ?? 0;
+      return { ms, chars: saved?.json?.length ?? 0 };
     },
   };
 }

@@ -249,7 +249,8 @@ describe('saved search index', () => {
       ({ db, store } = await l.start({ search: false }));
       // (Its checkpoints moved past the last writes, or catching up would re-apply note-1.)
       const later = Date.now() + 10_000;
-      await store.put(SAVED_SEARCH_KEY, { ...saved, json, newestLwt: { notes: later, students: later, families: later } });
+      const cp = { lwt: later, id: '' };
+      await store.put(SAVED_SEARCH_KEY, { ...saved, json, checkpoints: { notes: cp, students: cp, families: cp } });
       await l.stop();
       ({ search } = await l.start());
       expect(search.source).toBe('saved');
@@ -289,6 +290,36 @@ describe('saved search index', () => {
     ({ db, search } = await l.start());
     expect(search.source).toBe('built');
     expect(noteIds(search, 'trigonometry')).toEqual(['note-1']);
+    await l.stop();
+  });
+  it('does not read a settled bulk write again at the next start (an import, a first sync)', async () => {
+    const l = laptop();
+    const { db, search } = await l.start();
+    await saveDoc(db, 'students', 'stu-1', studentValues({ firstName: 'Ada' }), ctx());
+    const bulk = Array.from({ length: 50 }, (_, i) =>
+      stampChange<Note>(undefined, noteValues('stu-1', `Imported ${i}`, `Imported worksheet ${i}.`) as never, ctx(), () => `note-${i}`),
+    );
+    // One bulk write: every note gets the same _meta.lwt.
+    await db.notes.bulkInsert(bulk);
+    await settled(search, () => noteIds(search, 'imported').length === 50);
+    // Saved while the bulk is under a second old: catching up re-reads it (the margin).
+    await search.saveNow();
+    await l.stop();
+    let again = await l.start();
+    expect(again.search.source).toBe('saved');
+    expect(again.search.caughtUp).toBeGreaterThanOrEqual(50);
+    // Saved once it is settled: nothing to read again.
+    await new Promise((r) => setTimeout(r, 1_500));
+    await saveDoc(again.db, 'notes', 'note-0', { body: 'Edited worksheet.' }, ctx());
+    await settled(again.search, () => noteIds(again.search, 'edited').length === 1);
+    await new Promise((r) => setTimeout(r, 1_500));
+    await again.search.saveNow();
+    await l.stop();
+    again = await l.start();
+    expect(again.search.source).toBe('saved');
+    expect(again.search.caughtUp).toBe(0);
+    expect(noteIds(again.search, 'imported')).toHaveLength(50);
+    expect(noteIds(again.search, 'edited')).toEqual(['note-0']);
     await l.stop();
   });
 });

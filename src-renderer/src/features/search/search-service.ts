@@ -8,7 +8,7 @@
  * One service per database. No React and no DOM here beyond timers, so it is unit-tested in Node
  * against a real RxDB database.
  */
-import type { RxCollection } from 'rxdb';
+import type { RxCollection, RxStorageDefaultCheckpoint } from 'rxdb';
 import type { Subscription } from 'rxjs';
 import type { Family, Note, Student } from '../../../../src-shared/model/types';
 import {
@@ -24,10 +24,10 @@ import {
   type SearchOptions,
 } from '../../../../src-shared/search/index';
 import {
-  checkpointBefore,
   forEachChangeSince,
   MAX_CATCH_UP,
   scheduleSave,
+  settledCheckpoint,
   snapshotStoreOf,
   type SnapshotStore,
   type TutorDatabase,
@@ -89,15 +89,16 @@ const SAVED_FORMAT = 1;
 
 /**
  * The saved index: besides the index itself (a JSON string: one IndexedDB value that is cheap to
- * store and read, parsed only when everything else fits), per collection the `_meta.lwt` of the
- * newest change it holds (catching up starts at `checkpointBefore` of it) and the schema version
- * it was built from.
+ * store and read, parsed only when everything else fits), per collection the newest change it
+ * holds (`_meta.lwt` and id), the checkpoint catching up starts from (`settledCheckpoint` of that
+ * change when saved) and the schema version it was built from.
  */
 interface SavedSearch {
   format: number;
   indexVersion: number;
   schemaVersions: Record<Kind, number>;
-  newestLwt: Record<Kind, number>;
+  newest: Record<Kind, RxStorageDefaultCheckpoint>;
+  checkpoints: Record<Kind, RxStorageDefaultCheckpoint>;
   /** JSON of { index: SavedSearchIndex, names: [studentId, firstName, lastName][] }. */
   json: string;
 }
@@ -160,8 +161,12 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
   let source: 'saved' | 'built' | '' = '';
   let caughtUp = 0;
   let readyAt = 0;
-  /** Per collection, the `_meta.lwt` of the newest change the index holds. */
-  const newest: Record<Kind, number> = { notes: 0, students: 0, families: 0 };
+  /** Per collection, the newest change the index holds (in getChangedDocumentsSince's order). */
+  const newest: Record<Kind, RxStorageDefaultCheckpoint> = {
+    notes: { lwt: 0, id: '' },
+    students: { lwt: 0, id: '' },
+    families: { lwt: 0, id: '' },
+  };
   /** Changed since last saved. */
   let dirty = false;
   /** Student renames whose notes are being re-indexed. */
@@ -173,9 +178,10 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     for (const l of listeners) l();
     if (store && dirty && status === 'ready') scheduleSave(store, SAVED_SEARCH_KEY, save);
   };
-  const seen = (kind: Kind, lwt: number | undefined) => {
+  const seen = (kind: Kind, lwt: number | undefined, id: string) => {
     dirty = true;
-    if (lwt !== undefined && lwt > newest[kind]) newest[kind] = lwt;
+    const n = newest[kind];
+    if (lwt !== undefined && (lwt > n.lwt || (lwt === n.lwt && id > n.id))) newest[kind] = { lwt, id };
   };
 
   /** Saves the index if it changed, unless it is not up to date right now (a later change saves it). */
@@ -185,7 +191,12 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
       format: SAVED_FORMAT,
       indexVersion: SEARCH_INDEX_VERSION,
       schemaVersions: { notes: db.notes.schema.version, students: db.students.schema.version, families: db.families.schema.version },
-      newestLwt: { ...newest },
+      newest: { ...newest },
+      checkpoints: {
+        notes: settledCheckpoint(newest.notes),
+        students: settledCheckpoint(newest.students),
+        families: settledCheckpoint(newest.families),
+      },
       json: JSON.stringify({ index, names: [...students].map(([id, s]) => [id, s.firstName, s.lastName]) }),
     };
     dirty = false;
@@ -194,6 +205,14 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     } catch (e) {
       dirty = true;
       console.warn('Saving the search index failed', e);
+      return;
+    }
+    // Saved with a checkpoint a second before its newest change (it was too recent): save again
+    // later, when it has settled, or the next start re-reads that last second (all of a bulk
+    // write: an import, a first sync), and past MAX_CATCH_UP changes rebuilds the index.
+    if (KINDS.some((k) => value.checkpoints[k].lwt !== value.newest[k].lwt)) {
+      dirty = true;
+      scheduleSave(store, SAVED_SEARCH_KEY, save);
     }
   }
   const nameOf = (id: string): string => {
@@ -236,7 +255,7 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
   }
 
   function apply(kind: Kind, e: RawEvent) {
-    seen(kind, (e.documentData as { _meta?: { lwt: number } })._meta?.lwt);
+    seen(kind, (e.documentData as { _meta?: { lwt: number } })._meta?.lwt, e.documentId);
     const deleted = e.operation === 'DELETE' || e.documentData._deleted === true;
     if (kind === 'notes') {
       if (deleted) {
@@ -303,7 +322,7 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
   const lwtOf = (d: { _data: unknown }) => (d._data as { _meta: { lwt: number } })._meta.lwt;
   const indexNote = (d: { toJSON(): unknown; _data: unknown }) => {
     const note = d.toJSON() as Note;
-    seen('notes', lwtOf(d));
+    seen('notes', lwtOf(d), note.id);
     linkNote(note);
     index.upsert(noteSearchDoc(note, nameOf));
     return note;
@@ -367,7 +386,7 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     students.clear();
     notesByStudent.clear();
     noteStudents.clear();
-    for (const k of KINDS) newest[k] = 0;
+    for (const k of KINDS) newest[k] = { lwt: 0, id: '' };
     caughtUp = 0;
   }
 
@@ -385,9 +404,15 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
       saved.format !== SAVED_FORMAT ||
       saved.indexVersion !== SEARCH_INDEX_VERSION ||
       typeof saved.json !== 'string' ||
-      !saved.newestLwt ||
+      !saved.newest ||
+      !saved.checkpoints ||
       !saved.schemaVersions ||
-      KINDS.some((k) => saved.schemaVersions![k] !== db[k].schema.version || typeof saved.newestLwt![k] !== 'number')
+      KINDS.some(
+        (k) =>
+          saved.schemaVersions![k] !== db[k].schema.version ||
+          typeof saved.newest![k]?.lwt !== 'number' ||
+          typeof saved.checkpoints![k]?.lwt !== 'number',
+      )
     )
       return false;
     const parsed = JSON.parse(saved.json) as { index?: unknown; names?: [string, string, string][] };
@@ -396,12 +421,12 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     index = loaded;
     for (const [id, firstName, lastName] of parsed.names) students.set(id, { firstName, lastName });
     for (const e of loaded.entries()) if (e.kind === 'note') linkNote(e);
-    Object.assign(newest, saved.newestLwt);
+    Object.assign(newest, saved.newest);
     // Students first: a renamed student's notes are re-indexed with the new name.
     for (const kind of KINDS) {
       const n = await forEachChangeSince(
         db[kind] as unknown as RxCollection,
-        checkpointBefore(saved.newestLwt[kind]),
+        saved.checkpoints[kind],
         (raw, deleted) =>
           apply(kind, { operation: deleted ? 'DELETE' : 'UPDATE', documentId: String(raw.id), documentData: raw as unknown as RawDoc }),
         MAX_CATCH_UP - caughtUp,
@@ -423,13 +448,14 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     // about half a second in one go).
     await inChunks(studentDocs, (d) => {
       const s = d.toJSON() as Student;
-      seen('students', lwtOf(d));
+      seen('students', lwtOf(d), s.id);
       students.set(s.id, s);
       index.upsert(studentSearchDoc(s));
     });
     await inChunks(familyDocs, (d) => {
-      seen('families', lwtOf(d));
-      index.upsert(familySearchDoc(d.toJSON() as Family));
+      const f = d.toJSON() as Family;
+      seen('families', lwtOf(d), f.id);
+      index.upsert(familySearchDoc(f));
     });
     if (disposed) return 0;
     return readAndIndexNotes();
