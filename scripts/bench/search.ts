@@ -60,7 +60,11 @@ export async function benchSearch(session: RendererSession, notes = 50_000): Pro
     usableAt.push(s.readyAt);
     sources.push(`${s.source}${s.source === 'saved' ? ` +${s.caughtUp}` : ''}`);
     if (s.size !== size) throw new Error(`The index loaded at start-up holds ${s.size} documents, the built one ${size}`);
-    log(`load ${i}: ${s.buildMs.toFixed(0)} ms (${s.source}, ${s.caughtUp} changes caught up), usable at ${s.readyAt.toFixed(0)} ms`);
+    log(
+      `load ${i}: ${s.buildMs.toFixed(0)} ms (${s.source}, ${s.caughtUp} changes caught up; ${Object.entries(s.load)
+        .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+        .join(', ')}), usable at ${s.readyAt.toFixed(0)} ms`,
+    );
   }
 
   // Keystroke → results painted (on the index loaded from the saved one).

@@ -39,6 +39,7 @@ export interface NotesTestHooks {
     source: string;
     caughtUp: number;
     readyAt: number;
+    load: Record<string, number>;
   }>;
   /** Saves the search index now (if it changed): how long that took, the saved JSON's length. */
   saveSearch(): Promise<{ ms: number; chars: number }>;
@@ -120,6 +121,7 @@ export function installNotesTestHooks(db: TutorDatabase): void {
         source: s.source,
         caughtUp: s.caughtUp,
         readyAt: s.readyAt,
+        load: { ...s.loadPhases },
       };
     },
     async saveSearch() {

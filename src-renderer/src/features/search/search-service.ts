@@ -43,6 +43,8 @@ export interface SearchService {
   readonly buildMs: number;
   /** The build's phases: reading the documents, indexing them (ms). */
   readonly buildPhases: { readMs: number; indexMs: number };
+  /** Loading a saved index: reading it, parsing it, loading MiniSearch, catching up, counting (ms). */
+  readonly loadPhases: { getMs: number; parseMs: number; loadMs: number; catchUpMs: number; countMs: number };
   /** Documents in the index. */
   readonly size: number;
   /**
@@ -154,6 +156,7 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
   let error = '';
   let buildMs = 0;
   const buildPhases = { readMs: 0, indexMs: 0 };
+  const loadPhases = { getMs: 0, parseMs: 0, loadMs: 0, catchUpMs: 0, countMs: 0 };
   let ver = 0;
   let disposed = false;
   const buffered: { kind: Kind; event: RawEvent }[] = [];
@@ -398,7 +401,14 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
    */
   async function loadSaved(): Promise<boolean> {
     if (!store || opts.loadSaved === false) return false;
+    let t = performance.now();
+    const phase = (name: keyof typeof loadPhases) => {
+      const now = performance.now();
+      loadPhases[name] = now - t;
+      t = now;
+    };
     const saved = (await store.get(SAVED_SEARCH_KEY)) as Partial<SavedSearch> | undefined;
+    phase('getMs');
     if (
       !saved ||
       saved.format !== SAVED_FORMAT ||
@@ -416,7 +426,9 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     )
       return false;
     const parsed = JSON.parse(saved.json) as { index?: unknown; names?: [string, string, string][] };
+    phase('parseMs');
     const loaded = await loadSearchIndex(parsed.index);
+    phase('loadMs');
     if (!loaded || !Array.isArray(parsed.names) || disposed) return false;
     index = loaded;
     for (const [id, firstName, lastName] of parsed.names) students.set(id, { firstName, lastName });
@@ -435,9 +447,11 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
       caughtUp += n.changes;
     }
     while (reindexing.size > 0) await Promise.all([...reindexing]);
+    phase('catchUpMs');
     // A document can leave a collection without a change record only by being purged; an index
     // that disagrees with the collections is not used.
     for (const kind of KINDS) if ((await db[kind].count().exec()) !== index.count(KIND_OF[kind])) return false;
+    phase('countMs');
     dirty = caughtUp > 0;
     return true;
   }
@@ -512,6 +526,7 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
       return buildMs;
     },
     buildPhases,
+    loadPhases,
     get size() {
       return index.size;
     },
