@@ -10,6 +10,7 @@ import {
   activeDatabaseName,
   attachSnapshots,
   checkMoneyRecordsOf,
+  flushSnapshotWrites,
   checkOrphanClaims,
   createTutorDatabase,
   databasesToRemove,
@@ -41,7 +42,13 @@ async function start() {
     const db = await createTutorDatabase({ name, storage: tutorDexieStorage(), validate: 'precompiled' });
     // Large screens start from snapshots caught up with the database (docs/architecture.md).
     try {
-      attachSnapshots(db, await openSnapshotStore(name, indexedDB));
+      const snapshots = await openSnapshotStore(name, indexedDB);
+      attachSnapshots(db, snapshots);
+      // What waits to be saved (throttled while the app is in use) is saved when the window
+      // goes to the background, where a pause of the page is not felt.
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'hidden') void flushSnapshotWrites(snapshots);
+      });
     } catch (e) {
       console.warn('Start-up snapshots are off: their database could not be opened', e);
     }

@@ -335,7 +335,7 @@ const writers = new WeakMap<SnapshotStore, Map<string, Pending>>();
  * once: FIRST_WRITE_MS after the first call, then at most every WRITE_EVERY_MS. For anything
  * kept up to date while the app runs and saved for the next start (snapshots, the search index).
  */
-export function scheduleSave(store: SnapshotStore, key: string, save: () => Promise<void>): void {
+export function scheduleSave(store: SnapshotStore, key: string, save: () => Promise<void>, everyMs = WRITE_EVERY_MS): void {
   let byKey = writers.get(store);
   if (!byKey) writers.set(store, (byKey = new Map()));
   let p = byKey.get(key);
@@ -343,7 +343,7 @@ export function scheduleSave(store: SnapshotStore, key: string, save: () => Prom
   const pending = p;
   pending.save = save;
   if (pending.timer) return;
-  const wait = pending.lastWrite === 0 ? FIRST_WRITE_MS : Math.max(FIRST_WRITE_MS, pending.lastWrite + WRITE_EVERY_MS - Date.now());
+  const wait = pending.lastWrite === 0 ? FIRST_WRITE_MS : Math.max(FIRST_WRITE_MS, pending.lastWrite + everyMs - Date.now());
   pending.write = async () => {
     if (pending.timer) clearTimeout(pending.timer);
     pending.timer = null;

@@ -86,6 +86,12 @@ const KIND_OF: Record<Kind, SearchKind> = { notes: 'note', students: 'student', 
 
 /** The key of the saved index in the practice's snapshot store (collection names have no colon). */
 export const SAVED_SEARCH_KEY = 'search:index';
+/**
+ * Saving serialises the whole index on the main thread (about 1–1.5 s at 50,000 notes), so while
+ * the app is in use it is saved at most this often; a start catches up with the changes since
+ * (up to MAX_CATCH_UP), and the window going to the background saves at once (`saveSoon`).
+ */
+export const SEARCH_SAVE_EVERY_MS = 15 * 60_000;
 /** Bumped when the saved record's shape changes (the index's own version is SEARCH_INDEX_VERSION). */
 const SAVED_FORMAT = 1;
 
@@ -179,7 +185,7 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
   const notify = () => {
     ver += 1;
     for (const l of listeners) l();
-    if (store && dirty && status === 'ready') scheduleSave(store, SAVED_SEARCH_KEY, save);
+    if (store && dirty && status === 'ready') scheduleSave(store, SAVED_SEARCH_KEY, save, SEARCH_SAVE_EVERY_MS);
   };
   const seen = (kind: Kind, lwt: number | undefined, id: string) => {
     dirty = true;
@@ -215,7 +221,7 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     // write: an import, a first sync), and past MAX_CATCH_UP changes rebuilds the index.
     if (KINDS.some((k) => value.checkpoints[k].lwt !== value.newest[k].lwt)) {
       dirty = true;
-      scheduleSave(store, SAVED_SEARCH_KEY, save);
+      scheduleSave(store, SAVED_SEARCH_KEY, save, SEARCH_SAVE_EVERY_MS);
     }
   }
   const nameOf = (id: string): string => {
