@@ -89,7 +89,7 @@ export const SAVED_SEARCH_KEY = 'search:index';
 /**
  * Saving serialises the whole index on the main thread (about 1–1.5 s at 50,000 notes), so while
  * the app is in use it is saved at most this often; a start catches up with the changes since
- * (up to MAX_CATCH_UP), and the window going to the background saves at once (`saveSoon`).
+ * (up to MAX_CATCH_UP), and the window going to the background saves at once (main.tsx).
  */
 export const SEARCH_SAVE_EVERY_MS = 15 * 60_000;
 /** Bumped when the saved record's shape changes (the index's own version is SEARCH_INDEX_VERSION). */
