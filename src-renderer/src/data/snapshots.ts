@@ -352,7 +352,9 @@ export function scheduleSave(store: SnapshotStore, key: string, save: () => Prom
     pending.save = null;
     if (!latest) return;
     pending.lastWrite = Date.now();
-    await latest();
+    // A save never fails the page: the next start reads the database instead (e.g. a save that
+    // ran while the practice was being replaced and its database closed).
+    await latest().catch((e: unknown) => console.warn(`Saving ${key} for the next start failed`, e));
   };
   pending.timer = setTimeout(() => void pending.write?.(), wait);
 }
@@ -432,7 +434,8 @@ export function watchCollection<T>(
   let sub: { unsubscribe(): void } | null = null;
   let first = true;
   const startLive = () => {
-    if (stopped) return;
+    // The database may have closed while the snapshot was shown (a practice being replaced).
+    if (stopped || collection.closed) return;
     sub = collection.find().$.subscribe((results: LiveDoc[]) => {
       if (first) performance.mark(`tutordesk:live:${collection.name}`);
       first = false;

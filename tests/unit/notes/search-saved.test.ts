@@ -322,4 +322,28 @@ describe('saved search index', () => {
     expect(noteIds(again.search, 'edited')).toEqual(['note-0']);
     await l.stop();
   });
+
+  it('a save still waiting when the database closes (a practice being replaced) does nothing and fails nothing', async () => {
+    const l = laptop();
+    const { db, store, search } = await l.start();
+    await saveDoc(db, 'students', 'stu-1', studentValues({ firstName: 'Olivia', lastName: 'Garcia' }), ctx());
+    await saveDoc(db, 'notes', 'note-1', noteValues('stu-1', 'Reading', 'Macbeth act one.'), ctx());
+    await settled(search, () => noteIds(search, 'macbeth').length === 1);
+    // The index changed and its save waits for its timer; then the database is closed under it.
+    await db.close();
+    const rejections: unknown[] = [];
+    const onRejection = (e: unknown) => rejections.push(e);
+    process.on('unhandledRejection', onRejection);
+    try {
+      await expect(search.saveNow()).resolves.toBeUndefined();
+      await expect(flushSnapshotWrites(store)).resolves.toBeUndefined();
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+    expect(rejections).toEqual([]);
+    expect(await store.get(SAVED_SEARCH_KEY)).toBeUndefined();
+    search.dispose();
+    store.close();
+  });
 });

@@ -196,6 +196,8 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
   /** Saves the index if it changed, unless it is not up to date right now (a later change saves it). */
   async function save(): Promise<void> {
     if (!store || disposed || status !== 'ready' || !dirty || draining || queue.length > 0 || reindexing.size > 0) return;
+    // The database may have been closed meanwhile (a practice being replaced): nothing to save.
+    if (db.closed || KINDS.some((k) => !db.collections[k])) return;
     const value: SavedSearch = {
       format: SAVED_FORMAT,
       indexVersion: SEARCH_INDEX_VERSION,
