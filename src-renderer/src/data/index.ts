@@ -15,6 +15,7 @@ export {
   loadCollection,
   MAX_CATCH_UP,
   openSnapshotStore,
+  plainResults,
   readPartSnapshot,
   scheduleSave,
   scheduleWrite,

@@ -213,6 +213,11 @@ export interface LiveDoc {
   _data: { _meta: { lwt: number } };
 }
 
+/** RxDB's documents as plain objects, with the `_meta.lwt` of each (what `scheduleWrite` takes). */
+export function plainResults<T>(results: readonly LiveDoc[]): { docs: T[]; lwts: number[] } {
+  return { docs: results.map((d) => d.toJSON() as T), lwts: results.map((d) => d._data._meta.lwt) };
+}
+
 /**
  * Saves a whole collection's documents (every one not deleted, in primary-key order, as
  * `toJSON()` gives them, with their `_meta.lwt`) as the collection's snapshot. A write that was
@@ -291,15 +296,8 @@ export async function loadCollection<T>(db: object, collection: RxCollection): P
     if (snapshot.caughtUp > 0) scheduleWrite(store!, collection, snapshot.docs, snapshot.lwts);
     return { docs: snapshot.docs, source: 'snapshot' };
   }
-  const results = (await collection.find().exec()) as LiveDoc[];
-  const docs = results.map((d) => d.toJSON() as T);
-  if (store)
-    scheduleWrite(
-      store,
-      collection,
-      docs,
-      results.map((d) => d._data._meta.lwt),
-    );
+  const { docs, lwts } = plainResults<T>((await collection.find().exec()) as LiveDoc[]);
+  if (store) scheduleWrite(store, collection, docs, lwts);
   return { docs, source: 'storage' };
 }
 
@@ -445,15 +443,9 @@ export function watchCollection<T>(
         if (snapshot.caughtUp > 0 && store) scheduleWrite(store, collection, snapshot.docs, snapshot.lwts);
         return;
       }
-      const docs = results.map((d) => d.toJSON() as T);
+      const { docs, lwts } = plainResults<T>(results);
       onDocs(docs, 'live');
-      if (store)
-        scheduleWrite(
-          store,
-          collection,
-          docs,
-          results.map((d) => d._data._meta.lwt),
-        );
+      if (store) scheduleWrite(store, collection, docs, lwts);
     });
   };
   if (!store) startLive();

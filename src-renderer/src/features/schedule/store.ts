@@ -24,7 +24,7 @@ import type { Subscription } from 'rxjs';
 import type { Closure, Lesson, Occurrence } from '../../../../src-shared/model/types';
 import { toMs } from '../../../../src-shared/schedule/time';
 import { lessonProblem, occurrenceProblem } from '../../../../src-shared/schedule/validity';
-import { loadCollection, readPartSnapshot, scheduleWrite, snapshotStoreOf, type TutorDatabase } from '../../data';
+import { loadCollection, plainResults, readPartSnapshot, scheduleWrite, snapshotStoreOf, type TutorDatabase } from '../../data';
 import type { RxCollection } from 'rxdb';
 import { useApp } from '../../app/AppContext';
 import { whenStarted } from '../../app/startup';
@@ -179,16 +179,8 @@ export class ScheduleStore {
         return { docs: part.docs, fromMs, source: 'snapshot' as const };
       }
     }
-    const found = await this.findOccurrences(cutoff, null);
-    const docs = found.map((d) => d.toJSON() as Occurrence);
-    if (store)
-      scheduleWrite(
-        store,
-        coll,
-        docs,
-        found.map((d) => d._data._meta.lwt),
-        { key: RECENT_KEY, scope: { fromMs: cutoff }, keep: occurrenceFrom(cutoff) },
-      );
+    const { docs, lwts } = plainResults<Occurrence>(await this.findOccurrences(cutoff, null));
+    if (store) scheduleWrite(store, coll, docs, lwts, { key: RECENT_KEY, scope: { fromMs: cutoff }, keep: occurrenceFrom(cutoff) });
     return { docs, fromMs: cutoff, source: 'storage' as const };
   }
 
