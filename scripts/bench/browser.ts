@@ -116,3 +116,30 @@ export interface BenchRow {
 export function meets(value: number, target: BenchTarget): boolean {
   return target.op === '<=' ? value <= target.value : value >= target.value;
 }
+
+/**
+ * With BENCH_TRACE=<prefix> set, a Chromium performance trace (main-thread tasks, style, layout,
+ * paint and sampled JS, as DevTools records them) of a section's timed interactions is written to
+ * `<prefix>-<section>.json`, for opening in DevTools' Performance panel. Tracing slows the page
+ * down: the figures of a traced run are not the ones to report.
+ */
+export async function startTrace(session: RendererSession, page: import('@playwright/test').Page, section: string): Promise<boolean> {
+  const prefix = process.env.BENCH_TRACE;
+  if (!prefix) return false;
+  await session.browser.startTracing(page, {
+    path: `${prefix}-${section}.json`,
+    categories: [
+      'devtools.timeline',
+      'disabled-by-default-devtools.timeline',
+      'v8.execute',
+      'disabled-by-default-v8.cpu_profiler',
+      'blink.user_timing',
+    ],
+  });
+  return true;
+}
+
+/** Ends a trace begun by startTrace (nothing when none was). */
+export async function stopTrace(session: RendererSession, tracing: boolean): Promise<void> {
+  if (tracing) await session.browser.stopTracing();
+}

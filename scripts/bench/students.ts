@@ -9,7 +9,7 @@
  *   a clear error if it does not), so there is always a change to wait for.
  * Every wait has a time limit and fails with a message that says what did not happen.
  */
-import { median, type BenchRow, type RendererSession } from './browser';
+import { median, startTrace, stopTrace, type BenchRow, type RendererSession } from './browser';
 import { issue19 } from './goals';
 
 const WAIT_MS = 30_000;
@@ -110,6 +110,7 @@ export async function benchStudents(session: RendererSession, students = 10_000)
     const search = page.getByRole('searchbox', { name: 'Search students' });
     const filters: number[] = [];
     const shown: string[] = [];
+    const tracing = await startTrace(session, page, 'students-keystrokes');
     for (const q of QUERIES) {
       await search.fill('');
       await allShown.waitFor();
@@ -163,6 +164,7 @@ export async function benchStudents(session: RendererSession, students = 10_000)
       shown.push(`${q}: ${(await count.textContent())?.replace(/^Showing /, '').replace(/ of .*/, '')}`);
       log(`"${q}": ${ms.toFixed(1)} ms, ${shown.at(-1)}`);
     }
+    await stopTrace(session, tracing);
     return [
       { name: `students: load ${students.toLocaleString('en-GB')} sample students (setup)`, value: seedMs, unit: 'ms' },
       {
