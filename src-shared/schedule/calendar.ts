@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import { layoutOverlaps, type OverlapInput } from './overlap-layout';
-import { localDaysRange, MINUTE_MS, toFloating, type TimeRange } from './time';
+import { DAY_MS, fromFloating, localDate, localDaysRange, MINUTE_MS, toFloating, zoneOffsetMinutes, type TimeRange } from './time';
 
 /** `rooms`: the week's lessons with a row per room (docs/schedule.md "Rooms"). */
 export const CALENDAR_VIEWS = ['day', 'week', 'month', 'agenda', 'rooms'] as const;
@@ -96,13 +96,13 @@ export function todayIn(zone: string, now: Date = new Date()): string {
  * 16:00 lesson sits at the 16:00 line on a DST change day too.
  */
 export function wallMinutes(ms: number, date: string, zone: string): number {
-  // Floating time (memoised zone offsets) instead of a luxon DateTime: this runs for every
-  // lesson drawn on the calendar.
-  const f = toFloating(ms, zone);
-  const d = f.toISOString().slice(0, 10);
+  // Floating time (memoised zone offsets) and arithmetic instead of a luxon DateTime or a Date:
+  // this runs for every lesson drawn on the calendar.
+  const d = localDate(ms, zone);
   if (d < date) return 0;
   if (d > date) return 24 * 60;
-  return f.getUTCHours() * 60 + f.getUTCMinutes() + f.getUTCSeconds() / 60;
+  const sinceMidnight = (((ms + zoneOffsetMinutes(zone, ms) * MINUTE_MS) % DAY_MS) + DAY_MS) % DAY_MS;
+  return Math.floor(sinceMidnight / 1000) / 60;
 }
 
 /** Wall-clock `HH:mm` (24-hour) of an instant in `zone`. */
@@ -112,15 +112,18 @@ export function wallTime(ms: number, zone: string): string {
 }
 
 /**
- * The instant of wall-clock `minutes` after midnight on local `date` in `zone` (a wall time in a
- * spring-forward gap moves forward, as RFC 5545 reads it).
+ * The instant of wall-clock `minutes` after midnight on local `date` in `zone`, read as RFC 5545
+ * and the recurrence expansion read it: a wall time in a spring-forward gap moves forward, one
+ * that occurs twice (clocks go back) is the first of the two.
  */
 export function instantAt(date: string, minutes: number, zone: string): number {
-  const d = day(date);
+  // Floating time (the wall clock read as UTC) and the memoised zone offsets, not luxon: the
+  // calendar asks this for every "+N more" slot it draws.
+  const midnight = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
+  // Date.parse rolls 2025-02-30 over into March: only a date that reads back the same is one.
+  if (!Number.isFinite(midnight) || new Date(midnight).toISOString().slice(0, 10) !== date) throw new Error(`Invalid date: ${date}`);
   const m = Math.max(0, Math.min(24 * 60, Math.round(minutes)));
-  if (m === 24 * 60)
-    return DateTime.fromObject({ year: d.year, month: d.month, day: d.day }, { zone }).plus({ days: 1 }).startOf('day').toMillis();
-  return DateTime.fromObject({ year: d.year, month: d.month, day: d.day, hour: Math.floor(m / 60), minute: m % 60 }, { zone }).toMillis();
+  return fromFloating(new Date(midnight + m * MINUTE_MS), zone);
 }
 
 /** Rounds minutes to the nearest multiple of `step`. */
@@ -158,7 +161,7 @@ export function dayPositions<T extends { startMs: number; endMs: number; id: str
     const lengthMin = Math.max(0, (item.endMs - item.startMs) / MINUTE_MS);
     let endMin = wallMinutes(item.endMs, date, zone);
     // A lesson across a DST change is shown with its real length from its wall-clock start.
-    const startsToday = toFloating(item.startMs, zone).toISOString().slice(0, 10) === date;
+    const startsToday = localDate(item.startMs, zone) === date;
     if (startsToday && endMin < 24 * 60 && endMin - startMin !== lengthMin) endMin = startMin + lengthMin;
     endMin = Math.min(24 * 60, Math.max(endMin, startMin + minMinutes));
     return { item, id: item.id, startMin, endMin };

@@ -111,9 +111,30 @@ export function fromFloating(floating: Date, zone: string): number {
   return a;
 }
 
+const isoDays = new Map<number, string>();
+
+/**
+ * `YYYY-MM-DD` of UTC day number `day` (days since 1970-01-01), memoised: the calendar asks for
+ * the local date of every lesson it draws, and a few hundred days cover a screen's worth.
+ */
+function isoDay(day: number): string {
+  let iso = isoDays.get(day);
+  if (iso === undefined) {
+    if (isoDays.size > 100_000) isoDays.clear();
+    iso = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    isoDays.set(day, iso);
+  }
+  return iso;
+}
+
+/** Floating milliseconds (wall clock read as UTC) of an instant seen in `zone`. */
+function floatingMs(instantMs: number, zone: string): number {
+  return instantMs + zoneOffsetMinutes(zone, instantMs) * MINUTE_MS;
+}
+
 /** `YYYY-MM-DD` of an instant in `zone`. */
 export function localDate(instant: string | number, zone: string): string {
-  return toFloating(toMs(instant), zone).toISOString().slice(0, 10);
+  return isoDay(Math.floor(floatingMs(toMs(instant), zone) / DAY_MS));
 }
 
 /** `YYYY-MM-DD` of a floating Date. */

@@ -23,7 +23,8 @@ import {
   slotOf,
 } from '../../../src-shared/schedule/conflicts';
 import { expandLessons } from '../../../src-shared/schedule/expand';
-import { localDaysRange } from '../../../src-shared/schedule/time';
+import { localDate, localDaysRange } from '../../../src-shared/schedule/time';
+import { DateTime } from 'luxon';
 import { at, lesson } from './fixtures';
 
 const LON = 'Europe/London';
@@ -83,6 +84,48 @@ describe('calendar views', () => {
     expect(wallTime(Date.parse('2025-03-30T01:00:00Z'), LON)).toBe('02:00');
     expect(snapMinutes(16 * 60 + 8)).toBe(16 * 60 + 15);
     expect(snapMinutes(16 * 60 + 7)).toBe(16 * 60);
+  });
+});
+
+describe('instantAt, wallMinutes and localDate against luxon', () => {
+  // The calendar's fast paths (floating time and memoised offsets) must agree with luxon's own
+  // reading of every quarter hour of the days around the clock changes, in zones that change at
+  // different hours (and by 30 minutes on Lord Howe), plus one without DST.
+  const days: [string, string][] = [
+    ['Europe/London', '2025-03-30'],
+    ['Europe/London', '2025-10-26'],
+    ['America/New_York', '2025-03-09'],
+    ['America/New_York', '2025-11-02'],
+    ['Australia/Lord_Howe', '2025-04-06'],
+    ['America/Sao_Paulo', '2018-11-04'],
+    ['Asia/Kolkata', '2025-06-01'],
+  ];
+  it.each(days)('%s on %s', (zone, date) => {
+    for (let m = 0; m < 24 * 60; m += 15) {
+      const wall = DateTime.fromObject(
+        { ...DateTime.fromISO(date, { zone: 'UTC' }).toObject(), hour: Math.floor(m / 60), minute: m % 60 },
+        { zone },
+      );
+      // A wall time that occurs twice (clocks go back) is the first of the two (RFC 5545, as the
+      // recurrence expansion reads it); luxon picks the second.
+      const earlier = [60, 30]
+        .map((min) => wall.toMillis() - min * 60_000)
+        .find((ms) => {
+          const t = DateTime.fromMillis(ms, { zone });
+          return t.toISODate() === date && t.hour === wall.hour && t.minute === wall.minute;
+        });
+      expect(instantAt(date, m, zone), `${date} +${m} min`).toBe(earlier ?? wall.toMillis());
+      const ms = DateTime.fromISO(date, { zone }).startOf('day').toMillis() + m * 60_000;
+      const seen = DateTime.fromMillis(ms, { zone });
+      expect(localDate(ms, zone)).toBe(seen.toISODate());
+      if (seen.toISODate() === date) expect(wallMinutes(ms, date, zone)).toBe(seen.hour * 60 + seen.minute);
+    }
+    expect(instantAt(date, 24 * 60, zone)).toBe(DateTime.fromISO(date, { zone }).plus({ days: 1 }).startOf('day').toMillis());
+  });
+
+  it('refuses a date that does not exist', () => {
+    expect(() => instantAt('2025-02-30', 60, 'Europe/London')).toThrow('Invalid date: 2025-02-30');
+    expect(() => instantAt('30/03/2025', 60, 'Europe/London')).toThrow('Invalid date');
   });
 });
 
