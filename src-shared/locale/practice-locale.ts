@@ -416,6 +416,16 @@ export function clockFormat(locale: string, timeZone: string): ClockFormat {
   const minuteOf = dtf('en', { minute: 'numeric', timeZone: zone });
   const onTheHour = (ms: number) => Number(minuteOf.format(ms)) === 0;
   const tight = (s: string) => s.replace(/\s+([–-])\s+/u, '$1');
+  // A week of lessons repeats the same few hundred start and end times: each range is formatted once.
+  const ranges = new Map<string, string>();
+  const remember = (key: string, make: () => string): string => {
+    let text = ranges.get(key);
+    if (text === undefined) {
+      if (ranges.size > 20_000) ranges.clear();
+      ranges.set(key, (text = make()));
+    }
+    return text;
+  };
   const clock: ClockFormat = {
     hour12,
     time: (ms) => (Number.isFinite(ms) ? time.format(ms) : ''),
@@ -431,10 +441,11 @@ export function clockFormat(locale: string, timeZone: string): ClockFormat {
             .join('')
             .trim()
         : '',
-    range: (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > a ? time.formatRange(a, b) : clock.time(a)),
+    range: (a, b) =>
+      Number.isFinite(a) && Number.isFinite(b) && b > a ? remember(`r${a}|${b}`, () => time.formatRange(a, b)) : clock.time(a),
     rangeCompact: (a, b) =>
       Number.isFinite(a) && Number.isFinite(b) && b > a
-        ? tight(hour12 && onTheHour(a) && onTheHour(b) ? hoursOnly.formatRange(a, b) : time.formatRange(a, b))
+        ? remember(`c${a}|${b}`, () => tight(hour12 && onTheHour(a) && onTheHour(b) ? hoursOnly.formatRange(a, b) : time.formatRange(a, b)))
         : clock.time(a),
     hour: (h) => (hour12 ? axisHour : axisTime).format(Date.UTC(2000, 0, 1, h, 0)),
   };

@@ -47,12 +47,21 @@ export function hourLabel(hour: number, f: Fmt): string {
   return clockFormat(f.locale, f.tz).hour(hour);
 }
 
-/** "Monday 10 March" */
+const dayLabels = new Map<string, string>();
+
+/** "Monday 10 March" (every lesson drawn in a week names its day: each label is made once). */
 export function dayLabel(date: string, f: Fmt, withYear = false): string {
-  const d = DateTime.fromISO(date, { zone: f.tz }).setLocale(f.locale);
-  return d.toLocaleString(
-    withYear ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } : { weekday: 'long', day: 'numeric', month: 'long' },
-  );
+  const key = `${date}|${f.tz}|${f.locale}|${withYear}`;
+  let label = dayLabels.get(key);
+  if (label === undefined) {
+    const d = DateTime.fromISO(date, { zone: f.tz }).setLocale(f.locale);
+    label = d.toLocaleString(
+      withYear ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' } : { weekday: 'long', day: 'numeric', month: 'long' },
+    );
+    if (dayLabels.size > 5_000) dayLabels.clear();
+    dayLabels.set(key, label);
+  }
+  return label;
 }
 
 export function fullDateTime(o: Pick<ExpandedOccurrence, 'startMs' | 'endMs'>, f: Fmt): string {
