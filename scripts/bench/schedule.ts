@@ -4,12 +4,15 @@
  * 26 weeks ago (so ~48,000 past lessons carry attendance documents):
  * - opening the schedule (page load → week view painted, which includes loading every lesson
  *   and occurrence document from IndexedDB into the schedule store);
- * - week navigation and view switches (click → new range painted), each to a range not shown
- *   before, so the expansion is never served from the view cache;
+ * - week navigation and view switches (a real click → new range painted, from the click event's
+ *   time stamp), each to a range not shown before. Clicks follow each other as fast as Playwright
+ *   sends them: the week after the one shown may already have been expanded in idle time
+ *   (schedule/queries.ts usePrefetchRanges) or may still be under way, and a click that comes
+ *   during that work waits for it, as a user's would;
  * - the pure recurrence expansion of the visible range and the conflict sweep over it, timed in
  *   the page by the `scheduleExpansion` hook.
  */
-import { median, type BenchRow, type RendererSession } from './browser';
+import { median, startTrace, stopTrace, type BenchRow, type RendererSession } from './browser';
 import { issue19 } from './goals';
 
 /** Longer than the app waits before saving its first snapshots (data/snapshots.ts FIRST_WRITE_MS) plus the writes. */
@@ -17,27 +20,41 @@ const SNAPSHOT_SETTLE_MS = 6_000;
 
 type Figures = Awaited<ReturnType<NonNullable<Window['__tutordeskTest']>['scheduleExpansion']>>;
 
-/** In the page: click a button (by its accessible name) and resolve when the calendar title changed and a frame was painted. */
+/**
+ * Clicks a button (by its accessible name) with a real mouse click, and measures from the click
+ * event's time stamp (when the click reached the page, so time spent waiting behind other work,
+ * such as the idle-time expansion of the next week, counts) until the calendar title changed and
+ * the next frame was painted.
+ */
 async function clickAndPaint(page: import('@playwright/test').Page, buttonName: string): Promise<number> {
-  return page.evaluate(async (name) => {
-    const button = [...document.querySelectorAll<HTMLButtonElement>('button')].find(
-      (b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name,
-    );
-    if (!button) throw new Error(`No button ${name}`);
+  await page.evaluate(() => {
     const title = document.querySelector('.cal-title')!;
     const before = title.textContent;
-    return new Promise<number>((resolve) => {
-      const t0 = performance.now();
+    const w = window as unknown as { __painted?: Promise<number> };
+    w.__painted = new Promise<number>((resolve, reject) => {
+      let t0 = NaN;
+      document.addEventListener(
+        'click',
+        (e) => {
+          const now = performance.now();
+          t0 = e.timeStamp > 0 && e.timeStamp <= now ? e.timeStamp : now;
+        },
+        { capture: true, once: true },
+      );
+      const timer = setTimeout(() => reject(new Error(`the calendar title stayed "${before}" for 30 s after the click`)), 30_000);
       const obs = new MutationObserver(() => {
-        if (title.textContent !== before) {
-          obs.disconnect();
-          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
-        }
+        if (title.textContent === before) return;
+        obs.disconnect();
+        clearTimeout(timer);
+        requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
       });
       obs.observe(title, { childList: true, characterData: true, subtree: true });
-      button.click();
     });
-  }, buttonName);
+  });
+  await page.getByRole('button', { name: buttonName, exact: true }).click();
+  const ms = await page.evaluate(() => (window as unknown as { __painted: Promise<number> }).__painted);
+  if (!Number.isFinite(ms)) throw new Error(`the "${buttonName}" click was not seen by the page`);
+  return ms;
 }
 
 export async function benchSchedule(session: RendererSession, series = 2000): Promise<BenchRow[]> {
@@ -95,7 +112,9 @@ export async function benchSchedule(session: RendererSession, series = 2000): Pr
 
   // Next week × 12 (new ranges each time), then month ↔ week switches on new anchors.
   const weeks: number[] = [];
+  const tracing = await startTrace(session, page, 'schedule-next-week');
   for (let i = 0; i < 12; i++) weeks.push(await clickAndPaint(page, 'Next week'));
+  await stopTrace(session, tracing);
   log(`weeks: ${weeks.join(', ')}`);
   const switches: number[] = [];
   for (let i = 0; i < 4; i++) {

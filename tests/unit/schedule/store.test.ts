@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
 import { ScheduleStore } from '../../../src-renderer/src/features/schedule/store';
-import { expandRange } from '../../../src-renderer/src/features/schedule/queries';
+import { expandRange, prefetchRanges, rangeConflicts } from '../../../src-renderer/src/features/schedule/queries';
 import { expandLessons, localDaysRange, overrideOccurrence, writeOccurrence } from '../../../src-shared/schedule';
 import { at, ctx, lesson } from './fixtures';
 
@@ -139,6 +139,51 @@ describe('ScheduleStore', () => {
     await db.lessons.upsert(lesson({ start: at('2026-03-03T16:00', LON), rrule: 'FREQ=WEEKLY' }, 'empty-start'));
     await waitFor(() => store.lessons.has('empty-start'));
     expect(store.skippedRecords()).toEqual([]);
+    store.close();
+  });
+
+  it('expands the next weeks in idle tasks, and a change afterwards is shown, never the work done before it', async () => {
+    db = await createTutorDatabase({ name: `storeprefetch${Date.now()}`, storage: getRxStorageMemory(), validate: 'ajv' });
+    const startLocal = new Date(Date.now() - WEEK).toISOString().slice(0, 10);
+    await db.lessons.insert(lesson({ start: at(`${startLocal}T16:00`, LON), rrule: 'FREQ=WEEKLY' }, 'weekly'));
+    await db.lessons.insert(lesson({ start: at(`${startLocal}T16:30`, LON), rrule: 'FREQ=WEEKLY', tutorId: 'tutor-1' }, 'clash'));
+    const store = new ScheduleStore(db);
+    await store.whenReady();
+    const week = (n: number) => ({
+      start: new Date(Date.parse(at(`${startLocal}T00:00`, LON)) + n * WEEK).toISOString(),
+      end: new Date(Date.parse(at(`${startLocal}T00:00`, LON)) + (n + 1) * WEEK).toISOString(),
+    });
+    const queue: (() => void)[] = [];
+    const idle = (task: () => void) => {
+      queue.push(task);
+      return () => queue.splice(queue.indexOf(task), 1);
+    };
+
+    // One idle task at a time, in order; each fills the screen's cache (the same arrays come back).
+    const cancel = prefetchRanges(store, store.version, [week(2), week(1)], LON, idle);
+    expect(queue).toHaveLength(1);
+    queue.shift()!();
+    const prefetched = expandRange(store, week(2), LON);
+    expect(prefetched.map((o) => o.subject)).toEqual(['Maths', 'Maths']);
+    expect(rangeConflicts(store, week(2), LON).size).toBe(2);
+    expect(expandRange(store, week(2), LON)).toBe(prefetched);
+    expect(queue).toHaveLength(1);
+    cancel();
+    expect(queue).toHaveLength(0);
+
+    // Prefetched, then the lesson changes (as an edit or a sync would): the week shows the change.
+    const version = store.version;
+    prefetchRanges(store, version, [week(3)], LON, idle);
+    queue.shift()!();
+    const doc = await db.lessons.findOne('weekly').exec();
+    await doc!.incrementalPatch({ subject: 'Physics' });
+    await waitFor(() => store.version > version);
+    expect(
+      expandRange(store, week(3), LON)
+        .map((o) => o.subject)
+        .sort(),
+    ).toEqual(['Maths', 'Physics']);
+
     store.close();
   });
 });

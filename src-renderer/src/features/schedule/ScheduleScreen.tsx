@@ -48,6 +48,7 @@ import {
   planConflicts,
   useDirectory,
   useRangeOccurrences,
+  usePrefetchRanges,
   type ScheduleFilters,
 } from './queries';
 import { useScheduleStore } from './store';
@@ -135,6 +136,16 @@ export function ScheduleScreen() {
   const days = useMemo(() => viewDays(view, anchor, weekStartsOn), [view, anchor, weekStartsOn]);
   const range = useMemo(() => viewRange(view, anchor, tz, weekStartsOn), [view, anchor, tz, weekStartsOn]);
   const { occurrences, conflicts, loading } = useRangeOccurrences(store, version, range, tz, filters);
+  // The next page first, then the previous one; a month or the agenda is too much work to do
+  // speculatively (it could hold up a click that comes meanwhile).
+  const neighbours = useMemo(
+    () =>
+      view === 'day' || view === 'week' || view === 'rooms'
+        ? ([1, -1] as const).map((step) => viewRange(view, stepAnchor(view, anchor, step), tz, weekStartsOn))
+        : [],
+    [view, anchor, tz, weekStartsOn],
+  );
+  usePrefetchRanges(store, version, neighbours, tz);
   // The store is mutable: `version` is what changes when its contents do.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const closures = useMemo(() => store.allClosures(), [store, version]);

@@ -72,6 +72,57 @@ export function rangeConflicts(store: ScheduleStore, range: TimeRange, tz: strin
   return e.conflicts;
 }
 
+/** Runs `task` when the window is idle; returns what cancels it. */
+export type IdleScheduler = (task: () => void) => () => void;
+
+const whenIdle: IdleScheduler = (task) => {
+  const handle = requestIdleCallback(task);
+  return () => cancelIdleCallback(handle);
+};
+
+/**
+ * Expands, while the window is idle, the ranges the user is likely to open next (the pages
+ * before and after the one shown), so "Next week" finds its lessons and conflicts already worked
+ * out. One idle task per range, in the order given; a click that comes before its range is done
+ * works it out itself, as it would without this. The work goes into the same cache as the
+ * screen's own (keyed by the store's version), so a change to the data after it makes it unused,
+ * never shown. A task that finds the store changed since `version` stops: the screen starts
+ * over with the new version. Returns what cancels the tasks not yet run.
+ */
+export function prefetchRanges(
+  store: ScheduleStore,
+  version: number,
+  ranges: readonly TimeRange[],
+  tz: string,
+  idle: IdleScheduler = whenIdle,
+): () => void {
+  const pending = ranges.filter((r) => store.covers(r));
+  let cancel: (() => void) | null = null;
+  const next = () => {
+    const range = pending.shift();
+    if (!range) return;
+    cancel = idle(() => {
+      cancel = null;
+      if (store.version !== version) return;
+      rangeConflicts(store, range, tz);
+      next();
+    });
+  };
+  next();
+  return () => cancel?.();
+}
+
+/** prefetchRanges for a screen: again whenever the data or the ranges change. */
+export function usePrefetchRanges(store: ScheduleStore, version: number, ranges: readonly TimeRange[], tz: string): void {
+  const key = ranges.map((r) => `${r.start}|${r.end}`).join(',');
+  useEffect(() => {
+    if (version < 0 || typeof requestIdleCallback !== 'function') return;
+    return prefetchRanges(store, version, ranges, tz);
+    // `key` stands for `ranges`, which is a new array on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store, version, key, tz]);
+}
+
 /** The double bookings of one occurrence, each naming the other lesson (for the details panel). */
 export function occurrenceConflicts(store: ScheduleStore, o: ExpandedOccurrence, tz: string): Conflict[] {
   const around = expandRange(
