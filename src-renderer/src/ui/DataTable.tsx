@@ -31,6 +31,7 @@ import {
   createFastFilteredRowModel,
   createPresortedRowModel,
   globalSearch,
+  rowSlot,
   type SearchableRow,
   type SkippedRow,
 } from './table-row-models';
@@ -89,6 +90,8 @@ export interface DataTableProps<Row extends SearchableRow> {
   skipped?: readonly SkippedRow[];
 }
 
+/** Rows drawn beyond each edge of the visible part, so a scroll shows drawn rows at once. */
+const OVERSCAN = 3;
 export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>) {
   const [sorting, setSorting] = useState<SortingState>(props.initialSorting ?? []);
   const [columnVisibility, setColumnVisibility] = useState<VisibilityState>(props.initialVisibility ?? {});
@@ -112,8 +115,7 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 44,
-    overscan: 12,
-    getItemKey: (i) => rows[i]?.id ?? i,
+    overscan: OVERSCAN,
   });
   const colStyle = useMemo(
     () => (id: string) => {
@@ -213,12 +215,12 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
             ))}
           </thead>
           <tbody style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
+            {virtualizer.getVirtualItems().map((item, _, items) => {
               const row = rows[item.index]!;
               // A record whose cells cannot be drawn is reported in its row; the other rows stay.
               return (
                 <ErrorBoundary
-                  key={row.id}
+                  key={rowSlot(item.index, items.length)}
                   resetKeys={[row.original]}
                   fallback={(error) => (
                     <tr aria-rowindex={item.index + 2} style={{ transform: `translateY(${item.start}px)` }}>
@@ -238,7 +240,7 @@ export function DataTable<Row extends SearchableRow>(props: DataTableProps<Row>)
                     }}
                   >
                     {row.getVisibleCells().map((cell) => (
-                      <td key={cell.id} style={colStyle(cell.column.id)}>
+                      <td key={cell.column.id} style={colStyle(cell.column.id)}>
                         <span className="cell-fit">
                           <table.FlexRender cell={cell} />
                         </span>

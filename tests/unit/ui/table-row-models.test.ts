@@ -28,6 +28,7 @@ import {
   globalSearch,
   matchesTerms,
   searchTerms,
+  rowSlot,
 } from '../../../src-renderer/src/ui/table-row-models';
 
 interface Row {
@@ -177,5 +178,22 @@ describe('global search', () => {
     const leaf = [{ id: 'select' }, { id: 'name', accessorFn: () => '' }, { id: 'email', accessorFn: () => '' }];
     const table = { getAllLeafColumns: () => leaf };
     expect(leaf.map((c) => canGlobalFilter({ ...c, table }))).toEqual([false, true, false]);
+  });
+});
+
+describe('rowSlot (the data table rows’ keys)', () => {
+  it('never gives two rows of a window the same key, whatever the window and its scroll', () => {
+    fc.assert(
+      fc.property(fc.nat(20_000), fc.integer({ min: 1, max: 700 }), (first, size) => {
+        const keys = Array.from({ length: size }, (_, i) => rowSlot(first + i, size));
+        expect(new Set(keys).size).toBe(size);
+      }),
+    );
+  });
+
+  it('keeps a row’s key when the window scrolls by one row, so only one row is drawn anew', () => {
+    const before = Array.from({ length: 30 }, (_, i) => rowSlot(100 + i, 30));
+    const after = Array.from({ length: 30 }, (_, i) => rowSlot(101 + i, 30));
+    expect(after.slice(0, 29)).toEqual(before.slice(1));
   });
 });
