@@ -8,10 +8,11 @@
  * The precompiled validators are the same Ajv programs as RxDB's ajv plugin, without eval.
  *
  * Every storage schema the app writes with has one: the collections, their replication
- * bookkeeping, RxDB's internal store and local documents. A schema without one (a stale generated
- * file, or an old schema version read during a migration) is still validated, by z-schema.
+ * bookkeeping (checked without its copy of the document, getValidator below), RxDB's internal
+ * store and local documents. A schema without one (a stale generated file, or an old schema
+ * version read during a migration) is still validated, by z-schema.
  */
-import { wrappedValidateStorageFactory, type RxJsonSchema } from 'rxdb';
+import { META_INSTANCE_SCHEMA_TITLE, wrappedValidateStorageFactory, type RxJsonSchema } from 'rxdb';
 import { getValidator as getZSchemaValidator } from 'rxdb/plugins/validate-z-schema';
 import { getValidator as getAjvValidator } from 'rxdb/plugins/validate-ajv';
 import { PRECOMPILED, type PrecompiledValidator } from './generated/validators.js';
@@ -25,11 +26,29 @@ export function precompiledValidatorFor(schema: RxJsonSchema<unknown>): Precompi
 /** Schemas validated by the z-schema fallback since start-up (titles; diagnostics and tests). */
 export const fallbackValidatedSchemas = new Set<string>();
 
+/**
+ * The validator of a storage schema. RxDB's replication bookkeeping documents (one per synced
+ * document, schema title META_INSTANCE_SCHEMA_TITLE) carry a copy of the document in `docData`,
+ * and their schema repeats the collection's properties there: validated as is, every pulled
+ * document was checked three times (the sync client's check, the write to its collection and
+ * this copy). The bookkeeping is validated without `docData`: that copy is always one RxDB
+ * took from a document validated on its way into a collection or from the server (pull.ts checks
+ * those before anything is written).
+ */
 function getValidator(schema: RxJsonSchema<unknown>) {
+  const full = validatorOf(schema);
+  if (schema.title !== META_INSTANCE_SCHEMA_TITLE) return full;
+  return (doc: unknown) => {
+    const { docData: _copy, ...own } = doc as Record<string, unknown>;
+    return full(own);
+  };
+}
+
+function validatorOf(schema: RxJsonSchema<unknown>): (doc: unknown) => unknown[] {
   const validate = precompiledValidatorFor(schema);
   if (validate) return (doc: unknown) => (validate(doc) ? [] : (validate.errors ?? []));
   fallbackValidatedSchemas.add(`${String(schema.title)}@${String(schema.version)}`);
-  return getZSchemaValidator(schema);
+  return getZSchemaValidator(schema) as (doc: unknown) => unknown[];
 }
 
 export const wrappedValidatePrecompiledStorage = wrappedValidateStorageFactory(getValidator as never, 'ajv-precompiled');

@@ -10,7 +10,12 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { describe, expect, it } from 'vitest';
 import { generateValidatorsSource, rxdbAjv, storageSchemas } from '../../../scripts/gen-validators';
 import { createTutorDatabase } from '../../../src-renderer/src/data/database';
-import { fallbackValidatedSchemas, precompiledValidatorFor } from '../../../src-renderer/src/data/validation';
+import {
+  fallbackValidatedSchemas,
+  precompiledValidatorFor,
+  wrappedValidatePrecompiledStorage,
+} from '../../../src-renderer/src/data/validation';
+import { getRxReplicationMetaInstanceSchema } from 'rxdb';
 import { stampChange } from '../../../src-shared/model/meta';
 import type { Student } from '../../../src-shared/model/types';
 import { generateSamplePractice } from '../../../src-shared/sample/generate';
@@ -115,5 +120,43 @@ describe('precompiled validators', () => {
     } finally {
       await db.remove();
     }
+  });
+
+  it('check the replication bookkeeping without its copy of the document, and still check the rest of it', async () => {
+    const db = await createTutorDatabase({ name: `meta${Date.now()}`, storage: getRxStorageMemory(), validate: false });
+    const schema = getRxReplicationMetaInstanceSchema(db.students.schema.jsonSchema as never, false);
+    await db.remove();
+    const storage = wrappedValidatePrecompiledStorage({ storage: getRxStorageMemory() });
+    const instance = await storage.createStorageInstance({
+      databaseInstanceToken: 'token',
+      databaseName: `meta${Date.now()}`,
+      collectionName: 'rx-replication-meta-students',
+      schema: schema as never,
+      options: {},
+      multiInstance: false,
+      devMode: false,
+    });
+    const meta = (itemId: string, isCheckpoint: string, docData: unknown) => ({
+      document: {
+        id: `${itemId}|${isCheckpoint}`,
+        itemId,
+        isCheckpoint,
+        docData,
+        _deleted: false,
+        _rev: '1-abc',
+        _meta: { lwt: 1_700_000_000_000 },
+        _attachments: {},
+      },
+    });
+    // The copy of the document (here one no student could be) is not checked again...
+    const copy = await instance.bulkWrite([meta('stu-1', '0', { id: 'stu-1', defaultRate: { amount: 12.5 }, extra: 1 })] as never, 'test');
+    expect(copy.error).toEqual([]);
+    // ...the bookkeeping's own fields are: a checkpoint flag other than '0' or '1' is refused.
+    const bad = await instance.bulkWrite([meta('stu-2', '2', { id: 'stu-2' })] as never, 'test');
+    expect(bad.error.map((e) => e.status)).toEqual([422]);
+    const bookkeeping = precompiledValidatorFor(schema as never)!;
+    // The full schema would have refused the copy: the skip is what lets it through.
+    expect(bookkeeping(meta('stu-1', '0', { id: 'stu-1', defaultRate: { amount: 12.5 }, extra: 1 }).document)).toBe(false);
+    await instance.remove();
   });
 });
