@@ -42,6 +42,12 @@ export interface SearchHit {
   score: number;
   date: string;
   studentIds: string[];
+  /**
+   * True for a note whose text is not in memory (an index loaded from its saved form keeps no
+   * note text): `snippet` is empty until the text is given back with `setText`, e.g. by the
+   * search service reading the few notes shown.
+   */
+  textUnloaded?: true;
 }
 
 export interface SearchOptions {
@@ -61,6 +67,8 @@ export interface SearchIndex {
   remove(id: string, kind?: SearchKind): void;
   search(query: string, options?: SearchOptions): SearchHit[];
   has(id: string, kind?: SearchKind): boolean;
+  /** Gives a document's text back after a load without it (see SearchHit.textUnloaded). */
+  setText(kind: SearchKind, id: string, text: string): void;
   readonly size: number;
   /** Documents of one kind in the index. */
   count(kind: SearchKind): number;
@@ -76,7 +84,7 @@ export interface SearchIndex {
  * stop words), what is stored per document, or what the search documents are made of
  * (noteSearchDoc, studentSearchDoc, familySearchDoc). A saved index of another version is not loaded.
  */
-export const SEARCH_INDEX_VERSION = 1;
+export const SEARCH_INDEX_VERSION = 2;
 
 /** A saved index (`SearchIndex.toJSON()`). */
 export interface SavedSearchIndex {
@@ -101,7 +109,11 @@ export interface Stored {
   kind: SearchKind;
   id: string;
   title: string;
-  text: string;
+  /**
+   * The start of the text, for snippets. Notes' texts are not saved (they were most of the saved
+   * index: up to 4,000 characters a note), so after a load a note's is null until `setText`.
+   */
+  text: string | null;
   date: string;
   studentIds: string[];
 }
@@ -124,7 +136,8 @@ export const STOP_WORDS = new Set(
   ),
 );
 
-function makeSnippet(text: string, terms: string[], width = 160): string {
+/** Up to `width` characters of `text` around the first of `terms` (normalised), with … where cut. */
+export function makeSnippet(text: string, terms: string[], width = 160): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (!flat) return '';
   const folded = normaliseTerm(flat);
@@ -229,6 +242,10 @@ function wrapIndex(mini: MiniSearch<Indexed>, stored: Map<string, Stored>): Sear
     has(id, kind) {
       return (kind ? [kind] : KINDS).some((k) => stored.has(keyOf(k, id)));
     },
+    setText(kind, id, text) {
+      const s = stored.get(keyOf(kind, id));
+      if (s && s.text === null) s.text = text.slice(0, SNIPPET_STORE_CHARS);
+    },
     search(query, options = {}) {
       const q = query.trim();
       if (!q) return [];
@@ -248,11 +265,12 @@ function wrapIndex(mini: MiniSearch<Indexed>, stored: Map<string, Stored>): Sear
           kind: s.kind,
           id: s.id,
           title: s.title,
-          snippet: makeSnippet(s.text || s.title, r.terms),
+          snippet: s.text === null ? '' : makeSnippet(s.text || s.title, r.terms),
           terms: r.terms,
           score: r.score,
           date: s.date,
           studentIds: s.studentIds,
+          ...(s.text === null ? { textUnloaded: true as const } : {}),
         });
         if (hits.length >= limit) break;
       }
@@ -270,7 +288,8 @@ function wrapIndex(mini: MiniSearch<Indexed>, stored: Map<string, Stored>): Sear
       for (const s of stored.values()) yield { kind: s.kind, id: s.id, studentIds: s.studentIds };
     },
     toJSON() {
-      return { version: SEARCH_INDEX_VERSION, mini: mini.toJSON(), stored: [...stored.values()] };
+      const saved = [...stored.values()].map((s) => (s.kind === 'note' ? { ...s, text: null } : s));
+      return { version: SEARCH_INDEX_VERSION, mini: mini.toJSON(), stored: saved };
     },
     clear() {
       mini.removeAll();

@@ -74,6 +74,17 @@ test('a lesson note autosaves, survives reloads (even mid-typing) and is found t
   await expect(page.getByRole('dialog', { name: 'Olivia García' })).toBeVisible();
   await page.getByRole('dialog', { name: 'Olivia García' }).getByRole('button', { name: 'Close' }).click();
 
+  // After a restart the index is loaded from its saved form, which keeps no note text: the
+  // snippet of a note shown is read from the note itself.
+  await page.waitForTimeout(1_500); // the last change settled, so a start does not re-read it
+  await page.evaluate(() => window.__tutordeskNotesTest!.saveSearch());
+  await page.reload();
+  await page.waitForFunction(() => !!window.__tutordeskNotesTest);
+  expect(await page.evaluate(() => window.__tutordeskNotesTest!.search().then((s) => s.source))).toBe('saved');
+  await page.keyboard.press('Control+k');
+  await search.fill('chloroplast');
+  await expect(notes.getByRole('option')).toContainText('Revise chloroplasts before the mock exam');
+
   // Nothing matches: said so.
   await search.fill('zebrafish');
   await expect(page.getByText('Nothing matches “zebrafish”.')).toBeVisible();

@@ -113,6 +113,48 @@ describe('saved search index', () => {
     await l.stop();
   });
 
+  it("is saved without the notes' texts; a loaded index makes the snippets of the notes shown from the database", async () => {
+    const l = laptop();
+    const started = await l.start();
+    let { db, search } = started;
+    const long = `${'Warm-up scales and sight reading. '.repeat(20)}Then equivalent fractions with the fraction wall.`;
+    await saveDoc(db, 'students', 'stu-1', studentValues({ firstName: 'Olivia', lastName: 'Garcia' }), ctx());
+    await saveDoc(db, 'notes', 'note-1', noteValues('stu-1', 'Term report', long), ctx());
+    await saveDoc(db, 'notes', 'note-2', noteValues('stu-1', 'Mock exam', 'Simplifying fractions, then ratio.'), ctx());
+    await settled(search, () => noteIds(search, 'fractions').length === 2);
+    const built = search.search('fractions', { kinds: ['note'] });
+    expect(built.find((h) => h.id === 'note-1')?.snippet).toContain('equivalent fractions with the fraction wall');
+    // Saved once the writes are over a second old, so a start does not read them again.
+    await new Promise((r) => setTimeout(r, 1_500));
+    await search.saveNow();
+    const saved = (await started.store.get(SAVED_SEARCH_KEY)) as { json: string };
+    expect(saved.json).not.toContain('fraction wall');
+    expect(saved.json).toContain('Term report');
+    await l.stop();
+
+    // While closed, note-2 changes: catching up gives the index its new text at once.
+    ({ db } = await l.start({ search: false }));
+    await saveDoc(db, 'notes', 'note-2', { body: 'Simplifying fractions and percentages.' }, ctx());
+    await l.stop();
+
+    ({ db, search } = await l.start());
+    expect(search.source).toBe('saved');
+    const loaded = search.search('fractions', { kinds: ['note'] });
+    const one = loaded.find((h) => h.id === 'note-1')!;
+    expect(one).toMatchObject({ snippet: '', textUnloaded: true });
+    expect(loaded.find((h) => h.id === 'note-2')).toMatchObject({ snippet: 'Simplifying fractions and percentages.' });
+    expect(loaded.find((h) => h.id === 'note-2')?.textUnloaded).toBeUndefined();
+
+    const completed = await search.completeSnippets(loaded);
+    expect(completed.map((h) => h.id)).toEqual(loaded.map((h) => h.id));
+    const done = completed.find((h) => h.id === 'note-1')!;
+    expect(done.textUnloaded).toBeUndefined();
+    expect(done.snippet).toBe(built.find((h) => h.id === 'note-1')!.snippet);
+    // The index keeps the text it was given: the next search has the snippet at once.
+    expect(search.search('fractions', { kinds: ['note'] }).find((h) => h.id === 'note-1')?.snippet).toBe(done.snippet);
+    await l.stop();
+  });
+
   it('never finds a deleted note and finds every note as it is now, whatever happened after the save', async () => {
     const ids = ['note-1', 'note-2', 'note-3', 'note-4'];
     const words = ['alpha', 'bravo', 'charlie', 'delta'];

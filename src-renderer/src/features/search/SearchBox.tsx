@@ -42,6 +42,7 @@ export function SearchBox() {
   // (a fast typist does not wait for the results of letters already replaced).
   const shownQuery = useDeferredValue(query);
   const [open, setOpen] = useState(false);
+  const [textsRead, setTextsRead] = useState(0);
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
   const listId = useId();
@@ -76,11 +77,26 @@ export function SearchBox() {
       return { ...g, hits: all.slice(0, g.max), count: all.length };
     }).filter((g) => g.count > 0);
     return { groups, flat: groups.flatMap((g) => g.hits), total: hits.length };
-    // `version` re-runs the search when the index changes (a note saved elsewhere).
+    // `version` re-runs the search when the index changes (a note saved elsewhere), `textsRead`
+    // when notes' texts were read for their snippets.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shownQuery, service, version]);
+  }, [shownQuery, service, version, textsRead]);
 
   useEffect(() => setActive(0), [shownQuery]);
+
+  // Notes' snippets that a loaded index does not hold: the few notes shown are read, which gives
+  // the index their texts, and the search runs again with them.
+  useEffect(() => {
+    if (!flat.some((h) => h.textUnloaded)) return;
+    let live = true;
+    service.completeSnippets(flat).then(
+      () => live && setTextsRead((n) => n + 1),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [flat, service]);
 
   const go = (hit: SearchHit | undefined) => {
     if (!hit) return;

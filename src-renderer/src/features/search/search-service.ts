@@ -16,6 +16,7 @@ import {
   familySearchDoc,
   loadSearchIndex,
   SEARCH_INDEX_VERSION,
+  makeSnippet,
   noteSearchDoc,
   studentSearchDoc,
   type SearchHit,
@@ -60,6 +61,12 @@ export interface SearchService {
   /** Resolves when the initial build is done (rejects if it failed). */
   readonly ready: Promise<void>;
   search(query: string, options?: SearchOptions): SearchHit[];
+  /**
+   * The hits with the snippets of notes whose text the index does not hold in memory (a loaded
+   * index keeps none; SearchHit.textUnloaded) made from the notes in the database, which also
+   * gives the index those texts for later searches. Only the hits passed are read: the few shown.
+   */
+  completeSnippets(hits: readonly SearchHit[]): Promise<SearchHit[]>;
   /** Ids of the notes about a student (any kind), from the index's bookkeeping. */
   noteIdsOfStudent(studentId: string): string[];
   /** A student's display name ('' if unknown). */
@@ -550,6 +557,25 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     saveNow: save,
     ready,
     search: (query, options) => index.search(query, options),
+    async completeSnippets(hits) {
+      const ids = hits.filter((h) => h.textUnloaded && h.kind === 'note').map((h) => h.id);
+      if (ids.length === 0 || disposed || db.closed) return [...hits];
+      const notes = await db.notes.findByIds(ids).exec();
+      const texts = new Map<string, string>();
+      for (const id of ids) {
+        const doc = notes.get(id);
+        // A note gone meanwhile has no text to show (its removal reaches the index by itself).
+        const text = doc ? noteSearchDoc(doc.toJSON() as Note).text : '';
+        texts.set(id, text);
+        index.setText('note', id, text);
+      }
+      return hits.map((h) => {
+        if (!h.textUnloaded || h.kind !== 'note') return h;
+        const text = texts.get(h.id) ?? '';
+        const { textUnloaded: _was, ...rest } = h;
+        return { ...rest, snippet: makeSnippet(text || h.title, h.terms) };
+      });
+    },
     noteIdsOfStudent: (studentId) => [...(notesByStudent.get(studentId) ?? [])],
     studentName: nameOf,
     version: () => ver,
