@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import { layoutOverlaps, type OverlapInput } from './overlap-layout';
-import { DAY_MS, fromFloating, localDate, localDaysRange, MINUTE_MS, toFloating, zoneOffsetMinutes, type TimeRange } from './time';
+import { DAY_MS, floatingMs, fromFloating, isoDay, localDate, localDaysRange, MINUTE_MS, toFloating, type TimeRange } from './time';
 
 /** `rooms`: the week's lessons with a row per room (docs/schedule.md "Rooms"). */
 export const CALENDAR_VIEWS = ['day', 'week', 'month', 'agenda', 'rooms'] as const;
@@ -23,8 +23,11 @@ function day(date: string): DateTime {
 
 const iso = (d: DateTime): string => d.toISODate()!;
 
+/** `YYYY-MM-DD` naming a day that exists (Date.parse would roll 2025-02-30 over into March). */
 export function isLocalDate(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === value;
 }
 
 /** Calendar arithmetic on a local date (no zone needed: dates are not instants). */
@@ -98,11 +101,12 @@ export function todayIn(zone: string, now: Date = new Date()): string {
 export function wallMinutes(ms: number, date: string, zone: string): number {
   // Floating time (memoised zone offsets) and arithmetic instead of a luxon DateTime or a Date:
   // this runs for every lesson drawn on the calendar.
-  const d = localDate(ms, zone);
+  const floating = floatingMs(ms, zone);
+  const dayNumber = Math.floor(floating / DAY_MS);
+  const d = isoDay(dayNumber);
   if (d < date) return 0;
   if (d > date) return 24 * 60;
-  const sinceMidnight = (((ms + zoneOffsetMinutes(zone, ms) * MINUTE_MS) % DAY_MS) + DAY_MS) % DAY_MS;
-  return Math.floor(sinceMidnight / 1000) / 60;
+  return Math.floor((floating - dayNumber * DAY_MS) / 1000) / 60;
 }
 
 /** Wall-clock `HH:mm` (24-hour) of an instant in `zone`. */
@@ -119,9 +123,8 @@ export function wallTime(ms: number, zone: string): string {
 export function instantAt(date: string, minutes: number, zone: string): number {
   // Floating time (the wall clock read as UTC) and the memoised zone offsets, not luxon: the
   // calendar asks this for every "+N more" slot it draws.
-  const midnight = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
-  // Date.parse rolls 2025-02-30 over into March: only a date that reads back the same is one.
-  if (!Number.isFinite(midnight) || new Date(midnight).toISOString().slice(0, 10) !== date) throw new Error(`Invalid date: ${date}`);
+  if (!isLocalDate(date)) throw new Error(`Invalid date: ${date}`);
+  const midnight = Date.parse(`${date}T00:00:00Z`);
   const m = Math.max(0, Math.min(24 * 60, Math.round(minutes)));
   return fromFloating(new Date(midnight + m * MINUTE_MS), zone);
 }

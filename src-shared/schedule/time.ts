@@ -117,7 +117,7 @@ const isoDays = new Map<number, string>();
  * `YYYY-MM-DD` of UTC day number `day` (days since 1970-01-01), memoised: the calendar asks for
  * the local date of every lesson it draws, and a few hundred days cover a screen's worth.
  */
-function isoDay(day: number): string {
+export function isoDay(day: number): string {
   let iso = isoDays.get(day);
   if (iso === undefined) {
     if (isoDays.size > 100_000) isoDays.clear();
@@ -128,7 +128,7 @@ function isoDay(day: number): string {
 }
 
 /** Floating milliseconds (wall clock read as UTC) of an instant seen in `zone`. */
-function floatingMs(instantMs: number, zone: string): number {
+export function floatingMs(instantMs: number, zone: string): number {
   return instantMs + zoneOffsetMinutes(zone, instantMs) * MINUTE_MS;
 }
 
