@@ -187,3 +187,77 @@ test("the schedule's student filter finds one student among hundreds by typing",
   await expect(student).toHaveValue('All students');
   await expect(page.getByRole('status').filter({ hasText: /this week/ })).not.toContainText('(filtered)');
 });
+
+test('payments, the ledger, new invoices and the schedule export pick among hundreds by typing', async ({ page }) => {
+  test.setTimeout(180_000);
+  await bigPractice(page);
+  const nav = page.getByRole('navigation', { name: 'Main' });
+
+  // Record a payment: the family is found by typing, among ~700, in a virtualised list.
+  await nav.getByRole('link', { name: 'Payments' }).click();
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  const pay = page.getByRole('dialog', { name: 'Record a payment' });
+  const payer = pay.getByRole('combobox', { name: 'Family' });
+  await payer.press('ArrowDown');
+  await expect(pay.getByRole('listbox', { name: 'Family' })).toBeVisible();
+  await expect(optionsIn(pay).nth(3)).toBeVisible();
+  const inDom = await optionsIn(pay).count();
+  expect(inDom).toBeGreaterThan(3);
+  expect(inDom).toBeLessThan(40);
+  await payer.fill('kowalski fam');
+  for (const text of await optionsIn(pay).allTextContents()) expect(text).toMatch(/kowalski.* family/i);
+  const kowalski = (await optionsIn(pay).first().textContent())!;
+  await page.screenshot({ path: 'screenshots/picker-payment-family-light.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: 'screenshots/picker-payment-family-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await payer.press('Enter');
+  await expect(payer).toHaveValue(kowalski);
+  await pay.getByRole('textbox', { name: 'Amount', exact: true }).fill('25');
+  await pay.getByRole('button', { name: 'Record payment' }).click();
+  await expect(pay).toBeHidden();
+
+  // The family's account: the picker shows the family, and switches to another by typing.
+  await page
+    .getByRole('table', { name: 'Payments' })
+    .getByRole('row', { name: new RegExp(kowalski) })
+    .click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${kowalski}: account`);
+  const account = page.getByRole('combobox', { name: 'Family' });
+  await expect(account).toHaveValue(kowalski);
+  await account.fill('davies');
+  const davies = (await optionsIn(page.locator('main')).first().textContent())!;
+  expect(davies).toMatch(/davies/i);
+  await account.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${davies}: account`);
+
+  // New invoice: the same picker; Enter on the first match.
+  await nav.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByRole('button', { name: 'New invoice' }).click();
+  const invoice = page.getByRole('dialog', { name: 'New invoice' });
+  const family = invoice.getByRole('combobox', { name: 'Family' });
+  await family.fill(kowalski);
+  await expect(optionsIn(invoice).first()).toHaveText(kowalski);
+  await family.press('Enter');
+  await expect(family).toHaveValue(kowalski);
+  await invoice.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('alertdialog', { name: 'Discard your changes?' }).getByRole('button', { name: 'Discard' }).click();
+  await expect(invoice).toBeHidden();
+
+  // The schedule export: whose schedule, among every tutor and student.
+  await nav.getByRole('link', { name: 'Schedule' }).click();
+  await page.getByRole('button', { name: 'Export…' }).click();
+  const exporting = page.getByRole('dialog', { name: 'Export schedule' });
+  const who = exporting.getByRole('combobox', { name: 'Whose schedule' });
+  await expect(who).toHaveValue('Whole practice');
+  await who.fill('maya davies');
+  await expect(optionsIn(exporting).first()).toHaveText('Student: Maya Davies');
+  await who.press('Enter');
+  await expect(who).toHaveValue('Student: Maya Davies');
+  await page.screenshot({ path: 'screenshots/picker-export-who-light.png' });
+  await exporting.getByLabel('From').fill('2020-01-01');
+  await exporting.getByLabel('To').fill('2020-01-31');
+  const download = page.waitForEvent('download');
+  await exporting.getByRole('button', { name: 'Export' }).click();
+  expect((await download).suggestedFilename()).toMatch(/maya-davies/);
+});

@@ -9,7 +9,8 @@ import { useApp, usePermissions } from '../../app/AppContext';
 import { PermissionButton } from '../../ui/Permission';
 import { navigate, useRoute } from '../../app/router';
 import { EmptyState } from '../../ui/EmptyState';
-import { SelectField, TextField } from '../../ui/Field';
+import { TextField } from '../../ui/Field';
+import { Combobox } from '../../ui/Combobox';
 import { Icon } from '../../ui/Icon';
 import { ReportTable } from '../../ui/ReportTable';
 import { useToast } from '../../ui/Toast';
@@ -18,7 +19,7 @@ import { statementCsv } from '../../../../src-shared/billing/exports';
 import type { Payment } from '../../../../src-shared/model/types';
 import { familyCredit, familyLedger, familyStatement, openInvoices } from '../../../../src-shared/billing/payments';
 import { renderStatementHtml, statementFileName } from '../../../../src-shared/billing/statement-html';
-import { pageSizeOf, useMoney, useToday, type BillingData } from './data';
+import { pageSizeOf, useFamilyOptions, useMoney, useToday, type BillingData } from './data';
 import { saveCsv } from './documents';
 import { dateLabel } from './labels';
 import { NewInvoiceDialog } from './NewInvoiceDialog';
@@ -76,7 +77,7 @@ export function LedgerScreen({ data }: { data: BillingData }) {
   const balance = ledger.at(-1)?.balance ?? 0;
   const owed = open.reduce((s, o) => s + o.balance, 0);
   const drafts = data.invoices.filter((i) => i.familyId === familyId && i.status === 'draft');
-  const families = [...data.families].sort((a, b) => a.name.localeCompare(b.name));
+  const familyOptions = useFamilyOptions(data.families, familyId, true);
 
   const statement = () => {
     setError('');
@@ -120,11 +121,13 @@ export function LedgerScreen({ data }: { data: BillingData }) {
         </div>
         <div className="toolbar">
           <div style={{ width: 260 }}>
-            <SelectField
+            <Combobox
               label="Family"
               value={familyId}
-              onChange={(id) => navigate(`/payments/ledger?family=${id}`)}
-              options={[{ value: '', label: 'Choose a family…' }, ...families.map((f) => ({ value: f.id, label: f.name }))]}
+              onChange={(id) => navigate(`/payments/ledger?family=${encodeURIComponent(id)}`)}
+              options={familyOptions}
+              loading={data.loading}
+              placeholder="Type a family’s name…"
             />
           </div>
           {family && (

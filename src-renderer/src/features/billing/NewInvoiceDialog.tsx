@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { useApp } from '../../app/AppContext';
 import { Alert } from '../../ui/Alert';
 import { FormDialog } from '../../ui/FormDialog';
-import { SelectField, TextField } from '../../ui/Field';
+import { TextField } from '../../ui/Field';
+import { Combobox } from '../../ui/Combobox';
 import { newId } from '../../data';
 import { buildBillingState, generateDraftInvoice } from '../../../../src-shared/billing/generate';
 import { newDraftValues } from '../../../../src-shared/billing/drafts';
@@ -12,7 +13,7 @@ import { stampChange } from '../../../../src-shared/model/meta';
 import type { Invoice } from '../../../../src-shared/model/types';
 import { scheduleStoreFor } from '../schedule';
 import { insertDrafts } from './actions';
-import { loadBillableLessons, previousMonth, useToday, type BillingData } from './data';
+import { loadBillableLessons, previousMonth, useFamilyOptions, useToday, type BillingData } from './data';
 
 export function NewInvoiceDialog({
   data,
@@ -31,7 +32,7 @@ export function NewInvoiceDialog({
   const [v, setV] = useState({ familyId: familyId ?? '', from: last.start, to: last.end });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [nothing, setNothing] = useState('');
-  const families = data.families.filter((f) => !f.archived || f.id === familyId).sort((a, b) => a.name.localeCompare(b.name));
+  const familyOptions = useFamilyOptions(data.families, familyId);
 
   const validate = () => {
     const e: Record<string, string> = {};
@@ -89,11 +90,13 @@ export function NewInvoiceDialog({
       submitLabel="Create draft"
     >
       <div className="grid-2">
-        <SelectField
+        <Combobox
           label="Family"
           value={v.familyId}
           onChange={(familyId) => setV((p) => ({ ...p, familyId }))}
-          options={[{ value: '', label: 'Choose a family…' }, ...families.map((f) => ({ value: f.id, label: f.name }))]}
+          options={familyOptions}
+          loading={data.loading}
+          placeholder="Type a family’s name…"
           required
           error={errors.familyId}
           className="span-2"

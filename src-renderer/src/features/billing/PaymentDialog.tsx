@@ -14,6 +14,7 @@ import { Icon } from '../../ui/Icon';
 import { useApp } from '../../app/AppContext';
 import { FormDialog } from '../../ui/FormDialog';
 import { SelectField, TextField } from '../../ui/Field';
+import { Combobox } from '../../ui/Combobox';
 import { useToast } from '../../ui/Toast';
 import { parseMoneyInput, moneyToInput } from '../../../../src-shared/money';
 import { practiceRange, type Confirmation } from '../../../../src-shared/billing/sanity';
@@ -28,7 +29,7 @@ import {
 } from '../../../../src-shared/billing/payments';
 import type { Payment, PaymentMethod } from '../../../../src-shared/model/types';
 import { recordPayment } from './actions';
-import { useMoney, useToday, type BillingData } from './data';
+import { useFamilyOptions, useMoney, useToday, type BillingData } from './data';
 import { METHOD_OPTIONS } from './labels';
 import { AllocationPreview, AllocationTable, allocationTargets, type ChosenInvoices } from './AllocationTable';
 
@@ -65,7 +66,7 @@ export function PaymentDialog({
   const [errors, setErrors] = useState<Record<string, string>>({});
   /** The confirmation asked for an unusual amount (cleared when the amount or family changes). */
   const [confirm, setConfirm] = useState<(Confirmation & { amount: number; familyId: string }) | null>(null);
-  const families = data.families.filter((f) => !f.archived || f.id === familyId).sort((a, b) => a.name.localeCompare(b.name));
+  const familyOptions = useFamilyOptions(data.families, familyId);
 
   const parsed = parseMoneyInput(v.amount, currency, { locale });
   const pending = confirm && parsed.ok && confirm.amount === parsed.amount && confirm.familyId === family ? confirm : null;
@@ -164,7 +165,7 @@ export function PaymentDialog({
         </Alert>
       )}
       <div className="grid-2">
-        <SelectField
+        <Combobox
           label="Family"
           value={family}
           onChange={(f) => {
@@ -172,7 +173,9 @@ export function PaymentDialog({
             setChosen({});
             setConfirm(null);
           }}
-          options={[{ value: '', label: 'Choose who paid…' }, ...families.map((f) => ({ value: f.id, label: f.name }))]}
+          options={familyOptions}
+          loading={data.loading}
+          placeholder="Type who paid…"
           required
           error={errors.familyId}
         />

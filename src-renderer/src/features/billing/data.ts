@@ -16,6 +16,7 @@ import type { BillingClaim, Family, Invoice, Payment, PracticeSettings, Staff, S
 import { expandLessons } from '../../../../src-shared/schedule/expand';
 import { localDaysRange } from '../../../../src-shared/schedule/time';
 import { useScheduleStore, type ScheduleStore } from '../schedule';
+import type { ComboOption } from '../../ui/Combobox';
 
 export interface BillingData {
   loading: boolean;
@@ -146,4 +147,20 @@ export function previousMonth(today: string): string {
   const y = Number(today.slice(0, 4));
   const m = Number(today.slice(5, 7));
   return m > 1 ? `${y}-${String(m - 1).padStart(2, '0')}` : `${y - 1}-12`;
+}
+
+/**
+ * The families to choose from in a picker, by name: archived ones only when `withArchived`, or
+ * when one is `keep` (the family already chosen). Built once per families array, so a dialog
+ * that re-renders on every keystroke does not sort 6,000 names again (issue 19).
+ */
+export function useFamilyOptions(families: readonly Family[], keep = '', withArchived = false): ComboOption[] {
+  return useMemo(
+    () =>
+      families
+        .filter((f) => withArchived || !f.archived || f.id === keep)
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((f) => ({ value: f.id, label: f.name })),
+    [families, keep, withArchived],
+  );
 }

@@ -4,7 +4,7 @@ import { navigate } from '../../app/router';
 import { Alert } from '../../ui/Alert';
 import { FormDialog } from '../../ui/FormDialog';
 import { Icon } from '../../ui/Icon';
-import { SelectField } from '../../ui/Field';
+import { Combobox, type ComboOption } from '../../ui/Combobox';
 import { useToast } from '../../ui/Toast';
 import { findFamilyMatches, findStudentMatches } from '../../../../src-shared/students/duplicates';
 import { formatMoney } from '../../../../src-shared/money';
@@ -70,7 +70,15 @@ export function MergeDialog(props: { kind: MergeKind; duplicateId: string; onClo
             docs.students.filter((s) => s.id !== duplicate.id && !s.mergedInto),
           ).map((m) => m.record.id);
     const name = (r: Family | Student) => (props.kind === 'family' ? familyName(r as Family) : studentName(r as Student));
-    return [...others].sort((a, b) => Number(matches.includes(b.id)) - Number(matches.includes(a.id)) || name(a).localeCompare(name(b)));
+    const likely = new Set(matches);
+    return [...others]
+      .sort((a, b) => Number(likely.has(b.id)) - Number(likely.has(a.id)) || name(a).localeCompare(name(b)))
+      .map((r): ComboOption & { id: string } => ({
+        id: r.id,
+        value: r.id,
+        label: name(r),
+        ...(likely.has(r.id) ? { detail: `Looks like the same ${props.kind === 'family' ? 'family' : 'student'}` } : {}),
+      }));
   }, [docs, duplicate, props.kind]);
   const [survivorId, setSurvivorId] = useState('');
   const keepId = survivorId || candidates[0]?.id || '';
@@ -113,14 +121,16 @@ export function MergeDialog(props: { kind: MergeKind; duplicateId: string; onClo
       {docs && candidates.length === 0 && <p className="muted">There is no other {noun} to merge with.</p>}
       {docs && duplicate && candidates.length > 0 && (
         <>
-          <SelectField
+          <Combobox
             label={`${noun === 'family' ? 'Family' : 'Student'} to keep`}
             value={keepId}
             onChange={(id) => {
               setSurvivorId(id);
               setChoices({});
             }}
-            options={candidates.map((r) => ({ value: r.id, label: nameOf(r) }))}
+            options={candidates}
+            placeholder={`Type a ${noun}’s name…`}
+            hint={`The ones that look like the same ${noun} come first.`}
           />
           {plan && survivor && (
             <section aria-labelledby="merge-moves" className="merge-summary">

@@ -3,13 +3,14 @@
  * range; CSV of lessons with attendance; a printable weekly timetable per tutor. The documents
  * are built by src-shared/schedule (ics.ts, export-csv.ts, timetable.ts) and handed to the host.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { buildIcs, icsFileName, lessonsCsv, localDaysRange, localWeekRange, weeklyTimetableHtml } from '../../../../src-shared/schedule';
 import { isLocalDate } from '../../../../src-shared/schedule/calendar';
 import { useApp } from '../../app/AppContext';
 import { getBridge } from '../../platform/bridge';
 import { FormDialog } from '../../ui/FormDialog';
-import { SelectField, TextField } from '../../ui/Field';
+import { TextField } from '../../ui/Field';
+import { Combobox } from '../../ui/Combobox';
 import { useToast } from '../../ui/Toast';
 import { expandRange, type Directory } from './queries';
 import type { ScheduleStore } from './store';
@@ -41,16 +42,21 @@ export function ExportDialog(props: { store: ScheduleStore; dir: Directory; from
   const [busy, setBusy] = useState(false);
   const names = { tutorName: props.dir.tutorName, studentName: props.dir.studentName };
 
-  const whoOptions = [
-    ...(format === 'timetable' ? [] : [{ value: 'all', label: 'Whole practice' }]),
-    ...props.dir.tutors.map((t) => ({ value: `tutor:${t.id}`, label: `Tutor: ${t.name}` })),
-    ...(format === 'timetable'
-      ? []
-      : props.dir.students
-          .filter((s) => s.status !== 'archived')
-          .map((s) => ({ value: `student:${s.id}`, label: `Student: ${s.firstName} ${s.lastName}` }))),
-  ];
-  const whoValue = whoOptions.some((o) => o.value === who) ? who : (whoOptions[0]?.value ?? '');
+  // A searchable picker: the whole practice, every tutor and (but for the timetable) every student.
+  const timetable = format === 'timetable';
+  const whoOptions = useMemo(
+    () => [
+      ...(timetable ? [] : [{ value: 'all', label: 'Whole practice' }]),
+      ...props.dir.tutors.map((t) => ({ value: `tutor:${t.id}`, label: `Tutor: ${t.name}` })),
+      ...(timetable
+        ? []
+        : props.dir.students
+            .filter((s) => s.status !== 'archived')
+            .map((s) => ({ value: `student:${s.id}`, label: `Student: ${s.firstName} ${s.lastName}` }))),
+    ],
+    [timetable, props.dir.tutors, props.dir.students],
+  );
+  const whoValue = useMemo(() => (whoOptions.some((o) => o.value === who) ? who : (whoOptions[0]?.value ?? '')), [whoOptions, who]);
 
   const run = async () => {
     const errs: Record<string, string> = {};
@@ -169,7 +175,14 @@ export function ExportDialog(props: { store: ScheduleStore; dir: Directory; from
           ))}
         </div>
       </fieldset>
-      <SelectField label="Whose schedule" value={whoValue} onChange={setWho} options={whoOptions} error={errors.who} />
+      <Combobox
+        label="Whose schedule"
+        value={whoValue}
+        onChange={setWho}
+        options={whoOptions}
+        placeholder="Type a tutor’s or a student’s name…"
+        error={errors.who}
+      />
       {format === 'timetable' ? (
         <TextField label="Week of" type="date" value={week} onChange={setWeek} error={errors.week} hint="Any day in the week to print" />
       ) : (
