@@ -11,7 +11,12 @@ import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/s
 import { tutorDexieStorage } from '../../../src-renderer/src/data/dexie-storage';
 import { deleteDoc, saveDoc } from '../../../src-renderer/src/data';
 import { flushSnapshotWrites, openSnapshotStore, type SnapshotStore } from '../../../src-renderer/src/data/snapshots';
-import { createSearchService, SAVED_SEARCH_KEY, type SearchService } from '../../../src-renderer/src/features/search/search-service';
+import {
+  createSearchService,
+  SAVED_SEARCH_KEY,
+  type SearchService,
+  type SearchServiceOptions,
+} from '../../../src-renderer/src/features/search/search-service';
 import { newProgressNote } from '../../../src-shared/notes/timeline';
 import { stampChange } from '../../../src-shared/model/meta';
 import type { Note } from '../../../src-shared/model/types';
@@ -29,12 +34,12 @@ function laptop(name = `srch${Math.random().toString(36).slice(2)}`) {
     idb,
     name,
     /** Opens the database; with `search`, starts the search service and waits until it is usable. */
-    async start({ search = true } = {}) {
+    async start({ search = true, options = {} as Partial<SearchServiceOptions> } = {}) {
       const db = await createTutorDatabase({ name, storage, validate: 'ajv', collections: ['students', 'families', 'notes'] });
       const store = await openSnapshotStore(name, idb);
       open = { db, store, search: null };
       if (search) {
-        open.search = createSearchService(db, { store, startDelayMs: 0 });
+        open.search = createSearchService(db, { store, startDelayMs: 0, ...options });
         await open.search.ready;
       }
       return open as { db: TutorDatabase; store: SnapshotStore; search: SearchService };
@@ -362,6 +367,45 @@ describe('saved search index', () => {
     expect(again.search.caughtUp).toBe(0);
     expect(noteIds(again.search, 'imported')).toHaveLength(50);
     expect(noteIds(again.search, 'edited')).toEqual(['note-0']);
+    await l.stop();
+  });
+
+  it('a change while the index is being written is not saved half-way: that text is dropped, the next save has it', async () => {
+    // The save pauses between slices; the first pause waits until the test lets it go on.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let reached!: () => void;
+    const atFirstPause = new Promise<void>((r) => (reached = r));
+    let pauses = 0;
+    const pause = () => {
+      pauses += 1;
+      if (pauses > 1) return Promise.resolve();
+      reached();
+      return gate;
+    };
+    const l = laptop();
+    const { db, store, search } = await l.start({ options: { saveSlices: { pause, budgetMs: 0, step: 1 } } });
+    await saveDoc(db, 'students', 'stu-1', studentValues({ firstName: 'Olivia', lastName: 'Garcia' }), ctx());
+    await saveDoc(db, 'notes', 'note-1', noteValues('stu-1', 'Macbeth', 'Macbeth act one.'), ctx());
+    await settled(search, () => noteIds(search, 'macbeth').length === 1);
+
+    const saving = search.saveNow();
+    await atFirstPause;
+    await saveDoc(db, 'notes', 'note-2', noteValues('stu-1', 'Hamlet', 'Hamlet act two.'), ctx());
+    await settled(search, () => noteIds(search, 'hamlet').length === 1);
+    release();
+    await saving;
+    expect(pauses).toBeGreaterThan(1);
+    expect(await store.get(SAVED_SEARCH_KEY), 'the text written across the change is not saved').toBeUndefined();
+
+    await search.saveNow();
+    const saved = (await store.get(SAVED_SEARCH_KEY)) as { json: string } | undefined;
+    expect(saved?.json).toContain('"hamlet"');
+    await l.stop();
+    const again = await l.start();
+    expect(again.search.source).toBe('saved');
+    expect(noteIds(again.search, 'hamlet')).toEqual(['note-2']);
+    expect(noteIds(again.search, 'macbeth')).toEqual(['note-1']);
     await l.stop();
   });
 

@@ -24,6 +24,7 @@ import {
   type SearchKind,
   type SearchOptions,
 } from '../../../../src-shared/search/index';
+import { stringifyInSlices, type SliceOptions } from '../../../../src-shared/search/json-slices';
 import {
   forEachChangeSince,
   MAX_CATCH_UP,
@@ -126,6 +127,9 @@ function clean<T>(raw: RawDoc): T {
 }
 
 const yieldToUi = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/** Between slices of the save: a pause for the UI, none while the window is hidden (timers are throttled there, and nobody is waiting). */
+const pauseUnlessHidden = (): Promise<void> =>
+  typeof document !== 'undefined' && document.visibilityState === 'hidden' ? Promise.resolve() : yieldToUi();
 
 export interface SearchServiceOptions {
   /** Changes applied per chunk (default 500). */
@@ -143,6 +147,8 @@ export interface SearchServiceOptions {
   store?: SnapshotStore;
   /** Load the saved index at start (default true; false always builds, still saving). */
   loadSaved?: boolean;
+  /** How the save is sliced (default: a 0 ms timer after ~12 ms of work, none while hidden). */
+  saveSlices?: Partial<Pick<SliceOptions, 'pause' | 'budgetMs' | 'step'>>;
 }
 
 function startWhenIdle(maxDelayMs: number): Promise<void> {
@@ -200,11 +206,27 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     if (lwt !== undefined && (lwt > n.lwt || (lwt === n.lwt && id > n.id))) newest[kind] = { lwt, id };
   };
 
-  /** Saves the index if it changed, unless it is not up to date right now (a later change saves it). */
-  async function save(): Promise<void> {
-    if (!store || disposed || status !== 'ready' || !dirty || draining || queue.length > 0 || reindexing.size > 0) return;
+  const busy = () => status !== 'ready' || draining || queue.length > 0 || reindexing.size > 0;
+
+  /**
+   * Saves the index if it changed, unless it is not up to date right now (a later change saves
+   * it). The ~23 M characters are written in slices (stringifyInSlices), so a tutor typing while
+   * it saves is not held up for a second; if the index changed meanwhile, the text may mix two
+   * states, so it is thrown away and the save tried again later.
+   */
+  let saving: Promise<void> | null = null;
+  /** One save at a time: a call while one runs gets that one. */
+  function save(): Promise<void> {
+    saving ??= saveOnce().finally(() => {
+      saving = null;
+    });
+    return saving;
+  }
+  async function saveOnce(): Promise<void> {
+    if (!store || disposed || !dirty || busy()) return;
     // The database may have been closed meanwhile (a practice being replaced): nothing to save.
     if (db.closed || KINDS.some((k) => !db.collections[k])) return;
+    const at = { ver, index };
     const value: SavedSearch = {
       format: SAVED_FORMAT,
       indexVersion: SEARCH_INDEX_VERSION,
@@ -215,9 +237,22 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
         students: settledCheckpoint(newest.students),
         families: settledCheckpoint(newest.families),
       },
-      json: JSON.stringify({ index, names: [...students].map(([id, s]) => [id, s.firstName, s.lastName]) }),
+      json: '',
     };
     dirty = false;
+    const names = [...students].map(([id, s]) => [id, s.firstName, s.lastName]);
+    try {
+      value.json = (await stringifyInSlices({ index, names }, { pause: pauseUnlessHidden, ...opts.saveSlices })) ?? '';
+    } catch (e) {
+      dirty = true;
+      throw e;
+    }
+    if (disposed) return;
+    if (dirty || ver !== at.ver || index !== at.index || busy()) {
+      dirty = true;
+      scheduleSave(store, SAVED_SEARCH_KEY, save, SEARCH_SAVE_EVERY_MS);
+      return;
+    }
     try {
       await store.put(SAVED_SEARCH_KEY, value);
     } catch (e) {
