@@ -34,25 +34,8 @@
  * no `_meta.lwt` index anywhere, and bookkeeping tables keep only their primary key.
  */
 import { Dexie, type DBCoreKeyRange, type DBCoreTable, type DexieOptions, type Middleware, type DBCore } from 'dexie';
-import { getQueryMatcher, getSortComparator } from 'rxdb';
-import type {
-  DexieSettings,
-  DexieStorageInternals,
-  PreparedQuery,
-  RxDocumentData,
-  RxStorage,
-  RxStorageDefaultCheckpoint,
-  RxStorageInstance,
-} from 'rxdb';
-import {
-  DEXIE_DOCS_TABLE_NAME,
-  dexieQuery,
-  dexieReplaceIfStartsWithPipe,
-  fromDexieToStorage,
-  getKeyRangeByQueryPlan,
-  getRxStorageDexie,
-  type RxStorageInstanceDexie,
-} from 'rxdb/plugins/storage-dexie';
+import type { DexieSettings, DexieStorageInternals, RxDocumentData, RxStorage, RxStorageDefaultCheckpoint, RxStorageInstance } from 'rxdb';
+import { fromDexieToStorage, getRxStorageDexie, type RxStorageInstanceDexie } from 'rxdb/plugins/storage-dexie';
 
 /** Smaller lookups go straight to IndexedDB: the count would not pay for itself. */
 export const MIN_KEYS = 32;
@@ -297,51 +280,6 @@ export async function changedDocumentsSince(
 }
 
 /**
- * A query answered like RxDB's `dexieQuery` (same documents, same order), but with one `getAll`
- * over the query plan's index range instead of a cursor that asks IndexedDB for one document per
- * request: reading a year of attendance (33,000 documents) or every student is one round trip to
- * the browser process instead of tens of thousands. Where a cursor can stop early and `getAll`
- * could not (a limit with a selector the index does not satisfy, or an order it does not give),
- * RxDB's own query runs.
- */
-export async function rangedQuery<D>(
-  instance: RxStorageInstanceDexie<D>,
-  preparedQuery: PreparedQuery<D>,
-): Promise<{ documents: RxDocumentData<D>[] }> {
-  const { query, queryPlan } = preparedQuery;
-  const skip = query.skip ?? 0;
-  const limit = typeof query.limit === 'number' ? query.limit : Infinity;
-  const matcher = queryPlan.selectorSatisfiedByIndex ? null : getQueryMatcher(instance.schema, query);
-  const count = queryPlan.sortSatisfiedByIndex && !matcher ? skip + limit : Infinity;
-  if (Number.isFinite(limit) && !Number.isFinite(count)) return dexieQuery(instance, preparedQuery);
-  if (count === 0) return { documents: [] };
-  const state = await instance.internals;
-  const IDBKeyRangeCtor = (state.dexieDb as unknown as { _options: { IDBKeyRange?: typeof IDBKeyRange } })._options.IDBKeyRange;
-  let keyRange: IDBKeyRange;
-  try {
-    keyRange = getKeyRangeByQueryPlan(state.booleanIndexes, queryPlan, IDBKeyRangeCtor);
-  } catch (err) {
-    // An empty range (start above end): RxDB's answer is no documents.
-    if ((err as Error).name === 'DataError') return { documents: [] };
-    throw err;
-  }
-  const indexName = `[${queryPlan.index.map((f) => dexieReplaceIfStartsWithPipe(f)).join('+')}]`;
-  let raw: unknown[] = [];
-  await state.dexieDb.transaction('r', state.dexieTable, async (tx) => {
-    const index = (tx as unknown as { idbtrans: IDBTransaction }).idbtrans.objectStore(DEXIE_DOCS_TABLE_NAME).index(indexName);
-    const request = Number.isFinite(count) ? index.getAll(keyRange, Math.min(count, MAX_GET_ALL_COUNT)) : index.getAll(keyRange);
-    raw = await new Promise<unknown[]>((resolve, reject) => {
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error ?? new Error('IndexedDB getAll failed'));
-    });
-  });
-  let rows = raw.map((d) => fromDexieToStorage<D>(state.booleanIndexes, d));
-  if (matcher) rows = rows.filter((d) => matcher(d));
-  if (!queryPlan.sortSatisfiedByIndex) rows.sort(getSortComparator(instance.schema, query));
-  return { documents: rows.slice(skip, skip + limit) };
-}
-
-/**
  * Every id stored in an instance of this storage, deleted documents included, read as keys only
  * (one request, no values): what a first connection counts as pending. Null for an instance of
  * another storage (the caller reads the documents instead).
@@ -377,7 +315,6 @@ export function tutorDexieStorage(settings: DexieOptions = {}): RxStorage<DexieS
         checkpoint,
       ) => changedDocumentsSince(instance as never, limit, checkpoint) as never;
       instance.cleanup = (minimumDeletedTime) => cleanupDeleted(instance as never, minimumDeletedTime);
-      instance.query = (preparedQuery) => rangedQuery(instance as never, preparedQuery as never) as never;
       return instance;
     },
   };
