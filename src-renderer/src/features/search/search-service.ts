@@ -208,14 +208,14 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
 
   const busy = () => status !== 'ready' || draining || queue.length > 0 || reindexing.size > 0;
 
+  let saving: Promise<void> | null = null;
   /**
    * Saves the index if it changed, unless it is not up to date right now (a later change saves
    * it). The ~23 M characters are written in slices (stringifyInSlices), so a tutor typing while
    * it saves is not held up for a second; if the index changed meanwhile, the text may mix two
-   * states, so it is thrown away and the save tried again later.
+   * states, so it is thrown away and the save tried again later. One save at a time: a call while
+   * one runs gets that one.
    */
-  let saving: Promise<void> | null = null;
-  /** One save at a time: a call while one runs gets that one. */
   function save(): Promise<void> {
     saving ??= saveOnce().finally(() => {
       saving = null;
