@@ -22,6 +22,7 @@ export {
   settledCheckpoint,
   snapshotStoreOf,
   watchCollection,
+  type PartSnapshot,
   type SnapshotStore,
 } from './snapshots';
 export { deleteDoc, undeleteDoc } from './sync-delete';

@@ -46,19 +46,42 @@ function laptop() {
 
 /** The lessons' series, and a week from this one for each occurrence (−6 … +3 weeks). */
 const series = ['l-1', 'l-2', 'l-3'];
-const dayOffset = fc.integer({ min: -6, max: 3 });
-const op = fc.oneof(
-  fc.record({ kind: fc.constant('attend' as const), lesson: fc.constantFrom(...series), day: dayOffset }),
-  fc.record({ kind: fc.constant('move' as const), lesson: fc.constantFrom(...series), day: dayOffset, to: dayOffset }),
-  fc.record({ kind: fc.constant('removeOccurrence' as const), pick: fc.nat() }),
-  fc.record({
-    kind: fc.constant('renameLesson' as const),
-    lesson: fc.constantFrom(...series),
-    subject: fc.constantFrom('Maths', 'Physics', 'Piano'),
-  }),
-  fc.record({ kind: fc.constant('removeLesson' as const), lesson: fc.constantFrom(...series) }),
-);
+function opsOver(dayOffset: fc.Arbitrary<number>) {
+  return fc.oneof(
+    fc.record({ kind: fc.constant('attend' as const), lesson: fc.constantFrom(...series), day: dayOffset }),
+    fc.record({ kind: fc.constant('move' as const), lesson: fc.constantFrom(...series), day: dayOffset, to: dayOffset }),
+    fc.record({ kind: fc.constant('removeOccurrence' as const), pick: fc.nat() }),
+    fc.record({
+      kind: fc.constant('renameLesson' as const),
+      lesson: fc.constantFrom(...series),
+      subject: fc.constantFrom('Maths', 'Physics', 'Piano'),
+    }),
+    fc.record({ kind: fc.constant('removeLesson' as const), lesson: fc.constantFrom(...series) }),
+  );
+}
+const op = opsOver(fc.integer({ min: -6, max: 3 }));
+/** Weeks the recent part does not hold (it starts two weeks ago) as well as ones it does. */
+const olderOp = opsOver(fc.integer({ min: -20, max: 1 }));
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
+/** Every occurrence document with an original or moved start at/after `fromMs`, as stored, by id. */
+async function occurrencesFrom(db: TutorDatabase, fromMs: number): Promise<Record<string, unknown>[]> {
+  const from = new Date(fromMs).toISOString();
+  return (await db.occurrences.find().exec())
+    .map(plain)
+    .filter((d) => (d.originalStart as string) >= from || ((d.start as string) ?? '') >= from)
+    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+}
+
+/** What the store holds of the same range. */
+function heldFrom(schedule: ScheduleStore, fromMs: number): Record<string, unknown>[] {
+  const keep = (v: unknown) => typeof v === 'string' && v >= new Date(fromMs).toISOString();
+  return [...schedule.occurrencesById.values()]
+    .filter((d) => keep(d.originalStart) || keep(d.start))
+    .sort((a, b) => a.id.localeCompare(b.id)) as unknown as Record<string, unknown>[];
+}
+
+const WEEK = 7 * DAY;
 
 /** The weekly lessons' Monday `week` weeks from this one (the series start on Monday 5 January 2026). */
 function occurrenceStart(week: number): string {
@@ -126,5 +149,150 @@ describe('ScheduleStore from start-up snapshots', () => {
       }),
       { numRuns: 12 },
     );
+  });
+
+  it('loads older weeks from their snapshot, exactly as the database holds them, after any changes and a restart', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(olderOp, { maxLength: 8 }), fc.array(olderOp, { minLength: 1, maxLength: 8 }), async (before, after) => {
+        const l = laptop();
+        const back = () => Date.now() - 16 * WEEK;
+        try {
+          let { db, schedule } = await l.start();
+          for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+          await apply(db, before);
+          await schedule.ensureLoaded(back());
+          expect(schedule.olderSource).toBe('storage');
+          await l.stop(); // saves the older weeks just read
+
+          ({ db, schedule } = await l.start());
+          await schedule.ensureLoaded(back());
+          expect(schedule.olderSource).toBe('snapshot');
+          expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+          await apply(db, after); // changes after the snapshot was saved...
+          await l.stop();
+
+          ({ db, schedule } = await l.start()); // ...and a restart
+          await schedule.ensureLoaded(back());
+          expect(schedule.olderSource).toBe('snapshot');
+          expect(schedule.loadedFromMs).toBeLessThanOrEqual(back() - DAY);
+          expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+        } finally {
+          await l.stop();
+        }
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it('keeps changes made while older weeks load, and saves them for the next start', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(olderOp, { maxLength: 8 }), fc.array(olderOp, { minLength: 1, maxLength: 8 }), async (before, during) => {
+        const l = laptop();
+        try {
+          let { db, schedule } = await l.start();
+          for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+          await apply(db, before);
+          await l.stop();
+
+          ({ db, schedule } = await l.start());
+          // Edits, moves and deletions while the older weeks are being read.
+          await Promise.all([schedule.ensureLoaded(Date.now() - 16 * WEEK), apply(db, during)]);
+          await new Promise((r) => setTimeout(r, 50)); // the change stream's last events
+          expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+          await l.stop();
+
+          ({ db, schedule } = await l.start());
+          await schedule.ensureLoaded(Date.now() - 16 * WEEK);
+          expect(schedule.olderSource).toBe('snapshot');
+          expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+        } finally {
+          await l.stop();
+        }
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it('reads what the older snapshot does not reach from the indexes', async () => {
+    const l = laptop();
+    try {
+      let { db, schedule } = await l.start();
+      for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+      await apply(
+        db,
+        Array.from({ length: 30 }, (_, i) => ({ kind: 'attend' as const, lesson: series[i % 3]!, day: -(i % 28) })),
+      );
+      await schedule.ensureLoaded(Date.now() - 14 * WEEK);
+      await l.stop();
+      ({ db, schedule } = await l.start());
+      await schedule.ensureLoaded(Date.now() - 24 * WEEK); // further back than the snapshot
+      expect(schedule.olderSource).toBe('snapshot+storage');
+      expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+      expect((await occurrencesFrom(db, schedule.loadedFromMs)).length).toBe(30 - 3); // 27 distinct weeks × lessons attended
+    } finally {
+      await l.stop();
+    }
+  });
+
+  it.each(['storage', 'snapshot'] as const)(
+    'never keeps an older document as it was read from %s when it changed or went while being read',
+    async (source) => {
+      const l = laptop();
+      try {
+        let { db, schedule } = await l.start();
+        for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+        await apply(db, [
+          { kind: 'attend', lesson: 'l-1', day: -10 },
+          { kind: 'attend', lesson: 'l-2', day: -10 },
+        ]);
+        const [gone, edited] = (await occurrencesFrom(db, 0)).map((d) => String(d.id));
+        if (source === 'snapshot') await schedule.ensureLoaded(Date.now() - 16 * WEEK);
+        await l.stop();
+        ({ db, schedule } = await l.start());
+        // Between the read and its use: one document is deleted, the other moved.
+        const read = source === 'storage' ? 'fetchOccurrences' : 'readOlderSnapshot';
+        const s = schedule as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+        const original = s[read]!.bind(schedule);
+        s[read] = async (...args: unknown[]) => {
+          const result = await original(...args);
+          await (await db.occurrences.findOne(gone!).exec())!.remove();
+          await (await db.occurrences.findOne(edited!).exec())!.incrementalPatch({ room: 'Room 9' });
+          await new Promise((r) => setTimeout(r, 20));
+          return result;
+        };
+        await schedule.ensureLoaded(Date.now() - 16 * WEEK);
+        expect(schedule.olderSource).toBe(source);
+        expect(schedule.occurrencesById.has(gone!)).toBe(false);
+        expect(schedule.occurrencesById.get(edited!)?.room).toBe('Room 9');
+        expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+      } finally {
+        await l.stop();
+      }
+    },
+  );
+
+  it('serves a short look back from the indexes, and keeps the longer one saved', async () => {
+    const l = laptop();
+    try {
+      let { db, schedule } = await l.start();
+      for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+      await apply(db, [{ kind: 'attend', lesson: 'l-1', day: -30 }]);
+      await schedule.ensureLoaded(Date.now() - 40 * WEEK); // a report's months: saved
+      await l.stop();
+
+      ({ db, schedule } = await l.start());
+      await schedule.ensureLoaded(Date.now() - 6 * WEEK); // the students table's lesson dates
+      expect(schedule.olderSource).toBe('storage');
+      expect(schedule.occurrencesById.size).toBe(0); // the week 30 weeks ago is not in memory
+      await l.stop(); // a short look back is not saved over the longer one
+
+      ({ db, schedule } = await l.start());
+      await schedule.ensureLoaded(Date.now() - 40 * WEEK);
+      expect(schedule.olderSource).toBe('snapshot');
+      expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+      expect(schedule.occurrencesById.size).toBe(1);
+    } finally {
+      await l.stop();
+    }
   });
 });

@@ -6,11 +6,15 @@
  * - Every Lesson and Closure document is loaded (a series is one document, so a practice with
  *   100,000 occurrences a year has a few thousand).
  * - Occurrence documents (attendance and per-occurrence changes: one per past lesson in a busy
- *   practice) are loaded by date through the `originalStart` / `start` indexes: from two weeks
- *   ago onwards at first, and further back only when the calendar, an export or a report asks for
- *   an older range (`ensureLoaded`). Both an original start and a moved start at/after
- *   `loadedFromMs` are in memory, so any range starting a day after it expands exactly.
- *   They are indexed by lesson and original start, the form `expandLessons` takes directly.
+ *   practice) are loaded by date: from two weeks ago onwards at first, and further back only when
+ *   the calendar, an export or a report asks for an older range (`ensureLoaded`). Both an original
+ *   start and a moved start at/after `loadedFromMs` are in memory, so any range starting a day
+ *   after it expands exactly. They are indexed by lesson and original start, the form
+ *   `expandLessons` takes directly.
+ * - Both parts start from a part snapshot (data/snapshots.ts) caught up with every change since
+ *   it was saved: the recent one at every start, the older one (what this computer last looked
+ *   back to, e.g. a year for Reports) when an older range is first asked for. What no snapshot
+ *   covers is read through the `originalStart` / `start` indexes.
  *
  * A lesson or occurrence document that cannot be expanded (a schema-valid record with an empty
  * start, see src-shared/schedule/validity.ts) is kept out and listed in `skipped`, so one bad
@@ -24,7 +28,15 @@ import type { Subscription } from 'rxjs';
 import type { Closure, Lesson, Occurrence } from '../../../../src-shared/model/types';
 import { toMs } from '../../../../src-shared/schedule/time';
 import { lessonProblem, occurrenceProblem } from '../../../../src-shared/schedule/validity';
-import { loadCollection, plainResults, readPartSnapshot, scheduleWrite, snapshotStoreOf, type TutorDatabase } from '../../data';
+import {
+  loadCollection,
+  plainResults,
+  readPartSnapshot,
+  scheduleWrite,
+  snapshotStoreOf,
+  type PartSnapshot,
+  type TutorDatabase,
+} from '../../data';
 import type { RxCollection } from 'rxdb';
 import { useApp } from '../../app/AppContext';
 import { whenStarted } from '../../app/startup';
@@ -42,10 +54,34 @@ type OccurrenceResult = { primary: string; toJSON(): unknown; _data: { _meta: { 
 const RECENT_KEY = 'occurrences:recent';
 const RECENT_MAX_EXTRA_MS = 4 * WEEK_MS;
 
+/** The start-up snapshot of the older occurrence documents loaded on demand (`ensureLoaded`). */
+const OLDER_KEY = 'occurrences:older';
+/**
+ * The older snapshot serves a load only when it starts at most this much before the load's
+ * start: a short look back (the students table's recent lesson dates, paging back a week) does
+ * not read and keep a year that Reports once needed.
+ */
+const OLDER_MAX_EXTRA_MS = 6 * WEEK_MS;
+/** A look back read from the indexes is saved only when it is at least this long (a report's months, not a week). */
+const OLDER_MIN_SPAN_MS = 12 * WEEK_MS;
+type OlderScope = { fromMs: number; toMs: number };
+
 /** The documents `findOccurrences(fromMs, null)` gives: an original or moved start at/after fromMs. */
 function occurrenceFrom(fromMs: number): (doc: Record<string, unknown>) => boolean {
   const from = new Date(fromMs).toISOString();
   return (d) => (typeof d.originalStart === 'string' && d.originalStart >= from) || (typeof d.start === 'string' && d.start >= from);
+}
+
+/** The documents `findOccurrences(fromMs, toMs)` gives: an original or moved start in [fromMs, toMs). */
+function occurrenceIn(fromMs: number, toMs: number): (doc: Record<string, unknown>) => boolean {
+  const from = new Date(fromMs).toISOString();
+  const to = new Date(toMs).toISOString();
+  const within = (v: unknown) => typeof v === 'string' && v >= from && v < to;
+  return (d) => within(d.originalStart) || within(d.start);
+}
+
+function lwtOf(data: unknown): number {
+  return (data as { _meta?: { lwt?: number } })._meta?.lwt ?? 0;
 }
 
 function plain<T>(data: T & Meta): T {
@@ -68,6 +104,14 @@ export class ScheduleStore {
   readonly occurrencesById = new Map<string, Occurrence>();
   /** lessonId → original start (ms) → Occurrence document. */
   readonly occurrenceIndex = new Map<string, Map<number, Occurrence>>();
+  /** Each loaded occurrence document's `_meta.lwt` (what a snapshot saved from memory needs). */
+  private readonly lwtById = new Map<string, number>();
+  /** Loaded occurrence documents kept out of the calendar (`skipped`), so a snapshot saved from memory still holds them. */
+  private readonly invalidOccurrences = new Map<string, Occurrence>();
+  /** Ids the change stream touched while an older range was being read: the read's copy of them is stale. */
+  private touched: Set<string> | null = null;
+  /** Where the recent part (loaded at start) begins; older parts end there. */
+  private recentFromMs = Number.POSITIVE_INFINITY;
   /** Bumped on every change; memoised expansions key on it. */
   version = 0;
   ready = false;
@@ -76,6 +120,8 @@ export class ScheduleStore {
   readonly loadPhases: Record<string, number> = {};
   /** Where each part of the initial load came from (data/snapshots.ts; for tests and the benchmark). */
   loadSources: Record<'lessons' | 'occurrences' | 'closures', 'snapshot' | 'storage'> | null = null;
+  /** Where the last older range (`ensureLoaded`) came from: its snapshot, the indexes, or both (for tests and the benchmark). */
+  olderSource: 'snapshot' | 'storage' | 'snapshot+storage' | null = null;
   /** Occurrence documents with an original or moved start at/after this instant are loaded. */
   loadedFromMs = Number.POSITIVE_INFINITY;
   private loading: Promise<void> = Promise.resolve();
@@ -122,15 +168,17 @@ export class ScheduleStore {
     const route = (apply: () => void) => (live ? (apply(), this.changed()) : buffered.push(apply));
     this.subs.push(
       this.db.lessons.$.subscribe((e) => route(() => this.applyLesson(e.operation, plain(e.documentData as Lesson & Meta)))),
-      this.db.occurrences.$.subscribe((e) =>
+      this.db.occurrences.$.subscribe((e) => {
+        this.touched?.add(e.documentId);
         route(() =>
           this.applyOccurrence(
             e.operation,
             plain(e.documentData as Occurrence & Meta),
             e.previousDocumentData ? plain(e.previousDocumentData as Occurrence & Meta) : undefined,
+            lwtOf(e.documentData),
           ),
-        ),
-      ),
+        );
+      }),
       this.db.closures.$.subscribe((e) => route(() => this.applyClosure(e.operation, plain(e.documentData as Closure & Meta)))),
     );
     const cutoff = Date.now() - INITIAL_WEEKS * WEEK_MS;
@@ -147,11 +195,12 @@ export class ScheduleStore {
       timed('closures', loadCollection<Closure>(this.db, this.db.closures as unknown as RxCollection)),
     ]);
     for (const d of lessons.docs) this.applyLesson('INSERT', d);
-    for (const o of recent.docs) this.applyOccurrence('INSERT', o);
+    recent.docs.forEach((o, i) => this.applyOccurrence('INSERT', o, undefined, recent.lwts[i]));
     for (const d of closures.docs) this.applyClosure('INSERT', d);
     this.loadSources = { lessons: lessons.source, occurrences: recent.source, closures: closures.source };
     performance.mark('tutordesk:schedule-store', { detail: this.loadSources });
     this.loadedFromMs = recent.fromMs;
+    this.recentFromMs = recent.fromMs;
     for (const apply of buffered) apply();
     live = true;
     this.ready = true;
@@ -163,7 +212,9 @@ export class ScheduleStore {
    * The occurrence documents from `cutoff` on (or from a somewhat earlier start): from their
    * start-up snapshot when it can be caught up, else from the indexes (and saved for next time).
    */
-  private async loadRecentOccurrences(cutoff: number): Promise<{ docs: Occurrence[]; fromMs: number; source: 'snapshot' | 'storage' }> {
+  private async loadRecentOccurrences(
+    cutoff: number,
+  ): Promise<{ docs: Occurrence[]; lwts: number[]; fromMs: number; source: 'snapshot' | 'storage' }> {
     const store = snapshotStoreOf(this.db);
     const coll = this.db.occurrences as unknown as RxCollection;
     if (store) {
@@ -176,12 +227,12 @@ export class ScheduleStore {
         const { fromMs } = part.scope;
         if (part.caughtUp > 0)
           scheduleWrite(store, coll, part.docs, part.lwts, { key: RECENT_KEY, scope: { fromMs }, keep: occurrenceFrom(fromMs) });
-        return { docs: part.docs, fromMs, source: 'snapshot' as const };
+        return { docs: part.docs, lwts: part.lwts, fromMs, source: 'snapshot' as const };
       }
     }
     const { docs, lwts } = plainResults<Occurrence>(await this.findOccurrences(cutoff, null));
     if (store) scheduleWrite(store, coll, docs, lwts, { key: RECENT_KEY, scope: { fromMs: cutoff }, keep: occurrenceFrom(cutoff) });
-    return { docs, fromMs: cutoff, source: 'storage' as const };
+    return { docs, lwts, fromMs: cutoff, source: 'storage' as const };
   }
 
   /** Occurrence documents whose original or moved start is in [fromMs, toMs) (toMs null = no end), each once. */
@@ -198,8 +249,51 @@ export class ScheduleStore {
     return [...byId.values()];
   }
 
-  private async fetchOccurrences(fromMs: number, toMs_: number | null): Promise<Occurrence[]> {
-    return (await this.findOccurrences(fromMs, toMs_)).map((d) => d.toJSON() as Occurrence);
+  /**
+   * The older occurrence documents' snapshot, caught up, when it can serve a load of
+   * [target, loadedFromMs): it must reach the range (its end at/after `target`), hold something
+   * not loaded yet (its start before `loadedFromMs`) and not reach far beyond it (OLDER_MAX_EXTRA_MS).
+   */
+  private async readOlderSnapshot(target: number): Promise<PartSnapshot<Occurrence, OlderScope> | null> {
+    const store = snapshotStoreOf(this.db);
+    if (!store) return null;
+    const usable = (scope: OlderScope) =>
+      typeof scope?.fromMs === 'number' &&
+      typeof scope.toMs === 'number' &&
+      scope.toMs >= target &&
+      scope.fromMs < this.loadedFromMs &&
+      scope.fromMs >= target - OLDER_MAX_EXTRA_MS
+        ? occurrenceIn(scope.fromMs, scope.toMs)
+        : null;
+    return readPartSnapshot<Occurrence, OlderScope>(store, this.db.occurrences as unknown as RxCollection, OLDER_KEY, usable).catch(
+      () => null,
+    );
+  }
+
+  /**
+   * Saves what is loaded before the recent part, [loadedFromMs, recentFromMs), as the older
+   * snapshot. Memory is exact there (loaded, and kept current by the change stream); a write
+   * still on its way is caught up by `writeSnapshot`.
+   */
+  private saveOlder(): void {
+    const store = snapshotStoreOf(this.db);
+    if (!store || !(this.loadedFromMs < this.recentFromMs)) return;
+    const scope: OlderScope = { fromMs: this.loadedFromMs, toMs: this.recentFromMs };
+    const keep = occurrenceIn(scope.fromMs, scope.toMs);
+    const docs: Occurrence[] = [];
+    const lwts: number[] = [];
+    for (const map of [this.occurrencesById, this.invalidOccurrences])
+      for (const doc of map.values())
+        if (keep(doc as unknown as Record<string, unknown>)) {
+          docs.push(doc);
+          lwts.push(this.lwtById.get(doc.id) ?? 0);
+        }
+    scheduleWrite(store, this.db.occurrences as unknown as RxCollection, docs, lwts, { key: OLDER_KEY, scope, keep });
+  }
+
+  /** Reads [fromMs, toMs) through the indexes: the documents and their `_meta.lwt`s. */
+  private async fetchOccurrences(fromMs: number, toMs_: number): Promise<{ docs: Occurrence[]; lwts: number[] }> {
+    return plainResults<Occurrence>(await this.findOccurrences(fromMs, toMs_));
   }
 
   /** True when every occurrence document needed to expand `range` is in memory. */
@@ -217,12 +311,59 @@ export class ScheduleStore {
       const needed = fromMs - 86_400_000;
       if (needed >= this.loadedFromMs) return;
       const target = Math.min(needed, this.loadedFromMs - STEP_WEEKS * WEEK_MS);
-      const docs = await this.fetchOccurrences(target, this.loadedFromMs);
-      for (const o of docs) if (!this.occurrencesById.has(o.id)) this.applyOccurrence('INSERT', o);
-      this.loadedFromMs = target;
+      this.touched = new Set();
+      try {
+        const { docs, lwts, fromMs: loadedFrom, source, saveAfter } = await this.readOlder(target);
+        docs.forEach((o, i) => {
+          // Known already (the change stream brought a newer copy) or changed while being read.
+          if (this.occurrencesById.has(o.id) || this.invalidOccurrences.has(o.id) || this.touched!.has(o.id)) return;
+          this.applyOccurrence('INSERT', o, undefined, lwts[i]);
+        });
+        this.loadedFromMs = loadedFrom;
+        this.olderSource = source;
+        if (saveAfter) this.saveOlder();
+      } finally {
+        this.touched = null;
+      }
       this.changed();
     });
     return this.loading;
+  }
+
+  /**
+   * The occurrence documents of [target, loadedFromMs) at least: the older snapshot (caught up)
+   * where it covers, the indexes for the rest. `fromMs` is where what was read begins (the
+   * snapshot's start when it reaches further back than `target`).
+   */
+  private async readOlder(target: number): Promise<{
+    docs: Occurrence[];
+    lwts: number[];
+    fromMs: number;
+    source: NonNullable<ScheduleStore['olderSource']>;
+    saveAfter: boolean;
+  }> {
+    const older = await this.readOlderSnapshot(target);
+    if (!older) {
+      const read = await this.fetchOccurrences(target, this.loadedFromMs);
+      return { ...read, fromMs: target, source: 'storage', saveAfter: this.recentFromMs - target >= OLDER_MIN_SPAN_MS };
+    }
+    const docs = [...older.docs];
+    const lwts = [...older.lwts];
+    const gaps: [number, number][] = [];
+    if (target < older.scope.fromMs) gaps.push([target, older.scope.fromMs]);
+    if (older.scope.toMs < this.loadedFromMs) gaps.push([older.scope.toMs, this.loadedFromMs]);
+    for (const [from, to] of gaps) {
+      const read = await this.fetchOccurrences(from, to);
+      docs.push(...read.docs);
+      lwts.push(...read.lwts);
+    }
+    return {
+      docs,
+      lwts,
+      fromMs: Math.min(target, older.scope.fromMs),
+      source: gaps.length ? 'snapshot+storage' : 'snapshot',
+      saveAfter: gaps.length > 0 || older.caughtUp > 0,
+    };
   }
 
   private applyLesson(op: string, doc: Lesson): void {
@@ -245,9 +386,13 @@ export class ScheduleStore {
     this.closureList = null;
   }
 
-  private applyOccurrence(op: string, doc: Occurrence, previous?: Occurrence): void {
+  private applyOccurrence(op: string, doc: Occurrence, previous?: Occurrence, lwt = 0): void {
     const problem = op === 'DELETE' ? null : occurrenceProblem(doc);
     this.skip('occurrences', doc.id, problem);
+    if (op === 'DELETE') this.lwtById.delete(doc.id);
+    else this.lwtById.set(doc.id, lwt);
+    if (problem) this.invalidOccurrences.set(doc.id, doc);
+    else this.invalidOccurrences.delete(doc.id);
     if (problem) op = 'DELETE';
     const known = this.occurrencesById.get(doc.id);
     const old = known ?? (previous && !occurrenceProblem(previous) ? previous : undefined);
