@@ -84,12 +84,29 @@ export function incomeByMonth(invoices: Iterable<Invoice>, payments: Iterable<Pa
 export function lessonsInRange(lessons: Iterable<BillableLesson>, range: DateRange, timeZone: string): BillableLesson[] {
   checkRange(range);
   const { startMs, endMs } = localDateBoundsUtc(range.from, range.to, timeZone);
+  const within = instantWithin(startMs, endMs);
   const out: BillableLesson[] = [];
-  for (const l of lessons) {
-    const ms = Date.parse(l.start);
-    if (ms >= startMs && ms < endMs) out.push(l);
-  }
+  for (const l of lessons) if (within(l.start)) out.push(l);
   return out;
+}
+
+/** `toISOString()`'s form, "2026-03-04T16:00:00.000Z": such strings sort as their instants do. */
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Whether an ISO instant falls in [startMs, endMs). The schedule writes instants as
+ * `toISOString()` does; those are compared as strings (a report filters a year's lessons three
+ * times), anything else is parsed.
+ */
+export function instantWithin(startMs: number, endMs: number): (iso: string) => boolean {
+  const canonicalBounds = startMs >= 0 && endMs < 253402300800000; // years 1970 … 9999
+  const from = canonicalBounds ? new Date(startMs).toISOString() : '';
+  const to = canonicalBounds ? new Date(endMs).toISOString() : '';
+  return (iso) => {
+    if (canonicalBounds && iso.length === 24 && CANONICAL_UTC.test(iso)) return iso >= from && iso < to;
+    const ms = Date.parse(iso);
+    return ms >= startMs && ms < endMs;
+  };
 }
 
 /**
@@ -123,16 +140,13 @@ interface TaughtAgg {
 /** Occurrences taught (at least one student 'attended'), aggregated by a key of the lesson. */
 function taught(lessons: readonly BillableLesson[], key: (l: BillableLesson) => string): Map<string, TaughtAgg> {
   const out = new Map<string, TaughtAgg>();
-  const counted = new Set<string>();
   for (const l of lessons) {
     if (l.status !== 'attended') continue;
     const k = key(l);
     let agg = out.get(k);
     if (!agg) out.set(k, (agg = { occurrences: new Set(), minutes: 0, students: new Set() }));
     agg.students.add(l.studentId);
-    const occKey = `${k}|${l.occurrenceId}`;
-    if (counted.has(occKey)) continue; // a group lesson is taught once
-    counted.add(occKey);
+    if (agg.occurrences.has(l.occurrenceId)) continue; // a group lesson is taught once
     agg.occurrences.add(l.occurrenceId);
     agg.minutes += l.durationMinutes;
   }
