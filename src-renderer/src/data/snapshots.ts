@@ -262,12 +262,16 @@ export interface PartSnapshot<T, S> extends CollectionSnapshot<T> {
  * from a date on), saved by `writeSnapshot(…, part)`. `usable` decides from the saved scope
  * whether the part can serve (and gives the `keep` for that scope). Without a purge (the app
  * never purges; whole-collection snapshots check their count) the caught-up part is exact.
+ * `maxCatchUp` says, from the number of documents saved, how many changes since are still worth
+ * catching up (MAX_CATCH_UP when not given): a large part that is costly to read otherwise may
+ * allow more.
  */
 export async function readPartSnapshot<T, S>(
   store: SnapshotStore,
   collection: RxCollection,
   key: string,
   usable: (scope: S) => ((doc: Record<string, unknown>) => boolean) | null,
+  maxCatchUp: (saved: number) => number = () => MAX_CATCH_UP,
 ): Promise<PartSnapshot<T, S> | null> {
   const saved = await store.get(key);
   if (!isSaved(saved, collection.schema.version) || saved.scope === undefined) return null;
@@ -276,7 +280,7 @@ export async function readPartSnapshot<T, S>(
   const primary = collection.schema.primaryPath as string;
   const byId: ById = new Map();
   saved.docs.forEach((doc, i) => byId.set(String(doc[primary]), { doc, lwt: saved.lwts[i]! }));
-  const caught = await catchUp(collection, byId, saved.checkpoint, MAX_CATCH_UP, keep);
+  const caught = await catchUp(collection, byId, saved.checkpoint, maxCatchUp(saved.docs.length), keep);
   if (!caught) return null;
   const scope = saved.scope as S;
   if (caught.changes === 0) return { docs: saved.docs as T[], lwts: saved.lwts, caughtUp: 0, scope };

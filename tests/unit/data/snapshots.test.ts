@@ -13,8 +13,10 @@ import {
   attachSnapshots,
   flushSnapshotWrites,
   openSnapshotStore,
+  readPartSnapshot,
   snapshotDatabaseName,
   watchCollection,
+  writeSnapshot,
   type SnapshotStore,
 } from '../../../src-renderer/src/data/snapshots';
 import { studentValues } from '../../sync/helpers/fixtures';
@@ -181,5 +183,47 @@ describe('start-up snapshots', () => {
     expect(await names()).toContain(snapshotDatabaseName(l.name));
     await deleteDexieDatabases(l.name, l.idb);
     expect(await names()).toEqual([]);
+  });
+
+  it('catch a part up only as far as the reader allows for its size', async () => {
+    const l = laptop();
+    let { db, store } = await l.start();
+    for (const [id, firstName] of [
+      ['stu-1', 'Ada'],
+      ['stu-2', 'Bea'],
+      ['stu-3', 'Cy'],
+    ] as const)
+      await saveDoc(db, 'students', id, studentValues({ firstName }), ctx());
+    const keep = (d: Record<string, unknown>) => d.firstName !== 'Zed';
+    const found = await db.students.find().exec();
+    const docs = found.map((d) => d.toJSON());
+    const lwts = found.map((d) => (d as unknown as { _data: { _meta: { lwt: number } } })._data._meta.lwt);
+    await writeSnapshot(store, db.students as never, docs, lwts, { key: 'students:part', scope: { all: true }, keep });
+    await l.stop();
+    ({ db, store } = await l.start());
+    await new Promise((r) => setTimeout(r, 1_100)); // past the checkpoint's margin
+    await saveDoc(db, 'students', 'stu-1', studentValues({ firstName: 'Ada B' }), ctx());
+    await saveDoc(db, 'students', 'stu-4', studentValues({ firstName: 'Dee' }), ctx());
+    await deleteDoc(db, 'students', 'stu-2', ctx());
+    const read = (limit: number) =>
+      readPartSnapshot<Doc, { all: boolean }>(
+        store,
+        db.students as never,
+        'students:part',
+        () => keep,
+        (saved) => {
+          expect(saved).toBe(3);
+          return limit;
+        },
+      );
+    expect(await read(2)).toBeNull(); // three changes: too far behind for this reader
+    const part = await read(3);
+    expect(part?.caughtUp).toBe(3);
+    expect(part?.docs.map((d) => [d.id, d.firstName])).toEqual([
+      ['stu-1', 'Ada B'],
+      ['stu-3', 'Cy'],
+      ['stu-4', 'Dee'],
+    ]);
+    await l.stop();
   });
 });

@@ -30,6 +30,7 @@ import { toMs } from '../../../../src-shared/schedule/time';
 import { lessonProblem, occurrenceProblem } from '../../../../src-shared/schedule/validity';
 import {
   loadCollection,
+  MAX_CATCH_UP,
   plainResults,
   readPartSnapshot,
   scheduleWrite,
@@ -64,6 +65,13 @@ const OLDER_KEY = 'occurrences:older';
 const OLDER_MAX_EXTRA_MS = 6 * WEEK_MS;
 /** A look back read from the indexes is saved only when it is at least this long (a report's months, not a week). */
 const OLDER_MIN_SPAN_MS = 12 * WEEK_MS;
+/**
+ * Changes since it was saved that the older snapshot still catches up: up to half its size.
+ * Catching up reads each changed document once with a ranged `getAll`, the indexes' cursor
+ * would read all of them, and a centre marks about 2,000 lessons a week, so Reports opened
+ * monthly still starts from it.
+ */
+const olderMaxCatchUp = (saved: number) => Math.max(MAX_CATCH_UP, Math.floor(saved / 2));
 type OlderScope = { fromMs: number; toMs: number };
 
 /** The documents `findOccurrences(fromMs, null)` gives: an original or moved start at/after fromMs. */
@@ -265,9 +273,8 @@ export class ScheduleStore {
       scope.fromMs >= target - OLDER_MAX_EXTRA_MS
         ? occurrenceIn(scope.fromMs, scope.toMs)
         : null;
-    return readPartSnapshot<Occurrence, OlderScope>(store, this.db.occurrences as unknown as RxCollection, OLDER_KEY, usable).catch(
-      () => null,
-    );
+    const coll = this.db.occurrences as unknown as RxCollection;
+    return readPartSnapshot<Occurrence, OlderScope>(store, coll, OLDER_KEY, usable, olderMaxCatchUp).catch(() => null);
   }
 
   /**
@@ -321,6 +328,7 @@ export class ScheduleStore {
         });
         this.loadedFromMs = loadedFrom;
         this.olderSource = source;
+        performance.mark('tutordesk:schedule-older', { detail: { source, documents: docs.length } });
         if (saveAfter) this.saveOlder();
       } finally {
         this.touched = null;
