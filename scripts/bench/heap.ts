@@ -98,7 +98,11 @@ async function reportsShown(page: Page, t0: number): Promise<number> {
  * Waits for the schedule store's older part snapshot (saved a few seconds after Reports read the
  * year), then loads the app afresh and times Reports from its link until its content shows.
  */
-async function reportsOnNextStart(page: Page, url: string, log: (m: string) => void): Promise<{ ms: number; docs: number }> {
+async function reportsOnNextStart(
+  page: Page,
+  url: string,
+  log: (m: string) => void,
+): Promise<{ ms: number; settledMs: number; docs: number }> {
   const docs = await page.evaluate(async () => {
     const read = async (): Promise<number> => {
       const name = (await indexedDB.databases()).map((d) => d.name ?? '').find((n) => n.endsWith('--snapshots'));
@@ -127,16 +131,22 @@ async function reportsOnNextStart(page: Page, url: string, log: (m: string) => v
     throw new Error('the older attendance snapshot was not saved within a minute of opening Reports');
   });
   log(`older snapshot saved: ${docs} documents`);
-  await page.goto('about:blank');
-  await page.goto(url);
-  const nav = page.getByRole('navigation', { name: 'Main' });
-  await nav.getByRole('link').first().waitFor();
-  await waitForContent(page, 'start');
-  const t0 = Date.now();
-  await nav.getByRole('link', { name: 'Reports', exact: true }).click();
-  const ms = await reportsShown(page, t0);
-  log(`Reports on the next start: shown in ${ms} ms`);
-  return { ms, docs };
+  const open = async (settleMs: number) => {
+    await page.goto('about:blank');
+    await page.goto(url);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link').first().waitFor();
+    await waitForContent(page, 'start');
+    await page.waitForTimeout(settleMs);
+    const t0 = Date.now();
+    await nav.getByRole('link', { name: 'Reports', exact: true }).click();
+    return reportsShown(page, t0);
+  };
+  const ms = await open(0);
+  log(`Reports on the next start, opened at once: shown in ${ms} ms`);
+  const settledMs = await open(5_000);
+  log(`Reports on the next start, opened 5 s after the start screen: shown in ${settledMs} ms`);
+  return { ms, settledMs, docs };
 }
 
 export async function benchHeap(session: RendererSession, series = 2000): Promise<BenchRow[]> {
@@ -208,12 +218,20 @@ export async function benchHeap(session: RendererSession, series = 2000): Promis
         detail: "the year's attendance read through the indexes (no older snapshot yet)",
       },
       {
-        name: 'reports: open → shown, "this year", on the next start',
+        name: 'reports: open → shown, "this year", on the next start, opened at once',
         value: reportsNext.ms,
         unit: 'ms',
         goal: "≤ 1,000 ms (the issue's title)",
         target: { op: '<=', value: 1000 },
-        detail: `a fresh page load, Reports opened from the navigation; the year's attendance from the older part snapshot (${reportsNext.docs.toLocaleString('en-GB')} documents saved)`,
+        detail: `a fresh page load, Reports opened from the navigation as soon as the start screen shows; the year's attendance from the older part snapshot (${reportsNext.docs.toLocaleString('en-GB')} documents saved)`,
+      },
+      {
+        name: 'reports: open → shown, "this year", on the next start, 5 s after it',
+        value: reportsNext.settledMs,
+        unit: 'ms',
+        goal: "≤ 1,000 ms (the issue's title)",
+        target: { op: '<=', value: 1000 },
+        detail: 'the same, once the start-up work (live queries taking over, the search index) is done',
       },
     ];
   } finally {
