@@ -167,6 +167,25 @@ export function usePermissions(): Permissions {
 }
 
 /**
+ * Some seconds after the opened screen has painted, when the page is idle: a mirror that started
+ * from a snapshot checks it against the storage then (data/collection-mirror.ts), not while the
+ * user's first clicks and keystrokes need the thread.
+ */
+const VERIFY_AFTER_MS = 5_000;
+let afterStartUpPromise: Promise<void> | null = null;
+function afterStartUp(): Promise<void> {
+  afterStartUpPromise ??= whenStarted()
+    .then(() => new Promise<void>((resolve) => setTimeout(resolve, VERIFY_AFTER_MS)))
+    .then(
+      () =>
+        new Promise<void>((resolve) =>
+          typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: VERIFY_AFTER_MS }) : resolve(),
+        ),
+    );
+  return afterStartUpPromise;
+}
+
+/**
  * Live query: re-renders when the result changes. Returns plain JSON documents and whether the
  * first result has arrived. Until every mounted screen's first results are painted, background
  * start-up work waits (app/startup.ts).
@@ -198,7 +217,7 @@ export function useLiveQuery<C extends CollectionName>(
           setState({ docs, loading: false });
           loaded();
         },
-        { liveAfter: whenStarted() },
+        { verifyAfter: afterStartUp() },
       );
       return () => {
         stop();

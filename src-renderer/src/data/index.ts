@@ -21,10 +21,10 @@ export {
   scheduleWrite,
   settledCheckpoint,
   snapshotStoreOf,
-  watchCollection,
   type PartSnapshot,
   type SnapshotStore,
 } from './snapshots';
+export { watchCollection } from './collection-mirror';
 export { deleteDoc, undeleteDoc } from './sync-delete';
 export {
   dismissHeldIntent,

@@ -385,27 +385,10 @@ export async function flushSnapshotWrites(store: SnapshotStore): Promise<void> {
   await Promise.all([...(writers.get(store)?.values() ?? [])].map((p) => p.write?.()));
 }
 
-function sameDocs(primary: string, snapshot: CollectionSnapshot<unknown>, live: readonly LiveDoc[]): boolean {
-  if (snapshot.docs.length !== live.length) return false;
-  for (let i = 0; i < live.length; i++) {
-    const data = live[i]!._data as unknown as Record<string, unknown> & { _meta: { lwt: number } };
-    if (data._meta.lwt !== snapshot.lwts[i] || data[primary] !== (snapshot.docs[i] as Record<string, unknown>)[primary]) return false;
-  }
-  return true;
-}
-
-export interface WatchOptions {
-  /**
-   * After a snapshot was delivered, the live query starts once this resolves (the app passes
-   * "the opened screen has painted", so the live query's full read does not delay it).
-   */
-  liveAfter?: Promise<unknown>;
-}
-
 const reading = new WeakMap<SnapshotStore, Map<string, Promise<CollectionSnapshot<unknown> | null>>>();
 
 /** One read per collection at a time: screens that mount together share it. */
-function sharedRead<T>(store: SnapshotStore, collection: RxCollection): Promise<CollectionSnapshot<T> | null> {
+export function sharedRead<T>(store: SnapshotStore, collection: RxCollection): Promise<CollectionSnapshot<T> | null> {
   let byName = reading.get(store);
   if (!byName) reading.set(store, (byName = new Map()));
   let read = byName.get(collection.name);
@@ -415,62 +398,4 @@ function sharedRead<T>(store: SnapshotStore, collection: RxCollection): Promise<
     byName.set(collection.name, read);
   }
   return read as Promise<CollectionSnapshot<T> | null>;
-}
-
-/**
- * Every document of `collection` (not deleted, in primary-key order), now and after every
- * change: first from its snapshot when the database has a store and the snapshot can be caught
- * up (`source` 'snapshot'), then from RxDB's live query ('live'). A live result with exactly the
- * snapshot's documents is not delivered again. Returns the function that stops watching.
- */
-export function watchCollection<T>(
-  db: object,
-  collection: RxCollection,
-  onDocs: (docs: T[], source: 'snapshot' | 'live') => void,
-  options: WatchOptions = {},
-): () => void {
-  const store = SNAPSHOT_COLLECTIONS.has(collection.name) ? stores.get(db) : undefined;
-  const primary = collection.schema.primaryPath as string;
-  let stopped = false;
-  let shown: CollectionSnapshot<unknown> | null = null;
-  let sub: { unsubscribe(): void } | null = null;
-  let first = true;
-  const startLive = () => {
-    // The database may have closed while the snapshot was shown (a practice being replaced).
-    if (stopped || collection.closed) return;
-    sub = collection.find().$.subscribe((results: LiveDoc[]) => {
-      if (first) performance.mark(`tutordesk:live:${collection.name}`);
-      first = false;
-      const snapshot = shown;
-      shown = null;
-      if (snapshot && sameDocs(primary, snapshot, results)) {
-        if (snapshot.caughtUp > 0 && store) scheduleWrite(store, collection, snapshot.docs, snapshot.lwts);
-        return;
-      }
-      const { docs, lwts } = plainResults<T>(results);
-      onDocs(docs, 'live');
-      if (store) scheduleWrite(store, collection, docs, lwts);
-    });
-  };
-  if (!store) startLive();
-  else
-    sharedRead<T>(store, collection).then(
-      (snapshot) => {
-        if (stopped) return;
-        performance.mark(`tutordesk:snapshot:${collection.name}`, { detail: snapshot ? snapshot.caughtUp : null });
-        if (!snapshot) return startLive();
-        shown = snapshot;
-        onDocs(snapshot.docs, 'snapshot');
-        // The snapshot is the collection as it is: the live query can wait for the screen.
-        void (options.liveAfter ?? Promise.resolve()).then(startLive);
-      },
-      (e: unknown) => {
-        console.warn(`Reading the start-up snapshot of ${collection.name} failed`, e);
-        startLive();
-      },
-    );
-  return () => {
-    stopped = true;
-    sub?.unsubscribe();
-  };
 }

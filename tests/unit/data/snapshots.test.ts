@@ -8,14 +8,13 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
 import { deleteDexieDatabases, tutorDexieStorage } from '../../../src-renderer/src/data/dexie-storage';
-import { deleteDoc, saveDoc } from '../../../src-renderer/src/data';
+import { deleteDoc, saveDoc, watchCollection } from '../../../src-renderer/src/data';
 import {
   attachSnapshots,
   flushSnapshotWrites,
   openSnapshotStore,
   readPartSnapshot,
   snapshotDatabaseName,
-  watchCollection,
   writeSnapshot,
   type SnapshotStore,
 } from '../../../src-renderer/src/data/snapshots';
