@@ -231,7 +231,7 @@ export async function benchHeap(session: RendererSession, series = 2000): Promis
         unit: 'ms',
         goal: "≤ 1,000 ms (the issue's title)",
         target: { op: '<=', value: 1000 },
-        detail: 'the same, once the start-up work (live queries taking over, the search index) is done',
+        detail: 'the same, once the start-up work (the search index, the snapshots saved and checked) is done',
       },
     ];
   } finally {
