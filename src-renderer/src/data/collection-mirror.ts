@@ -171,11 +171,12 @@ class CollectionMirror {
     this.source = 'live';
     if (this.flushQueued) return;
     this.flushQueued = true;
-    // One delivery for a bulk write: its events arrive in one synchronous burst.
-    queueMicrotask(() => {
+    // One delivery for a bulk write, whose events may arrive over several microtasks: the
+    // screens then never see a part of it (a table with half of the families just imported).
+    setTimeout(() => {
       this.flushQueued = false;
       if (!this.closed) this.deliver(true);
-    });
+    }, 0);
   }
 
   private apply(e: ChangeEvent): void {
