@@ -5,13 +5,11 @@
  * without a change record (a clock set back) is corrected by the check against the storage.
  */
 import fc from 'fast-check';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
-import { tutorDexieStorage } from '../../../src-renderer/src/data/dexie-storage';
+import type { TutorDatabase } from '../../../src-renderer/src/data/database';
 import { deleteDoc, saveDoc, watchCollection } from '../../../src-renderer/src/data';
-import { attachSnapshots, flushSnapshotWrites, openSnapshotStore, type SnapshotStore } from '../../../src-renderer/src/data/snapshots';
 import { studentValues } from '../../sync/helpers/fixtures';
+import { openStudentsStore, studentsLaptop } from './students-laptop';
 
 type Doc = Record<string, unknown> & { id: string };
 type Source = 'snapshot' | 'live';
@@ -19,29 +17,7 @@ type Source = 'snapshot' | 'live';
 let clock = Date.parse('2026-03-01T10:00:00Z');
 const ctx = () => ({ staffId: 's1', deviceId: 'dev-a', now: new Date((clock += 1_000)) });
 
-function laptop(name = `mirror${Math.random().toString(36).slice(2)}`) {
-  const idb = new IDBFactory();
-  const storage = tutorDexieStorage({ indexedDB: idb, IDBKeyRange });
-  let open: { db: TutorDatabase; store: SnapshotStore } | null = null;
-  return {
-    idb,
-    name,
-    async start() {
-      const db = await createTutorDatabase({ name, storage, validate: 'ajv', collections: ['students'] });
-      const store = await openSnapshotStore(name, idb);
-      attachSnapshots(db, store);
-      open = { db, store };
-      return open;
-    },
-    async stop() {
-      if (!open) return;
-      await flushSnapshotWrites(open.store);
-      open.store.close();
-      await open.db.close();
-      open = null;
-    },
-  };
-}
+const laptop = (name?: string) => studentsLaptop('mirror', name);
 
 const current = async (db: TutorDatabase) => (await db.students.find().exec()).map((d) => d.toJSON() as Doc);
 const settle = () => new Promise((r) => setTimeout(r, 30));
@@ -167,14 +143,7 @@ describe('collection mirrors', () => {
     await l.stop();
     // Rename stu-1 behind RxDB's back with a time before the snapshot's checkpoint (as a write
     // made while the computer's clock was set back would have): the catch-up cannot see it.
-    const dexie = await new Promise<IDBDatabase>((resolve, reject) => {
-      void l.idb.databases().then((list) => {
-        const name = list.map((d) => d.name!).find((n) => n.startsWith(`rxdb-dexie-${l.name}--`) && n.endsWith('--students'))!;
-        const req = l.idb.open(name);
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-    });
+    const dexie = await openStudentsStore(l);
     await new Promise<void>((resolve, reject) => {
       const tx = dexie.transaction('docs', 'readwrite');
       const docs = tx.objectStore('docs');

@@ -4,21 +4,13 @@
  * collection as it is now, whatever happened since the snapshot was written, or nothing.
  */
 import fc from 'fast-check';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { createTutorDatabase, type TutorDatabase } from '../../../src-renderer/src/data/database';
-import { deleteDexieDatabases, tutorDexieStorage } from '../../../src-renderer/src/data/dexie-storage';
+import type { TutorDatabase } from '../../../src-renderer/src/data/database';
+import { deleteDexieDatabases } from '../../../src-renderer/src/data/dexie-storage';
 import { deleteDoc, saveDoc, watchCollection } from '../../../src-renderer/src/data';
-import {
-  attachSnapshots,
-  flushSnapshotWrites,
-  openSnapshotStore,
-  readPartSnapshot,
-  snapshotDatabaseName,
-  writeSnapshot,
-  type SnapshotStore,
-} from '../../../src-renderer/src/data/snapshots';
+import { flushSnapshotWrites, readPartSnapshot, snapshotDatabaseName, writeSnapshot } from '../../../src-renderer/src/data/snapshots';
 import { studentValues } from '../../sync/helpers/fixtures';
+import { openStudentsStore, studentsLaptop } from './students-laptop';
 
 type Doc = Record<string, unknown> & { id: string };
 interface Delivery {
@@ -29,30 +21,7 @@ interface Delivery {
 let clock = Date.parse('2026-03-01T10:00:00Z');
 const ctx = () => ({ staffId: 's1', deviceId: 'dev-a', now: new Date((clock += 1_000)) });
 
-/** One laptop's storage: the same IndexedDB across restarts. */
-function laptop(name = `snap${Math.random().toString(36).slice(2)}`) {
-  const idb = new IDBFactory();
-  const storage = tutorDexieStorage({ indexedDB: idb, IDBKeyRange });
-  let open: { db: TutorDatabase; store: SnapshotStore } | null = null;
-  return {
-    idb,
-    name,
-    async start() {
-      const db = await createTutorDatabase({ name, storage, validate: 'ajv', collections: ['students'] });
-      const store = await openSnapshotStore(name, idb);
-      attachSnapshots(db, store);
-      open = { db, store };
-      return open;
-    },
-    async stop() {
-      if (!open) return;
-      await flushSnapshotWrites(open.store);
-      open.store.close();
-      await open.db.close();
-      open = null;
-    },
-  };
-}
+const laptop = (name?: string) => studentsLaptop('snap', name);
 
 /** Watches the students; resolves with every delivery once the live query has answered too. */
 async function watchStudents(db: TutorDatabase): Promise<Delivery[]> {
@@ -132,14 +101,7 @@ describe('start-up snapshots', () => {
     await watchStudents(db);
     await l.stop();
     // Purge stu-2 behind RxDB's back (as a storage clean-up would): no change record is left.
-    const dexie = await new Promise<IDBDatabase>((resolve, reject) => {
-      void l.idb.databases().then((list) => {
-        const name = list.map((d) => d.name!).find((n) => n.startsWith(`rxdb-dexie-${l.name}--`) && n.endsWith('--students'))!;
-        const req = l.idb.open(name);
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-    });
+    const dexie = await openStudentsStore(l);
     await new Promise<void>((resolve, reject) => {
       const tx = dexie.transaction('docs', 'readwrite');
       tx.objectStore('docs').delete('stu-2');
