@@ -83,6 +83,16 @@ function heldFrom(schedule: ScheduleStore, fromMs: number): Record<string, unkno
 
 const WEEK = 7 * DAY;
 
+/** The three weekly series every test starts with (from Monday 5 January 2026). */
+async function seedSeries(db: TutorDatabase): Promise<void> {
+  for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+}
+
+/** The store holds exactly the occurrence documents the database holds from where it has loaded. */
+async function expectHeldAsStored(schedule: ScheduleStore, db: TutorDatabase): Promise<void> {
+  expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+}
+
 /** The weekly lessons' Monday `week` weeks from this one (the series start on Monday 5 January 2026). */
 function occurrenceStart(week: number): string {
   const thisWeek = Math.floor((Date.now() - Date.parse('2026-01-05T00:00:00Z')) / (7 * DAY));
@@ -124,7 +134,7 @@ describe('ScheduleStore from start-up snapshots', () => {
         const l = laptop();
         try {
           let { db, schedule } = await l.start();
-          for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+          await seedSeries(db);
           await apply(db, before);
           await l.stop(); // the first start saved the snapshots it loaded from storage
           ({ db, schedule } = await l.start());
@@ -158,7 +168,7 @@ describe('ScheduleStore from start-up snapshots', () => {
         const back = () => Date.now() - 16 * WEEK;
         try {
           let { db, schedule } = await l.start();
-          for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+          await seedSeries(db);
           await apply(db, before);
           await schedule.ensureLoaded(back());
           expect(schedule.olderSource).toBe('storage');
@@ -167,7 +177,7 @@ describe('ScheduleStore from start-up snapshots', () => {
           ({ db, schedule } = await l.start());
           await schedule.ensureLoaded(back());
           expect(schedule.olderSource).toBe('snapshot');
-          expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+          await expectHeldAsStored(schedule, db);
           await apply(db, after); // changes after the snapshot was saved...
           await l.stop();
 
@@ -175,7 +185,7 @@ describe('ScheduleStore from start-up snapshots', () => {
           await schedule.ensureLoaded(back());
           expect(schedule.olderSource).toBe('snapshot');
           expect(schedule.loadedFromMs).toBeLessThanOrEqual(back() - DAY);
-          expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+          await expectHeldAsStored(schedule, db);
         } finally {
           await l.stop();
         }
@@ -190,7 +200,7 @@ describe('ScheduleStore from start-up snapshots', () => {
         const l = laptop();
         try {
           let { db, schedule } = await l.start();
-          for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+          await seedSeries(db);
           await apply(db, before);
           await l.stop();
 
@@ -198,13 +208,13 @@ describe('ScheduleStore from start-up snapshots', () => {
           // Edits, moves and deletions while the older weeks are being read.
           await Promise.all([schedule.ensureLoaded(Date.now() - 16 * WEEK), apply(db, during)]);
           await new Promise((r) => setTimeout(r, 50)); // the change stream's last events
-          expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+          await expectHeldAsStored(schedule, db);
           await l.stop();
 
           ({ db, schedule } = await l.start());
           await schedule.ensureLoaded(Date.now() - 16 * WEEK);
           expect(schedule.olderSource).toBe('snapshot');
-          expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+          await expectHeldAsStored(schedule, db);
         } finally {
           await l.stop();
         }
@@ -217,7 +227,7 @@ describe('ScheduleStore from start-up snapshots', () => {
     const l = laptop();
     try {
       let { db, schedule } = await l.start();
-      for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+      await seedSeries(db);
       await apply(
         db,
         Array.from({ length: 30 }, (_, i) => ({ kind: 'attend' as const, lesson: series[i % 3]!, day: -(i % 28) })),
@@ -227,7 +237,7 @@ describe('ScheduleStore from start-up snapshots', () => {
       ({ db, schedule } = await l.start());
       await schedule.ensureLoaded(Date.now() - 24 * WEEK); // further back than the snapshot
       expect(schedule.olderSource).toBe('snapshot+storage');
-      expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+      await expectHeldAsStored(schedule, db);
       expect((await occurrencesFrom(db, schedule.loadedFromMs)).length).toBe(30 - 3); // 27 distinct weeks × lessons attended
     } finally {
       await l.stop();
@@ -240,7 +250,7 @@ describe('ScheduleStore from start-up snapshots', () => {
       const l = laptop();
       try {
         let { db, schedule } = await l.start();
-        for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+        await seedSeries(db);
         await apply(db, [
           { kind: 'attend', lesson: 'l-1', day: -10 },
           { kind: 'attend', lesson: 'l-2', day: -10 },
@@ -264,7 +274,7 @@ describe('ScheduleStore from start-up snapshots', () => {
         expect(schedule.olderSource).toBe(source);
         expect(schedule.occurrencesById.has(gone!)).toBe(false);
         expect(schedule.occurrencesById.get(edited!)?.room).toBe('Room 9');
-        expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+        await expectHeldAsStored(schedule, db);
       } finally {
         await l.stop();
       }
@@ -275,7 +285,7 @@ describe('ScheduleStore from start-up snapshots', () => {
     const l = laptop();
     try {
       let { db, schedule } = await l.start();
-      for (const id of series) await db.lessons.insert(lesson({ start: at('2026-01-05T16:00', LON), rrule: 'FREQ=WEEKLY' }, id));
+      await seedSeries(db);
       await apply(db, [{ kind: 'attend', lesson: 'l-1', day: -30 }]);
       await schedule.ensureLoaded(Date.now() - 40 * WEEK); // a report's months: saved
       await l.stop();
@@ -289,7 +299,7 @@ describe('ScheduleStore from start-up snapshots', () => {
       ({ db, schedule } = await l.start());
       await schedule.ensureLoaded(Date.now() - 40 * WEEK);
       expect(schedule.olderSource).toBe('snapshot');
-      expect(heldFrom(schedule, schedule.loadedFromMs)).toEqual(await occurrencesFrom(db, schedule.loadedFromMs));
+      await expectHeldAsStored(schedule, db);
       expect(schedule.occurrencesById.size).toBe(1);
     } finally {
       await l.stop();
