@@ -1,7 +1,10 @@
 /** Shared set-up for benchmarks that run the built renderer in Debian's Chromium. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { chromium, type Browser } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -12,6 +15,30 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/**
+ * A browser context with its own profile on disk, as the desktop app has, removed on close.
+ * Chromium keeps an ordinary (incognito) context's IndexedDB in memory, and there, measured here
+ * with Chromium 150, a transaction's cost per `put` grows with the puts before it in the same
+ * transaction (130 µs each in a transaction of 1,000, 281 in one of 20,000, 539 in one of 40,000;
+ * on disk 132–170 µs whatever the size; docs/speed.md "The pull's stalls"). Benches that time
+ * large writes use this, so they measure what a user's laptop does.
+ */
+export async function openDiskContext(options: { bypassCSP?: boolean } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tutordesk-bench-profile-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    bypassCSP: options.bypassCSP ?? false,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -11,7 +11,7 @@
  * - PouchDB's own `PouchDB.replicate` (pouchdb-browser 9, IndexedDB adapter, bundled here with
  *   esbuild) with the same documents, server and batch size.
  *
- * Each client run gets a fresh browser context (empty IndexedDB). The pulls run in alternating
+ * Each client run gets a fresh browser with its own profile on disk (empty IndexedDB, as a laptop keeps it; openDiskContext). The pulls run in alternating
  * rounds (BENCH_SYNC_PULL_ROUNDS, default 2) and each side's fastest run counts; so do TutorDesk's
  * pushes (BENCH_SYNC_PUSH_ROUNDS, default 1), each into a fresh practice.
  *
@@ -32,7 +32,7 @@ import { benchSyncTargets, embeddedBenchTarget, type BenchSyncTarget } from './s
 import { stampChange, type ChangeContext, type SyncMeta } from '../../src-shared/model/meta';
 import type { Student } from '../../src-shared/model/types';
 import { practiceDbName } from '../../src-shared/sync/names';
-import { freePort, type BenchRow, type RendererSession } from './browser';
+import { freePort, openDiskContext, type BenchRow, type RendererSession } from './browser';
 import { issue19 } from './goals';
 
 const BATCH = 1000;
@@ -222,12 +222,12 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
     const pouchSource = await bundlePouchDB();
     // PouchDB is injected as an inline script: its pages bypass the app's CSP (script-src 'self').
     const openPage = async (bypassCSP = false, appUrl = session.url): Promise<{ page: Page; close: () => Promise<void> }> => {
-      const context = await session.browser.newContext({ bypassCSP });
+      const { context, close } = await openDiskContext({ bypassCSP });
       await context.addInitScript('globalThis.__name = (f) => f;');
-      const page = await context.newPage();
+      const page = context.pages()[0] ?? (await context.newPage());
       await page.goto(`${appUrl}?testHooks=1`);
       await page.waitForFunction(() => Boolean(window.__tutordeskSyncTest));
-      return { page, close: () => context.close() };
+      return { page, close };
     };
     const common = {
       serverUrl: server.url,
@@ -288,6 +288,61 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
       }
     };
 
+    /**
+     * The storage floor of a pull on this machine: the pulled documents written to IndexedDB and
+     * nothing else (no network, no RxDB), in transactions of BATCH documents one after another, as
+     * RxDB writes them. `records` 2 also writes a bookkeeping record per document holding a copy of
+     * it, as RxDB's replication protocol does (its assumed master state); 1 writes the documents
+     * only. Same page and profile kind as TutorDesk's pull, so the two figures compare directly.
+     */
+    const idbFloor = async (records: 1 | 2) => {
+      const p = await openPage(false);
+      try {
+        for (let i = 0; i < pullDocs; i += 5000)
+          await p.page.evaluate(
+            (docs) => {
+              const w = window as unknown as { __floorDocs?: unknown[] };
+              (w.__floorDocs ??= []).push(...docs);
+            },
+            pullSet.slice(i, Math.min(i + 5000, pullDocs)),
+          );
+        return await p.page.evaluate(
+          async ({ records, batch }) => {
+            const docs = (window as unknown as { __floorDocs: { id: string }[] }).__floorDocs;
+            const db = await new Promise<IDBDatabase>((resolve, reject) => {
+              const req = indexedDB.open('bench-floor', 1);
+              req.onupgradeneeded = () => {
+                req.result.createObjectStore('docs', { keyPath: 'id' });
+                req.result.createObjectStore('meta', { keyPath: 'id' });
+              };
+              req.onsuccess = () => resolve(req.result);
+              req.onerror = () => reject(req.error);
+            });
+            const t = performance.now();
+            for (let i = 0; i < docs.length; i += batch) {
+              await new Promise<void>((resolve, reject) => {
+                const tx = db.transaction(['docs', 'meta'], 'readwrite');
+                const store = tx.objectStore('docs');
+                const meta = tx.objectStore('meta');
+                for (const doc of docs.slice(i, i + batch)) {
+                  store.put(doc);
+                  if (records === 2) meta.put({ id: `students|${doc.id}`, itemId: doc.id, isCheckpoint: '0', docData: doc });
+                }
+                tx.oncomplete = () => resolve();
+                tx.onerror = () => reject(tx.error);
+              });
+            }
+            const ms = performance.now() - t;
+            db.close();
+            return { ms, docs: docs.length, complete: true };
+          },
+          { records, batch: BATCH },
+        );
+      } finally {
+        await p.close();
+      }
+    };
+
     // ---- initial pulls -------------------------------------------------------------------------
     // PULL_ROUNDS rounds of TutorDesk then PouchDB, each run in a fresh browser context; each side's
     // fastest run counts. Single runs of the same pull vary by 15-30% on a shared 2-core machine
@@ -298,6 +353,7 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
     const tdPulls: Awaited<ReturnType<typeof tutordesk>>[] = [];
     const basePulls: Awaited<ReturnType<typeof tutordesk>>[] = [];
     const pdPulls: Awaited<ReturnType<typeof pouch>>[] = [];
+    const floors: Record<1 | 2, Awaited<ReturnType<typeof idbFloor>>[]> = { 1: [], 2: [] };
     for (let round = 1; round <= PULL_ROUNDS; round++) {
       const td = await tutordesk('benchPull', { ...common, practice: practices.pull });
       log(`round ${round}: TutorDesk pull ${td.docs} in ${td.ms.toFixed(0)} ms: ${JSON.stringify(td.trace)}`);
@@ -310,6 +366,11 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
       const pd = await pouch('pull', dbUrl(practices.pull));
       log(`round ${round}: PouchDB pull ${pd.docs} in ${pd.ms.toFixed(0)} ms`);
       pdPulls.push(pd);
+      for (const records of [2, 1] as const) {
+        const f = await idbFloor(records);
+        log(`round ${round}: IndexedDB floor, ${records} record(s) per doc: ${f.docs} in ${f.ms.toFixed(0)} ms`);
+        floors[records].push(f);
+      }
     }
     const tdPull = best(tdPulls);
     const pdPull = best(pdPulls);
@@ -417,6 +478,16 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
         ...issue19('sync-pull-vs-raw'),
         detail: `${Math.round(tdPullRate)} against ${Math.round(rawPullRate)} docs/s; without validation ${ratio(tdPullRawRate, rawPullRate)}`,
       },
+      ...([2, 1] as const).map((records) => {
+        const f = best(floors[records]);
+        const r = rate(f.docs, f.ms);
+        return {
+          name: `sync: IndexedDB alone, ${n(f.docs)} pulled docs as ${records === 2 ? 'document + bookkeeping copy (as RxDB)' : 'one record each'} (floor)`,
+          value: r,
+          unit: 'docs/s',
+          detail: `${(f.ms / 1000).toFixed(1)} s in transactions of ${n(BATCH)}, no network; ${ratio(r, rawPullRate)} of the raw _changes speed, TutorDesk's pull at ${ratio(tdPullRate, r)} of it; ${runsOf(floors[records])}`,
+        };
+      }),
       {
         name: `sync: TutorDesk push of ${n(pushDocs)} (Chromium)`,
         value: tdPushRate,
