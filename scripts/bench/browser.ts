@@ -1,7 +1,7 @@
 /** Shared set-up for benchmarks that run the built renderer in Debian's Chromium. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from '@playwright/test';
@@ -22,22 +22,26 @@ export const CHROMIUM_ARGS = [
  * with Chromium 150, a transaction's cost per `put` grows with the puts before it in the same
  * transaction (130 µs each in a transaction of 1,000, 281 in one of 20,000, 539 in one of 40,000;
  * on disk 132–170 µs whatever the size; docs/speed.md "The pull's stalls"). Benches that time
- * large writes use this, so they measure what a user's laptop does.
+ * IndexedDB work use this, so they measure what a user's laptop does. The profile is removed
+ * when the context closes.
  */
-export async function openDiskContext(options: { bypassCSP?: boolean } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function openDiskContext(
+  options: { bypassCSP?: boolean; viewport?: { width: number; height: number } } = {},
+): Promise<BrowserContext> {
   const dir = mkdtempSync(join(tmpdir(), 'tutordesk-bench-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
-    bypassCSP: options.bypassCSP ?? false,
+    ...options,
   });
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  context.on('close', () => {
+    // Chromium may still be writing to the profile as the event arrives: retry, and leave the
+    // temporary directory behind rather than fail the bench.
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+    } catch {}
+  });
+  return context;
 }
 
 export async function freePort(): Promise<number> {
@@ -150,23 +154,40 @@ export function meets(value: number, target: BenchTarget): boolean {
  * `<prefix>-<section>.json`, for opening in DevTools' Performance panel. Tracing slows the page
  * down: the figures of a traced run are not the ones to report.
  */
-export async function startTrace(session: RendererSession, page: import('@playwright/test').Page, section: string): Promise<boolean> {
-  const prefix = process.env.BENCH_TRACE;
-  if (!prefix) return false;
-  await session.browser.startTracing(page, {
-    path: `${prefix}-${section}.json`,
-    categories: [
-      'devtools.timeline',
-      'disabled-by-default-devtools.timeline',
-      'v8.execute',
-      'disabled-by-default-v8.cpu_profiler',
-      'blink.user_timing',
-    ],
-  });
-  return true;
+export interface BenchTrace {
+  stop(): Promise<void>;
 }
 
-/** Ends a trace begun by startTrace (nothing when none was). */
-export async function stopTrace(session: RendererSession, tracing: boolean): Promise<void> {
-  if (tracing) await session.browser.stopTracing();
+/**
+ * With BENCH_TRACE=<prefix>, records a Chromium trace of the whole browser to
+ * `<prefix>-<section>.json` until `stop()` (for chrome://tracing or Perfetto); otherwise nothing.
+ * Through the page's DevTools session, so it also works in a context with a profile on disk.
+ */
+export async function startTrace(page: import('@playwright/test').Page, section: string): Promise<BenchTrace | undefined> {
+  const prefix = process.env.BENCH_TRACE;
+  if (!prefix) return undefined;
+  const cdp = await page.context().newCDPSession(page);
+  const events: unknown[] = [];
+  cdp.on('Tracing.dataCollected', (e: { value: unknown[] }) => events.push(...e.value));
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: {
+      includedCategories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'v8.execute',
+        'disabled-by-default-v8.cpu_profiler',
+        'blink.user_timing',
+      ],
+    },
+  });
+  return {
+    async stop() {
+      const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+      await cdp.send('Tracing.end');
+      await complete;
+      writeFileSync(`${prefix}-${section}.json`, JSON.stringify({ traceEvents: events }));
+      await cdp.detach();
+    },
+  };
 }

@@ -9,7 +9,7 @@
  *   long the window was frozen.
  * Every wait has a time limit and fails with a message that says what did not happen.
  */
-import { median, type BenchRow, type RendererSession } from './browser';
+import { median, type BenchRow, type RendererSession, openDiskContext } from './browser';
 import { issue19 } from './goals';
 
 const WAIT_MS = 30_000;
@@ -69,7 +69,7 @@ async function openAndPaint(page: import('@playwright/test').Page, button: strin
 }
 
 export async function benchDialogs(session: RendererSession, students = 10_000): Promise<BenchRow[]> {
-  const context = await session.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await openDiskContext({ viewport: { width: 1400, height: 900 } });
   context.setDefaultTimeout(WAIT_MS);
   await context.addInitScript('globalThis.__name = (f) => f;');
   const page = await context.newPage();

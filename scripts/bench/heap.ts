@@ -2,7 +2,7 @@
  * The renderer's memory at centre scale in Chromium: the practice of about 100,000 lesson
  * occurrences a year that the schedule section uses (2,000 students, 2,000 weekly series, 100 extra
  * tutors, started 26 weeks ago: scripts/bench/schedule.ts, the `seedSchedule` hook), then a fresh
- * page load in a fresh browser context (no test hooks) that opens every screen of the sidebar in
+ * page load in a fresh browser with a profile on disk (no test hooks) that opens every screen of the sidebar in
  * turn, by its link in the navigation named "Main", and waits for each to show its content (its
  * heading, and nothing in the main region still loading or busy). Then a full garbage collection
  * (CDP `HeapProfiler.collectGarbage`) and the JS heap in use (`Runtime.getHeapUsage`).
@@ -15,7 +15,7 @@
  * memory (self size), to find out what holds it.
  */
 import type { CDPSession, Page } from '@playwright/test';
-import type { BenchRow, RendererSession } from './browser';
+import { openDiskContext, type BenchRow, type RendererSession } from './browser';
 import { issue19 } from './goals';
 
 const WAIT_MS = 60_000;
@@ -152,7 +152,7 @@ async function reportsOnNextStart(
 export async function benchHeap(session: RendererSession, series = 2000): Promise<BenchRow[]> {
   const started = Date.now();
   const log = (m: string) => process.env.BENCH_DEBUG && console.log(`  [heap] ${m} +${Date.now() - started} ms`);
-  const context = await session.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await openDiskContext({ viewport: { width: 1400, height: 900 } });
   context.setDefaultTimeout(WAIT_MS);
   await context.addInitScript('globalThis.__name = (f) => f;');
   try {

@@ -12,7 +12,7 @@
  * - the pure recurrence expansion of the visible range and the conflict sweep over it, timed in
  *   the page by the `scheduleExpansion` hook.
  */
-import { median, startTrace, stopTrace, type BenchRow, type RendererSession } from './browser';
+import { median, startTrace, type BenchRow, type RendererSession, openDiskContext } from './browser';
 import { issue19 } from './goals';
 
 /** Longer than the app waits before saving its first snapshots (data/snapshots.ts FIRST_WRITE_MS) plus the writes. */
@@ -58,7 +58,7 @@ async function clickAndPaint(page: import('@playwright/test').Page, buttonName: 
 }
 
 export async function benchSchedule(session: RendererSession, series = 2000): Promise<BenchRow[]> {
-  const context = await session.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await openDiskContext({ viewport: { width: 1400, height: 900 } });
   await context.addInitScript('globalThis.__name = (f) => f;');
   const page = await context.newPage();
   await page.goto(`${session.url}?testHooks=1`);
@@ -112,9 +112,9 @@ export async function benchSchedule(session: RendererSession, series = 2000): Pr
 
   // Next week × 12 (new ranges each time), then month ↔ week switches on new anchors.
   const weeks: number[] = [];
-  const tracing = await startTrace(session, page, 'schedule-next-week');
+  const tracing = await startTrace(page, 'schedule-next-week');
   for (let i = 0; i < 12; i++) weeks.push(await clickAndPaint(page, 'Next week'));
-  await stopTrace(session, tracing);
+  await tracing?.stop();
   log(`weeks: ${weeks.join(', ')}`);
   const switches: number[] = [];
   for (let i = 0; i < 4; i++) {

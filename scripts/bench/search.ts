@@ -12,13 +12,13 @@
  *   as React receives it) until the result list changed and the next frame was painted. Typed
  *   letter by letter for several words (each keystroke is a new query), median of all.
  */
-import { median, type BenchRow, type RendererSession } from './browser';
+import { median, type BenchRow, type RendererSession, openDiskContext } from './browser';
 import { issue19 } from './goals';
 
 const LABEL = 'Search notes, students and families';
 
 export async function benchSearch(session: RendererSession, notes = 50_000): Promise<BenchRow[]> {
-  const context = await session.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await openDiskContext({ viewport: { width: 1400, height: 900 } });
   await context.addInitScript('globalThis.__name = (f) => f;');
   const page = await context.newPage();
   const t0 = Date.now();

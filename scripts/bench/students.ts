@@ -11,7 +11,7 @@
  *   typing) and again once the app has settled, SETTLED_MS later.
  * Every wait has a time limit and fails with a message that says what did not happen.
  */
-import { median, startTrace, stopTrace, type BenchRow, type RendererSession } from './browser';
+import { median, startTrace, type BenchRow, type RendererSession, openDiskContext } from './browser';
 import { issue19 } from './goals';
 
 const WAIT_MS = 30_000;
@@ -112,7 +112,7 @@ async function timeKeystrokes(
 }
 
 export async function benchStudents(session: RendererSession, students = 10_000): Promise<BenchRow[]> {
-  const context = await session.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await openDiskContext({ viewport: { width: 1400, height: 900 } });
   context.setDefaultTimeout(WAIT_MS);
   // tsx (esbuild) wraps named functions in `__name(...)`; define it inside the page too.
   await context.addInitScript('globalThis.__name = (f) => f;');
@@ -180,9 +180,9 @@ export async function benchStudents(session: RendererSession, students = 10_000)
     const all = `${students.toLocaleString('en-GB')} students`;
     const allShown = page.getByText(all, { exact: true });
     await allShown.waitFor();
-    const tracing = await startTrace(session, page, 'students-keystrokes');
+    const tracing = await startTrace(page, 'students-keystrokes');
     const early = await timeKeystrokes(page, count, allShown, log);
-    await stopTrace(session, tracing);
+    await tracing?.stop();
     // The same keystrokes once the app has finished starting: its live queries and the search
     // index load run for some seconds after a start, on the same thread as the typing.
     await page.waitForTimeout(SETTLED_MS);

@@ -222,12 +222,12 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
     const pouchSource = await bundlePouchDB();
     // PouchDB is injected as an inline script: its pages bypass the app's CSP (script-src 'self').
     const openPage = async (bypassCSP = false, appUrl = session.url): Promise<{ page: Page; close: () => Promise<void> }> => {
-      const { context, close } = await openDiskContext({ bypassCSP });
+      const context = await openDiskContext({ bypassCSP });
       await context.addInitScript('globalThis.__name = (f) => f;');
       const page = context.pages()[0] ?? (await context.newPage());
       await page.goto(`${appUrl}?testHooks=1`);
       await page.waitForFunction(() => Boolean(window.__tutordeskSyncTest));
-      return { page, close };
+      return { page, close: () => context.close() };
     };
     const common = {
       serverUrl: server.url,
@@ -343,8 +343,74 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
       }
     };
 
+    /**
+     * The laptop's share of a push on RxDB's protocol, IndexedDB alone: per batch of BATCH, read
+     * the pending documents (one ranged read, as `getChangedDocumentsSince` does) and write a
+     * bookkeeping copy of each after the server has taken them. RxDB runs these one after the
+     * other with the server's `_bulk_docs`, so with a server that costs nothing more than the raw
+     * one, a push can reach at most 1 / (1/floor + 1/raw) documents per second.
+     */
+    const idbPushFloor = async (docs: Student[]) => {
+      const p = await openPage(false);
+      try {
+        for (let i = 0; i < docs.length; i += 5000)
+          await p.page.evaluate(
+            (chunk) => {
+              const w = window as unknown as { __floorDocs?: unknown[] };
+              (w.__floorDocs ??= []).push(...chunk);
+            },
+            docs.slice(i, i + 5000),
+          );
+        return await p.page.evaluate(
+          async ({ batch }) => {
+            const all = (window as unknown as { __floorDocs: { id: string }[] }).__floorDocs;
+            const db = await new Promise<IDBDatabase>((resolve, reject) => {
+              const req = indexedDB.open('bench-push-floor', 1);
+              req.onupgradeneeded = () => {
+                req.result.createObjectStore('docs', { keyPath: 'id' });
+                req.result.createObjectStore('meta', { keyPath: 'id' });
+              };
+              req.onsuccess = () => resolve(req.result);
+              req.onerror = () => reject(req.error);
+            });
+            const done = (tx: IDBTransaction) =>
+              new Promise<void>((resolve, reject) => {
+                tx.oncomplete = () => resolve();
+                tx.onerror = () => reject(tx.error);
+              });
+            const fill = db.transaction('docs', 'readwrite');
+            for (const doc of all) fill.objectStore('docs').put(doc);
+            await done(fill);
+            const t = performance.now();
+            let after: string | undefined;
+            let pushed = 0;
+            for (;;) {
+              const read = db.transaction('docs', 'readonly');
+              const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+              const req = read.objectStore('docs').getAll(range, batch);
+              await done(read);
+              const page = req.result as { id: string }[];
+              if (page.length === 0) break;
+              const write = db.transaction('meta', 'readwrite');
+              for (const doc of page)
+                write.objectStore('meta').put({ id: `students|${doc.id}`, itemId: doc.id, isCheckpoint: '0', docData: doc });
+              await done(write);
+              pushed += page.length;
+              after = page[page.length - 1]!.id;
+            }
+            const ms = performance.now() - t;
+            db.close();
+            return { ms, docs: pushed, complete: true };
+          },
+          { batch: BATCH },
+        );
+      } finally {
+        await p.close();
+      }
+    };
+
     // ---- initial pulls -------------------------------------------------------------------------
-    // PULL_ROUNDS rounds of TutorDesk then PouchDB, each run in a fresh browser context; each side's
+    // PULL_ROUNDS rounds of TutorDesk then PouchDB, each run in a fresh browser with an on-disk profile; each side's
     // fastest run counts. Single runs of the same pull vary by 15-30% on a shared 2-core machine
     // (PouchDB's 50,000 took 44-60 s in one evening), and the first client run after seeding is
     // often the slowest: alternating rounds give both sides the same chances.
@@ -395,6 +461,13 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
       }
     }
     const tdPush = best(tdPushes);
+    const pushFloors: Awaited<ReturnType<typeof idbPushFloor>>[] = [];
+    for (let round = 1; round <= PUSH_ROUNDS; round++) {
+      const f = await idbPushFloor(pushSet);
+      log(`round ${round}: IndexedDB push floor ${f.docs} in ${f.ms.toFixed(0)} ms`);
+      pushFloors.push(f);
+    }
+    const pushFloor = best(pushFloors);
 
     // ---- end-to-end encryption on against off -----------------------------------------------------
     // The same push set into a fresh practice with encryption on, then the two practices pulled back
@@ -514,6 +587,16 @@ export async function benchSync(session: RendererSession, target: BenchSyncTarge
         ...issue19('sync-push-vs-raw'),
         detail: `${Math.round(tdPushRate)} against ${Math.round(rawPushRate)} docs/s (raw: ${n(pullDocs)} docs from Node)`,
       },
+      (() => {
+        const floorRate = rate(pushFloor.docs, pushFloor.ms);
+        const ceiling = 1 / (1 / floorRate + 1 / rawPushRate);
+        return {
+          name: `sync: push ceiling on RxDB's protocol: raw _bulk_docs in series with IndexedDB alone (${n(pushFloor.docs)} docs)`,
+          value: ceiling / rawPushRate,
+          unit: '×',
+          detail: `IndexedDB alone (read the pending documents, write a bookkeeping copy each, batches of ${n(BATCH)}) ${Math.round(floorRate)} docs/s; with the raw server in series at most ${Math.round(ceiling)} docs/s; TutorDesk's push at ${ratio(tdPushRate, ceiling)} of that; ${runsOf(pushFloors)}`,
+        };
+      })(),
     );
     const cost = (on: number, off: number) => `${Math.round((1 - on / off) * 100)}% less throughput`;
     const encPushRate = rate(encPush.docs, encPush.ms);
