@@ -525,10 +525,15 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
     await build();
     source = 'built';
     if (disposed) return;
+    await goLive();
+    status = 'ready';
+  }
+
+  /** From here on changes go to the index as they come: the ones buffered meanwhile first, in order. */
+  async function goLive(): Promise<void> {
     live = true;
     for (const e of buffered.splice(0)) queue.push(e);
     await drain();
-    status = 'ready';
   }
 
   async function build(): Promise<number> {
@@ -571,9 +576,7 @@ export function createSearchService(db: TutorDatabase, opts: SearchServiceOption
         source = 'built';
       }
       if (disposed) return;
-      live = true;
-      for (const e of buffered.splice(0)) queue.push(e);
-      await drain();
+      await goLive();
       buildMs = performance.now() - t0;
       buildPhases.readMs = readNotesMs;
       buildPhases.indexMs = buildMs - readNotesMs;
