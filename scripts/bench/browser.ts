@@ -148,20 +148,18 @@ export function meets(value: number, target: BenchTarget): boolean {
   return target.op === '<=' ? value <= target.value : value >= target.value;
 }
 
-/**
- * With BENCH_TRACE=<prefix> set, a Chromium performance trace (main-thread tasks, style, layout,
- * paint and sampled JS, as DevTools records them) of a section's timed interactions is written to
- * `<prefix>-<section>.json`, for opening in DevTools' Performance panel. Tracing slows the page
- * down: the figures of a traced run are not the ones to report.
- */
+/** A trace being recorded by startTrace; `stop()` ends it and writes the file. */
 export interface BenchTrace {
   stop(): Promise<void>;
 }
 
 /**
- * With BENCH_TRACE=<prefix>, records a Chromium trace of the whole browser to
- * `<prefix>-<section>.json` until `stop()` (for chrome://tracing or Perfetto); otherwise nothing.
- * Through the page's DevTools session, so it also works in a context with a profile on disk.
+ * With BENCH_TRACE=<prefix> set, a Chromium performance trace (main-thread tasks, style, layout,
+ * paint and sampled JS, as DevTools records them) of a section's timed interactions is written to
+ * `<prefix>-<section>.json` when `stop()` is called, for opening in DevTools' Performance panel;
+ * without it, nothing. Recorded through the page's DevTools session, so it also works in a context
+ * with a profile on disk. Tracing slows the page down: the figures of a traced run are not the ones
+ * to report.
  */
 export async function startTrace(page: import('@playwright/test').Page, section: string): Promise<BenchTrace | undefined> {
   const prefix = process.env.BENCH_TRACE;
