@@ -8,8 +8,9 @@
  *   header (never the password itself) for at most `verifyMs`. While cached, the user's document
  *   is re-read on every request (one database read, as PouchDB Server's own session check does):
  *   a changed document (new password, other roles, deleted) is checked again at once, so a
- *   changed password or role applies to the next request. Identical checks in flight share one
- *   computation.
+ *   changed password or role applies to the next request. A check and the revision it is cached
+ *   under come from one version of the document (it is checked again if it changed meanwhile).
+ *   Identical checks in flight share one computation.
  * - **Cookies** (`AuthSession`, from `POST /_session`) are checked with `multiUserSession` (an
  *   HMAC with the server's secret and the user's salt, and a read of the user's document).
  * - **`_security`** of a database is read from its `_local/_security` document (where
@@ -43,7 +44,11 @@ interface CacheEntry {
   checkedAt: number;
 }
 
+type Login = { name: string; roles?: string[]; sessionID: string };
+
 const MAX_ENTRIES = 2000;
+/** Checks of one login against a user document that changed during the check, before a 503. */
+const LOGIN_ATTEMPTS = 3;
 
 export class ServerAccess {
   private usersDb: any = null;
@@ -187,25 +192,40 @@ export class ServerAccess {
   /**
    * One login check. A failure to read the user's document other than "not found" is thrown (the
    * guard answers 503, which clients retry), never taken for a wrong password.
+   *
+   * The answer and what is cached must come from one version of the user's document. pouchdb-auth
+   * reads the document once, spends a quarter of a second on PBKDF2, and makes the session cookie
+   * (handed to PouchDB Server in place of the password) from that version's salt. If the document
+   * is written meanwhile (every start of the embedded server provisions its users again, with the
+   * same password but a new salt; an admin changes a password), the check answered for the old
+   * version: cached under the new revision, that cookie was refused by PouchDB Server for minutes
+   * (a right password answered as "not logged in") and an old password kept passing the guard. The
+   * revision is read before and after the check; if it changed, the check runs again on the new
+   * version, and a document that keeps changing is a 503.
    */
   private async logIn(db: any, key: string, name: string, password: string): Promise<Authentication> {
-    await this.userDocIn(db, name);
-    let login: { name: string; roles: string[]; sessionID: string };
-    try {
-      login = (await db.multiUserLogIn(name, password)) as typeof login;
-    } catch {
-      return { kind: 'invalid', reason: 'Name or password is incorrect.' };
+    for (let attempt = 0; attempt < LOGIN_ATTEMPTS; attempt++) {
+      const before = await this.userDocIn(db, name);
+      let login: Login | null;
+      try {
+        login = (await db.multiUserLogIn(name, password)) as Login;
+      } catch {
+        login = null;
+      }
+      const after = await this.userDocIn(db, name);
+      if ((before?.rev ?? null) !== (after?.rev ?? null)) continue;
+      if (!login) return { kind: 'invalid', reason: 'Name or password is incorrect.' };
+      const entry: CacheEntry = {
+        user: { name: login.name, roles: login.roles ?? [] },
+        cookie: login.sessionID,
+        rev: after?.rev ?? null,
+        verifiedAt: Date.now(),
+        checkedAt: Date.now(),
+      };
+      this.remember(this.basic, key, entry);
+      return { kind: 'user', user: entry.user, cookie: entry.cookie, via: 'basic' };
     }
-    const doc = await this.userDocIn(db, name);
-    const entry: CacheEntry = {
-      user: { name: login.name, roles: login.roles ?? [] },
-      cookie: login.sessionID,
-      rev: doc?.rev ?? null,
-      verifiedAt: Date.now(),
-      checkedAt: Date.now(),
-    };
-    this.remember(this.basic, key, entry);
-    return { kind: 'user', user: entry.user, cookie: entry.cookie, via: 'basic' };
+    throw new Error(`the user document of ${name} kept changing while its password was checked`);
   }
 
   private async cookieAuth(cookie: string): Promise<Authentication> {
