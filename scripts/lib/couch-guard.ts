@@ -75,6 +75,13 @@ export interface GuardOptions {
   configValue?: (section: string, key: string) => string | undefined;
   /** Resolves a request's credentials (the server's authentication database). */
   authenticate: (headers: IncomingMessage['headers']) => Promise<Authentication>;
+  /**
+   * PouchDB Server refused (401) a request the guard had let in with Basic credentials (the
+   * `Authorization` header) and handed on with the session cookie `authenticate` gave for them.
+   * Null when that cookie is still valid (the refusal is about something else and is passed on
+   * as it is); otherwise the credentials checked again against the user's document as it is now.
+   */
+  sessionRefused?: (authorization: string, cookie: string) => Promise<Authentication | null>;
   /** `_security` of a database, or null when the database does not exist. */
   securityOf: (db: string) => Promise<SecurityObject | null>;
   /** Called when a request changes a database's `_security` (to drop cached copies). */
@@ -410,6 +417,55 @@ function useSessionCookie(req: IncomingMessage, res: ServerResponse, cookie: str
     name.toLowerCase() === 'set-cookie' ? res : setHeader(name, value)) as typeof res.setHeader;
 }
 
+/**
+ * Holds a 401 that PouchDB Server answers to a request the guard let in with Basic credentials,
+ * and sends `decide`'s answer instead (null: the 401 as it was).
+ *
+ * PouchDB Server checks the session cookie it is handed against the user's document as it is when
+ * it serves the request, after the guard's check: a password changed in between (its new salt
+ * voids the cookie) made it answer as to an anonymous user, 401 "You are not authorized to access
+ * this db.", which the app takes for "not a member" (errors.test on a loaded machine). CouchDB
+ * checks credentials once, and answers a changed password with 401 "Name or password is
+ * incorrect.".
+ *
+ * The answer is held where its status is written (PouchDB Server's compression writes the head
+ * before it ends the body): a 401 head and what follows it are kept until `decide` is done.
+ */
+function holdBackendRefusal(res: ServerResponse, decide: () => Promise<(() => void) | null>): void {
+  const original = { writeHead: res.writeHead, write: res.write, end: res.end };
+  let held: { head: unknown[]; chunks: unknown[][] } | null = null;
+  const call = (fn: (...a: unknown[]) => unknown, args: unknown[]) => fn.apply(res, args);
+  res.writeHead = ((...args: unknown[]) => {
+    if (held) return res;
+    if (args[0] !== 401 || res.headersSent) return call(original.writeHead as never, args);
+    held = { head: args, chunks: [] };
+    return res;
+  }) as typeof res.writeHead;
+  res.write = ((...args: unknown[]) => {
+    if (!held) return call(original.write as never, args);
+    held.chunks.push(args);
+    return true;
+  }) as typeof res.write;
+  res.end = ((...args: unknown[]) => {
+    if (!held) return call(original.end as never, args);
+    const { head, chunks } = held;
+    decide()
+      .then((answer) => {
+        // Whatever wrapped these methods since (compression) has done its part.
+        Object.assign(res, original);
+        if (answer) {
+          for (const h of ['content-length', 'content-type', 'content-encoding', 'etag', 'www-authenticate']) res.removeHeader(h);
+          return answer();
+        }
+        call(original.writeHead as never, head);
+        for (const c of chunks) call(original.write as never, c);
+        call(original.end as never, args);
+      })
+      .catch(() => res.destroy());
+    return res;
+  }) as typeof res.end;
+}
+
 /** Wraps a request handler (PouchDB Server's express app) with the guard. */
 export function createGuard(options: GuardOptions, next: (req: IncomingMessage, res: ServerResponse) => void) {
   const throttle = new LoginThrottle(options.limits.maxFailedLoginsPerMinute);
@@ -447,7 +503,7 @@ export function createGuard(options: GuardOptions, next: (req: IncomingMessage, 
     // While the server is being set up its users may be half-written: a password it cannot check
     // yet is "starting" (retried by clients), not a 401 a client would take as final.
     if (auth.kind === 'invalid' && options.isOpen && !options.isOpen()) return starting();
-    if (auth.kind === 'invalid') {
+    const refuseLogin = (reason: string) => {
       if (throttle.blocked(address)) {
         return sendJson(
           req,
@@ -458,8 +514,9 @@ export function createGuard(options: GuardOptions, next: (req: IncomingMessage, 
         );
       }
       throttle.failed(address);
-      return sendJson(req, res, 401, { error: 'unauthorized', reason: auth.reason }, { 'WWW-Authenticate': 'Basic realm="server"' });
-    }
+      return sendJson(req, res, 401, { error: 'unauthorized', reason }, { 'WWW-Authenticate': 'Basic realm="server"' });
+    };
+    if (auth.kind === 'invalid') return refuseLogin(auth.reason);
     // `/_up` (monitoring) is answered here: PouchDB Server has no such route.
     if (target.segments.length === 1 && target.segments[0] === '_up' && route.kind === 'open')
       return sendJson(req, res, 200, { status: 'ok' });
@@ -510,7 +567,37 @@ export function createGuard(options: GuardOptions, next: (req: IncomingMessage, 
       });
     }
     if (hasUnreadBody(req)) capBody(req, res, limit);
-    if (auth.kind === 'user' && auth.via === 'basic' && auth.cookie) useSessionCookie(req, res, auth.cookie);
+    if (auth.kind === 'user' && auth.via === 'basic' && auth.cookie) {
+      const authorization = String(req.headers.authorization);
+      const cookie = auth.cookie;
+      const sessionRefused = options.sessionRefused;
+      // PouchDB Server refused the session the guard handed it: the user's document changed since
+      // the guard's check. Answered as CouchDB answers the credentials now: a wrong password is a
+      // 401 "Name or password is incorrect." (final for clients, counted as a failed login); a
+      // password that still holds (the document was written with the same one, as every start
+      // provisions) is a 503 to retry, which the next request passes with a new session.
+      if (sessionRefused)
+        holdBackendRefusal(res, async () => {
+          let again: Authentication | null;
+          try {
+            again = await sessionRefused(authorization, cookie);
+          } catch (e) {
+            const reason = `The server could not check this request (${(e as Error).message}).`;
+            return () => sendJson(req, res, 503, { error: 'unavailable', reason });
+          }
+          if (!again) return null;
+          if (again.kind !== 'user') return () => refuseLogin(again.kind === 'invalid' ? again.reason : 'Name or password is incorrect.');
+          return () =>
+            sendJson(
+              req,
+              res,
+              503,
+              { error: 'unavailable', reason: 'The account changed while this request was served; try again in a moment.' },
+              { 'Retry-After': '1' },
+            );
+        });
+      useSessionCookie(req, res, cookie);
+    }
     if (continueExpected) res.writeContinue();
     next(req, res);
   }

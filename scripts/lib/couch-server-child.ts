@@ -242,6 +242,7 @@ function start(config: ChildConfig): void {
       configValue: (section, key) => stored.value(section, key),
       configure: (section, key, value) => stored.set(section, key, value),
       authenticate: (headers) => access.authenticate(headers),
+      sessionRefused: (authorization, cookie) => access.sessionRefused(authorization, cookie),
       securityOf: (db) => access.securityOf(db),
       securityChanged: (db) => access.securityChanged(db),
       isOpen: () => open,

@@ -10,7 +10,9 @@
  *   a changed document (new password, other roles, deleted) is checked again at once, so a
  *   changed password or role applies to the next request. A check and the revision it is cached
  *   under come from one version of the document (it is checked again if it changed meanwhile).
- *   Identical checks in flight share one computation.
+ *   Identical checks in flight share one computation. When PouchDB Server refuses the session
+ *   cookie handed to it (the password changed after the guard's check), `sessionRefused` checks
+ *   the credentials again.
  * - **Cookies** (`AuthSession`, from `POST /_session`) are checked with `multiUserSession` (an
  *   HMAC with the server's secret and the user's salt, and a read of the user's document).
  * - **`_security`** of a database is read from its `_local/_security` document (where
@@ -226,6 +228,29 @@ export class ServerAccess {
       return { kind: 'user', user: entry.user, cookie: entry.cookie, via: 'basic' };
     }
     throw new Error(`the user document of ${name} kept changing while its password was checked`);
+  }
+
+  /**
+   * PouchDB Server refused the session cookie `cookie` that `authenticate` gave for the Basic
+   * credentials `authorization`. It checks that cookie (an HMAC with the user's salt) against the
+   * user's document as it is when it serves the request, after the guard's check: a password
+   * changed in between voids it. Null when the cookie still holds for the document as it is now
+   * (the refusal is about something else); otherwise the remembered check is dropped and the
+   * credentials are checked again.
+   */
+  async sessionRefused(authorization: string, cookie: string): Promise<Authentication | null> {
+    const holds = await this.withDb(async (db) => {
+      try {
+        const session = (await db.multiUserSession(cookie)) as { userCtx?: { name?: string | null }; info?: { authenticated?: unknown } };
+        return Boolean(session.info?.authenticated && session.userCtx?.name);
+      } catch {
+        return false;
+      }
+    });
+    if (holds) return null;
+    const key = credentialKey(authorization);
+    if (this.basic.get(key)?.cookie === cookie) this.basic.delete(key);
+    return this.authenticate({ authorization });
   }
 
   private async cookieAuth(cookie: string): Promise<Authentication> {
