@@ -8,6 +8,7 @@
  * still let in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memberRole, practiceDbName } from '../../src-shared/sync/names';
 import { http } from './helpers/http';
 import { startTestServer, target, type Auth, type TestServer } from './helpers/server';
 
@@ -73,4 +74,62 @@ describe(`${target.title} a login checked while the user document is rewritten`,
       });
     }
   }, 120_000);
+});
+
+/**
+ * Requests of one member with the same Basic credentials, `streams` at a time, each stream sending
+ * one after the other until its first refusal (as the app stops at the first 401), from the
+ * local address `from` when given.
+ */
+function keepReading(login: Auth, from: string | undefined, streams: number) {
+  const path = `/${practiceDbName(server.practice, 'students')}/_changes?since=now`;
+  let stop = false;
+  const answers: { status: number; body: unknown }[] = [];
+  const done = Promise.all(
+    Array.from({ length: streams }, async () => {
+      while (!stop) {
+        const res = await http(server.url, 'GET', path, { auth: login, ...(from ? { from } : {}) });
+        answers.push({ status: res.status, body: res.json });
+        if (res.status !== 200) return;
+      }
+    }),
+  );
+  return {
+    answers,
+    async finish() {
+      stop = true;
+      await done;
+      return answers;
+    },
+  };
+}
+
+describe(`${target.title} a password changed while requests with the old one run`, () => {
+  // The server lets a request in, then reads the user's document again to serve it (PouchDB Server
+  // behind the guard checks the session it is handed against the document as it is then). A
+  // password changed between the two must still be answered as CouchDB answers a changed
+  // password: 401 "Name or password is incorrect.", which the app takes for wrong credentials,
+  // never "You are not authorized to access this db." (which it takes for "not a member").
+  it('every refusal is the 401 of a wrong password; the new password is accepted', async () => {
+    const ROUNDS = 12;
+    for (let round = 0; round < ROUNDS; round++) {
+      const user = await server.createUser(`reading-${round}`, [memberRole(server.practice)]);
+      // A first login checked before the change: the requests below pass on what is remembered.
+      expect((await whoIs(user)).name).toBe(user.username);
+      // One address per round on this machine: the embedded server counts failed logins per address.
+      const from = /^(localhost|127\.)/.test(new URL(server.url).hostname) ? `127.0.0.${10 + round}` : undefined;
+      // Four at a time: at most four failed logins for this user and address (CouchDB locks an
+      // account out after five).
+      const reading = keepReading(user, from, 4);
+      await sleep(30);
+      const next = `${user.password}-new`;
+      const doc = (await server.admin('GET', userPath(user.username))).json as Record<string, unknown>;
+      expect((await server.admin('PUT', userPath(user.username), { ...doc, password: next })).status).toBe(201);
+      await expect.poll(() => reading.answers.filter((a) => a.status !== 200).length, { timeout: 10_000 }).toBeGreaterThan(0);
+      const answers = await reading.finish();
+      for (const a of answers.filter((x) => x.status !== 200))
+        expect({ round, ...a }).toEqual({ round, status: 401, body: { error: 'unauthorized', reason: 'Name or password is incorrect.' } });
+      expect((await whoIs({ username: user.username, password: next })).name).toBe(user.username);
+    }
+  }, 180_000);
 });
