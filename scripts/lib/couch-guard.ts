@@ -550,6 +550,24 @@ export function createGuard(options: GuardOptions, next: (req: IncomingMessage, 
           return sendJson(req, res, 403, { error: 'forbidden', reason: 'You are not allowed to access this db.' });
       }
     }
+    // `GET /_session` with Basic credentials is answered from the guard's check, as CouchDB answers
+    // it from its own. Handed on, PouchDB Server checked the session cookie once more against the
+    // user's document as it was by then: written meanwhile (every start provisions the users again,
+    // with a new salt), that cookie failed and the answer named nobody, which the app takes for a
+    // wrong password.
+    if (
+      auth.kind === 'user' &&
+      auth.via === 'basic' &&
+      (method === 'GET' || method === 'HEAD') &&
+      target.segments.length === 1 &&
+      target.segments[0] === '_session'
+    ) {
+      return sendJson(req, res, 200, {
+        ok: true,
+        userCtx: { name: auth.user.name, roles: auth.user.roles },
+        info: { authentication_handlers: ['cookie', 'default'], authenticated: 'default' },
+      });
+    }
     const changesMembers =
       (target.segments.length === 2 && target.segments[1] === '_security') || (target.segments.length === 1 && method === 'DELETE');
     if (route.kind !== 'db' && changesMembers && method !== 'GET' && method !== 'HEAD') {
