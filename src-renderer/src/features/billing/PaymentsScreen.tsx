@@ -4,7 +4,7 @@
  * ledger lives under /payments/ledger?family=….
  */
 import { useMemo, useState } from 'react';
-import { createColumnHelper } from '@tanstack/react-table';
+import { createColumnHelper, type SortFn } from '@tanstack/react-table';
 import { useApp } from '../../app/AppContext';
 import { navigate, useRoute } from '../../app/router';
 import { DataTable, type ColumnLayout, type Features, type SearchableRow } from '../../ui/DataTable';
@@ -43,6 +43,14 @@ interface PaymentRow extends SearchableRow {
 }
 
 const helper = createColumnHelper<Features, PaymentRow>();
+
+/**
+ * The payment's date, and among payments of one date the order they were recorded in: newest
+ * first, the one just recorded at the top, whatever the records' random ids.
+ */
+const byDateThenRecorded: SortFn<Features, PaymentRow> = (a, b) =>
+  compareText(a.original.date, b.original.date) || compareText(a.original.payment.createdAt, b.original.payment.createdAt);
+const compareText = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
 const LAYOUT: Record<string, ColumnLayout> = {
   date: { width: 130, min: 124 },
   family: { width: 200, grow: 2, min: 140 },
@@ -154,7 +162,7 @@ function PaymentsList({ data, onRecord }: { data: BillingData; onRecord: () => v
   }, [data, money]);
   const columns = useMemo(
     () => [
-      helper.accessor('date', { header: 'Date', sortFn: 'text', cell: (i) => dateLabel(i.getValue(), locale) }),
+      helper.accessor('date', { header: 'Date', sortFn: byDateThenRecorded, cell: (i) => dateLabel(i.getValue(), locale) }),
       helper.accessor('family', { header: 'Family', sortFn: 'text', cell: (i) => <span className="cell-text">{i.getValue()}</span> }),
       helper.accessor('method', { header: 'Method', sortFn: 'text' }),
       helper.accessor('reference', {
