@@ -22,6 +22,7 @@ import type { Invoice } from '../../../src-shared/model/types';
 import { COLLECTION_NAMES, type CollectionName } from '../../../src-shared/model/schemas';
 import type { TutorDatabase } from './database';
 import { quarantineDocs } from './sync/review-lists';
+import type { QuarantineRecord } from '../../../src-shared/sync/conflicts';
 
 type Doc = Record<string, unknown>;
 
@@ -89,6 +90,10 @@ async function isEmpty(db: TutorDatabase): Promise<boolean> {
  * Restores a checked backup (`readBackup`) into an EMPTY database. Throws RestoreError when the
  * database holds records (the caller replaces the data only after a clear warning, by opening a
  * fresh database).
+ *
+ * The practice's settings come last, after every other record, the records set aside and who
+ * "me" is: the app leaves its first-run screen as soon as settings exist, so it never shows (or
+ * lets anyone edit) a practice still being restored.
  */
 export async function restoreBackupData(
   db: TutorDatabase,
@@ -97,7 +102,7 @@ export async function restoreBackupData(
 ): Promise<RestoreSummary> {
   if (!(await isEmpty(db))) throw new RestoreError('This computer already holds a practice: a backup is restored only into an empty one.');
   const { data, setAside } = await upgradeBackupData(manifest, raw);
-  const refused = setAside.map((s) => ({
+  const refused: QuarantineRecord[] = setAside.map((s) => ({
     collection: s.collection,
     docId: String(s.doc.id),
     error: 'invalid',
@@ -107,47 +112,58 @@ export async function restoreBackupData(
     origin: 'update' as const,
   }));
   const summary: RestoreSummary = { restored: {}, deletions: 0, setAside: 0 };
-  for (const c of COLLECTION_NAMES) {
-    const coll = collection(db, c);
-    const docs = data.collections[c];
-    if (!coll || !docs?.length) continue;
-    const deleted = new Set(docs.filter((d) => d._deleted === true).map((d) => String(d.id)));
-    for (let i = 0; i < docs.length; i += PAGE) {
-      const chunk = docs.slice(i, i + PAGE).map(({ _deleted: _d, ...rest }) => rest);
-      const res = await coll.bulkInsert(chunk);
-      const failed = new Set(res.error.map((e) => e.documentId));
-      for (const d of chunk) {
-        if (!failed.has(String(d.id))) continue;
-        const e = res.error.find((x) => x.documentId === String(d.id));
-        refused.push({
-          collection: c,
-          docId: String(d.id),
-          error: 'invalid',
-          reason: `This record from the backup could not be stored (${e?.status === 409 ? 'its id is there twice' : 'this version of TutorDesk refuses its content'}); it is kept whole in this list.`,
-          doc: deleted.has(String(d.id)) ? { ...d, _deleted: true } : d,
-          quarantinedAt: new Date().toISOString(),
-          origin: 'update',
-        });
-      }
-      const stored = chunk.filter((d) => !failed.has(String(d.id)));
-      const toDelete = stored.filter((d) => deleted.has(String(d.id))).map((d) => String(d.id));
-      if (toDelete.length) {
-        // As deleteDoc leaves them: the stored data with its stamped deletion, marked deleted.
-        const found = await coll.findByIds(toDelete).exec();
-        for (const doc of found.values()) await doc.incrementalModify((d) => ({ ...d, _deleted: true }));
-        summary.deletions += found.size;
-      }
-      summary.restored[c] = (summary.restored[c] ?? 0) + stored.length - toDelete.length;
-    }
-  }
-  if (refused.length) await quarantineDocs(db, refused);
-  summary.setAside = refused.length;
+  for (const c of COLLECTION_NAMES) if (c !== 'settings') await restoreCollection(db, c, data.collections[c], refused, summary);
+  await quarantineDocs(db, refused);
   const meStaffId = typeof data.device.meStaffId === 'string' ? data.device.meStaffId : '';
   if (meStaffId) {
     const device = (await db.getLocal<Record<string, unknown>>('device'))?.toJSON().data;
     await db.upsertLocal('device', { deviceId: crypto.randomUUID(), ...device, meStaffId });
   }
+  const refusedBefore = refused.length;
+  await restoreCollection(db, 'settings', data.collections.settings, refused, summary);
+  await quarantineDocs(db, refused.slice(refusedBefore));
+  summary.setAside = refused.length;
   return summary;
+}
+
+/** Stores one collection's records from a backup, adding those it refuses to `refused`. */
+async function restoreCollection(
+  db: TutorDatabase,
+  c: CollectionName,
+  docs: Doc[] | undefined,
+  refused: QuarantineRecord[],
+  summary: RestoreSummary,
+): Promise<void> {
+  const coll = collection(db, c);
+  if (!coll || !docs?.length) return;
+  const deleted = new Set(docs.filter((d) => d._deleted === true).map((d) => String(d.id)));
+  for (let i = 0; i < docs.length; i += PAGE) {
+    const chunk = docs.slice(i, i + PAGE).map(({ _deleted: _d, ...rest }) => rest);
+    const res = await coll.bulkInsert(chunk);
+    const failed = new Set(res.error.map((e) => e.documentId));
+    for (const d of chunk) {
+      if (!failed.has(String(d.id))) continue;
+      const e = res.error.find((x) => x.documentId === String(d.id));
+      refused.push({
+        collection: c,
+        docId: String(d.id),
+        error: 'invalid',
+        reason: `This record from the backup could not be stored (${e?.status === 409 ? 'its id is there twice' : 'this version of TutorDesk refuses its content'}); it is kept whole in this list.`,
+        doc: deleted.has(String(d.id)) ? { ...d, _deleted: true } : d,
+        quarantinedAt: new Date().toISOString(),
+        origin: 'update',
+      });
+    }
+    const stored = chunk.filter((d) => !failed.has(String(d.id)));
+    const toDelete = stored.filter((d) => deleted.has(String(d.id))).map((d) => String(d.id));
+    if (toDelete.length) {
+      // As deleteDoc leaves them: the stored data with its stamped deletion, marked deleted.
+      const found = await coll.findByIds(toDelete).exec();
+      for (const doc of found.values()) await doc.incrementalModify((d) => ({ ...d, _deleted: true }));
+      summary.deletions += found.size;
+    }
+    summary.restored[c] = (summary.restored[c] ?? 0) + stored.length - toDelete.length;
+  }
 }
 
 export interface RestoreIntoNewOptions {

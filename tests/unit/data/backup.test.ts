@@ -11,7 +11,7 @@ import { collectBackupData, restoreBackupData, RestoreError } from '../../../src
 import { deleteDoc } from '../../../src-renderer/src/data';
 import { createBackup, readBackup } from '../../../src-shared/backup/backup-file';
 import { COLLECTION_NAMES } from '../../../src-shared/model/schemas';
-import { ctx, practice } from '../shared/practice-fixture';
+import { ctx, practice, settings } from '../shared/practice-fixture';
 import { nodeBackupPlatform } from '../backup/node-platform';
 
 const open = () =>
@@ -78,6 +78,31 @@ describe('backup and restore of a whole practice', () => {
     expect(device.deviceId).not.toBe('old-laptop');
     expect(await target.getLocal('billing-device-code')).toBeNull();
     await target.close();
+  });
+
+  it('the settings come last: when they land, every other record and who "me" is are in', async () => {
+    const source = await filled();
+    await source.settings.insert(settings);
+    const data = await collectBackupData(source);
+    await source.close();
+    const target = await open();
+    // The app leaves its first-run screen when settings exist: what it would find at that moment.
+    let atSettings: { docs: Record<string, unknown[]>; me: unknown } | null = null;
+    target.settings.preInsert(async () => {
+      atSettings = {
+        docs: await liveDocs(target),
+        me: (await target.getLocal<{ meStaffId: string }>('device'))?.toJSON().data.meStaffId,
+      };
+    }, false);
+    try {
+      await restoreBackupData(target, { schemaVersions: {} }, data);
+      const after = await liveDocs(target);
+      expect(after.settings).toHaveLength(1);
+      expect(after.lessons!.length * after.invoices!.length * after.payments!.length).toBeGreaterThan(0);
+      expect(atSettings).toEqual({ docs: { ...after, settings: [] }, me: 'staff-1' });
+    } finally {
+      await target.close();
+    }
   });
 
   it('refuses to restore over a practice, and changes nothing', async () => {
