@@ -185,27 +185,41 @@ describe('collection mirrors', () => {
       await l.stop();
       ({ db } = await l.start());
     }
-    // The load's last read returns what it read, and only then a rename and a deletion land.
-    const students = db.students as unknown as Record<string, (...a: unknown[]) => { exec(): Promise<unknown> }>;
-    const method = path === 'storage' ? 'find' : 'count';
-    const original = students[method]!.bind(db.students);
+    // The load's last read returns what it read, and only then a rename and a deletion land. From
+    // storage that read is the query; from a snapshot it is the catch-up's query of the changes
+    // since the snapshot (its count was asked for beside the snapshot's read, before).
+    const target = (path === 'storage' ? db.students : db.students.storageInstance) as unknown as Record<
+      string,
+      (...a: unknown[]) => unknown
+    >;
+    const method = path === 'storage' ? 'find' : 'query';
+    const original = target[method]!.bind(target);
     let once = true;
-    students[method] = (...args: unknown[]) => {
-      const query = original(...args);
-      return {
-        exec: async () => {
-          const result = await query.exec();
-          if (once) {
-            once = false;
-            await apply(db, [
-              { kind: 'save', id: 'stu-1', name: 'Ada while loading' },
-              { kind: 'delete', id: 'stu-2' },
-            ]);
-          }
-          return result;
-        },
-      };
+    const landNow = async () => {
+      if (!once) return;
+      once = false;
+      await apply(db, [
+        { kind: 'save', id: 'stu-1', name: 'Ada while loading' },
+        { kind: 'delete', id: 'stu-2' },
+      ]);
     };
+    target[method] =
+      path === 'storage'
+        ? (...args: unknown[]) => {
+            const query = original(...args) as { exec(): Promise<unknown> };
+            return {
+              exec: async () => {
+                const result = await query.exec();
+                await landNow();
+                return result;
+              },
+            };
+          }
+        : async (...args: unknown[]) => {
+            const result = await original(...args);
+            await landNow();
+            return result;
+          };
     const w = watch(db);
     await waitFor(() => w.seen.length > 0, 'the first delivery');
     await settle();

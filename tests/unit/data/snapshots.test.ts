@@ -8,7 +8,14 @@ import { describe, expect, it } from 'vitest';
 import type { TutorDatabase } from '../../../src-renderer/src/data/database';
 import { deleteDexieDatabases } from '../../../src-renderer/src/data/dexie-storage';
 import { deleteDoc, saveDoc, watchCollection } from '../../../src-renderer/src/data';
-import { flushSnapshotWrites, readPartSnapshot, snapshotDatabaseName, writeSnapshot } from '../../../src-renderer/src/data/snapshots';
+import {
+  flushSnapshotWrites,
+  packClocks,
+  readPartSnapshot,
+  snapshotDatabaseName,
+  unpackClocks,
+  writeSnapshot,
+} from '../../../src-renderer/src/data/snapshots';
 import { studentValues } from '../../sync/helpers/fixtures';
 import { openStudentsStore, studentsLaptop } from './students-laptop';
 
@@ -52,9 +59,18 @@ describe('start-up snapshots', () => {
     expect(first.map((d) => d.source)).toEqual(['live']);
     await l.stop();
 
-    ({ db } = await l.start());
+    const restarted = await l.start();
+    db = restarted.db;
+    const store = restarted.store;
+    // Stored without the per-field clocks inline: each distinct stamp once, beside the documents.
+    const saved = (await store.get('students')) as { docs: Doc[]; clocks: { stamps: string[]; data: Uint32Array } };
+    expect(saved.docs.every((d) => !('fieldClock' in d))).toBe(true);
+    expect(saved.clocks.stamps).toHaveLength(3);
+    expect(saved.clocks.data).toBeInstanceOf(Uint32Array);
     const again = await watchStudents(db);
     expect(again.map((d) => d.source)).toEqual(['snapshot']);
+    // The clocks are back, the same as the storage's (toEqual compares them too).
+    expect(again[0]!.docs.every((d) => typeof d.fieldClock === 'object' && Object.keys(d.fieldClock as object).length > 0)).toBe(true);
     expect(again[0]!.docs).toEqual(await current(db));
     expect(again[0]!.docs.map((d) => d.id)).toEqual(['stu-a', 'stu-b', 'stu-c']);
     await l.stop();
@@ -186,5 +202,45 @@ describe('start-up snapshots', () => {
       ['stu-4', 'Dee'],
     ]);
     await l.stop();
+  });
+});
+
+describe('packed clocks', () => {
+  const key = fc.constantFrom('firstName', 'lastName', 'email', 'status', 'notes');
+  const stamp = fc.constantFrom('2026-03-01T10:00:00.000Z-0000-dev-a', '2026-03-01T10:00:01.000Z-0001-dev-b', '');
+  const clock = fc.oneof(
+    fc.dictionary(key, stamp),
+    // Not a clock the app writes: kept as it is.
+    fc.dictionary(key, fc.oneof(stamp, fc.integer())),
+    fc.constant(undefined),
+    fc.constant(null),
+  );
+  const doc = fc.record({ id: fc.string(), firstName: fc.string(), fieldClock: clock }, { requiredKeys: ['id'] });
+
+  it('give every document back exactly as it was, clock and key order included, through a structured clone', () => {
+    fc.assert(
+      fc.property(fc.array(doc, { maxLength: 30 }), (docs) => {
+        const packed = structuredClone(packClocks(docs as Record<string, unknown>[]));
+        unpackClocks(packed.docs, packed.clocks);
+        expect(packed.docs).toEqual(docs);
+        packed.docs.forEach((d, i) => {
+          const original = (docs[i] as { fieldClock?: unknown }).fieldClock;
+          expect('fieldClock' in d).toBe('fieldClock' in docs[i]!);
+          if (original && typeof original === 'object') expect(Object.keys(d.fieldClock as object)).toEqual(Object.keys(original));
+        });
+      }),
+    );
+  });
+
+  it('store each distinct stamp and list of fields once', () => {
+    const same = { firstName: 'S1', lastName: 'S1', email: 'S2' };
+    const docs = Array.from({ length: 100 }, (_, i) => ({ id: `d${i}`, fieldClock: i % 2 ? same : { ...same, notes: 'S3' } }));
+    const { docs: stripped, clocks } = packClocks(docs);
+    expect(stripped.every((d) => !('fieldClock' in d))).toBe(true);
+    expect(clocks.stamps).toEqual(['S1', 'S2', 'S3']);
+    expect(clocks.keySets).toEqual([
+      ['firstName', 'lastName', 'email', 'notes'],
+      ['firstName', 'lastName', 'email'],
+    ]);
   });
 });
