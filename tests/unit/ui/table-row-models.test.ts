@@ -14,6 +14,7 @@ import {
   createSortedRowModel,
   globalFilteringFeature,
   rowSortingFeature,
+  sortFn_alphanumeric,
   sortFn_basic,
   sortFn_text,
   tableFeatures,
@@ -36,6 +37,7 @@ interface Row {
   name: string;
   rate: number | undefined;
   group: string;
+  code: string | undefined;
   searchText: string;
 }
 
@@ -43,8 +45,9 @@ const common = {
   columnFilteringFeature,
   globalFilteringFeature,
   rowSortingFeature,
-  sortFns: { text: sortFn_text, basic: sortFn_basic },
+  sortFns: { text: sortFn_text, basic: sortFn_basic, alphanumeric: sortFn_alphanumeric },
 };
+const byLength = (a: string | undefined, b: string | undefined) => (a?.length ?? -1) - (b?.length ?? -1);
 /** The app's row models (as in ui/DataTable.tsx). */
 const presorted = tableFeatures({ ...common, filteredRowModel: createFastFilteredRowModel(), sortedRowModel: createPresortedRowModel() });
 /** TanStack's own. */
@@ -61,6 +64,10 @@ function columnsFor() {
       sortFn: 'text',
       filterFn: ((row: { original: Row }, _id: string, v: string) => row.original.group === v) as never,
     }),
+    // A sort function of the app's own (not made with constructSortFn): called with the rows.
+    h.accessor('code', { sortFn: ((a: { original: Row }, b: { original: Row }) => byLength(a.original.code, b.original.code)) as never }),
+    h.accessor('code', { id: 'codeAlnum', sortFn: 'alphanumeric', sortUndefined: 'first', invertSorting: true }),
+    h.accessor('rate', { id: 'rateUp', sortFn: 'basic', sortUndefined: -1 }),
   ];
 }
 
@@ -90,6 +97,7 @@ const rowArb = fc.record({
   rate: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
   group: fc.constantFrom('a', 'b', 'c'),
   extra: fc.constantFrom('piano', 'maths', 'violin'),
+  code: fc.option(fc.constantFrom('a2', 'a10', 'A1', 'b', 'b01', ''), { nil: undefined }),
 });
 
 describe('presorted and fast filtered row models', () => {
@@ -107,6 +115,18 @@ describe('presorted and fast filtered row models', () => {
             { id: 'group', desc: false },
             { id: 'name', desc: true },
           ],
+          [{ id: 'code', desc: false }],
+          [{ id: 'code', desc: true }],
+          [{ id: 'codeAlnum', desc: false }],
+          [
+            { id: 'codeAlnum', desc: true },
+            { id: 'rateUp', desc: false },
+          ],
+          [
+            { id: 'rateUp', desc: true },
+            { id: 'group', desc: true },
+            { id: 'code', desc: false },
+          ],
         ),
         fc.constantFrom<ColumnFiltersState>([], [{ id: 'group', value: 'a' }], [{ id: 'group', value: 'c' }]),
         fc.constantFrom('', 'an', 'AN pia', 'o', 'zzz', '  cleo  '),
@@ -116,6 +136,7 @@ describe('presorted and fast filtered row models', () => {
             name: r.name,
             rate: r.rate,
             group: r.group,
+            code: r.code,
             searchText: `${r.name} ${r.extra}`.toLowerCase(),
           }));
           const state = { sorting, columnFilters, globalFilter };
@@ -128,10 +149,10 @@ describe('presorted and fast filtered row models', () => {
 
   it('sorts, filters and searches (a fixed example)', () => {
     const data = [
-      { id: 'c', name: 'cleo', rate: 2, group: 'a', searchText: 'cleo piano' },
-      { id: 'a', name: 'Ann', rate: undefined, group: 'a', searchText: 'ann maths' },
-      { id: 'b', name: 'bob', rate: 1, group: 'b', searchText: 'bob piano' },
-      { id: 'd', name: 'Dan', rate: 1, group: 'a', searchText: 'dan piano' },
+      { id: 'c', name: 'cleo', rate: 2, group: 'a', code: undefined, searchText: 'cleo piano' },
+      { id: 'a', name: 'Ann', rate: undefined, group: 'a', code: undefined, searchText: 'ann maths' },
+      { id: 'b', name: 'bob', rate: 1, group: 'b', code: undefined, searchText: 'bob piano' },
+      { id: 'd', name: 'Dan', rate: 1, group: 'a', code: undefined, searchText: 'dan piano' },
     ];
     const ids = (sorting: SortingState, columnFilters: ColumnFiltersState, globalFilter: string) =>
       tableOf(presorted, data, { sorting, columnFilters, globalFilter })
