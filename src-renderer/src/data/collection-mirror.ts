@@ -13,9 +13,10 @@
  * that arrived meanwhile is applied in order. Each event carries the whole document as written,
  * so applying all of them after any read gives the state after the last one.
  *
- * A snapshot is only as good as its catch-up, which trusts `_meta.lwt` (the computer's clock):
- * some seconds after start-up (`verifyAfter`) a mirror that started from one reads the
- * collection once more and takes what the storage holds, should the two disagree.
+ * A snapshot is only as good as its catch-up, which trusts `_meta.lwt` (the computer's clock)
+ * and sees only what left a change record (not a purge, which nothing in the app does): some
+ * seconds after start-up (`verifyAfter`) a mirror that started from one reads the collection
+ * once more and takes what the storage holds, should the two disagree.
  */
 import type { RxCollection } from 'rxdb';
 import type { Subscription } from 'rxjs';

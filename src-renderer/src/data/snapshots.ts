@@ -6,9 +6,10 @@
  * read with one request. It is never trusted as it is: before a screen sees it, every change the
  * collection has had since the snapshot was written is read from the `[_meta.lwt+id]` index
  * (local edits, replicated ones, restores and deletions alike all move a document's `_meta.lwt`)
- * and applied, and the result must hold exactly as many documents as the collection counts. So
- * what a snapshot gives is the collection as it is now, or nothing; the live query then takes
- * over behind it.
+ * and applied. So what a snapshot gives is the collection as its change records say it is now,
+ * or nothing; the live query then takes over behind it. (A document purged without a change
+ * record, which nothing in the app does, is caught by the mirror's check against the storage a
+ * few seconds after start-up: data/collection-mirror.ts.)
  *
  * The snapshots live in their own IndexedDB database, `rxdb-dexie-<name>--snapshots`, so that
  * removing a practice's databases (`deleteDexieDatabases`) removes them too.
@@ -266,13 +267,15 @@ function sortedById(byId: ById): { docs: Record<string, unknown>[]; lwts: number
 
 /**
  * The collection as it is now, from its snapshot and the changes since; null when there is no
- * usable snapshot (none yet, another schema version, too far behind, or a count that disagrees).
+ * usable snapshot (none yet, another schema version or format, or too far behind).
+ *
+ * The collection is not counted here: IndexedDB's `count` walks every key, and the page's
+ * requests are served in turn, so counting 10,000 students delayed their snapshot and the
+ * families' after it by about 90 ms each start (docs/speed.md). A count could only reveal a
+ * purge, which leaves no change record; the mirror's check against the storage catches that.
  */
 export async function readSnapshot<T>(store: SnapshotStore, collection: RxCollection): Promise<CollectionSnapshot<T> | null> {
-  // The count is asked for at the same time as the snapshot: two requests waiting together, not
-  // one after the other. A write landing between the count and the catch-up only makes the two
-  // disagree, which drops the snapshot (the screen then reads the collection).
-  const [value, count] = await Promise.all([store.get(collection.name), collection.count().exec()]);
+  const value = await store.get(collection.name);
   const saved = savedOf(value, collection.schema.version);
   if (!saved) return null;
   const primary = collection.schema.primaryPath as string;
@@ -280,9 +283,6 @@ export async function readSnapshot<T>(store: SnapshotStore, collection: RxCollec
   saved.docs.forEach((doc, i) => byId.set(String(doc[primary]), { doc, lwt: saved.lwts[i]! }));
   const caught = await catchUp(collection, byId, saved.checkpoint, MAX_CATCH_UP);
   if (!caught) return null;
-  // Documents can leave a collection without a change record only by being purged; none of the
-  // app's code purges, but a snapshot that disagrees with the collection is never shown.
-  if (count !== byId.size) return null;
   if (caught.changes === 0) return { docs: saved.docs as T[], lwts: saved.lwts, caughtUp: 0 };
   const sorted = sortedById(byId);
   return { docs: sorted.docs as T[], lwts: sorted.lwts, caughtUp: caught.changes };
@@ -348,7 +348,7 @@ export interface PartSnapshot<T, S> extends CollectionSnapshot<T> {
  * Like `readSnapshot`, for the part of a collection that `keep` accepts (e.g. the occurrences
  * from a date on), saved by `writeSnapshot(…, part)`. `usable` decides from the saved scope
  * whether the part can serve (and gives the `keep` for that scope). Without a purge (the app
- * never purges; whole-collection snapshots check their count) the caught-up part is exact.
+ * never purges) the caught-up part is exact.
  * `maxCatchUp` says, from the number of documents saved, how many changes since are still worth
  * catching up (MAX_CATCH_UP when not given): a large part that is costly to read otherwise may
  * allow more.
