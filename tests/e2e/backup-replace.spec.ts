@@ -243,3 +243,68 @@ test('a restore that fails half-way (the disk fills up) leaves the current pract
   await expect(page.getByRole('region', { name: 'Backups' }).getByRole('alert')).toHaveCount(0);
   expect(await counts(page)).toEqual(changed);
 });
+
+for (const colorScheme of ['light', 'dark'] as const)
+  test(`a first-run restore that fails half-way leaves the computer empty and says why; the next one restores (${colorScheme})`, async ({
+    browser,
+  }) => {
+    test.setTimeout(150_000);
+    const dir = mkdtempSync(join(tmpdir(), 'tutordesk-first-restore-'));
+    const source = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const a = await source.newPage();
+    await openApp(a);
+    await loadSample(a);
+    await openSettings(a, 'Backups');
+    const plain = await backUp(a, dir);
+    const before = await counts(a);
+    await source.close();
+
+    // A fresh computer whose disk "fills up" after 300 records written into the restore's database,
+    // while the page's session says so (the test clears it for the second attempt).
+    const target = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 900 } });
+    const b = await target.newPage();
+    await b.addInitScript(() => {
+      let writes = 0;
+      for (const method of ['put', 'add'] as const) {
+        const original = IDBObjectStore.prototype[method];
+        IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: [unknown, IDBValidKey?]) {
+          if (sessionStorage.getItem('e2e.diskFull') && this.transaction.db.name.startsWith('rxdb-dexie-tutordesk-r') && ++writes > 300)
+            throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+          return original.apply(this, args);
+        } as typeof original;
+      }
+    });
+    await openApp(b);
+    const restore = b.getByRole('region', { name: 'Restore from a backup' });
+    await expect(restore).toBeVisible();
+    const emptyDbs = await dbNames(b);
+    await b.evaluate(() => sessionStorage.setItem('e2e.diskFull', '1'));
+    const choose = async () => {
+      const chooser = b.waitForEvent('filechooser');
+      await restore.getByRole('button', { name: /Choose (a backup file|another file)/ }).click();
+      await (await chooser).setFiles(plain);
+    };
+    await choose();
+    const reloaded = b.waitForEvent('load');
+    await restore.getByRole('button', { name: 'Restore this practice' }).click();
+    await reloaded;
+    // Still the first-run screen, with the reason; nothing of the backup is in this computer's database.
+    await expect(restore.getByRole('alert')).toHaveText(
+      'The restore failed, so nothing was restored: the computer’s storage for TutorDesk is full. Free some disk space, then restore again.',
+      { timeout: 30_000 },
+    );
+    await restore.scrollIntoViewIfNeeded();
+    await b.screenshot({ path: `screenshots/backup-first-run-failed-${colorScheme}.png` });
+    expect(await b.evaluate(() => window.__tutordeskTest!.count('students'))).toBe(0);
+    // What the failed restore wrote is removed at this start.
+    await expect.poll(async () => dbNames(b), { timeout: 15_000 }).toEqual(emptyDbs);
+
+    // The disk has room again: the same file restores the whole practice.
+    await b.evaluate(() => sessionStorage.removeItem('e2e.diskFull'));
+    await choose();
+    await restore.getByRole('button', { name: 'Restore this practice' }).click();
+    await expect(b.getByRole('heading', { name: 'Students', level: 1 })).toBeVisible({ timeout: 30_000 });
+    expect(await counts(b)).toEqual(before);
+    expect(pageErrors(b)).toEqual([]);
+    await target.close();
+  });

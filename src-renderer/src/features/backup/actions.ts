@@ -9,11 +9,9 @@ import {
   collectBackupData,
   createTutorDatabase,
   newDatabaseName,
-  restoreBackupData,
   restoreIntoNewDatabase,
   switchActiveDatabase,
   tutorDexieStorage,
-  type RestoreSummary,
   type TutorDatabase,
 } from '../../data';
 import { getBridge } from '../../platform/bridge';
@@ -87,12 +85,6 @@ export async function openBackupFile(): Promise<OpenedBackup | null> {
     return null;
   }
   return { name: r.name, text: r.text, manifest: readBackupManifest(r.text) };
-}
-
-/** Checks the whole file (passphrase, checksum) and restores it into this computer's empty database. */
-export async function restoreBackup(db: TutorDatabase, opened: OpenedBackup, passphrase: string | undefined): Promise<RestoreSummary> {
-  const { manifest, data } = await readBackup(opened.text, passphrase ? { passphrase } : {}, windowBackupPlatform);
-  return restoreBackupData(db, manifest, data);
 }
 
 /** Reads one of the desktop's automatic backups (Settings lists them) as a chosen file. */
