@@ -116,9 +116,7 @@ type AnySortFn = ((rowA: unknown, rowB: unknown, columnId: string) => number) & 
 };
 interface SortTable {
   atoms: { sorting?: { get(): { id: string; desc: boolean }[] | undefined } };
-  getColumn(
-    id: string,
-  ):
+  getColumn(id: string):
     | {
         getCanSort?(): boolean;
         getSortFn?(): AnySortFn;
