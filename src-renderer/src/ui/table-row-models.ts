@@ -84,10 +84,8 @@ export function createPresortedRowModel<TFeatures extends TableFeatures, TData e
       const sorting = t.atoms.sorting?.get();
       if (all && all.core === core && all.sorting === sorting) return all.result;
       const entries = sortEntries(t, sorting);
-      const result = entries.length
-        ? { rows: sortRows(core.rows, entries), flatRows: [] as Row<TFeatures, TData>[], rowsById: core.rowsById }
-        : core;
-      if (result !== core) result.flatRows = result.rows;
+      const rows = entries.length ? sortRows(core.rows, entries) : null;
+      const result = rows ? { rows, flatRows: rows, rowsById: core.rowsById } : core;
       all = { core, sorting, result };
       return result;
     };
