@@ -156,7 +156,7 @@ function sortEntries(table: SortTable, sorting: { id: string; desc: boolean }[] 
  * made with `constructSortFn` (every built-in one) is called as `sort(resolvedA, resolvedB, …)`,
  * as it would call itself; any other is called with the rows.
  */
-export function sortRows<R extends { index: number; getValue(columnId: string): unknown }>(
+function sortRows<R extends { index: number; getValue(columnId: string): unknown }>(
   rows: readonly R[],
   entries: readonly SortEntry[],
 ): R[] {
